@@ -1,0 +1,16 @@
+//! Homeward's domain: the types and rules every other layer builds on.
+//!
+//! Nothing here performs I/O, awaits, or reads the system clock; time comes in through
+//! [`time::Clock`]. That keeps every rule testable with plain values, and most tests live here.
+
+pub mod audit;
+pub mod email;
+pub mod ids;
+pub mod locale;
+pub mod organisation;
+pub mod password;
+pub mod person;
+pub mod role;
+pub mod session;
+pub mod throttle;
+pub mod time;

@@ -1,0 +1,47 @@
+//! The PostgreSQL engine: the conformance suite, the append-only audit table, and schema
+//! parity with SQLite. These need a server: `pg_virtualenv` provides one (see README).
+//! With `HOMEWARD_REQUIRE_POSTGRES=1` (as CI sets) a missing server fails the tests.
+
+use homeward_store::Store;
+use homeward_store::conformance::TEST_AUDIT_KEY;
+use homeward_store_postgres::PgStore;
+use std::sync::Arc;
+
+async fn open() -> Option<PgStore> {
+    let store = PgStore::open_fresh_schema(TEST_AUDIT_KEY.to_vec()).await.unwrap();
+    if store.is_none() {
+        assert!(
+            std::env::var_os("HOMEWARD_REQUIRE_POSTGRES").is_none(),
+            "HOMEWARD_REQUIRE_POSTGRES is set but no PostgreSQL server is configured (PGHOST)"
+        );
+        eprintln!("skipping: no PostgreSQL server configured (run under pg_virtualenv)");
+    }
+    store
+}
+
+async fn make() -> Option<Arc<dyn Store>> {
+    open().await.map(|s| Arc::new(s) as Arc<dyn Store>)
+}
+
+homeward_store::conformance_suite!(make());
+
+#[tokio::test]
+async fn the_audit_log_refuses_update_delete_and_truncate() {
+    let Some(store) = open().await else { return };
+    store.record_audit(&homeward_store::conformance::event(None, "test")).await.unwrap();
+    assert!(store.execute_unchecked("UPDATE audit_log SET action = 'forged'").await.is_err());
+    assert!(store.execute_unchecked("DELETE FROM audit_log").await.is_err());
+    assert!(store.execute_unchecked("TRUNCATE audit_log").await.is_err());
+    assert_eq!(store.audit_page(0, 10).await.unwrap()[0].event.action, "test");
+}
+
+#[tokio::test]
+async fn both_engines_have_the_same_tables_and_columns() {
+    let Some(pg) = open().await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("parity.db").display());
+    let lite = homeward_store_sqlite::SqliteStore::open(&url, TEST_AUDIT_KEY.to_vec()).await.unwrap();
+    let (a, b) = (lite.schema_columns().await.unwrap(), pg.schema_columns().await.unwrap());
+    assert!(a.len() >= 10, "{a:?}");
+    assert_eq!(a, b, "SQLite and PostgreSQL schemas differ");
+}

@@ -1,0 +1,46 @@
+//! The SQLite engine: the conformance suite, and the settings that make writes durable.
+
+use homeward_store::Store;
+use homeward_store::conformance::TEST_AUDIT_KEY;
+use homeward_store_sqlite::SqliteStore;
+use std::sync::Arc;
+
+async fn open() -> (SqliteStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    (SqliteStore::open(&url, TEST_AUDIT_KEY.to_vec()).await.unwrap(), dir)
+}
+
+async fn make() -> Option<Arc<dyn Store>> {
+    let (store, dir) = open().await;
+    // The directory must outlive the test; leaking it keeps the file until the process ends.
+    std::mem::forget(dir);
+    Some(Arc::new(store))
+}
+
+homeward_store::conformance_suite!(make());
+
+#[tokio::test]
+async fn bundled_sqlite_is_free_of_the_wal_reset_bug() {
+    let (store, _dir) = open().await;
+    let version = store.sqlite_version().await.unwrap();
+    let parts: Vec<u32> = version.split('.').map(|p| p.parse().unwrap()).collect();
+    assert!(parts >= vec![3, 51, 3], "SQLite {version} carries the WAL-reset bug");
+}
+
+#[tokio::test]
+async fn writes_are_durable() {
+    let (store, _dir) = open().await;
+    assert_eq!(store.pragma("journal_mode").await.unwrap(), "wal");
+    assert_eq!(store.pragma("synchronous").await.unwrap(), "2", "2 is FULL");
+    assert_eq!(store.pragma("foreign_keys").await.unwrap(), "1");
+}
+
+#[tokio::test]
+async fn the_audit_log_refuses_update_and_delete() {
+    let (store, _dir) = open().await;
+    store.record_audit(&homeward_store::conformance::event(None, "test")).await.unwrap();
+    assert!(store.execute_unchecked("UPDATE audit_log SET action = 'forged'").await.is_err());
+    assert!(store.execute_unchecked("DELETE FROM audit_log").await.is_err());
+    assert_eq!(store.audit_page(0, 10).await.unwrap()[0].event.action, "test");
+}

@@ -1,0 +1,197 @@
+//! The storage interface: coarse, use-case-sized operations, each one transaction.
+//!
+//! Every write takes the audit event that describes it and stores it in the same transaction,
+//! so a change and its audit record land together or not at all. Reads of personal data that
+//! must be audited take their event too.
+//!
+//! Both engines run the same SQL (see [`sql_impl`]); they differ only in how a write
+//! transaction starts and how the schema is created.
+
+use async_trait::async_trait;
+use homeward_domain::audit::{AuditEvent, AuditRecord};
+use homeward_domain::ids::{OrgId, PersonId, ServiceId, UserId};
+use homeward_domain::organisation::{Nation, Regulator, ServiceKind};
+use homeward_domain::person::PersonKind;
+use homeward_domain::role::Role;
+use homeward_domain::throttle::RecentFailures;
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+pub mod sql_impl;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule refused the write (for example an email already in use).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// The database could not be reached or answered with an I/O failure.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else: a bug or a corrupted row. The message is for logs, never for users.
+    #[error("storage error: {0}")]
+    Internal(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: OrgId,
+    pub name: String,
+    pub nation: Nation,
+    pub regulator: Regulator,
+    pub registration_number: String,
+    pub registered_manager: String,
+    pub safeguarding_lead: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Service {
+    pub id: ServiceId,
+    pub org_id: OrgId,
+    pub name: String,
+    pub kind: ServiceKind,
+    pub registration_number: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub org_id: OrgId,
+    pub email: String,
+    pub display_name: String,
+    pub active: bool,
+    pub created_at: Timestamp,
+}
+
+/// A role held across the organisation (`service_id` empty) or in one service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Membership {
+    pub role: Role,
+    pub service_id: Option<ServiceId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserWithRoles {
+    pub user: User,
+    pub memberships: Vec<Membership>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewUser {
+    pub user: User,
+    pub password_hash: String,
+    pub memberships: Vec<Membership>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+/// A signed-in session. Only the hash of its token is stored, so a copy of the database
+/// cannot be used to take over sessions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub user_id: UserId,
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub ip: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiToken {
+    pub token_hash: String,
+    pub user_id: UserId,
+    pub label: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub id: PersonId,
+    pub org_id: OrgId,
+    pub service_id: ServiceId,
+    pub given_name: String,
+    pub family_name: String,
+    pub kind: PersonKind,
+    pub date_of_birth: Date,
+    pub created_at: Timestamp,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    fn engine(&self) -> Engine;
+
+    /// Is the database reachable and answering?
+    async fn ping(&self) -> StoreResult<()>;
+
+    // Organisations and services.
+    async fn create_organisation(&self, org: &Organisation, audit: &AuditEvent) -> StoreResult<()>;
+    async fn get_organisation(&self, id: OrgId) -> StoreResult<Option<Organisation>>;
+    async fn list_organisations(&self) -> StoreResult<Vec<Organisation>>;
+    async fn create_service(&self, service: &Service, audit: &AuditEvent) -> StoreResult<()>;
+    async fn list_services(&self, org: OrgId) -> StoreResult<Vec<Service>>;
+
+    // Users. Reads are scoped to an organisation: the hard boundary.
+    async fn create_user(&self, new: &NewUser, audit: &AuditEvent) -> StoreResult<()>;
+    async fn find_credentials(&self, email: &str) -> StoreResult<Option<Credentials>>;
+    async fn get_user(&self, org: OrgId, id: UserId) -> StoreResult<Option<UserWithRoles>>;
+    async fn list_users(&self, org: OrgId, audit: &AuditEvent) -> StoreResult<Vec<UserWithRoles>>;
+    /// Replaces the user's roles. `false` when no such user is in the organisation.
+    async fn set_memberships(
+        &self,
+        org: OrgId,
+        user: UserId,
+        memberships: &[Membership],
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    /// Deactivates the user and ends every session and API token they hold, at once.
+    async fn deactivate_user(&self, org: OrgId, user: UserId, audit: &AuditEvent) -> StoreResult<bool>;
+    async fn set_password(&self, user: UserId, password_hash: &str, audit: &AuditEvent) -> StoreResult<()>;
+
+    // Sessions, API tokens and trusted browsers.
+    async fn create_session(&self, session: &SessionRecord, audit: &AuditEvent) -> StoreResult<()>;
+    async fn find_session(&self, token_hash: &str) -> StoreResult<Option<(SessionRecord, UserWithRoles)>>;
+    async fn touch_session(&self, token_hash: &str, at: Timestamp) -> StoreResult<()>;
+    async fn end_session(&self, token_hash: &str, audit: Option<&AuditEvent>) -> StoreResult<()>;
+    async fn create_api_token(&self, token: &ApiToken, audit: &AuditEvent) -> StoreResult<()>;
+    async fn find_api_token(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, UserWithRoles)>>;
+    async fn trust_device(&self, token_hash: &str, user: UserId, at: Timestamp) -> StoreResult<()>;
+    async fn is_trusted_device(&self, token_hash: &str, user: UserId) -> StoreResult<bool>;
+
+    // Sign-in throttling.
+    async fn record_sign_in_failure(&self, email: &str, ip: &str, audit: &AuditEvent) -> StoreResult<()>;
+    async fn recent_failures(&self, email: &str, ip: &str, since: Timestamp) -> StoreResult<RecentFailures>;
+
+    // People (the minimal record; the information form comes later).
+    async fn create_person(&self, person: &Person, audit: &AuditEvent) -> StoreResult<()>;
+    /// People in the organisation, limited to `services` when given. The read is audited.
+    async fn list_people(
+        &self,
+        org: OrgId,
+        services: Option<&[ServiceId]>,
+        audit: &AuditEvent,
+    ) -> StoreResult<Vec<Person>>;
+
+    // The audit trail.
+    async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()>;
+    /// Records with `seq > after`, in order, at most `limit`.
+    async fn audit_page(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditRecord>>;
+    /// The newest records of one organisation, newest first.
+    async fn recent_audit(&self, org: OrgId, limit: i64) -> StoreResult<Vec<AuditRecord>>;
+}

@@ -1,0 +1,859 @@
+//! The SQL both engines run, written once.
+//!
+//! SQLite and PostgreSQL accept the same statements here (numbered `$n` parameters, integer
+//! millisecond timestamps, UUIDs bound as values), so the implementation of [`crate::Store`]
+//! is generated for each engine's concrete sqlx types by [`impl_sql_store!`]. Writing it
+//! generically over `sqlx::Database` would need a wall of higher-ranked bounds on every
+//! function; a macro keeps one copy of the SQL with ordinary, concrete types.
+//!
+//! The engine type must provide:
+//! - `fn reader(&self) -> &sqlx::Pool<DB>`: the pool for reads;
+//! - `async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, DB>>`: a
+//!   transaction that holds the write lock (SQLite) or is ordinary (PostgreSQL);
+//! - `fn audit_key(&self) -> &[u8]`: the key of the audit chain;
+//! - a constant `LOCK_AUDIT_CHAIN: Option<&'static str>`: a statement that serialises
+//!   appends to the audit chain, run just before each append.
+
+use crate::{StoreError, StoreResult};
+use homeward_domain::audit::Outcome;
+use homeward_domain::organisation::{Nation, Regulator, ServiceKind};
+use homeward_domain::person::PersonKind;
+use homeward_domain::role::Role;
+use jiff::civil::Date;
+
+#[doc(hidden)]
+pub use async_trait::async_trait;
+#[doc(hidden)]
+pub use homeward_domain as domain;
+#[doc(hidden)]
+pub use jiff;
+#[doc(hidden)]
+pub use uuid;
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Internal(format!("unreadable {what} in the database: {value:?}"))
+}
+
+#[doc(hidden)]
+pub fn nation(code: &str) -> StoreResult<Nation> {
+    Nation::from_code(code).ok_or_else(|| corrupt("nation", code))
+}
+#[doc(hidden)]
+pub fn regulator(code: &str) -> StoreResult<Regulator> {
+    Regulator::from_code(code).ok_or_else(|| corrupt("regulator", code))
+}
+#[doc(hidden)]
+pub fn service_kind(code: &str) -> StoreResult<ServiceKind> {
+    ServiceKind::from_code(code).ok_or_else(|| corrupt("service kind", code))
+}
+#[doc(hidden)]
+pub fn role(code: &str) -> StoreResult<Role> {
+    Role::from_code(code).ok_or_else(|| corrupt("role", code))
+}
+#[doc(hidden)]
+pub fn person_kind(code: &str) -> StoreResult<PersonKind> {
+    PersonKind::from_code(code).ok_or_else(|| corrupt("person kind", code))
+}
+#[doc(hidden)]
+pub fn outcome(code: &str) -> StoreResult<Outcome> {
+    Outcome::from_code(code).ok_or_else(|| corrupt("audit outcome", code))
+}
+#[doc(hidden)]
+pub fn date(text: &str) -> StoreResult<Date> {
+    text.parse().map_err(|_| corrupt("date", text))
+}
+
+/// `$from, $from+1, …` for `n` values: the placeholders of an `IN (…)` list.
+#[doc(hidden)]
+pub fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Generates `impl Store for $store` over the sqlx database `$db`. See the module docs.
+#[macro_export]
+macro_rules! impl_sql_store {
+    ($store:ty, $db:ty, $engine:expr) => {
+        impl $store {
+            fn db_err(e: sqlx::Error) -> $crate::StoreError {
+                match &e {
+                    sqlx::Error::Database(d) if d.is_unique_violation() => {
+                        $crate::StoreError::Conflict("already exists")
+                    }
+                    sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Tls(_) => $crate::StoreError::Unavailable(e.to_string()),
+                    _ => $crate::StoreError::Internal(e.to_string()),
+                }
+            }
+
+            fn ms(at: $crate::sql_impl::jiff::Timestamp) -> i64 {
+                $crate::sql_impl::domain::time::to_millis(at)
+            }
+
+            fn at(ms: i64) -> $crate::sql_impl::jiff::Timestamp {
+                $crate::sql_impl::domain::time::from_millis(ms)
+            }
+
+            /// Appends one audit record as the last statement of a write transaction, so the
+            /// chain lock (PostgreSQL) is held only until the commit that follows.
+            async fn append_audit(
+                &self,
+                tx: &mut sqlx::Transaction<'static, $db>,
+                e: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                use sqlx::Row as _;
+                if let Some(lock) = Self::LOCK_AUDIT_CHAIN {
+                    sqlx::query(lock).execute(&mut **tx).await.map_err(Self::db_err)?;
+                }
+                let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                let (seq, prev) = match last {
+                    Some(row) => (
+                        row.try_get::<i64, _>("seq").map_err(Self::db_err)? + 1,
+                        row.try_get::<String, _>("hash").map_err(Self::db_err)?,
+                    ),
+                    None => (1, $crate::sql_impl::domain::audit::GENESIS.to_string()),
+                };
+                let hash = $crate::sql_impl::domain::audit::link_hash(self.audit_key(), seq, e, &prev);
+                sqlx::query(
+                    "INSERT INTO audit_log (seq, at, org_id, actor_id, actor_label, action, \
+                     resource_kind, resource_id, outcome, ip, prev_hash, hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(seq)
+                .bind(Self::ms(e.at))
+                .bind(e.org_id.map(|o| o.0))
+                .bind(e.actor.map(|a| a.0))
+                .bind(&e.actor_label)
+                .bind(&e.action)
+                .bind(&e.resource_kind)
+                .bind(&e.resource_id)
+                .bind(e.outcome.code())
+                .bind(&e.ip)
+                .bind(&prev)
+                .bind(&hash)
+                .execute(&mut **tx)
+                .await
+                .map_err(Self::db_err)?;
+                Ok(())
+            }
+
+            async fn commit(tx: sqlx::Transaction<'static, $db>) -> $crate::StoreResult<()> {
+                tx.commit().await.map_err(Self::db_err)
+            }
+
+            fn row_user(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::User> {
+                use sqlx::Row as _;
+                Ok($crate::User {
+                    id: $crate::sql_impl::domain::ids::UserId(row.try_get("id").map_err(Self::db_err)?),
+                    org_id: $crate::sql_impl::domain::ids::OrgId(row.try_get("org_id").map_err(Self::db_err)?),
+                    email: row.try_get("email").map_err(Self::db_err)?,
+                    display_name: row.try_get("display_name").map_err(Self::db_err)?,
+                    active: row.try_get("active").map_err(Self::db_err)?,
+                    created_at: Self::at(row.try_get("created_at").map_err(Self::db_err)?),
+                })
+            }
+
+            fn row_audit(
+                row: &<$db as sqlx::Database>::Row,
+            ) -> $crate::StoreResult<$crate::sql_impl::domain::audit::AuditRecord> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::domain::ids::{OrgId, UserId};
+                let org: Option<$crate::sql_impl::uuid::Uuid> = row.try_get("org_id").map_err(Self::db_err)?;
+                let actor: Option<$crate::sql_impl::uuid::Uuid> = row.try_get("actor_id").map_err(Self::db_err)?;
+                let outcome: String = row.try_get("outcome").map_err(Self::db_err)?;
+                Ok($crate::sql_impl::domain::audit::AuditRecord {
+                    seq: row.try_get("seq").map_err(Self::db_err)?,
+                    event: $crate::sql_impl::domain::audit::AuditEvent {
+                        at: Self::at(row.try_get("at").map_err(Self::db_err)?),
+                        org_id: org.map(OrgId),
+                        actor: actor.map(UserId),
+                        actor_label: row.try_get("actor_label").map_err(Self::db_err)?,
+                        action: row.try_get("action").map_err(Self::db_err)?,
+                        resource_kind: row.try_get("resource_kind").map_err(Self::db_err)?,
+                        resource_id: row.try_get("resource_id").map_err(Self::db_err)?,
+                        outcome: $crate::sql_impl::outcome(&outcome)?,
+                        ip: row.try_get("ip").map_err(Self::db_err)?,
+                    },
+                    prev_hash: row.try_get("prev_hash").map_err(Self::db_err)?,
+                    hash: row.try_get("hash").map_err(Self::db_err)?,
+                })
+            }
+
+            fn row_person(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::Person> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::domain::ids::{OrgId, PersonId, ServiceId};
+                let kind: String = row.try_get("kind").map_err(Self::db_err)?;
+                let dob: String = row.try_get("date_of_birth").map_err(Self::db_err)?;
+                Ok($crate::Person {
+                    id: PersonId(row.try_get("id").map_err(Self::db_err)?),
+                    org_id: OrgId(row.try_get("org_id").map_err(Self::db_err)?),
+                    service_id: ServiceId(row.try_get("service_id").map_err(Self::db_err)?),
+                    given_name: row.try_get("given_name").map_err(Self::db_err)?,
+                    family_name: row.try_get("family_name").map_err(Self::db_err)?,
+                    kind: $crate::sql_impl::person_kind(&kind)?,
+                    date_of_birth: $crate::sql_impl::date(&dob)?,
+                    created_at: Self::at(row.try_get("created_at").map_err(Self::db_err)?),
+                })
+            }
+
+            /// Loads the roles of the given users, in one query.
+            async fn with_roles(
+                &self,
+                users: Vec<$crate::User>,
+            ) -> $crate::StoreResult<Vec<$crate::UserWithRoles>> {
+                use sqlx::Row as _;
+                if users.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!(
+                    "SELECT user_id, role, service_id FROM memberships WHERE user_id IN ({}) \
+                     ORDER BY role, service_id",
+                    $crate::sql_impl::placeholders(1, users.len())
+                );
+                // Only generated placeholders are interpolated; the values are bound.
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for u in &users {
+                    q = q.bind(u.id.0);
+                }
+                let rows = q.fetch_all(self.reader()).await.map_err(Self::db_err)?;
+                let mut out: Vec<$crate::UserWithRoles> = users
+                    .into_iter()
+                    .map(|user| $crate::UserWithRoles { user, memberships: Vec::new() })
+                    .collect();
+                for row in rows {
+                    let user_id: $crate::sql_impl::uuid::Uuid = row.try_get("user_id").map_err(Self::db_err)?;
+                    let role: String = row.try_get("role").map_err(Self::db_err)?;
+                    let service: Option<$crate::sql_impl::uuid::Uuid> =
+                        row.try_get("service_id").map_err(Self::db_err)?;
+                    if let Some(u) = out.iter_mut().find(|u| u.user.id.0 == user_id) {
+                        u.memberships.push($crate::Membership {
+                            role: $crate::sql_impl::role(&role)?,
+                            service_id: service.map($crate::sql_impl::domain::ids::ServiceId),
+                        });
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn insert_memberships(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                user: $crate::sql_impl::domain::ids::UserId,
+                memberships: &[$crate::Membership],
+            ) -> $crate::StoreResult<()> {
+                for m in memberships {
+                    sqlx::query("INSERT INTO memberships (id, user_id, role, service_id) VALUES ($1, $2, $3, $4)")
+                        .bind($crate::sql_impl::uuid::Uuid::new_v4())
+                        .bind(user.0)
+                        .bind(m.role.code())
+                        .bind(m.service_id.map(|s| s.0))
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(Self::db_err)?;
+                }
+                Ok(())
+            }
+        }
+
+        #[$crate::sql_impl::async_trait]
+        impl $crate::Store for $store {
+            fn engine(&self) -> $crate::Engine {
+                $engine
+            }
+
+            async fn ping(&self) -> $crate::StoreResult<()> {
+                sqlx::query("SELECT 1").execute(self.reader()).await.map_err(Self::db_err)?;
+                Ok(())
+            }
+
+            async fn create_organisation(
+                &self,
+                org: &$crate::Organisation,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO organisations (id, name, nation, regulator, registration_number, \
+                     registered_manager, safeguarding_lead, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(org.id.0)
+                .bind(&org.name)
+                .bind(org.nation.code())
+                .bind(org.regulator.code())
+                .bind(&org.registration_number)
+                .bind(&org.registered_manager)
+                .bind(&org.safeguarding_lead)
+                .bind(Self::ms(org.created_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn get_organisation(
+                &self,
+                id: $crate::sql_impl::domain::ids::OrgId,
+            ) -> $crate::StoreResult<Option<$crate::Organisation>> {
+                Ok(self.list_organisations().await?.into_iter().find(|o| o.id == id))
+            }
+
+            async fn list_organisations(&self) -> $crate::StoreResult<Vec<$crate::Organisation>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT id, name, nation, regulator, registration_number, registered_manager, \
+                     safeguarding_lead, created_at FROM organisations ORDER BY name",
+                )
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter()
+                    .map(|row| {
+                        let nation: String = row.try_get("nation").map_err(Self::db_err)?;
+                        let regulator: String = row.try_get("regulator").map_err(Self::db_err)?;
+                        Ok($crate::Organisation {
+                            id: $crate::sql_impl::domain::ids::OrgId(row.try_get("id").map_err(Self::db_err)?),
+                            name: row.try_get("name").map_err(Self::db_err)?,
+                            nation: $crate::sql_impl::nation(&nation)?,
+                            regulator: $crate::sql_impl::regulator(&regulator)?,
+                            registration_number: row.try_get("registration_number").map_err(Self::db_err)?,
+                            registered_manager: row.try_get("registered_manager").map_err(Self::db_err)?,
+                            safeguarding_lead: row.try_get("safeguarding_lead").map_err(Self::db_err)?,
+                            created_at: Self::at(row.try_get("created_at").map_err(Self::db_err)?),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn create_service(
+                &self,
+                service: &$crate::Service,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO services (id, org_id, name, kind, registration_number, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(service.id.0)
+                .bind(service.org_id.0)
+                .bind(&service.name)
+                .bind(service.kind.code())
+                .bind(&service.registration_number)
+                .bind(Self::ms(service.created_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn list_services(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+            ) -> $crate::StoreResult<Vec<$crate::Service>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT id, org_id, name, kind, registration_number, created_at FROM services \
+                     WHERE org_id = $1 ORDER BY name",
+                )
+                .bind(org.0)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter()
+                    .map(|row| {
+                        let kind: String = row.try_get("kind").map_err(Self::db_err)?;
+                        Ok($crate::Service {
+                            id: $crate::sql_impl::domain::ids::ServiceId(row.try_get("id").map_err(Self::db_err)?),
+                            org_id: $crate::sql_impl::domain::ids::OrgId(row.try_get("org_id").map_err(Self::db_err)?),
+                            name: row.try_get("name").map_err(Self::db_err)?,
+                            kind: $crate::sql_impl::service_kind(&kind)?,
+                            registration_number: row.try_get("registration_number").map_err(Self::db_err)?,
+                            created_at: Self::at(row.try_get("created_at").map_err(Self::db_err)?),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn create_user(
+                &self,
+                new: &$crate::NewUser,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let u = &new.user;
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO users (id, org_id, email, display_name, password_hash, active, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(u.id.0)
+                .bind(u.org_id.0)
+                .bind(&u.email)
+                .bind(&u.display_name)
+                .bind(&new.password_hash)
+                .bind(u.active)
+                .bind(Self::ms(u.created_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                Self::insert_memberships(&mut tx, u.id, &new.memberships).await?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn find_credentials(&self, email: &str) -> $crate::StoreResult<Option<$crate::Credentials>> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT id, org_id, email, display_name, active, created_at, password_hash \
+                     FROM users WHERE email = $1",
+                )
+                .bind(email)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                row.map(|row| {
+                    Ok($crate::Credentials {
+                        user: Self::row_user(&row)?,
+                        password_hash: row.try_get("password_hash").map_err(Self::db_err)?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn get_user(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                id: $crate::sql_impl::domain::ids::UserId,
+            ) -> $crate::StoreResult<Option<$crate::UserWithRoles>> {
+                let row = sqlx::query(
+                    "SELECT id, org_id, email, display_name, active, created_at FROM users \
+                     WHERE org_id = $1 AND id = $2",
+                )
+                .bind(org.0)
+                .bind(id.0)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                match row {
+                    Some(row) => Ok(self.with_roles(vec![Self::row_user(&row)?]).await?.pop()),
+                    None => Ok(None),
+                }
+            }
+
+            async fn list_users(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<Vec<$crate::UserWithRoles>> {
+                self.record_audit(audit).await?;
+                let rows = sqlx::query(
+                    "SELECT id, org_id, email, display_name, active, created_at FROM users \
+                     WHERE org_id = $1 ORDER BY active DESC, display_name",
+                )
+                .bind(org.0)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let users = rows.iter().map(Self::row_user).collect::<$crate::StoreResult<Vec<_>>>()?;
+                self.with_roles(users).await
+            }
+
+            async fn set_memberships(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                user: $crate::sql_impl::domain::ids::UserId,
+                memberships: &[$crate::Membership],
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let found = sqlx::query("SELECT id FROM users WHERE org_id = $1 AND id = $2")
+                    .bind(org.0)
+                    .bind(user.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                if found.is_none() {
+                    return Ok(false);
+                }
+                sqlx::query("DELETE FROM memberships WHERE user_id = $1")
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                Self::insert_memberships(&mut tx, user, memberships).await?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await?;
+                Ok(true)
+            }
+
+            async fn deactivate_user(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                user: $crate::sql_impl::domain::ids::UserId,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let changed = sqlx::query("UPDATE users SET active = $1 WHERE org_id = $2 AND id = $3")
+                    .bind(false)
+                    .bind(org.0)
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?
+                    .rows_affected();
+                if changed == 0 {
+                    return Ok(false);
+                }
+                for sql in [
+                    "DELETE FROM sessions WHERE user_id = $1",
+                    "DELETE FROM api_tokens WHERE user_id = $1",
+                    "DELETE FROM trusted_devices WHERE user_id = $1",
+                ] {
+                    sqlx::query(sql).bind(user.0).execute(&mut *tx).await.map_err(Self::db_err)?;
+                }
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await?;
+                Ok(true)
+            }
+
+            async fn set_password(
+                &self,
+                user: $crate::sql_impl::domain::ids::UserId,
+                password_hash: &str,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                    .bind(password_hash)
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                // A new password ends every existing session.
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn create_session(
+                &self,
+                s: &$crate::SessionRecord,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, ip) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&s.token_hash)
+                .bind(s.user_id.0)
+                .bind(&s.csrf_token)
+                .bind(Self::ms(s.created_at))
+                .bind(Self::ms(s.last_seen_at))
+                .bind(&s.ip)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn find_session(
+                &self,
+                token_hash: &str,
+            ) -> $crate::StoreResult<Option<($crate::SessionRecord, $crate::UserWithRoles)>> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT s.token_hash, s.csrf_token, s.created_at AS s_created, s.last_seen_at, s.ip, \
+                     u.id, u.org_id, u.email, u.display_name, u.active, u.created_at \
+                     FROM sessions s JOIN users u ON u.id = s.user_id \
+                     WHERE s.token_hash = $1 AND u.active = $2",
+                )
+                .bind(token_hash)
+                .bind(true)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let user = Self::row_user(&row)?;
+                let session = $crate::SessionRecord {
+                    token_hash: row.try_get("token_hash").map_err(Self::db_err)?,
+                    user_id: user.id,
+                    csrf_token: row.try_get("csrf_token").map_err(Self::db_err)?,
+                    created_at: Self::at(row.try_get("s_created").map_err(Self::db_err)?),
+                    last_seen_at: Self::at(row.try_get("last_seen_at").map_err(Self::db_err)?),
+                    ip: row.try_get("ip").map_err(Self::db_err)?,
+                };
+                let user = self.with_roles(vec![user]).await?.pop();
+                Ok(user.map(|u| (session, u)))
+            }
+
+            async fn touch_session(
+                &self,
+                token_hash: &str,
+                at: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                    .bind(Self::ms(at))
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                Self::commit(tx).await
+            }
+
+            async fn end_session(
+                &self,
+                token_hash: &str,
+                audit: Option<&$crate::sql_impl::domain::audit::AuditEvent>,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                if let Some(audit) = audit {
+                    self.append_audit(&mut tx, audit).await?;
+                }
+                Self::commit(tx).await
+            }
+
+            async fn create_api_token(
+                &self,
+                t: &$crate::ApiToken,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO api_tokens (token_hash, user_id, label, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&t.token_hash)
+                .bind(t.user_id.0)
+                .bind(&t.label)
+                .bind(Self::ms(t.created_at))
+                .bind(Self::ms(t.expires_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn find_api_token(
+                &self,
+                token_hash: &str,
+            ) -> $crate::StoreResult<Option<($crate::ApiToken, $crate::UserWithRoles)>> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT t.token_hash, t.label, t.created_at AS t_created, t.expires_at, \
+                     u.id, u.org_id, u.email, u.display_name, u.active, u.created_at \
+                     FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                     WHERE t.token_hash = $1 AND u.active = $2",
+                )
+                .bind(token_hash)
+                .bind(true)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let user = Self::row_user(&row)?;
+                let token = $crate::ApiToken {
+                    token_hash: row.try_get("token_hash").map_err(Self::db_err)?,
+                    user_id: user.id,
+                    label: row.try_get("label").map_err(Self::db_err)?,
+                    created_at: Self::at(row.try_get("t_created").map_err(Self::db_err)?),
+                    expires_at: Self::at(row.try_get("expires_at").map_err(Self::db_err)?),
+                };
+                let user = self.with_roles(vec![user]).await?.pop();
+                Ok(user.map(|u| (token, u)))
+            }
+
+            async fn trust_device(
+                &self,
+                token_hash: &str,
+                user: $crate::sql_impl::domain::ids::UserId,
+                at: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("INSERT INTO trusted_devices (token_hash, user_id, created_at) VALUES ($1, $2, $3)")
+                    .bind(token_hash)
+                    .bind(user.0)
+                    .bind(Self::ms(at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                Self::commit(tx).await
+            }
+
+            async fn is_trusted_device(
+                &self,
+                token_hash: &str,
+                user: $crate::sql_impl::domain::ids::UserId,
+            ) -> $crate::StoreResult<bool> {
+                let row = sqlx::query("SELECT user_id FROM trusted_devices WHERE token_hash = $1 AND user_id = $2")
+                    .bind(token_hash)
+                    .bind(user.0)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                Ok(row.is_some())
+            }
+
+            async fn record_sign_in_failure(
+                &self,
+                email: &str,
+                ip: &str,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("INSERT INTO sign_in_failures (email, ip, at) VALUES ($1, $2, $3)")
+                    .bind(email)
+                    .bind(ip)
+                    .bind(Self::ms(audit.at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn recent_failures(
+                &self,
+                email: &str,
+                ip: &str,
+                since: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<$crate::sql_impl::domain::throttle::RecentFailures> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT \
+                       COALESCE(SUM(CASE WHEN email = $1 AND ip = $2 THEN 1 ELSE 0 END), 0) AS pair, \
+                       COALESCE(SUM(CASE WHEN ip = $2 THEN 1 ELSE 0 END), 0) AS by_ip, \
+                       COALESCE(SUM(CASE WHEN email = $1 THEN 1 ELSE 0 END), 0) AS by_email \
+                     FROM sign_in_failures WHERE at >= $3 AND (email = $1 OR ip = $2)",
+                )
+                .bind(email)
+                .bind(ip)
+                .bind(Self::ms(since))
+                .fetch_one(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let count = |name: &str| -> $crate::StoreResult<u32> {
+                    let n: i64 = row.try_get(name).map_err(Self::db_err)?;
+                    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+                };
+                Ok($crate::sql_impl::domain::throttle::RecentFailures {
+                    account_and_address: count("pair")?,
+                    address: count("by_ip")?,
+                    account: count("by_email")?,
+                })
+            }
+
+            async fn create_person(
+                &self,
+                p: &$crate::Person,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO people (id, org_id, service_id, given_name, family_name, kind, \
+                     date_of_birth, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(p.id.0)
+                .bind(p.org_id.0)
+                .bind(p.service_id.0)
+                .bind(&p.given_name)
+                .bind(&p.family_name)
+                .bind(p.kind.code())
+                .bind(p.date_of_birth.to_string())
+                .bind(Self::ms(p.created_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn list_people(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                services: Option<&[$crate::sql_impl::domain::ids::ServiceId]>,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<Vec<$crate::Person>> {
+                // The audit record is written first: if it cannot be, nothing is shown.
+                self.record_audit(audit).await?;
+                let base = "SELECT id, org_id, service_id, given_name, family_name, kind, date_of_birth, \
+                            created_at FROM people WHERE org_id = $1";
+                let sql = match services {
+                    None => format!("{base} ORDER BY family_name, given_name"),
+                    Some([]) => return Ok(Vec::new()),
+                    Some(list) => format!(
+                        "{base} AND service_id IN ({}) ORDER BY family_name, given_name",
+                        $crate::sql_impl::placeholders(2, list.len())
+                    ),
+                };
+                // Only generated placeholders are interpolated; the values are bound.
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
+                for s in services.unwrap_or(&[]) {
+                    q = q.bind(s.0);
+                }
+                let rows = q.fetch_all(self.reader()).await.map_err(Self::db_err)?;
+                rows.iter().map(Self::row_person).collect()
+            }
+
+            async fn record_audit(
+                &self,
+                event: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                self.append_audit(&mut tx, event).await?;
+                Self::commit(tx).await
+            }
+
+            async fn audit_page(
+                &self,
+                after: i64,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::sql_impl::domain::audit::AuditRecord>> {
+                let rows = sqlx::query(
+                    "SELECT seq, at, org_id, actor_id, actor_label, action, resource_kind, resource_id, \
+                     outcome, ip, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+                )
+                .bind(after)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter().map(Self::row_audit).collect()
+            }
+
+            async fn recent_audit(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::sql_impl::domain::audit::AuditRecord>> {
+                let rows = sqlx::query(
+                    "SELECT seq, at, org_id, actor_id, actor_label, action, resource_kind, resource_id, \
+                     outcome, ip, prev_hash, hash FROM audit_log WHERE org_id = $1 \
+                     ORDER BY seq DESC LIMIT $2",
+                )
+                .bind(org.0)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter().map(Self::row_audit).collect()
+            }
+        }
+    };
+}
