@@ -81,8 +81,20 @@ pub fn link_hash(key: &[u8], seq: i64, event: &AuditEvent, prev_hash: &str) -> S
     field(prev_hash.as_bytes());
     field(&seq.to_be_bytes());
     field(&event.at.as_millisecond().to_be_bytes());
-    field(event.org_id.map(|o| o.to_string()).unwrap_or_default().as_bytes());
-    field(event.actor.map(|a| a.to_string()).unwrap_or_default().as_bytes());
+    field(
+        event
+            .org_id
+            .map(|o| o.to_string())
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    field(
+        event
+            .actor
+            .map(|a| a.to_string())
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     field(event.actor_label.as_bytes());
     field(event.action.as_bytes());
     field(event.resource_kind.as_bytes());
@@ -113,7 +125,10 @@ pub fn verify_page(
     for r in records {
         let expected = state.last_seq + 1;
         if r.seq != expected {
-            return Err(Break::Gap { expected, found: r.seq });
+            return Err(Break::Gap {
+                expected,
+                found: r.seq,
+            });
         }
         if r.prev_hash != state.last_hash {
             return Err(Break::WrongPrevious { seq: r.seq });
@@ -137,7 +152,11 @@ pub struct ChainState {
 
 impl Default for ChainState {
     fn default() -> Self {
-        Self { last_seq: 0, last_hash: GENESIS.to_string(), checked: 0 }
+        Self {
+            last_seq: 0,
+            last_hash: GENESIS.to_string(),
+            checked: 0,
+        }
     }
 }
 
@@ -169,7 +188,12 @@ mod tests {
                 let seq = i as i64 + 1;
                 let e = event(i);
                 let hash = link_hash(KEY, seq, &e, &prev);
-                let r = AuditRecord { seq, event: e, prev_hash: prev.clone(), hash: hash.clone() };
+                let r = AuditRecord {
+                    seq,
+                    event: e,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
                 prev = hash;
                 r
             })
@@ -197,7 +221,13 @@ mod tests {
         let mut records = chain(5);
         records.remove(2);
         let err = verify_page(KEY, &mut ChainState::default(), &records).unwrap_err();
-        assert_eq!(err, Break::Gap { expected: 3, found: 4 });
+        assert_eq!(
+            err,
+            Break::Gap {
+                expected: 3,
+                found: 4
+            }
+        );
     }
 
     proptest! {

@@ -64,7 +64,9 @@ mod tests {
     #[test]
     fn normalises_and_validates() {
         assert_eq!(
-            EmailAddress::parse("  Ann.Other@Example.ORG ").unwrap().as_str(),
+            EmailAddress::parse("  Ann.Other@Example.ORG ")
+                .unwrap()
+                .as_str(),
             "ann.other@example.org"
         );
         assert_eq!(EmailAddress::parse(""), Err(EmailError::Empty));
@@ -72,6 +74,9 @@ mod tests {
         assert_eq!(EmailAddress::parse("a@b"), Err(EmailError::Format));
         assert_eq!(EmailAddress::parse("a b@c.org"), Err(EmailError::Format));
         assert_eq!(EmailAddress::parse("a@@c.org"), Err(EmailError::Format));
-        assert_eq!(EmailAddress::parse(&format!("{}@x.org", "a".repeat(260))), Err(EmailError::TooLong));
+        assert_eq!(
+            EmailAddress::parse(&format!("{}@x.org", "a".repeat(260))),
+            Err(EmailError::TooLong)
+        );
     }
 }

@@ -90,8 +90,14 @@ mod tests {
 
     #[test]
     fn header_by_quality() {
-        assert_eq!(negotiate(None, Some("cy-GB,cy;q=0.9,en;q=0.8")), Locale::Welsh);
-        assert_eq!(negotiate(None, Some("en-GB,en;q=0.9,cy;q=0.8")), Locale::English);
+        assert_eq!(
+            negotiate(None, Some("cy-GB,cy;q=0.9,en;q=0.8")),
+            Locale::Welsh
+        );
+        assert_eq!(
+            negotiate(None, Some("en-GB,en;q=0.9,cy;q=0.8")),
+            Locale::English
+        );
         assert_eq!(negotiate(None, Some("fr, cy;q=0.5")), Locale::Welsh);
         assert_eq!(negotiate(None, Some("cy;q=0")), Locale::English);
         assert_eq!(negotiate(None, None), Locale::English);

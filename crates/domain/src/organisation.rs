@@ -140,9 +140,18 @@ mod tests {
     #[test]
     fn usual_regulators() {
         use Regulator::*;
-        assert_eq!(Regulator::usual_for(Nation::England, ServiceKind::ChildrensHome), Ofsted);
-        assert_eq!(Regulator::usual_for(Nation::England, ServiceKind::HomeCare), Cqc);
-        assert_eq!(Regulator::usual_for(Nation::Wales, ServiceKind::HomeCare), Ciw);
+        assert_eq!(
+            Regulator::usual_for(Nation::England, ServiceKind::ChildrensHome),
+            Ofsted
+        );
+        assert_eq!(
+            Regulator::usual_for(Nation::England, ServiceKind::HomeCare),
+            Cqc
+        );
+        assert_eq!(
+            Regulator::usual_for(Nation::Wales, ServiceKind::HomeCare),
+            Ciw
+        );
         assert_eq!(
             Regulator::usual_for(Nation::Scotland, ServiceKind::FosteringService),
             CareInspectorate

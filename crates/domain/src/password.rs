@@ -85,8 +85,14 @@ mod tests {
     #[test]
     fn length_rules() {
         assert_eq!(check_new_password("", &[]), Err(PasswordProblem::Empty));
-        assert_eq!(check_new_password("short", &[]), Err(PasswordProblem::TooShort));
-        assert_eq!(check_new_password(&"x".repeat(129), &[]), Err(PasswordProblem::TooLong));
+        assert_eq!(
+            check_new_password("short", &[]),
+            Err(PasswordProblem::TooShort)
+        );
+        assert_eq!(
+            check_new_password(&"x".repeat(129), &[]),
+            Err(PasswordProblem::TooLong)
+        );
         // 64 characters of a passphrase, with spaces and Welsh letters: fine.
         let long = "mae hen wlad fy nhadau yn annwyl i mi ŵ ŷ a phob un ohonom yn canu";
         assert!(long.chars().count() >= 64);
@@ -95,8 +101,19 @@ mod tests {
 
     #[test]
     fn common_and_patterned_passwords_are_refused() {
-        for p in ["password1234", "Password1234", "123456789012", "aaaaaaaaaaaa", "abcdefghijkl", "qwertyuiop12"] {
-            assert_eq!(check_new_password(p, &[]), Err(PasswordProblem::TooCommon), "{p}");
+        for p in [
+            "password1234",
+            "Password1234",
+            "123456789012",
+            "aaaaaaaaaaaa",
+            "abcdefghijkl",
+            "qwertyuiop12",
+        ] {
+            assert_eq!(
+                check_new_password(p, &[]),
+                Err(PasswordProblem::TooCommon),
+                "{p}"
+            );
         }
     }
 
@@ -106,7 +123,10 @@ mod tests {
             check_new_password("Bryngolau2026!", &["bryngolau"]),
             Err(PasswordProblem::TooCommon)
         );
-        assert_eq!(check_new_password("kettle orbit lantern", &["bryngolau"]), Ok(()));
+        assert_eq!(
+            check_new_password("kettle orbit lantern", &["bryngolau"]),
+            Ok(())
+        );
     }
 
     proptest! {

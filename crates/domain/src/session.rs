@@ -48,14 +48,35 @@ mod tests {
 
     #[test]
     fn idle_and_absolute() {
-        let s = SessionTimes { created_at: t("2026-03-29T00:00:00Z"), last_seen_at: t("2026-03-29T00:00:00Z") };
-        assert_eq!(s.state_at(t("2026-03-29T00:00:30Z")), SessionState::Live { touch: false });
-        assert_eq!(s.state_at(t("2026-03-29T00:05:00Z")), SessionState::Live { touch: true });
-        assert_eq!(s.state_at(t("2026-03-29T00:30:00Z")), SessionState::IdleExpired);
-        let busy = SessionTimes { last_seen_at: t("2026-03-29T11:59:00Z"), ..s };
+        let s = SessionTimes {
+            created_at: t("2026-03-29T00:00:00Z"),
+            last_seen_at: t("2026-03-29T00:00:00Z"),
+        };
+        assert_eq!(
+            s.state_at(t("2026-03-29T00:00:30Z")),
+            SessionState::Live { touch: false }
+        );
+        assert_eq!(
+            s.state_at(t("2026-03-29T00:05:00Z")),
+            SessionState::Live { touch: true }
+        );
+        assert_eq!(
+            s.state_at(t("2026-03-29T00:30:00Z")),
+            SessionState::IdleExpired
+        );
+        let busy = SessionTimes {
+            last_seen_at: t("2026-03-29T11:59:00Z"),
+            ..s
+        };
         // Across the spring clock change this is still 12 elapsed hours.
-        assert_eq!(busy.state_at(t("2026-03-29T12:00:00Z")), SessionState::AbsoluteExpired);
-        assert_eq!(busy.state_at(t("2026-03-29T11:59:59Z")), SessionState::Live { touch: false });
+        assert_eq!(
+            busy.state_at(t("2026-03-29T12:00:00Z")),
+            SessionState::AbsoluteExpired
+        );
+        assert_eq!(
+            busy.state_at(t("2026-03-29T11:59:59Z")),
+            SessionState::Live { touch: false }
+        );
     }
 
     proptest! {

@@ -43,7 +43,11 @@ pub fn decide(recent: RecentFailures, trusted_device: bool, limits: Limits) -> D
     let blocked = recent.account_and_address >= limits.per_account_and_address
         || recent.address >= limits.per_address
         || (!trusted_device && recent.account >= limits.per_account);
-    if blocked { Decision::Refuse } else { Decision::Attempt }
+    if blocked {
+        Decision::Refuse
+    } else {
+        Decision::Attempt
+    }
 }
 
 #[cfg(test)]
@@ -53,15 +57,27 @@ mod tests {
 
     #[test]
     fn an_attackers_machine_is_stopped() {
-        let r = RecentFailures { account_and_address: 5, address: 5, account: 5 };
+        let r = RecentFailures {
+            account_and_address: 5,
+            address: 5,
+            account: 5,
+        };
         assert_eq!(decide(r, false, LIMITS), Decision::Refuse);
-        let r = RecentFailures { account_and_address: 0, address: 50, account: 0 };
+        let r = RecentFailures {
+            account_and_address: 0,
+            address: 50,
+            account: 0,
+        };
         assert_eq!(decide(r, false, LIMITS), Decision::Refuse);
     }
 
     #[test]
     fn a_spread_attack_is_stopped_but_not_for_the_users_own_browser() {
-        let r = RecentFailures { account_and_address: 0, address: 0, account: 40 };
+        let r = RecentFailures {
+            account_and_address: 0,
+            address: 0,
+            account: 40,
+        };
         assert_eq!(decide(r, false, LIMITS), Decision::Refuse);
         assert_eq!(decide(r, true, LIMITS), Decision::Attempt);
     }

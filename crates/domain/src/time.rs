@@ -101,7 +101,10 @@ mod tests {
         let clock = ManualClock::new(t);
         assert_eq!(clock.now(), t);
         clock.advance(SignedDuration::from_mins(30));
-        assert_eq!(clock.now(), "2026-01-01T00:30:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!(
+            clock.now(),
+            "2026-01-01T00:30:00Z".parse::<Timestamp>().unwrap()
+        );
     }
 
     #[test]

@@ -47,7 +47,9 @@ impl PgStore {
         let base = match std::env::var("HOMEWARD_TEST_POSTGRES_URL") {
             Ok(url) => PgConnectOptions::from_str(&url)
                 .map_err(|e| StoreError::Unavailable(format!("bad PostgreSQL address: {e}")))?,
-            Err(_) if std::env::var_os("PGHOST").is_some() || std::env::var_os("PGPORT").is_some() => {
+            Err(_)
+                if std::env::var_os("PGHOST").is_some() || std::env::var_os("PGPORT").is_some() =>
+            {
                 PgConnectOptions::new()
             }
             Err(_) => return Ok(None),

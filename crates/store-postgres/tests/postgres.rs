@@ -8,7 +8,9 @@ use homeward_store_postgres::PgStore;
 use std::sync::Arc;
 
 async fn open() -> Option<PgStore> {
-    let store = PgStore::open_fresh_schema(TEST_AUDIT_KEY.to_vec()).await.unwrap();
+    let store = PgStore::open_fresh_schema(TEST_AUDIT_KEY.to_vec())
+        .await
+        .unwrap();
     if store.is_none() {
         assert!(
             std::env::var_os("HOMEWARD_REQUIRE_POSTGRES").is_none(),
@@ -28,11 +30,27 @@ homeward_store::conformance_suite!(make());
 #[tokio::test]
 async fn the_audit_log_refuses_update_delete_and_truncate() {
     let Some(store) = open().await else { return };
-    store.record_audit(&homeward_store::conformance::event(None, "test")).await.unwrap();
-    assert!(store.execute_unchecked("UPDATE audit_log SET action = 'forged'").await.is_err());
-    assert!(store.execute_unchecked("DELETE FROM audit_log").await.is_err());
+    store
+        .record_audit(&homeward_store::conformance::event(None, "test"))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .execute_unchecked("UPDATE audit_log SET action = 'forged'")
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .execute_unchecked("DELETE FROM audit_log")
+            .await
+            .is_err()
+    );
     assert!(store.execute_unchecked("TRUNCATE audit_log").await.is_err());
-    assert_eq!(store.audit_page(0, 10).await.unwrap()[0].event.action, "test");
+    assert_eq!(
+        store.audit_page(0, 10).await.unwrap()[0].event.action,
+        "test"
+    );
 }
 
 #[tokio::test]
@@ -40,8 +58,13 @@ async fn both_engines_have_the_same_tables_and_columns() {
     let Some(pg) = open().await else { return };
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("parity.db").display());
-    let lite = homeward_store_sqlite::SqliteStore::open(&url, TEST_AUDIT_KEY.to_vec()).await.unwrap();
-    let (a, b) = (lite.schema_columns().await.unwrap(), pg.schema_columns().await.unwrap());
+    let lite = homeward_store_sqlite::SqliteStore::open(&url, TEST_AUDIT_KEY.to_vec())
+        .await
+        .unwrap();
+    let (a, b) = (
+        lite.schema_columns().await.unwrap(),
+        pg.schema_columns().await.unwrap(),
+    );
     assert!(a.len() >= 10, "{a:?}");
     assert_eq!(a, b, "SQLite and PostgreSQL schemas differ");
 }

@@ -46,7 +46,11 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(Self::db_err)?;
-        Ok(Self { reader, writer, audit_key })
+        Ok(Self {
+            reader,
+            writer,
+            audit_key,
+        })
     }
 
     fn reader(&self) -> &Pool<Sqlite> {
@@ -58,7 +62,10 @@ impl SqliteStore {
     }
 
     async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(Self::db_err)
+        self.writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(Self::db_err)
     }
 
     /// The SQLite library actually linked, e.g. "3.51.3".
@@ -71,14 +78,22 @@ impl SqliteStore {
 
     /// A connection setting as SQLite reports it, e.g. `journal_mode` or `synchronous`.
     pub async fn pragma(&self, name: &str) -> StoreResult<String> {
-        let allowed = ["journal_mode", "synchronous", "foreign_keys", "busy_timeout"];
+        let allowed = [
+            "journal_mode",
+            "synchronous",
+            "foreign_keys",
+            "busy_timeout",
+        ];
         if !allowed.contains(&name) {
-            return Err(StoreError::Internal(format!("pragma {name} is not inspectable")));
+            return Err(StoreError::Internal(format!(
+                "pragma {name} is not inspectable"
+            )));
         }
-        let value: sqlx::sqlite::SqliteRow = sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA {name}")))
-            .fetch_one(&self.writer)
-            .await
-            .map_err(Self::db_err)?;
+        let value: sqlx::sqlite::SqliteRow =
+            sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA {name}")))
+                .fetch_one(&self.writer)
+                .await
+                .map_err(Self::db_err)?;
         use sqlx::Row as _;
         value
             .try_get::<String, _>(0)

@@ -8,7 +8,12 @@ use std::sync::Arc;
 async fn open() -> (SqliteStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    (SqliteStore::open(&url, TEST_AUDIT_KEY.to_vec()).await.unwrap(), dir)
+    (
+        SqliteStore::open(&url, TEST_AUDIT_KEY.to_vec())
+            .await
+            .unwrap(),
+        dir,
+    )
 }
 
 async fn make() -> Option<Arc<dyn Store>> {
@@ -25,7 +30,10 @@ async fn bundled_sqlite_is_free_of_the_wal_reset_bug() {
     let (store, _dir) = open().await;
     let version = store.sqlite_version().await.unwrap();
     let parts: Vec<u32> = version.split('.').map(|p| p.parse().unwrap()).collect();
-    assert!(parts >= vec![3, 51, 3], "SQLite {version} carries the WAL-reset bug");
+    assert!(
+        parts >= vec![3, 51, 3],
+        "SQLite {version} carries the WAL-reset bug"
+    );
 }
 
 #[tokio::test]
@@ -39,8 +47,24 @@ async fn writes_are_durable() {
 #[tokio::test]
 async fn the_audit_log_refuses_update_and_delete() {
     let (store, _dir) = open().await;
-    store.record_audit(&homeward_store::conformance::event(None, "test")).await.unwrap();
-    assert!(store.execute_unchecked("UPDATE audit_log SET action = 'forged'").await.is_err());
-    assert!(store.execute_unchecked("DELETE FROM audit_log").await.is_err());
-    assert_eq!(store.audit_page(0, 10).await.unwrap()[0].event.action, "test");
+    store
+        .record_audit(&homeward_store::conformance::event(None, "test"))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .execute_unchecked("UPDATE audit_log SET action = 'forged'")
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .execute_unchecked("DELETE FROM audit_log")
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        store.audit_page(0, 10).await.unwrap()[0].event.action,
+        "test"
+    );
 }

@@ -38,7 +38,10 @@ pub async fn organisation(store: &dyn Store, name: &str) -> (Organisation, Servi
         safeguarding_lead: "Rhian Sample".into(),
         created_at: t0(),
     };
-    store.create_organisation(&org, &event(Some(org.id), "organisation.create")).await.unwrap();
+    store
+        .create_organisation(&org, &event(Some(org.id), "organisation.create"))
+        .await
+        .unwrap();
     let service = Service {
         id: ServiceId::new_random(),
         org_id: org.id,
@@ -47,7 +50,10 @@ pub async fn organisation(store: &dyn Store, name: &str) -> (Organisation, Servi
         registration_number: "SIN-0001".into(),
         created_at: t0(),
     };
-    store.create_service(&service, &event(Some(org.id), "service.create")).await.unwrap();
+    store
+        .create_service(&service, &event(Some(org.id), "service.create"))
+        .await
+        .unwrap();
     (org, service)
 }
 
@@ -63,9 +69,18 @@ pub async fn user(store: &dyn Store, org: OrgId, email: &str, roles: &[Role]) ->
     let new = NewUser {
         user: user.clone(),
         password_hash: "$argon2id$placeholder".into(),
-        memberships: roles.iter().map(|&role| Membership { role, service_id: None }).collect(),
+        memberships: roles
+            .iter()
+            .map(|&role| Membership {
+                role,
+                service_id: None,
+            })
+            .collect(),
     };
-    store.create_user(&new, &event(Some(org), "user.create")).await.unwrap();
+    store
+        .create_user(&new, &event(Some(org), "user.create"))
+        .await
+        .unwrap();
     user
 }
 
@@ -90,29 +105,65 @@ pub async fn ping_answers(store: Arc<dyn Store>) {
 
 pub async fn organisations_and_services_round_trip(store: Arc<dyn Store>) {
     let (org, service) = organisation(&*store, "Bryn").await;
-    assert_eq!(store.get_organisation(org.id).await.unwrap(), Some(org.clone()));
+    assert_eq!(
+        store.get_organisation(org.id).await.unwrap(),
+        Some(org.clone())
+    );
     assert_eq!(store.list_services(org.id).await.unwrap(), vec![service]);
     let (other, _) = organisation(&*store, "Afon").await;
     assert_eq!(store.list_organisations().await.unwrap().len(), 2);
-    assert!(store.list_services(other.id).await.unwrap().iter().all(|s| s.org_id == other.id));
-    assert_eq!(store.get_organisation(OrgId::new_random()).await.unwrap(), None);
+    assert!(
+        store
+            .list_services(other.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|s| s.org_id == other.id)
+    );
+    assert_eq!(
+        store.get_organisation(OrgId::new_random()).await.unwrap(),
+        None
+    );
 }
 
 pub async fn users_are_scoped_to_their_organisation(store: Arc<dyn Store>) {
     let (a, _) = organisation(&*store, "A").await;
     let (b, _) = organisation(&*store, "B").await;
-    let ua = user(&*store, a.id, "a@example.org", &[Role::Manager, Role::CareWorker]).await;
+    let ua = user(
+        &*store,
+        a.id,
+        "a@example.org",
+        &[Role::Manager, Role::CareWorker],
+    )
+    .await;
     let found = store.get_user(a.id, ua.id).await.unwrap().unwrap();
     assert_eq!(found.user, ua);
     let mut roles: Vec<Role> = found.memberships.iter().map(|m| m.role).collect();
     roles.sort();
     assert_eq!(roles, vec![Role::CareWorker, Role::Manager]);
-    assert_eq!(store.get_user(b.id, ua.id).await.unwrap(), None, "another organisation's user");
-    let listed = store.list_users(b.id, &event(Some(b.id), "user.list")).await.unwrap();
+    assert_eq!(
+        store.get_user(b.id, ua.id).await.unwrap(),
+        None,
+        "another organisation's user"
+    );
+    let listed = store
+        .list_users(b.id, &event(Some(b.id), "user.list"))
+        .await
+        .unwrap();
     assert!(listed.is_empty());
-    let creds = store.find_credentials("a@example.org").await.unwrap().unwrap();
+    let creds = store
+        .find_credentials("a@example.org")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(creds.user.id, ua.id);
-    assert!(store.find_credentials("nobody@example.org").await.unwrap().is_none());
+    assert!(
+        store
+            .find_credentials("nobody@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 pub async fn duplicate_email_is_a_conflict_and_writes_nothing(store: Arc<dyn Store>) {
@@ -129,11 +180,21 @@ pub async fn duplicate_email_is_a_conflict_and_writes_nothing(store: Arc<dyn Sto
             created_at: t0(),
         },
         password_hash: "x".into(),
-        memberships: vec![Membership { role: Role::Manager, service_id: None }],
+        memberships: vec![Membership {
+            role: Role::Manager,
+            service_id: None,
+        }],
     };
-    let err = store.create_user(&clash, &event(Some(org.id), "user.create")).await.unwrap_err();
+    let err = store
+        .create_user(&clash, &event(Some(org.id), "user.create"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
-    assert_eq!(audit_count(&*store).await, before, "no audit record for a write that failed");
+    assert_eq!(
+        audit_count(&*store).await,
+        before,
+        "no audit record for a write that failed"
+    );
     assert_eq!(store.get_user(org.id, clash.user.id).await.unwrap(), None);
 }
 
@@ -142,12 +203,33 @@ pub async fn roles_are_replaced_within_the_organisation_only(store: Arc<dyn Stor
     let (b, _) = organisation(&*store, "B").await;
     let u = user(&*store, a.id, "r@example.org", &[Role::CareWorker]).await;
     let new_roles = [
-        Membership { role: Role::ShiftLead, service_id: Some(service.id) },
-        Membership { role: Role::Auditor, service_id: None },
+        Membership {
+            role: Role::ShiftLead,
+            service_id: Some(service.id),
+        },
+        Membership {
+            role: Role::Auditor,
+            service_id: None,
+        },
     ];
-    assert!(!store.set_memberships(b.id, u.id, &new_roles, &event(Some(b.id), "user.roles")).await.unwrap());
-    assert!(store.set_memberships(a.id, u.id, &new_roles, &event(Some(a.id), "user.roles")).await.unwrap());
-    let mut got = store.get_user(a.id, u.id).await.unwrap().unwrap().memberships;
+    assert!(
+        !store
+            .set_memberships(b.id, u.id, &new_roles, &event(Some(b.id), "user.roles"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .set_memberships(a.id, u.id, &new_roles, &event(Some(a.id), "user.roles"))
+            .await
+            .unwrap()
+    );
+    let mut got = store
+        .get_user(a.id, u.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .memberships;
     got.sort();
     let mut want = new_roles.to_vec();
     want.sort();
@@ -165,14 +247,29 @@ pub async fn sessions_live_until_ended(store: Arc<dyn Store>) {
         last_seen_at: t0(),
         ip: Some("10.0.0.1".into()),
     };
-    store.create_session(&s, &event(Some(org.id), "session.start")).await.unwrap();
+    store
+        .create_session(&s, &event(Some(org.id), "session.start"))
+        .await
+        .unwrap();
     let (found, who) = store.find_session("hash-1").await.unwrap().unwrap();
     assert_eq!(found, s);
     assert_eq!(who.user.id, u.id);
     let later = t0().checked_add(SignedDuration::from_mins(5)).unwrap();
     store.touch_session("hash-1", later).await.unwrap();
-    assert_eq!(store.find_session("hash-1").await.unwrap().unwrap().0.last_seen_at, later);
-    store.end_session("hash-1", Some(&event(Some(org.id), "session.end"))).await.unwrap();
+    assert_eq!(
+        store
+            .find_session("hash-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .last_seen_at,
+        later
+    );
+    store
+        .end_session("hash-1", Some(&event(Some(org.id), "session.end")))
+        .await
+        .unwrap();
     assert!(store.find_session("hash-1").await.unwrap().is_none());
 }
 
@@ -188,7 +285,10 @@ pub async fn deactivation_ends_sessions_and_tokens_at_once(store: Arc<dyn Store>
         last_seen_at: t0(),
         ip: None,
     };
-    store.create_session(&s, &event(Some(org.id), "session.start")).await.unwrap();
+    store
+        .create_session(&s, &event(Some(org.id), "session.start"))
+        .await
+        .unwrap();
     let token = ApiToken {
         token_hash: "tok-d".into(),
         user_id: u.id,
@@ -196,27 +296,65 @@ pub async fn deactivation_ends_sessions_and_tokens_at_once(store: Arc<dyn Store>
         created_at: t0(),
         expires_at: t0().checked_add(SignedDuration::from_hours(24)).unwrap(),
     };
-    store.create_api_token(&token, &event(Some(org.id), "token.create")).await.unwrap();
-    assert_eq!(store.find_api_token("tok-d").await.unwrap().unwrap().0, token);
-    assert!(!store.deactivate_user(other.id, u.id, &event(Some(other.id), "user.deactivate")).await.unwrap());
-    assert!(store.find_session("hash-d").await.unwrap().is_some(), "another organisation cannot deactivate");
-    assert!(store.deactivate_user(org.id, u.id, &event(Some(org.id), "user.deactivate")).await.unwrap());
+    store
+        .create_api_token(&token, &event(Some(org.id), "token.create"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.find_api_token("tok-d").await.unwrap().unwrap().0,
+        token
+    );
+    assert!(
+        !store
+            .deactivate_user(other.id, u.id, &event(Some(other.id), "user.deactivate"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store.find_session("hash-d").await.unwrap().is_some(),
+        "another organisation cannot deactivate"
+    );
+    assert!(
+        store
+            .deactivate_user(org.id, u.id, &event(Some(org.id), "user.deactivate"))
+            .await
+            .unwrap()
+    );
     assert!(store.find_session("hash-d").await.unwrap().is_none());
     assert!(store.find_api_token("tok-d").await.unwrap().is_none());
-    assert!(!store.get_user(org.id, u.id).await.unwrap().unwrap().user.active);
+    assert!(
+        !store
+            .get_user(org.id, u.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .user
+            .active
+    );
 }
 
 pub async fn sign_in_failures_are_counted_in_the_window(store: Arc<dyn Store>) {
     let (org, _) = organisation(&*store, "F").await;
     let mut e = event(Some(org.id), "session.sign_in");
     e.outcome = Outcome::Failed;
-    for (email, ip) in [("x@example.org", "1.1.1.1"), ("x@example.org", "1.1.1.1"), ("x@example.org", "2.2.2.2"), ("y@example.org", "1.1.1.1")] {
+    for (email, ip) in [
+        ("x@example.org", "1.1.1.1"),
+        ("x@example.org", "1.1.1.1"),
+        ("x@example.org", "2.2.2.2"),
+        ("y@example.org", "1.1.1.1"),
+    ] {
         store.record_sign_in_failure(email, ip, &e).await.unwrap();
     }
-    let r = store.recent_failures("x@example.org", "1.1.1.1", t0()).await.unwrap();
+    let r = store
+        .recent_failures("x@example.org", "1.1.1.1", t0())
+        .await
+        .unwrap();
     assert_eq!((r.account_and_address, r.address, r.account), (2, 3, 3));
     let after = t0().checked_add(SignedDuration::from_secs(1)).unwrap();
-    let r = store.recent_failures("x@example.org", "1.1.1.1", after).await.unwrap();
+    let r = store
+        .recent_failures("x@example.org", "1.1.1.1", after)
+        .await
+        .unwrap();
     assert_eq!((r.account_and_address, r.address, r.account), (0, 0, 0));
 }
 
@@ -240,7 +378,10 @@ pub async fn people_are_listed_by_service_and_the_read_is_audited(store: Arc<dyn
         registration_number: "SIN-2".into(),
         created_at: t0(),
     };
-    store.create_service(&second, &event(Some(org.id), "service.create")).await.unwrap();
+    store
+        .create_service(&second, &event(Some(org.id), "service.create"))
+        .await
+        .unwrap();
     let person = |service: ServiceId, given: &str| Person {
         id: PersonId::new_random(),
         org_id: org.id,
@@ -253,18 +394,48 @@ pub async fn people_are_listed_by_service_and_the_read_is_audited(store: Arc<dyn
     };
     let p1 = person(home.id, "Ada");
     let p2 = person(second.id, "Bede");
-    store.create_person(&p1, &event(Some(org.id), "person.create")).await.unwrap();
-    store.create_person(&p2, &event(Some(org.id), "person.create")).await.unwrap();
+    store
+        .create_person(&p1, &event(Some(org.id), "person.create"))
+        .await
+        .unwrap();
+    store
+        .create_person(&p2, &event(Some(org.id), "person.create"))
+        .await
+        .unwrap();
     let before = audit_count(&*store).await;
-    let all = store.list_people(org.id, None, &event(Some(org.id), "person.list")).await.unwrap();
+    let all = store
+        .list_people(org.id, None, &event(Some(org.id), "person.list"))
+        .await
+        .unwrap();
     assert_eq!(all, vec![p1.clone(), p2.clone()]);
-    let only = store.list_people(org.id, Some(&[home.id]), &event(Some(org.id), "person.list")).await.unwrap();
+    let only = store
+        .list_people(
+            org.id,
+            Some(&[home.id]),
+            &event(Some(org.id), "person.list"),
+        )
+        .await
+        .unwrap();
     assert_eq!(only, vec![p1]);
-    let none = store.list_people(org.id, Some(&[]), &event(Some(org.id), "person.list")).await.unwrap();
+    let none = store
+        .list_people(org.id, Some(&[]), &event(Some(org.id), "person.list"))
+        .await
+        .unwrap();
     assert!(none.is_empty());
-    assert_eq!(audit_count(&*store).await, before + 3, "every read leaves a record");
+    assert_eq!(
+        audit_count(&*store).await,
+        before + 3,
+        "every read leaves a record"
+    );
     let (elsewhere, _) = organisation(&*store, "Q").await;
-    let theirs = store.list_people(elsewhere.id, None, &event(Some(elsewhere.id), "person.list")).await.unwrap();
+    let theirs = store
+        .list_people(
+            elsewhere.id,
+            None,
+            &event(Some(elsewhere.id), "person.list"),
+        )
+        .await
+        .unwrap();
     assert!(theirs.is_empty());
 }
 
@@ -287,7 +458,10 @@ pub async fn the_audit_chain_holds_under_concurrent_writes(store: Arc<dyn Store>
     assert!(state.checked >= 26);
     let recent = store.recent_audit(org.id, 5).await.unwrap();
     assert_eq!(recent.len(), 5);
-    assert!(recent.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
+    assert!(
+        recent.windows(2).all(|w| w[0].seq > w[1].seq),
+        "newest first"
+    );
     assert!(recent.iter().all(|r| r.event.org_id == Some(org.id)));
 }
 

@@ -161,22 +161,48 @@ pub trait Store: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
     /// Deactivates the user and ends every session and API token they hold, at once.
-    async fn deactivate_user(&self, org: OrgId, user: UserId, audit: &AuditEvent) -> StoreResult<bool>;
-    async fn set_password(&self, user: UserId, password_hash: &str, audit: &AuditEvent) -> StoreResult<()>;
+    async fn deactivate_user(
+        &self,
+        org: OrgId,
+        user: UserId,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    async fn set_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
 
     // Sessions, API tokens and trusted browsers.
     async fn create_session(&self, session: &SessionRecord, audit: &AuditEvent) -> StoreResult<()>;
-    async fn find_session(&self, token_hash: &str) -> StoreResult<Option<(SessionRecord, UserWithRoles)>>;
+    async fn find_session(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<(SessionRecord, UserWithRoles)>>;
     async fn touch_session(&self, token_hash: &str, at: Timestamp) -> StoreResult<()>;
     async fn end_session(&self, token_hash: &str, audit: Option<&AuditEvent>) -> StoreResult<()>;
     async fn create_api_token(&self, token: &ApiToken, audit: &AuditEvent) -> StoreResult<()>;
-    async fn find_api_token(&self, token_hash: &str) -> StoreResult<Option<(ApiToken, UserWithRoles)>>;
+    async fn find_api_token(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<(ApiToken, UserWithRoles)>>;
     async fn trust_device(&self, token_hash: &str, user: UserId, at: Timestamp) -> StoreResult<()>;
     async fn is_trusted_device(&self, token_hash: &str, user: UserId) -> StoreResult<bool>;
 
     // Sign-in throttling.
-    async fn record_sign_in_failure(&self, email: &str, ip: &str, audit: &AuditEvent) -> StoreResult<()>;
-    async fn recent_failures(&self, email: &str, ip: &str, since: Timestamp) -> StoreResult<RecentFailures>;
+    async fn record_sign_in_failure(
+        &self,
+        email: &str,
+        ip: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    async fn recent_failures(
+        &self,
+        email: &str,
+        ip: &str,
+        since: Timestamp,
+    ) -> StoreResult<RecentFailures>;
 
     // People (the minimal record; the information form comes later).
     async fn create_person(&self, person: &Person, audit: &AuditEvent) -> StoreResult<()>;

@@ -66,7 +66,10 @@ pub fn date(text: &str) -> StoreResult<Date> {
 /// `$from, $from+1, …` for `n` values: the placeholders of an `IN (…)` list.
 #[doc(hidden)]
 pub fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Generates `impl Store for $store` over the sqlx database `$db`. See the module docs.

@@ -1,0 +1,106 @@
+//! Who is acting, and from where.
+
+use crate::policy::{self, Action};
+use crate::{AppError, AppResult};
+use homeward_domain::audit::{AuditEvent, Outcome};
+use homeward_domain::ids::{OrgId, ServiceId};
+use homeward_domain::role::Role;
+use homeward_store::{Membership, User, UserWithRoles};
+use jiff::Timestamp;
+
+/// How the actor proved who they are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// A browser session; unsafe requests must carry this session's CSRF token.
+    Session {
+        token_hash: String,
+        csrf_token: String,
+    },
+    /// A bearer token for the API.
+    ApiToken,
+}
+
+/// A signed-in user acting within their organisation.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user: User,
+    pub memberships: Vec<Membership>,
+    pub via: Via,
+}
+
+/// Facts about the request that go into the audit trail.
+#[derive(Clone, Debug, Default)]
+pub struct RequestMeta {
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    pub fn new(found: UserWithRoles, via: Via) -> Self {
+        Self {
+            user: found.user,
+            memberships: found.memberships,
+            via,
+        }
+    }
+
+    pub fn org_id(&self) -> OrgId {
+        self.user.org_id
+    }
+
+    pub fn roles(&self) -> impl Iterator<Item = Role> + '_ {
+        self.memberships.iter().map(|m| m.role)
+    }
+
+    pub fn can(&self, action: Action) -> bool {
+        policy::allows(self.roles(), action)
+    }
+
+    /// The services whose people this actor may see: `None` means every service of the
+    /// organisation (an organisation-wide role allows it).
+    pub fn people_scope(&self) -> Option<Vec<ServiceId>> {
+        let allowing: Vec<&Membership> = self
+            .memberships
+            .iter()
+            .filter(|m| policy::role_allows(m.role, Action::ViewPeople))
+            .collect();
+        if allowing.iter().any(|m| m.service_id.is_none()) {
+            return None;
+        }
+        let mut services: Vec<ServiceId> = allowing.iter().filter_map(|m| m.service_id).collect();
+        services.sort();
+        services.dedup();
+        Some(services)
+    }
+
+    /// An audit event describing something this actor did.
+    pub fn event(
+        &self,
+        at: Timestamp,
+        meta: &RequestMeta,
+        action: &str,
+        resource_kind: &str,
+        resource_id: Option<String>,
+        outcome: Outcome,
+    ) -> AuditEvent {
+        AuditEvent {
+            at,
+            org_id: Some(self.org_id()),
+            actor: Some(self.user.id),
+            actor_label: self.user.email.clone(),
+            action: action.into(),
+            resource_kind: resource_kind.into(),
+            resource_id,
+            outcome,
+            ip: meta.ip.clone(),
+        }
+    }
+}
+
+/// Refuses unless the actor may take the action.
+pub fn require(actor: &Actor, action: Action) -> AppResult<()> {
+    if actor.can(action) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

@@ -1,0 +1,235 @@
+//! Fictional demo data: three providers, an account for every role in each, and a dozen
+//! people whose names announce that they are made up ("Ffug" and "Dychmygol" are Welsh for
+//! "fake" and "imaginary"; the email domains use the reserved `.example` suffix).
+
+use crate::auth::hash_password;
+use crate::{App, AppError, AppResult};
+use homeward_domain::audit::{AuditEvent, Outcome};
+use homeward_domain::ids::{OrgId, PersonId, ServiceId, UserId};
+use homeward_domain::organisation::{Nation, Regulator, ServiceKind};
+use homeward_domain::person::PersonKind;
+use homeward_domain::role::Role;
+use homeward_store::{Membership, NewUser, Organisation, Person, Service, User};
+use jiff::civil::date;
+
+/// A demo account, to print for whoever started the demo.
+#[derive(Clone, Debug)]
+pub struct DemoAccount {
+    pub organisation: String,
+    pub role: Role,
+    pub email: String,
+}
+
+struct DemoOrg {
+    name: &'static str,
+    domain: &'static str,
+    nation: Nation,
+    regulator: Regulator,
+    registration: &'static str,
+    manager: &'static str,
+    lead: &'static str,
+    services: &'static [(&'static str, ServiceKind, &'static str)],
+    /// (given, family, kind, (y, m, d), index of the service)
+    people: &'static [(&'static str, &'static str, PersonKind, (i16, i8, i8), usize)],
+}
+
+const ORGS: [DemoOrg; 3] = [
+    DemoOrg {
+        name: "Cartrefi Ffug Children's Homes",
+        domain: "cartrefi-ffug.example",
+        nation: Nation::Wales,
+        regulator: Regulator::Ciw,
+        registration: "SIN-00000001",
+        manager: "Gwen Ffug",
+        lead: "Huw Ffug",
+        services: &[
+            ("Tŷ Enghraifft", ServiceKind::ChildrensHome, "SIN-00000002"),
+            ("Bwthyn Esiampl", ServiceKind::ChildrensHome, "SIN-00000003"),
+        ],
+        people: &[
+            ("Ffion", "Ffug", PersonKind::Child, (2011, 3, 14), 0),
+            ("Tomos", "Testun", PersonKind::Child, (2010, 9, 2), 0),
+            ("Alys", "Enghraifft", PersonKind::Child, (2012, 1, 27), 1),
+            ("Dewi", "Dychmygol", PersonKind::Child, (2009, 11, 30), 1),
+        ],
+    },
+    DemoOrg {
+        name: "Sample Shire Care Ltd",
+        domain: "sample-shire.example",
+        nation: Nation::England,
+        regulator: Regulator::Ofsted,
+        registration: "SC000001",
+        manager: "Patricia Placeholder",
+        lead: "Simon Sample",
+        services: &[
+            ("Example House", ServiceKind::ChildrensHome, "SC000002"),
+            (
+                "Sample Shire Fostering",
+                ServiceKind::FosteringService,
+                "SC000003",
+            ),
+        ],
+        people: &[
+            ("Teddy", "Testcase", PersonKind::Child, (2010, 6, 5), 0),
+            ("Polly", "Placeholder", PersonKind::Child, (2011, 8, 19), 0),
+            ("Danny", "Dummy", PersonKind::Child, (2009, 12, 1), 0),
+            ("Sammy", "Sample", PersonKind::Child, (2013, 4, 22), 1),
+        ],
+    },
+    DemoOrg {
+        name: "Gofal Cartref Dychmygol",
+        domain: "gofal-dychmygol.example",
+        nation: Nation::Wales,
+        regulator: Regulator::Ciw,
+        registration: "SIN-00000010",
+        manager: "Eleri Esiampl",
+        lead: "Iolo Imaginary",
+        services: &[(
+            "Dychmygol Home Care, Conwy",
+            ServiceKind::HomeCare,
+            "SIN-00000011",
+        )],
+        people: &[
+            ("Gwilym", "Ffug", PersonKind::Adult, (1941, 2, 8), 0),
+            ("Megan", "Esiampl", PersonKind::Adult, (1938, 7, 16), 0),
+            ("Idris", "Dychmygol", PersonKind::Adult, (1946, 10, 3), 0),
+            ("Nia", "Ffantasi", PersonKind::Adult, (1950, 5, 25), 0),
+        ],
+    },
+];
+
+fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::CareWorker => "Care Worker",
+        Role::ShiftLead => "Shift Lead",
+        Role::Manager => "Manager",
+        Role::SafeguardingLead => "Safeguarding Lead",
+        Role::OrgAdmin => "Admin",
+        Role::Auditor => "Auditor",
+        Role::Police => "Police Officer",
+        Role::SocialWorker => "Social Worker",
+        Role::ReturnInterviewWorker => "Return Interviewer",
+    }
+}
+
+impl App {
+    fn demo_event(&self, org: OrgId, action: &str, kind: &str, id: String) -> AuditEvent {
+        AuditEvent {
+            at: self.clock.now(),
+            org_id: Some(org),
+            actor: None,
+            actor_label: "demo".into(),
+            action: action.into(),
+            resource_kind: kind.into(),
+            resource_id: Some(id),
+            outcome: Outcome::Allowed,
+            ip: None,
+        }
+    }
+
+    /// Loads the demo data into an empty store. Every demo account gets `password`.
+    pub async fn seed_demo(&self, password: &str) -> AppResult<Vec<DemoAccount>> {
+        if !self.store.list_organisations().await?.is_empty() {
+            return Err(AppError::Internal(
+                "the demo needs an empty database".into(),
+            ));
+        }
+        let now = self.clock.now();
+        let mut accounts = Vec::new();
+        for spec in &ORGS {
+            let org = Organisation {
+                id: OrgId::new_random(),
+                name: spec.name.into(),
+                nation: spec.nation,
+                regulator: spec.regulator,
+                registration_number: spec.registration.into(),
+                registered_manager: spec.manager.into(),
+                safeguarding_lead: spec.lead.into(),
+                created_at: now,
+            };
+            self.store
+                .create_organisation(
+                    &org,
+                    &self.demo_event(
+                        org.id,
+                        "organisation.create",
+                        "organisation",
+                        org.id.to_string(),
+                    ),
+                )
+                .await?;
+            let mut service_ids = Vec::new();
+            for (name, kind, registration) in spec.services {
+                let service = Service {
+                    id: ServiceId::new_random(),
+                    org_id: org.id,
+                    name: (*name).into(),
+                    kind: *kind,
+                    registration_number: (*registration).into(),
+                    created_at: now,
+                };
+                self.store
+                    .create_service(
+                        &service,
+                        &self.demo_event(
+                            org.id,
+                            "service.create",
+                            "service",
+                            service.id.to_string(),
+                        ),
+                    )
+                    .await?;
+                service_ids.push(service.id);
+            }
+            for role in Role::ALL {
+                let email = format!("{}@{}", role.code().replace('_', "-"), spec.domain);
+                // One care worker belongs to a single home, to show that roles can be scoped.
+                let service_id =
+                    (role == Role::CareWorker && service_ids.len() > 1).then(|| service_ids[0]);
+                let user = User {
+                    id: UserId::new_random(),
+                    org_id: org.id,
+                    email: email.clone(),
+                    display_name: format!("Demo {}", role_label(role)),
+                    active: true,
+                    created_at: now,
+                };
+                let new = NewUser {
+                    password_hash: hash_password(password.to_owned()).await?,
+                    memberships: vec![Membership { role, service_id }],
+                    user,
+                };
+                self.store
+                    .create_user(
+                        &new,
+                        &self.demo_event(org.id, "user.create", "user", new.user.id.to_string()),
+                    )
+                    .await?;
+                accounts.push(DemoAccount {
+                    organisation: spec.name.into(),
+                    role,
+                    email,
+                });
+            }
+            for (given, family, kind, (y, m, d), service) in spec.people {
+                let person = Person {
+                    id: PersonId::new_random(),
+                    org_id: org.id,
+                    service_id: service_ids[*service],
+                    given_name: (*given).into(),
+                    family_name: (*family).into(),
+                    kind: *kind,
+                    date_of_birth: date(*y, *m, *d),
+                    created_at: now,
+                };
+                self.store
+                    .create_person(
+                        &person,
+                        &self.demo_event(org.id, "person.create", "person", person.id.to_string()),
+                    )
+                    .await?;
+            }
+        }
+        Ok(accounts)
+    }
+}

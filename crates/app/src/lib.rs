@@ -1,0 +1,58 @@
+//! The application layer: every action a user can take, as a use case that decides whether
+//! the actor may (in [`policy`]), does it through the store, and leaves an audit record.
+//!
+//! Interfaces (web, API, command line) call these and render the result; they hold no rules.
+
+pub mod actor;
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod organisation;
+pub mod people;
+pub mod policy;
+pub mod secrets;
+pub mod users;
+
+use homeward_domain::time::Clock;
+use homeward_store::{Store, StoreError};
+use std::sync::Arc;
+
+pub use actor::{Actor, RequestMeta};
+pub use error::{AppError, AppResult, FieldError};
+
+/// Everything a use case needs: the store, the clock and the installation's keys.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub keys: Arc<secrets::Keys>,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, keys: secrets::Keys) -> Self {
+        Self {
+            store,
+            clock,
+            keys: Arc::new(keys),
+        }
+    }
+
+    /// Opens the store a database URL names: `sqlite://PATH` or `postgres://…`.
+    pub async fn open_store(url: &str, keys: &secrets::Keys) -> Result<Arc<dyn Store>, StoreError> {
+        let audit_key = keys.audit_key().to_vec();
+        if url.starts_with("sqlite:") {
+            Ok(Arc::new(
+                homeward_store_sqlite::SqliteStore::open(url, audit_key).await?,
+            ))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Arc::new(
+                homeward_store_postgres::PgStore::open(url, audit_key).await?,
+            ))
+        } else {
+            Err(StoreError::Unavailable(
+                "the database URL must start with sqlite:// or postgres://".into(),
+            ))
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Who may do what: the one place authorization is decided.
+//!
+//! Deny by default: an action is allowed only for the roles listed against it here. The
+//! organisation boundary is enforced separately, by every store read being scoped to the
+//! actor's organisation, so a rule here never grants anything across organisations.
+
+use homeward_domain::role::Role;
+
+/// Everything an actor can ask to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// See their own home page and account.
+    ViewOwnHome,
+    /// See the people in care in the services they belong to.
+    ViewPeople,
+    /// See the organisation's user accounts.
+    ViewUsers,
+    /// Add users, change their roles, deactivate them.
+    ManageUsers,
+    /// Read the organisation's audit trail.
+    ViewAuditTrail,
+}
+
+impl Action {
+    pub const ALL: [Action; 5] = [
+        Action::ViewOwnHome,
+        Action::ViewPeople,
+        Action::ViewUsers,
+        Action::ManageUsers,
+        Action::ViewAuditTrail,
+    ];
+}
+
+/// Whether a single role allows an action.
+pub fn role_allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        ViewOwnHome => true,
+        // Staff who care for people and those who inspect that care. Organisation admins
+        // manage accounts, not children's records; partners will reach people through grants.
+        ViewPeople => matches!(
+            role,
+            CareWorker | ShiftLead | Manager | SafeguardingLead | Auditor
+        ),
+        ViewUsers => matches!(role, OrgAdmin | Manager | Auditor),
+        ManageUsers => matches!(role, OrgAdmin),
+        ViewAuditTrail => matches!(role, OrgAdmin | Auditor | SafeguardingLead),
+    }
+}
+
+/// Whether any of the roles allows the action.
+pub fn allows(roles: impl IntoIterator<Item = Role>, action: Action) -> bool {
+    roles.into_iter().any(|r| role_allows(r, action))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auditors_only_read() {
+        assert!(role_allows(Role::Auditor, Action::ViewPeople));
+        assert!(role_allows(Role::Auditor, Action::ViewAuditTrail));
+        assert!(!role_allows(Role::Auditor, Action::ManageUsers));
+    }
+
+    #[test]
+    fn partners_reach_nothing_but_their_home_until_grants_exist() {
+        for role in [
+            Role::Police,
+            Role::SocialWorker,
+            Role::ReturnInterviewWorker,
+        ] {
+            for action in Action::ALL {
+                assert_eq!(
+                    role_allows(role, action),
+                    action == Action::ViewOwnHome,
+                    "{role:?} {action:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_roles_no_access() {
+        for action in Action::ALL {
+            assert!(!allows([], action));
+        }
+    }
+}

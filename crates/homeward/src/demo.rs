@@ -1,0 +1,89 @@
+//! `homeward demo`: a fresh SQLite database of fictional data, served at once.
+
+use crate::cli::{DbArgs, bind, open_app, serve};
+use clap::Args;
+use homeward_app::secrets::{Keys, random_token};
+use homeward_web::WebConfig;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Where the demo keeps its database and secret key. Its demo database is replaced.
+    #[arg(long, env = "HOMEWARD_DATA_DIR", default_value = "homeward-data")]
+    pub data_dir: PathBuf,
+    /// The address and port to listen on.
+    #[arg(long, env = "HOMEWARD_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// The password of every demo account (default: a new random one, printed).
+    #[arg(long, env = "HOMEWARD_DEMO_PASSWORD", hide_env_values = true)]
+    pub demo_password: Option<String>,
+}
+
+/// The demo's own secret, made once and kept in its data directory (readable by its owner only).
+fn demo_secret(dir: &Path) -> Result<String, String> {
+    let path = dir.join("secret.key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        if Keys::from_hex(&existing).is_ok() {
+            return Ok(existing.trim().to_string());
+        }
+    }
+    let secret = Keys::generate_hex().map_err(|e| e.to_string())?;
+    std::fs::write(&path, &secret).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+    }
+    Ok(secret)
+}
+
+pub async fn run(args: DemoArgs) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    std::fs::create_dir_all(&args.data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", args.data_dir.display()))?;
+    let password = match args.demo_password {
+        Some(p) => {
+            homeward_domain::password::check_new_password(&p, &[])
+                .map_err(|e| format!("--demo-password: {e}"))?;
+            p
+        }
+        None => random_token()
+            .map_err(|e| e.to_string())?
+            .chars()
+            .take(20)
+            .collect(),
+    };
+    let db_path = args.data_dir.join("demo.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let file = PathBuf::from(format!("{}{suffix}", db_path.display()));
+        if file.exists() {
+            std::fs::remove_file(&file)
+                .map_err(|e| format!("cannot replace {}: {e}", file.display()))?;
+        }
+    }
+    let db = DbArgs {
+        database_url: format!("sqlite://{}", db_path.display()),
+        secret_key: Some(demo_secret(&args.data_dir)?),
+        secret_key_file: None,
+    };
+    let app = open_app(&db).await?;
+    let accounts = app.seed_demo(&password).await.map_err(|e| e.to_string())?;
+    let listener = bind(args.listen).await?;
+
+    println!("Homeward demo: http://{}", args.listen);
+    println!("Password for every demo account: {password}");
+    println!("Demo accounts (ROLE EMAIL):");
+    // One account per line, exactly `ROLE EMAIL`; the email's domain names the organisation.
+    for account in &accounts {
+        println!("{} {}", account.role.code(), account.email);
+    }
+    println!(
+        "Ready in {} ms. Press Ctrl+C to stop.",
+        started.elapsed().as_millis()
+    );
+    serve(app, listener, WebConfig::default()).await?;
+    Ok(ExitCode::SUCCESS)
+}

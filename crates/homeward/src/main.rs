@@ -1,0 +1,27 @@
+//! The `homeward` command: serve, demo, migrate, set up organisations and users, verify the
+//! audit trail. Thin: it parses, calls the application, and prints.
+
+mod cli;
+mod demo;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HOMEWARD_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = cli::Cli::parse();
+    match cli::run(cli).await {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("homeward: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The JSON API under `/api/v1/`, authenticated by session cookie (with the CSRF header for
+//! unsafe methods) or by a bearer token. Errors are `application/problem+json` (RFC 9457).
+
+pub mod audit;
+pub mod dto;
+pub mod health;
+pub mod json;
+pub mod me;
+pub mod people;
+pub mod problem;
+pub mod users;
+
+use axum::Json;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Homeward API",
+        description = "Preventing, responding to and learning from episodes in which a child or adult in care goes missing.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    paths(
+        health::healthz,
+        health::readyz,
+        me::me,
+        people::list,
+        users::list,
+        users::create,
+        users::show,
+        users::set_roles,
+        users::deactivate,
+        audit::list,
+    ),
+    components(schemas(
+        dto::Me,
+        dto::MembershipDto,
+        dto::UserDto,
+        dto::NewUserRequest,
+        dto::RolesRequest,
+        dto::Created,
+        dto::PersonDto,
+        dto::AuditRecordDto,
+        dto::Health,
+        problem::ProblemDocument,
+        problem::ProblemField,
+    )),
+    modifiers(&SecuritySchemes),
+    security(("bearer" = []), ("session" = [])),
+)]
+pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token from `homeward user token`."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::context::SESSION_COOKIE,
+                "A browser session. Unsafe methods must also send the session's CSRF token in the X-CSRF-Token header.",
+            ))),
+        );
+    }
+}
+
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,124 @@
+use super::dto::{Created, MembershipDto, NewUserRequest, RolesRequest, UserDto};
+use super::json::ApiJson;
+use super::problem::Problem;
+use crate::AppState;
+use crate::context::Ctx;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use homeward_app::AppError;
+use homeward_app::users::NewUserInput;
+use homeward_domain::ids::UserId;
+
+fn user_id(ctx: &Ctx, raw: &str) -> Result<UserId, Problem> {
+    raw.parse()
+        .map_err(|_| Problem::new(ctx.tr, AppError::NotFound))
+}
+
+/// The organisation's user accounts.
+#[utoipa::path(get, path = "/api/v1/users", responses(
+    (status = 200, body = [UserDto]),
+    (status = 401, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
+    (status = 403, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Vec<UserDto>>, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let actor = ctx.actor().map_err(fail)?;
+    let users = state.app.list_users(actor, &ctx.meta).await.map_err(fail)?;
+    Ok(Json(users.iter().map(UserDto::from).collect()))
+}
+
+/// Adds a user to the caller's organisation.
+#[utoipa::path(post, path = "/api/v1/users", request_body = NewUserRequest, responses(
+    (status = 201, body = Created),
+    (status = 400, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
+    (status = 403, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
+    (status = 422, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<NewUserRequest>,
+) -> Result<Response, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let actor = ctx.actor().map_err(fail)?;
+    let input = NewUserInput {
+        display_name: body.display_name,
+        email: body.email,
+        password: body.password,
+        roles: MembershipDto::to_input(&body.roles),
+    };
+    let id = state
+        .app
+        .add_user(actor, &ctx.meta, input)
+        .await
+        .map_err(fail)?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.0 })).into_response())
+}
+
+/// One user account.
+#[utoipa::path(get, path = "/api/v1/users/{id}", params(("id" = String, Path)), responses(
+    (status = 200, body = UserDto),
+    (status = 404, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<UserDto>, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let id = user_id(&ctx, &id)?;
+    let actor = ctx.actor().map_err(fail)?;
+    let user = state
+        .app
+        .view_user(actor, &ctx.meta, id)
+        .await
+        .map_err(fail)?;
+    Ok(Json(UserDto::from(&user)))
+}
+
+/// Replaces a user's roles.
+#[utoipa::path(put, path = "/api/v1/users/{id}/roles", params(("id" = String, Path)), request_body = RolesRequest, responses(
+    (status = 204),
+    (status = 404, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
+    (status = 422, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn set_roles(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RolesRequest>,
+) -> Result<StatusCode, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let id = user_id(&ctx, &id)?;
+    let actor = ctx.actor().map_err(fail)?;
+    state
+        .app
+        .set_roles(actor, &ctx.meta, id, &MembershipDto::to_input(&body.roles))
+        .await
+        .map_err(fail)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deactivates a user and ends their sessions and API tokens at once.
+#[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", params(("id" = String, Path)), responses(
+    (status = 204),
+    (status = 404, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
+    (status = 422, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn deactivate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let id = user_id(&ctx, &id)?;
+    let actor = ctx.actor().map_err(fail)?;
+    state
+        .app
+        .deactivate_user(actor, &ctx.meta, id)
+        .await
+        .map_err(fail)?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,270 @@
+//! The gate every route passes through: identify the actor, refuse cross-site and forged
+//! requests, and check the route's declared access. Handlers run only after all three.
+
+use crate::context::{CSRF_COOKIE, Ctx, SESSION_COOKIE};
+use crate::i18n::Tr;
+use crate::routes::{Access, Kind, RouteSpec};
+use crate::{AppState, BODY_LIMIT, api, html};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use homeward_app::actor::Via;
+use homeward_app::{Actor, AppError, RequestMeta};
+use std::net::SocketAddr;
+
+#[derive(Clone)]
+pub struct Guarded {
+    pub state: AppState,
+    pub spec: RouteSpec,
+}
+
+/// The form field and header that carry the CSRF token.
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+pub async fn guard(State(g): State<Guarded>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let tr = Tr(Ctx::locale_from(&parts.headers));
+    let is_api = g.spec.kind == Kind::Api;
+    let meta = RequestMeta {
+        ip: client_ip(&parts, g.state.config.trust_proxy),
+    };
+    let refuse = |e: AppError| -> Response {
+        if is_api {
+            api::problem::Problem::new(tr, e).into_response()
+        } else {
+            html::errors::bare(tr, e)
+        }
+    };
+
+    let actor = match identify(&g.state, &parts.headers, is_api).await {
+        Ok(a) => a,
+        Err(e) => return refuse(e),
+    };
+
+    let body = if is_unsafe(&parts.method) {
+        if !same_origin(&parts.headers) {
+            return refuse(AppError::invalid("csrf", "error-csrf-body"));
+        }
+        let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+            Ok(b) => b,
+            Err(_) => {
+                return (StatusCode::PAYLOAD_TOO_LARGE, tr.get("problem-too-large")).into_response();
+            }
+        };
+        let expected = match (&actor, g.spec.access) {
+            (
+                Some(Actor {
+                    via: Via::Session { csrf_token, .. },
+                    ..
+                }),
+                _,
+            ) => Some(csrf_token.clone()),
+            // A bearer token is not sent by browsers on their own, so it needs no CSRF token.
+            (Some(_), _) => None,
+            (None, Access::Public) => Some(
+                CookieJar::from_headers(&parts.headers)
+                    .get(CSRF_COOKIE)
+                    .map(|c| c.value().to_string())
+                    .unwrap_or_default(),
+            ),
+            (None, Access::Requires(_)) => None, // refused below as not signed in
+        };
+        if let Some(expected) = expected {
+            let given = submitted_csrf(&parts.headers, &bytes);
+            if expected.is_empty() || !constant_time_eq(expected.as_bytes(), given.as_bytes()) {
+                return refuse(AppError::invalid("csrf", "error-csrf-body"));
+            }
+        }
+        Body::from(bytes)
+    } else {
+        body
+    };
+
+    if let Access::Requires(action) = g.spec.access {
+        match &actor {
+            None if is_api => return refuse(AppError::NotSignedIn),
+            None => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let target = if parts.method == Method::GET && next != "/" {
+                    format!("/sign-in?next={}", encode(next))
+                } else {
+                    "/sign-in".to_string()
+                };
+                return Redirect::to(&target).into_response();
+            }
+            Some(a) if !a.can(action) => {
+                let what = format!("route.{} {}", g.spec.method, g.spec.path);
+                if let Err(e) = g.state.app.record_denied(a, &meta, &what).await {
+                    return refuse(e);
+                }
+                let ctx = Ctx {
+                    actor: actor.clone(),
+                    tr,
+                    meta,
+                    path_and_query: parts.uri.to_string(),
+                };
+                return if is_api {
+                    refuse(AppError::Forbidden)
+                } else {
+                    html::errors::page(&ctx, AppError::Forbidden)
+                };
+            }
+            Some(_) => {}
+        }
+    }
+
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| "/".into());
+    parts.extensions.insert(Ctx {
+        actor,
+        tr,
+        meta,
+        path_and_query,
+    });
+    next.run(Request::from_parts(parts, body)).await
+}
+
+async fn identify(
+    state: &AppState,
+    headers: &HeaderMap,
+    is_api: bool,
+) -> Result<Option<Actor>, AppError> {
+    if is_api {
+        if let Some(value) = headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .ok_or(AppError::NotSignedIn)?;
+            return state
+                .app
+                .resolve_api_token(token)
+                .await?
+                .map(Some)
+                .ok_or(AppError::NotSignedIn);
+        }
+    }
+    match CookieJar::from_headers(headers).get(SESSION_COOKIE) {
+        Some(cookie) => state.app.resolve_session(cookie.value()).await,
+        None => Ok(None),
+    }
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Browsers say where a request came from; refuse any that came from another site.
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    match (headers.get(header::ORIGIN), headers.get(header::HOST)) {
+        (Some(origin), Some(host)) => {
+            let origin = origin.to_str().unwrap_or("");
+            let host = host.to_str().unwrap_or("");
+            origin
+                .split_once("://")
+                .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
+        }
+        // Clients that are not browsers send neither header; CSRF tokens still apply.
+        _ => true,
+    }
+}
+
+fn submitted_csrf(headers: &HeaderMap, body: &[u8]) -> String {
+    if let Some(v) = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return v.to_string();
+    }
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return String::new();
+    }
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn client_ip(parts: &axum::http::request::Parts, trust_proxy: bool) -> Option<String> {
+    if trust_proxy {
+        if let Some(forwarded) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+        {
+            if let Some(last) = forwarded
+                .rsplit(',')
+                .next()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                return Some(last.to_string());
+            }
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+pub fn encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_site_requests_are_refused() {
+        let mut h = HeaderMap::new();
+        h.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert!(!same_origin(&h));
+        let mut h = HeaderMap::new();
+        h.insert("sec-fetch-site", "same-origin".parse().unwrap());
+        assert!(same_origin(&h));
+        let mut h = HeaderMap::new();
+        h.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        h.insert(header::HOST, "homeward.example".parse().unwrap());
+        assert!(!same_origin(&h));
+        h.insert(header::ORIGIN, "https://homeward.example".parse().unwrap());
+        assert!(same_origin(&h));
+    }
+
+    #[test]
+    fn csrf_from_form_or_header() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded".parse().unwrap(),
+        );
+        assert_eq!(submitted_csrf(&h, b"a=1&csrf_token=abc%2Bd"), "abc+d");
+        h.insert(CSRF_HEADER, "xyz".parse().unwrap());
+        assert_eq!(submitted_csrf(&h, b"csrf_token=abc"), "xyz");
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

@@ -1,0 +1,109 @@
+//! The home page: the organisation, the user's roles, and what their roles let them reach.
+
+use super::{Failure, OrFail, Page, render};
+use crate::AppState;
+use crate::context::Ctx;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use homeward_app::policy::Action;
+
+pub struct Row {
+    pub key: String,
+    pub value: String,
+}
+
+pub struct Link {
+    pub href: &'static str,
+    pub label: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: Page,
+    welcome: String,
+    organisation: Vec<Row>,
+    roles: Vec<String>,
+    services: Vec<String>,
+    links: Vec<Link>,
+    partner: bool,
+}
+
+pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let (org, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
+    let t = ctx.tr;
+    let organisation = vec![
+        Row {
+            key: t.get("home-organisation"),
+            value: org.name.clone(),
+        },
+        Row {
+            key: t.get("home-nation"),
+            value: t.get(&format!("nation-{}", org.nation.code())),
+        },
+        Row {
+            key: t.get("home-regulator"),
+            value: t.get(&format!("regulator-{}", org.regulator.code())),
+        },
+        Row {
+            key: t.get("home-registration"),
+            value: org.registration_number.clone(),
+        },
+        Row {
+            key: t.get("home-registered-manager"),
+            value: org.registered_manager.clone(),
+        },
+        Row {
+            key: t.get("home-safeguarding-lead"),
+            value: org.safeguarding_lead.clone(),
+        },
+    ];
+    let roles = super::users::describe_memberships(t, &actor.memberships, &services);
+    let services = services
+        .iter()
+        .map(|s| {
+            format!(
+                "{} ({})",
+                s.name,
+                t.get(&format!("service-{}", s.kind.code()))
+            )
+        })
+        .collect();
+    let mut links = Vec::new();
+    if actor.can(Action::ViewPeople) {
+        links.push(Link {
+            href: "/people",
+            label: t.get("home-can-people"),
+        });
+    }
+    if actor.can(Action::ManageUsers) {
+        links.push(Link {
+            href: "/admin/users",
+            label: t.get("home-can-users"),
+        });
+    } else if actor.can(Action::ViewUsers) {
+        links.push(Link {
+            href: "/admin/users",
+            label: t.get("home-can-users-view"),
+        });
+    }
+    if actor.can(Action::ViewAuditTrail) {
+        links.push(Link {
+            href: "/audit",
+            label: t.get("home-can-audit"),
+        });
+    }
+    let page = HomePage {
+        page: Page::new(&ctx, "home-title", "/"),
+        welcome: t.with("home-welcome", "name", &actor.user.display_name),
+        organisation,
+        roles,
+        services,
+        partner: actor.roles().all(|r| r.is_partner()),
+        links,
+    };
+    Ok(render(&page, StatusCode::OK))
+}

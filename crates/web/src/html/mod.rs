@@ -1,0 +1,151 @@
+//! Server-rendered pages, following the GOV.UK Design System's patterns with our own styles.
+
+pub mod audit;
+pub mod errors;
+pub mod home;
+pub mod people;
+pub mod sign_in;
+pub mod users;
+
+use crate::assets;
+use crate::context::Ctx;
+use crate::guard::encode;
+use crate::i18n::Tr;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use homeward_app::policy::Action;
+use homeward_app::{AppError, FieldError};
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// What the layout needs on every page.
+pub struct Page {
+    pub t: Tr,
+    pub lang: &'static str,
+    pub title: String,
+    pub switch_href: String,
+    pub switch_lang: &'static str,
+    pub user: Option<String>,
+    pub csrf: String,
+    pub nav: Vec<NavLink>,
+    pub css: String,
+    pub js: String,
+    pub has_errors: bool,
+}
+
+impl Page {
+    /// `current` is the path of the navigation item to mark as the current page.
+    pub fn new(ctx: &Ctx, title_id: &str, current: &str) -> Self {
+        let t = ctx.tr;
+        let other = ctx.locale().other();
+        let mut nav = Vec::new();
+        let mut csrf = String::new();
+        let mut user = None;
+        if let Some(actor) = &ctx.actor {
+            let items: [(&'static str, &str, Action); 4] = [
+                ("/", "nav-home", Action::ViewOwnHome),
+                ("/people", "nav-people", Action::ViewPeople),
+                ("/admin/users", "nav-users", Action::ViewUsers),
+                ("/audit", "nav-audit", Action::ViewAuditTrail),
+            ];
+            nav = items
+                .into_iter()
+                .filter(|(_, _, action)| actor.can(*action))
+                .map(|(href, id, _)| NavLink {
+                    href,
+                    label: t.get(id),
+                    current: href == current,
+                })
+                .collect();
+            if let homeward_app::actor::Via::Session { csrf_token, .. } = &actor.via {
+                csrf = csrf_token.clone();
+            }
+            user = Some(t.with("signed-in-as", "name", &actor.user.display_name));
+        }
+        Self {
+            t,
+            lang: ctx.locale().tag(),
+            title: t.get(title_id),
+            switch_href: format!(
+                "/language?to={}&next={}",
+                other.code(),
+                encode(&ctx.path_and_query)
+            ),
+            switch_lang: other.tag(),
+            user,
+            csrf,
+            nav,
+            css: assets::css_url(),
+            js: assets::js_url(),
+            has_errors: false,
+        }
+    }
+
+    pub fn with_errors(mut self, errors: &FormErrors) -> Self {
+        self.has_errors = !errors.is_empty();
+        self
+    }
+}
+
+/// A form's problems, translated, in the order the fields appear.
+#[derive(Default)]
+pub struct FormErrors(Vec<(&'static str, String)>);
+
+impl FormErrors {
+    pub fn from_fields(t: Tr, fields: &[FieldError]) -> Self {
+        Self(fields.iter().map(|f| (f.field, t.get(f.message))).collect())
+    }
+
+    pub fn one(t: Tr, field: &'static str, message: &str) -> Self {
+        Self(vec![(field, t.get(message))])
+    }
+
+    pub fn for_field(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn all(&self) -> &[(&'static str, String)] {
+        &self.0
+    }
+}
+
+pub fn render(template: &impl Template, status: StatusCode) -> Response {
+    match template.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            errors::panic_page(Box::new("template")).into_response()
+        }
+    }
+}
+
+/// A use case failed: show the matching error page in the user's language.
+pub struct Failure(pub Ctx, pub AppError);
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        errors::page(&self.0, self.1)
+    }
+}
+
+pub trait OrFail<T> {
+    fn or_fail(self, ctx: &Ctx) -> Result<T, Failure>;
+}
+
+impl<T> OrFail<T> for Result<T, AppError> {
+    fn or_fail(self, ctx: &Ctx) -> Result<T, Failure> {
+        self.map_err(|e| Failure(ctx.clone(), e))
+    }
+}

@@ -1,0 +1,60 @@
+//! The people in the services the user works in.
+
+use super::{Failure, OrFail, Page, render};
+use crate::AppState;
+use crate::context::Ctx;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use homeward_domain::person::age_on;
+
+pub struct PersonRow {
+    pub name: String,
+    pub date_of_birth: String,
+    pub age: String,
+    pub kind: String,
+    pub service: String,
+}
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeoplePage {
+    page: Page,
+    count: String,
+    people: Vec<PersonRow>,
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let people = state
+        .app
+        .list_people(actor, &ctx.meta)
+        .await
+        .or_fail(&ctx)?;
+    let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
+    let today = homeward_domain::time::in_london(state.app.clock.now()).date();
+    let t = ctx.tr;
+    let rows = people
+        .iter()
+        .map(|p| PersonRow {
+            name: format!("{} {}", p.given_name, p.family_name),
+            date_of_birth: t.date(p.date_of_birth),
+            age: age_on(p.date_of_birth, today)
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
+            kind: t.get(&format!("kind-{}", p.kind.code())),
+            service: services
+                .iter()
+                .find(|s| s.id == p.service_id)
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+        })
+        .collect::<Vec<_>>();
+    let page = PeoplePage {
+        page: Page::new(&ctx, "people-title", "/people"),
+        count: t.count("people-count", rows.len()),
+        people: rows,
+    };
+    Ok(render(&page, StatusCode::OK))
+}

@@ -1,0 +1,377 @@
+//! The organisation admin's user accounts: list, add, change roles, deactivate.
+
+use super::{Failure, FormErrors, OrFail, Page, render};
+use crate::AppState;
+use crate::context::Ctx;
+use crate::i18n::Tr;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use homeward_app::policy::Action;
+use homeward_app::users::NewUserInput;
+use homeward_app::{AppError, FieldError};
+use homeward_domain::ids::UserId;
+use homeward_domain::role::Role;
+use homeward_store::{Membership, Service, UserWithRoles};
+use serde::Deserialize;
+
+/// "Manager (whole organisation)", "Care worker: Tŷ Enghraifft".
+pub fn describe_memberships(
+    t: Tr,
+    memberships: &[Membership],
+    services: &[Service],
+) -> Vec<String> {
+    memberships
+        .iter()
+        .map(|m| {
+            let role = t.get(&format!("role-{}", m.role.code()));
+            let place = match m.service_id {
+                None => t.get("users-whole-organisation"),
+                Some(id) => services
+                    .iter()
+                    .find(|s| s.id == id)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+            };
+            format!("{role} ({place})")
+        })
+        .collect()
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+fn role_choices(t: Tr, checked: &[String]) -> Vec<Choice> {
+    Role::ALL
+        .iter()
+        .map(|r| Choice {
+            value: r.code().into(),
+            label: t.get(&format!("role-{}", r.code())),
+            checked: checked.iter().any(|c| c == r.code()),
+        })
+        .collect()
+}
+
+fn service_choices(t: Tr, services: &[Service], selected: &str) -> Vec<Choice> {
+    let mut out = vec![Choice {
+        value: String::new(),
+        label: t.get("users-whole-organisation"),
+        checked: selected.is_empty(),
+    }];
+    out.extend(services.iter().map(|s| Choice {
+        value: s.id.to_string(),
+        label: s.name.clone(),
+        checked: s.id.to_string() == selected,
+    }));
+    out
+}
+
+fn parse_id(ctx: &Ctx, raw: &str) -> Result<UserId, Failure> {
+    raw.parse()
+        .map_err(|_| Failure(ctx.clone(), AppError::NotFound))
+}
+
+pub struct UserRow {
+    pub href: String,
+    pub name: String,
+    pub email: String,
+    pub roles: String,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    page: Page,
+    rows: Vec<UserRow>,
+    can_manage: bool,
+}
+
+pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let users = state.app.list_users(actor, &ctx.meta).await.or_fail(&ctx)?;
+    let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
+    let rows = users
+        .into_iter()
+        .map(|u| UserRow {
+            href: format!("/admin/users/{}", u.user.id),
+            roles: describe_memberships(ctx.tr, &u.memberships, &services).join(", "),
+            name: u.user.display_name,
+            email: u.user.email,
+            active: u.user.active,
+        })
+        .collect();
+    let page = UsersPage {
+        page: Page::new(&ctx, "users-title", "/admin/users"),
+        rows,
+        can_manage: actor.can(Action::ManageUsers),
+    };
+    Ok(render(&page, StatusCode::OK))
+}
+
+#[derive(Template)]
+#[template(path = "user_new.html")]
+struct NewUserPage {
+    page: Page,
+    errors: FormErrors,
+    display_name: String,
+    email: String,
+    roles: Vec<Choice>,
+    services: Vec<Choice>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UserForm {
+    display_name: String,
+    email: String,
+    password: String,
+    roles: Vec<String>,
+    service: String,
+}
+
+fn submitted_roles(form_roles: &[String], service: &str) -> Vec<(String, Option<String>)> {
+    let service = Some(service.to_string()).filter(|s| !s.is_empty());
+    form_roles
+        .iter()
+        .map(|r| (r.clone(), service.clone()))
+        .collect()
+}
+
+pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
+    let page = NewUserPage {
+        page: Page::new(&ctx, "users-new-title", "/admin/users"),
+        errors: FormErrors::default(),
+        display_name: String::new(),
+        email: String::new(),
+        roles: role_choices(ctx.tr, &[]),
+        services: service_choices(ctx.tr, &services, ""),
+    };
+    Ok(render(&page, StatusCode::OK))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<UserForm>,
+) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let input = NewUserInput {
+        display_name: form.display_name.clone(),
+        email: form.email.clone(),
+        password: form.password,
+        roles: submitted_roles(&form.roles, &form.service),
+    };
+    match state.app.add_user(actor, &ctx.meta, input).await {
+        Ok(id) => Ok(Redirect::to(&format!("/admin/users/{id}?added=1")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
+            let errors = FormErrors::from_fields(
+                ctx.tr,
+                &order(fields, &["display_name", "email", "password", "roles"]),
+            );
+            let page = NewUserPage {
+                page: Page::new(&ctx, "users-new-title", "/admin/users").with_errors(&errors),
+                errors,
+                display_name: form.display_name,
+                email: form.email,
+                roles: role_choices(ctx.tr, &form.roles),
+                services: service_choices(ctx.tr, &services, &form.service),
+            };
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(Failure(ctx, e)),
+    }
+}
+
+/// Puts field errors in the order the fields appear on the page.
+fn order(mut fields: Vec<FieldError>, layout: &[&str]) -> Vec<FieldError> {
+    fields.sort_by_key(|f| {
+        layout
+            .iter()
+            .position(|l| *l == f.field)
+            .unwrap_or(usize::MAX)
+    });
+    fields
+}
+
+#[derive(Template)]
+#[template(path = "user.html")]
+struct UserPage {
+    page: Page,
+    errors: FormErrors,
+    banner: Option<String>,
+    user: UserWithRoles,
+    summary: Vec<super::home::Row>,
+    can_manage: bool,
+    is_self: bool,
+    roles: Vec<Choice>,
+    services: Vec<Choice>,
+    action_roles: String,
+    action_deactivate: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct UserQuery {
+    added: Option<String>,
+    saved: Option<String>,
+    deactivated: Option<String>,
+}
+
+async fn user_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: UserId,
+    errors: FormErrors,
+    banner_id: Option<&str>,
+    checked: Option<(Vec<String>, String)>,
+) -> Result<UserPage, Failure> {
+    let actor = ctx.actor().or_fail(ctx)?;
+    let found = state
+        .app
+        .view_user(actor, &ctx.meta, id)
+        .await
+        .or_fail(ctx)?;
+    let (_, services) = state.app.organisation_overview(actor).await.or_fail(ctx)?;
+    let t = ctx.tr;
+    let (checked_roles, selected_service) = checked.unwrap_or_else(|| {
+        (
+            found
+                .memberships
+                .iter()
+                .map(|m| m.role.code().to_string())
+                .collect(),
+            found
+                .memberships
+                .iter()
+                .find_map(|m| m.service_id)
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+        )
+    });
+    let summary = vec![
+        super::home::Row {
+            key: t.get("users-email"),
+            value: found.user.email.clone(),
+        },
+        super::home::Row {
+            key: t.get("users-roles"),
+            value: describe_memberships(t, &found.memberships, &services).join(", "),
+        },
+        super::home::Row {
+            key: t.get("users-status"),
+            value: t.get(if found.user.active {
+                "users-active"
+            } else {
+                "users-inactive"
+            }),
+        },
+        super::home::Row {
+            key: t.get("users-created"),
+            value: t.date_time(found.user.created_at),
+        },
+    ];
+    let mut page = Page::new(ctx, "users-title", "/admin/users").with_errors(&errors);
+    page.title = found.user.display_name.clone();
+    Ok(UserPage {
+        page,
+        banner: banner_id.map(|b| t.with(b, "name", &found.user.display_name)),
+        errors,
+        summary,
+        can_manage: actor.can(Action::ManageUsers) && found.user.active,
+        is_self: found.user.id == actor.user.id,
+        roles: role_choices(t, &checked_roles),
+        services: service_choices(t, &services, &selected_service),
+        action_roles: format!("/admin/users/{id}/roles"),
+        action_deactivate: format!("/admin/users/{id}/deactivate"),
+        user: found,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<UserQuery>,
+) -> Result<Response, Failure> {
+    let id = parse_id(&ctx, &id)?;
+    let banner = if q.added.is_some() {
+        Some("users-added")
+    } else if q.saved.is_some() {
+        Some("users-roles-saved")
+    } else if q.deactivated.is_some() {
+        Some("users-deactivated")
+    } else {
+        None
+    };
+    let page = user_page(&state, &ctx, id, FormErrors::default(), banner, None).await?;
+    Ok(render(&page, StatusCode::OK))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RolesForm {
+    roles: Vec<String>,
+    service: String,
+}
+
+pub async fn set_roles(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<RolesForm>,
+) -> Result<Response, Failure> {
+    let id = parse_id(&ctx, &id)?;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    match state
+        .app
+        .set_roles(
+            actor,
+            &ctx.meta,
+            id,
+            &submitted_roles(&form.roles, &form.service),
+        )
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?saved=1")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let errors = FormErrors::from_fields(ctx.tr, &fields);
+            let page = user_page(
+                &state,
+                &ctx,
+                id,
+                errors,
+                None,
+                Some((form.roles, form.service)),
+            )
+            .await?;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(Failure(ctx, e)),
+    }
+}
+
+pub async fn deactivate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
+    let id = parse_id(&ctx, &id)?;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    match state.app.deactivate_user(actor, &ctx.meta, id).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?deactivated=1")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let errors = FormErrors::from_fields(ctx.tr, &fields);
+            let page = user_page(&state, &ctx, id, errors, None, None).await?;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(Failure(ctx, e)),
+    }
+}

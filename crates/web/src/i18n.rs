@@ -1,0 +1,133 @@
+//! The message catalogue (Fluent files in `locales/`) and dates in both languages.
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
+use homeward_domain::locale::Locale;
+use jiff::Timestamp;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use unic_langid::LanguageIdentifier;
+
+static_loader! {
+    static LOCALES = {
+        locales: "../../locales",
+        fallback_language: "en-GB",
+        // Unicode isolation marks around placeables confuse screen readers and tests.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static LANG_IDS: LazyLock<[LanguageIdentifier; 2]> = LazyLock::new(|| {
+    [
+        "en-GB".parse().unwrap_or_default(),
+        "cy".parse().unwrap_or_default(),
+    ]
+});
+
+/// A translator for one request's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tr(pub Locale);
+
+impl Tr {
+    fn lang(&self) -> &'static LanguageIdentifier {
+        match self.0 {
+            Locale::English => &LANG_IDS[0],
+            Locale::Welsh => &LANG_IDS[1],
+        }
+    }
+
+    /// The message for `id`. A missing id shows as itself (and a test forbids that).
+    pub fn get(&self, id: &str) -> String {
+        LOCALES.try_lookup(self.lang(), id).unwrap_or_else(|| {
+            tracing::warn!(id, "missing message");
+            id.to_string()
+        })
+    }
+
+    /// The message for `id` with one named argument.
+    pub fn with(&self, id: &str, name: &str, value: &str) -> String {
+        let mut args = HashMap::new();
+        args.insert(
+            std::borrow::Cow::Owned(name.to_string()),
+            FluentValue::from(value.to_string()),
+        );
+        LOCALES
+            .try_lookup_with_args(self.lang(), id, &args)
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// The message for `id` with a number, for plurals (Welsh has six forms).
+    pub fn count(&self, id: &str, count: usize) -> String {
+        let mut args = HashMap::new();
+        args.insert(
+            std::borrow::Cow::Borrowed("count"),
+            FluentValue::from(count),
+        );
+        LOCALES
+            .try_lookup_with_args(self.lang(), id, &args)
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    pub fn locale(&self) -> Locale {
+        self.0
+    }
+
+    /// "23 November 2026" / "23 Tachwedd 2026".
+    pub fn date(&self, d: jiff::civil::Date) -> String {
+        let month = MONTHS[usize::from(d.month().unsigned_abs()).saturating_sub(1) % 12];
+        let name = match self.0 {
+            Locale::English => month.0,
+            Locale::Welsh => month.1,
+        };
+        format!("{} {} {}", d.day(), name, d.year())
+    }
+
+    /// "23 November 2026, 08:30" in Europe/London time.
+    pub fn date_time(&self, at: Timestamp) -> String {
+        let local = homeward_domain::time::in_london(at);
+        format!(
+            "{}, {:02}:{:02}",
+            self.date(local.date()),
+            local.hour(),
+            local.minute()
+        )
+    }
+}
+
+const MONTHS: [(&str, &str); 12] = [
+    ("January", "Ionawr"),
+    ("February", "Chwefror"),
+    ("March", "Mawrth"),
+    ("April", "Ebrill"),
+    ("May", "Mai"),
+    ("June", "Mehefin"),
+    ("July", "Gorffennaf"),
+    ("August", "Awst"),
+    ("September", "Medi"),
+    ("October", "Hydref"),
+    ("November", "Tachwedd"),
+    ("December", "Rhagfyr"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plurals_follow_each_language() {
+        let en = Tr(Locale::English);
+        let cy = Tr(Locale::Welsh);
+        assert_eq!(en.count("people-count", 1), "1 person");
+        assert_eq!(en.count("people-count", 3), "3 people");
+        assert_eq!(cy.count("people-count", 2), "2 berson");
+        assert_eq!(cy.count("people-count", 3), "3 pherson");
+        assert_eq!(cy.count("people-count", 12), "12 o bobl");
+    }
+
+    #[test]
+    fn dates_in_both_languages_and_london_time() {
+        let at: Timestamp = "2026-07-01T07:05:00Z".parse().unwrap();
+        assert_eq!(Tr(Locale::English).date_time(at), "1 July 2026, 08:05");
+        assert_eq!(Tr(Locale::Welsh).date_time(at), "1 Gorffennaf 2026, 08:05");
+    }
+}

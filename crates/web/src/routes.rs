@@ -1,0 +1,221 @@
+//! Every route, with what it needs. Deny by default: a route is reachable only as its row here
+//! says, and the authorization tests walk this table (they fail for a route without a row of
+//! theirs).
+
+use crate::{AppState, api, assets, html};
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post, put};
+use homeward_app::policy::Action;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// A signed-in actor whose roles allow the action.
+    Requires(Action),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Html,
+    Api,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    pub kind: Kind,
+}
+
+impl RouteSpec {
+    pub fn method(&self) -> Method {
+        Method::from_bytes(self.method.as_bytes()).unwrap_or(Method::GET)
+    }
+}
+
+pub struct Route {
+    pub spec: RouteSpec,
+    pub handler: MethodRouter<AppState>,
+}
+
+fn r(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    kind: Kind,
+    handler: MethodRouter<AppState>,
+) -> Route {
+    Route {
+        spec: RouteSpec {
+            method,
+            path,
+            access,
+            kind,
+        },
+        handler,
+    }
+}
+
+pub fn table() -> Vec<Route> {
+    use Access::*;
+    use Kind::*;
+    vec![
+        // Plumbing.
+        r("GET", "/healthz", Public, Api, get(api::health::healthz)),
+        r("GET", "/readyz", Public, Api, get(api::health::readyz)),
+        r("GET", "/assets/{name}", Public, Html, get(assets::serve)),
+        // Signing in and out, and the language.
+        r("GET", "/sign-in", Public, Html, get(html::sign_in::show)),
+        r(
+            "POST",
+            "/sign-in",
+            Public,
+            Html,
+            post(html::sign_in::submit),
+        ),
+        r(
+            "POST",
+            "/sign-out",
+            Requires(Action::ViewOwnHome),
+            Html,
+            post(html::sign_in::sign_out),
+        ),
+        r(
+            "GET",
+            "/language",
+            Public,
+            Html,
+            get(html::sign_in::switch_language),
+        ),
+        // Pages.
+        r(
+            "GET",
+            "/",
+            Requires(Action::ViewOwnHome),
+            Html,
+            get(html::home::show),
+        ),
+        r(
+            "GET",
+            "/people",
+            Requires(Action::ViewPeople),
+            Html,
+            get(html::people::list),
+        ),
+        r(
+            "GET",
+            "/admin/users",
+            Requires(Action::ViewUsers),
+            Html,
+            get(html::users::list),
+        ),
+        r(
+            "POST",
+            "/admin/users",
+            Requires(Action::ManageUsers),
+            Html,
+            post(html::users::create),
+        ),
+        r(
+            "GET",
+            "/admin/users/new",
+            Requires(Action::ManageUsers),
+            Html,
+            get(html::users::new_form),
+        ),
+        r(
+            "GET",
+            "/admin/users/{id}",
+            Requires(Action::ViewUsers),
+            Html,
+            get(html::users::show),
+        ),
+        r(
+            "POST",
+            "/admin/users/{id}/roles",
+            Requires(Action::ManageUsers),
+            Html,
+            post(html::users::set_roles),
+        ),
+        r(
+            "POST",
+            "/admin/users/{id}/deactivate",
+            Requires(Action::ManageUsers),
+            Html,
+            post(html::users::deactivate),
+        ),
+        r(
+            "GET",
+            "/audit",
+            Requires(Action::ViewAuditTrail),
+            Html,
+            get(html::audit::list),
+        ),
+        // The JSON API.
+        r(
+            "GET",
+            "/api/v1/openapi.json",
+            Public,
+            Api,
+            get(api::openapi_json),
+        ),
+        r(
+            "GET",
+            "/api/v1/me",
+            Requires(Action::ViewOwnHome),
+            Api,
+            get(api::me::me),
+        ),
+        r(
+            "GET",
+            "/api/v1/people",
+            Requires(Action::ViewPeople),
+            Api,
+            get(api::people::list),
+        ),
+        r(
+            "GET",
+            "/api/v1/users",
+            Requires(Action::ViewUsers),
+            Api,
+            get(api::users::list),
+        ),
+        r(
+            "POST",
+            "/api/v1/users",
+            Requires(Action::ManageUsers),
+            Api,
+            post(api::users::create),
+        ),
+        r(
+            "GET",
+            "/api/v1/users/{id}",
+            Requires(Action::ViewUsers),
+            Api,
+            get(api::users::show),
+        ),
+        r(
+            "PUT",
+            "/api/v1/users/{id}/roles",
+            Requires(Action::ManageUsers),
+            Api,
+            put(api::users::set_roles),
+        ),
+        r(
+            "POST",
+            "/api/v1/users/{id}/deactivate",
+            Requires(Action::ManageUsers),
+            Api,
+            post(api::users::deactivate),
+        ),
+        r(
+            "GET",
+            "/api/v1/audit",
+            Requires(Action::ViewAuditTrail),
+            Api,
+            get(api::audit::list),
+        ),
+    ]
+}
