@@ -20,8 +20,6 @@ pub enum AppError {
     NotFound,
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
-    #[error("sign-in refused")]
-    SignInRefused,
     #[error("the database is unavailable")]
     Unavailable,
     #[error("internal error: {0}")]
@@ -38,7 +36,6 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not-found",
             AppError::Invalid(_) => "invalid",
-            AppError::SignInRefused => "sign-in-refused",
             AppError::Unavailable => "unavailable",
             AppError::Internal(_) => "internal",
         }

@@ -76,6 +76,10 @@ impl PgStore {
         &self.pool
     }
 
+    async fn close_pools(&self) {
+        self.pool.close().await;
+    }
+
     fn audit_key(&self) -> &[u8] {
         &self.audit_key
     }

@@ -57,6 +57,11 @@ impl SqliteStore {
         &self.reader
     }
 
+    async fn close_pools(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+
     fn audit_key(&self) -> &[u8] {
         &self.audit_key
     }

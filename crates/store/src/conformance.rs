@@ -101,6 +101,9 @@ async fn verify_chain(store: &dyn Store) -> ChainState {
 
 pub async fn ping_answers(store: Arc<dyn Store>) {
     store.ping().await.unwrap();
+    store.close().await;
+    let err = store.ping().await.unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable(_)), "a closed store is unavailable: {err:?}");
 }
 
 pub async fn organisations_and_services_round_trip(store: Arc<dyn Store>) {

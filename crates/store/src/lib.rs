@@ -140,6 +140,10 @@ pub trait Store: Send + Sync {
     /// Is the database reachable and answering?
     async fn ping(&self) -> StoreResult<()>;
 
+    /// Closes every connection; later calls fail as `Unavailable`. For shutdown (and for tests
+    /// of what users see when the database goes away).
+    async fn close(&self);
+
     // Organisations and services.
     async fn create_organisation(&self, org: &Organisation, audit: &AuditEvent) -> StoreResult<()>;
     async fn get_organisation(&self, id: OrgId) -> StoreResult<Option<Organisation>>;

@@ -11,6 +11,7 @@
 //! - `async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, DB>>`: a
 //!   transaction that holds the write lock (SQLite) or is ordinary (PostgreSQL);
 //! - `fn audit_key(&self) -> &[u8]`: the key of the audit chain;
+//! - `async fn close_pools(&self)`: close every connection;
 //! - a constant `LOCK_AUDIT_CHAIN: Option<&'static str>`: a statement that serialises
 //!   appends to the audit chain, run just before each append.
 
@@ -265,6 +266,10 @@ macro_rules! impl_sql_store {
         impl $crate::Store for $store {
             fn engine(&self) -> $crate::Engine {
                 $engine
+            }
+
+            async fn close(&self) {
+                self.close_pools().await;
             }
 
             async fn ping(&self) -> $crate::StoreResult<()> {

@@ -41,7 +41,6 @@ impl Problem {
             AppError::Forbidden => (StatusCode::FORBIDDEN, "error-403-title"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "error-404-title"),
             AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "problem-invalid"),
-            AppError::SignInRefused => (StatusCode::UNAUTHORIZED, "error-401-title"),
             AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "error-503-title"),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");

@@ -38,7 +38,6 @@ fn status_and_text(e: &AppError) -> (StatusCode, &'static str, &'static str) {
             "error-401-title",
             "sign-in-expired",
         ),
-        AppError::SignInRefused => (StatusCode::BAD_REQUEST, "error-400-title", "error-400-body"),
         AppError::Internal(detail) => {
             tracing::error!(%detail, "internal error");
             (

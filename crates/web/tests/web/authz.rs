@@ -1,0 +1,192 @@
+//! Every route × every role × own and other organisation, allowed and denied.
+//!
+//! The expected access below is written out by hand, independently of the policy code. A route
+//! added to the table without a row here fails `every_route_has_a_row`.
+
+use crate::support::*;
+use homeward_domain::role::Role;
+use homeward_web::routes::{Access, Kind, table};
+
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    Public,
+    AnySignedIn,
+    Only(&'static [Role]),
+}
+
+use Role::*;
+const CARE: &[Role] = &[CareWorker, ShiftLead, Manager, SafeguardingLead, Auditor];
+const USER_VIEWERS: &[Role] = &[OrgAdmin, Manager, Auditor];
+const ADMINS: &[Role] = &[OrgAdmin];
+const AUDIT_READERS: &[Role] = &[OrgAdmin, Auditor, SafeguardingLead];
+
+fn expectation(method: &str, path: &str) -> Option<Expect> {
+    use Expect::*;
+    Some(match (method, path) {
+        ("GET", "/healthz") | ("GET", "/readyz") | ("GET", "/assets/{name}") => Public,
+        ("GET", "/sign-in") | ("POST", "/sign-in") | ("GET", "/language") => Public,
+        ("GET", "/api/v1/openapi.json") => Public,
+        ("POST", "/sign-out") | ("GET", "/") | ("GET", "/api/v1/me") => AnySignedIn,
+        ("GET", "/people") | ("GET", "/api/v1/people") => Only(CARE),
+        ("GET", "/admin/users") | ("GET", "/api/v1/users") => Only(USER_VIEWERS),
+        ("GET", "/admin/users/{id}") | ("GET", "/api/v1/users/{id}") => Only(USER_VIEWERS),
+        ("POST", "/admin/users") | ("GET", "/admin/users/new") | ("POST", "/api/v1/users") => Only(ADMINS),
+        ("POST", "/admin/users/{id}/roles") | ("PUT", "/api/v1/users/{id}/roles") => Only(ADMINS),
+        ("POST", "/admin/users/{id}/deactivate") | ("POST", "/api/v1/users/{id}/deactivate") => Only(ADMINS),
+        ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
+        _ => return None,
+    })
+}
+
+#[test]
+fn every_route_has_a_row() {
+    let missing: Vec<String> = table()
+        .iter()
+        .filter(|r| expectation(r.spec.method, r.spec.path).is_none())
+        .map(|r| format!("{} {}", r.spec.method, r.spec.path))
+        .collect();
+    assert!(missing.is_empty(), "routes without a row in the authorization matrix: {missing:?}");
+}
+
+#[test]
+fn the_expectations_agree_with_the_declared_access() {
+    for route in table() {
+        let expect = expectation(route.spec.method, route.spec.path).unwrap();
+        let public = matches!(expect, Expect::Public);
+        assert_eq!(public, route.spec.access == Access::Public, "{} {}", route.spec.method, route.spec.path);
+    }
+}
+
+/// A body that gets past parsing for each unsafe route (the content may still be invalid).
+fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
+    match (method, path) {
+        ("POST", p) if !p.starts_with("/api/") => Some((false, format!("csrf_token={csrf}&roles=care_worker"))),
+        ("POST", "/api/v1/users") => Some((true, r#"{"display_name":"","email":"","password":"","roles":[]}"#.into())),
+        ("PUT", _) => Some((true, r#"{"roles":[{"role":"care_worker"}]}"#.into())),
+        ("POST", _) => Some((true, String::new())),
+        _ => None,
+    }
+}
+
+fn concrete(path: &str, id: &str) -> String {
+    let asset = homeward_web::assets::css_url();
+    let asset_name = asset.trim_start_matches("/assets/");
+    path.replace("{id}", id).replace("{name}", asset_name)
+}
+
+async fn call(t: &TestApp, method: &str, path: &str, session: Option<&Session>) -> Reply {
+    let mut r = req(method, path);
+    let csrf = session.map(|s| s.csrf.clone()).unwrap_or_else(|| "anon-token".into());
+    if let Some(s) = session {
+        r = r.session(s);
+    } else {
+        r = r.header("cookie", "__Host-homeward_csrf=anon-token");
+    }
+    match body_for(method, path, &csrf) {
+        Some((true, body)) => {
+            r = r.json(&body);
+            if session.is_some() {
+                r = r.header("x-csrf-token", &csrf);
+            }
+        }
+        Some((false, body)) => r = r.form(&body),
+        None => {}
+    }
+    r.send(t).await
+}
+
+fn refused_as_anonymous(kind: Kind, reply: &Reply) -> bool {
+    match kind {
+        Kind::Api => reply.status == 401,
+        Kind::Html => reply.status == 303 && reply.location().is_some_and(|l| l.starts_with("/sign-in")),
+    }
+}
+
+fn got_through(reply: &Reply) -> bool {
+    ![401, 403, 404].contains(&reply.status) && !reply.location().is_some_and(|l| l.starts_with("/sign-in?next"))
+}
+
+async fn run_matrix(t: &TestApp) {
+    let demo = seed(t).await;
+    // The target of routes with an {id}: a user who is never an actor here (deactivating an
+    // actor would end the sessions the rest of the matrix uses), in this organisation or another.
+    let target = |_: (), email: &str| homeward_app::users::NewUserInput {
+        display_name: "Target User".into(),
+        email: email.into(),
+        password: "kettle orbit lantern".into(),
+        roles: vec![("care_worker".into(), None)],
+    };
+    let own_target = t
+        .app
+        .add_user_as_system(demo.own(CareWorker).org_id, target((), "target@cartrefi-ffug.example"))
+        .await
+        .unwrap()
+        .to_string();
+    let other_target = t
+        .app
+        .add_user_as_system(demo.other(CareWorker).org_id, target((), "target@sample-shire.example"))
+        .await
+        .unwrap()
+        .to_string();
+    let mut checked = 0;
+    for route in table() {
+        let spec = route.spec;
+        let expect = expectation(spec.method, spec.path).unwrap();
+        let own_path = concrete(spec.path, &own_target);
+        let context = format!("[{}] {} {}", t.engine, spec.method, spec.path);
+
+        let anon = call(t, spec.method, &own_path, None).await;
+        match expect {
+            Expect::Public => assert!(got_through(&anon), "{context} anonymous: {}", anon.status),
+            _ => assert!(refused_as_anonymous(spec.kind, &anon), "{context} anonymous got {}", anon.status),
+        }
+
+        for role in Role::ALL {
+            let allowed = match expect {
+                Expect::Public | Expect::AnySignedIn => true,
+                Expect::Only(roles) => roles.contains(&role),
+            };
+            let session = session_for(t, demo.own(role)).await;
+            let reply = call(t, spec.method, &own_path, Some(&session)).await;
+            if allowed {
+                assert!(got_through(&reply), "{context} as {role:?} should be allowed, got {}: {}", reply.status, reply.body);
+            } else {
+                assert_eq!(reply.status, 403, "{context} as {role:?} should be refused");
+            }
+            checked += 1;
+
+            // The same request aimed at another organisation's record is never found.
+            if spec.path.contains("{id}") {
+                let other_path = concrete(spec.path, &other_target);
+                let session = session_for(t, demo.own(role)).await;
+                let reply = call(t, spec.method, &other_path, Some(&session)).await;
+                let expected = if allowed { 404 } else { 403 };
+                assert_eq!(reply.status, expected, "{context} as {role:?} on another organisation's record");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} checks ran");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_for_every_role_on_every_engine() {
+    for t in engines().await {
+        run_matrix(&t).await;
+    }
+}
+
+#[tokio::test]
+async fn refusals_are_audited() {
+    let t = sqlite().await;
+    let demo = seed(&t).await;
+    let session = session_for(&t, demo.own(CareWorker)).await;
+    let before = audit_count(&t).await;
+    let reply = req("GET", "/audit").session(&session).send(&t).await;
+    assert_eq!(reply.status, 403);
+    let records = t.app.store.audit_page(0, 1_000_000).await.unwrap();
+    assert_eq!(records.len(), before + 1);
+    let last = records.last().unwrap();
+    assert_eq!(last.event.outcome, homeward_domain::audit::Outcome::Denied);
+    assert_eq!(last.event.actor, Some(demo.own(CareWorker).id));
+}

@@ -1,0 +1,95 @@
+//! The message catalogue: every id in both languages, and every id the code uses exists.
+
+use fluent_syntax::ast::Entry;
+use homeward_app::policy::Action;
+use homeward_domain::audit::Outcome;
+use homeward_domain::organisation::{Nation, Regulator, ServiceKind};
+use homeward_domain::role::Role;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn ids(locale: &str) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(root().join("locales").join(locale).join("main.ftl")).unwrap();
+    let resource = fluent_syntax::parser::parse(text.as_str()).unwrap_or_else(|(_, errors)| panic!("{locale}: {errors:?}"));
+    resource
+        .body
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files(&path, out);
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("rs" | "html")) {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn both_languages_have_the_same_messages() {
+    let en = ids("en-GB");
+    let cy = ids("cy");
+    assert!(en.len() > 100);
+    let only_en: Vec<_> = en.difference(&cy).collect();
+    let only_cy: Vec<_> = cy.difference(&en).collect();
+    assert!(only_en.is_empty(), "missing in Welsh: {only_en:?}");
+    assert!(only_cy.is_empty(), "missing in English: {only_cy:?}");
+}
+
+#[test]
+fn every_message_the_code_uses_exists() {
+    let en = ids("en-GB");
+    let mut paths = Vec::new();
+    for dir in ["crates/web/src", "crates/web/templates", "crates/app/src"] {
+        files(&root().join(dir), &mut paths);
+    }
+    // t.get("id"), .with("id", …), .count("id", …), FormErrors::one(…, "id"), and the message
+    // ids use cases return ("error-…").
+    let call = regex::Regex::new(r#"\b(?:t|tr)\.(?:get|with|count)\(\s*"([a-z0-9-]+)""#).unwrap();
+    let one = regex::Regex::new(r#"FormErrors::one\([^,]+,\s*"[a-z_]+",\s*"([a-z0-9-]+)""#).unwrap();
+    let literal = regex::Regex::new(r#""(error-[a-z0-9-]+|users-[a-z0-9-]+|sign-in-[a-z0-9-]+)""#).unwrap();
+    let mut used = BTreeSet::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(path).unwrap();
+        let is_rust = path.extension().is_some_and(|e| e == "rs");
+        let patterns: Vec<&regex::Regex> = if is_rust { vec![&call, &one, &literal] } else { vec![&call] };
+        for re in patterns {
+            for c in re.captures_iter(&text) {
+                used.insert(c[1].to_string());
+            }
+        }
+    }
+    // Ids built from codes.
+    for r in Role::ALL {
+        used.insert(format!("role-{}", r.code()));
+    }
+    for n in Nation::ALL {
+        used.insert(format!("nation-{}", n.code()));
+    }
+    for r in Regulator::ALL {
+        used.insert(format!("regulator-{}", r.code()));
+    }
+    for k in ServiceKind::ALL {
+        used.insert(format!("service-{}", k.code()));
+    }
+    for o in [Outcome::Allowed, Outcome::Denied, Outcome::Failed] {
+        used.insert(format!("outcome-{}", o.code()));
+    }
+    used.insert("kind-child".into());
+    used.insert("kind-adult".into());
+    let _ = Action::ALL;
+    assert!(used.len() > 80, "the scan found only {} ids", used.len());
+    let missing: Vec<_> = used.iter().filter(|id| !en.contains(*id)).collect();
+    assert!(missing.is_empty(), "used but not in the catalogue: {missing:?}");
+}

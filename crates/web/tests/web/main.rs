@@ -1,0 +1,10 @@
+//! The web interface's integration tests: one binary (each test file is another link).
+//! HTTP tests run in process against real SQLite and, where a server is configured
+//! (pg_virtualenv), real PostgreSQL; the browser test drives Debian's headless Chromium.
+
+mod authz;
+mod browser;
+mod http;
+mod i18n;
+mod openapi;
+mod support;

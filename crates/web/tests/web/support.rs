@@ -1,0 +1,212 @@
+//! Shared set-up: a fresh store per test on each engine, demo data, sessions, requests.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, Response, header};
+use homeward_app::App;
+use homeward_app::secrets::{Keys, random_token, token_hash};
+use homeward_domain::role::Role;
+use homeward_domain::time::ManualClock;
+use homeward_store::{SessionRecord, Store, User};
+use http_body_util::BodyExt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "a long demo passphrase";
+pub const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+pub struct TestApp {
+    pub engine: &'static str,
+    pub app: App,
+    pub clock: Arc<ManualClock>,
+    pub router: Router,
+    pub _dir: Option<tempfile::TempDir>,
+}
+
+pub fn start_time() -> jiff::Timestamp {
+    "2026-11-23T09:00:00Z".parse().unwrap()
+}
+
+fn build(engine: &'static str, store: Arc<dyn Store>, dir: Option<tempfile::TempDir>) -> TestApp {
+    let clock = Arc::new(ManualClock::new(start_time()));
+    let app = App::new(store, clock.clone(), Keys::from_hex(SECRET).unwrap());
+    let router = homeward_web::router(app.clone(), homeward_web::WebConfig::default());
+    TestApp { engine, app, clock, router, _dir: dir }
+}
+
+pub async fn sqlite() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("web.db").display());
+    let keys = Keys::from_hex(SECRET).unwrap();
+    let store = homeward_store_sqlite::SqliteStore::open(&url, keys.audit_key().to_vec()).await.unwrap();
+    build("sqlite", Arc::new(store), Some(dir))
+}
+
+pub async fn postgres() -> Option<TestApp> {
+    let keys = Keys::from_hex(SECRET).unwrap();
+    match homeward_store_postgres::PgStore::open_fresh_schema(keys.audit_key().to_vec()).await.unwrap() {
+        Some(store) => Some(build("postgres", Arc::new(store), None)),
+        None => {
+            assert!(
+                std::env::var_os("HOMEWARD_REQUIRE_POSTGRES").is_none(),
+                "HOMEWARD_REQUIRE_POSTGRES is set but no PostgreSQL server is configured (PGHOST)"
+            );
+            None
+        }
+    }
+}
+
+/// One fresh application per engine available: the same test runs on each.
+pub async fn engines() -> Vec<TestApp> {
+    let mut all = vec![sqlite().await];
+    all.extend(postgres().await);
+    all
+}
+
+/// Demo data, and the users of the first two organisations by role: (own, other).
+pub struct Demo {
+    pub own: Vec<(Role, User)>,
+    pub other: Vec<(Role, User)>,
+}
+
+impl Demo {
+    pub fn own(&self, role: Role) -> &User {
+        &self.own.iter().find(|(r, _)| *r == role).unwrap().1
+    }
+    pub fn other(&self, role: Role) -> &User {
+        &self.other.iter().find(|(r, _)| *r == role).unwrap().1
+    }
+}
+
+pub async fn seed(t: &TestApp) -> Demo {
+    let accounts = t.app.seed_demo(PASSWORD).await.unwrap();
+    let mut own = Vec::new();
+    let mut other = Vec::new();
+    for a in accounts {
+        let user = t.app.store.find_credentials(&a.email).await.unwrap().unwrap().user;
+        if a.email.ends_with("@cartrefi-ffug.example") {
+            own.push((a.role, user));
+        } else if a.email.ends_with("@sample-shire.example") {
+            other.push((a.role, user));
+        }
+    }
+    Demo { own, other }
+}
+
+/// A signed-in browser session, made directly in the store (fast: no password hashing).
+#[derive(Clone)]
+pub struct Session {
+    pub token: String,
+    pub csrf: String,
+}
+
+pub async fn session_for(t: &TestApp, user: &User) -> Session {
+    let token = random_token().unwrap();
+    let csrf = random_token().unwrap();
+    let record = SessionRecord {
+        token_hash: token_hash(&token),
+        user_id: user.id,
+        csrf_token: csrf.clone(),
+        created_at: t.clock.now_ts(),
+        last_seen_at: t.clock.now_ts(),
+        ip: None,
+    };
+    let event = homeward_domain::audit::AuditEvent {
+        at: t.clock.now_ts(),
+        org_id: Some(user.org_id),
+        actor: Some(user.id),
+        actor_label: user.email.clone(),
+        action: "session.sign_in".into(),
+        resource_kind: "session".into(),
+        resource_id: None,
+        outcome: homeward_domain::audit::Outcome::Allowed,
+        ip: None,
+    };
+    t.app.store.create_session(&record, &event).await.unwrap();
+    Session { token, csrf }
+}
+
+pub trait ClockExt {
+    fn now_ts(&self) -> jiff::Timestamp;
+}
+
+impl ClockExt for ManualClock {
+    fn now_ts(&self) -> jiff::Timestamp {
+        homeward_domain::time::Clock::now(self)
+    }
+}
+
+pub struct Req {
+    builder: axum::http::request::Builder,
+    body: Body,
+}
+
+pub fn req(method: &str, uri: &str) -> Req {
+    Req { builder: Request::builder().method(method).uri(uri), body: Body::empty() }
+}
+
+impl Req {
+    pub fn session(mut self, s: &Session) -> Self {
+        self.builder = self.builder.header(header::COOKIE, format!("__Host-homeward_session={}", s.token));
+        self
+    }
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.builder = self.builder.header(name, value);
+        self
+    }
+    pub fn form(mut self, body: &str) -> Self {
+        self.builder = self.builder.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        self.body = Body::from(body.to_string());
+        self
+    }
+    pub fn json(mut self, body: &str) -> Self {
+        self.builder = self.builder.header(header::CONTENT_TYPE, "application/json");
+        self.body = Body::from(body.to_string());
+        self
+    }
+    pub fn from_ip(mut self, ip: &str) -> Self {
+        let addr: SocketAddr = format!("{ip}:40000").parse().unwrap();
+        self.builder = self.builder.extension(ConnectInfo(addr));
+        self
+    }
+    pub async fn send(self, t: &TestApp) -> Reply {
+        let response = t.router.clone().oneshot(self.builder.body(self.body).unwrap()).await.unwrap();
+        Reply::read(response).await
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    async fn read(r: Response<Body>) -> Self {
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let bytes = r.into_body().collect().await.unwrap().to_bytes();
+        Self { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+    }
+    /// The value of a cookie this response sets.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers.get_all(header::SET_COOKIE).iter().find_map(|v| {
+            let v = v.to_str().ok()?;
+            let (pair, _) = v.split_once(';').unwrap_or((v, ""));
+            let (n, value) = pair.split_once('=')?;
+            (n == name).then(|| value.to_string())
+        })
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+pub async fn audit_count(t: &TestApp) -> usize {
+    t.app.store.audit_page(0, 1_000_000).await.unwrap().len()
+}
