@@ -29,9 +29,13 @@ struct DemoOrg {
     manager: &'static str,
     lead: &'static str,
     services: &'static [(&'static str, ServiceKind, &'static str)],
-    /// (given, family, kind, (y, m, d), index of the service)
-    people: &'static [(&'static str, &'static str, PersonKind, (i16, i8, i8), usize)],
+    people: &'static [DemoPerson],
 }
+
+struct DemoPerson(&'static str, &'static str, PersonKind, Born, ServiceIndex);
+struct Born(i16, i8, i8);
+/// Which of the organisation's services (by position) the person is with.
+struct ServiceIndex(usize);
 
 const ORGS: [DemoOrg; 3] = [
     DemoOrg {
@@ -47,10 +51,34 @@ const ORGS: [DemoOrg; 3] = [
             ("Bwthyn Esiampl", ServiceKind::ChildrensHome, "SIN-00000003"),
         ],
         people: &[
-            ("Ffion", "Ffug", PersonKind::Child, (2011, 3, 14), 0),
-            ("Tomos", "Testun", PersonKind::Child, (2010, 9, 2), 0),
-            ("Alys", "Enghraifft", PersonKind::Child, (2012, 1, 27), 1),
-            ("Dewi", "Dychmygol", PersonKind::Child, (2009, 11, 30), 1),
+            DemoPerson(
+                "Ffion",
+                "Ffug",
+                PersonKind::Child,
+                Born(2011, 3, 14),
+                ServiceIndex(0),
+            ),
+            DemoPerson(
+                "Tomos",
+                "Testun",
+                PersonKind::Child,
+                Born(2010, 9, 2),
+                ServiceIndex(0),
+            ),
+            DemoPerson(
+                "Alys",
+                "Enghraifft",
+                PersonKind::Child,
+                Born(2012, 1, 27),
+                ServiceIndex(1),
+            ),
+            DemoPerson(
+                "Dewi",
+                "Dychmygol",
+                PersonKind::Child,
+                Born(2009, 11, 30),
+                ServiceIndex(1),
+            ),
         ],
     },
     DemoOrg {
@@ -70,10 +98,34 @@ const ORGS: [DemoOrg; 3] = [
             ),
         ],
         people: &[
-            ("Teddy", "Testcase", PersonKind::Child, (2010, 6, 5), 0),
-            ("Polly", "Placeholder", PersonKind::Child, (2011, 8, 19), 0),
-            ("Danny", "Dummy", PersonKind::Child, (2009, 12, 1), 0),
-            ("Sammy", "Sample", PersonKind::Child, (2013, 4, 22), 1),
+            DemoPerson(
+                "Teddy",
+                "Testcase",
+                PersonKind::Child,
+                Born(2010, 6, 5),
+                ServiceIndex(0),
+            ),
+            DemoPerson(
+                "Polly",
+                "Placeholder",
+                PersonKind::Child,
+                Born(2011, 8, 19),
+                ServiceIndex(0),
+            ),
+            DemoPerson(
+                "Danny",
+                "Dummy",
+                PersonKind::Child,
+                Born(2009, 12, 1),
+                ServiceIndex(0),
+            ),
+            DemoPerson(
+                "Sammy",
+                "Sample",
+                PersonKind::Child,
+                Born(2013, 4, 22),
+                ServiceIndex(1),
+            ),
         ],
     },
     DemoOrg {
@@ -90,10 +142,34 @@ const ORGS: [DemoOrg; 3] = [
             "SIN-00000011",
         )],
         people: &[
-            ("Gwilym", "Ffug", PersonKind::Adult, (1941, 2, 8), 0),
-            ("Megan", "Esiampl", PersonKind::Adult, (1938, 7, 16), 0),
-            ("Idris", "Dychmygol", PersonKind::Adult, (1946, 10, 3), 0),
-            ("Nia", "Ffantasi", PersonKind::Adult, (1950, 5, 25), 0),
+            DemoPerson(
+                "Gwilym",
+                "Ffug",
+                PersonKind::Adult,
+                Born(1941, 2, 8),
+                ServiceIndex(0),
+            ),
+            DemoPerson(
+                "Megan",
+                "Esiampl",
+                PersonKind::Adult,
+                Born(1938, 7, 16),
+                ServiceIndex(0),
+            ),
+            DemoPerson(
+                "Idris",
+                "Dychmygol",
+                PersonKind::Adult,
+                Born(1946, 10, 3),
+                ServiceIndex(0),
+            ),
+            DemoPerson(
+                "Nia",
+                "Ffantasi",
+                PersonKind::Adult,
+                Born(1950, 5, 25),
+                ServiceIndex(0),
+            ),
         ],
     },
 ];
@@ -211,7 +287,8 @@ impl App {
                     email,
                 });
             }
-            for (given, family, kind, (y, m, d), service) in spec.people {
+            for DemoPerson(given, family, kind, Born(y, m, d), ServiceIndex(service)) in spec.people
+            {
                 let person = Person {
                     id: PersonId::new_random(),
                     org_id: org.id,

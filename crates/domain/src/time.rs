@@ -40,10 +40,10 @@ impl ManualClock {
     }
 
     pub fn advance(&self, by: SignedDuration) {
-        if let Ok(mut guard) = self.0.lock() {
-            if let Ok(next) = guard.checked_add(by) {
-                *guard = next;
-            }
+        if let Ok(mut guard) = self.0.lock()
+            && let Ok(next) = guard.checked_add(by)
+        {
+            *guard = next;
         }
     }
 }

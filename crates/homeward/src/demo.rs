@@ -25,10 +25,10 @@ pub struct DemoArgs {
 /// The demo's own secret, made once and kept in its data directory (readable by its owner only).
 fn demo_secret(dir: &Path) -> Result<String, String> {
     let path = dir.join("secret.key");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        if Keys::from_hex(&existing).is_ok() {
-            return Ok(existing.trim().to_string());
-        }
+    if let Ok(existing) = std::fs::read_to_string(&path)
+        && Keys::from_hex(&existing).is_ok()
+    {
+        return Ok(existing.trim().to_string());
     }
     let secret = Keys::generate_hex().map_err(|e| e.to_string())?;
     std::fs::write(&path, &secret).map_err(|e| format!("cannot write {}: {e}", path.display()))?;

@@ -2,6 +2,9 @@
 //! parity with SQLite. These need a server: `pg_virtualenv` provides one (see README).
 //! With `HOMEWARD_REQUIRE_POSTGRES=1` (as CI sets) a missing server fails the tests.
 
+// Test code: failing loudly is its job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use homeward_store::Store;
 use homeward_store::conformance::TEST_AUDIT_KEY;
 use homeward_store_postgres::PgStore;

@@ -1,5 +1,8 @@
 //! The SQLite engine: the conformance suite, and the settings that make writes durable.
 
+// Test code: failing loudly is its job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use homeward_store::Store;
 use homeward_store::conformance::TEST_AUDIT_KEY;
 use homeward_store_sqlite::SqliteStore;

@@ -1,6 +1,10 @@
 //! The behaviour every storage engine must show. Each engine's tests run all of it through
 //! [`conformance_suite!`](crate::conformance_suite), one test per case.
 
+// Test code, compiled into the library only with the `conformance` feature: failing loudly is
+// its job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use crate::*;
 use homeward_domain::audit::{self, AuditEvent, ChainState, Outcome};
 use jiff::SignedDuration;
@@ -103,7 +107,10 @@ pub async fn ping_answers(store: Arc<dyn Store>) {
     store.ping().await.unwrap();
     store.close().await;
     let err = store.ping().await.unwrap_err();
-    assert!(matches!(err, StoreError::Unavailable(_)), "a closed store is unavailable: {err:?}");
+    assert!(
+        matches!(err, StoreError::Unavailable(_)),
+        "a closed store is unavailable: {err:?}"
+    );
 }
 
 pub async fn organisations_and_services_round_trip(store: Arc<dyn Store>) {

@@ -52,7 +52,8 @@ pub async fn guard(State(g): State<Guarded>, request: Request, next: Next) -> Re
         let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
             Ok(b) => b,
             Err(_) => {
-                return (StatusCode::PAYLOAD_TOO_LARGE, tr.get("problem-too-large")).into_response();
+                return (StatusCode::PAYLOAD_TOO_LARGE, tr.get("problem-too-large"))
+                    .into_response();
             }
         };
         let expected = match (&actor, g.spec.access) {
@@ -140,22 +141,20 @@ async fn identify(
     headers: &HeaderMap,
     is_api: bool,
 ) -> Result<Option<Actor>, AppError> {
-    if is_api {
-        if let Some(value) = headers.get(header::AUTHORIZATION) {
-            let token = value
-                .to_str()
-                .ok()
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .ok_or(AppError::NotSignedIn)?;
-            return state
-                .app
-                .resolve_api_token(token)
-                .await?
-                .map(Some)
-                .ok_or(AppError::NotSignedIn);
-        }
+    if is_api && let Some(value) = headers.get(header::AUTHORIZATION) {
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(AppError::NotSignedIn)?;
+        return state
+            .app
+            .resolve_api_token(token)
+            .await?
+            .map(Some)
+            .ok_or(AppError::NotSignedIn);
     }
     match CookieJar::from_headers(headers).get(SESSION_COOKIE) {
         Some(cookie) => state.app.resolve_session(cookie.value()).await,
@@ -207,21 +206,19 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 fn client_ip(parts: &axum::http::request::Parts, trust_proxy: bool) -> Option<String> {
-    if trust_proxy {
-        if let Some(forwarded) = parts
+    // The nearest proxy appends the address it saw last; earlier entries are the client's say-so.
+    if trust_proxy
+        && let Some(forwarded) = parts
             .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-        {
-            if let Some(last) = forwarded
-                .rsplit(',')
-                .next()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
-                return Some(last.to_string());
-            }
-        }
+        && let Some(last) = forwarded
+            .rsplit(',')
+            .next()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    {
+        return Some(last.to_string());
     }
     parts
         .extensions

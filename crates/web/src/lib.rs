@@ -19,21 +19,12 @@ use homeward_app::App;
 use std::sync::Arc;
 
 /// How this server is reached, which decides cookie and transport-security settings.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct WebConfig {
     /// Served over HTTPS (directly or behind a TLS-terminating proxy): send HSTS.
     pub https: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
     pub trust_proxy: bool,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        Self {
-            https: false,
-            trust_proxy: false,
-        }
-    }
 }
 
 #[derive(Clone)]

@@ -131,12 +131,20 @@ pub fn render(template: &impl Template, status: StatusCode) -> Response {
     }
 }
 
-/// A use case failed: show the matching error page in the user's language.
-pub struct Failure(pub Ctx, pub AppError);
+/// A use case failed: show the matching error page in the user's language. Boxed, because
+/// the context is large and failures are rare.
+pub struct Failure(Box<(Ctx, AppError)>);
+
+impl Failure {
+    pub fn new(ctx: Ctx, e: AppError) -> Self {
+        Self(Box::new((ctx, e)))
+    }
+}
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        errors::page(&self.0, self.1)
+        let (ctx, e) = *self.0;
+        errors::page(&ctx, e)
     }
 }
 
@@ -146,6 +154,6 @@ pub trait OrFail<T> {
 
 impl<T> OrFail<T> for Result<T, AppError> {
     fn or_fail(self, ctx: &Ctx) -> Result<T, Failure> {
-        self.map_err(|e| Failure(ctx.clone(), e))
+        self.map_err(|e| Failure::new(ctx.clone(), e))
     }
 }

@@ -153,10 +153,10 @@ pub async fn submit(
 }
 
 pub async fn sign_out(State(state): State<AppState>, ctx: Ctx) -> Response {
-    if let Some(actor) = &ctx.actor {
-        if let Err(e) = state.app.sign_out(actor, &ctx.meta).await {
-            return super::errors::page(&ctx, e);
-        }
+    if let Some(actor) = &ctx.actor
+        && let Err(e) = state.app.sign_out(actor, &ctx.meta).await
+    {
+        return super::errors::page(&ctx, e);
     }
     let mut headers = HeaderMap::new();
     headers.append(SET_COOKIE, cookie(SESSION_COOKIE, "", Some(0)));

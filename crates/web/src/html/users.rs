@@ -73,7 +73,7 @@ fn service_choices(t: Tr, services: &[Service], selected: &str) -> Vec<Choice> {
 
 fn parse_id(ctx: &Ctx, raw: &str) -> Result<UserId, Failure> {
     raw.parse()
-        .map_err(|_| Failure(ctx.clone(), AppError::NotFound))
+        .map_err(|_| Failure::new(ctx.clone(), AppError::NotFound))
 }
 
 pub struct UserRow {
@@ -187,7 +187,7 @@ pub async fn create(
             };
             Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
-        Err(e) => Err(Failure(ctx, e)),
+        Err(e) => Err(Failure::new(ctx, e)),
     }
 }
 
@@ -354,7 +354,7 @@ pub async fn set_roles(
             .await?;
             Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
-        Err(e) => Err(Failure(ctx, e)),
+        Err(e) => Err(Failure::new(ctx, e)),
     }
 }
 
@@ -372,6 +372,6 @@ pub async fn deactivate(
             let page = user_page(&state, &ctx, id, errors, None, None).await?;
             Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
-        Err(e) => Err(Failure(ctx, e)),
+        Err(e) => Err(Failure::new(ctx, e)),
     }
 }

@@ -30,9 +30,13 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("GET", "/people") | ("GET", "/api/v1/people") => Only(CARE),
         ("GET", "/admin/users") | ("GET", "/api/v1/users") => Only(USER_VIEWERS),
         ("GET", "/admin/users/{id}") | ("GET", "/api/v1/users/{id}") => Only(USER_VIEWERS),
-        ("POST", "/admin/users") | ("GET", "/admin/users/new") | ("POST", "/api/v1/users") => Only(ADMINS),
+        ("POST", "/admin/users") | ("GET", "/admin/users/new") | ("POST", "/api/v1/users") => {
+            Only(ADMINS)
+        }
         ("POST", "/admin/users/{id}/roles") | ("PUT", "/api/v1/users/{id}/roles") => Only(ADMINS),
-        ("POST", "/admin/users/{id}/deactivate") | ("POST", "/api/v1/users/{id}/deactivate") => Only(ADMINS),
+        ("POST", "/admin/users/{id}/deactivate") | ("POST", "/api/v1/users/{id}/deactivate") => {
+            Only(ADMINS)
+        }
         ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
         _ => return None,
     })
@@ -45,7 +49,10 @@ fn every_route_has_a_row() {
         .filter(|r| expectation(r.spec.method, r.spec.path).is_none())
         .map(|r| format!("{} {}", r.spec.method, r.spec.path))
         .collect();
-    assert!(missing.is_empty(), "routes without a row in the authorization matrix: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the authorization matrix: {missing:?}"
+    );
 }
 
 #[test]
@@ -53,15 +60,26 @@ fn the_expectations_agree_with_the_declared_access() {
     for route in table() {
         let expect = expectation(route.spec.method, route.spec.path).unwrap();
         let public = matches!(expect, Expect::Public);
-        assert_eq!(public, route.spec.access == Access::Public, "{} {}", route.spec.method, route.spec.path);
+        assert_eq!(
+            public,
+            route.spec.access == Access::Public,
+            "{} {}",
+            route.spec.method,
+            route.spec.path
+        );
     }
 }
 
 /// A body that gets past parsing for each unsafe route (the content may still be invalid).
 fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
     match (method, path) {
-        ("POST", p) if !p.starts_with("/api/") => Some((false, format!("csrf_token={csrf}&roles=care_worker"))),
-        ("POST", "/api/v1/users") => Some((true, r#"{"display_name":"","email":"","password":"","roles":[]}"#.into())),
+        ("POST", p) if !p.starts_with("/api/") => {
+            Some((false, format!("csrf_token={csrf}&roles=care_worker")))
+        }
+        ("POST", "/api/v1/users") => Some((
+            true,
+            r#"{"display_name":"","email":"","password":"","roles":[]}"#.into(),
+        )),
         ("PUT", _) => Some((true, r#"{"roles":[{"role":"care_worker"}]}"#.into())),
         ("POST", _) => Some((true, String::new())),
         _ => None,
@@ -76,7 +94,9 @@ fn concrete(path: &str, id: &str) -> String {
 
 async fn call(t: &TestApp, method: &str, path: &str, session: Option<&Session>) -> Reply {
     let mut r = req(method, path);
-    let csrf = session.map(|s| s.csrf.clone()).unwrap_or_else(|| "anon-token".into());
+    let csrf = session
+        .map(|s| s.csrf.clone())
+        .unwrap_or_else(|| "anon-token".into());
     if let Some(s) = session {
         r = r.session(s);
     } else {
@@ -98,12 +118,17 @@ async fn call(t: &TestApp, method: &str, path: &str, session: Option<&Session>) 
 fn refused_as_anonymous(kind: Kind, reply: &Reply) -> bool {
     match kind {
         Kind::Api => reply.status == 401,
-        Kind::Html => reply.status == 303 && reply.location().is_some_and(|l| l.starts_with("/sign-in")),
+        Kind::Html => {
+            reply.status == 303 && reply.location().is_some_and(|l| l.starts_with("/sign-in"))
+        }
     }
 }
 
 fn got_through(reply: &Reply) -> bool {
-    ![401, 403, 404].contains(&reply.status) && !reply.location().is_some_and(|l| l.starts_with("/sign-in?next"))
+    ![401, 403, 404].contains(&reply.status)
+        && !reply
+            .location()
+            .is_some_and(|l| l.starts_with("/sign-in?next"))
 }
 
 async fn run_matrix(t: &TestApp) {
@@ -118,13 +143,19 @@ async fn run_matrix(t: &TestApp) {
     };
     let own_target = t
         .app
-        .add_user_as_system(demo.own(CareWorker).org_id, target((), "target@cartrefi-ffug.example"))
+        .add_user_as_system(
+            demo.own(CareWorker).org_id,
+            target((), "target@cartrefi-ffug.example"),
+        )
         .await
         .unwrap()
         .to_string();
     let other_target = t
         .app
-        .add_user_as_system(demo.other(CareWorker).org_id, target((), "target@sample-shire.example"))
+        .add_user_as_system(
+            demo.other(CareWorker).org_id,
+            target((), "target@sample-shire.example"),
+        )
         .await
         .unwrap()
         .to_string();
@@ -138,7 +169,11 @@ async fn run_matrix(t: &TestApp) {
         let anon = call(t, spec.method, &own_path, None).await;
         match expect {
             Expect::Public => assert!(got_through(&anon), "{context} anonymous: {}", anon.status),
-            _ => assert!(refused_as_anonymous(spec.kind, &anon), "{context} anonymous got {}", anon.status),
+            _ => assert!(
+                refused_as_anonymous(spec.kind, &anon),
+                "{context} anonymous got {}",
+                anon.status
+            ),
         }
 
         for role in Role::ALL {
@@ -149,7 +184,12 @@ async fn run_matrix(t: &TestApp) {
             let session = session_for(t, demo.own(role)).await;
             let reply = call(t, spec.method, &own_path, Some(&session)).await;
             if allowed {
-                assert!(got_through(&reply), "{context} as {role:?} should be allowed, got {}: {}", reply.status, reply.body);
+                assert!(
+                    got_through(&reply),
+                    "{context} as {role:?} should be allowed, got {}: {}",
+                    reply.status,
+                    reply.body
+                );
             } else {
                 assert_eq!(reply.status, 403, "{context} as {role:?} should be refused");
             }
@@ -161,7 +201,10 @@ async fn run_matrix(t: &TestApp) {
                 let session = session_for(t, demo.own(role)).await;
                 let reply = call(t, spec.method, &other_path, Some(&session)).await;
                 let expected = if allowed { 404 } else { 403 };
-                assert_eq!(reply.status, expected, "{context} as {role:?} on another organisation's record");
+                assert_eq!(
+                    reply.status, expected,
+                    "{context} as {role:?} on another organisation's record"
+                );
                 checked += 1;
             }
         }

@@ -8,10 +8,12 @@ use jiff::SignedDuration;
 
 /// Signs in through the real form and returns the session cookie's value.
 async fn sign_in(t: &TestApp, email: &str, password: &str, ip: &str) -> Reply {
-    let page = req("GET", "/sign-in").from_ip(ip).send(t).await;
-    let csrf = page.cookie("__Host-homeward_csrf").expect("the sign-in page sets a CSRF cookie");
+    let page = req("GET", "/sign-in").sent_from(ip).send(t).await;
+    let csrf = page
+        .cookie("__Host-homeward_csrf")
+        .expect("the sign-in page sets a CSRF cookie");
     req("POST", "/sign-in")
-        .from_ip(ip)
+        .sent_from(ip)
         .header("cookie", &format!("__Host-homeward_csrf={csrf}"))
         .form(&format!(
             "csrf_token={csrf}&email={}&password={}&next=%2Fpeople",
@@ -23,31 +25,53 @@ async fn sign_in(t: &TestApp, email: &str, password: &str, ip: &str) -> Reply {
 }
 
 fn cookie_session(token: &str) -> Session {
-    Session { token: token.to_string(), csrf: String::new() }
+    Session {
+        token: token.to_string(),
+        csrf: String::new(),
+    }
 }
 
 #[tokio::test]
 async fn sign_in_and_out() {
+    let csrf_field = regex::Regex::new(r#"name="csrf_token" value="([^"]+)""#).unwrap();
     for t in engines().await {
         seed(&t).await;
         let reply = sign_in(&t, "manager@cartrefi-ffug.example", PASSWORD, "10.1.1.1").await;
         assert_eq!(reply.status, 303, "[{}] {}", t.engine, reply.body);
         assert_eq!(reply.location(), Some("/people"));
-        let raw = reply.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>();
-        let session_cookie = raw.iter().find(|c| c.starts_with("__Host-homeward_session=")).unwrap();
+        let raw = reply
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect::<Vec<_>>();
+        let session_cookie = raw
+            .iter()
+            .find(|c| c.starts_with("__Host-homeward_session="))
+            .unwrap();
         for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
             assert!(session_cookie.contains(attribute), "{session_cookie}");
         }
         let token = reply.cookie("__Host-homeward_session").unwrap();
-        let home = req("GET", "/").session(&cookie_session(&token)).send(&t).await;
+        let home = req("GET", "/")
+            .session(&cookie_session(&token))
+            .send(&t)
+            .await;
         assert_eq!(home.status, 200);
         assert!(home.body.contains("Hello, Demo Manager"));
         // Sign out with the page's CSRF token.
-        let csrf = regex::Regex::new(r#"name="csrf_token" value="([^"]+)""#).unwrap().captures(&home.body).unwrap()[1].to_string();
-        let out = req("POST", "/sign-out").session(&cookie_session(&token)).form(&format!("csrf_token={csrf}")).send(&t).await;
+        let csrf = csrf_field.captures(&home.body).unwrap()[1].to_string();
+        let out = req("POST", "/sign-out")
+            .session(&cookie_session(&token))
+            .form(&format!("csrf_token={csrf}"))
+            .send(&t)
+            .await;
         assert_eq!(out.status, 303);
         assert_eq!(out.location(), Some("/sign-in?signed_out=1"));
-        let after = req("GET", "/").session(&cookie_session(&token)).send(&t).await;
+        let after = req("GET", "/")
+            .session(&cookie_session(&token))
+            .send(&t)
+            .await;
         assert_eq!(after.status, 303, "the session has ended");
     }
 }
@@ -56,16 +80,40 @@ async fn sign_in_and_out() {
 async fn unknown_account_and_wrong_password_get_the_same_answer() {
     let t = sqlite().await;
     seed(&t).await;
-    let wrong = sign_in(&t, "manager@cartrefi-ffug.example", "not the password", "10.2.2.2").await;
-    let unknown = sign_in(&t, "nobody@cartrefi-ffug.example", "not the password", "10.2.2.3").await;
+    let wrong = sign_in(
+        &t,
+        "manager@cartrefi-ffug.example",
+        "not the password",
+        "10.2.2.2",
+    )
+    .await;
+    let unknown = sign_in(
+        &t,
+        "nobody@cartrefi-ffug.example",
+        "not the password",
+        "10.2.2.3",
+    )
+    .await;
     assert_eq!(wrong.status, 422);
     assert_eq!(unknown.status, 422);
     let message = "The email address or password is not right";
     assert!(wrong.body.contains(message) && unknown.body.contains(message));
-    assert!(wrong.body.contains("There is a problem"), "GOV.UK error summary");
-    assert!(wrong.body.contains("<title>Error: Sign in"), "the title says there is an error");
+    assert!(
+        wrong.body.contains("There is a problem"),
+        "GOV.UK error summary"
+    );
+    assert!(
+        wrong.body.contains("<title>Error: Sign in"),
+        "the title says there is an error"
+    );
     let failed = t.app.store.audit_page(0, 1_000_000).await.unwrap();
-    assert_eq!(failed.iter().filter(|r| r.event.outcome == Outcome::Failed).count(), 2);
+    assert_eq!(
+        failed
+            .iter()
+            .filter(|r| r.event.outcome == Outcome::Failed)
+            .count(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -96,13 +144,23 @@ async fn repeated_failures_are_throttled_without_locking_out_the_users_own_brows
     let email = "manager@cartrefi-ffug.example";
     // The user signs in once from their usual browser, which is then trusted.
     let first = sign_in(&t, email, PASSWORD, "10.9.9.9").await;
-    let device = first.cookie("__Host-homeward_device").expect("a trusted-browser cookie");
+    let device = first
+        .cookie("__Host-homeward_device")
+        .expect("a trusted-browser cookie");
     // An attacker guesses from one machine: stopped after five tries.
     for _ in 0..5 {
-        assert_eq!(sign_in(&t, email, "guess guess guess", "203.0.113.5").await.status, 422);
+        assert_eq!(
+            sign_in(&t, email, "guess guess guess", "203.0.113.5")
+                .await
+                .status,
+            422
+        );
     }
     let blocked = sign_in(&t, email, PASSWORD, "203.0.113.5").await;
-    assert!(blocked.body.contains("too many attempts"), "even the right password is refused there");
+    assert!(
+        blocked.body.contains("too many attempts"),
+        "even the right password is refused there"
+    );
     // Then from many machines: the account is refused to unknown browsers…
     for i in 0..10 {
         sign_in(&t, email, "guess guess guess", &format!("198.51.100.{i}")).await;
@@ -110,12 +168,18 @@ async fn repeated_failures_are_throttled_without_locking_out_the_users_own_brows
     let stranger = sign_in(&t, email, PASSWORD, "192.0.2.77").await;
     assert!(stranger.body.contains("too many attempts"));
     // …but the user's own browser still gets in.
-    let page = req("GET", "/sign-in").from_ip("10.9.9.9").send(&t).await;
+    let page = req("GET", "/sign-in").sent_from("10.9.9.9").send(&t).await;
     let csrf = page.cookie("__Host-homeward_csrf").unwrap();
     let own = req("POST", "/sign-in")
-        .from_ip("10.9.9.9")
-        .header("cookie", &format!("__Host-homeward_csrf={csrf}; __Host-homeward_device={device}"))
-        .form(&format!("csrf_token={csrf}&email=manager%40cartrefi-ffug.example&password={}", PASSWORD.replace(' ', "+")))
+        .sent_from("10.9.9.9")
+        .header(
+            "cookie",
+            &format!("__Host-homeward_csrf={csrf}; __Host-homeward_device={device}"),
+        )
+        .form(&format!(
+            "csrf_token={csrf}&email=manager%40cartrefi-ffug.example&password={}",
+            PASSWORD.replace(' ', "+")
+        ))
         .send(&t)
         .await;
     assert_eq!(own.status, 303, "{}", own.body);
@@ -138,7 +202,11 @@ async fn sessions_end_after_30_idle_minutes_and_12_hours_in_all() {
             assert_eq!(req("GET", "/").session(&s).send(&t).await.status, 200);
         }
         t.clock.advance(SignedDuration::from_mins(20));
-        assert_eq!(req("GET", "/").session(&s).send(&t).await.status, 303, "12 hours is the limit, however busy");
+        assert_eq!(
+            req("GET", "/").session(&s).send(&t).await.status,
+            303,
+            "12 hours is the limit, however busy"
+        );
     }
 }
 
@@ -150,16 +218,34 @@ async fn deactivating_a_user_ends_their_sessions_at_once() {
         assert_eq!(req("GET", "/").session(&victim).send(&t).await.status, 200);
         let admin = session_for(&t, demo.own(Role::OrgAdmin)).await;
         let path = format!("/admin/users/{}/deactivate", demo.own(Role::CareWorker).id);
-        let reply = req("POST", &path).session(&admin).form(&format!("csrf_token={}", admin.csrf)).send(&t).await;
+        let reply = req("POST", &path)
+            .session(&admin)
+            .form(&format!("csrf_token={}", admin.csrf))
+            .send(&t)
+            .await;
         assert_eq!(reply.status, 303);
         assert_eq!(req("GET", "/").session(&victim).send(&t).await.status, 303);
-        let again = sign_in(&t, "care-worker@cartrefi-ffug.example", PASSWORD, "10.4.4.4").await;
+        let again = sign_in(
+            &t,
+            "care-worker@cartrefi-ffug.example",
+            PASSWORD,
+            "10.4.4.4",
+        )
+        .await;
         assert_eq!(again.status, 422, "a deactivated account cannot sign in");
         // The admin cannot deactivate themselves.
         let own = format!("/admin/users/{}/deactivate", demo.own(Role::OrgAdmin).id);
-        let reply = req("POST", &own).session(&admin).form(&format!("csrf_token={}", admin.csrf)).send(&t).await;
+        let reply = req("POST", &own)
+            .session(&admin)
+            .form(&format!("csrf_token={}", admin.csrf))
+            .send(&t)
+            .await;
         assert_eq!(reply.status, 422);
-        assert!(reply.body.contains("You cannot deactivate your own account"));
+        assert!(
+            reply
+                .body
+                .contains("You cannot deactivate your own account")
+        );
     }
 }
 
@@ -170,10 +256,18 @@ async fn forms_without_a_valid_csrf_token_or_from_another_site_change_nothing() 
     let admin = session_for(&t, demo.own(Role::OrgAdmin)).await;
     let before = audit_count(&t).await;
     let body = "display_name=Forged&email=forged%40example.org&password=kettle+orbit+lantern&roles=org_admin";
-    let missing = req("POST", "/admin/users").session(&admin).form(body).send(&t).await;
+    let missing = req("POST", "/admin/users")
+        .session(&admin)
+        .form(body)
+        .send(&t)
+        .await;
     assert_eq!(missing.status, 400);
     assert!(missing.body.contains("This form was open too long"));
-    let wrong = req("POST", "/admin/users").session(&admin).form(&format!("{body}&csrf_token=guess")).send(&t).await;
+    let wrong = req("POST", "/admin/users")
+        .session(&admin)
+        .form(&format!("{body}&csrf_token=guess"))
+        .send(&t)
+        .await;
     assert_eq!(wrong.status, 400);
     let cross = req("POST", "/admin/users")
         .session(&admin)
@@ -183,7 +277,14 @@ async fn forms_without_a_valid_csrf_token_or_from_another_site_change_nothing() 
         .await;
     assert_eq!(cross.status, 400);
     assert_eq!(audit_count(&t).await, before, "nothing was written");
-    assert!(t.app.store.find_credentials("forged@example.org").await.unwrap().is_none());
+    assert!(
+        t.app
+            .store
+            .find_credentials("forged@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
     // The same form from another organisation's admin cannot reach this organisation's users.
     let other_admin = session_for(&t, demo.other(Role::OrgAdmin)).await;
     let path = format!("/admin/users/{}/roles", demo.own(Role::CareWorker).id);
@@ -205,14 +306,21 @@ async fn adding_a_user_validates_in_the_users_language_and_saves_nothing_on_erro
     let reply = req("POST", "/admin/users")
         .session(&admin)
         .header("cookie", "__Host-homeward_lang=cy")
-        .form(&format!("csrf_token={}&display_name=&email=not-an-email&password=short", admin.csrf))
+        .form(&format!(
+            "csrf_token={}&display_name=&email=not-an-email&password=short",
+            admin.csrf
+        ))
         .send(&t)
         .await;
     assert_eq!(reply.status, 422);
     assert!(reply.body.contains("lang=\"cy\""));
     assert!(reply.body.contains("Mae problem"));
     assert!(reply.body.contains("Rhowch enw llawn y defnyddiwr"));
-    assert!(reply.body.contains("Rhaid i’r cyfrinair fod o leiaf 12 nod"));
+    assert!(
+        reply
+            .body
+            .contains("Rhaid i’r cyfrinair fod o leiaf 12 nod")
+    );
     assert!(reply.body.contains("Dewiswch o leiaf un rôl"));
     assert_eq!(audit_count(&t).await, before, "nothing saved");
     // A duplicate email is a field error too.
@@ -225,7 +333,11 @@ async fn adding_a_user_validates_in_the_users_language_and_saves_nothing_on_erro
         .send(&t)
         .await;
     assert_eq!(reply.status, 422);
-    assert!(reply.body.contains("An account with this email address already exists"));
+    assert!(
+        reply
+            .body
+            .contains("An account with this email address already exists")
+    );
 }
 
 #[tokio::test]
@@ -235,20 +347,40 @@ async fn roles_can_be_changed_and_scoped_to_a_service() {
     let admin = session_for(&t, demo.own(Role::OrgAdmin)).await;
     let (_, services) = {
         let actor_user = demo.own(Role::OrgAdmin).clone();
-        let found = t.app.store.get_user(actor_user.org_id, actor_user.id).await.unwrap().unwrap();
+        let found = t
+            .app
+            .store
+            .get_user(actor_user.org_id, actor_user.id)
+            .await
+            .unwrap()
+            .unwrap();
         let actor = homeward_app::Actor::new(found, homeward_app::actor::Via::ApiToken);
         t.app.organisation_overview(&actor).await.unwrap()
     };
     let target = demo.own(Role::Auditor);
     let reply = req("POST", &format!("/admin/users/{}/roles", target.id))
         .session(&admin)
-        .form(&format!("csrf_token={}&roles=shift_lead&roles=care_worker&service={}", admin.csrf, services[1].id))
+        .form(&format!(
+            "csrf_token={}&roles=shift_lead&roles=care_worker&service={}",
+            admin.csrf, services[1].id
+        ))
         .send(&t)
         .await;
     assert_eq!(reply.status, 303);
-    let updated = t.app.store.get_user(target.org_id, target.id).await.unwrap().unwrap();
+    let updated = t
+        .app
+        .store
+        .get_user(target.org_id, target.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(updated.memberships.len(), 2);
-    assert!(updated.memberships.iter().all(|m| m.service_id == Some(services[1].id)));
+    assert!(
+        updated
+            .memberships
+            .iter()
+            .all(|m| m.service_id == Some(services[1].id))
+    );
     // Someone scoped to one home sees only that home's people.
     let s = session_for(&t, target).await;
     let people = req("GET", "/people").session(&s).send(&t).await;
@@ -258,7 +390,10 @@ async fn roles_can_be_changed_and_scoped_to_a_service() {
 #[tokio::test]
 async fn language_follows_the_switch_then_the_browser() {
     let t = sqlite().await;
-    let welsh_browser = req("GET", "/sign-in").header("accept-language", "cy,en;q=0.5").send(&t).await;
+    let welsh_browser = req("GET", "/sign-in")
+        .header("accept-language", "cy,en;q=0.5")
+        .send(&t)
+        .await;
     assert!(welsh_browser.body.contains("<html lang=\"cy\">"));
     assert!(welsh_browser.body.contains("Mewngofnodi"));
     let switch = req("GET", "/language?to=en&next=%2Fsign-in").send(&t).await;
@@ -270,8 +405,13 @@ async fn language_follows_the_switch_then_the_browser() {
         .header("cookie", "__Host-homeward_lang=en")
         .send(&t)
         .await;
-    assert!(chosen.body.contains("<html lang=\"en-GB\">"), "the remembered choice wins");
-    let open_redirect = req("GET", "/language?to=cy&next=https%3A%2F%2Fevil.example").send(&t).await;
+    assert!(
+        chosen.body.contains("<html lang=\"en-GB\">"),
+        "the remembered choice wins"
+    );
+    let open_redirect = req("GET", "/language?to=cy&next=https%3A%2F%2Fevil.example")
+        .send(&t)
+        .await;
     assert_eq!(open_redirect.location(), Some("/"));
 }
 
@@ -281,40 +421,78 @@ async fn errors_are_friendly_in_both_languages_and_leak_nothing() {
     let en = req("GET", "/no/such/page").send(&t).await;
     assert_eq!(en.status, 404);
     assert!(en.body.contains("Page not found"));
-    let cy = req("GET", "/no/such/page").header("accept-language", "cy").send(&t).await;
+    let cy = req("GET", "/no/such/page")
+        .header("accept-language", "cy")
+        .send(&t)
+        .await;
     assert!(cy.body.contains("Heb ddod o hyd i’r dudalen"));
     assert!(cy.body.contains("<html lang=\"cy\">"));
     let api = req("GET", "/api/v1/nothing").send(&t).await;
     assert_eq!(api.status, 404);
     assert_eq!(api.header("content-type"), Some("application/problem+json"));
     let bad_id = req("GET", "/admin/users/not-a-uuid").send(&t).await;
-    assert_eq!(bad_id.status, 303, "anonymous: sign in first, without saying whether it exists");
+    assert_eq!(
+        bad_id.status, 303,
+        "anonymous: sign in first, without saying whether it exists"
+    );
 }
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let t = sqlite().await;
-    for path in ["/sign-in", "/no/such/page", "/api/v1/openapi.json", "/healthz", &homeward_web::assets::css_url()] {
+    for path in [
+        "/sign-in",
+        "/no/such/page",
+        "/api/v1/openapi.json",
+        "/healthz",
+        &homeward_web::assets::css_url(),
+    ] {
         let r = req("GET", path).send(&t).await;
         let csp = r.header("content-security-policy").unwrap_or_default();
-        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"), "{path}");
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"),
+            "{path}"
+        );
         assert!(!csp.contains("unsafe-inline"), "{path}");
-        assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(
+            r.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
         assert!(r.header("referrer-policy").is_some(), "{path}");
     }
     let asset = req("GET", &homeward_web::assets::css_url()).send(&t).await;
     assert!(asset.header("cache-control").unwrap().contains("immutable"));
-    assert_eq!(req("GET", "/sign-in").send(&t).await.header("cache-control"), Some("no-store"));
-    assert_eq!(req("GET", "/assets/app.0000.css").send(&t).await.status, 404);
+    assert_eq!(
+        req("GET", "/sign-in")
+            .send(&t)
+            .await
+            .header("cache-control"),
+        Some("no-store")
+    );
+    assert_eq!(
+        req("GET", "/assets/app.0000.css").send(&t).await.status,
+        404
+    );
 }
 
 #[tokio::test]
 async fn hsts_is_sent_behind_tls() {
     let t = sqlite().await;
-    let router = homeward_web::router(t.app.clone(), homeward_web::WebConfig { https: true, trust_proxy: false });
+    let router = homeward_web::router(
+        t.app.clone(),
+        homeward_web::WebConfig {
+            https: true,
+            trust_proxy: false,
+        },
+    );
     let t = TestApp { router, ..t };
     let r = req("GET", "/sign-in").send(&t).await;
-    assert!(r.header("strict-transport-security").unwrap().contains("max-age=31536000"));
+    assert!(
+        r.header("strict-transport-security")
+            .unwrap()
+            .contains("max-age=31536000")
+    );
 }
 
 #[tokio::test]
@@ -326,13 +504,20 @@ async fn reading_people_is_audited_once_per_view() {
         let page = req("GET", "/people").session(&s).send(&t).await;
         assert_eq!(page.status, 200);
         assert!(page.body.contains("Ffion Ffug"));
-        assert!(!page.body.contains("Teddy"), "[{}] another organisation's child", t.engine);
+        assert!(
+            !page.body.contains("Teddy"),
+            "[{}] another organisation's child",
+            t.engine
+        );
         let records = t.app.store.audit_page(0, 1_000_000).await.unwrap();
         assert_eq!(records.len(), before + 1);
         let r = records.last().unwrap();
         assert_eq!(r.event.action, "person.list");
         assert_eq!(r.event.actor, Some(demo.own(Role::Manager).id));
-        assert!(matches!(t.app.verify_audit_chain().await.unwrap(), homeward_app::audit::Verification::Intact { .. }));
+        assert!(matches!(
+            t.app.verify_audit_chain().await.unwrap(),
+            homeward_app::audit::Verification::Intact { .. }
+        ));
     }
 }
 
@@ -340,18 +525,39 @@ async fn reading_people_is_audited_once_per_view() {
 async fn the_api_answers_with_problem_documents() {
     for t in engines().await {
         let demo = seed(&t).await;
-        let token = t.app.issue_api_token("org-admin@cartrefi-ffug.example", "test", 1).await.unwrap();
+        let token = t
+            .app
+            .issue_api_token("org-admin@cartrefi-ffug.example", "test", 1)
+            .await
+            .unwrap();
         let bearer = format!("Bearer {token}");
-        let me = req("GET", "/api/v1/me").header("authorization", &bearer).send(&t).await;
+        let me = req("GET", "/api/v1/me")
+            .header("authorization", &bearer)
+            .send(&t)
+            .await;
         assert_eq!(me.status, 200);
         assert!(me.body.contains("org-admin@cartrefi-ffug.example"));
-        let bad = req("GET", "/api/v1/me").header("authorization", "Bearer nonsense").send(&t).await;
+        let bad = req("GET", "/api/v1/me")
+            .header("authorization", "Bearer nonsense")
+            .send(&t)
+            .await;
         assert_eq!(bad.status, 401);
         assert_eq!(bad.header("content-type"), Some("application/problem+json"));
-        let malformed = req("POST", "/api/v1/users").header("authorization", &bearer).json("{not json").send(&t).await;
+        let malformed = req("POST", "/api/v1/users")
+            .header("authorization", &bearer)
+            .json("{not json")
+            .send(&t)
+            .await;
         assert_eq!(malformed.status, 400);
-        assert_eq!(malformed.header("content-type"), Some("application/problem+json"));
-        let wrong_type = req("POST", "/api/v1/users").header("authorization", &bearer).form("a=b").send(&t).await;
+        assert_eq!(
+            malformed.header("content-type"),
+            Some("application/problem+json")
+        );
+        let wrong_type = req("POST", "/api/v1/users")
+            .header("authorization", &bearer)
+            .form("a=b")
+            .send(&t)
+            .await;
         assert_eq!(wrong_type.status, 415);
         let invalid = req("POST", "/api/v1/users")
             .header("authorization", &bearer)
@@ -363,8 +569,16 @@ async fn the_api_answers_with_problem_documents() {
         let doc: serde_json::Value = serde_json::from_str(&invalid.body).unwrap();
         assert_eq!(doc["code"], "invalid");
         assert_eq!(doc["title"], "Nid yw peth o’r wybodaeth yn gywir");
-        let fields: Vec<&str> = doc["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-        assert!(fields.contains(&"email") && fields.contains(&"password") && fields.contains(&"roles"), "{fields:?}");
+        let fields: Vec<&str> = doc["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert!(
+            fields.contains(&"email") && fields.contains(&"password") && fields.contains(&"roles"),
+            "{fields:?}"
+        );
         let created = req("POST", "/api/v1/users")
             .header("authorization", &bearer)
             .json(r#"{"display_name":"Api Person","email":"api@cartrefi-ffug.example","password":"kettle orbit lantern","roles":[{"role":"care_worker"}]}"#)
@@ -375,10 +589,25 @@ async fn the_api_answers_with_problem_documents() {
         let s = session_for(&t, demo.own(Role::OrgAdmin)).await;
         let path = format!("/api/v1/users/{}/deactivate", demo.own(Role::ShiftLead).id);
         assert_eq!(req("POST", &path).session(&s).send(&t).await.status, 422);
-        assert_eq!(req("POST", &path).session(&s).header("x-csrf-token", &s.csrf).send(&t).await.status, 204);
+        assert_eq!(
+            req("POST", &path)
+                .session(&s)
+                .header("x-csrf-token", &s.csrf)
+                .send(&t)
+                .await
+                .status,
+            204
+        );
         // An expired token is refused.
         t.clock.advance(SignedDuration::from_hours(25));
-        assert_eq!(req("GET", "/api/v1/me").header("authorization", &bearer).send(&t).await.status, 401);
+        assert_eq!(
+            req("GET", "/api/v1/me")
+                .header("authorization", &bearer)
+                .send(&t)
+                .await
+                .status,
+            401
+        );
     }
 }
 
@@ -392,10 +621,24 @@ async fn health_and_readiness_and_a_lost_database() {
         t.app.store.close().await;
         let ready = req("GET", "/readyz").send(&t).await;
         assert_eq!(ready.status, 503);
-        assert_eq!(ready.header("content-type"), Some("application/problem+json"));
-        let page = req("GET", "/").session(&s).header("accept-language", "cy").send(&t).await;
+        assert_eq!(
+            ready.header("content-type"),
+            Some("application/problem+json")
+        );
+        let page = req("GET", "/")
+            .session(&s)
+            .header("accept-language", "cy")
+            .send(&t)
+            .await;
         assert_eq!(page.status, 503, "[{}]", t.engine);
-        assert!(page.body.contains("Ni all Homeward gyrraedd ei gronfa ddata"));
-        assert_eq!(req("GET", "/healthz").send(&t).await.status, 200, "the process itself is alive");
+        assert!(
+            page.body
+                .contains("Ni all Homeward gyrraedd ei gronfa ddata")
+        );
+        assert_eq!(
+            req("GET", "/healthz").send(&t).await.status,
+            200,
+            "the process itself is alive"
+        );
     }
 }

@@ -13,8 +13,10 @@ fn root() -> PathBuf {
 }
 
 fn ids(locale: &str) -> BTreeSet<String> {
-    let text = std::fs::read_to_string(root().join("locales").join(locale).join("main.ftl")).unwrap();
-    let resource = fluent_syntax::parser::parse(text.as_str()).unwrap_or_else(|(_, errors)| panic!("{locale}: {errors:?}"));
+    let text =
+        std::fs::read_to_string(root().join("locales").join(locale).join("main.ftl")).unwrap();
+    let resource = fluent_syntax::parser::parse(text.as_str())
+        .unwrap_or_else(|(_, errors)| panic!("{locale}: {errors:?}"));
     resource
         .body
         .iter()
@@ -30,7 +32,10 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.unwrap().path();
         if path.is_dir() {
             files(&path, out);
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("rs" | "html")) {
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("rs" | "html")
+        ) {
             out.push(path);
         }
     }
@@ -57,13 +62,19 @@ fn every_message_the_code_uses_exists() {
     // t.get("id"), .with("id", …), .count("id", …), FormErrors::one(…, "id"), and the message
     // ids use cases return ("error-…").
     let call = regex::Regex::new(r#"\b(?:t|tr)\.(?:get|with|count)\(\s*"([a-z0-9-]+)""#).unwrap();
-    let one = regex::Regex::new(r#"FormErrors::one\([^,]+,\s*"[a-z_]+",\s*"([a-z0-9-]+)""#).unwrap();
-    let literal = regex::Regex::new(r#""(error-[a-z0-9-]+|users-[a-z0-9-]+|sign-in-[a-z0-9-]+)""#).unwrap();
+    let one =
+        regex::Regex::new(r#"FormErrors::one\([^,]+,\s*"[a-z_]+",\s*"([a-z0-9-]+)""#).unwrap();
+    let literal =
+        regex::Regex::new(r#""(error-[a-z0-9-]+|users-[a-z0-9-]+|sign-in-[a-z0-9-]+)""#).unwrap();
     let mut used = BTreeSet::new();
     for path in &paths {
         let text = std::fs::read_to_string(path).unwrap();
         let is_rust = path.extension().is_some_and(|e| e == "rs");
-        let patterns: Vec<&regex::Regex> = if is_rust { vec![&call, &one, &literal] } else { vec![&call] };
+        let patterns: Vec<&regex::Regex> = if is_rust {
+            vec![&call, &one, &literal]
+        } else {
+            vec![&call]
+        };
         for re in patterns {
             for c in re.captures_iter(&text) {
                 used.insert(c[1].to_string());
@@ -91,5 +102,8 @@ fn every_message_the_code_uses_exists() {
     let _ = Action::ALL;
     assert!(used.len() > 80, "the scan found only {} ids", used.len());
     let missing: Vec<_> = used.iter().filter(|id| !en.contains(*id)).collect();
-    assert!(missing.is_empty(), "used but not in the catalogue: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "used but not in the catalogue: {missing:?}"
+    );
 }

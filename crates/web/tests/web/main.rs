@@ -2,6 +2,9 @@
 //! HTTP tests run in process against real SQLite and, where a server is configured
 //! (pg_virtualenv), real PostgreSQL; the browser test drives Debian's headless Chromium.
 
+// Test code: failing loudly is its job.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod authz;
 mod browser;
 mod http;

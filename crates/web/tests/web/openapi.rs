@@ -19,14 +19,21 @@ fn every_api_route_is_documented() {
             continue;
         }
         let op = &doc["paths"][spec.path][spec.method.to_lowercase()];
-        assert!(op.is_object(), "{} {} is not in the OpenAPI document", spec.method, spec.path);
+        assert!(
+            op.is_object(),
+            "{} {} is not in the OpenAPI document",
+            spec.method,
+            spec.path
+        );
     }
 }
 
 #[tokio::test]
 async fn the_document_is_served() {
     let t = crate::support::sqlite().await;
-    let r = crate::support::req("GET", "/api/v1/openapi.json").send(&t).await;
+    let r = crate::support::req("GET", "/api/v1/openapi.json")
+        .send(&t)
+        .await;
     assert_eq!(r.status, 200);
     let doc: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));

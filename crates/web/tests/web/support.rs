@@ -33,20 +33,31 @@ fn build(engine: &'static str, store: Arc<dyn Store>, dir: Option<tempfile::Temp
     let clock = Arc::new(ManualClock::new(start_time()));
     let app = App::new(store, clock.clone(), Keys::from_hex(SECRET).unwrap());
     let router = homeward_web::router(app.clone(), homeward_web::WebConfig::default());
-    TestApp { engine, app, clock, router, _dir: dir }
+    TestApp {
+        engine,
+        app,
+        clock,
+        router,
+        _dir: dir,
+    }
 }
 
 pub async fn sqlite() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("web.db").display());
     let keys = Keys::from_hex(SECRET).unwrap();
-    let store = homeward_store_sqlite::SqliteStore::open(&url, keys.audit_key().to_vec()).await.unwrap();
+    let store = homeward_store_sqlite::SqliteStore::open(&url, keys.audit_key().to_vec())
+        .await
+        .unwrap();
     build("sqlite", Arc::new(store), Some(dir))
 }
 
 pub async fn postgres() -> Option<TestApp> {
     let keys = Keys::from_hex(SECRET).unwrap();
-    match homeward_store_postgres::PgStore::open_fresh_schema(keys.audit_key().to_vec()).await.unwrap() {
+    match homeward_store_postgres::PgStore::open_fresh_schema(keys.audit_key().to_vec())
+        .await
+        .unwrap()
+    {
         Some(store) => Some(build("postgres", Arc::new(store), None)),
         None => {
             assert!(
@@ -85,7 +96,14 @@ pub async fn seed(t: &TestApp) -> Demo {
     let mut own = Vec::new();
     let mut other = Vec::new();
     for a in accounts {
-        let user = t.app.store.find_credentials(&a.email).await.unwrap().unwrap().user;
+        let user = t
+            .app
+            .store
+            .find_credentials(&a.email)
+            .await
+            .unwrap()
+            .unwrap()
+            .user;
         if a.email.ends_with("@cartrefi-ffug.example") {
             own.push((a.role, user));
         } else if a.email.ends_with("@sample-shire.example") {
@@ -144,12 +162,18 @@ pub struct Req {
 }
 
 pub fn req(method: &str, uri: &str) -> Req {
-    Req { builder: Request::builder().method(method).uri(uri), body: Body::empty() }
+    Req {
+        builder: Request::builder().method(method).uri(uri),
+        body: Body::empty(),
+    }
 }
 
 impl Req {
     pub fn session(mut self, s: &Session) -> Self {
-        self.builder = self.builder.header(header::COOKIE, format!("__Host-homeward_session={}", s.token));
+        self.builder = self.builder.header(
+            header::COOKIE,
+            format!("__Host-homeward_session={}", s.token),
+        );
         self
     }
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -157,22 +181,31 @@ impl Req {
         self
     }
     pub fn form(mut self, body: &str) -> Self {
-        self.builder = self.builder.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        self.builder = self
+            .builder
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         self.body = Body::from(body.to_string());
         self
     }
     pub fn json(mut self, body: &str) -> Self {
-        self.builder = self.builder.header(header::CONTENT_TYPE, "application/json");
+        self.builder = self
+            .builder
+            .header(header::CONTENT_TYPE, "application/json");
         self.body = Body::from(body.to_string());
         self
     }
-    pub fn from_ip(mut self, ip: &str) -> Self {
+    pub fn sent_from(mut self, ip: &str) -> Self {
         let addr: SocketAddr = format!("{ip}:40000").parse().unwrap();
         self.builder = self.builder.extension(ConnectInfo(addr));
         self
     }
     pub async fn send(self, t: &TestApp) -> Reply {
-        let response = t.router.clone().oneshot(self.builder.body(self.body).unwrap()).await.unwrap();
+        let response = t
+            .router
+            .clone()
+            .oneshot(self.builder.body(self.body).unwrap())
+            .await
+            .unwrap();
         Reply::read(response).await
     }
 }
@@ -188,19 +221,28 @@ impl Reply {
         let status = r.status().as_u16();
         let headers = r.headers().clone();
         let bytes = r.into_body().collect().await.unwrap().to_bytes();
-        Self { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Self {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
     pub fn location(&self) -> Option<&str> {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
     }
     /// The value of a cookie this response sets.
     pub fn cookie(&self, name: &str) -> Option<String> {
-        self.headers.get_all(header::SET_COOKIE).iter().find_map(|v| {
-            let v = v.to_str().ok()?;
-            let (pair, _) = v.split_once(';').unwrap_or((v, ""));
-            let (n, value) = pair.split_once('=')?;
-            (n == name).then(|| value.to_string())
-        })
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .find_map(|v| {
+                let v = v.to_str().ok()?;
+                let (pair, _) = v.split_once(';').unwrap_or((v, ""));
+                let (n, value) = pair.split_once('=')?;
+                (n == name).then(|| value.to_string())
+            })
     }
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
