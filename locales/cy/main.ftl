@@ -168,3 +168,26 @@ error-401-title = Mewngofnodwch i barhau
 problem-invalid = Nid yw peth o’r wybodaeth yn gywir
 problem-unsupported = Anfonwch gorff y cais fel JSON
 problem-too-large = Mae’r cais yn rhy fawr
+
+## Ystyr cofnodion y trywydd archwilio (yn ôl gweithred a math o gofnod)
+audit-do-api_token-create = Wedi rhoi tocyn API
+audit-do-audit-view = Wedi darllen y trywydd archwilio
+audit-do-organisation-create = Wedi creu’r sefydliad
+audit-do-person-create = Wedi ychwanegu person
+audit-do-person-list = Wedi gweld y rhestr o bobl
+audit-do-service-create = Wedi ychwanegu gwasanaeth
+audit-do-session-sign_in = Wedi mewngofnodi
+audit-do-session-sign_out = Wedi allgofnodi
+audit-do-user-create = Wedi ychwanegu defnyddiwr
+audit-do-user-deactivate = Wedi dadactifadu defnyddiwr
+audit-do-user-list = Wedi gweld y rhestr o ddefnyddwyr
+audit-do-user-roles = Wedi newid rolau defnyddiwr
+audit-do-user-view = Wedi gweld defnyddiwr
+audit-do-route = Wedi ceisio agor tudalen nad yw eu rôl yn ei chaniatáu
+audit-kind-audit_trail = Trywydd archwilio
+audit-kind-organisation = Sefydliad
+audit-kind-person = Person
+audit-kind-route = Tudalen
+audit-kind-service = Gwasanaeth
+audit-kind-session = Sesiwn
+audit-kind-user = Defnyddiwr

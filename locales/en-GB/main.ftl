@@ -163,3 +163,26 @@ error-401-title = Sign in to carry on
 problem-invalid = Some of the information is not right
 problem-unsupported = Send the request body as JSON
 problem-too-large = The request is too large
+
+## What the audit trail's records mean (by action and record kind)
+audit-do-api_token-create = Issued an API token
+audit-do-audit-view = Read the audit trail
+audit-do-organisation-create = Created the organisation
+audit-do-person-create = Added a person
+audit-do-person-list = Viewed the list of people
+audit-do-service-create = Added a service
+audit-do-session-sign_in = Signed in
+audit-do-session-sign_out = Signed out
+audit-do-user-create = Added a user
+audit-do-user-deactivate = Deactivated a user
+audit-do-user-list = Viewed the list of users
+audit-do-user-roles = Changed a user’s roles
+audit-do-user-view = Viewed a user
+audit-do-route = Tried to open a page their role does not allow
+audit-kind-audit_trail = Audit trail
+audit-kind-organisation = Organisation
+audit-kind-person = Person
+audit-kind-route = Page
+audit-kind-service = Service
+audit-kind-session = Session
+audit-kind-user = User

@@ -94,12 +94,29 @@ pub async fn guard(State(g): State<Guarded>, request: Request, next: Next) -> Re
                     .path_and_query()
                     .map(|p| p.as_str())
                     .unwrap_or("/");
-                let target = if parts.method == Method::GET && next != "/" {
-                    format!("/sign-in?next={}", encode(next))
-                } else {
+                // A session cookie that no longer works means the session timed out or was
+                // ended: say so on the sign-in page, and drop the dead cookie.
+                let stale = CookieJar::from_headers(&parts.headers)
+                    .get(SESSION_COOKIE)
+                    .is_some();
+                let mut query = Vec::new();
+                if stale {
+                    query.push("expired=1".to_string());
+                }
+                if parts.method == Method::GET && next != "/" {
+                    query.push(format!("next={}", encode(next)));
+                }
+                let target = if query.is_empty() {
                     "/sign-in".to_string()
+                } else {
+                    format!("/sign-in?{}", query.join("&"))
                 };
-                return Redirect::to(&target).into_response();
+                let mut response = Redirect::to(&target).into_response();
+                if stale {
+                    let clear = html::sign_in::cookie(SESSION_COOKIE, "", Some(0));
+                    response.headers_mut().append(header::SET_COOKIE, clear);
+                }
+                return response;
             }
             Some(a) if !a.can(action) => {
                 let what = format!("route.{} {}", g.spec.method, g.spec.path);

@@ -68,6 +68,14 @@ impl Tr {
             .unwrap_or_else(|| id.to_string())
     }
 
+    /// The message for `id` if the catalogue has one, else `fallback` (for codes recorded by
+    /// older versions, which stay readable as they were stored).
+    pub fn get_or(&self, id: &str, fallback: &str) -> String {
+        LOCALES
+            .try_lookup(self.lang(), id)
+            .unwrap_or_else(|| fallback.to_string())
+    }
+
     pub fn locale(&self) -> Locale {
         self.0
     }

@@ -32,15 +32,21 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, F
         .await
         .or_fail(&ctx)?;
     let t = ctx.tr;
+    // "person.list" reads as "Viewed the list of people"; a refused page keeps its address.
+    let action = |code: &str| match code.strip_prefix("route.") {
+        Some(route) => format!("{} ({route})", t.get("audit-do-route")),
+        None => t.get_or(&format!("audit-do-{}", code.replace('.', "-")), code),
+    };
+    let kind = |code: &str| t.get_or(&format!("audit-kind-{code}"), code);
     let rows = records
         .into_iter()
         .map(|r| AuditRow {
             when: t.date_time(r.event.at),
             who: r.event.actor_label,
-            action: r.event.action,
-            record: match r.event.resource_id {
-                Some(id) => format!("{} {}", r.event.resource_kind, id),
-                None => r.event.resource_kind,
+            action: action(&r.event.action),
+            record: match &r.event.resource_id {
+                Some(id) => format!("{} {id}", kind(&r.event.resource_kind)),
+                None => kind(&r.event.resource_kind),
             },
             outcome: t.get(&format!("outcome-{}", r.event.outcome.code())),
             from: r.event.ip.unwrap_or_default(),

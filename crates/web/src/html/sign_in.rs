@@ -117,6 +117,13 @@ pub async fn submit(
         .await;
     let failure = match result {
         Ok(Ok(signed_in)) => {
+            // A new session at every sign-in: any session this browser already had is ended,
+            // so a session id planted before sign-in is worthless after it.
+            if let Some(previous) = &ctx.actor
+                && let Err(e) = state.app.sign_out(previous, &ctx.meta).await
+            {
+                return super::errors::page(&ctx, e);
+            }
             let mut headers = HeaderMap::new();
             headers.append(
                 SET_COOKIE,

@@ -77,6 +77,40 @@ async fn sign_in_and_out() {
 }
 
 #[tokio::test]
+async fn signing_in_again_ends_the_previous_session() {
+    let t = sqlite().await;
+    let demo = seed(&t).await;
+    let old = session_for(&t, demo.own(Role::Manager)).await;
+    let page = req("GET", "/sign-in").session(&old).send(&t).await;
+    assert_eq!(page.status, 303, "already signed in");
+    let reply = req("POST", "/sign-in")
+        .session(&old)
+        .form(&format!(
+            "csrf_token={}&email=shift-lead%40cartrefi-ffug.example&password={}",
+            old.csrf,
+            PASSWORD.replace(' ', "+")
+        ))
+        .send(&t)
+        .await;
+    assert_eq!(reply.status, 303);
+    let new = reply.cookie("__Host-homeward_session").unwrap();
+    assert_ne!(new, old.token);
+    assert_eq!(
+        req("GET", "/").session(&old).send(&t).await.status,
+        303,
+        "the old session is over"
+    );
+    let home = req("GET", "/")
+        .session(&Session {
+            token: new,
+            csrf: String::new(),
+        })
+        .send(&t)
+        .await;
+    assert!(home.body.contains("Demo Shift Lead"));
+}
+
+#[tokio::test]
 async fn unknown_account_and_wrong_password_get_the_same_answer() {
     let t = sqlite().await;
     seed(&t).await;
@@ -193,8 +227,16 @@ async fn sessions_end_after_30_idle_minutes_and_12_hours_in_all() {
         t.clock.advance(SignedDuration::from_mins(29));
         assert_eq!(req("GET", "/").session(&s).send(&t).await.status, 200);
         t.clock.advance(SignedDuration::from_mins(31));
-        let idle = req("GET", "/").session(&s).send(&t).await;
+        let idle = req("GET", "/people").session(&s).send(&t).await;
         assert_eq!(idle.status, 303, "[{}] idle for 31 minutes", t.engine);
+        assert_eq!(idle.location(), Some("/sign-in?expired=1&next=%2Fpeople"));
+        assert_eq!(
+            idle.cookie("__Host-homeward_session").as_deref(),
+            Some(""),
+            "the dead cookie is dropped"
+        );
+        let page = req("GET", idle.location().unwrap()).send(&t).await;
+        assert!(page.body.contains("Your session has ended"));
 
         let s = session_for(&t, demo.own(Role::Manager)).await;
         for _ in 0..35 {

@@ -97,6 +97,32 @@ fn every_message_the_code_uses_exists() {
     for o in [Outcome::Allowed, Outcome::Denied, Outcome::Failed] {
         used.insert(format!("outcome-{}", o.code()));
     }
+    // Every action the application records reads as a sentence on the audit page.
+    let action = regex::Regex::new(
+        r#""((?:organisation|service|user|person|session|audit|api_token)\.[a-z_]+)""#,
+    )
+    .unwrap();
+    let mut app_sources = Vec::new();
+    files(&root().join("crates/app/src"), &mut app_sources);
+    let mut actions = 0;
+    for path in &app_sources {
+        for c in action.captures_iter(&std::fs::read_to_string(path).unwrap()) {
+            used.insert(format!("audit-do-{}", c[1].replace('.', "-")));
+            actions += 1;
+        }
+    }
+    assert!(actions >= 13, "found only {actions} audit actions");
+    for kind in [
+        "audit_trail",
+        "organisation",
+        "person",
+        "route",
+        "service",
+        "session",
+        "user",
+    ] {
+        used.insert(format!("audit-kind-{kind}"));
+    }
     used.insert("kind-child".into());
     used.insert("kind-adult".into());
     let _ = Action::ALL;
