@@ -296,7 +296,8 @@ impl App {
                     given_name: (*given).into(),
                     family_name: (*family).into(),
                     kind: *kind,
-                    date_of_birth: date(*y, *m, *d),
+                    date_of_birth: Some(date(*y, *m, *d)),
+                    estimated_age: None,
                     created_at: now,
                 };
                 self.store

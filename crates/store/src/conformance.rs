@@ -399,7 +399,8 @@ pub async fn people_are_listed_by_service_and_the_read_is_audited(store: Arc<dyn
         given_name: given.into(),
         family_name: "Example".into(),
         kind: PersonKind::Child,
-        date_of_birth: jiff::civil::date(2011, 4, 1),
+        date_of_birth: Some(jiff::civil::date(2011, 4, 1)),
+        estimated_age: None,
         created_at: t0(),
     };
     let p1 = person(home.id, "Ada");
@@ -475,6 +476,179 @@ pub async fn the_audit_chain_holds_under_concurrent_writes(store: Arc<dyn Store>
     assert!(recent.iter().all(|r| r.event.org_id == Some(org.id)));
 }
 
+fn version(
+    person: PersonId,
+    kind: homeward_domain::forms::DocKind,
+    n: i64,
+    text: &str,
+) -> DocumentVersion {
+    use homeward_domain::forms::{Document, SectionData};
+    let document = Document::default().with_section(
+        "about",
+        SectionData {
+            fields: [("given_name".to_string(), text.to_string())].into(),
+            ..Default::default()
+        },
+    );
+    DocumentVersion {
+        person_id: person,
+        kind,
+        version: n,
+        document,
+        changed: vec!["about".into()],
+        review_date: Some(jiff::civil::date(2027, 5, 1)),
+        recorded_by: None,
+        recorded_by_label: "someone@example.org".into(),
+        recorded_at: t0(),
+        agreed_by_label: None,
+        agreed_at: None,
+    }
+}
+
+pub async fn document_versions_append_in_order_and_never_overwrite(store: Arc<dyn Store>) {
+    use homeward_domain::forms::DocKind;
+    let (org, home) = organisation(&*store, "V").await;
+    let (other, _) = organisation(&*store, "W").await;
+    let person = Person {
+        id: PersonId::new_random(),
+        org_id: org.id,
+        service_id: home.id,
+        given_name: "Ada".into(),
+        family_name: "Example".into(),
+        kind: PersonKind::Child,
+        date_of_birth: None,
+        estimated_age: Some(14),
+        created_at: t0(),
+    };
+    let first = version(person.id, DocKind::Profile, 1, "Ada");
+    store
+        .create_person_with_profile(&person, &first, &event(Some(org.id), "person.create"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_person(org.id, person.id).await.unwrap(),
+        Some(person.clone())
+    );
+    assert_eq!(store.get_person(other.id, person.id).await.unwrap(), None);
+
+    let mut renamed = person.clone();
+    renamed.given_name = "Adah".into();
+    let second = version(person.id, DocKind::Profile, 2, "Adah");
+    store
+        .append_document(
+            org.id,
+            &second,
+            Some(&renamed),
+            &event(Some(org.id), "person.update"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .get_person(org.id, person.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .given_name,
+        "Adah"
+    );
+
+    // The same save again (a double click), or one based on an old version, changes nothing.
+    let before = audit_count(&*store).await;
+    let again = store
+        .append_document(
+            org.id,
+            &second,
+            Some(&renamed),
+            &event(Some(org.id), "person.update"),
+        )
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    let stale = version(person.id, DocKind::Profile, 2, "Other");
+    assert!(matches!(
+        store
+            .append_document(org.id, &stale, None, &event(None, "x"))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(audit_count(&*store).await, before);
+
+    // Another organisation can neither write nor read.
+    let theirs = version(person.id, DocKind::Profile, 3, "Forged");
+    assert!(
+        store
+            .append_document(other.id, &theirs, None, &event(Some(other.id), "x"))
+            .await
+            .is_err()
+    );
+    assert!(
+        store
+            .latest_document(other.id, person.id, DocKind::Profile)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .document_history(other.id, person.id, DocKind::Profile)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let latest = store
+        .latest_document(org.id, person.id, DocKind::Profile)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(latest, second);
+    let history = store
+        .document_history(org.id, person.id, DocKind::Profile)
+        .await
+        .unwrap();
+    assert_eq!(
+        history.iter().map(|v| v.version).collect::<Vec<_>>(),
+        vec![2, 1],
+        "newest first"
+    );
+    assert_eq!(
+        store
+            .document_version(org.id, person.id, DocKind::Profile, 1)
+            .await
+            .unwrap(),
+        Some(first)
+    );
+    assert_eq!(
+        store
+            .document_version(org.id, person.id, DocKind::Profile, 0)
+            .await
+            .unwrap(),
+        None
+    );
+    // Kinds are numbered separately.
+    assert!(
+        store
+            .latest_document(org.id, person.id, DocKind::MissingPlan)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let mut plan = version(person.id, DocKind::MissingPlan, 1, "plan");
+    plan.agreed_by_label = Some("manager@example.org".into());
+    plan.agreed_at = Some(t0());
+    store
+        .append_document(org.id, &plan, None, &event(Some(org.id), "plan.update"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .latest_document(org.id, person.id, DocKind::MissingPlan)
+            .await
+            .unwrap(),
+        Some(plan)
+    );
+}
+
 /// Expands to one `#[tokio::test]` per conformance case. `$make` is an async block or
 /// expression producing `Option<Arc<dyn Store>>`; `None` skips (an engine not available here).
 #[macro_export]
@@ -492,6 +666,7 @@ macro_rules! conformance_suite {
             trusted_devices_belong_to_one_user,
             people_are_listed_by_service_and_the_read_is_audited,
             the_audit_chain_holds_under_concurrent_writes,
+            document_versions_append_in_order_and_never_overwrite,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

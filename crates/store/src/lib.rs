@@ -9,6 +9,7 @@
 
 use async_trait::async_trait;
 use homeward_domain::audit::{AuditEvent, AuditRecord};
+use homeward_domain::forms::{DocKind, Document};
 use homeward_domain::ids::{OrgId, PersonId, ServiceId, UserId};
 use homeward_domain::organisation::{Nation, Regulator, ServiceKind};
 use homeward_domain::person::PersonKind;
@@ -121,6 +122,7 @@ pub struct ApiToken {
     pub expires_at: Timestamp,
 }
 
+/// The person as lists and searches see them: a read model of their latest information form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Person {
     pub id: PersonId,
@@ -129,8 +131,28 @@ pub struct Person {
     pub given_name: String,
     pub family_name: String,
     pub kind: PersonKind,
-    pub date_of_birth: Date,
+    pub date_of_birth: Option<Date>,
+    pub estimated_age: Option<i16>,
     pub created_at: Timestamp,
+}
+
+/// One saved version of a person's information form, risk assessment or missing plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentVersion {
+    pub person_id: PersonId,
+    pub kind: DocKind,
+    /// 1 for the first; each save is the next number.
+    pub version: i64,
+    pub document: Document,
+    /// The sections that differ from the version before (for the history).
+    pub changed: Vec<String>,
+    pub review_date: Option<Date>,
+    pub recorded_by: Option<UserId>,
+    pub recorded_by_label: String,
+    pub recorded_at: Timestamp,
+    /// For a missing plan: the manager who agreed this version, and when.
+    pub agreed_by_label: Option<String>,
+    pub agreed_at: Option<Timestamp>,
 }
 
 #[async_trait]
@@ -217,6 +239,46 @@ pub trait Store: Send + Sync {
         services: Option<&[ServiceId]>,
         audit: &AuditEvent,
     ) -> StoreResult<Vec<Person>>;
+
+    /// A person in the organisation, or `None` (including when they belong to another one).
+    async fn get_person(&self, org: OrgId, id: PersonId) -> StoreResult<Option<Person>>;
+    /// Creates a person with the first version of their information form, in one transaction.
+    async fn create_person_with_profile(
+        &self,
+        person: &Person,
+        profile: &DocumentVersion,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Appends a version, which must be exactly the next number for that person and kind:
+    /// a double submit or a colleague's save in between is a `Conflict`, never an overwrite.
+    /// `summary` updates the person's read model in the same transaction.
+    async fn append_document(
+        &self,
+        org: OrgId,
+        version: &DocumentVersion,
+        summary: Option<&Person>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    async fn latest_document(
+        &self,
+        org: OrgId,
+        person: PersonId,
+        kind: DocKind,
+    ) -> StoreResult<Option<DocumentVersion>>;
+    /// Every version, newest first.
+    async fn document_history(
+        &self,
+        org: OrgId,
+        person: PersonId,
+        kind: DocKind,
+    ) -> StoreResult<Vec<DocumentVersion>>;
+    async fn document_version(
+        &self,
+        org: OrgId,
+        person: PersonId,
+        kind: DocKind,
+        version: i64,
+    ) -> StoreResult<Option<DocumentVersion>>;
 
     // The audit trail.
     async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()>;

@@ -63,6 +63,19 @@ pub fn outcome(code: &str) -> StoreResult<Outcome> {
 pub fn date(text: &str) -> StoreResult<Date> {
     text.parse().map_err(|_| corrupt("date", text))
 }
+#[doc(hidden)]
+pub fn doc_kind(code: &str) -> StoreResult<homeward_domain::forms::DocKind> {
+    homeward_domain::forms::DocKind::from_code(code).ok_or_else(|| corrupt("document kind", code))
+}
+#[doc(hidden)]
+pub fn encode_document(doc: &homeward_domain::forms::Document) -> StoreResult<String> {
+    serde_json::to_string(doc).map_err(|e| StoreError::Internal(e.to_string()))
+}
+#[doc(hidden)]
+pub fn decode_document(text: &str) -> StoreResult<homeward_domain::forms::Document> {
+    serde_json::from_str(text)
+        .map_err(|_| corrupt("document", &text.chars().take(40).collect::<String>()))
+}
 
 /// `$from, $from+1, …` for `n` values: the placeholders of an `IN (…)` list.
 #[doc(hidden)]
@@ -191,7 +204,8 @@ macro_rules! impl_sql_store {
                 use sqlx::Row as _;
                 use $crate::sql_impl::domain::ids::{OrgId, PersonId, ServiceId};
                 let kind: String = row.try_get("kind").map_err(Self::db_err)?;
-                let dob: String = row.try_get("date_of_birth").map_err(Self::db_err)?;
+                let dob: Option<String> = row.try_get("date_of_birth").map_err(Self::db_err)?;
+                let age: Option<i64> = row.try_get("estimated_age").map_err(Self::db_err)?;
                 Ok($crate::Person {
                     id: PersonId(row.try_get("id").map_err(Self::db_err)?),
                     org_id: OrgId(row.try_get("org_id").map_err(Self::db_err)?),
@@ -199,7 +213,8 @@ macro_rules! impl_sql_store {
                     given_name: row.try_get("given_name").map_err(Self::db_err)?,
                     family_name: row.try_get("family_name").map_err(Self::db_err)?,
                     kind: $crate::sql_impl::person_kind(&kind)?,
-                    date_of_birth: $crate::sql_impl::date(&dob)?,
+                    date_of_birth: dob.as_deref().map($crate::sql_impl::date).transpose()?,
+                    estimated_age: age.and_then(|a| i16::try_from(a).ok()),
                     created_at: Self::at(row.try_get("created_at").map_err(Self::db_err)?),
                 })
             }
@@ -259,6 +274,121 @@ macro_rules! impl_sql_store {
                         .map_err(Self::db_err)?;
                 }
                 Ok(())
+            }
+
+            async fn insert_person(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                p: &$crate::Person,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO people (id, org_id, service_id, given_name, family_name, kind, \
+                     date_of_birth, estimated_age, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(p.id.0)
+                .bind(p.org_id.0)
+                .bind(p.service_id.0)
+                .bind(&p.given_name)
+                .bind(&p.family_name)
+                .bind(p.kind.code())
+                .bind(p.date_of_birth.map(|d| d.to_string()))
+                .bind(p.estimated_age.map(i64::from))
+                .bind(Self::ms(p.created_at))
+                .execute(&mut **tx)
+                .await
+                .map_err(Self::db_err)?;
+                Ok(())
+            }
+
+            /// Inserts a version; the primary key (person, kind, version) turns a second save of
+            /// the same version into a unique violation, which is the `Conflict`.
+            async fn insert_document(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                d: &$crate::DocumentVersion,
+            ) -> $crate::StoreResult<()> {
+                use sqlx::Row as _;
+                let latest: Option<i64> = sqlx::query(
+                    "SELECT MAX(version) AS v FROM person_documents WHERE person_id = $1 AND kind = $2",
+                )
+                .bind(d.person_id.0)
+                .bind(d.kind.code())
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(Self::db_err)?
+                .try_get("v")
+                .map_err(Self::db_err)?;
+                if d.version != latest.unwrap_or(0) + 1 {
+                    return Err($crate::StoreError::Conflict("a newer version was saved first"));
+                }
+                sqlx::query(
+                    "INSERT INTO person_documents (person_id, kind, version, document, changed, review_date, \
+                     recorded_by, recorded_by_label, recorded_at, agreed_by_label, agreed_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(d.person_id.0)
+                .bind(d.kind.code())
+                .bind(d.version)
+                .bind($crate::sql_impl::encode_document(&d.document)?)
+                .bind(d.changed.join(","))
+                .bind(d.review_date.map(|r| r.to_string()))
+                .bind(d.recorded_by.map(|u| u.0))
+                .bind(&d.recorded_by_label)
+                .bind(Self::ms(d.recorded_at))
+                .bind(&d.agreed_by_label)
+                .bind(d.agreed_at.map(Self::ms))
+                .execute(&mut **tx)
+                .await
+                .map_err(Self::db_err)?;
+                Ok(())
+            }
+
+            fn row_document(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::DocumentVersion> {
+                use sqlx::Row as _;
+                let kind: String = row.try_get("kind").map_err(Self::db_err)?;
+                let document: String = row.try_get("document").map_err(Self::db_err)?;
+                let changed: String = row.try_get("changed").map_err(Self::db_err)?;
+                let review: Option<String> = row.try_get("review_date").map_err(Self::db_err)?;
+                let by: Option<$crate::sql_impl::uuid::Uuid> = row.try_get("recorded_by").map_err(Self::db_err)?;
+                let agreed_at: Option<i64> = row.try_get("agreed_at").map_err(Self::db_err)?;
+                Ok($crate::DocumentVersion {
+                    person_id: $crate::sql_impl::domain::ids::PersonId(row.try_get("person_id").map_err(Self::db_err)?),
+                    kind: $crate::sql_impl::doc_kind(&kind)?,
+                    version: row.try_get("version").map_err(Self::db_err)?,
+                    document: $crate::sql_impl::decode_document(&document)?,
+                    changed: changed.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect(),
+                    review_date: review.as_deref().map($crate::sql_impl::date).transpose()?,
+                    recorded_by: by.map($crate::sql_impl::domain::ids::UserId),
+                    recorded_by_label: row.try_get("recorded_by_label").map_err(Self::db_err)?,
+                    recorded_at: Self::at(row.try_get("recorded_at").map_err(Self::db_err)?),
+                    agreed_by_label: row.try_get("agreed_by_label").map_err(Self::db_err)?,
+                    agreed_at: agreed_at.map(Self::at),
+                })
+            }
+
+            /// Versions of one person's documents, only if the person is in the organisation.
+            async fn documents(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                person: $crate::sql_impl::domain::ids::PersonId,
+                kind: $crate::sql_impl::domain::forms::DocKind,
+                version: Option<i64>,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::DocumentVersion>> {
+                let rows = sqlx::query(
+                    "SELECT d.person_id, d.kind, d.version, d.document, d.changed, d.review_date, d.recorded_by, \
+                     d.recorded_by_label, d.recorded_at, d.agreed_by_label, d.agreed_at \
+                     FROM person_documents d JOIN people p ON p.id = d.person_id \
+                     WHERE d.person_id = $1 AND p.org_id = $2 AND d.kind = $3 AND ($4 = 0 OR d.version = $4) \
+                     ORDER BY d.version DESC LIMIT $5",
+                )
+                .bind(person.0)
+                .bind(org.0)
+                .bind(kind.code())
+                .bind(version.unwrap_or(0))
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter().map(Self::row_document).collect()
             }
         }
 
@@ -773,21 +903,7 @@ macro_rules! impl_sql_store {
                 audit: &$crate::sql_impl::domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query(
-                    "INSERT INTO people (id, org_id, service_id, given_name, family_name, kind, \
-                     date_of_birth, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(p.id.0)
-                .bind(p.org_id.0)
-                .bind(p.service_id.0)
-                .bind(&p.given_name)
-                .bind(&p.family_name)
-                .bind(p.kind.code())
-                .bind(p.date_of_birth.to_string())
-                .bind(Self::ms(p.created_at))
-                .execute(&mut *tx)
-                .await
-                .map_err(Self::db_err)?;
+                Self::insert_person(&mut tx, p).await?;
                 self.append_audit(&mut tx, audit).await?;
                 Self::commit(tx).await
             }
@@ -801,7 +917,7 @@ macro_rules! impl_sql_store {
                 // The audit record is written first: if it cannot be, nothing is shown.
                 self.record_audit(audit).await?;
                 let base = "SELECT id, org_id, service_id, given_name, family_name, kind, date_of_birth, \
-                            created_at FROM people WHERE org_id = $1";
+                            estimated_age, created_at FROM people WHERE org_id = $1";
                 let sql = match services {
                     None => format!("{base} ORDER BY family_name, given_name"),
                     Some([]) => return Ok(Vec::new()),
@@ -817,6 +933,107 @@ macro_rules! impl_sql_store {
                 }
                 let rows = q.fetch_all(self.reader()).await.map_err(Self::db_err)?;
                 rows.iter().map(Self::row_person).collect()
+            }
+
+            async fn get_person(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                id: $crate::sql_impl::domain::ids::PersonId,
+            ) -> $crate::StoreResult<Option<$crate::Person>> {
+                let row = sqlx::query(
+                    "SELECT id, org_id, service_id, given_name, family_name, kind, date_of_birth, \
+                     estimated_age, created_at FROM people WHERE org_id = $1 AND id = $2",
+                )
+                .bind(org.0)
+                .bind(id.0)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                row.as_ref().map(Self::row_person).transpose()
+            }
+
+            async fn create_person_with_profile(
+                &self,
+                person: &$crate::Person,
+                profile: &$crate::DocumentVersion,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                Self::insert_person(&mut tx, person).await?;
+                Self::insert_document(&mut tx, profile).await?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn append_document(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                version: &$crate::DocumentVersion,
+                summary: Option<&$crate::Person>,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let found = sqlx::query("SELECT id FROM people WHERE id = $1 AND org_id = $2")
+                    .bind(version.person_id.0)
+                    .bind(org.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                if found.is_none() {
+                    return Err($crate::StoreError::Conflict("no such person in this organisation"));
+                }
+                Self::insert_document(&mut tx, version).await?;
+                // The read model follows the latest information form.
+                if let Some(p) = summary {
+                    sqlx::query(
+                        "UPDATE people SET service_id = $1, given_name = $2, family_name = $3, kind = $4, \
+                         date_of_birth = $5, estimated_age = $6 WHERE id = $7 AND org_id = $8",
+                    )
+                    .bind(p.service_id.0)
+                    .bind(&p.given_name)
+                    .bind(&p.family_name)
+                    .bind(p.kind.code())
+                    .bind(p.date_of_birth.map(|d| d.to_string()))
+                    .bind(p.estimated_age.map(i64::from))
+                    .bind(p.id.0)
+                    .bind(org.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                }
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn latest_document(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                person: $crate::sql_impl::domain::ids::PersonId,
+                kind: $crate::sql_impl::domain::forms::DocKind,
+            ) -> $crate::StoreResult<Option<$crate::DocumentVersion>> {
+                Ok(self.documents(org, person, kind, None, 1).await?.pop())
+            }
+
+            async fn document_history(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                person: $crate::sql_impl::domain::ids::PersonId,
+                kind: $crate::sql_impl::domain::forms::DocKind,
+            ) -> $crate::StoreResult<Vec<$crate::DocumentVersion>> {
+                self.documents(org, person, kind, None, 10_000).await
+            }
+
+            async fn document_version(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                person: $crate::sql_impl::domain::ids::PersonId,
+                kind: $crate::sql_impl::domain::forms::DocKind,
+                version: i64,
+            ) -> $crate::StoreResult<Option<$crate::DocumentVersion>> {
+                if version < 1 {
+                    return Ok(None);
+                }
+                Ok(self.documents(org, person, kind, Some(version), 1).await?.pop())
             }
 
             async fn record_audit(

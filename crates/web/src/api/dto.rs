@@ -93,8 +93,12 @@ pub struct PersonDto {
     pub family_name: String,
     /// child or adult
     pub kind: String,
-    /// YYYY-MM-DD
-    pub date_of_birth: String,
+    /// YYYY-MM-DD, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<String>,
+    /// When the date of birth is not known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimated_age: Option<i16>,
 }
 
 impl From<&Person> for PersonDto {
@@ -105,7 +109,8 @@ impl From<&Person> for PersonDto {
             given_name: p.given_name.clone(),
             family_name: p.family_name.clone(),
             kind: p.kind.code().into(),
-            date_of_birth: p.date_of_birth.to_string(),
+            date_of_birth: p.date_of_birth.map(|d| d.to_string()),
+            estimated_age: p.estimated_age,
         }
     }
 }

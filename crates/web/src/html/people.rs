@@ -39,10 +39,13 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, F
         .iter()
         .map(|p| PersonRow {
             name: format!("{} {}", p.given_name, p.family_name),
-            date_of_birth: t.date(p.date_of_birth),
-            age: age_on(p.date_of_birth, today)
-                .map(|a| a.to_string())
-                .unwrap_or_default(),
+            date_of_birth: p.date_of_birth.map(|d| t.date(d)).unwrap_or_default(),
+            age: match p.date_of_birth {
+                Some(dob) => age_on(dob, today)
+                    .map(|a| a.to_string())
+                    .unwrap_or_default(),
+                None => p.estimated_age.map(|a| format!("~{a}")).unwrap_or_default(),
+            },
             kind: t.get(&format!("kind-{}", p.kind.code())),
             service: services
                 .iter()
