@@ -58,10 +58,15 @@ impl Actor {
     /// The services whose people this actor may see: `None` means every service of the
     /// organisation (an organisation-wide role allows it).
     pub fn people_scope(&self) -> Option<Vec<ServiceId>> {
+        self.scope_for(Action::ViewPeople)
+    }
+
+    /// The services in which the actor's roles allow `action`: `None` means all of them.
+    pub fn scope_for(&self, action: Action) -> Option<Vec<ServiceId>> {
         let allowing: Vec<&Membership> = self
             .memberships
             .iter()
-            .filter(|m| policy::role_allows(m.role, Action::ViewPeople))
+            .filter(|m| policy::role_allows(m.role, action))
             .collect();
         if allowing.iter().any(|m| m.service_id.is_none()) {
             return None;
@@ -93,6 +98,13 @@ impl Actor {
             outcome,
             ip: meta.ip.clone(),
         }
+    }
+}
+
+impl Actor {
+    /// Whether the actor may take `action` for people in `service`.
+    pub fn can_in(&self, action: Action, service: ServiceId) -> bool {
+        self.can(action) && self.scope_for(action).is_none_or(|s| s.contains(&service))
     }
 }
 

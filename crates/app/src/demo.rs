@@ -3,13 +3,15 @@
 //! "fake" and "imaginary"; the email domains use the reserved `.example` suffix).
 
 use crate::auth::hash_password;
+use crate::demo_profiles;
 use crate::{App, AppError, AppResult};
 use homeward_domain::audit::{AuditEvent, Outcome};
+use homeward_domain::forms::DocKind;
 use homeward_domain::ids::{OrgId, PersonId, ServiceId, UserId};
 use homeward_domain::organisation::{Nation, Regulator, ServiceKind};
 use homeward_domain::person::PersonKind;
 use homeward_domain::role::Role;
-use homeward_store::{Membership, NewUser, Organisation, Person, Service, User};
+use homeward_store::{DocumentVersion, Membership, NewUser, Organisation, Person, Service, User};
 use jiff::civil::date;
 
 /// A demo account, to print for whoever started the demo.
@@ -189,6 +191,10 @@ fn role_label(role: Role) -> &'static str {
 }
 
 impl App {
+    fn today_in_london(&self) -> jiff::civil::Date {
+        homeward_domain::time::in_london(self.clock.now()).date()
+    }
+
     fn demo_event(&self, org: OrgId, action: &str, kind: &str, id: String) -> AuditEvent {
         AuditEvent {
             at: self.clock.now(),
@@ -287,7 +293,8 @@ impl App {
                     email,
                 });
             }
-            for DemoPerson(given, family, kind, Born(y, m, d), ServiceIndex(service)) in spec.people
+            for (n, DemoPerson(given, family, kind, Born(y, m, d), ServiceIndex(service))) in
+                spec.people.iter().enumerate()
             {
                 let person = Person {
                     id: PersonId::new_random(),
@@ -300,11 +307,43 @@ impl App {
                     estimated_age: None,
                     created_at: now,
                 };
+                let docs =
+                    demo_profiles::documents(&person, n, spec.nation, self.today_in_london())?;
+                let version = |kind,
+                               document: homeward_domain::forms::Document,
+                               agreed: Option<&str>| {
+                    DocumentVersion {
+                        person_id: person.id,
+                        kind,
+                        version: 1,
+                        changed: document.0.keys().cloned().collect(),
+                        review_date: homeward_domain::forms::review::review_date(kind, &document),
+                        document,
+                        recorded_by: None,
+                        recorded_by_label: "demo".into(),
+                        recorded_at: now,
+                        agreed_by_label: agreed.map(str::to_string),
+                        agreed_at: agreed.map(|_| now),
+                    }
+                };
+                let event =
+                    |action: &str| self.demo_event(org.id, action, "person", person.id.to_string());
+                let profile = version(DocKind::Profile, docs.profile, None);
                 self.store
-                    .create_person(
-                        &person,
-                        &self.demo_event(org.id, "person.create", "person", person.id.to_string()),
-                    )
+                    .create_person_with_profile(&person, &profile, &event("person.create"))
+                    .await?;
+                let risk = version(DocKind::RiskAssessment, docs.risk, None);
+                self.store
+                    .append_document(org.id, &risk, None, &event("risk_assessment.update"))
+                    .await?;
+                // Most plans are agreed; one per organisation waits for a manager.
+                let plan = version(
+                    DocKind::MissingPlan,
+                    docs.plan,
+                    (n != 1).then_some(spec.manager),
+                );
+                self.store
+                    .append_document(org.id, &plan, None, &event("missing_plan.update"))
                     .await?;
             }
         }

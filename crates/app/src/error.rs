@@ -6,7 +6,8 @@ use homeward_store::StoreError;
 /// A problem with one field of a form, named by the message id that explains it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// The field as the page names it (`email`, `medication-2-name`).
+    pub field: String,
     pub message: &'static str,
 }
 
@@ -41,8 +42,11 @@ impl AppError {
         }
     }
 
-    pub fn invalid(field: &'static str, message: &'static str) -> Self {
-        AppError::Invalid(vec![FieldError { field, message }])
+    pub fn invalid(field: &str, message: &'static str) -> Self {
+        AppError::Invalid(vec![FieldError {
+            field: field.to_string(),
+            message,
+        }])
     }
 }
 

@@ -7,6 +7,7 @@ pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+mod demo_profiles;
 pub mod error;
 pub mod organisation;
 pub mod people;

@@ -1,12 +1,101 @@
-//! People in care, as far as the foundation knows them: a list scoped to the actor's services.
+//! People in care: their information form, risk assessment and missing plan, each versioned.
+//!
+//! Every read is audited; every save is a new version carrying who and when, and the sections
+//! it changed. Access follows the actor's services: someone who works in one home sees and
+//! edits that home's people only.
 
 use crate::actor::require;
 use crate::policy::Action;
-use crate::{Actor, App, AppResult, RequestMeta};
+use crate::{Actor, App, AppError, AppResult, FieldError, RequestMeta};
 use homeward_domain::audit::Outcome;
-use homeward_store::Person;
+use homeward_domain::forms::review::{self, DEFAULT_PHOTO_AGES, Warning};
+use homeward_domain::forms::{self, AppliesTo, DocKind, Document, RawSection, SectionDef};
+use homeward_domain::ids::{PersonId, ServiceId};
+use homeward_domain::person::PersonKind;
+use homeward_store::{DocumentVersion, Person, StoreError};
+use jiff::civil::Date;
+
+/// Everything the person page shows.
+#[derive(Clone, Debug)]
+pub struct PersonView {
+    pub person: Person,
+    pub profile: Option<DocumentVersion>,
+    pub risk: Option<DocumentVersion>,
+    pub plan: Option<DocumentVersion>,
+    pub warnings: Vec<Warning>,
+}
+
+impl PersonView {
+    pub fn latest(&self, kind: DocKind) -> Option<&DocumentVersion> {
+        match kind {
+            DocKind::Profile => self.profile.as_ref(),
+            DocKind::RiskAssessment => self.risk.as_ref(),
+            DocKind::MissingPlan => self.plan.as_ref(),
+        }
+    }
+}
+
+/// Whether a section of a form is asked about this person.
+pub fn applies(section: &SectionDef, kind: PersonKind) -> bool {
+    match section.applies_to {
+        AppliesTo::Everyone => true,
+        AppliesTo::Children => kind == PersonKind::Child,
+        AppliesTo::Adults => kind == PersonKind::Adult,
+    }
+}
+
+fn invalid(problems: Vec<forms::Problem>) -> AppError {
+    AppError::Invalid(
+        problems
+            .into_iter()
+            .map(|p| FieldError {
+                field: p.path,
+                message: p.message,
+            })
+            .collect(),
+    )
+}
+
+/// The summary the people list and searches read, from the information form.
+fn summary_from(base: &Person, profile: &Document) -> Person {
+    let about = |f: &str| profile.value("about", f).map(str::to_string);
+    Person {
+        given_name: about("given_name").unwrap_or_else(|| base.given_name.clone()),
+        family_name: about("family_name").unwrap_or_else(|| base.family_name.clone()),
+        kind: about("kind")
+            .and_then(|k| PersonKind::from_code(&k))
+            .unwrap_or(base.kind),
+        date_of_birth: profile.date("about", "date_of_birth"),
+        estimated_age: profile
+            .value("about", "estimated_age")
+            .and_then(|a| a.parse().ok()),
+        ..base.clone()
+    }
+}
 
 impl App {
+    fn today(&self) -> Date {
+        homeward_domain::time::in_london(self.clock.now()).date()
+    }
+
+    /// The person, if the actor may take `action` for them; otherwise "not found", so that
+    /// nobody learns of people outside their services.
+    async fn person_for(&self, actor: &Actor, action: Action, id: PersonId) -> AppResult<Person> {
+        require(actor, action)?;
+        let person = self
+            .store
+            .get_person(actor.org_id(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.can_in(Action::ViewPeople, person.service_id) {
+            return Err(AppError::NotFound);
+        }
+        if !actor.can_in(action, person.service_id) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(person)
+    }
+
     pub async fn list_people(&self, actor: &Actor, meta: &RequestMeta) -> AppResult<Vec<Person>> {
         require(actor, Action::ViewPeople)?;
         let scope = actor.people_scope();
@@ -22,5 +111,362 @@ impl App {
             .store
             .list_people(actor.org_id(), scope.as_deref(), &e)
             .await?)
+    }
+
+    /// Adds a person from the "about them" section; the rest of the form comes later, in steps.
+    pub async fn create_person(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        service: &str,
+        about: &RawSection,
+    ) -> AppResult<PersonId> {
+        require(actor, Action::EditPeople)?;
+        let service: Option<ServiceId> = service.parse().ok();
+        let services = self.store.list_services(actor.org_id()).await?;
+        let service = service.filter(|s| {
+            services.iter().any(|svc| svc.id == *s) && actor.can_in(Action::EditPeople, *s)
+        });
+        let section = DocKind::Profile
+            .form()
+            .section("about")
+            .ok_or(AppError::NotFound)?;
+        let checked = forms::check_section(section, about, self.today());
+        let (Some(service), Ok(data)) = (service, &checked) else {
+            let mut problems = match checked {
+                Err(p) => p,
+                Ok(_) => Vec::new(),
+            };
+            if service.is_none() {
+                problems.insert(
+                    0,
+                    forms::Problem {
+                        path: "service".into(),
+                        message: "error-service-choose",
+                    },
+                );
+            }
+            return Err(invalid(problems));
+        };
+        let document = Document::default().with_section("about", data.clone());
+        let now = self.clock.now();
+        let id = PersonId::new_random();
+        let base = Person {
+            id,
+            org_id: actor.org_id(),
+            service_id: service,
+            given_name: String::new(),
+            family_name: String::new(),
+            kind: PersonKind::Child,
+            date_of_birth: None,
+            estimated_age: None,
+            created_at: now,
+        };
+        let person = summary_from(&base, &document);
+        let version = DocumentVersion {
+            person_id: id,
+            kind: DocKind::Profile,
+            version: 1,
+            changed: vec!["about".into()],
+            review_date: None,
+            document,
+            recorded_by: Some(actor.user.id),
+            recorded_by_label: actor.user.email.clone(),
+            recorded_at: now,
+            agreed_by_label: None,
+            agreed_at: None,
+        };
+        let e = actor.event(
+            now,
+            meta,
+            "person.create",
+            "person",
+            Some(id.to_string()),
+            Outcome::Allowed,
+        );
+        self.store
+            .create_person_with_profile(&person, &version, &e)
+            .await?;
+        Ok(id)
+    }
+
+    pub async fn view_person(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PersonId,
+    ) -> AppResult<PersonView> {
+        let person = self.person_for(actor, Action::ViewPeople, id).await?;
+        let e = actor.event(
+            self.clock.now(),
+            meta,
+            "person.view",
+            "person",
+            Some(id.to_string()),
+            Outcome::Allowed,
+        );
+        self.store.record_audit(&e).await?;
+        let org = actor.org_id();
+        let profile = self
+            .store
+            .latest_document(org, id, DocKind::Profile)
+            .await?;
+        let risk = self
+            .store
+            .latest_document(org, id, DocKind::RiskAssessment)
+            .await?;
+        let plan = self
+            .store
+            .latest_document(org, id, DocKind::MissingPlan)
+            .await?;
+        let warnings = review::warnings(
+            person.kind == PersonKind::Child,
+            &[
+                (DocKind::Profile, profile.as_ref().map(|v| &v.document)),
+                (DocKind::RiskAssessment, risk.as_ref().map(|v| &v.document)),
+                (DocKind::MissingPlan, plan.as_ref().map(|v| &v.document)),
+            ],
+            None,
+            DEFAULT_PHOTO_AGES,
+            self.today(),
+        );
+        Ok(PersonView {
+            person,
+            profile,
+            risk,
+            plan,
+            warnings,
+        })
+    }
+
+    /// Saves one section as a new version of the document. `based_on` is the version the
+    /// user was looking at: if anyone saved since, nothing is saved and the user is told.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_section(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PersonId,
+        kind: DocKind,
+        section_id: &str,
+        raw: &RawSection,
+        based_on: i64,
+    ) -> AppResult<i64> {
+        let person = self.person_for(actor, Action::EditPeople, id).await?;
+        let section = kind.form().section(section_id).ok_or(AppError::NotFound)?;
+        if !applies(section, person.kind) {
+            return Err(AppError::NotFound);
+        }
+        let data = forms::check_section(section, raw, self.today()).map_err(invalid)?;
+        let org = actor.org_id();
+        let latest = self.store.latest_document(org, id, kind).await?;
+        let current_version = latest.as_ref().map_or(0, |v| v.version);
+        if based_on != current_version {
+            return Err(AppError::invalid("version", "error-saved-meanwhile"));
+        }
+        let before = latest.map(|v| v.document).unwrap_or_default();
+        let document = before.with_section(section_id, data);
+        let changed = document.changed_sections(&before);
+        if changed.is_empty() {
+            return Ok(current_version);
+        }
+        let now = self.clock.now();
+        let version = DocumentVersion {
+            person_id: id,
+            kind,
+            version: current_version + 1,
+            review_date: review::review_date(kind, &document),
+            changed,
+            document,
+            recorded_by: Some(actor.user.id),
+            recorded_by_label: actor.user.email.clone(),
+            recorded_at: now,
+            agreed_by_label: None,
+            agreed_at: None,
+        };
+        let summary = (kind == DocKind::Profile).then(|| summary_from(&person, &version.document));
+        let action = format!("{}.update", kind.code());
+        let e = actor.event(
+            now,
+            meta,
+            &action,
+            "person",
+            Some(id.to_string()),
+            Outcome::Allowed,
+        );
+        match self
+            .store
+            .append_document(org, &version, summary.as_ref(), &e)
+            .await
+        {
+            Ok(()) => Ok(version.version),
+            Err(StoreError::Conflict(_)) => {
+                Err(AppError::invalid("version", "error-saved-meanwhile"))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// A manager agrees the missing plan as it stands in `version`: recorded as the next
+    /// version, identical but for the agreement. Any later change needs agreeing again.
+    pub async fn agree_plan(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PersonId,
+        version: i64,
+    ) -> AppResult<i64> {
+        self.person_for(actor, Action::AgreePlan, id).await?;
+        let org = actor.org_id();
+        let Some(latest) = self
+            .store
+            .latest_document(org, id, DocKind::MissingPlan)
+            .await?
+        else {
+            return Err(AppError::invalid("agree", "error-plan-incomplete"));
+        };
+        if latest.version != version {
+            return Err(AppError::invalid("version", "error-saved-meanwhile"));
+        }
+        let plan = DocKind::MissingPlan.form();
+        let incomplete = plan
+            .sections
+            .iter()
+            .filter(|s| {
+                s.parts
+                    .iter()
+                    .any(|p| matches!(p, forms::Part::Field(f) if f.required))
+            })
+            .any(|s| latest.document.section(s.id).is_none());
+        if incomplete {
+            return Err(AppError::invalid("agree", "error-plan-incomplete"));
+        }
+        if latest.agreed_at.is_some() {
+            return Ok(latest.version);
+        }
+        let now = self.clock.now();
+        let agreed = DocumentVersion {
+            version: latest.version + 1,
+            changed: vec!["agreed".into()],
+            recorded_by: Some(actor.user.id),
+            recorded_by_label: actor.user.email.clone(),
+            recorded_at: now,
+            agreed_by_label: Some(actor.user.display_name.clone()),
+            agreed_at: Some(now),
+            ..latest
+        };
+        let e = actor.event(
+            now,
+            meta,
+            "missing_plan.agree",
+            "person",
+            Some(id.to_string()),
+            Outcome::Allowed,
+        );
+        match self.store.append_document(org, &agreed, None, &e).await {
+            Ok(()) => Ok(agreed.version),
+            Err(StoreError::Conflict(_)) => {
+                Err(AppError::invalid("version", "error-saved-meanwhile"))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Every version of every document about a person, newest first within each kind.
+    pub async fn person_history(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PersonId,
+    ) -> AppResult<(Person, Vec<DocumentVersion>)> {
+        let person = self.person_for(actor, Action::ViewPeople, id).await?;
+        let e = actor.event(
+            self.clock.now(),
+            meta,
+            "person.history",
+            "person",
+            Some(id.to_string()),
+            Outcome::Allowed,
+        );
+        self.store.record_audit(&e).await?;
+        let mut all = Vec::new();
+        for kind in DocKind::ALL {
+            all.extend(
+                self.store
+                    .document_history(actor.org_id(), id, kind)
+                    .await?,
+            );
+        }
+        all.sort_by(|a, b| {
+            b.recorded_at
+                .cmp(&a.recorded_at)
+                .then(b.version.cmp(&a.version))
+        });
+        Ok((person, all))
+    }
+
+    pub async fn person_document_version(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PersonId,
+        kind: DocKind,
+        version: i64,
+    ) -> AppResult<(Person, DocumentVersion)> {
+        let person = self.person_for(actor, Action::ViewPeople, id).await?;
+        let found = self
+            .store
+            .document_version(actor.org_id(), id, kind, version)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let e = actor.event(
+            self.clock.now(),
+            meta,
+            "person.view_version",
+            "person",
+            Some(format!("{id} {} v{version}", kind.code())),
+            Outcome::Allowed,
+        );
+        self.store.record_audit(&e).await?;
+        Ok((person, found))
+    }
+
+    /// The people whose information is out of date, with what is wrong, for the review list.
+    pub async fn people_due_for_review(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+    ) -> AppResult<Vec<(Person, Vec<Warning>)>> {
+        let people = self.list_people(actor, meta).await?;
+        let org = actor.org_id();
+        let today = self.today();
+        let mut due = Vec::new();
+        // One query per document: fine for a provider's few hundred people. A regional
+        // roll-up of review dates belongs with the dashboards.
+        for person in people {
+            let mut docs = Vec::new();
+            for kind in DocKind::ALL {
+                docs.push((
+                    kind,
+                    self.store
+                        .latest_document(org, person.id, kind)
+                        .await?
+                        .map(|v| v.document),
+                ));
+            }
+            let refs: Vec<(DocKind, Option<&Document>)> =
+                docs.iter().map(|(k, d)| (*k, d.as_ref())).collect();
+            let warnings = review::warnings(
+                person.kind == PersonKind::Child,
+                &refs,
+                None,
+                DEFAULT_PHOTO_AGES,
+                today,
+            );
+            if !warnings.is_empty() {
+                due.push((person, warnings));
+            }
+        }
+        Ok(due)
     }
 }

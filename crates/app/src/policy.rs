@@ -13,6 +13,10 @@ pub enum Action {
     ViewOwnHome,
     /// See the people in care in the services they belong to.
     ViewPeople,
+    /// Add people and update their information form, risk assessment and missing plan.
+    EditPeople,
+    /// Agree a person's missing plan (a manager's decision).
+    AgreePlan,
     /// See the organisation's user accounts.
     ViewUsers,
     /// Add users, change their roles, deactivate them.
@@ -22,9 +26,11 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 7] = [
         Action::ViewOwnHome,
         Action::ViewPeople,
+        Action::EditPeople,
+        Action::AgreePlan,
         Action::ViewUsers,
         Action::ManageUsers,
         Action::ViewAuditTrail,
@@ -43,6 +49,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             role,
             CareWorker | ShiftLead | Manager | SafeguardingLead | Auditor
         ),
+        EditPeople => matches!(role, CareWorker | ShiftLead | Manager | SafeguardingLead),
+        AgreePlan => matches!(role, Manager | SafeguardingLead),
         ViewUsers => matches!(role, OrgAdmin | Manager | Auditor),
         ManageUsers => matches!(role, OrgAdmin),
         ViewAuditTrail => matches!(role, OrgAdmin | Auditor | SafeguardingLead),

@@ -149,12 +149,12 @@ impl App {
         let name = input.display_name.trim().to_string();
         if name.is_empty() {
             problems.push(FieldError {
-                field: "display_name",
+                field: "display_name".into(),
                 message: "error-name-empty",
             });
         } else if name.chars().count() > MAX_NAME_CHARS {
             problems.push(FieldError {
-                field: "display_name",
+                field: "display_name".into(),
                 message: "error-name-too-long",
             });
         }
@@ -162,14 +162,14 @@ impl App {
             Ok(e) => Some(e),
             Err(EmailError::Empty) => {
                 problems.push(FieldError {
-                    field: "email",
+                    field: "email".into(),
                     message: "error-email-empty",
                 });
                 None
             }
             Err(_) => {
                 problems.push(FieldError {
-                    field: "email",
+                    field: "email".into(),
                     message: "error-email-format",
                 });
                 None
@@ -194,7 +194,7 @@ impl App {
                 _ => "error-password-too-common",
             };
             problems.push(FieldError {
-                field: "password",
+                field: "password".into(),
                 message,
             });
         }

@@ -56,6 +56,20 @@ impl Tr {
             .unwrap_or_else(|| id.to_string())
     }
 
+    /// The message for `id` with several named arguments.
+    pub fn args(&self, id: &str, values: &[(&str, &str)]) -> String {
+        let mut args = HashMap::new();
+        for (name, value) in values {
+            args.insert(
+                std::borrow::Cow::Owned(name.to_string()),
+                FluentValue::from(value.to_string()),
+            );
+        }
+        LOCALES
+            .try_lookup_with_args(self.lang(), id, &args)
+            .unwrap_or_else(|| id.to_string())
+    }
+
     /// The message for `id` with a number, for plurals (Welsh has six forms).
     pub fn count(&self, id: &str, count: usize) -> String {
         let mut args = HashMap::new();

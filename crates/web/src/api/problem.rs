@@ -51,7 +51,7 @@ impl Problem {
             AppError::Invalid(fields) => fields
                 .iter()
                 .map(|f| ProblemField {
-                    field: f.field.into(),
+                    field: f.field.clone(),
                     code: f.message.into(),
                     message: tr.get(f.message),
                 })

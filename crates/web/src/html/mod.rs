@@ -2,8 +2,10 @@
 
 pub mod audit;
 pub mod errors;
+pub mod form_view;
 pub mod home;
 pub mod people;
+pub mod person;
 pub mod sign_in;
 pub mod users;
 
@@ -94,15 +96,20 @@ impl Page {
 
 /// A form's problems, translated, in the order the fields appear.
 #[derive(Default)]
-pub struct FormErrors(Vec<(&'static str, String)>);
+pub struct FormErrors(Vec<(String, String)>);
 
 impl FormErrors {
     pub fn from_fields(t: Tr, fields: &[FieldError]) -> Self {
-        Self(fields.iter().map(|f| (f.field, t.get(f.message))).collect())
+        Self(
+            fields
+                .iter()
+                .map(|f| (f.field.clone(), t.get(f.message)))
+                .collect(),
+        )
     }
 
-    pub fn one(t: Tr, field: &'static str, message: &str) -> Self {
-        Self(vec![(field, t.get(message))])
+    pub fn one(t: Tr, field: &str, message: &str) -> Self {
+        Self(vec![(field.to_string(), t.get(message))])
     }
 
     pub fn for_field(&self, field: &str) -> Option<&str> {
@@ -116,7 +123,7 @@ impl FormErrors {
         self.0.is_empty()
     }
 
-    pub fn all(&self) -> &[(&'static str, String)] {
+    pub fn all(&self) -> &[(String, String)] {
         &self.0
     }
 }

@@ -10,6 +10,7 @@ use axum::response::Response;
 use homeward_domain::person::age_on;
 
 pub struct PersonRow {
+    pub href: String,
     pub name: String,
     pub date_of_birth: String,
     pub age: String,
@@ -23,6 +24,7 @@ struct PeoplePage {
     page: Page,
     count: String,
     people: Vec<PersonRow>,
+    can_add: bool,
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
@@ -38,6 +40,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, F
     let rows = people
         .iter()
         .map(|p| PersonRow {
+            href: format!("/people/{}", p.id),
             name: format!("{} {}", p.given_name, p.family_name),
             date_of_birth: p.date_of_birth.map(|d| t.date(d)).unwrap_or_default(),
             age: match p.date_of_birth {
@@ -58,6 +61,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, F
         page: Page::new(&ctx, "people-title", "/people"),
         count: t.count("people-count", rows.len()),
         people: rows,
+        can_add: actor.can(homeward_app::policy::Action::EditPeople),
     };
     Ok(render(&page, StatusCode::OK))
 }

@@ -18,6 +18,8 @@ use Role::*;
 const CARE: &[Role] = &[CareWorker, ShiftLead, Manager, SafeguardingLead, Auditor];
 const USER_VIEWERS: &[Role] = &[OrgAdmin, Manager, Auditor];
 const ADMINS: &[Role] = &[OrgAdmin];
+const EDITORS: &[Role] = &[CareWorker, ShiftLead, Manager, SafeguardingLead];
+const PLAN_AGREERS: &[Role] = &[Manager, SafeguardingLead];
 const AUDIT_READERS: &[Role] = &[OrgAdmin, Auditor, SafeguardingLead];
 
 fn expectation(method: &str, path: &str) -> Option<Expect> {
@@ -38,6 +40,15 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
             Only(ADMINS)
         }
         ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
+        ("GET", "/people/due") | ("GET", "/people/{id}") | ("GET", "/people/{id}/history") => {
+            Only(CARE)
+        }
+        ("GET", "/people/{id}/{doc}/versions/{n}") => Only(CARE),
+        ("POST", "/people") | ("GET", "/people/new") => Only(EDITORS),
+        ("GET", "/people/{id}/{doc}/{section}") | ("POST", "/people/{id}/{doc}/{section}") => {
+            Only(EDITORS)
+        }
+        ("POST", "/people/{id}/missing-plan/agree") => Only(PLAN_AGREERS),
         _ => return None,
     })
 }
@@ -86,10 +97,20 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
     }
 }
 
-fn concrete(path: &str, id: &str) -> String {
+/// A real address for a route: `{id}` is a person on people routes and a user elsewhere.
+fn concrete(path: &str, user: &str, person: &str) -> String {
     let asset = homeward_web::assets::css_url();
     let asset_name = asset.trim_start_matches("/assets/");
-    path.replace("{id}", id).replace("{name}", asset_name)
+    let id = if path.starts_with("/people/") {
+        person
+    } else {
+        user
+    };
+    path.replace("{id}", id)
+        .replace("{name}", asset_name)
+        .replace("{doc}", "profile")
+        .replace("{section}", "about")
+        .replace("{n}", "1")
 }
 
 async fn call(t: &TestApp, method: &str, path: &str, session: Option<&Session>) -> Reply {
@@ -159,11 +180,28 @@ async fn run_matrix(t: &TestApp) {
         .await
         .unwrap()
         .to_string();
+    // A person in the first home, which the scoped care worker also works in.
+    let person_in = |org| async move {
+        let people = t
+            .app
+            .store
+            .list_people(org, None, &test_event(org))
+            .await
+            .unwrap();
+        people
+            .into_iter()
+            .find(|p| p.given_name == "Ffion" || p.given_name == "Teddy")
+            .unwrap()
+            .id
+            .to_string()
+    };
+    let own_person = person_in(demo.own(CareWorker).org_id).await;
+    let other_person = person_in(demo.other(CareWorker).org_id).await;
     let mut checked = 0;
     for route in table() {
         let spec = route.spec;
         let expect = expectation(spec.method, spec.path).unwrap();
-        let own_path = concrete(spec.path, &own_target);
+        let own_path = concrete(spec.path, &own_target, &own_person);
         let context = format!("[{}] {} {}", t.engine, spec.method, spec.path);
 
         let anon = call(t, spec.method, &own_path, None).await;
@@ -197,7 +235,7 @@ async fn run_matrix(t: &TestApp) {
 
             // The same request aimed at another organisation's record is never found.
             if spec.path.contains("{id}") {
-                let other_path = concrete(spec.path, &other_target);
+                let other_path = concrete(spec.path, &other_target, &other_person);
                 let session = session_for(t, demo.own(role)).await;
                 let reply = call(t, spec.method, &other_path, Some(&session)).await;
                 let expected = if allowed { 404 } else { 403 };

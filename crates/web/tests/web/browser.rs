@@ -100,8 +100,18 @@ async fn start_browser(profile: &std::path::Path) -> (Driver, Client) {
     }
 }
 
-/// Runs axe-core on the current page and fails on any violation.
+/// Runs axe-core on the current page and fails on any violation. With HOMEWARD_SCREENSHOTS
+/// set to a folder, also saves a picture of the page there, to look at.
 async fn assert_accessible(client: &Client, axe: &str, what: &str) {
+    if let Some(dir) = std::env::var_os("HOMEWARD_SCREENSHOTS") {
+        let png = client.screenshot().await.expect("a screenshot");
+        let name: String = what
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        std::fs::write(PathBuf::from(dir).join(format!("{name}.png")), png)
+            .expect("the screenshot is saved");
+    }
     client.execute(axe, vec![]).await.expect("axe-core loads");
     let script = r#"
         var done = arguments[arguments.length - 1];
@@ -286,6 +296,35 @@ async fn a_manager_signs_in_switches_language_and_signs_out_accessibly() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(text(&client).await.contains("Users"));
+
+    // A person's page and the forms about them.
+    client.goto(&format!("{base}/people")).await.unwrap();
+    client
+        .find(Locator::LinkText("Ffion Ffug"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let person = wait_for_path(&client, |p| p.starts_with("/people/") && p.len() > 20).await;
+    assert!(text(&client).await.contains("Missing plan"));
+    assert_accessible(&client, &axe, "a person's page").await;
+    for (path, what) in [
+        (
+            format!("{person}/profile/about"),
+            "a form with dates and choices",
+        ),
+        (
+            format!("{person}/profile/health"),
+            "a form with repeating groups",
+        ),
+        (format!("{person}/history"), "a person's history"),
+        ("/people/new".to_string(), "adding a person"),
+        ("/people/due".to_string(), "the review list"),
+    ] {
+        client.goto(&format!("{base}{path}")).await.unwrap();
+        assert_accessible(&client, &axe, what).await;
+    }
     client.goto(&format!("{base}/no-such-page")).await.unwrap();
     assert_accessible(&client, &axe, "the not-found page").await;
 

@@ -3,6 +3,8 @@
 use fluent_syntax::ast::Entry;
 use homeward_app::policy::Action;
 use homeward_domain::audit::Outcome;
+use homeward_domain::forms::review::Warning;
+use homeward_domain::forms::{DocKind, FieldKind, Part};
 use homeward_domain::organisation::{Nation, Regulator, ServiceKind};
 use homeward_domain::role::Role;
 use std::collections::BTreeSet;
@@ -112,6 +114,62 @@ fn every_message_the_code_uses_exists() {
         }
     }
     assert!(actions >= 13, "found only {actions} audit actions");
+    // Saving a form records "{kind}.update".
+    for kind in DocKind::ALL {
+        used.insert(format!("audit-do-{}-update", kind.code()));
+        used.insert(format!("doc-{}", kind.code()));
+    }
+    // Every section, field, group and option of every form has words in both languages.
+    for kind in DocKind::ALL {
+        for section in kind.form().sections {
+            let base = format!("form-{}-{}", kind.code(), section.id);
+            used.insert(base.clone());
+            for part in section.parts {
+                let (prefix, fields) = match part {
+                    Part::Field(f) => (base.clone(), vec![*f]),
+                    Part::Group(g) => {
+                        used.insert(format!("{base}-{}", g.id));
+                        (format!("{base}-{}", g.id), g.fields.to_vec())
+                    }
+                };
+                for f in fields {
+                    used.insert(format!("{prefix}-{}", f.id));
+                    let options: &[&str] = match f.kind {
+                        FieldKind::Choice(o) | FieldKind::MultiChoice(o) => o,
+                        FieldKind::YesNo => &["yes", "no"],
+                        _ => &[],
+                    };
+                    for o in options {
+                        used.insert(format!("option-{o}"));
+                    }
+                }
+            }
+        }
+    }
+    for w in [
+        Warning::NoPhoto,
+        Warning::PhotoOld {
+            taken: jiff::civil::date(2026, 1, 1),
+        },
+        Warning::Missing(DocKind::Profile),
+        Warning::Missing(DocKind::RiskAssessment),
+        Warning::Missing(DocKind::MissingPlan),
+        Warning::ReviewDue {
+            kind: DocKind::Profile,
+            due: None,
+        },
+        Warning::ReviewDue {
+            kind: DocKind::RiskAssessment,
+            due: None,
+        },
+        Warning::ReviewDue {
+            kind: DocKind::MissingPlan,
+            due: None,
+        },
+    ] {
+        used.insert(w.message().to_string());
+        used.insert(format!("{}-short", w.message()));
+    }
     for kind in [
         "audit_trail",
         "organisation",

@@ -10,4 +10,5 @@ mod browser;
 mod http;
 mod i18n;
 mod openapi;
+mod people;
 mod support;

@@ -252,3 +252,18 @@ impl Reply {
 pub async fn audit_count(t: &TestApp) -> usize {
     t.app.store.audit_page(0, 1_000_000).await.unwrap().len()
 }
+
+/// An audit event for set-up work done directly in the store.
+pub fn test_event(org: homeward_domain::ids::OrgId) -> homeward_domain::audit::AuditEvent {
+    homeward_domain::audit::AuditEvent {
+        at: start_time(),
+        org_id: Some(org),
+        actor: None,
+        actor_label: "test".into(),
+        action: "test.setup".into(),
+        resource_kind: "test".into(),
+        resource_id: None,
+        outcome: homeward_domain::audit::Outcome::Allowed,
+        ip: None,
+    }
+}
