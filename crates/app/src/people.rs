@@ -294,17 +294,8 @@ impl App {
             Some(id.to_string()),
             Outcome::Allowed,
         );
-        match self
-            .store
-            .append_document(org, &version, summary.as_ref(), &e)
+        self.append_version(actor, &version, summary.as_ref(), &e)
             .await
-        {
-            Ok(()) => Ok(version.version),
-            Err(StoreError::Conflict(_)) => {
-                Err(AppError::invalid("version", "error-saved-meanwhile"))
-            }
-            Err(other) => Err(other.into()),
-        }
     }
 
     /// A manager agrees the missing plan as it stands in `version`: recorded as the next
@@ -363,8 +354,24 @@ impl App {
             Some(id.to_string()),
             Outcome::Allowed,
         );
-        match self.store.append_document(org, &agreed, None, &e).await {
-            Ok(()) => Ok(agreed.version),
+        self.append_version(actor, &agreed, None, &e).await
+    }
+
+    /// Appends a version; a version saved by someone else in the meantime becomes the user's
+    /// "someone saved this while you were working" message, never an overwrite.
+    async fn append_version(
+        &self,
+        actor: &Actor,
+        version: &DocumentVersion,
+        summary: Option<&Person>,
+        event: &homeward_domain::audit::AuditEvent,
+    ) -> AppResult<i64> {
+        match self
+            .store
+            .append_document(actor.org_id(), version, summary, event)
+            .await
+        {
+            Ok(()) => Ok(version.version),
             Err(StoreError::Conflict(_)) => {
                 Err(AppError::invalid("version", "error-saved-meanwhile"))
             }

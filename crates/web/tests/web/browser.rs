@@ -160,6 +160,18 @@ async fn lang(client: &Client) -> String {
         .to_string()
 }
 
+/// Waits until the page is in the wanted language (after following the header's switch).
+async fn wait_for_lang(client: &Client, wanted: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while lang(client).await != wanted {
+        assert!(
+            Instant::now() < deadline,
+            "the page did not switch to {wanted}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn text(client: &Client) -> String {
     client
         .find(Locator::Css("main"))
@@ -262,14 +274,7 @@ async fn a_manager_signs_in_switches_language_and_signs_out_accessibly() {
         .click()
         .await
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while lang(&client).await != "cy" {
-        assert!(
-            Instant::now() < deadline,
-            "the page did not switch to Welsh"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_lang(&client, "cy").await;
     assert!(text(&client).await.contains("Helo, Demo Manager"));
     assert_accessible(&client, &axe, "the home page in Welsh").await;
     for path in ["/people", "/admin/users"] {
@@ -287,14 +292,7 @@ async fn a_manager_signs_in_switches_language_and_signs_out_accessibly() {
         .click()
         .await
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while lang(&client).await != "en-GB" {
-        assert!(
-            Instant::now() < deadline,
-            "the page did not switch back to English"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_lang(&client, "en-GB").await;
     assert!(text(&client).await.contains("Users"));
 
     // A person's page and the forms about them.
