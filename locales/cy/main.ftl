@@ -445,3 +445,25 @@ audit-do-profile-update = Wedi diweddaru ffurflen wybodaeth
 audit-do-risk_assessment-update = Wedi diweddaru asesiad risg
 audit-do-missing_plan-update = Wedi diweddaru cynllun ar goll
 audit-do-missing_plan-agree = Wedi cytuno ar gynllun ar goll
+
+## Lluniau
+photos-title = Lluniau
+photos-none = Nid oes lluniau eto.
+photo-alt = Llun o { $name }, a dynnwyd ar { $date }
+photo-taken = Tynnwyd ar { $date }
+photo-added-by = Ychwanegwyd gan { $who } ar { $when }
+photo-upload-label = Ychwanegu llun
+photo-upload-hint = Llun diweddar a chlir o’u hwyneb: JPEG, PNG neu WebP, hyd at 20 MB. Mae manylion lleoliad a chamera’n cael eu dileu.
+photo-taken-label = Pryd y cafodd ei dynnu?
+photo-taken-hint = Gadewch yn wag os cafodd ei dynnu heddiw. Er enghraifft, 27 3 2026
+photo-upload-submit = Ychwanegu llun
+photo-current = Llun cyfredol
+photo-make-current = Gwneud hwn yn llun cyfredol
+person-photos-link = Pob llun
+person-photos-add = Ychwanegu llun
+error-photo-empty = Dewiswch lun i’w ychwanegu
+error-photo-too-large = Rhaid i’r llun fod yn llai nag 20 MB
+error-photo-not-image = Rhaid i’r ffeil fod yn llun: JPEG, PNG neu WebP
+audit-do-photo-add = Wedi ychwanegu llun
+audit-do-photo-choose = Wedi dewis y llun cyfredol
+audit-do-photo-view = Wedi gweld llun

@@ -440,3 +440,25 @@ audit-do-profile-update = Updated an information form
 audit-do-risk_assessment-update = Updated a risk assessment
 audit-do-missing_plan-update = Updated a missing plan
 audit-do-missing_plan-agree = Agreed a missing plan
+
+## Photos
+photos-title = Photos
+photos-none = There are no photos yet.
+photo-alt = Photo of { $name }, taken on { $date }
+photo-taken = Taken on { $date }
+photo-added-by = Added by { $who } on { $when }
+photo-upload-label = Add a photo
+photo-upload-hint = A recent, clear photo of their face: JPEG, PNG or WebP, up to 20 MB. Location and camera details are removed.
+photo-taken-label = When was it taken?
+photo-taken-hint = Leave blank if it was taken today. For example, 27 3 2026
+photo-upload-submit = Add photo
+photo-current = Current photo
+photo-make-current = Make this the current photo
+person-photos-link = All photos
+person-photos-add = Add a photo
+error-photo-empty = Choose a photo to add
+error-photo-too-large = The photo must be smaller than 20 MB
+error-photo-not-image = The file must be a photo: a JPEG, PNG or WebP
+audit-do-photo-add = Added a photo
+audit-do-photo-choose = Chose the current photo
+audit-do-photo-view = Viewed a photo

@@ -11,6 +11,7 @@ mod demo_profiles;
 pub mod error;
 pub mod organisation;
 pub mod people;
+pub mod photos;
 pub mod policy;
 pub mod secrets;
 pub mod users;

@@ -19,6 +19,8 @@ use jiff::civil::Date;
 #[derive(Clone, Debug)]
 pub struct PersonView {
     pub person: Person,
+    /// The current photo, if there is one.
+    pub photo: Option<homeward_store::PhotoMeta>,
     pub profile: Option<DocumentVersion>,
     pub risk: Option<DocumentVersion>,
     pub plan: Option<DocumentVersion>,
@@ -80,7 +82,12 @@ impl App {
 
     /// The person, if the actor may take `action` for them; otherwise "not found", so that
     /// nobody learns of people outside their services.
-    async fn person_for(&self, actor: &Actor, action: Action, id: PersonId) -> AppResult<Person> {
+    pub(crate) async fn person_for(
+        &self,
+        actor: &Actor,
+        action: Action,
+        id: PersonId,
+    ) -> AppResult<Person> {
         require(actor, action)?;
         let person = self
             .store
@@ -219,6 +226,7 @@ impl App {
             .store
             .latest_document(org, id, DocKind::MissingPlan)
             .await?;
+        let photo = self.current_photo(org, id).await?;
         let warnings = review::warnings(
             person.kind == PersonKind::Child,
             &[
@@ -226,17 +234,27 @@ impl App {
                 (DocKind::RiskAssessment, risk.as_ref().map(|v| &v.document)),
                 (DocKind::MissingPlan, plan.as_ref().map(|v| &v.document)),
             ],
-            None,
+            photo.as_ref().map(|p| Some(p.taken_on)),
             DEFAULT_PHOTO_AGES,
             self.today(),
         );
         Ok(PersonView {
             person,
+            photo,
             profile,
             risk,
             plan,
             warnings,
         })
+    }
+
+    async fn current_photo(
+        &self,
+        org: homeward_domain::ids::OrgId,
+        id: PersonId,
+    ) -> AppResult<Option<homeward_store::PhotoMeta>> {
+        let (photos, current) = self.store.photos(org, id).await?;
+        Ok(photos.into_iter().find(|p| Some(p.id) == current))
     }
 
     /// Saves one section as a new version of the document. `based_on` is the version the
@@ -463,10 +481,14 @@ impl App {
             }
             let refs: Vec<(DocKind, Option<&Document>)> =
                 docs.iter().map(|(k, d)| (*k, d.as_ref())).collect();
+            let photo = self
+                .current_photo(org, person.id)
+                .await?
+                .map(|p| Some(p.taken_on));
             let warnings = review::warnings(
                 person.kind == PersonKind::Child,
                 &refs,
-                None,
+                photo,
                 DEFAULT_PHOTO_AGES,
                 today,
             );

@@ -48,3 +48,7 @@ id_type!(
     /// A person in care: the child or adult who may go missing.
     PersonId
 );
+id_type!(
+    /// A photo of a person.
+    PhotoId
+);

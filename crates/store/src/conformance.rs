@@ -649,6 +649,121 @@ pub async fn document_versions_append_in_order_and_never_overwrite(store: Arc<dy
     );
 }
 
+pub async fn photos_are_kept_and_one_is_current(store: Arc<dyn Store>) {
+    use homeward_domain::ids::PhotoId;
+    let (org, home) = organisation(&*store, "Ph").await;
+    let (other, _) = organisation(&*store, "Pi").await;
+    let person = Person {
+        id: PersonId::new_random(),
+        org_id: org.id,
+        service_id: home.id,
+        given_name: "Ada".into(),
+        family_name: "Example".into(),
+        kind: PersonKind::Child,
+        date_of_birth: None,
+        estimated_age: Some(12),
+        created_at: t0(),
+    };
+    store
+        .create_person(&person, &event(Some(org.id), "person.create"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.photos(org.id, person.id).await.unwrap(),
+        (vec![], None)
+    );
+    let photo = |n: i64| PhotoMeta {
+        id: PhotoId::new_random(),
+        person_id: person.id,
+        taken_on: jiff::civil::date(2026, 11, 1),
+        width: 10,
+        height: 20,
+        uploaded_by_label: "someone@example.org".into(),
+        uploaded_at: t0().checked_add(SignedDuration::from_mins(n)).unwrap(),
+    };
+    let (first, second) = (photo(1), photo(2));
+    store
+        .add_photo(
+            org.id,
+            &first,
+            b"first-jpeg",
+            &event(Some(org.id), "photo.add"),
+        )
+        .await
+        .unwrap();
+    store
+        .add_photo(
+            org.id,
+            &second,
+            b"second-jpeg",
+            &event(Some(org.id), "photo.add"),
+        )
+        .await
+        .unwrap();
+    let (list, current) = store.photos(org.id, person.id).await.unwrap();
+    assert_eq!(list, vec![second.clone(), first.clone()], "newest first");
+    assert_eq!(current, Some(second.id), "the newest upload is current");
+    assert!(
+        store
+            .choose_photo(
+                org.id,
+                person.id,
+                first.id,
+                "x",
+                &event(Some(org.id), "photo.choose")
+            )
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.photos(org.id, person.id).await.unwrap().1,
+        Some(first.id)
+    );
+    assert_eq!(
+        store
+            .photo_jpeg(org.id, person.id, first.id)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(&b"first-jpeg"[..])
+    );
+    // Another organisation sees nothing and changes nothing.
+    assert_eq!(
+        store
+            .photo_jpeg(other.id, person.id, first.id)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store.photos(other.id, person.id).await.unwrap(),
+        (vec![], None)
+    );
+    assert!(
+        !store
+            .choose_photo(
+                other.id,
+                person.id,
+                second.id,
+                "x",
+                &event(Some(other.id), "photo.choose")
+            )
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .add_photo(
+                other.id,
+                &photo(3),
+                b"x",
+                &event(Some(other.id), "photo.add")
+            )
+            .await
+            .is_err()
+    );
+}
+
 /// Expands to one `#[tokio::test]` per conformance case. `$make` is an async block or
 /// expression producing `Option<Arc<dyn Store>>`; `None` skips (an engine not available here).
 #[macro_export]
@@ -667,6 +782,7 @@ macro_rules! conformance_suite {
             people_are_listed_by_service_and_the_read_is_audited,
             the_audit_chain_holds_under_concurrent_writes,
             document_versions_append_in_order_and_never_overwrite,
+            photos_are_kept_and_one_is_current,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

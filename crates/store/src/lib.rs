@@ -155,6 +155,18 @@ pub struct DocumentVersion {
     pub agreed_at: Option<Timestamp>,
 }
 
+/// A stored photo's details, without the image itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhotoMeta {
+    pub id: homeward_domain::ids::PhotoId,
+    pub person_id: PersonId,
+    pub taken_on: Date,
+    pub width: u32,
+    pub height: u32,
+    pub uploaded_by_label: String,
+    pub uploaded_at: Timestamp,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync {
     fn engine(&self) -> Engine;
@@ -279,6 +291,37 @@ pub trait Store: Send + Sync {
         kind: DocKind,
         version: i64,
     ) -> StoreResult<Option<DocumentVersion>>;
+
+    /// Stores a photo (already stripped and re-encoded) and makes it the current one.
+    async fn add_photo(
+        &self,
+        org: OrgId,
+        photo: &PhotoMeta,
+        jpeg: &[u8],
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Makes an earlier photo current again. `false` when there is no such photo of the person.
+    async fn choose_photo(
+        &self,
+        org: OrgId,
+        person: PersonId,
+        photo: homeward_domain::ids::PhotoId,
+        by: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    /// The person's photos, newest first, and which is current.
+    async fn photos(
+        &self,
+        org: OrgId,
+        person: PersonId,
+    ) -> StoreResult<(Vec<PhotoMeta>, Option<homeward_domain::ids::PhotoId>)>;
+    /// The JPEG of one photo of the person.
+    async fn photo_jpeg(
+        &self,
+        org: OrgId,
+        person: PersonId,
+        photo: homeward_domain::ids::PhotoId,
+    ) -> StoreResult<Option<Vec<u8>>>;
 
     // The audit trail.
     async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()>;

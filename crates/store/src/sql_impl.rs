@@ -1036,6 +1036,154 @@ macro_rules! impl_sql_store {
                 Ok(self.documents(org, person, kind, Some(version), 1).await?.pop())
             }
 
+            async fn add_photo(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                photo: &$crate::PhotoMeta,
+                jpeg: &[u8],
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let found = sqlx::query("SELECT id FROM people WHERE id = $1 AND org_id = $2")
+                    .bind(photo.person_id.0)
+                    .bind(org.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                if found.is_none() {
+                    return Err($crate::StoreError::Conflict("no such person in this organisation"));
+                }
+                sqlx::query(
+                    "INSERT INTO person_photos (id, person_id, taken_on, width, height, jpeg, uploaded_by_label, uploaded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(photo.id.0)
+                .bind(photo.person_id.0)
+                .bind(photo.taken_on.to_string())
+                .bind(i64::from(photo.width))
+                .bind(i64::from(photo.height))
+                .bind(jpeg)
+                .bind(&photo.uploaded_by_label)
+                .bind(Self::ms(photo.uploaded_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                sqlx::query(
+                    "INSERT INTO person_photo_choices (person_id, photo_id, chosen_by_label, chosen_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(photo.person_id.0)
+                .bind(photo.id.0)
+                .bind(&photo.uploaded_by_label)
+                .bind(Self::ms(photo.uploaded_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn choose_photo(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                person: $crate::sql_impl::domain::ids::PersonId,
+                photo: $crate::sql_impl::domain::ids::PhotoId,
+                by: &str,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let found = sqlx::query(
+                    "SELECT ph.id FROM person_photos ph JOIN people p ON p.id = ph.person_id \
+                     WHERE ph.id = $1 AND ph.person_id = $2 AND p.org_id = $3",
+                )
+                .bind(photo.0)
+                .bind(person.0)
+                .bind(org.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                if found.is_none() {
+                    return Ok(false);
+                }
+                sqlx::query(
+                    "INSERT INTO person_photo_choices (person_id, photo_id, chosen_by_label, chosen_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(person.0)
+                .bind(photo.0)
+                .bind(by)
+                .bind(Self::ms(audit.at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await?;
+                Ok(true)
+            }
+
+            async fn photos(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                person: $crate::sql_impl::domain::ids::PersonId,
+            ) -> $crate::StoreResult<(Vec<$crate::PhotoMeta>, Option<$crate::sql_impl::domain::ids::PhotoId>)> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT ph.id, ph.person_id, ph.taken_on, ph.width, ph.height, ph.uploaded_by_label, ph.uploaded_at \
+                     FROM person_photos ph JOIN people p ON p.id = ph.person_id \
+                     WHERE ph.person_id = $1 AND p.org_id = $2 ORDER BY ph.uploaded_at DESC",
+                )
+                .bind(person.0)
+                .bind(org.0)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let mut photos = Vec::new();
+                for row in &rows {
+                    let taken: String = row.try_get("taken_on").map_err(Self::db_err)?;
+                    let width: i64 = row.try_get("width").map_err(Self::db_err)?;
+                    let height: i64 = row.try_get("height").map_err(Self::db_err)?;
+                    photos.push($crate::PhotoMeta {
+                        id: $crate::sql_impl::domain::ids::PhotoId(row.try_get("id").map_err(Self::db_err)?),
+                        person_id: $crate::sql_impl::domain::ids::PersonId(row.try_get("person_id").map_err(Self::db_err)?),
+                        taken_on: $crate::sql_impl::date(&taken)?,
+                        width: u32::try_from(width).unwrap_or(0),
+                        height: u32::try_from(height).unwrap_or(0),
+                        uploaded_by_label: row.try_get("uploaded_by_label").map_err(Self::db_err)?,
+                        uploaded_at: Self::at(row.try_get("uploaded_at").map_err(Self::db_err)?),
+                    });
+                }
+                if photos.is_empty() {
+                    return Ok((photos, None));
+                }
+                let current = sqlx::query("SELECT photo_id FROM person_photo_choices WHERE person_id = $1 ORDER BY id DESC LIMIT 1")
+                    .bind(person.0)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(Self::db_err)?
+                    .map(|row| row.try_get("photo_id").map($crate::sql_impl::domain::ids::PhotoId))
+                    .transpose()
+                    .map_err(Self::db_err)?;
+                Ok((photos, current))
+            }
+
+            async fn photo_jpeg(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                person: $crate::sql_impl::domain::ids::PersonId,
+                photo: $crate::sql_impl::domain::ids::PhotoId,
+            ) -> $crate::StoreResult<Option<Vec<u8>>> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT ph.jpeg FROM person_photos ph JOIN people p ON p.id = ph.person_id \
+                     WHERE ph.id = $1 AND ph.person_id = $2 AND p.org_id = $3",
+                )
+                .bind(photo.0)
+                .bind(person.0)
+                .bind(org.0)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                row.map(|r| r.try_get::<Vec<u8>, _>("jpeg")).transpose().map_err(Self::db_err)
+            }
+
             async fn record_audit(
                 &self,
                 event: &$crate::sql_impl::domain::audit::AuditEvent,

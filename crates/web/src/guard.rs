@@ -4,7 +4,7 @@
 use crate::context::{CSRF_COOKIE, Ctx, SESSION_COOKIE};
 use crate::i18n::Tr;
 use crate::routes::{Access, Kind, RouteSpec};
-use crate::{AppState, BODY_LIMIT, api, html};
+use crate::{AppState, api, html};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -49,7 +49,7 @@ pub async fn guard(State(g): State<Guarded>, request: Request, next: Next) -> Re
         if !same_origin(&parts.headers) {
             return refuse(AppError::invalid("csrf", "error-csrf-body"));
         }
-        let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        let bytes = match axum::body::to_bytes(body, g.spec.max_body).await {
             Ok(b) => b,
             Err(_) => {
                 return (StatusCode::PAYLOAD_TOO_LARGE, tr.get("problem-too-large"))
@@ -75,7 +75,7 @@ pub async fn guard(State(g): State<Guarded>, request: Request, next: Next) -> Re
             (None, Access::Requires(_)) => None, // refused below as not signed in
         };
         if let Some(expected) = expected {
-            let given = submitted_csrf(&parts.headers, &bytes);
+            let given = submitted_csrf(&parts.headers, parts.uri.query(), &bytes);
             if expected.is_empty() || !constant_time_eq(expected.as_bytes(), given.as_bytes()) {
                 return refuse(AppError::invalid("csrf", "error-csrf-body"));
             }
@@ -201,9 +201,16 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
-fn submitted_csrf(headers: &HeaderMap, body: &[u8]) -> String {
+/// The token from the header (scripts), the query (multipart uploads, whose bodies are not
+/// parsed here) or the form body (every other form).
+fn submitted_csrf(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> String {
     if let Some(v) = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return v.to_string();
+    }
+    if let Some(token) =
+        query.and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == CSRF_FIELD))
+    {
+        return token.1.into_owned();
     }
     let is_form = headers
         .get(header::CONTENT_TYPE)
@@ -274,9 +281,10 @@ mod tests {
             header::CONTENT_TYPE,
             "application/x-www-form-urlencoded".parse().unwrap(),
         );
-        assert_eq!(submitted_csrf(&h, b"a=1&csrf_token=abc%2Bd"), "abc+d");
+        assert_eq!(submitted_csrf(&h, None, b"a=1&csrf_token=abc%2Bd"), "abc+d");
+        assert_eq!(submitted_csrf(&h, Some("csrf_token=q"), b""), "q");
         h.insert(CSRF_HEADER, "xyz".parse().unwrap());
-        assert_eq!(submitted_csrf(&h, b"csrf_token=abc"), "xyz");
+        assert_eq!(submitted_csrf(&h, None, b"csrf_token=abc"), "xyz");
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"ab"));

@@ -27,6 +27,8 @@ pub struct RouteSpec {
     pub path: &'static str,
     pub access: Access,
     pub kind: Kind,
+    /// The largest request body the route accepts.
+    pub max_body: usize,
 }
 
 impl RouteSpec {
@@ -47,12 +49,35 @@ fn r(
     kind: Kind,
     handler: MethodRouter<AppState>,
 ) -> Route {
+    let max_body = crate::BODY_LIMIT;
     Route {
         spec: RouteSpec {
             method,
             path,
             access,
             kind,
+            max_body,
+        },
+        handler,
+    }
+}
+
+/// A route that accepts an upload: a photo from a phone, with room for the form around it.
+fn upload(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    handler: MethodRouter<AppState>,
+) -> Route {
+    let max_body = homeward_app::photos::MAX_UPLOAD_BYTES + 64 * 1024;
+    let handler = handler.layer(axum::extract::DefaultBodyLimit::max(max_body));
+    Route {
+        spec: RouteSpec {
+            method,
+            path,
+            access,
+            kind: Kind::Html,
+            max_body,
         },
         handler,
     }
@@ -85,6 +110,10 @@ pub fn table() -> Vec<Route> {
         r("GET", "/people/{id}/{doc}/{section}", Requires(Action::EditPeople), Html, get(html::person::edit_section)),
         r("POST", "/people/{id}/{doc}/{section}", Requires(Action::EditPeople), Html, post(html::person::save_section)),
         r("POST", "/people/{id}/missing-plan/agree", Requires(Action::AgreePlan), Html, post(html::person::agree_plan)),
+        r("GET", "/people/{id}/photos", Requires(Action::ViewPeople), Html, get(html::photos::list)),
+        upload("POST", "/people/{id}/photos", Requires(Action::EditPeople), post(html::photos::upload)),
+        r("GET", "/people/{id}/photos/{photo}", Requires(Action::ViewPeople), Html, get(html::photos::image)),
+        r("POST", "/people/{id}/photos/{photo}/current", Requires(Action::EditPeople), Html, post(html::photos::choose)),
         r("GET", "/admin/users", Requires(Action::ViewUsers), Html, get(html::users::list)),
         r("POST", "/admin/users", Requires(Action::ManageUsers), Html, post(html::users::create)),
         r("GET", "/admin/users/new", Requires(Action::ManageUsers), Html, get(html::users::new_form)),

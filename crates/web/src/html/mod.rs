@@ -6,6 +6,7 @@ pub mod form_view;
 pub mod home;
 pub mod people;
 pub mod person;
+pub mod photos;
 pub mod sign_in;
 pub mod users;
 

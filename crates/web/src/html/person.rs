@@ -219,6 +219,8 @@ pub struct ItemBlock {
 struct PersonPage {
     page: Page,
     banner: Option<String>,
+    photo: Option<(String, String, String)>,
+    photos_href: String,
     name: String,
     caption: String,
     warnings: Vec<String>,
@@ -452,6 +454,15 @@ pub async fn show(
         risk,
         docs,
         history_href: format!("/people/{}/history", p.id),
+        photo: view.photo.as_ref().map(|ph| {
+            let taken = t.date(ph.taken_on);
+            (
+                format!("/people/{}/photos/{}", p.id, ph.id),
+                t.args("photo-alt", &[("name", &full_name(p)), ("date", &taken)]),
+                t.with("photo-taken", "date", &taken),
+            )
+        }),
+        photos_href: format!("/people/{}/photos", p.id),
     };
     Ok(render(&result, StatusCode::OK))
 }

@@ -49,6 +49,10 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
             Only(EDITORS)
         }
         ("POST", "/people/{id}/missing-plan/agree") => Only(PLAN_AGREERS),
+        ("GET", "/people/{id}/photos") | ("GET", "/people/{id}/photos/{photo}") => Only(CARE),
+        ("POST", "/people/{id}/photos") | ("POST", "/people/{id}/photos/{photo}/current") => {
+            Only(EDITORS)
+        }
         _ => return None,
     })
 }
@@ -98,7 +102,8 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
 }
 
 /// A real address for a route: `{id}` is a person on people routes and a user elsewhere.
-fn concrete(path: &str, user: &str, person: &str) -> String {
+fn concrete(path: &str, user: &str, person: &(String, String)) -> String {
+    let (person, photo) = person;
     let asset = homeward_web::assets::css_url();
     let asset_name = asset.trim_start_matches("/assets/");
     let id = if path.starts_with("/people/") {
@@ -111,6 +116,7 @@ fn concrete(path: &str, user: &str, person: &str) -> String {
         .replace("{doc}", "profile")
         .replace("{section}", "about")
         .replace("{n}", "1")
+        .replace("{photo}", photo)
 }
 
 async fn call(t: &TestApp, method: &str, path: &str, session: Option<&Session>) -> Reply {
@@ -180,7 +186,7 @@ async fn run_matrix(t: &TestApp) {
         .await
         .unwrap()
         .to_string();
-    // A person in the first home, which the scoped care worker also works in.
+    // A person in the first home, which the scoped care worker also works in, with a photo.
     let person_in = |org| async move {
         let people = t
             .app
@@ -188,12 +194,25 @@ async fn run_matrix(t: &TestApp) {
             .list_people(org, None, &test_event(org))
             .await
             .unwrap();
-        people
+        let person = people
             .into_iter()
             .find(|p| p.given_name == "Ffion" || p.given_name == "Teddy")
-            .unwrap()
-            .id
-            .to_string()
+            .unwrap();
+        let photo = homeward_store::PhotoMeta {
+            id: homeward_domain::ids::PhotoId::new_random(),
+            person_id: person.id,
+            taken_on: jiff::civil::date(2026, 11, 1),
+            width: 1,
+            height: 1,
+            uploaded_by_label: "test".into(),
+            uploaded_at: start_time(),
+        };
+        t.app
+            .store
+            .add_photo(org, &photo, b"jpeg", &test_event(org))
+            .await
+            .unwrap();
+        (person.id.to_string(), photo.id.to_string())
     };
     let own_person = person_in(demo.own(CareWorker).org_id).await;
     let other_person = person_in(demo.other(CareWorker).org_id).await;

@@ -11,4 +11,5 @@ mod http;
 mod i18n;
 mod openapi;
 mod people;
+mod photos;
 mod support;

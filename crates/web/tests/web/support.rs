@@ -187,6 +187,11 @@ impl Req {
         self.body = Body::from(body.to_string());
         self
     }
+    pub fn body(mut self, content_type: &str, body: Vec<u8>) -> Self {
+        self.builder = self.builder.header(header::CONTENT_TYPE, content_type);
+        self.body = Body::from(body);
+        self
+    }
     pub fn json(mut self, body: &str) -> Self {
         self.builder = self
             .builder

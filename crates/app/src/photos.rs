@@ -1,0 +1,336 @@
+//! Photos of people. The upload is decoded and drawn again as a new JPEG: the original is
+//! never kept or served, so nothing it carried survives (GPS in a photo can reveal where a
+//! child lives). It is turned the right way up first, and made no larger than police need.
+
+use crate::policy::Action;
+use crate::{Actor, App, AppError, AppResult, RequestMeta};
+use homeward_domain::audit::Outcome;
+use homeward_domain::ids::{PersonId, PhotoId};
+use homeward_store::PhotoMeta;
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use jiff::civil::Date;
+use std::io::Cursor;
+
+/// A phone photo is rarely over 10 MB; anything over this is refused before decoding.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+/// The longest side kept: enough for a police pack and a phone screen.
+pub const MAX_SIDE: u32 = 1600;
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct ProcessedPhoto {
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Why an upload was refused, as the message id the user sees.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PhotoProblem {
+    Empty,
+    TooLarge,
+    NotAnImage,
+}
+
+impl PhotoProblem {
+    pub fn message(&self) -> &'static str {
+        match self {
+            PhotoProblem::Empty => "error-photo-empty",
+            PhotoProblem::TooLarge => "error-photo-too-large",
+            PhotoProblem::NotAnImage => "error-photo-not-image",
+        }
+    }
+}
+
+/// Decodes a JPEG, PNG or WebP, applies its orientation, shrinks it to at most
+/// [`MAX_SIDE`] and encodes a fresh JPEG with no metadata at all.
+pub fn process_photo(bytes: &[u8]) -> Result<ProcessedPhoto, PhotoProblem> {
+    if bytes.is_empty() {
+        return Err(PhotoProblem::Empty);
+    }
+    if bytes.len() > MAX_UPLOAD_BYTES {
+        return Err(PhotoProblem::TooLarge);
+    }
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| PhotoProblem::NotAnImage)?;
+    if !matches!(
+        reader.format(),
+        Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)
+    ) {
+        return Err(PhotoProblem::NotAnImage);
+    }
+    // A small file can claim enormous dimensions; refuse to allocate for one.
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(16_000);
+    limits.max_image_height = Some(16_000);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|_| PhotoProblem::NotAnImage)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|_| PhotoProblem::NotAnImage)?;
+    img.apply_orientation(orientation);
+    if img.width() > MAX_SIDE || img.height() > MAX_SIDE {
+        img = img.resize(MAX_SIDE, MAX_SIDE, FilterType::Triangle);
+    }
+    let rgb = img.to_rgb8();
+    let mut jpeg = Vec::new();
+    JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .encode_image(&rgb)
+        .map_err(|_| PhotoProblem::NotAnImage)?;
+    Ok(ProcessedPhoto {
+        jpeg,
+        width: rgb.width(),
+        height: rgb.height(),
+    })
+}
+
+impl App {
+    /// Adds a photo of a person (it becomes the current one). Decoding runs off the async
+    /// runtime: a large photo takes a noticeable fraction of a second.
+    pub async fn add_photo(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PersonId,
+        upload: Vec<u8>,
+        taken_on: Option<Date>,
+    ) -> AppResult<PhotoId> {
+        let person = self.person_for(actor, Action::EditPeople, id).await?;
+        let today = homeward_domain::time::in_london(self.clock.now()).date();
+        let taken_on = taken_on.unwrap_or(today);
+        if taken_on > today {
+            return Err(AppError::invalid("taken_on", "error-date-future"));
+        }
+        let processed = tokio::task::spawn_blocking(move || process_photo(&upload))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|p| AppError::invalid("photo", p.message()))?;
+        let now = self.clock.now();
+        let photo = PhotoMeta {
+            id: PhotoId::new_random(),
+            person_id: person.id,
+            taken_on,
+            width: processed.width,
+            height: processed.height,
+            uploaded_by_label: actor.user.email.clone(),
+            uploaded_at: now,
+        };
+        let e = actor.event(
+            now,
+            meta,
+            "photo.add",
+            "person",
+            Some(format!("{id} photo {}", photo.id)),
+            Outcome::Allowed,
+        );
+        self.store
+            .add_photo(actor.org_id(), &photo, &processed.jpeg, &e)
+            .await?;
+        Ok(photo.id)
+    }
+
+    pub async fn choose_photo(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PersonId,
+        photo: PhotoId,
+    ) -> AppResult<()> {
+        self.person_for(actor, Action::EditPeople, id).await?;
+        let e = actor.event(
+            self.clock.now(),
+            meta,
+            "photo.choose",
+            "person",
+            Some(format!("{id} photo {photo}")),
+            Outcome::Allowed,
+        );
+        if self
+            .store
+            .choose_photo(actor.org_id(), id, photo, &actor.user.email, &e)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// The person's photos, newest first, and the current one.
+    pub async fn photos(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+    ) -> AppResult<(Vec<PhotoMeta>, Option<PhotoId>)> {
+        self.person_for(actor, Action::ViewPeople, id).await?;
+        Ok(self.store.photos(actor.org_id(), id).await?)
+    }
+
+    /// One photo's JPEG. Every view is audited: a photo is personal data.
+    pub async fn photo_jpeg(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PersonId,
+        photo: PhotoId,
+    ) -> AppResult<Vec<u8>> {
+        self.person_for(actor, Action::ViewPeople, id).await?;
+        let jpeg = self
+            .store
+            .photo_jpeg(actor.org_id(), id, photo)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let e = actor.event(
+            self.clock.now(),
+            meta,
+            "photo.view",
+            "person",
+            Some(format!("{id} photo {photo}")),
+            Outcome::Allowed,
+        );
+        self.store.record_audit(&e).await?;
+        Ok(jpeg)
+    }
+}
+
+/// Images for tests, here rather than under `cfg(test)` so the web tests can upload them too.
+#[doc(hidden)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+pub mod test_images {
+    use image::codecs::jpeg::JpegEncoder;
+    use image::{ImageEncoder, Rgb, RgbImage};
+
+    /// A plain JPEG: red on the left, blue on the right.
+    pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+        let img = RgbImage::from_fn(width, height, |x, _| {
+            if x < width / 2 {
+                Rgb([200, 30, 30])
+            } else {
+                Rgb([30, 30, 200])
+            }
+        });
+        let mut out = Vec::new();
+        JpegEncoder::new_with_quality(&mut out, 90)
+            .write_image(img.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        out
+    }
+
+    /// A JPEG with an EXIF block saying "rotate 90° clockwise" and where it was taken.
+    pub fn jpeg_with_gps_and_orientation(width: u32, height: u32) -> Vec<u8> {
+        let be16 = |v: u16| v.to_be_bytes().to_vec();
+        let be32 = |v: u32| v.to_be_bytes().to_vec();
+        let entry = |tag: u16, kind: u16, count: u32, value: Vec<u8>| {
+            [be16(tag), be16(kind), be32(count), value].concat()
+        };
+        let mut tiff = b"MM\0\x2a".to_vec();
+        tiff.extend(be32(8)); // IFD0 starts right after the header
+        tiff.extend(be16(2));
+        tiff.extend(entry(0x0112, 3, 1, [be16(6), be16(0)].concat())); // orientation: rotate 90° CW
+        tiff.extend(entry(0x8825, 4, 1, be32(38))); // the GPS IFD follows
+        tiff.extend(be32(0));
+        tiff.extend(be16(2));
+        tiff.extend(entry(0x0001, 2, 2, b"N\0\0\0".to_vec())); // latitude reference
+        tiff.extend(entry(0x0002, 5, 3, be32(68))); // latitude, three rationals at 68
+        tiff.extend(be32(0));
+        for (n, d) in [(52u32, 1u32), (30, 1), (1234, 100)] {
+            tiff.extend(be32(n));
+            tiff.extend(be32(d));
+        }
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend(tiff);
+        let plain = jpeg(width, height);
+        let mut out = plain[..2].to_vec(); // SOI
+        out.extend([0xFF, 0xE1]);
+        out.extend(be16(u16::try_from(app1.len() + 2).unwrap()));
+        out.extend(app1);
+        out.extend(&plain[2..]);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_images::*;
+    use super::*;
+    use image::{ImageEncoder, Rgb, RgbImage};
+
+    #[test]
+    fn not_an_image_or_empty_is_refused() {
+        assert_eq!(process_photo(b""), Err(PhotoProblem::Empty));
+        assert_eq!(
+            process_photo(b"%PDF-1.7 not a photo"),
+            Err(PhotoProblem::NotAnImage)
+        );
+        let mut truncated = jpeg(40, 40);
+        truncated.truncate(200);
+        assert_eq!(process_photo(&truncated), Err(PhotoProblem::NotAnImage));
+        assert_eq!(
+            process_photo(&vec![0u8; MAX_UPLOAD_BYTES + 1]),
+            Err(PhotoProblem::TooLarge)
+        );
+    }
+
+    #[test]
+    fn metadata_is_gone_and_the_photo_is_the_right_way_up() {
+        let upload = jpeg_with_gps_and_orientation(40, 20);
+        let mut decoder = ImageReader::new(Cursor::new(&upload))
+            .with_guessed_format()
+            .unwrap()
+            .into_decoder()
+            .unwrap();
+        assert!(
+            decoder.exif_metadata().unwrap().is_some(),
+            "the test upload carries EXIF"
+        );
+        let p = process_photo(&upload).unwrap();
+        assert_eq!(
+            (p.width, p.height),
+            (20, 40),
+            "turned as its orientation says"
+        );
+        let mut stored = ImageReader::new(Cursor::new(&p.jpeg))
+            .with_guessed_format()
+            .unwrap()
+            .into_decoder()
+            .unwrap();
+        assert_eq!(stored.exif_metadata().unwrap(), None);
+        assert!(
+            !p.jpeg.windows(4).any(|w| w == b"Exif"),
+            "no EXIF block at all"
+        );
+        assert!(
+            !p.jpeg.windows(2).any(|w| w == [0xFF, 0xE1]),
+            "no APP1 segment"
+        );
+    }
+
+    #[test]
+    fn png_and_webp_are_accepted() {
+        let img = RgbImage::from_pixel(30, 10, Rgb([10, 120, 10]));
+        let mut png = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut png)
+            .write_image(img.as_raw(), 30, 10, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        assert_eq!(process_photo(&png).unwrap().width, 30);
+        let mut webp = Vec::new();
+        image::codecs::webp::WebPEncoder::new_lossless(&mut webp)
+            .write_image(img.as_raw(), 30, 10, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        assert_eq!(process_photo(&webp).unwrap().height, 10);
+    }
+
+    #[test]
+    fn large_photos_are_shrunk_keeping_their_shape() {
+        let p = process_photo(&jpeg(3200, 2000)).unwrap();
+        assert_eq!((p.width, p.height), (1600, 1000));
+        let small = process_photo(&jpeg(300, 400)).unwrap();
+        assert_eq!((small.width, small.height), (300, 400));
+    }
+}
