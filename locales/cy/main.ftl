@@ -467,3 +467,22 @@ error-photo-not-image = Rhaid i’r ffeil fod yn llun: JPEG, PNG neu WebP
 audit-do-photo-add = Wedi ychwanegu llun
 audit-do-photo-choose = Wedi dewis y llun cyfredol
 audit-do-photo-view = Wedi gweld llun
+
+## Pecyn yr heddlu
+pack-title = GWYBODAETH I’R HEDDLU: PERSON AR GOLL
+pack-marking = SWYDDOGOL-SENSITIF. Gwybodaeth bersonol, wedi’i rhannu â’r heddlu i ddod o hyd i’r person hwn. Peidiwch â’i throsglwyddo at unrhyw ddiben arall.
+pack-age = Oedran
+pack-health = Iechyd a meddyginiaeth
+pack-risks = Agweddau bregus a risgiau
+pack-plan = Beth mae’r cynllun ar goll yn ei ofyn gan yr heddlu
+pack-places = Lleoedd y gallan nhw fynd
+pack-associates = Ffrindiau a chysylltiadau
+pack-contacts = Cysylltiadau y gellir eu rhannu â’r heddlu
+pack-phones = Ffonau, cyfrifon, teithio a chyfeiriadau
+pack-routines = Arferion a diddordebau
+pack-no-photo = Dim llun ar gofnod
+pack-nothing = Dim wedi’i gofnodi
+pack-footer = Gwnaed gan { $who } ar { $when } o Homeward (fersiwn { $version } o’r ffurflen wybodaeth)
+person-pack-en = Pecyn yr heddlu (PDF, Saesneg)
+person-pack-cy = Pecyn yr heddlu (PDF, Cymraeg)
+audit-do-person-police_pack = Wedi gwneud pecyn yr heddlu

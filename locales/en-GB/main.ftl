@@ -462,3 +462,22 @@ error-photo-not-image = The file must be a photo: a JPEG, PNG or WebP
 audit-do-photo-add = Added a photo
 audit-do-photo-choose = Chose the current photo
 audit-do-photo-view = Viewed a photo
+
+## The police pack
+pack-title = INFORMATION FOR POLICE: MISSING PERSON
+pack-marking = OFFICIAL-SENSITIVE. Personal information, shared with police to find this person. Do not pass on for any other purpose.
+pack-age = Age
+pack-health = Health and medication
+pack-risks = Vulnerabilities and risks
+pack-plan = What the missing plan asks of police
+pack-places = Places they may go
+pack-associates = Friends and associates
+pack-contacts = Contacts that may be shared with police
+pack-phones = Phones, accounts, travel and addresses
+pack-routines = Routines and interests
+pack-no-photo = No photo on record
+pack-nothing = Nothing recorded
+pack-footer = Made by { $who } on { $when } from Homeward (information form version { $version })
+person-pack-en = Police pack (PDF, English)
+person-pack-cy = Police pack (PDF, Welsh)
+audit-do-person-police_pack = Made a police pack

@@ -337,6 +337,28 @@ impl App {
                     .append_document(org.id, &risk, None, &event("risk_assessment.update"))
                     .await?;
                 // Most plans are agreed; one per organisation waits for a manager.
+                // A drawn portrait, through the same processing as any upload; one person's
+                // photo is old, so the page asks for a new one.
+                let today = self.today_in_london();
+                let months_ago = if n == 3 { 5 } else { 1 };
+                let taken_on = today
+                    .checked_sub(jiff::Span::new().months(months_ago))
+                    .unwrap_or(today);
+                let portrait = crate::photos::demo_portrait(n + spec.people.len());
+                if let Ok(processed) = crate::photos::process_photo(&portrait) {
+                    let photo = homeward_store::PhotoMeta {
+                        id: homeward_domain::ids::PhotoId::new_random(),
+                        person_id: person.id,
+                        taken_on,
+                        width: processed.width,
+                        height: processed.height,
+                        uploaded_by_label: "demo".into(),
+                        uploaded_at: now,
+                    };
+                    self.store
+                        .add_photo(org.id, &photo, &processed.jpeg, &event("photo.add"))
+                        .await?;
+                }
                 let plan = version(
                     DocKind::MissingPlan,
                     docs.plan,

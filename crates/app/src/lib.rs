@@ -12,6 +12,7 @@ pub mod error;
 pub mod organisation;
 pub mod people;
 pub mod photos;
+pub mod police_pack;
 pub mod policy;
 pub mod secrets;
 pub mod users;

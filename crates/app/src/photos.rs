@@ -199,6 +199,52 @@ impl App {
     }
 }
 
+/// A drawn portrait for demo data: a plain figure on a coloured background, so nobody could
+/// take it for a real child. `seed` varies the colours.
+pub fn demo_portrait(seed: usize) -> Vec<u8> {
+    let backgrounds = [
+        [170, 200, 230],
+        [200, 225, 190],
+        [235, 210, 170],
+        [215, 195, 225],
+    ];
+    let skins = [
+        [224, 186, 150],
+        [176, 124, 90],
+        [240, 205, 180],
+        [120, 80, 60],
+    ];
+    let hair = [[60, 40, 30], [170, 80, 40], [230, 200, 120], [20, 20, 20]];
+    let (bg, skin, hair) = (backgrounds[seed % 4], skins[(seed / 2) % 4], hair[seed % 4]);
+    let (w, h) = (300u32, 400u32);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let (x, y) = (i64::from(x), i64::from(y));
+        let in_circle = |cx: i64, cy: i64, r: i64| (x - cx).pow(2) + (y - cy).pow(2) <= r * r;
+        let pixel = if in_circle(150, 150, 75) && y < 120 {
+            hair
+        } else if in_circle(150, 160, 70) {
+            skin
+        } else if y > 250 && in_circle(150, 430, 170) {
+            [60, 90, 140]
+        } else {
+            bg
+        };
+        image::Rgb(pixel)
+    });
+    let mut png = Vec::new();
+    let encoded = image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut png),
+        img.as_raw(),
+        w,
+        h,
+        image::ExtendedColorType::Rgb8,
+    );
+    if encoded.is_err() {
+        return Vec::new();
+    }
+    png
+}
+
 /// Images for tests, here rather than under `cfg(test)` so the web tests can upload them too.
 #[doc(hidden)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]

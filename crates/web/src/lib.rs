@@ -10,7 +10,10 @@ pub mod context;
 pub mod guard;
 pub mod headers;
 pub mod html;
-pub mod i18n;
+/// The message catalogue lives in its own crate so PDFs and emails share it.
+pub mod i18n {
+    pub use homeward_i18n::*;
+}
 pub mod routes;
 
 use axum::Router;

@@ -110,6 +110,7 @@ pub fn table() -> Vec<Route> {
         r("GET", "/people/{id}/{doc}/{section}", Requires(Action::EditPeople), Html, get(html::person::edit_section)),
         r("POST", "/people/{id}/{doc}/{section}", Requires(Action::EditPeople), Html, post(html::person::save_section)),
         r("POST", "/people/{id}/missing-plan/agree", Requires(Action::AgreePlan), Html, post(html::person::agree_plan)),
+        r("GET", "/people/{id}/police-pack", Requires(Action::ViewPeople), Html, get(html::photos::police_pack)),
         r("GET", "/people/{id}/photos", Requires(Action::ViewPeople), Html, get(html::photos::list)),
         upload("POST", "/people/{id}/photos", Requires(Action::EditPeople), post(html::photos::upload)),
         r("GET", "/people/{id}/photos/{photo}", Requires(Action::ViewPeople), Html, get(html::photos::image)),

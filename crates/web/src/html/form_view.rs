@@ -362,22 +362,9 @@ pub fn raw_section(def: &SectionDef, pairs: &[(String, String)]) -> RawSection {
     raw
 }
 
-/// A saved value as a person reads it: option labels, dates in words, yes or no.
+/// A saved value as a person reads it (see `Tr::value`).
 pub fn display(t: Tr, def: &FieldDef, value: &str) -> String {
-    match def.kind {
-        FieldKind::Choice(_) | FieldKind::YesNo => t.get(&format!("option-{value}")),
-        FieldKind::MultiChoice(_) => value
-            .split(',')
-            .map(|c| t.get(&format!("option-{c}")))
-            .collect::<Vec<_>>()
-            .join(", "),
-        FieldKind::Date(_) => value
-            .parse()
-            .map(|d| t.date(d))
-            .unwrap_or_else(|_| value.to_string()),
-        FieldKind::Number { .. } if def.id == "height_cm" => format!("{value} cm"),
-        _ => value.to_string(),
-    }
+    t.value(def, value)
 }
 
 #[cfg(test)]

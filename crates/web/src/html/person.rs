@@ -221,6 +221,7 @@ struct PersonPage {
     banner: Option<String>,
     photo: Option<(String, String, String)>,
     photos_href: String,
+    pack_href: String,
     name: String,
     caption: String,
     warnings: Vec<String>,
@@ -463,6 +464,7 @@ pub async fn show(
             )
         }),
         photos_href: format!("/people/{}/photos", p.id),
+        pack_href: format!("/people/{}/police-pack", p.id),
     };
     Ok(render(&result, StatusCode::OK))
 }

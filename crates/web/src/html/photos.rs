@@ -237,3 +237,44 @@ pub async fn choose(
         .or_fail(&ctx)?;
     Ok(Redirect::to(&format!("/people/{id}/photos")).into_response())
 }
+
+#[derive(serde::Deserialize, Default)]
+pub struct PackQuery {
+    lang: Option<String>,
+}
+
+/// The police pack as a PDF, in the page's language or the one asked for (`?lang=cy`).
+pub async fn police_pack(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<PackQuery>,
+) -> Result<Response, Failure> {
+    let (id, _) = ids(&ctx, &id, None)?;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let locale = q
+        .lang
+        .as_deref()
+        .and_then(homeward_domain::locale::Locale::from_code)
+        .unwrap_or(ctx.locale());
+    let pdf = state
+        .app
+        .police_pack(actor, &ctx.meta, id, locale)
+        .await
+        .or_fail(&ctx)?;
+    let mut response = pdf.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, private"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline; filename=\"police-pack.pdf\""),
+    );
+    Ok(response)
+}

@@ -50,6 +50,7 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         }
         ("POST", "/people/{id}/missing-plan/agree") => Only(PLAN_AGREERS),
         ("GET", "/people/{id}/photos") | ("GET", "/people/{id}/photos/{photo}") => Only(CARE),
+        ("GET", "/people/{id}/police-pack") => Only(CARE),
         ("POST", "/people/{id}/photos") | ("POST", "/people/{id}/photos/{photo}/current") => {
             Only(EDITORS)
         }

@@ -58,7 +58,12 @@ fn both_languages_have_the_same_messages() {
 fn every_message_the_code_uses_exists() {
     let en = ids("en-GB");
     let mut paths = Vec::new();
-    for dir in ["crates/web/src", "crates/web/templates", "crates/app/src"] {
+    for dir in [
+        "crates/web/src",
+        "crates/web/templates",
+        "crates/app/src",
+        "crates/i18n/src",
+    ] {
         files(&root().join(dir), &mut paths);
     }
     // t.get("id"), .with("id", …), .count("id", …), FormErrors::one(…, "id"), and the message

@@ -10,6 +10,7 @@ mod browser;
 mod http;
 mod i18n;
 mod openapi;
+mod pack;
 mod people;
 mod photos;
 mod support;

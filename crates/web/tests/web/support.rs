@@ -218,7 +218,10 @@ impl Req {
 pub struct Reply {
     pub status: u16,
     pub headers: axum::http::HeaderMap,
+    /// The body as text, for pages and JSON.
     pub body: String,
+    /// The body as it came, for PDFs and photos.
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -230,6 +233,7 @@ impl Reply {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
     pub fn location(&self) -> Option<&str> {

@@ -1,4 +1,5 @@
-//! The message catalogue (Fluent files in `locales/`) and dates in both languages.
+//! The message catalogue (Fluent files in `locales/`) and dates in both languages. Every word a
+//! user reads, on a page, in a PDF or in an email, comes from here.
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
@@ -88,6 +89,25 @@ impl Tr {
         LOCALES
             .try_lookup(self.lang(), id)
             .unwrap_or_else(|| fallback.to_string())
+    }
+
+    /// A saved form value as a person reads it: option labels, dates in words, yes or no.
+    pub fn value(&self, def: &homeward_domain::forms::FieldDef, value: &str) -> String {
+        use homeward_domain::forms::FieldKind;
+        match def.kind {
+            FieldKind::Choice(_) | FieldKind::YesNo => self.get(&format!("option-{value}")),
+            FieldKind::MultiChoice(_) => value
+                .split(',')
+                .map(|c| self.get(&format!("option-{c}")))
+                .collect::<Vec<_>>()
+                .join(", "),
+            FieldKind::Date(_) => value
+                .parse()
+                .map(|d| self.date(d))
+                .unwrap_or_else(|_| value.to_string()),
+            FieldKind::Number { .. } if def.id == "height_cm" => format!("{value} cm"),
+            _ => value.to_string(),
+        }
     }
 
     pub fn locale(&self) -> Locale {
