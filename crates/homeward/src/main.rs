@@ -1,6 +1,7 @@
 //! The `homeward` command: serve, demo, migrate, set up organisations and users, verify the
 //! audit trail. Thin: it parses, calls the application, and prints.
 
+mod bench;
 mod cli;
 mod demo;
 

@@ -1,0 +1,215 @@
+//! `homeward bench`: figures for the speed targets, measured on this machine against a fresh
+//! SQLite database of demo data (durable writes, as in production). Prints; asserts nothing.
+
+use crate::cli::DbArgs;
+use axum::body::Body;
+use axum::http::{Request, header};
+use clap::Args;
+use homeward_app::App;
+use homeward_app::secrets::{Keys, random_token, token_hash};
+use homeward_domain::locale::Locale;
+use homeward_domain::time::SystemClock;
+use homeward_store::SessionRecord;
+use http_body_util::BodyExt;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// How many times to repeat each measurement.
+    #[arg(long, default_value_t = 50)]
+    pub runs: usize,
+    /// Where to keep the benchmark's database (default: a fresh temporary folder).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+}
+
+fn summary(name: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "{name}: n={} p50={:.1} ms p99={:.1} ms max={:.1} ms",
+        times.len(),
+        at(0.5).as_secs_f64() * 1000.0,
+        at(0.99).as_secs_f64() * 1000.0,
+        times.last().copied().unwrap_or_default().as_secs_f64() * 1000.0
+    );
+}
+
+fn gzipped(bytes: &[u8]) -> usize {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    if e.write_all(bytes).is_err() {
+        return 0;
+    }
+    e.finish().map(|v| v.len()).unwrap_or(0)
+}
+
+async fn get(router: &axum::Router, path: &str, cookie: &str) -> Result<Vec<u8>, String> {
+    let request = Request::builder()
+        .uri(path)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .map_err(|e| e.to_string())?;
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    if !status.is_success() {
+        return Err(format!("{path} answered {status}"));
+    }
+    Ok(bytes.to_vec())
+}
+
+pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
+    let temp = std::env::temp_dir().join(format!("homeward-bench-{}", std::process::id()));
+    let dir = args.data_dir.unwrap_or(temp);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let db = dir.join("bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let secret = Keys::generate_hex().map_err(|e| e.to_string())?;
+    let keys = Keys::from_hex(&secret).map_err(|e| e.to_string())?;
+    let db_args = DbArgs {
+        database_url: format!("sqlite://{}", db.display()),
+        secret_key: Some(secret),
+        secret_key_file: None,
+    };
+    let store = App::open_store(&db_args.database_url, &keys)
+        .await
+        .map_err(|e| e.to_string())?;
+    let app = App::new(store, Arc::new(SystemClock), keys);
+    let started = Instant::now();
+    let accounts = app
+        .seed_demo("benchmark passphrase")
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "demo data loaded in {:.0} ms (27 Argon2id hashes, 12 people)",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+
+    // A signed-in manager, made directly (sign-in speed is Argon2's, measured above).
+    let email = accounts
+        .iter()
+        .find(|a| a.email.starts_with("manager@cartrefi"))
+        .map(|a| a.email.clone())
+        .unwrap_or_default();
+    let user = app
+        .store
+        .find_credentials(&email)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("no manager")?
+        .user;
+    let token = random_token().map_err(|e| e.to_string())?;
+    let now = homeward_domain::time::Clock::now(&SystemClock);
+    let session = SessionRecord {
+        token_hash: token_hash(&token),
+        user_id: user.id,
+        csrf_token: "bench".into(),
+        created_at: now,
+        last_seen_at: now,
+        ip: None,
+    };
+    let audit = homeward_domain::audit::AuditEvent {
+        at: now,
+        org_id: Some(user.org_id),
+        actor: Some(user.id),
+        actor_label: user.email.clone(),
+        action: "session.sign_in".into(),
+        resource_kind: "session".into(),
+        resource_id: None,
+        outcome: homeward_domain::audit::Outcome::Allowed,
+        ip: None,
+    };
+    app.store
+        .create_session(&session, &audit)
+        .await
+        .map_err(|e| e.to_string())?;
+    let actor = app
+        .resolve_session(&token)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("no session")?;
+    let meta = homeward_app::RequestMeta::default();
+    let people = app
+        .list_people(&actor, &meta)
+        .await
+        .map_err(|e| e.to_string())?;
+    let person = people.first().ok_or("no people")?.id;
+
+    let mut pack_times = Vec::new();
+    let mut pack_size = 0;
+    for i in 0..args.runs {
+        let locale = if i % 2 == 0 {
+            Locale::English
+        } else {
+            Locale::Welsh
+        };
+        let t = Instant::now();
+        let pdf = app
+            .police_pack(&actor, &meta, person, locale)
+            .await
+            .map_err(|e| e.to_string())?;
+        pack_times.push(t.elapsed());
+        pack_size = pdf.len();
+    }
+    summary("police pack (photo, 2 pages, audited)", pack_times);
+    println!("police pack size: {pack_size} bytes");
+
+    let router = homeward_web::router(app.clone(), homeward_web::WebConfig::default());
+    let cookie = format!("__Host-homeward_session={token}");
+    let path = format!("/people/{person}");
+    let mut page_times = Vec::new();
+    let mut html = Vec::new();
+    for _ in 0..args.runs {
+        let t = Instant::now();
+        html = get(&router, &path, &cookie).await?;
+        page_times.push(t.elapsed());
+    }
+    summary(
+        "person page over HTTP, in process (audited read)",
+        page_times,
+    );
+
+    let css = get(&router, &homeward_web::assets::css_url(), &cookie).await?;
+    let js = get(&router, &homeward_web::assets::js_url(), &cookie).await?;
+    let text = String::from_utf8_lossy(&html);
+    let photo_path = text
+        .split("src=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or("")
+        .to_string();
+    let photo = if photo_path.starts_with("/people/") {
+        get(&router, &photo_path, &cookie).await?
+    } else {
+        Vec::new()
+    };
+    println!(
+        "person page weight: HTML {} B ({} B gzip), CSS {} B ({} B gzip), JS {} B ({} B gzip), photo {} B; total {} B compressed",
+        html.len(),
+        gzipped(&html),
+        css.len(),
+        gzipped(&css),
+        js.len(),
+        gzipped(&js),
+        photo.len(),
+        gzipped(&html) + gzipped(&css) + gzipped(&js) + photo.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(ExitCode::SUCCESS)
+}
