@@ -46,16 +46,77 @@ pub fn applies(section: &SectionDef, kind: PersonKind) -> bool {
     }
 }
 
-fn invalid(problems: Vec<forms::Problem>) -> AppError {
-    AppError::Invalid(
-        problems
-            .into_iter()
-            .map(|p| FieldError {
-                field: p.path,
+/// A section as submitted: from a page's form, or in its saved shape from the API.
+#[derive(Clone, Debug)]
+pub enum SectionInput {
+    Form(RawSection),
+    Saved(forms::SectionData),
+}
+
+impl SectionInput {
+    /// A single field's submitted text, before checking.
+    fn field(&self, id: &str) -> Option<String> {
+        match self {
+            SectionInput::Form(raw) => raw.fields.get(id)?.first().cloned(),
+            SectionInput::Saved(data) => data.fields.get(id).cloned(),
+        }
+    }
+}
+
+/// Checks every section given; all problems come back together, named `section.field`.
+fn check_sections(
+    kind: DocKind,
+    person: PersonKind,
+    sections: Vec<(String, SectionInput)>,
+    today: Date,
+) -> AppResult<Vec<(String, forms::SectionData)>> {
+    let mut problems = Vec::new();
+    let mut checked = Vec::new();
+    for (id, input) in sections {
+        let Some(def) = kind.form().section(&id).filter(|d| applies(d, person)) else {
+            problems.push(FieldError {
+                field: id,
+                message: "error-field-unknown",
+            });
+            continue;
+        };
+        let raw = match input {
+            SectionInput::Form(raw) => Ok(raw),
+            SectionInput::Saved(data) => RawSection::from_saved(def, &data),
+        };
+        match raw.and_then(|raw| forms::check_section(def, &raw, today)) {
+            Ok(data) => checked.push((id, data)),
+            Err(found) => problems.extend(found.into_iter().map(|p| FieldError {
+                field: format!("{id}.{}", p.path),
                 message: p.message,
-            })
-            .collect(),
-    )
+            })),
+        }
+    }
+    if problems.is_empty() {
+        Ok(checked)
+    } else {
+        Err(AppError::Invalid(problems))
+    }
+}
+
+/// Problems named as a one-section page names its fields, without the section's prefix.
+fn unprefixed(e: AppError, section: &str) -> AppError {
+    match e {
+        AppError::Invalid(fields) => AppError::Invalid(
+            fields
+                .into_iter()
+                .map(|f| FieldError {
+                    field: f
+                        .field
+                        .strip_prefix(&format!("{section}."))
+                        .map(str::to_string)
+                        .unwrap_or(f.field),
+                    message: f.message,
+                })
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// The summary the people list and searches read, from the information form.
@@ -121,6 +182,7 @@ impl App {
     }
 
     /// Adds a person from the "about them" section; the rest of the form comes later, in steps.
+    /// Problems are named as the page names its fields.
     pub async fn create_person(
         &self,
         actor: &Actor,
@@ -128,34 +190,58 @@ impl App {
         service: &str,
         about: &RawSection,
     ) -> AppResult<PersonId> {
+        let sections = vec![("about".to_string(), SectionInput::Form(about.clone()))];
+        self.create_person_with(actor, meta, service, sections)
+            .await
+            .map_err(|e| unprefixed(e, "about"))
+    }
+
+    /// Adds a person with as much of their information form as is given, which must include
+    /// "about them", as its first version. Problems are named `section.field`.
+    pub async fn create_person_with(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        service: &str,
+        sections: Vec<(String, SectionInput)>,
+    ) -> AppResult<PersonId> {
         require(actor, Action::EditPeople)?;
         let service: Option<ServiceId> = service.parse().ok();
         let services = self.store.list_services(actor.org_id()).await?;
         let service = service.filter(|s| {
             services.iter().any(|svc| svc.id == *s) && actor.can_in(Action::EditPeople, *s)
         });
-        let section = DocKind::Profile
-            .form()
-            .section("about")
-            .ok_or(AppError::NotFound)?;
-        let checked = forms::check_section(section, about, self.today());
-        let (Some(service), Ok(data)) = (service, &checked) else {
-            let mut problems = match checked {
-                Err(p) => p,
-                Ok(_) => Vec::new(),
-            };
-            if service.is_none() {
-                problems.insert(
-                    0,
-                    forms::Problem {
-                        path: "service".into(),
-                        message: "error-service-choose",
-                    },
-                );
+        let mut problems = Vec::new();
+        if service.is_none() {
+            problems.push(FieldError {
+                field: "service".into(),
+                message: "error-service-choose",
+            });
+        }
+        if !sections.iter().any(|(id, _)| id == "about") {
+            problems.push(FieldError {
+                field: "about.given_name".into(),
+                message: "error-required",
+            });
+        }
+        // Which sections apply depends on whether this is a child or an adult, which the
+        // "about them" section says.
+        let kind = sections
+            .iter()
+            .find(|(id, _)| id == "about")
+            .and_then(|(_, input)| input.field("kind"))
+            .and_then(|k| PersonKind::from_code(&k))
+            .unwrap_or(PersonKind::Child);
+        let checked = check_sections(DocKind::Profile, kind, sections, self.today());
+        let (Some(service), true, Ok(checked)) = (service, problems.is_empty(), &checked) else {
+            if let Err(AppError::Invalid(more)) = checked {
+                problems.extend(more);
             }
-            return Err(invalid(problems));
+            return Err(AppError::Invalid(problems));
         };
-        let document = Document::default().with_section("about", data.clone());
+        let document = checked.iter().fold(Document::default(), |doc, (id, data)| {
+            doc.with_section(id, data.clone())
+        });
         let now = self.clock.now();
         let id = PersonId::new_random();
         let base = Person {
@@ -164,7 +250,7 @@ impl App {
             service_id: service,
             given_name: String::new(),
             family_name: String::new(),
-            kind: PersonKind::Child,
+            kind,
             date_of_birth: None,
             estimated_age: None,
             created_at: now,
@@ -174,8 +260,8 @@ impl App {
             person_id: id,
             kind: DocKind::Profile,
             version: 1,
-            changed: vec!["about".into()],
-            review_date: None,
+            changed: document.changed_sections(&Document::default()),
+            review_date: review::review_date(DocKind::Profile, &document),
             document,
             recorded_by: Some(actor.user.id),
             recorded_by_label: actor.user.email.clone(),
@@ -259,6 +345,7 @@ impl App {
 
     /// Saves one section as a new version of the document. `based_on` is the version the
     /// user was looking at: if anyone saved since, nothing is saved and the user is told.
+    /// Problems are named as the page names its fields.
     #[allow(clippy::too_many_arguments)]
     pub async fn save_section(
         &self,
@@ -270,12 +357,28 @@ impl App {
         raw: &RawSection,
         based_on: i64,
     ) -> AppResult<i64> {
+        let sections = vec![(section_id.to_string(), SectionInput::Form(raw.clone()))];
+        self.save_sections(actor, meta, id, kind, sections, based_on)
+            .await
+            .map_err(|e| unprefixed(e, section_id))
+    }
+
+    /// Saves several sections of one document as its next version, all or nothing. Problems
+    /// are named `section.field`.
+    pub async fn save_sections(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PersonId,
+        kind: DocKind,
+        sections: Vec<(String, SectionInput)>,
+        based_on: i64,
+    ) -> AppResult<i64> {
         let person = self.person_for(actor, Action::EditPeople, id).await?;
-        let section = kind.form().section(section_id).ok_or(AppError::NotFound)?;
-        if !applies(section, person.kind) {
-            return Err(AppError::NotFound);
+        if sections.is_empty() {
+            return Err(AppError::invalid("sections", "error-sections-empty"));
         }
-        let data = forms::check_section(section, raw, self.today()).map_err(invalid)?;
+        let checked = check_sections(kind, person.kind, sections, self.today())?;
         let org = actor.org_id();
         let latest = self.store.latest_document(org, id, kind).await?;
         let current_version = latest.as_ref().map_or(0, |v| v.version);
@@ -283,7 +386,9 @@ impl App {
             return Err(AppError::invalid("version", "error-saved-meanwhile"));
         }
         let before = latest.map(|v| v.document).unwrap_or_default();
-        let document = before.with_section(section_id, data);
+        let document = checked.iter().fold(before.clone(), |doc, (section, data)| {
+            doc.with_section(section, data.clone())
+        });
         let changed = document.changed_sections(&before);
         if changed.is_empty() {
             return Ok(current_version);

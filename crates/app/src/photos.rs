@@ -172,6 +172,26 @@ impl App {
         Ok(self.store.photos(actor.org_id(), id).await?)
     }
 
+    /// A person's photos for the API's list, audited as a read of their record.
+    pub async fn list_photos(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PersonId,
+    ) -> AppResult<(Vec<PhotoMeta>, Option<PhotoId>)> {
+        let found = self.photos(actor, id).await?;
+        let e = actor.event(
+            self.clock.now(),
+            meta,
+            "photo.list",
+            "person",
+            Some(id.to_string()),
+            Outcome::Allowed,
+        );
+        self.store.record_audit(&e).await?;
+        Ok(found)
+    }
+
     /// One photo's JPEG. Every view is audited: a photo is personal data.
     pub async fn photo_jpeg(
         &self,

@@ -51,6 +51,15 @@ pub async fn guard(State(g): State<Guarded>, request: Request, next: Next) -> Re
         }
         let bytes = match axum::body::to_bytes(body, g.spec.max_body).await {
             Ok(b) => b,
+            Err(_) if is_api => {
+                return api::problem::Problem::with(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too-large",
+                    tr.get("problem-too-large"),
+                    Vec::new(),
+                )
+                .into_response();
+            }
             Err(_) => {
                 return (StatusCode::PAYLOAD_TOO_LARGE, tr.get("problem-too-large"))
                     .into_response();

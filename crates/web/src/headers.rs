@@ -57,3 +57,25 @@ pub async fn security_headers(
     }
     response
 }
+
+/// A private download (a photo, a police pack): personal data is never cached on the way.
+pub fn private_file(
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    disposition: &'static str,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, private"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static(disposition),
+    );
+    response
+}

@@ -223,6 +223,97 @@ pub struct RawSection {
     pub groups: BTreeMap<String, Vec<BTreeMap<String, Vec<String>>>>,
 }
 
+impl RawSection {
+    /// The raw form of a section given in its saved shape (as the API takes it): dates as
+    /// `YYYY-MM-DD`, several choices joined by commas. Names the form does not have are
+    /// problems, so a misspelt field is reported rather than quietly dropped.
+    pub fn from_saved(def: &SectionDef, data: &SectionData) -> Result<RawSection, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut raw = RawSection::default();
+        let unknown = |path: String| Problem {
+            path,
+            message: "error-field-unknown",
+        };
+        for (id, value) in &data.fields {
+            match def.parts.iter().find_map(|p| match p {
+                Part::Field(f) if f.id == id => Some(f),
+                _ => None,
+            }) {
+                Some(field) => {
+                    if let Err(message) = put_saved(&mut raw.fields, field, value) {
+                        problems.push(Problem {
+                            path: id.clone(),
+                            message,
+                        });
+                    }
+                }
+                None => problems.push(unknown(id.clone())),
+            }
+        }
+        for (id, items) in &data.groups {
+            let Some(group) = def.parts.iter().find_map(|p| match p {
+                Part::Group(g) if g.id == id => Some(g),
+                _ => None,
+            }) else {
+                problems.push(unknown(id.clone()));
+                continue;
+            };
+            let mut raw_items = Vec::new();
+            for (n, item) in items.iter().enumerate() {
+                let mut raw_item = BTreeMap::new();
+                for (fid, value) in item {
+                    match group.fields.iter().find(|f| f.id == fid) {
+                        Some(field) => {
+                            if let Err(message) = put_saved(&mut raw_item, field, value) {
+                                problems.push(Problem {
+                                    path: format!("{id}-{}-{fid}", n + 1),
+                                    message,
+                                });
+                            }
+                        }
+                        None => problems.push(unknown(format!("{id}-{}-{fid}", n + 1))),
+                    }
+                }
+                raw_items.push(raw_item);
+            }
+            raw.groups.insert(id.clone(), raw_items);
+        }
+        if problems.is_empty() {
+            Ok(raw)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+fn put_saved(
+    raw: &mut BTreeMap<String, Vec<String>>,
+    field: &FieldDef,
+    value: &str,
+) -> Result<(), &'static str> {
+    match field.kind {
+        FieldKind::Date(_) => {
+            let parts: Vec<&str> = value.trim().splitn(3, '-').collect();
+            let [y, m, d] = parts.as_slice() else {
+                return Err("error-date-iso");
+            };
+            for (suffix, part) in [("day", d), ("month", m), ("year", y)] {
+                raw.insert(format!("{}-{suffix}", field.id), vec![part.to_string()]);
+            }
+        }
+        FieldKind::MultiChoice(_) => {
+            raw.insert(
+                field.id.to_string(),
+                value.split(',').map(str::to_string).collect(),
+            );
+        }
+        _ => {
+            raw.insert(field.id.to_string(), vec![value.to_string()]);
+        }
+    }
+    Ok(())
+}
+
 /// A problem with one field. `path` names it as the page does (`medication-2-name`), so the
 /// error summary can link to it; `message` is a message id.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -616,6 +707,53 @@ mod tests {
     }
 
     #[test]
+    fn the_saved_shape_is_checked_like_a_form() {
+        let health = schemas::PROFILE.section("health").unwrap();
+        let mut data = SectionData::default();
+        data.groups.insert(
+            "medication".into(),
+            vec![
+                [
+                    ("name".to_string(), "Insulin".to_string()),
+                    ("colour".to_string(), "red".to_string()),
+                ]
+                .into(),
+            ],
+        );
+        data.fields.insert("blood_group".into(), "O".into());
+        let err = RawSection::from_saved(health, &data).unwrap_err();
+        let paths: Vec<&str> = err.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, vec!["blood_group", "medication-1-colour"]);
+        assert!(err.iter().all(|p| p.message == "error-field-unknown"));
+
+        let about = schemas::PROFILE.section("about").unwrap();
+        let mut data = SectionData::default();
+        for (k, v) in [
+            ("given_name", "Ffion"),
+            ("family_name", "Ffug"),
+            ("kind", "child"),
+        ] {
+            data.fields.insert(k.into(), v.into());
+        }
+        data.fields
+            .insert("date_of_birth".into(), "2012-02-30".into());
+        let raw = RawSection::from_saved(about, &data).unwrap();
+        let err = check_section(about, &raw, TODAY).unwrap_err();
+        assert_eq!(err[0].message, "error-date-invalid");
+        data.fields
+            .insert("date_of_birth".into(), "23/11/2012".into());
+        let err = RawSection::from_saved(about, &data).unwrap_err();
+        assert_eq!(err[0].message, "error-date-iso");
+        data.fields
+            .insert("date_of_birth".into(), "2012-02-29".into());
+        let raw = RawSection::from_saved(about, &data).unwrap();
+        assert_eq!(
+            check_section(about, &raw, TODAY).unwrap().fields["date_of_birth"],
+            "2012-02-29"
+        );
+    }
+
+    #[test]
     fn documents_record_which_sections_changed() {
         let a = Document::default().with_section(
             "about",
@@ -659,6 +797,10 @@ mod tests {
                         for v in data.fields.values() {
                             prop_assert!(v.chars().count() <= 4000);
                         }
+                        // What was accepted, given back in its saved shape (as the API
+                        // takes it), is accepted again unchanged.
+                        let again = RawSection::from_saved(section, &data).unwrap();
+                        prop_assert_eq!(check_section(section, &again, TODAY), Ok(data));
                     }
                 }
             }

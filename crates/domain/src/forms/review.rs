@@ -33,6 +33,15 @@ pub enum Warning {
 }
 
 impl Warning {
+    /// The date the warning is about: when the photo was taken, or when a review was due.
+    pub fn date(&self) -> Option<Date> {
+        match self {
+            Warning::PhotoOld { taken } => Some(*taken),
+            Warning::ReviewDue { due, .. } => *due,
+            _ => None,
+        }
+    }
+
     pub fn message(&self) -> &'static str {
         match self {
             Warning::NoPhoto => "warning-no-photo",

@@ -7,6 +7,7 @@ pub mod health;
 pub mod json;
 pub mod me;
 pub mod people;
+pub mod person_dto;
 pub mod problem;
 pub mod users;
 
@@ -26,6 +27,22 @@ use utoipa::{Modify, OpenApi};
         health::readyz,
         me::me,
         people::list,
+        people::create,
+        people::due,
+        people::show,
+        people::update,
+        people::versions,
+        people::version,
+        people::risk_assessments,
+        people::save_risk_assessment,
+        people::missing_plans,
+        people::save_missing_plan,
+        people::agree_plan,
+        people::photos,
+        people::add_photo,
+        people::photo,
+        people::choose_photo,
+        people::police_pack,
         users::list,
         users::create,
         users::show,
@@ -41,6 +58,16 @@ use utoipa::{Modify, OpenApi};
         dto::RolesRequest,
         dto::Created,
         dto::PersonDto,
+        person_dto::SectionDto,
+        person_dto::NewPersonRequest,
+        person_dto::DocumentUpdate,
+        person_dto::VersionSaved,
+        person_dto::VersionSummaryDto,
+        person_dto::DocumentVersionDto,
+        person_dto::PhotoDto,
+        person_dto::WarningDto,
+        person_dto::PersonDetailDto,
+        person_dto::DueDto,
         dto::AuditRecordDto,
         dto::Health,
         problem::ProblemDocument,

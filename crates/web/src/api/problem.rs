@@ -36,6 +36,17 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(tr: Tr, e: AppError) -> Self {
+        // A stale save is a conflict to a program, though a form shows it like a field error.
+        if let AppError::Invalid(fields) = &e
+            && fields.iter().any(|f| f.message == "error-saved-meanwhile")
+        {
+            return Self::with(
+                StatusCode::CONFLICT,
+                "conflict",
+                tr.get("error-saved-meanwhile"),
+                Vec::new(),
+            );
+        }
         let (status, title) = match &e {
             AppError::NotSignedIn => (StatusCode::UNAUTHORIZED, "error-401-title"),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "error-403-title"),

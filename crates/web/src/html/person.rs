@@ -32,6 +32,12 @@ fn doc_kind(ctx: &Ctx, slug: &str) -> Result<DocKind, Failure> {
     DocKind::from_slug(slug).ok_or_else(|| not_found(ctx))
 }
 
+/// A warning about out-of-date information, in the reader's language.
+pub fn warning_text(t: Tr, w: &homeward_domain::forms::review::Warning) -> String {
+    let date = w.date().map(|d| t.date(d)).unwrap_or_default();
+    t.with(w.message(), "date", &date)
+}
+
 pub fn full_name(p: &Person) -> String {
     format!("{} {}", p.given_name, p.family_name)
 }
@@ -313,19 +319,7 @@ pub async fn show(
     .filter(|s| !s.is_empty())
     .collect::<Vec<_>>()
     .join(" · ");
-    let warnings = view
-        .warnings
-        .iter()
-        .map(|w| match w {
-            homeward_domain::forms::review::Warning::ReviewDue { due: Some(d), .. } => {
-                t.with(w.message(), "date", &t.date(*d))
-            }
-            homeward_domain::forms::review::Warning::PhotoOld { taken } => {
-                t.with(w.message(), "date", &t.date(*taken))
-            }
-            _ => t.with(w.message(), "date", ""),
-        })
-        .collect();
+    let warnings = view.warnings.iter().map(|w| warning_text(t, w)).collect();
 
     let profile = view
         .profile

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::context::Ctx;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_app::AppError;
 use homeward_app::policy::Action;
@@ -208,18 +208,7 @@ pub async fn image(
         .photo_jpeg(actor, &ctx.meta, id, photo)
         .await
         .or_fail(&ctx)?;
-    let mut response = jpeg.into_response();
-    let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store, private"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("inline"),
-    );
-    Ok(response)
+    Ok(crate::headers::private_file(jpeg, "image/jpeg", "inline"))
 }
 
 pub async fn choose(
@@ -262,19 +251,9 @@ pub async fn police_pack(
         .police_pack(actor, &ctx.meta, id, locale)
         .await
         .or_fail(&ctx)?;
-    let mut response = pdf.into_response();
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store, private"),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("inline; filename=\"police-pack.pdf\""),
-    );
-    Ok(response)
+    Ok(crate::headers::private_file(
+        pdf,
+        "application/pdf",
+        "inline; filename=\"police-pack.pdf\"",
+    ))
 }

@@ -54,6 +54,20 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("POST", "/people/{id}/photos") | ("POST", "/people/{id}/photos/{photo}/current") => {
             Only(EDITORS)
         }
+        ("POST", "/api/v1/people") | ("PUT", "/api/v1/people/{id}") => Only(EDITORS),
+        ("GET", "/api/v1/people/due") | ("GET", "/api/v1/people/{id}") => Only(CARE),
+        ("GET", "/api/v1/people/{id}/versions") => Only(CARE),
+        ("GET", "/api/v1/people/{id}/versions/{document}/{version}") => Only(CARE),
+        ("GET", "/api/v1/people/{id}/risk-assessments") => Only(CARE),
+        ("GET", "/api/v1/people/{id}/missing-plans") => Only(CARE),
+        ("POST", "/api/v1/people/{id}/risk-assessments") => Only(EDITORS),
+        ("POST", "/api/v1/people/{id}/missing-plans") => Only(EDITORS),
+        ("POST", "/api/v1/people/{id}/missing-plans/{version}/agree") => Only(PLAN_AGREERS),
+        ("GET", "/api/v1/people/{id}/photos") => Only(CARE),
+        ("GET", "/api/v1/people/{id}/photos/{photo}") => Only(CARE),
+        ("GET", "/api/v1/people/{id}/police-pack") => Only(CARE),
+        ("POST", "/api/v1/people/{id}/photos") => Only(EDITORS),
+        ("POST", "/api/v1/people/{id}/photos/{photo}/current") => Only(EDITORS),
         _ => return None,
     })
 }
@@ -96,6 +110,15 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
             true,
             r#"{"display_name":"","email":"","password":"","roles":[]}"#.into(),
         )),
+        ("POST", "/api/v1/people") => Some((true, r#"{"service_id":"","profile":{}}"#.into())),
+        ("PUT" | "POST", p)
+            if p.starts_with("/api/v1/people/")
+                && (method == "PUT"
+                    || p.ends_with("/risk-assessments")
+                    || p.ends_with("/missing-plans")) =>
+        {
+            Some((true, r#"{"based_on":0,"sections":{}}"#.into()))
+        }
         ("PUT", _) => Some((true, r#"{"roles":[{"role":"care_worker"}]}"#.into())),
         ("POST", _) => Some((true, String::new())),
         _ => None,
@@ -107,7 +130,7 @@ fn concrete(path: &str, user: &str, person: &(String, String)) -> String {
     let (person, photo) = person;
     let asset = homeward_web::assets::css_url();
     let asset_name = asset.trim_start_matches("/assets/");
-    let id = if path.starts_with("/people/") {
+    let id = if path.contains("/people/") {
         person
     } else {
         user
@@ -117,6 +140,8 @@ fn concrete(path: &str, user: &str, person: &(String, String)) -> String {
         .replace("{doc}", "profile")
         .replace("{section}", "about")
         .replace("{n}", "1")
+        .replace("{document}", "profile")
+        .replace("{version}", "1")
         .replace("{photo}", photo)
 }
 

@@ -12,5 +12,6 @@ mod i18n;
 mod openapi;
 mod pack;
 mod people;
+mod people_api;
 mod photos;
 mod support;
