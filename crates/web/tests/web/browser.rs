@@ -182,11 +182,8 @@ async fn text(client: &Client) -> String {
         .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_manager_signs_in_switches_language_and_signs_out_accessibly() {
-    let Some(axe) = prerequisites() else { return };
-    let t = sqlite().await;
-    seed(&t).await;
+/// Serves the app on a local port, for the browser; returns its address.
+async fn serve(t: &TestApp) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = t.router.clone();
@@ -198,6 +195,50 @@ async fn a_manager_signs_in_switches_language_and_signs_out_accessibly() {
         .await
         .unwrap();
     });
+    base
+}
+
+async fn fill(client: &Client, id: &str, value: &str) {
+    let input = client.find(Locator::Id(id)).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(value).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Presses the main button of the page's form (the first, which saves).
+async fn submit(client: &Client) {
+    click(client, "main form button[type=submit]").await;
+}
+
+async fn sign_in(client: &Client, base: &str, email: &str) {
+    client.goto(&format!("{base}/sign-in")).await.unwrap();
+    fill(client, "email", email).await;
+    fill(client, "password", PASSWORD).await;
+    submit(client).await;
+    wait_for_path(client, |p| p == "/").await;
+}
+
+async fn sign_out(client: &Client, base: &str) {
+    client.goto(&format!("{base}/")).await.unwrap();
+    click(client, ".hw-nav__account button").await;
+    wait_for_path(client, |p| p.starts_with("/sign-in?signed_out")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_signs_in_switches_language_and_signs_out_accessibly() {
+    let Some(axe) = prerequisites() else { return };
+    let t = sqlite().await;
+    seed(&t).await;
+    let base = serve(&t).await;
     let profile = tempfile::tempdir().unwrap();
     let (_driver, client) = start_browser(profile.path()).await;
 
@@ -340,6 +381,162 @@ async fn a_manager_signs_in_switches_language_and_signs_out_accessibly() {
     assert_accessible(&client, &axe, "the signed-out page").await;
     client.goto(&format!("{base}/")).await.unwrap();
     wait_for_path(&client, |p| p.starts_with("/sign-in")).await;
+
+    client.close().await.unwrap();
+}
+
+/// The issue's whole journey: a care worker adds a child and a photo carrying GPS, writes the
+/// missing plan; a manager agrees it; the police pack says what police need; the photo kept
+/// has no metadata.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_child_is_added_photographed_planned_agreed_and_packed() {
+    let Some(axe) = prerequisites() else { return };
+    let t = sqlite().await;
+    let demo = seed(&t).await;
+    let base = serve(&t).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = start_browser(profile.path()).await;
+
+    sign_in(&client, &base, "care-worker@cartrefi-ffug.example").await;
+    client.goto(&format!("{base}/people/new")).await.unwrap();
+    client
+        .find(Locator::Id("service"))
+        .await
+        .unwrap()
+        .select_by_label("Tŷ Enghraifft")
+        .await
+        .unwrap();
+    fill(&client, "given_name", "Mali").await;
+    fill(&client, "family_name", "Prawf").await;
+    click(&client, "#kind").await; // a child
+    fill(&client, "date_of_birth", "27").await;
+    fill(&client, "date_of_birth-month", "3").await;
+    fill(&client, "date_of_birth-year", "2012").await;
+    submit(&client).await;
+    let added = wait_for_path(&client, |p| p.ends_with("?added=1")).await;
+    let person = added.trim_end_matches("?added=1").to_string();
+    assert!(text(&client).await.contains("There is no photo."));
+
+    // A photo straight off a phone, with where it was taken inside it.
+    let photo = homeward_app::photos::test_images::jpeg_with_gps_and_orientation(120, 80);
+    assert!(photo.windows(4).any(|w| w == b"Exif"));
+    let file = profile.path().join("IMG_2041.jpg");
+    std::fs::write(&file, &photo).unwrap();
+    client
+        .goto(&format!("{base}{person}/photos"))
+        .await
+        .unwrap();
+    assert_accessible(&client, &axe, "adding a photo").await;
+    client
+        .find(Locator::Id("photo"))
+        .await
+        .unwrap()
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    submit(&client).await;
+    wait_for_path(&client, |p| p.ends_with("?saved=1")).await;
+    assert!(!text(&client).await.contains("There is no photo."));
+
+    // The missing plan, a step at a time.
+    for (section, inputs) in [
+        (
+            "when_missing",
+            vec![("what_counts", "Not back 30 minutes after the time agreed")],
+        ),
+        (
+            "steps",
+            vec![("step-1-what", "Ring Mali's mobile on 07700 900123")],
+        ),
+        (
+            "police",
+            vec![(
+                "report_at_once_if",
+                "She is seen with an adult the home does not know",
+            )],
+        ),
+        (
+            "review",
+            vec![
+                ("review_date", "23"),
+                ("review_date-month", "2"),
+                ("review_date-year", "2027"),
+            ],
+        ),
+    ] {
+        client
+            .goto(&format!("{base}{person}/missing-plan/{section}"))
+            .await
+            .unwrap();
+        for (id, value) in inputs {
+            fill(&client, id, value).await;
+        }
+        if section == "police" {
+            click(&client, "#number-101").await;
+        }
+        submit(&client).await;
+        wait_for_path(&client, |p| p.ends_with("?saved=1")).await;
+    }
+    assert!(text(&client).await.contains("Not agreed"));
+    sign_out(&client, &base).await;
+
+    // The manager agrees it.
+    sign_in(&client, &base, "manager@cartrefi-ffug.example").await;
+    client.goto(&format!("{base}{person}")).await.unwrap();
+    assert_accessible(&client, &axe, "a new child's page").await;
+    click(&client, "form[action$='/missing-plan/agree'] button").await;
+    wait_for_path(&client, |p| p.ends_with("?saved=1")).await;
+    assert!(text(&client).await.contains("Agreed by Demo Manager"));
+
+    // The pack, fetched as the manager's browser would.
+    let bytes = client
+        .execute_async(
+            &format!(
+                "var done = arguments[arguments.length - 1];\n\
+                 fetch('{person}/police-pack?lang=en').then(r => r.arrayBuffer())\n\
+                   .then(b => done(Array.from(new Uint8Array(b))));"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let pdf: Vec<u8> = bytes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_u64().unwrap() as u8)
+        .collect();
+    assert!(pdf.starts_with(b"%PDF"));
+    if let Some(pack) = crate::pack::pdf_text(&pdf) {
+        for expected in [
+            "Mali Prawf",
+            "27 March 2012",
+            "She is seen with an adult the home does not know",
+            "101",
+        ] {
+            assert!(pack.contains(expected), "{expected:?} not in {pack}");
+        }
+    }
+
+    // What is stored is a clean re-encoding: no metadata at all.
+    let org = demo.own(homeward_domain::role::Role::Manager).org_id;
+    let id: homeward_domain::ids::PersonId = person.trim_start_matches("/people/").parse().unwrap();
+    let (photos, current) = t.app.store.photos(org, id).await.unwrap();
+    assert_eq!(photos.len(), 1);
+    let stored = t
+        .app
+        .store
+        .photo_jpeg(org, id, current.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.starts_with(&[0xff, 0xd8]));
+    for marker in [&b"Exif"[..], b"GPS", b"http://ns.adobe.com/xap"] {
+        assert!(
+            !stored.windows(marker.len()).any(|w| w == marker),
+            "{marker:?}"
+        );
+    }
 
     client.close().await.unwrap();
 }

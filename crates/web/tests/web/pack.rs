@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 /// The text of a PDF, or `None` where pdftotext is not installed (allowed only outside CI).
-fn pdf_text(pdf: &[u8]) -> Option<String> {
+pub fn pdf_text(pdf: &[u8]) -> Option<String> {
     let child = Command::new("pdftotext")
         .args(["-", "-"])
         .stdin(Stdio::piped())
