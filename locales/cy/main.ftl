@@ -489,3 +489,17 @@ pack-footer = Gwnaed gan { $who } ar { $when } o Homeward (fersiwn { $version } 
 person-pack-en = Pecyn yr heddlu (PDF, Saesneg)
 person-pack-cy = Pecyn yr heddlu (PDF, Cymraeg)
 audit-do-person-police_pack = Wedi gwneud pecyn yr heddlu
+
+nav-settings = Gosodiadau
+settings-title = Gosodiadau
+settings-changed = Newidiwyd ddiwethaf gan { $who } ar { $when }.
+settings-defaults = Dyma’r gosodiadau safonol: nid oes neb wedi’u newid eto.
+settings-photos = Lluniau
+settings-photos-intro = Mae tudalen unigolyn yn rhybuddio pan fo’i lun yn hŷn na hyn, fel bod yr heddlu’n cael llun sy’n dal i edrych fel yr unigolyn.
+settings-photo-age-child = Pa mor hen y caiff llun plentyn fod, mewn misoedd
+settings-photo-age-adult = Pa mor hen y caiff llun oedolyn fod, mewn misoedd
+settings-months-hint = Nifer cyfan o fisoedd, o 1 i 36
+settings-months = { $count } mis
+settings-save = Cadw’r gosodiadau
+settings-saved = Mae’r gosodiadau wedi’u cadw.
+error-photo-age-range = Rhowch nifer o fisoedd o 1 i 36

@@ -484,3 +484,20 @@ pack-footer = Made by { $who } on { $when } from Homeward (information form vers
 person-pack-en = Police pack (PDF, English)
 person-pack-cy = Police pack (PDF, Welsh)
 audit-do-person-police_pack = Made a police pack
+
+nav-settings = Settings
+settings-title = Settings
+settings-changed = Last changed by { $who } on { $when }.
+settings-defaults = These are the standard settings: nobody has changed them yet.
+settings-photos = Photos
+settings-photos-intro = A person’s page warns when their photo is older than this, so that police are given a photo that still looks like them.
+settings-photo-age-child = How old a child’s photo may get, in months
+settings-photo-age-adult = How old an adult’s photo may get, in months
+settings-months-hint = A whole number of months, from 1 to 36
+settings-months = { $count ->
+    [one] 1 month
+   *[other] { $count } months
+}
+settings-save = Save settings
+settings-saved = The settings have been saved.
+error-photo-age-range = Enter a number of months from 1 to 36

@@ -15,6 +15,7 @@ pub mod photos;
 pub mod police_pack;
 pub mod policy;
 pub mod secrets;
+pub mod settings;
 pub mod users;
 
 use homeward_domain::time::Clock;

@@ -8,7 +8,7 @@ use crate::actor::require;
 use crate::policy::Action;
 use crate::{Actor, App, AppError, AppResult, FieldError, RequestMeta};
 use homeward_domain::audit::Outcome;
-use homeward_domain::forms::review::{self, DEFAULT_PHOTO_AGES, Warning};
+use homeward_domain::forms::review::{self, Warning};
 use homeward_domain::forms::{self, AppliesTo, DocKind, Document, RawSection, SectionDef};
 use homeward_domain::ids::{PersonId, ServiceId};
 use homeward_domain::person::PersonKind;
@@ -313,6 +313,7 @@ impl App {
             .latest_document(org, id, DocKind::MissingPlan)
             .await?;
         let photo = self.current_photo(org, id).await?;
+        let photo_ages = self.settings_in_force(org).await?.photo_ages();
         let warnings = review::warnings(
             person.kind == PersonKind::Child,
             &[
@@ -321,7 +322,7 @@ impl App {
                 (DocKind::MissingPlan, plan.as_ref().map(|v| &v.document)),
             ],
             photo.as_ref().map(|p| Some(p.taken_on)),
-            DEFAULT_PHOTO_AGES,
+            photo_ages,
             self.today(),
         );
         Ok(PersonView {
@@ -570,6 +571,7 @@ impl App {
         let people = self.list_people(actor, meta).await?;
         let org = actor.org_id();
         let today = self.today();
+        let photo_ages = self.settings_in_force(org).await?.photo_ages();
         let mut due = Vec::new();
         // One query per document: fine for a provider's few hundred people. A regional
         // roll-up of review dates belongs with the dashboards.
@@ -594,7 +596,7 @@ impl App {
                 person.kind == PersonKind::Child,
                 &refs,
                 photo,
-                DEFAULT_PHOTO_AGES,
+                photo_ages,
                 today,
             );
             if !warnings.is_empty() {

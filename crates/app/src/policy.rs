@@ -23,10 +23,14 @@ pub enum Action {
     ManageUsers,
     /// Read the organisation's audit trail.
     ViewAuditTrail,
+    /// See the organisation's settings (how old a photo may get, and so on).
+    ViewSettings,
+    /// Change the organisation's settings.
+    ManageSettings,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 9] = [
         Action::ViewOwnHome,
         Action::ViewPeople,
         Action::EditPeople,
@@ -34,6 +38,8 @@ impl Action {
         Action::ViewUsers,
         Action::ManageUsers,
         Action::ViewAuditTrail,
+        Action::ViewSettings,
+        Action::ManageSettings,
     ];
 }
 
@@ -54,6 +60,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         ViewUsers => matches!(role, OrgAdmin | Manager | Auditor),
         ManageUsers => matches!(role, OrgAdmin),
         ViewAuditTrail => matches!(role, OrgAdmin | Auditor | SafeguardingLead),
+        ViewSettings => matches!(role, OrgAdmin | Manager | SafeguardingLead | Auditor),
+        ManageSettings => matches!(role, OrgAdmin),
     }
 }
 

@@ -13,5 +13,6 @@ pub mod password;
 pub mod person;
 pub mod role;
 pub mod session;
+pub mod settings;
 pub mod throttle;
 pub mod time;

@@ -649,6 +649,55 @@ pub async fn document_versions_append_in_order_and_never_overwrite(store: Arc<dy
     );
 }
 
+pub async fn settings_are_versioned_per_organisation(store: Arc<dyn Store>) {
+    use crate::SettingsVersion;
+    use homeward_domain::settings::OrgSettings;
+    let (org, _) = organisation(&*store, "Se").await;
+    let (other, _) = organisation(&*store, "Sf").await;
+    assert_eq!(store.latest_settings(org.id).await.unwrap(), None);
+    let version = |n: i64, child: i8| SettingsVersion {
+        org_id: org.id,
+        version: n,
+        settings: OrgSettings {
+            photo_age_child_months: child,
+            ..OrgSettings::default()
+        },
+        recorded_by_label: "admin@example.org".into(),
+        recorded_at: t0().checked_add(SignedDuration::from_mins(n)).unwrap(),
+    };
+    let before = store.audit_page(0, 1_000_000).await.unwrap().len();
+    store
+        .append_settings(&version(1, 6), &event(Some(org.id), "settings.update"))
+        .await
+        .unwrap();
+    // A second save of version 1 (a double click, or a colleague first) changes nothing.
+    let again = store
+        .append_settings(&version(1, 9), &event(Some(org.id), "settings.update"))
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    let skipped = store
+        .append_settings(&version(3, 9), &event(Some(org.id), "settings.update"))
+        .await;
+    assert!(
+        matches!(skipped, Err(StoreError::Conflict(_))),
+        "{skipped:?}"
+    );
+    store
+        .append_settings(&version(2, 4), &event(Some(org.id), "settings.update"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.latest_settings(org.id).await.unwrap(),
+        Some(version(2, 4))
+    );
+    assert_eq!(store.latest_settings(other.id).await.unwrap(), None);
+    assert_eq!(
+        store.audit_page(0, 1_000_000).await.unwrap().len(),
+        before + 2,
+        "one audit record per saved version"
+    );
+}
+
 pub async fn photos_are_kept_and_one_is_current(store: Arc<dyn Store>) {
     use homeward_domain::ids::PhotoId;
     let (org, home) = organisation(&*store, "Ph").await;
@@ -783,6 +832,7 @@ macro_rules! conformance_suite {
             the_audit_chain_holds_under_concurrent_writes,
             document_versions_append_in_order_and_never_overwrite,
             photos_are_kept_and_one_is_current,
+            settings_are_versioned_per_organisation,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

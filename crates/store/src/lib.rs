@@ -155,6 +155,17 @@ pub struct DocumentVersion {
     pub agreed_at: Option<Timestamp>,
 }
 
+/// One version of an organisation's settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsVersion {
+    pub org_id: OrgId,
+    /// 1 for the first; each change is the next number.
+    pub version: i64,
+    pub settings: homeward_domain::settings::OrgSettings,
+    pub recorded_by_label: String,
+    pub recorded_at: Timestamp,
+}
+
 /// A stored photo's details, without the image itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PhotoMeta {
@@ -322,6 +333,16 @@ pub trait Store: Send + Sync {
         person: PersonId,
         photo: homeward_domain::ids::PhotoId,
     ) -> StoreResult<Option<Vec<u8>>>;
+
+    // An organisation's settings, versioned like everything else.
+    /// The settings in force: the latest version, if there is one.
+    async fn latest_settings(&self, org: OrgId) -> StoreResult<Option<SettingsVersion>>;
+    /// Adds the next version; a version that is not the next is a `Conflict`.
+    async fn append_settings(
+        &self,
+        settings: &SettingsVersion,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
 
     // The audit trail.
     async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()>;

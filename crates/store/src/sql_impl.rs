@@ -77,6 +77,15 @@ pub fn decode_document(text: &str) -> StoreResult<homeward_domain::forms::Docume
         .map_err(|_| corrupt("document", &text.chars().take(40).collect::<String>()))
 }
 
+#[doc(hidden)]
+pub fn encode_settings(s: &homeward_domain::settings::OrgSettings) -> StoreResult<String> {
+    serde_json::to_string(s).map_err(|e| StoreError::Internal(e.to_string()))
+}
+#[doc(hidden)]
+pub fn decode_settings(text: &str) -> StoreResult<homeward_domain::settings::OrgSettings> {
+    serde_json::from_str(text).map_err(|_| corrupt("settings", text))
+}
+
 /// `$from, $from+1, …` for `n` values: the placeholders of an `IN (…)` list.
 #[doc(hidden)]
 pub fn placeholders(from: usize, n: usize) -> String {
@@ -1075,6 +1084,66 @@ macro_rules! impl_sql_store {
                 .bind(photo.id.0)
                 .bind(&photo.uploaded_by_label)
                 .bind(Self::ms(photo.uploaded_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn latest_settings(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+            ) -> $crate::StoreResult<Option<$crate::SettingsVersion>> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT version, settings, recorded_by_label, recorded_at FROM organisation_settings \
+                     WHERE org_id = $1 ORDER BY version DESC LIMIT 1",
+                )
+                .bind(org.0)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let text: String = row.try_get("settings").map_err(Self::db_err)?;
+                Ok(Some($crate::SettingsVersion {
+                    org_id: org,
+                    version: row.try_get("version").map_err(Self::db_err)?,
+                    settings: $crate::sql_impl::decode_settings(&text)?,
+                    recorded_by_label: row.try_get("recorded_by_label").map_err(Self::db_err)?,
+                    recorded_at: Self::at(row.try_get("recorded_at").map_err(Self::db_err)?),
+                }))
+            }
+
+            async fn append_settings(
+                &self,
+                v: &$crate::SettingsVersion,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                use sqlx::Row as _;
+                let mut tx = self.begin_write().await?;
+                let latest: Option<i64> = sqlx::query(
+                    "SELECT MAX(version) AS v FROM organisation_settings WHERE org_id = $1",
+                )
+                .bind(v.org_id.0)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(Self::db_err)?
+                .try_get("v")
+                .map_err(Self::db_err)?;
+                if v.version != latest.unwrap_or(0) + 1 {
+                    return Err($crate::StoreError::Conflict("a newer version was saved first"));
+                }
+                let text = $crate::sql_impl::encode_settings(&v.settings)?;
+                sqlx::query(
+                    "INSERT INTO organisation_settings (org_id, version, settings, recorded_by_label, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(v.org_id.0)
+                .bind(v.version)
+                .bind(text)
+                .bind(&v.recorded_by_label)
+                .bind(Self::ms(v.recorded_at))
                 .execute(&mut *tx)
                 .await
                 .map_err(Self::db_err)?;

@@ -123,6 +123,8 @@ pub fn table() -> Vec<Route> {
         r("POST", "/admin/users/{id}/roles", Requires(Action::ManageUsers), Html, post(html::users::set_roles)),
         r("POST", "/admin/users/{id}/deactivate", Requires(Action::ManageUsers), Html, post(html::users::deactivate)),
         r("GET", "/audit", Requires(Action::ViewAuditTrail), Html, get(html::audit::list)),
+        r("GET", "/admin/settings", Requires(Action::ViewSettings), Html, get(html::settings::show)),
+        r("POST", "/admin/settings", Requires(Action::ManageSettings), Html, post(html::settings::save)),
         // The JSON API.
         r("GET", "/api/v1/openapi.json", Public, Api, get(api::openapi_json)),
         r("GET", "/api/v1/me", Requires(Action::ViewOwnHome), Api, get(api::me::me)),
@@ -149,5 +151,7 @@ pub fn table() -> Vec<Route> {
         r("PUT", "/api/v1/users/{id}/roles", Requires(Action::ManageUsers), Api, put(api::users::set_roles)),
         r("POST", "/api/v1/users/{id}/deactivate", Requires(Action::ManageUsers), Api, post(api::users::deactivate)),
         r("GET", "/api/v1/audit", Requires(Action::ViewAuditTrail), Api, get(api::audit::list)),
+        r("GET", "/api/v1/settings", Requires(Action::ViewSettings), Api, get(api::settings::show)),
+        r("PUT", "/api/v1/settings", Requires(Action::ManageSettings), Api, put(api::settings::update)),
     ]
 }

@@ -9,6 +9,7 @@ pub mod me;
 pub mod people;
 pub mod person_dto;
 pub mod problem;
+pub mod settings;
 pub mod users;
 
 use axum::Json;
@@ -49,6 +50,8 @@ use utoipa::{Modify, OpenApi};
         users::set_roles,
         users::deactivate,
         audit::list,
+        settings::show,
+        settings::update,
     ),
     components(schemas(
         dto::Me,
@@ -69,6 +72,8 @@ use utoipa::{Modify, OpenApi};
         person_dto::PersonDetailDto,
         person_dto::DueDto,
         dto::AuditRecordDto,
+        settings::SettingsDto,
+        settings::SettingsUpdate,
         dto::Health,
         problem::ProblemDocument,
         problem::ProblemField,

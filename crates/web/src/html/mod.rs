@@ -7,6 +7,7 @@ pub mod home;
 pub mod people;
 pub mod person;
 pub mod photos;
+pub mod settings;
 pub mod sign_in;
 pub mod users;
 
@@ -50,11 +51,12 @@ impl Page {
         let mut csrf = String::new();
         let mut user = None;
         if let Some(actor) = &ctx.actor {
-            let items: [(&'static str, &str, Action); 4] = [
+            let items: [(&'static str, &str, Action); 5] = [
                 ("/", "nav-home", Action::ViewOwnHome),
                 ("/people", "nav-people", Action::ViewPeople),
                 ("/admin/users", "nav-users", Action::ViewUsers),
                 ("/audit", "nav-audit", Action::ViewAuditTrail),
+                ("/admin/settings", "nav-settings", Action::ViewSettings),
             ];
             nav = items
                 .into_iter()

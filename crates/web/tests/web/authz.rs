@@ -21,6 +21,7 @@ const ADMINS: &[Role] = &[OrgAdmin];
 const EDITORS: &[Role] = &[CareWorker, ShiftLead, Manager, SafeguardingLead];
 const PLAN_AGREERS: &[Role] = &[Manager, SafeguardingLead];
 const AUDIT_READERS: &[Role] = &[OrgAdmin, Auditor, SafeguardingLead];
+const SETTINGS_READERS: &[Role] = &[OrgAdmin, Manager, SafeguardingLead, Auditor];
 
 fn expectation(method: &str, path: &str) -> Option<Expect> {
     use Expect::*;
@@ -40,6 +41,8 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
             Only(ADMINS)
         }
         ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
+        ("GET", "/admin/settings") | ("GET", "/api/v1/settings") => Only(SETTINGS_READERS),
+        ("POST", "/admin/settings") | ("PUT", "/api/v1/settings") => Only(ADMINS),
         ("GET", "/people/due") | ("GET", "/people/{id}") | ("GET", "/people/{id}/history") => {
             Only(CARE)
         }
@@ -119,6 +122,10 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
         {
             Some((true, r#"{"based_on":0,"sections":{}}"#.into()))
         }
+        ("PUT", "/api/v1/settings") => Some((
+            true,
+            r#"{"based_on":0,"photo_age_child_months":0,"photo_age_adult_months":0}"#.into(),
+        )),
         ("PUT", _) => Some((true, r#"{"roles":[{"role":"care_worker"}]}"#.into())),
         ("POST", _) => Some((true, String::new())),
         _ => None,

@@ -318,12 +318,12 @@ async fn a_manager_signs_in_switches_language_and_signs_out_accessibly() {
     wait_for_lang(&client, "cy").await;
     assert!(text(&client).await.contains("Helo, Demo Manager"));
     assert_accessible(&client, &axe, "the home page in Welsh").await;
-    for path in ["/people", "/admin/users"] {
+    for path in ["/people", "/admin/users", "/admin/settings"] {
         client.goto(&format!("{base}{path}")).await.unwrap();
         assert_eq!(lang(&client).await, "cy", "{path}");
         assert_accessible(&client, &axe, path).await;
     }
-    assert!(text(&client).await.contains("Defnyddwyr"));
+    assert!(text(&client).await.contains("Lluniau"));
 
     // And back to English.
     client
@@ -334,7 +334,7 @@ async fn a_manager_signs_in_switches_language_and_signs_out_accessibly() {
         .await
         .unwrap();
     wait_for_lang(&client, "en-GB").await;
-    assert!(text(&client).await.contains("Users"));
+    assert!(text(&client).await.contains("Photos"));
 
     // A person's page and the forms about them.
     client.goto(&format!("{base}/people")).await.unwrap();

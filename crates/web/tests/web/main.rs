@@ -14,4 +14,5 @@ mod pack;
 mod people;
 mod people_api;
 mod photos;
+mod settings;
 mod support;

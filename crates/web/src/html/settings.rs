@@ -1,0 +1,135 @@
+//! The organisation's settings page: what is in force, and a form for admins to change it.
+
+use super::{Failure, FormErrors, OrFail, Page, render};
+use crate::AppState;
+use crate::context::Ctx;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use homeward_app::AppError;
+use homeward_app::policy::Action;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    page: Page,
+    errors: FormErrors,
+    banner: Option<String>,
+    can_edit: bool,
+    version: i64,
+    fields: Vec<MonthsField>,
+    changed: String,
+}
+
+/// A number of months: typed into a box by an admin, shown as text to everyone else.
+struct MonthsField {
+    id: &'static str,
+    label: String,
+    value: String,
+    shown: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SettingsQuery {
+    saved: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SettingsForm {
+    photo_age_child_months: String,
+    photo_age_adult_months: String,
+    #[serde(rename = "_version")]
+    version: String,
+}
+
+async fn settings_page(
+    state: &AppState,
+    ctx: &Ctx,
+    errors: FormErrors,
+    submitted: Option<&SettingsForm>,
+    banner: Option<String>,
+) -> Result<SettingsPage, Failure> {
+    let actor = ctx.actor().or_fail(ctx)?;
+    let current = state.app.organisation_settings(actor).await.or_fail(ctx)?;
+    let t = ctx.tr;
+    let changed = match &current.changed {
+        Some((who, when)) => t.args(
+            "settings-changed",
+            &[("who", who.as_str()), ("when", &t.date_time(*when))],
+        ),
+        None => t.get("settings-defaults"),
+    };
+    let s = current.settings;
+    let (child, adult) = match submitted {
+        Some(f) => (
+            f.photo_age_child_months.clone(),
+            f.photo_age_adult_months.clone(),
+        ),
+        None => (
+            s.photo_age_child_months.to_string(),
+            s.photo_age_adult_months.to_string(),
+        ),
+    };
+    Ok(SettingsPage {
+        page: Page::new(ctx, "settings-title", "/admin/settings").with_errors(&errors),
+        errors,
+        banner,
+        can_edit: actor.can(Action::ManageSettings),
+        version: current.version,
+        fields: [
+            ("photo_age_child_months", "settings-photo-age-child", child),
+            ("photo_age_adult_months", "settings-photo-age-adult", adult),
+        ]
+        .into_iter()
+        .map(|(id, label, value)| MonthsField {
+            id,
+            label: t.get(label),
+            shown: t.count("settings-months", value.parse().unwrap_or_default()),
+            value,
+        })
+        .collect(),
+        changed,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SettingsQuery>,
+) -> Result<Response, Failure> {
+    let banner = q.saved.map(|_| ctx.tr.get("settings-saved"));
+    let page = settings_page(&state, &ctx, FormErrors::default(), None, banner).await?;
+    Ok(render(&page, StatusCode::OK))
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let based_on: i64 = form.version.trim().parse().unwrap_or(-1);
+    match state
+        .app
+        .save_settings(
+            actor,
+            &ctx.meta,
+            &form.photo_age_child_months,
+            &form.photo_age_adult_months,
+            based_on,
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/admin/settings?saved=1").into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let errors = FormErrors::from_fields(ctx.tr, &fields);
+            let page = settings_page(&state, &ctx, errors, Some(&form), None).await?;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(Failure::new(ctx, e)),
+    }
+}
