@@ -188,10 +188,13 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
     let css = get(&router, &homeward_web::assets::css_url(), &cookie).await?;
     let js = get(&router, &homeward_web::assets::js_url(), &cookie).await?;
     let text = String::from_utf8_lossy(&html);
+    // The page's images: the first that is one of the person's photos (the script and
+    // style sheet also have `src`-like attributes, so look for the photo's own path).
     let photo_path = text
         .split("src=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|src| src.starts_with("/people/") && src.contains("/photos/"))
         .unwrap_or("")
         .to_string();
     let photo = if photo_path.starts_with("/people/") {
