@@ -503,3 +503,16 @@ settings-months = { $count } mis
 settings-save = Cadw’r gosodiadau
 settings-saved = Mae’r gosodiadau wedi’u cadw.
 error-photo-age-range = Rhowch nifer o fisoedd o 1 i 36
+
+error-episode-open-first = Mae’r cyfnod hwn eisoes wedi’i agor
+error-episode-ended = Mae’r cyfnod hwn wedi’i gau: dim ond cywiriadau y gellir eu hychwanegu bellach
+error-episode-already-located = Maen nhw eisoes wedi’u cofnodi fel wedi’u canfod
+error-episode-already-returned = Maen nhw eisoes wedi’u cofnodi fel yn ôl
+error-episode-not-found-yet = Dim ond ar ôl eu canfod y gellir cau cyfnod. Os na ddylai fod wedi’i agor, nodwch ei fod wedi’i gofnodi mewn camgymeriad.
+error-episode-before-last-seen = Mae’r amser hwn cyn iddyn nhw gael eu gweld ddiwethaf: gwiriwch ef
+error-episode-before-located = Mae’r amser hwn cyn iddyn nhw gael eu canfod: gwiriwch ef
+error-episode-last-seen-after = Rhaid i’r amser y cawson nhw eu gweld ddiwethaf fod cyn nawr
+error-episode-grade-scheme = Mae Heddlu’r Alban yn graddio risg yn isel, canolig neu uchel
+error-episode-amends-nothing = Dewiswch y cofnod rydych chi’n ei gywiro
+error-episode-amends-kind = Rhaid i gywiriad fod yr un math o gofnod â’r un y mae’n ei gywiro
+error-episode-summary-needed = Ysgrifennwch grynodeb byr o’r cyfnod

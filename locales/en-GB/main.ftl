@@ -501,3 +501,16 @@ settings-months = { $count ->
 settings-save = Save settings
 settings-saved = The settings have been saved.
 error-photo-age-range = Enter a number of months from 1 to 36
+
+error-episode-open-first = This episode has already been opened
+error-episode-ended = This episode has been closed: only corrections can be added now
+error-episode-already-located = They have already been recorded as found
+error-episode-already-returned = They have already been recorded as back
+error-episode-not-found-yet = An episode can be closed only once they are found. If it should not have been opened, mark it as recorded in error.
+error-episode-before-last-seen = This time is before they were last seen: check it
+error-episode-before-located = This time is before they were found: check it
+error-episode-last-seen-after = The time they were last seen must be before now
+error-episode-grade-scheme = Police Scotland grades risk as low, medium or high
+error-episode-amends-nothing = Choose the entry you are correcting
+error-episode-amends-kind = A correction must be the same kind of entry as the one it corrects
+error-episode-summary-needed = Write a short summary of the episode

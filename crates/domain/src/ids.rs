@@ -52,3 +52,7 @@ id_type!(
     /// A photo of a person.
     PhotoId
 );
+id_type!(
+    /// A missing episode: from "not back" to closed.
+    EpisodeId
+);

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod email;
+pub mod episode;
 pub mod forms;
 pub mod ids;
 pub mod locale;
