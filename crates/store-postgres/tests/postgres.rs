@@ -71,3 +71,20 @@ async fn both_engines_have_the_same_tables_and_columns() {
     assert!(a.len() >= 10, "{a:?}");
     assert_eq!(a, b, "SQLite and PostgreSQL schemas differ");
 }
+
+#[tokio::test]
+async fn the_chronology_refuses_change_and_episodes_are_never_deleted() {
+    let Some(store) = open().await else { return };
+    let store = Arc::new(store);
+    homeward_store::conformance::episodes_append_in_order_and_one_is_open_per_person(store.clone())
+        .await;
+    for sql in [
+        "UPDATE episode_events SET body = '{}'",
+        "DELETE FROM episode_events",
+        "TRUNCATE episode_events",
+        "DELETE FROM episodes",
+        "TRUNCATE episodes CASCADE",
+    ] {
+        assert!(store.execute_unchecked(sql).await.is_err(), "{sql}");
+    }
+}

@@ -71,3 +71,18 @@ async fn the_audit_log_refuses_update_and_delete() {
         "test"
     );
 }
+
+#[tokio::test]
+async fn the_chronology_refuses_change_and_episodes_are_never_deleted() {
+    let (store, _dir) = open().await;
+    let store = Arc::new(store);
+    homeward_store::conformance::episodes_append_in_order_and_one_is_open_per_person(store.clone())
+        .await;
+    for sql in [
+        "UPDATE episode_events SET body = '{}'",
+        "DELETE FROM episode_events",
+        "DELETE FROM episodes",
+    ] {
+        assert!(store.execute_unchecked(sql).await.is_err(), "{sql}");
+    }
+}

@@ -649,6 +649,197 @@ pub async fn document_versions_append_in_order_and_never_overwrite(store: Arc<dy
     );
 }
 
+pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn Store>) {
+    use crate::EpisodeSummary;
+    use homeward_domain::episode::{Event, EventRecord, Occurred, Opened};
+    use homeward_domain::ids::EpisodeId;
+    let (org, home) = organisation(&*store, "Ep").await;
+    let (other, _) = organisation(&*store, "Eq").await;
+    let person = Person {
+        id: PersonId::new_random(),
+        org_id: org.id,
+        service_id: home.id,
+        given_name: "Ada".into(),
+        family_name: "Example".into(),
+        kind: PersonKind::Child,
+        date_of_birth: None,
+        estimated_age: Some(14),
+        created_at: t0(),
+    };
+    store
+        .create_person(&person, &event(Some(org.id), "person.create"))
+        .await
+        .unwrap();
+    // 00:30 BST on the night the clocks go back: the offset the user saw is kept.
+    let seen: jiff::Timestamp = "2026-10-24T23:30:00Z".parse().unwrap();
+    let record = |seq: i64, mins: i64, event: Event| EventRecord {
+        seq,
+        when: Occurred::in_london(seen.checked_add(SignedDuration::from_mins(mins)).unwrap()),
+        recorded_at: seen
+            .checked_add(SignedDuration::from_mins(mins + 1))
+            .unwrap(),
+        recorded_by: None,
+        recorded_by_label: "care-worker@example.org".into(),
+        event,
+    };
+    let opened = record(
+        1,
+        20,
+        Event::Opened(Opened {
+            last_seen: Some(Occurred::in_london(seen)),
+            last_seen_place: "Bus station".into(),
+            ..Opened::default()
+        }),
+    );
+    let summary = |id: EpisodeId, seq: i64, kind: &str, open: bool| EpisodeSummary {
+        id,
+        org_id: org.id,
+        service_id: home.id,
+        person_id: person.id,
+        phase: if open { "missing" } else { "closed" }.into(),
+        is_open: open,
+        opened_at: opened.when.at,
+        last_seen_at: Some(seen),
+        police_grade: None,
+        last_event_seq: seq,
+        last_event_kind: kind.into(),
+        last_event_at: opened.recorded_at,
+    };
+    let id = EpisodeId::new_random();
+    store
+        .open_episode(
+            &summary(id, 1, "opened", true),
+            &opened,
+            &event(Some(org.id), "episode.open"),
+        )
+        .await
+        .unwrap();
+    // A second open episode for the same person is refused, and leaves nothing behind.
+    let second = store
+        .open_episode(
+            &summary(EpisodeId::new_random(), 1, "opened", true),
+            &opened,
+            &event(Some(org.id), "episode.open"),
+        )
+        .await;
+    assert!(matches!(second, Err(StoreError::Conflict(_))), "{second:?}");
+    assert_eq!(
+        store.open_episode_of(org.id, person.id).await.unwrap(),
+        Some(id)
+    );
+
+    let note = record(
+        2,
+        45,
+        Event::Note {
+            text: "Rang her phone".into(),
+        },
+    );
+    store
+        .append_episode_event(
+            &summary(id, 2, "note", true),
+            &note,
+            &event(Some(org.id), "episode.event"),
+        )
+        .await
+        .unwrap();
+    // The same number again (a double submit): a conflict, nothing changed.
+    let again = store
+        .append_episode_event(
+            &summary(id, 2, "note", true),
+            &record(
+                2,
+                46,
+                Event::Note {
+                    text: "twice".into(),
+                },
+            ),
+            &event(Some(org.id), "episode.event"),
+        )
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    let closed = record(
+        3,
+        200,
+        Event::Closed {
+            summary: "Back safe".into(),
+        },
+    );
+    store
+        .append_episode_event(
+            &summary(id, 3, "closed", false),
+            &closed,
+            &event(Some(org.id), "episode.event"),
+        )
+        .await
+        .unwrap();
+
+    let (read, events) = store.episode(org.id, id).await.unwrap().unwrap();
+    assert_eq!(read, summary(id, 3, "closed", false));
+    assert_eq!(events, vec![opened.clone(), note, closed]);
+    assert_eq!(events[0].when.offset_seconds, 3600);
+    assert_eq!(
+        store.episode(other.id, id).await.unwrap(),
+        None,
+        "never across organisations"
+    );
+    assert_eq!(
+        store.open_episode_of(org.id, person.id).await.unwrap(),
+        None
+    );
+    assert!(
+        store
+            .list_episodes(org.id, None, true)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .list_episodes(org.id, None, false)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .list_episodes(org.id, Some(&[home.id]), false)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        store
+            .list_episodes(org.id, Some(&[]), false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .list_episodes(other.id, None, false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Once closed, the person can go missing again: a new episode opens.
+    store
+        .open_episode(
+            &summary(EpisodeId::new_random(), 1, "opened", true),
+            &opened,
+            &event(Some(org.id), "episode.open"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.list_episodes(org.id, None, true).await.unwrap().len(),
+        1
+    );
+}
+
 pub async fn settings_are_versioned_per_organisation(store: Arc<dyn Store>) {
     use crate::SettingsVersion;
     use homeward_domain::settings::OrgSettings;
@@ -833,6 +1024,7 @@ macro_rules! conformance_suite {
             document_versions_append_in_order_and_never_overwrite,
             photos_are_kept_and_one_is_current,
             settings_are_versioned_per_organisation,
+            episodes_append_in_order_and_one_is_open_per_person,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

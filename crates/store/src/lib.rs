@@ -155,6 +155,27 @@ pub struct DocumentVersion {
     pub agreed_at: Option<Timestamp>,
 }
 
+/// What lists and the live board read about an episode: kept up to date, in the same
+/// transaction, with every event added to its chronology.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EpisodeSummary {
+    pub id: homeward_domain::ids::EpisodeId,
+    pub org_id: OrgId,
+    pub service_id: ServiceId,
+    pub person_id: PersonId,
+    /// `Phase::code()`: missing, located, returned, closed or recorded_in_error.
+    pub phase: String,
+    /// Still missing or not yet back: on the live board.
+    pub is_open: bool,
+    pub opened_at: Timestamp,
+    pub last_seen_at: Option<Timestamp>,
+    pub police_grade: Option<String>,
+    pub last_event_seq: i64,
+    pub last_event_kind: String,
+    /// When the last event was recorded.
+    pub last_event_at: Timestamp,
+}
+
 /// One version of an organisation's settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SettingsVersion {
@@ -333,6 +354,43 @@ pub trait Store: Send + Sync {
         person: PersonId,
         photo: homeward_domain::ids::PhotoId,
     ) -> StoreResult<Option<Vec<u8>>>;
+
+    // Episodes: the chronology is appended to, never changed.
+    /// Opens an episode with its first event. A person with an open episode already is a
+    /// `Conflict`.
+    async fn open_episode(
+        &self,
+        summary: &EpisodeSummary,
+        first: &homeward_domain::episode::EventRecord,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Adds the next event and the summary it leads to. An event whose number is taken (a
+    /// double submit, a colleague first) is a `Conflict`.
+    async fn append_episode_event(
+        &self,
+        summary: &EpisodeSummary,
+        event: &homeward_domain::episode::EventRecord,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// An episode's summary and its whole chronology, in order.
+    async fn episode(
+        &self,
+        org: OrgId,
+        id: homeward_domain::ids::EpisodeId,
+    ) -> StoreResult<Option<(EpisodeSummary, Vec<homeward_domain::episode::EventRecord>)>>;
+    /// Episodes in the organisation (in the services given, if any), newest first.
+    async fn list_episodes(
+        &self,
+        org: OrgId,
+        services: Option<&[ServiceId]>,
+        open_only: bool,
+    ) -> StoreResult<Vec<EpisodeSummary>>;
+    /// The person's open episode, if there is one.
+    async fn open_episode_of(
+        &self,
+        org: OrgId,
+        person: PersonId,
+    ) -> StoreResult<Option<homeward_domain::ids::EpisodeId>>;
 
     // An organisation's settings, versioned like everything else.
     /// The settings in force: the latest version, if there is one.

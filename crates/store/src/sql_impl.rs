@@ -78,6 +78,18 @@ pub fn decode_document(text: &str) -> StoreResult<homeward_domain::forms::Docume
 }
 
 #[doc(hidden)]
+pub const EPISODE_COLUMNS: &str = "SELECT id, org_id, service_id, person_id, phase, is_open, opened_at, \
+     last_seen_at, police_grade, last_event_seq, last_event_kind, last_event_at FROM episodes";
+#[doc(hidden)]
+pub fn encode_event(e: &homeward_domain::episode::Event) -> StoreResult<String> {
+    serde_json::to_string(e).map_err(|e| StoreError::Internal(e.to_string()))
+}
+#[doc(hidden)]
+pub fn decode_event(text: &str) -> StoreResult<homeward_domain::episode::Event> {
+    serde_json::from_str(text)
+        .map_err(|_| corrupt("episode event", &text.chars().take(40).collect::<String>()))
+}
+#[doc(hidden)]
 pub fn encode_settings(s: &homeward_domain::settings::OrgSettings) -> StoreResult<String> {
     serde_json::to_string(s).map_err(|e| StoreError::Internal(e.to_string()))
 }
@@ -306,6 +318,50 @@ macro_rules! impl_sql_store {
                 .await
                 .map_err(Self::db_err)?;
                 Ok(())
+            }
+
+            async fn insert_episode_event(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                episode: $crate::sql_impl::domain::ids::EpisodeId,
+                e: &$crate::sql_impl::domain::episode::EventRecord,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO episode_events (episode_id, seq, kind, occurred_at, occurred_offset_seconds, \
+                     recorded_at, recorded_by, recorded_by_label, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(episode.0)
+                .bind(e.seq)
+                .bind(e.event.kind())
+                .bind(Self::ms(e.when.at))
+                .bind(i64::from(e.when.offset_seconds))
+                .bind(Self::ms(e.recorded_at))
+                .bind(e.recorded_by.map(|u| u.0))
+                .bind(&e.recorded_by_label)
+                .bind($crate::sql_impl::encode_event(&e.event)?)
+                .execute(&mut **tx)
+                .await
+                .map_err(Self::db_err)?;
+                Ok(())
+            }
+
+            fn row_episode(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::EpisodeSummary> {
+                use sqlx::Row as _;
+                let open: i64 = row.try_get("is_open").map_err(Self::db_err)?;
+                let seen: Option<i64> = row.try_get("last_seen_at").map_err(Self::db_err)?;
+                Ok($crate::EpisodeSummary {
+                    id: $crate::sql_impl::domain::ids::EpisodeId(row.try_get("id").map_err(Self::db_err)?),
+                    org_id: $crate::sql_impl::domain::ids::OrgId(row.try_get("org_id").map_err(Self::db_err)?),
+                    service_id: $crate::sql_impl::domain::ids::ServiceId(row.try_get("service_id").map_err(Self::db_err)?),
+                    person_id: $crate::sql_impl::domain::ids::PersonId(row.try_get("person_id").map_err(Self::db_err)?),
+                    phase: row.try_get("phase").map_err(Self::db_err)?,
+                    is_open: open == 1,
+                    opened_at: Self::at(row.try_get("opened_at").map_err(Self::db_err)?),
+                    last_seen_at: seen.map(Self::at),
+                    police_grade: row.try_get("police_grade").map_err(Self::db_err)?,
+                    last_event_seq: row.try_get("last_event_seq").map_err(Self::db_err)?,
+                    last_event_kind: row.try_get("last_event_kind").map_err(Self::db_err)?,
+                    last_event_at: Self::at(row.try_get("last_event_at").map_err(Self::db_err)?),
+                })
             }
 
             /// Inserts a version; the primary key (person, kind, version) turns a second save of
@@ -1089,6 +1145,166 @@ macro_rules! impl_sql_store {
                 .map_err(Self::db_err)?;
                 self.append_audit(&mut tx, audit).await?;
                 Self::commit(tx).await
+            }
+
+            async fn open_episode(
+                &self,
+                summary: &$crate::EpisodeSummary,
+                first: &$crate::sql_impl::domain::episode::EventRecord,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let person = sqlx::query("SELECT id FROM people WHERE id = $1 AND org_id = $2 AND service_id = $3")
+                    .bind(summary.person_id.0)
+                    .bind(summary.org_id.0)
+                    .bind(summary.service_id.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                if person.is_none() {
+                    return Err($crate::StoreError::Conflict("no such person in this organisation"));
+                }
+                sqlx::query(
+                    "INSERT INTO episodes (id, org_id, service_id, person_id, phase, is_open, opened_at, \
+                     last_seen_at, police_grade, last_event_seq, last_event_kind, last_event_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(summary.id.0)
+                .bind(summary.org_id.0)
+                .bind(summary.service_id.0)
+                .bind(summary.person_id.0)
+                .bind(&summary.phase)
+                .bind(i64::from(summary.is_open))
+                .bind(Self::ms(summary.opened_at))
+                .bind(summary.last_seen_at.map(Self::ms))
+                .bind(&summary.police_grade)
+                .bind(summary.last_event_seq)
+                .bind(&summary.last_event_kind)
+                .bind(Self::ms(summary.last_event_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                Self::insert_episode_event(&mut tx, summary.id, first).await?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn append_episode_event(
+                &self,
+                summary: &$crate::EpisodeSummary,
+                event: &$crate::sql_impl::domain::episode::EventRecord,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                // The summary moves only from the event before this one: a stale writer (whose
+                // event number is taken) changes nothing.
+                let moved = sqlx::query(
+                    "UPDATE episodes SET phase = $1, is_open = $2, last_seen_at = $3, police_grade = $4, \
+                     last_event_seq = $5, last_event_kind = $6, last_event_at = $7 \
+                     WHERE id = $8 AND org_id = $9 AND last_event_seq = $10",
+                )
+                .bind(&summary.phase)
+                .bind(i64::from(summary.is_open))
+                .bind(summary.last_seen_at.map(Self::ms))
+                .bind(&summary.police_grade)
+                .bind(summary.last_event_seq)
+                .bind(&summary.last_event_kind)
+                .bind(Self::ms(summary.last_event_at))
+                .bind(summary.id.0)
+                .bind(summary.org_id.0)
+                .bind(event.seq - 1)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                if moved.rows_affected() != 1 || event.seq != summary.last_event_seq {
+                    return Err($crate::StoreError::Conflict("a newer event was recorded first"));
+                }
+                Self::insert_episode_event(&mut tx, summary.id, event).await?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn episode(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                id: $crate::sql_impl::domain::ids::EpisodeId,
+            ) -> $crate::StoreResult<Option<($crate::EpisodeSummary, Vec<$crate::sql_impl::domain::episode::EventRecord>)>> {
+                use sqlx::Row as _;
+                let row = sqlx::query(sqlx::AssertSqlSafe(format!("{} WHERE org_id = $1 AND id = $2", $crate::sql_impl::EPISODE_COLUMNS)))
+                    .bind(org.0)
+                    .bind(id.0)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let summary = Self::row_episode(&row)?;
+                let rows = sqlx::query(
+                    "SELECT seq, occurred_at, occurred_offset_seconds, recorded_at, recorded_by, recorded_by_label, body \
+                     FROM episode_events WHERE episode_id = $1 ORDER BY seq",
+                )
+                .bind(id.0)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let mut events = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    let by: Option<$crate::sql_impl::uuid::Uuid> = r.try_get("recorded_by").map_err(Self::db_err)?;
+                    let offset: i64 = r.try_get("occurred_offset_seconds").map_err(Self::db_err)?;
+                    let body: String = r.try_get("body").map_err(Self::db_err)?;
+                    events.push($crate::sql_impl::domain::episode::EventRecord {
+                        seq: r.try_get("seq").map_err(Self::db_err)?,
+                        when: $crate::sql_impl::domain::episode::Occurred {
+                            at: Self::at(r.try_get("occurred_at").map_err(Self::db_err)?),
+                            offset_seconds: i32::try_from(offset).unwrap_or(0),
+                        },
+                        recorded_at: Self::at(r.try_get("recorded_at").map_err(Self::db_err)?),
+                        recorded_by: by.map($crate::sql_impl::domain::ids::UserId),
+                        recorded_by_label: r.try_get("recorded_by_label").map_err(Self::db_err)?,
+                        event: $crate::sql_impl::decode_event(&body)?,
+                    });
+                }
+                Ok(Some((summary, events)))
+            }
+
+            async fn list_episodes(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                services: Option<&[$crate::sql_impl::domain::ids::ServiceId]>,
+                open_only: bool,
+            ) -> $crate::StoreResult<Vec<$crate::EpisodeSummary>> {
+                let open = if open_only { " AND is_open = 1" } else { "" };
+                let base = format!("{} WHERE org_id = $1{open}", $crate::sql_impl::EPISODE_COLUMNS);
+                let sql = match services {
+                    None => format!("{base} ORDER BY opened_at DESC"),
+                    Some([]) => return Ok(Vec::new()),
+                    Some(list) => format!(
+                        "{base} AND service_id IN ({}) ORDER BY opened_at DESC",
+                        $crate::sql_impl::placeholders(2, list.len())
+                    ),
+                };
+                // Only generated placeholders are interpolated; the values are bound.
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
+                for s in services.unwrap_or(&[]) {
+                    q = q.bind(s.0);
+                }
+                let rows = q.fetch_all(self.reader()).await.map_err(Self::db_err)?;
+                rows.iter().map(Self::row_episode).collect()
+            }
+
+            async fn open_episode_of(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                person: $crate::sql_impl::domain::ids::PersonId,
+            ) -> $crate::StoreResult<Option<$crate::sql_impl::domain::ids::EpisodeId>> {
+                use sqlx::Row as _;
+                let row = sqlx::query("SELECT id FROM episodes WHERE org_id = $1 AND person_id = $2 AND is_open = 1")
+                    .bind(org.0)
+                    .bind(person.0)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                row.map(|r| r.try_get("id").map($crate::sql_impl::domain::ids::EpisodeId).map_err(Self::db_err))
+                    .transpose()
             }
 
             async fn latest_settings(
