@@ -516,3 +516,4 @@ error-episode-grade-scheme = Mae Heddlu’r Alban yn graddio risg yn isel, canol
 error-episode-amends-nothing = Dewiswch y cofnod rydych chi’n ei gywiro
 error-episode-amends-kind = Rhaid i gywiriad fod yr un math o gofnod â’r un y mae’n ei gywiro
 error-episode-summary-needed = Ysgrifennwch grynodeb byr o’r cyfnod
+error-episode-already-open = Maen nhw eisoes wedi’u cofnodi ar goll: ychwanegwch at y cyfnod agored yn lle hynny

@@ -514,3 +514,4 @@ error-episode-grade-scheme = Police Scotland grades risk as low, medium or high
 error-episode-amends-nothing = Choose the entry you are correcting
 error-episode-amends-kind = A correction must be the same kind of entry as the one it corrects
 error-episode-summary-needed = Write a short summary of the episode
+error-episode-already-open = They are already recorded as missing: add to the open episode instead

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod demo;
 mod demo_profiles;
+pub mod episodes;
 pub mod error;
 pub mod organisation;
 pub mod people;

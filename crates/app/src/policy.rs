@@ -23,6 +23,12 @@ pub enum Action {
     ManageUsers,
     /// Read the organisation's audit trail.
     ViewAuditTrail,
+    /// See the missing episodes of people in the services they belong to.
+    ViewEpisodes,
+    /// Open an episode and add to its chronology.
+    RecordEpisodes,
+    /// Close an episode, or mark it as recorded in error (a manager's decision).
+    CloseEpisodes,
     /// See the organisation's settings (how old a photo may get, and so on).
     ViewSettings,
     /// Change the organisation's settings.
@@ -30,7 +36,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 12] = [
         Action::ViewOwnHome,
         Action::ViewPeople,
         Action::EditPeople,
@@ -38,6 +44,9 @@ impl Action {
         Action::ViewUsers,
         Action::ManageUsers,
         Action::ViewAuditTrail,
+        Action::ViewEpisodes,
+        Action::RecordEpisodes,
+        Action::CloseEpisodes,
         Action::ViewSettings,
         Action::ManageSettings,
     ];
@@ -60,6 +69,14 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         ViewUsers => matches!(role, OrgAdmin | Manager | Auditor),
         ManageUsers => matches!(role, OrgAdmin),
         ViewAuditTrail => matches!(role, OrgAdmin | Auditor | SafeguardingLead),
+        // Episodes follow people: whoever cares for a person records their episodes, and
+        // closing one is a manager's decision. Police and other partners come with grants.
+        ViewEpisodes => matches!(
+            role,
+            CareWorker | ShiftLead | Manager | SafeguardingLead | Auditor
+        ),
+        RecordEpisodes => matches!(role, CareWorker | ShiftLead | Manager | SafeguardingLead),
+        CloseEpisodes => matches!(role, Manager | SafeguardingLead),
         ViewSettings => matches!(role, OrgAdmin | Manager | SafeguardingLead | Auditor),
         ManageSettings => matches!(role, OrgAdmin),
     }

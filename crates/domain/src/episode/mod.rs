@@ -11,7 +11,7 @@ use crate::ids::UserId;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-pub use state::{EpisodeState, Phase, Refusal, derive, time_missing};
+pub use state::{EpisodeState, Phase, Refusal, append, derive, time_missing};
 
 /// One line of the chronology, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

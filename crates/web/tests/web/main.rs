@@ -7,6 +7,7 @@
 
 mod authz;
 mod browser;
+mod episodes;
 mod http;
 mod i18n;
 mod openapi;

@@ -1,0 +1,275 @@
+//! Missing episodes: opening one, adding to its chronology, reading it, and the open ones for
+//! the live board. The rules of what may be added live in the domain
+//! (`homeward_domain::episode`); this layer decides who may, and audits every read and write.
+
+use crate::actor::require;
+use crate::policy::Action;
+use crate::{Actor, App, AppError, AppResult, RequestMeta};
+use homeward_domain::audit::Outcome;
+use homeward_domain::episode::{
+    self, EpisodeState, Event, EventRecord, Occurred, Opened, Whereabouts,
+};
+use homeward_domain::forms::DocKind;
+use homeward_domain::ids::{EpisodeId, PersonId};
+use homeward_store::{EpisodeSummary, Person, StoreError};
+use jiff::Timestamp;
+
+/// What is asked when an episode is opened; the rest can come later.
+#[derive(Clone, Debug, Default)]
+pub struct OpenEpisodeInput {
+    pub last_seen: Option<Timestamp>,
+    pub last_seen_place: String,
+    pub whereabouts: Option<Whereabouts>,
+    pub clothing: String,
+    pub circumstances: String,
+}
+
+/// An episode as its page shows it.
+#[derive(Clone, Debug)]
+pub struct EpisodeView {
+    pub summary: EpisodeSummary,
+    pub person: Person,
+    pub state: EpisodeState,
+    pub events: Vec<EventRecord>,
+}
+
+/// How many times an append is tried again when a colleague's event took its number.
+const APPEND_ATTEMPTS: usize = 3;
+
+fn refused(r: episode::Refusal) -> AppError {
+    AppError::invalid("event", r.message())
+}
+
+/// The read model from the derived state.
+fn summary_of(
+    id: EpisodeId,
+    person: &Person,
+    state: &EpisodeState,
+    last: &EventRecord,
+) -> EpisodeSummary {
+    EpisodeSummary {
+        id,
+        org_id: person.org_id,
+        service_id: person.service_id,
+        person_id: person.id,
+        phase: state.phase.code().into(),
+        is_open: state.phase.is_open(),
+        opened_at: state.opened.at,
+        last_seen_at: state.last_seen.map(|o| o.at),
+        police_grade: state
+            .police_grade
+            .as_ref()
+            .map(|g| format!("{:?}", g.grade).to_lowercase()),
+        last_event_seq: last.seq,
+        last_event_kind: last.event.kind().into(),
+        last_event_at: last.recorded_at,
+    }
+}
+
+impl App {
+    /// Opens an episode for a person: "not back". Refused, naming the open one, if there is
+    /// already an open episode for them. The plan and risk assessment in force are pinned.
+    pub async fn open_episode(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        person_id: PersonId,
+        input: OpenEpisodeInput,
+    ) -> AppResult<EpisodeId> {
+        let person = self
+            .person_for(actor, Action::RecordEpisodes, person_id)
+            .await?;
+        let org = actor.org_id();
+        if self.store.open_episode_of(org, person_id).await?.is_some() {
+            return Err(AppError::invalid("person", "error-episode-already-open"));
+        }
+        let pinned = |kind| async move {
+            self.store
+                .latest_document(org, person_id, kind)
+                .await
+                .map(|v| v.map(|v| v.version))
+        };
+        let plan_version = pinned(DocKind::MissingPlan).await?;
+        let risk_version = pinned(DocKind::RiskAssessment).await?;
+        let now = self.clock.now();
+        let first = EventRecord {
+            seq: 1,
+            when: Occurred::in_london(now),
+            recorded_at: now,
+            recorded_by: Some(actor.user.id),
+            recorded_by_label: actor.user.email.clone(),
+            event: Event::Opened(Opened {
+                last_seen: input.last_seen.map(Occurred::in_london),
+                last_seen_place: input.last_seen_place,
+                whereabouts: input.whereabouts,
+                clothing: input.clothing,
+                circumstances: input.circumstances,
+                plan_version,
+                risk_version,
+            }),
+        };
+        let state = episode::derive(std::slice::from_ref(&first)).map_err(|r| match r {
+            episode::Refusal::LastSeenAfterOpening => {
+                AppError::invalid("last_seen", "error-episode-last-seen-after")
+            }
+            other => refused(other),
+        })?;
+        let id = EpisodeId::new_random();
+        let e = actor.event(
+            now,
+            meta,
+            "episode.open",
+            "episode",
+            Some(id.to_string()),
+            Outcome::Allowed,
+        );
+        match self
+            .store
+            .open_episode(&summary_of(id, &person, &state, &first), &first, &e)
+            .await
+        {
+            Ok(()) => Ok(id),
+            // Two people pressing "not back" at once: the second is told, nothing doubles.
+            Err(StoreError::Conflict(_)) => {
+                Err(AppError::invalid("person", "error-episode-already-open"))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// The person's open episode, if they have one (to link to instead of opening another).
+    pub async fn open_episode_of(
+        &self,
+        actor: &Actor,
+        person_id: PersonId,
+    ) -> AppResult<Option<EpisodeId>> {
+        self.person_for(actor, Action::ViewEpisodes, person_id)
+            .await?;
+        Ok(self
+            .store
+            .open_episode_of(actor.org_id(), person_id)
+            .await?)
+    }
+
+    /// The episode and the person, if the actor may take `action` on it; otherwise "not found".
+    async fn episode_for(
+        &self,
+        actor: &Actor,
+        action: Action,
+        id: EpisodeId,
+    ) -> AppResult<(EpisodeSummary, Vec<EventRecord>, Person)> {
+        require(actor, action)?;
+        let (summary, events) = self
+            .store
+            .episode(actor.org_id(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.can_in(Action::ViewEpisodes, summary.service_id) {
+            return Err(AppError::NotFound);
+        }
+        if !actor.can_in(action, summary.service_id) {
+            return Err(AppError::Forbidden);
+        }
+        let person = self
+            .store
+            .get_person(actor.org_id(), summary.person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((summary, events, person))
+    }
+
+    pub async fn view_episode(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: EpisodeId,
+    ) -> AppResult<EpisodeView> {
+        let (summary, events, person) = self.episode_for(actor, Action::ViewEpisodes, id).await?;
+        let state = episode::derive(&events)
+            .map_err(|r| AppError::Internal(format!("stored chronology does not derive: {r:?}")))?;
+        let e = actor.event(
+            self.clock.now(),
+            meta,
+            "episode.view",
+            "episode",
+            Some(id.to_string()),
+            Outcome::Allowed,
+        );
+        self.store.record_audit(&e).await?;
+        Ok(EpisodeView {
+            summary,
+            person,
+            state,
+            events,
+        })
+    }
+
+    /// Adds an event to the chronology; `when` is when it happened (now if not given). Closing
+    /// and marking as recorded in error need a manager. Returns the event's number.
+    pub async fn record_event(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: EpisodeId,
+        when: Option<Timestamp>,
+        event: Event,
+    ) -> AppResult<i64> {
+        let action = match event {
+            Event::Opened(_) => return Err(refused(episode::Refusal::OpenedTwice)),
+            Event::Closed { .. } | Event::RecordedInError { .. } => Action::CloseEpisodes,
+            _ => Action::RecordEpisodes,
+        };
+        for _ in 0..APPEND_ATTEMPTS {
+            let (_, events, person) = self.episode_for(actor, action, id).await?;
+            let now = self.clock.now();
+            let record = EventRecord {
+                seq: events.len() as i64 + 1,
+                when: Occurred::in_london(when.unwrap_or(now)),
+                recorded_at: now,
+                recorded_by: Some(actor.user.id),
+                recorded_by_label: actor.user.email.clone(),
+                event: event.clone(),
+            };
+            let state = episode::append(&events, &record).map_err(refused)?;
+            let e = actor.event(
+                now,
+                meta,
+                &format!("episode.{}", record.event.kind()),
+                "episode",
+                Some(format!("{id} #{}", record.seq)),
+                Outcome::Allowed,
+            );
+            let summary = summary_of(id, &person, &state, &record);
+            match self.store.append_episode_event(&summary, &record, &e).await {
+                Ok(()) => return Ok(record.seq),
+                // A colleague's event took this number: judge again against theirs.
+                Err(StoreError::Conflict(_)) => continue,
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(AppError::invalid("event", "error-saved-meanwhile"))
+    }
+
+    /// The open episodes the actor may see, newest first: the live board. Audited as a read.
+    pub async fn open_episodes(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+    ) -> AppResult<Vec<EpisodeSummary>> {
+        require(actor, Action::ViewEpisodes)?;
+        let scope = actor.scope_for(Action::ViewEpisodes);
+        let e = actor.event(
+            self.clock.now(),
+            meta,
+            "episode.board",
+            "episode",
+            None,
+            Outcome::Allowed,
+        );
+        self.store.record_audit(&e).await?;
+        Ok(self
+            .store
+            .list_episodes(actor.org_id(), scope.as_deref(), true)
+            .await?)
+    }
+}
