@@ -505,21 +505,26 @@ fn version(
     }
 }
 
-pub async fn document_versions_append_in_order_and_never_overwrite(store: Arc<dyn Store>) {
-    use homeward_domain::forms::DocKind;
-    let (org, home) = organisation(&*store, "V").await;
-    let (other, _) = organisation(&*store, "W").await;
-    let person = Person {
+/// A child, aged about 14, in the given home (not yet stored).
+fn ada(org: OrgId, home: homeward_domain::ids::ServiceId) -> Person {
+    Person {
         id: PersonId::new_random(),
-        org_id: org.id,
-        service_id: home.id,
+        org_id: org,
+        service_id: home,
         given_name: "Ada".into(),
         family_name: "Example".into(),
         kind: PersonKind::Child,
         date_of_birth: None,
         estimated_age: Some(14),
         created_at: t0(),
-    };
+    }
+}
+
+pub async fn document_versions_append_in_order_and_never_overwrite(store: Arc<dyn Store>) {
+    use homeward_domain::forms::DocKind;
+    let (org, home) = organisation(&*store, "V").await;
+    let (other, _) = organisation(&*store, "W").await;
+    let person = ada(org.id, home.id);
     let first = version(person.id, DocKind::Profile, 1, "Ada");
     store
         .create_person_with_profile(&person, &first, &event(Some(org.id), "person.create"))
@@ -655,17 +660,7 @@ pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn 
     use homeward_domain::ids::EpisodeId;
     let (org, home) = organisation(&*store, "Ep").await;
     let (other, _) = organisation(&*store, "Eq").await;
-    let person = Person {
-        id: PersonId::new_random(),
-        org_id: org.id,
-        service_id: home.id,
-        given_name: "Ada".into(),
-        family_name: "Example".into(),
-        kind: PersonKind::Child,
-        date_of_birth: None,
-        estimated_age: Some(14),
-        created_at: t0(),
-    };
+    let person = ada(org.id, home.id);
     store
         .create_person(&person, &event(Some(org.id), "person.create"))
         .await
@@ -893,17 +888,7 @@ pub async fn photos_are_kept_and_one_is_current(store: Arc<dyn Store>) {
     use homeward_domain::ids::PhotoId;
     let (org, home) = organisation(&*store, "Ph").await;
     let (other, _) = organisation(&*store, "Pi").await;
-    let person = Person {
-        id: PersonId::new_random(),
-        org_id: org.id,
-        service_id: home.id,
-        given_name: "Ada".into(),
-        family_name: "Example".into(),
-        kind: PersonKind::Child,
-        date_of_birth: None,
-        estimated_age: Some(12),
-        created_at: t0(),
-    };
+    let person = ada(org.id, home.id);
     store
         .create_person(&person, &event(Some(org.id), "person.create"))
         .await
