@@ -517,3 +517,7 @@ error-episode-amends-nothing = Dewiswch y cofnod rydych chi’n ei gywiro
 error-episode-amends-kind = Rhaid i gywiriad fod yr un math o gofnod â’r un y mae’n ei gywiro
 error-episode-summary-needed = Ysgrifennwch grynodeb byr o’r cyfnod
 error-episode-already-open = Maen nhw eisoes wedi’u cofnodi ar goll: ychwanegwch at y cyfnod agored yn lle hynny
+error-time-empty = Rhowch amser, er enghraifft 21:30
+error-time-invalid = Rhowch amser go iawn, er enghraifft 21:30 neu 9:30pm
+error-time-gap = Ni ddigwyddodd yr amser hwn: aeth y clociau ymlaen awr am 1am. Gwiriwch yr amser
+error-time-fold = Digwyddodd yr amser hwn ddwywaith, gan fod y clociau wedi mynd yn ôl: dewiswch ai’r cyntaf (BST) neu’r ail (GMT) ydoedd

@@ -515,3 +515,7 @@ error-episode-amends-nothing = Choose the entry you are correcting
 error-episode-amends-kind = A correction must be the same kind of entry as the one it corrects
 error-episode-summary-needed = Write a short summary of the episode
 error-episode-already-open = They are already recorded as missing: add to the open episode instead
+error-time-empty = Enter a time, like 21:30
+error-time-invalid = Enter a real time, like 21:30 or 9:30pm
+error-time-gap = This time did not happen: the clocks went forward an hour at 1am. Check the time
+error-time-fold = This time happened twice, because the clocks went back: choose whether it was the first (BST) or the second (GMT)

@@ -17,3 +17,4 @@ pub mod session;
 pub mod settings;
 pub mod throttle;
 pub mod time;
+pub mod time_entry;
