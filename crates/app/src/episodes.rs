@@ -9,9 +9,9 @@ use homeward_domain::audit::Outcome;
 use homeward_domain::episode::{
     self, EpisodeState, Event, EventRecord, Occurred, Opened, Whereabouts,
 };
-use homeward_domain::forms::DocKind;
+use homeward_domain::forms::{DocKind, Document};
 use homeward_domain::ids::{EpisodeId, PersonId};
-use homeward_store::{EpisodeSummary, Person, StoreError};
+use homeward_store::{BoardChange, EpisodeSummary, Person, StoreError};
 use jiff::Timestamp;
 
 /// What is asked when an episode is opened; the rest can come later.
@@ -31,6 +31,40 @@ pub struct EpisodeView {
     pub person: Person,
     pub state: EpisodeState,
     pub events: Vec<EventRecord>,
+    /// The missing plan pinned when the episode opened: its steps are the checklist.
+    pub plan: Option<Document>,
+}
+
+impl EpisodeView {
+    /// The plan's reasonable steps, numbered from 1 as step events name them.
+    pub fn plan_steps(&self) -> Vec<(u16, String)> {
+        self.plan
+            .as_ref()
+            .map(|plan| {
+                plan.items("steps", "step")
+                    .iter()
+                    .filter_map(|i| i.get("what").cloned())
+                    .enumerate()
+                    .map(|(n, what)| (n as u16 + 1, what))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// One line of the live board.
+#[derive(Clone, Debug)]
+pub struct BoardLine {
+    pub summary: EpisodeSummary,
+    pub person: Person,
+    pub photo: Option<homeward_domain::ids::PhotoId>,
+}
+
+/// Which episodes a list asks for.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EpisodeFilter {
+    pub open_only: bool,
+    pub person: Option<PersonId>,
 }
 
 /// How many times an append is tried again when a colleague's event took its number.
@@ -59,7 +93,7 @@ fn summary_of(
         police_grade: state
             .police_grade
             .as_ref()
-            .map(|g| format!("{:?}", g.grade).to_lowercase()),
+            .map(|g| g.grade.code().to_string()),
         last_event_seq: last.seq,
         last_event_kind: last.event.kind().into(),
         last_event_at: last.recorded_at,
@@ -123,12 +157,12 @@ impl App {
             Some(id.to_string()),
             Outcome::Allowed,
         );
-        match self
-            .store
-            .open_episode(&summary_of(id, &person, &state, &first), &first, &e)
-            .await
-        {
-            Ok(()) => Ok(id),
+        let summary = summary_of(id, &person, &state, &first);
+        match self.store.open_episode(&summary, &first, &e).await {
+            Ok(()) => {
+                self.board.changed(BoardChange::of(&summary));
+                Ok(id)
+            }
             // Two people pressing "not back" at once: the second is told, nothing doubles.
             Err(StoreError::Conflict(_)) => {
                 Err(AppError::invalid("person", "error-episode-already-open"))
@@ -196,11 +230,20 @@ impl App {
             Outcome::Allowed,
         );
         self.store.record_audit(&e).await?;
+        let plan = match state.plan_version {
+            Some(v) => self
+                .store
+                .document_version(actor.org_id(), person.id, DocKind::MissingPlan, v)
+                .await?
+                .map(|v| v.document),
+            None => None,
+        };
         Ok(EpisodeView {
             summary,
             person,
             state,
             events,
+            plan,
         })
     }
 
@@ -241,7 +284,10 @@ impl App {
             );
             let summary = summary_of(id, &person, &state, &record);
             match self.store.append_episode_event(&summary, &record, &e).await {
-                Ok(()) => return Ok(record.seq),
+                Ok(()) => {
+                    self.board.changed(BoardChange::of(&summary));
+                    return Ok(record.seq);
+                }
                 // A colleague's event took this number: judge again against theirs.
                 Err(StoreError::Conflict(_)) => continue,
                 Err(other) => return Err(other.into()),
@@ -256,20 +302,70 @@ impl App {
         actor: &Actor,
         meta: &RequestMeta,
     ) -> AppResult<Vec<EpisodeSummary>> {
+        let filter = EpisodeFilter {
+            open_only: true,
+            person: None,
+        };
+        self.list_episodes(actor, meta, filter).await
+    }
+
+    /// The live board: each open episode the actor may see with the person and their current
+    /// photo. One audited read covers the whole board.
+    pub async fn board(&self, actor: &Actor, meta: &RequestMeta) -> AppResult<Vec<BoardLine>> {
+        let open = self.open_episodes(actor, meta).await?;
+        let mut lines = Vec::with_capacity(open.len());
+        for summary in open {
+            let Some(person) = self
+                .store
+                .get_person(actor.org_id(), summary.person_id)
+                .await?
+            else {
+                continue;
+            };
+            let photo = self.store.photos(actor.org_id(), person.id).await?.1;
+            lines.push(BoardLine {
+                summary,
+                person,
+                photo,
+            });
+        }
+        Ok(lines)
+    }
+
+    /// The episodes the actor may see, newest first, as the filter asks. Audited as a read.
+    pub async fn list_episodes(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        filter: EpisodeFilter,
+    ) -> AppResult<Vec<EpisodeSummary>> {
         require(actor, Action::ViewEpisodes)?;
         let scope = actor.scope_for(Action::ViewEpisodes);
         let e = actor.event(
             self.clock.now(),
             meta,
-            "episode.board",
+            if filter.open_only {
+                "episode.board"
+            } else {
+                "episode.list"
+            },
             "episode",
-            None,
+            filter.person.map(|p| p.to_string()),
             Outcome::Allowed,
         );
         self.store.record_audit(&e).await?;
-        Ok(self
+        let mut list = self
             .store
-            .list_episodes(actor.org_id(), scope.as_deref(), true)
-            .await?)
+            .list_episodes(actor.org_id(), scope.as_deref(), filter.open_only)
+            .await?;
+        if let Some(person) = filter.person {
+            list.retain(|e| e.person_id == person);
+        }
+        Ok(list)
+    }
+
+    /// Whether a board change is one the actor may see (the change itself names no one).
+    pub fn sees_change(&self, actor: &Actor, change: &homeward_store::BoardChange) -> bool {
+        change.org_id == actor.org_id() && actor.can_in(Action::ViewEpisodes, change.service_id)
     }
 }

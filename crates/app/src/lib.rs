@@ -6,8 +6,10 @@
 pub mod actor;
 pub mod audit;
 pub mod auth;
+pub mod board;
 pub mod demo;
 mod demo_profiles;
+pub mod episode_form;
 pub mod episodes;
 pub mod error;
 pub mod organisation;
@@ -26,12 +28,14 @@ use std::sync::Arc;
 pub use actor::{Actor, RequestMeta};
 pub use error::{AppError, AppResult, FieldError};
 
-/// Everything a use case needs: the store, the clock and the installation's keys.
+/// Everything a use case needs: the store, the clock, the installation's keys, and where
+/// live boards hear that an episode changed.
 #[derive(Clone)]
 pub struct App {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub keys: Arc<secrets::Keys>,
+    pub board: board::Feed,
 }
 
 impl App {
@@ -40,6 +44,7 @@ impl App {
             store,
             clock,
             keys: Arc::new(keys),
+            board: board::Feed::default(),
         }
     }
 

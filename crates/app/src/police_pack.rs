@@ -6,11 +6,14 @@
 //! best-interests notes, and any contact not to be shared, are left out. Every pack made is
 //! audited.
 
+use crate::episode_form;
+use crate::episodes::EpisodeView;
 use crate::policy::Action;
 use crate::{Actor, App, AppError, AppResult, RequestMeta};
 use homeward_domain::audit::Outcome;
+use homeward_domain::episode::{Event, time_missing};
 use homeward_domain::forms::{DocKind, Document, Part, SectionDef};
-use homeward_domain::ids::PersonId;
+use homeward_domain::ids::{EpisodeId, PersonId};
 use homeward_domain::locale::Locale;
 use homeward_domain::person::{PersonKind, age_on};
 use homeward_i18n::Tr;
@@ -78,14 +81,111 @@ fn group_rows(
         .collect()
 }
 
+/// Part 2 of the pack: this episode. What they were wearing, when and where they were last
+/// seen and in what circumstances, what police already have, and the latest sightings.
+fn episode_section(t: Tr, episode: &EpisodeView, now: jiff::Timestamp) -> Section {
+    let s = &episode.state;
+    let mut rows = Vec::new();
+    let opened = episode.events.first().map(|r| &r.event);
+    if let Some(Event::Opened(o)) = opened {
+        let seen = match o.last_seen {
+            Some(w) => format!("{} · {}", t.date_time(w.at), o.last_seen_place),
+            None => o.last_seen_place.clone(),
+        };
+        rows.push((t.get("ev-opened-last_seen"), seen));
+        rows.push((
+            t.get("pack-time-missing"),
+            episode_form::duration(t, time_missing(s, now)),
+        ));
+        rows.push((
+            t.get("ev-opened-whereabouts"),
+            t.get(&episode_form::choice_id(
+                "whereabouts",
+                s.whereabouts.code(),
+            )),
+        ));
+        rows.push((t.get("ev-opened-clothing"), o.clothing.clone()));
+        rows.push((t.get("ev-opened-circumstances"), o.circumstances.clone()));
+    }
+    if let Some((when, report)) = &s.reported {
+        rows.push((
+            t.get("event-reported_to_police"),
+            format!(
+                "{} · {} · {}",
+                t.date_time(when.at),
+                report.force,
+                report.reference
+            ),
+        ));
+    }
+    if let Some(g) = &s.police_grade {
+        rows.push((
+            t.get("ev-police_graded-grade"),
+            t.get(&episode_form::choice_id("grade", g.grade.code())),
+        ));
+    }
+    let sightings = episode
+        .events
+        .iter()
+        .rev()
+        .filter(|r| matches!(r.event, Event::Sighting { .. }))
+        .take(3);
+    for r in sightings {
+        let (title, fields) = episode_form::describe(t, &r.event);
+        let text: Vec<String> = fields.into_iter().map(|(_, v)| v).collect();
+        rows.push((
+            format!("{title} · {}", t.date_time(r.when.at)),
+            text.join(" · "),
+        ));
+    }
+    rows.retain(|(_, v)| !v.trim().is_empty());
+    Section {
+        title: t.get("pack-episode"),
+        rows,
+    }
+}
+
 impl App {
-    /// Makes the police pack for a person in English or Welsh.
+    /// Makes the police pack for a person in English or Welsh; with part 2 about the episode
+    /// if they are missing now and the actor may see it.
     pub async fn police_pack(
         &self,
         actor: &Actor,
         meta: &RequestMeta,
         id: PersonId,
         locale: Locale,
+    ) -> AppResult<Vec<u8>> {
+        let open = match actor.can(Action::ViewEpisodes) {
+            true => self.store.open_episode_of(actor.org_id(), id).await?,
+            false => None,
+        };
+        let episode = match open {
+            Some(e) => self.view_episode(actor, meta, e).await.ok(),
+            None => None,
+        };
+        self.make_pack(actor, meta, id, locale, episode).await
+    }
+
+    /// The police pack with part 2 about this episode.
+    pub async fn episode_police_pack(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        episode: EpisodeId,
+        locale: Locale,
+    ) -> AppResult<Vec<u8>> {
+        let view = self.view_episode(actor, meta, episode).await?;
+        self.make_pack(actor, meta, view.person.id, locale, Some(view))
+            .await
+    }
+
+    async fn make_pack(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PersonId,
+        locale: Locale,
+        episode: Option<EpisodeView>,
     ) -> AppResult<Vec<u8>> {
         let view = self.view_person(actor, meta, id).await?;
         if !actor.can_in(Action::ViewPeople, view.person.service_id) {
@@ -161,7 +261,8 @@ impl App {
 
         let form = DocKind::Profile.form();
         let section = |id: &str| form.section(id);
-        let mut sections = Vec::new();
+        let mut sections: Vec<Section> =
+            episode.iter().map(|e| episode_section(t, e, now)).collect();
         if let Some(def) = section("health") {
             let mut rows = field_rows(t, DocKind::Profile, &profile, "health", &["conditions"]);
             rows.extend(group_rows(
@@ -361,6 +462,7 @@ impl App {
                 .map(|ph| t.with("photo-taken", "date", &t.date(ph.taken_on)))
                 .unwrap_or_default(),
             photo_jpeg,
+            show_photo: true,
             no_photo: t.get("pack-no-photo"),
             nothing: t.get("pack-nothing"),
             sections,
@@ -386,6 +488,100 @@ impl App {
             meta,
             "person.police_pack",
             "person",
+            Some(id.to_string()),
+            Outcome::Allowed,
+        );
+        self.store.record_audit(&e).await?;
+        Ok(pdf)
+    }
+}
+
+impl App {
+    /// An episode's whole chronology as a PDF: the state at the top, then every entry in
+    /// order, corrections included, with who recorded it and when.
+    pub async fn chronology_pdf(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: EpisodeId,
+        locale: Locale,
+    ) -> AppResult<Vec<u8>> {
+        let view = self.view_episode(actor, meta, id).await?;
+        let t = Tr(locale);
+        let now = self.clock.now();
+        let s = &view.state;
+        let p = &view.person;
+        let mut key_rows = vec![
+            (
+                t.get("episode-status"),
+                t.get(&format!("phase-{}", s.phase.code())),
+            ),
+            (t.get("episode-opened"), t.date_time(s.opened.at)),
+            (
+                t.get("pack-time-missing"),
+                episode_form::duration(t, time_missing(s, now)),
+            ),
+        ];
+        if let Some(g) = &s.police_grade {
+            key_rows.push((
+                t.get("ev-police_graded-grade"),
+                t.get(&episode_form::choice_id("grade", g.grade.code())),
+            ));
+        }
+        if let Some(v) = s.plan_version {
+            key_rows.push((t.get("episode-plan-version"), v.to_string()));
+        }
+        let rows = view
+            .events
+            .iter()
+            .map(|r| {
+                let (title, fields) = episode_form::describe(t, &r.event);
+                let mut text = vec![title];
+                text.extend(fields.into_iter().map(|(k, v)| format!("{k}: {v}")));
+                text.push(t.args(
+                    "episode-recorded-by",
+                    &[
+                        ("who", r.recorded_by_label.as_str()),
+                        ("when", &t.date_time(r.recorded_at)),
+                    ],
+                ));
+                (
+                    format!("{} · {}", r.seq, t.date_time(r.when.at)),
+                    text.join("\n"),
+                )
+            })
+            .collect();
+        let doc = PolicePack {
+            lang: locale.code().into(),
+            title: t.get("chronology-title"),
+            marking: t.get("pack-marking"),
+            name: format!("{} {}", p.given_name, p.family_name),
+            subtitle: t.get(&format!("kind-{}", p.kind.code())),
+            key_rows,
+            show_photo: false,
+            nothing: t.get("pack-nothing"),
+            sections: vec![Section {
+                title: t.get("chronology-entries"),
+                rows,
+            }],
+            footer: t.args(
+                "chronology-footer",
+                &[
+                    ("who", &actor.user.display_name),
+                    ("when", &t.date_time(now)),
+                ],
+            ),
+            ..PolicePack::default()
+        };
+        let pdf = tokio::task::spawn_blocking(move || homeward_reports::police_pack(&doc))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let e = actor.event(
+            now,
+            meta,
+            "episode.chronology_pdf",
+            "episode",
             Some(id.to_string()),
             Outcome::Allowed,
         );

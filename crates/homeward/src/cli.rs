@@ -225,6 +225,11 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     config: WebConfig,
 ) -> Result<(), String> {
+    // Boards on this server hear of events recorded through the others.
+    app.board
+        .connect(&app.store)
+        .await
+        .map_err(|e| format!("cannot listen for changes in the database: {e}"))?;
     let router = homeward_web::router(app, config);
     axum::serve(
         listener,

@@ -26,6 +26,8 @@ pub struct PolicePack {
     pub name: String,
     pub subtitle: String,
     pub key_rows: Vec<(String, String)>,
+    /// Whether the document has a photo column at all (a pack does; a chronology does not).
+    pub show_photo: bool,
     pub photo_jpeg: Option<Vec<u8>>,
     pub photo_caption: String,
     pub no_photo: String,
@@ -76,6 +78,7 @@ impl PolicePack {
                 None => Value::None,
             },
         );
+        d.insert("show_photo".into(), self.show_photo.into_value());
         d.insert("photo_caption".into(), text(&self.photo_caption));
         d.insert("no_photo".into(), text(&self.no_photo));
         d.insert("nothing".into(), text(&self.nothing));
@@ -108,7 +111,9 @@ fn engine() -> &'static TypstEngine<typst_as_lib::TypstTemplateMainFile> {
     })
 }
 
-/// Typesets the pack. CPU-bound (tens of milliseconds): call it off the async runtime.
+/// Typesets the pack, or any document of the same shape (an episode's chronology is one:
+/// a heading, key facts, then titled rows). CPU-bound (tens of milliseconds): call it off the
+/// async runtime.
 pub fn police_pack(pack: &PolicePack) -> Result<Vec<u8>, ReportError> {
     let doc: typst_layout::PagedDocument = engine()
         .compile_with_input(pack.inputs())
@@ -128,6 +133,7 @@ mod tests {
             lang: "cy".into(),
             title: "Gwybodaeth i’r heddlu".into(),
             name: "Ffion Ffug".into(),
+            show_photo: true,
             key_rows: vec![(
                 "Dyddiad geni".into(),
                 "14 Mawrth 2011 #strong[not markup] $x$".into(),

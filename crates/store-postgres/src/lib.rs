@@ -80,6 +80,38 @@ impl PgStore {
         self.pool.close().await;
     }
 
+    /// Listens on the channel the episodes trigger notifies (migration 0006) and passes each
+    /// change on. The listener reconnects by itself if the connection drops; what changed
+    /// meanwhile is caught up by boards asking again on their next change or reload.
+    async fn listen_board(&self, sink: homeward_store::BoardSink) -> StoreResult<bool> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool)
+            .await
+            .map_err(Self::db_err)?;
+        listener
+            .listen("homeward_board")
+            .await
+            .map_err(Self::db_err)?;
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            while !pool.is_closed() {
+                match listener.try_recv().await {
+                    Ok(Some(n)) => {
+                        if let Some(change) = parse_board_change(n.payload()) {
+                            sink(change);
+                        }
+                    }
+                    // The connection dropped; the next call reconnects.
+                    Ok(None) => continue,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "board listener failed; retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(true)
+    }
+
     fn audit_key(&self) -> &[u8] {
         &self.audit_key
     }
@@ -114,6 +146,21 @@ impl PgStore {
             .map(|r| r.rows_affected())
             .map_err(Self::db_err)
     }
+}
+
+/// "org service episode seq", as the trigger writes it.
+fn parse_board_change(payload: &str) -> Option<homeward_store::BoardChange> {
+    use homeward_domain::ids::{EpisodeId, OrgId, ServiceId};
+    let mut parts = payload.split(' ');
+    let mut uuid = || parts.next().and_then(|p| uuid::Uuid::parse_str(p).ok());
+    let (org, service, episode) = (uuid()?, uuid()?, uuid()?);
+    let seq = parts.next()?.parse().ok()?;
+    Some(homeward_store::BoardChange {
+        org_id: OrgId(org),
+        service_id: ServiceId(service),
+        episode_id: EpisodeId(episode),
+        seq,
+    })
 }
 
 homeward_store::impl_sql_store!(PgStore, Postgres, Engine::Postgres);

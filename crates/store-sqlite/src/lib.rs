@@ -62,6 +62,11 @@ impl SqliteStore {
         self.writer.close().await;
     }
 
+    /// One process owns an embedded database: there are no other servers to hear from.
+    async fn listen_board(&self, _sink: homeward_store::BoardSink) -> StoreResult<bool> {
+        Ok(false)
+    }
+
     fn audit_key(&self) -> &[u8] {
         &self.audit_key
     }

@@ -176,6 +176,30 @@ pub struct EpisodeSummary {
     pub last_event_at: Timestamp,
 }
 
+/// An episode's board line changed (opened, or an event added). Carries no personal data:
+/// whoever receives it asks again, as themselves, for what they may see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BoardChange {
+    pub org_id: OrgId,
+    pub service_id: ServiceId,
+    pub episode_id: homeward_domain::ids::EpisodeId,
+    pub seq: i64,
+}
+
+impl BoardChange {
+    pub fn of(summary: &EpisodeSummary) -> Self {
+        Self {
+            org_id: summary.org_id,
+            service_id: summary.service_id,
+            episode_id: summary.id,
+            seq: summary.last_event_seq,
+        }
+    }
+}
+
+/// Where the store sends changes that other app servers made.
+pub type BoardSink = Box<dyn Fn(BoardChange) + Send + Sync>;
+
 /// One version of an organisation's settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SettingsVersion {
@@ -209,6 +233,11 @@ pub trait Store: Send + Sync {
     /// Closes every connection; later calls fail as `Unavailable`. For shutdown (and for tests
     /// of what users see when the database goes away).
     async fn close(&self);
+
+    /// Passes on board changes made through other app servers sharing this database, for as
+    /// long as the store is open. False when there can be no others (an embedded database),
+    /// so changes made here are all there are.
+    async fn watch_board(&self, sink: BoardSink) -> StoreResult<bool>;
 
     // Organisations and services.
     async fn create_organisation(&self, org: &Organisation, audit: &AuditEvent) -> StoreResult<()>;

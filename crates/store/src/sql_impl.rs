@@ -12,6 +12,8 @@
 //!   transaction that holds the write lock (SQLite) or is ordinary (PostgreSQL);
 //! - `fn audit_key(&self) -> &[u8]`: the key of the audit chain;
 //! - `async fn close_pools(&self)`: close every connection;
+//! - `async fn listen_board(&self, sink: BoardSink) -> StoreResult<bool>`: forward other
+//!   servers' board changes, or say there are none;
 //! - a constant `LOCK_AUDIT_CHAIN: Option<&'static str>`: a statement that serialises
 //!   appends to the audit chain, run just before each append.
 
@@ -465,6 +467,10 @@ macro_rules! impl_sql_store {
 
             async fn close(&self) {
                 self.close_pools().await;
+            }
+
+            async fn watch_board(&self, sink: $crate::BoardSink) -> $crate::StoreResult<bool> {
+                self.listen_board(sink).await
             }
 
             async fn ping(&self) -> $crate::StoreResult<()> {

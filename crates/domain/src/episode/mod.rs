@@ -11,7 +11,9 @@ use crate::ids::UserId;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-pub use state::{EpisodeState, Phase, Refusal, append, derive, time_missing};
+pub use state::{
+    EpisodeState, Phase, Refusal, ReturnInterviewStatus, append, derive, time_missing,
+};
 
 /// One line of the chronology, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +55,15 @@ pub enum Whereabouts {
     Unknown,
 }
 
+impl Whereabouts {
+    pub fn code(self) -> &'static str {
+        match self {
+            Whereabouts::Known => "known",
+            Whereabouts::Unknown => "unknown",
+        }
+    }
+}
+
 /// The police risk grade exactly as police gave it. Older grades are kept so that old
 /// records read as they were written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +82,19 @@ pub enum PoliceGrade {
 }
 
 impl PoliceGrade {
+    /// As stored and as the API names it.
+    pub fn code(self) -> &'static str {
+        match self {
+            PoliceGrade::Absent2013 => "absent2013",
+            PoliceGrade::NoApparentRisk => "no_apparent_risk",
+            PoliceGrade::VeryLow => "very_low",
+            PoliceGrade::Low => "low",
+            PoliceGrade::Medium => "medium",
+            PoliceGrade::High => "high",
+            PoliceGrade::NotGraded => "not_graded",
+        }
+    }
+
     pub const ALL: [PoliceGrade; 7] = [
         PoliceGrade::VeryLow,
         PoliceGrade::Low,
@@ -165,6 +189,60 @@ pub struct Returned {
     pub why_police_station: String,
 }
 
+/// What a return interview found, in the headings practitioners use.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReturnInterview {
+    pub held_by: String,
+    /// What pushed them away and what pulled them.
+    pub push_pull: String,
+    /// Where they went, with whom, how they travelled.
+    pub where_and_who: String,
+    pub harm: String,
+    pub exploitation: String,
+    /// In the person's own words.
+    pub own_words: String,
+    /// Actions, each with who owns it.
+    pub actions: String,
+    pub referrals: String,
+}
+
+/// Where a referral went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralKind {
+    /// A child at risk: section 47 (England), section 130 report (Wales), IRD (Scotland).
+    ChildProtection,
+    /// An adult at risk: Care Act s.42, SSWB Act s.126 or ASP enquiries.
+    AdultSafeguarding,
+    /// Trafficking or modern slavery: the National Referral Mechanism, through the local
+    /// authority for children.
+    Trafficking,
+    /// The Independent Child Trafficking Advocacy service (Wales).
+    Icta,
+    Other,
+}
+
+impl ReferralKind {
+    pub const ALL: [ReferralKind; 5] = [
+        ReferralKind::ChildProtection,
+        ReferralKind::AdultSafeguarding,
+        ReferralKind::Trafficking,
+        ReferralKind::Icta,
+        ReferralKind::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ReferralKind::ChildProtection => "child_protection",
+            ReferralKind::AdultSafeguarding => "adult_safeguarding",
+            ReferralKind::Trafficking => "trafficking",
+            ReferralKind::Icta => "icta",
+            ReferralKind::Other => "other",
+        }
+    }
+}
+
 /// What can be recorded in an episode's chronology.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -217,6 +295,42 @@ pub enum Event {
     },
     Located(Located),
     Returned(Returned),
+    /// Police's safe and well check, recorded as information received from them.
+    SafeAndWellCheck {
+        by: String,
+        findings: String,
+    },
+    /// A return home interview (England), return interview (Wales) or Return Discussion
+    /// (Scotland) offered; `independent` says whether the person offering it is independent
+    /// of the person's care, as English guidance expects.
+    ReturnInterviewOffered {
+        offered_by: String,
+        independent: bool,
+    },
+    /// Declined by the person, with why, and when it will be offered again.
+    ReturnInterviewDeclined {
+        reason: String,
+        offer_again: String,
+    },
+    ReturnInterviewHeld(ReturnInterview),
+    /// Care staff talking it through with the person once they are back.
+    Debrief {
+        by: String,
+        notes: String,
+    },
+    /// Every episode asks for the missing plan to be reviewed.
+    PlanReviewed {
+        by: String,
+        changes: String,
+    },
+    StrategyDiscussion {
+        attendees: String,
+        decisions: String,
+    },
+    Referral {
+        to: ReferralKind,
+        details: String,
+    },
     /// Closed by a manager, with a summary. Afterwards only amendments may be added.
     Closed {
         summary: String,
@@ -258,9 +372,45 @@ impl Event {
             Event::Note { .. } => "note",
             Event::Located(_) => "located",
             Event::Returned(_) => "returned",
+            Event::SafeAndWellCheck { .. } => "safe_and_well_check",
+            Event::ReturnInterviewOffered { .. } => "return_interview_offered",
+            Event::ReturnInterviewDeclined { .. } => "return_interview_declined",
+            Event::ReturnInterviewHeld(_) => "return_interview_held",
+            Event::Debrief { .. } => "debrief",
+            Event::PlanReviewed { .. } => "plan_reviewed",
+            Event::StrategyDiscussion { .. } => "strategy_discussion",
+            Event::Referral { .. } => "referral",
             Event::Closed { .. } => "closed",
             Event::RecordedInError { .. } => "recorded_in_error",
             Event::Amendment { .. } => "amendment",
         }
     }
+
+    /// Every kind, in the order a chronology's filter lists them.
+    pub const KINDS: [&'static str; 24] = [
+        "opened",
+        "step_done",
+        "contact_made",
+        "place_searched",
+        "sighting",
+        "person_updated",
+        "reported_to_police",
+        "police_graded",
+        "provider_risk_assessed",
+        "whereabouts_changed",
+        "note",
+        "located",
+        "returned",
+        "safe_and_well_check",
+        "return_interview_offered",
+        "return_interview_declined",
+        "return_interview_held",
+        "debrief",
+        "plan_reviewed",
+        "strategy_discussion",
+        "referral",
+        "closed",
+        "recorded_in_error",
+        "amendment",
+    ];
 }

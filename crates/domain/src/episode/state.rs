@@ -63,12 +63,37 @@ pub struct EpisodeState {
     pub returned: Option<Occurred>,
     /// When it was closed or marked as recorded in error.
     pub ended: Option<Occurred>,
+    pub safe_and_well: Option<Occurred>,
+    pub return_interview: ReturnInterviewStatus,
+    pub debriefed: Option<Occurred>,
+    pub plan_reviewed: Option<Occurred>,
     /// The plan's steps done, by number.
     pub steps_done: BTreeSet<u16>,
     /// How many events the chronology holds, amendments included.
     pub events: i64,
     /// The latest event by sequence: its number and kind.
     pub last_event: (i64, &'static str),
+}
+
+/// Where the return interview has got to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReturnInterviewStatus {
+    #[default]
+    NotOffered,
+    Offered(Occurred),
+    Declined(Occurred),
+    Held(Occurred),
+}
+
+impl ReturnInterviewStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReturnInterviewStatus::NotOffered => "not_offered",
+            ReturnInterviewStatus::Offered(_) => "offered",
+            ReturnInterviewStatus::Declined(_) => "declined",
+            ReturnInterviewStatus::Held(_) => "held",
+        }
+    }
 }
 
 /// Why an event cannot be added. Each names a message for the user.
@@ -98,6 +123,10 @@ pub enum Refusal {
     AmendsDifferentKind,
     ReasonNeeded,
     SummaryNeeded,
+    /// Return interviews and debriefs happen once the person is back.
+    NotBackYet,
+    /// A safe and well check follows being found.
+    NotLocatedYet,
 }
 
 impl Refusal {
@@ -118,6 +147,8 @@ impl Refusal {
             Refusal::AmendsDifferentKind => "error-episode-amends-kind",
             Refusal::ReasonNeeded => "error-reason-needed",
             Refusal::SummaryNeeded => "error-episode-summary-needed",
+            Refusal::NotBackYet => "error-episode-not-back-yet",
+            Refusal::NotLocatedYet => "error-episode-not-located-yet",
         }
     }
 }
@@ -205,6 +236,10 @@ pub fn derive(events: &[EventRecord]) -> Result<EpisodeState, Refusal> {
         located: None,
         returned: None,
         ended: None,
+        safe_and_well: None,
+        return_interview: ReturnInterviewStatus::NotOffered,
+        debriefed: None,
+        plan_reviewed: None,
         steps_done: BTreeSet::new(),
         events: events.len() as i64,
         last_event: events
@@ -267,6 +302,32 @@ pub fn derive(events: &[EventRecord]) -> Result<EpisodeState, Refusal> {
                 s.returned = Some(when);
                 s.whereabouts = Whereabouts::Known;
             }
+            Event::SafeAndWellCheck { .. } => {
+                if s.located.is_none() {
+                    return Err(Refusal::NotLocatedYet);
+                }
+                s.safe_and_well = Some(when);
+            }
+            Event::ReturnInterviewOffered { .. } => {
+                back(&s)?;
+                s.return_interview = ReturnInterviewStatus::Offered(when);
+            }
+            Event::ReturnInterviewDeclined { reason, .. } => {
+                back(&s)?;
+                if reason.trim().is_empty() {
+                    return Err(Refusal::ReasonNeeded);
+                }
+                s.return_interview = ReturnInterviewStatus::Declined(when);
+            }
+            Event::ReturnInterviewHeld(_) => {
+                back(&s)?;
+                s.return_interview = ReturnInterviewStatus::Held(when);
+            }
+            Event::Debrief { .. } => {
+                back(&s)?;
+                s.debriefed = Some(when);
+            }
+            Event::PlanReviewed { .. } => s.plan_reviewed = Some(when),
             Event::Closed { summary } => {
                 if summary.trim().is_empty() {
                     return Err(Refusal::SummaryNeeded);
@@ -288,12 +349,22 @@ pub fn derive(events: &[EventRecord]) -> Result<EpisodeState, Refusal> {
             | Event::PlaceSearched { .. }
             | Event::Sighting { .. }
             | Event::PersonUpdated { .. }
-            | Event::Note { .. } => {}
+            | Event::Note { .. }
+            | Event::StrategyDiscussion { .. }
+            | Event::Referral { .. } => {}
             // Taken out by `effective`, their corrections applied.
             Event::Amendment { .. } => {}
         }
     }
     Ok(s)
+}
+
+/// Return interviews and debriefs are with someone who is back.
+fn back(s: &EpisodeState) -> Result<(), Refusal> {
+    if s.returned.is_none() {
+        return Err(Refusal::NotBackYet);
+    }
+    Ok(())
 }
 
 /// Whether `next` may be added to the chronology; the state after it if so.
@@ -552,6 +623,7 @@ mod tests {
         Error,
         Grade(usize, bool),
         Amend(i64, bool),
+        Interview,
     }
 
     fn a_try() -> impl Strategy<Value = Try> {
@@ -563,6 +635,7 @@ mod tests {
             1 => Just(Try::Error),
             1 => (0usize..7, any::<bool>()).prop_map(|(g, s)| Try::Grade(g, s)),
             1 => (0i64..12, any::<bool>()).prop_map(|(n, c)| Try::Amend(n, c)),
+            1 => Just(Try::Interview),
         ]
     }
 
@@ -585,6 +658,7 @@ mod tests {
                     Try::Return => returned(),
                     Try::Close => Event::Closed { summary: "Safe".into() },
                     Try::Error => Event::RecordedInError { reason: "Was at school".into() },
+                    Try::Interview => Event::ReturnInterviewHeld(ReturnInterview::default()),
                     Try::Grade(g, scot) => Event::PoliceGraded {
                         grade: PoliceGrade::ALL[g],
                         scheme: if scot { GradeScheme::Scotland } else { GradeScheme::EnglandWalesApp },
@@ -618,6 +692,9 @@ mod tests {
                         }
                         if let (Some(found), Some(back)) = (s.located, s.returned) {
                             prop_assert!(back.at >= found.at);
+                        }
+                        if s.return_interview != ReturnInterviewStatus::NotOffered {
+                            prop_assert!(s.returned.is_some(), "no return interview before return");
                         }
                         prop_assert_eq!(s.phase == Phase::Closed, s.ended.is_some() && s.phase != Phase::RecordedInError);
                     }

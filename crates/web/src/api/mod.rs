@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod dto;
+pub mod episodes;
 pub mod health;
 pub mod json;
 pub mod me;
@@ -44,6 +45,13 @@ use utoipa::{Modify, OpenApi};
         people::photo,
         people::choose_photo,
         people::police_pack,
+        episodes::list,
+        episodes::open,
+        episodes::show,
+        episodes::events,
+        episodes::append,
+        episodes::chronology_pdf,
+        episodes::board_stream,
         users::list,
         users::create,
         users::show,
@@ -71,6 +79,14 @@ use utoipa::{Modify, OpenApi};
         person_dto::WarningDto,
         person_dto::PersonDetailDto,
         person_dto::DueDto,
+        episodes::EpisodeDto,
+        episodes::EpisodeStateDto,
+        episodes::PlanStepDto,
+        episodes::EpisodeDetailDto,
+        episodes::EventDto,
+        episodes::OpenEpisodeRequest,
+        episodes::NewEventRequest,
+        episodes::BoardChangeDto,
         dto::AuditRecordDto,
         settings::SettingsDto,
         settings::SettingsUpdate,

@@ -36,6 +36,8 @@ pub struct FieldView {
     pub options: Vec<OptionView>,
     pub error: Option<String>,
     pub width: &'static str,
+    /// For a time: ask which of October's two 1 o'clocks it was.
+    pub fold: bool,
 }
 
 pub struct ItemView {
@@ -141,6 +143,7 @@ fn field_view(
         year: String::new(),
         options: Vec::new(),
         width: "hw-input--full",
+        fold: false,
         name,
     };
     match def.kind {

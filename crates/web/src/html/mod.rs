@@ -1,7 +1,9 @@
 //! Server-rendered pages, following the GOV.UK Design System's patterns with our own styles.
 
 pub mod audit;
+pub mod episodes;
 pub mod errors;
+pub mod event_form;
 pub mod form_view;
 pub mod home;
 pub mod people;
@@ -51,8 +53,9 @@ impl Page {
         let mut csrf = String::new();
         let mut user = None;
         if let Some(actor) = &ctx.actor {
-            let items: [(&'static str, &str, Action); 5] = [
+            let items: [(&'static str, &str, Action); 6] = [
                 ("/", "nav-home", Action::ViewOwnHome),
+                ("/episodes", "nav-board", Action::ViewEpisodes),
                 ("/people", "nav-people", Action::ViewPeople),
                 ("/admin/users", "nav-users", Action::ViewUsers),
                 ("/audit", "nav-audit", Action::ViewAuditTrail),

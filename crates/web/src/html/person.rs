@@ -65,7 +65,7 @@ fn field_def(section: &SectionDef, id: &str) -> Option<FieldDef> {
 }
 
 /// The filled-in single fields of a section, as label and value rows.
-fn section_rows(t: Tr, kind: DocKind, section: &SectionDef, doc: &Document) -> Vec<Row> {
+pub fn section_rows(t: Tr, kind: DocKind, section: &SectionDef, doc: &Document) -> Vec<Row> {
     section
         .parts
         .iter()
@@ -243,6 +243,8 @@ struct PersonPage {
     risk: Vec<Row>,
     docs: Vec<DocSummary>,
     history_href: String,
+    /// Missing now: the open episode; or the way to report them missing.
+    missing: Option<(String, String)>,
 }
 
 /// "Version 3, saved by someone@example.org on 23 November 2026, 09:30".
@@ -426,6 +428,18 @@ pub async fn show(
         .iter()
         .map(|k| doc_summary(t, &view, *k, can_edit))
         .collect();
+    let open = match actor.can_in(Action::ViewEpisodes, p.service_id) {
+        true => state.app.open_episode_of(actor, p.id).await.or_fail(&ctx)?,
+        false => None,
+    };
+    let missing = match open {
+        Some(e) => Some((format!("/episodes/{e}"), t.get("person-missing-now"))),
+        None if actor.can_in(Action::RecordEpisodes, p.service_id) => Some((
+            format!("/people/{}/episodes/new", p.id),
+            t.get("person-report-missing"),
+        )),
+        None => None,
+    };
     let mut page = Page::new(&ctx, "people-title", "/people");
     page.title = full_name(p);
     let result = PersonPage {
@@ -449,6 +463,7 @@ pub async fn show(
         risk,
         docs,
         history_href: format!("/people/{}/history", p.id),
+        missing,
         photo: view.photo.as_ref().map(|ph| {
             let taken = t.date(ph.taken_on);
             (

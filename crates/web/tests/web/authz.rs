@@ -71,6 +71,19 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("GET", "/api/v1/people/{id}/police-pack") => Only(CARE),
         ("POST", "/api/v1/people/{id}/photos") => Only(EDITORS),
         ("POST", "/api/v1/people/{id}/photos/{photo}/current") => Only(EDITORS),
+        ("GET", "/episodes") | ("GET", "/episodes/{id}") => Only(CARE),
+        ("GET", "/episodes/{id}/chronology.pdf") | ("GET", "/episodes/{id}/police-pack") => {
+            Only(CARE)
+        }
+        ("GET", "/people/{id}/episodes/new") | ("POST", "/people/{id}/episodes") => Only(EDITORS),
+        ("GET", "/episodes/{id}/add/{kind}") | ("POST", "/episodes/{id}/add/{kind}") => {
+            Only(EDITORS)
+        }
+        ("GET", "/api/v1/episodes") | ("GET", "/api/v1/episodes/{id}") => Only(CARE),
+        ("GET", "/api/v1/episodes/{id}/events") => Only(CARE),
+        ("GET", "/api/v1/episodes/{id}/chronology.pdf") => Only(CARE),
+        ("GET", "/api/v1/board/stream") => Only(CARE),
+        ("POST", "/api/v1/episodes") | ("POST", "/api/v1/episodes/{id}/events") => Only(EDITORS),
         _ => return None,
     })
 }
@@ -126,19 +139,26 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
             true,
             r#"{"based_on":0,"photo_age_child_months":0,"photo_age_adult_months":0}"#.into(),
         )),
+        ("POST", p) if p.ends_with("/events") => Some((
+            true,
+            r#"{"event":{"kind":"note","text":"Rang her phone again"}}"#.into(),
+        )),
         ("PUT", _) => Some((true, r#"{"roles":[{"role":"care_worker"}]}"#.into())),
         ("POST", _) => Some((true, String::new())),
         _ => None,
     }
 }
 
-/// A real address for a route: `{id}` is a person on people routes and a user elsewhere.
-fn concrete(path: &str, user: &str, person: &(String, String)) -> String {
-    let (person, photo) = person;
+/// A real address for a route: `{id}` is a person on people routes, an episode on episode
+/// routes and a user elsewhere.
+fn concrete(path: &str, user: &str, person: &(String, String, String)) -> String {
+    let (person, photo, episode) = person;
     let asset = homeward_web::assets::css_url();
     let asset_name = asset.trim_start_matches("/assets/");
     let id = if path.contains("/people/") {
         person
+    } else if path.contains("/episodes/") {
+        episode
     } else {
         user
     };
@@ -150,6 +170,7 @@ fn concrete(path: &str, user: &str, person: &(String, String)) -> String {
         .replace("{document}", "profile")
         .replace("{version}", "1")
         .replace("{photo}", photo)
+        .replace("{kind}", "note")
 }
 
 async fn call(t: &TestApp, method: &str, path: &str, session: Option<&Session>) -> Reply {
@@ -245,7 +266,13 @@ async fn run_matrix(t: &TestApp) {
             .add_photo(org, &photo, b"jpeg", &test_event(org))
             .await
             .unwrap();
-        (person.id.to_string(), photo.id.to_string())
+        // And missing now: the episode routes' record.
+        let episode = open_episode_for(t, &person).await;
+        (
+            person.id.to_string(),
+            photo.id.to_string(),
+            episode.to_string(),
+        )
     };
     let own_person = person_in(demo.own(CareWorker).org_id).await;
     let other_person = person_in(demo.other(CareWorker).org_id).await;

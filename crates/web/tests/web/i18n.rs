@@ -101,12 +101,31 @@ fn every_message_the_code_uses_exists() {
     for k in ServiceKind::ALL {
         used.insert(format!("service-{}", k.code()));
     }
+    // The chronology's forms, the episode's phases and what is recorded in the audit trail.
+    used.extend(homeward_app::episode_form::message_ids());
+    for phase in [
+        "missing",
+        "located",
+        "returned",
+        "closed",
+        "recorded_in_error",
+    ] {
+        used.insert(format!("phase-{phase}"));
+    }
+    for status in ["not_offered", "offered", "declined", "held"] {
+        used.insert(format!("return-interview-{status}"));
+    }
+    for kind in homeward_domain::episode::Event::KINDS {
+        if kind != "opened" {
+            used.insert(format!("audit-do-episode-{kind}"));
+        }
+    }
     for o in [Outcome::Allowed, Outcome::Denied, Outcome::Failed] {
         used.insert(format!("outcome-{}", o.code()));
     }
     // Every action the application records reads as a sentence on the audit page.
     let action = regex::Regex::new(
-        r#""((?:organisation|service|user|person|session|audit|api_token)\.[a-z_]+)""#,
+        r#""((?:organisation|service|user|person|session|audit|api_token|episode)\.[a-z_]+)""#,
     )
     .unwrap();
     let mut app_sources = Vec::new();

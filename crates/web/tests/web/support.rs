@@ -6,6 +6,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{Request, Response, header};
 use homeward_app::App;
 use homeward_app::secrets::{Keys, random_token, token_hash};
+use homeward_domain::ids::EpisodeId;
 use homeward_domain::role::Role;
 use homeward_domain::time::ManualClock;
 use homeward_store::{SessionRecord, Store, User};
@@ -29,9 +30,14 @@ pub fn start_time() -> jiff::Timestamp {
     "2026-11-23T09:00:00Z".parse().unwrap()
 }
 
-fn build(engine: &'static str, store: Arc<dyn Store>, dir: Option<tempfile::TempDir>) -> TestApp {
+async fn build(
+    engine: &'static str,
+    store: Arc<dyn Store>,
+    dir: Option<tempfile::TempDir>,
+) -> TestApp {
     let clock = Arc::new(ManualClock::new(start_time()));
     let app = App::new(store, clock.clone(), Keys::from_hex(SECRET).unwrap());
+    app.board.connect(&app.store).await.unwrap();
     let router = homeward_web::router(app.clone(), homeward_web::WebConfig::default());
     TestApp {
         engine,
@@ -49,7 +55,7 @@ pub async fn sqlite() -> TestApp {
     let store = homeward_store_sqlite::SqliteStore::open(&url, keys.audit_key().to_vec())
         .await
         .unwrap();
-    build("sqlite", Arc::new(store), Some(dir))
+    build("sqlite", Arc::new(store), Some(dir)).await
 }
 
 pub async fn postgres() -> Option<TestApp> {
@@ -58,7 +64,7 @@ pub async fn postgres() -> Option<TestApp> {
         .await
         .unwrap()
     {
-        Some(store) => Some(build("postgres", Arc::new(store), None)),
+        Some(store) => Some(build("postgres", Arc::new(store), None).await),
         None => {
             assert!(
                 std::env::var_os("HOMEWARD_REQUIRE_POSTGRES").is_none(),
@@ -228,7 +234,14 @@ impl Reply {
     async fn read(r: Response<Body>) -> Self {
         let status = r.status().as_u16();
         let headers = r.headers().clone();
-        let bytes = r.into_body().collect().await.unwrap().to_bytes();
+        // A stream of server-sent events never ends: its headers are the answer.
+        let streaming = headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+        let bytes = match streaming {
+            true => Default::default(),
+            false => r.into_body().collect().await.unwrap().to_bytes(),
+        };
         Self {
             status,
             headers,
@@ -275,4 +288,42 @@ pub fn test_event(org: homeward_domain::ids::OrgId) -> homeward_domain::audit::A
         outcome: homeward_domain::audit::Outcome::Allowed,
         ip: None,
     }
+}
+
+/// Opens an episode for a person straight through the store, as if a colleague had.
+pub async fn open_episode_for(t: &TestApp, person: &homeward_store::Person) -> EpisodeId {
+    use homeward_domain::episode::{Event, EventRecord, Occurred, Opened};
+    let id = EpisodeId::new_random();
+    let now = t.app.clock.now();
+    let first = EventRecord {
+        seq: 1,
+        when: Occurred::in_london(now),
+        recorded_at: now,
+        recorded_by: None,
+        recorded_by_label: "test".into(),
+        event: Event::Opened(Opened {
+            last_seen_place: "The park".into(),
+            ..Opened::default()
+        }),
+    };
+    let summary = homeward_store::EpisodeSummary {
+        id,
+        org_id: person.org_id,
+        service_id: person.service_id,
+        person_id: person.id,
+        phase: "missing".into(),
+        is_open: true,
+        opened_at: now,
+        last_seen_at: None,
+        police_grade: None,
+        last_event_seq: 1,
+        last_event_kind: "opened".into(),
+        last_event_at: now,
+    };
+    t.app
+        .store
+        .open_episode(&summary, &first, &test_event(person.org_id))
+        .await
+        .unwrap();
+    id
 }

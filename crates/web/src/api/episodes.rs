@@ -1,0 +1,497 @@
+//! Episodes in the API: open one, read it with its derived state, list and append to its
+//! chronology (a correction is an append too: there is no PUT, PATCH or DELETE on events),
+//! its PDF, and the live board's stream of changes.
+
+use super::dto::{Created, PersonDto};
+use super::json::ApiJson;
+use super::problem::{Problem, ProblemDocument};
+use crate::AppState;
+use crate::context::Ctx;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream};
+use homeward_app::episodes::{EpisodeFilter, EpisodeView, OpenEpisodeInput};
+use homeward_app::{AppError, FieldError};
+use homeward_domain::episode::{Event, EventRecord, Whereabouts, time_missing};
+use homeward_domain::ids::{EpisodeId, PersonId};
+use homeward_domain::locale::Locale;
+use homeward_store::EpisodeSummary;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+fn invalid(field: &str, message: &'static str) -> AppError {
+    AppError::Invalid(vec![FieldError {
+        field: field.into(),
+        message,
+    }])
+}
+
+fn episode_id(ctx: &Ctx, raw: &str) -> Result<EpisodeId, Problem> {
+    raw.parse()
+        .map_err(|_| Problem::new(ctx.tr, AppError::NotFound))
+}
+
+/// An RFC 3339 instant with its offset, like `2026-11-20T21:40:00Z` or `…+01:00`.
+fn instant(field: &str, raw: Option<&str>) -> Result<Option<Timestamp>, AppError> {
+    raw.map(|r| r.parse().map_err(|_| invalid(field, "error-time-rfc3339")))
+        .transpose()
+}
+
+/// An episode as lists show it.
+#[derive(Serialize, ToSchema)]
+pub struct EpisodeDto {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub service_id: Uuid,
+    /// missing, located, returned, closed or recorded_in_error
+    pub phase: String,
+    /// On the live board: still missing or not yet back.
+    pub is_open: bool,
+    pub opened_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<String>,
+    /// As police gave it: very_low, low, medium, high, no_apparent_risk, absent2013, not_graded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub police_grade: Option<String>,
+    pub last_event_seq: i64,
+    pub last_event_kind: String,
+    pub last_event_at: String,
+}
+
+impl From<&EpisodeSummary> for EpisodeDto {
+    fn from(s: &EpisodeSummary) -> Self {
+        Self {
+            id: s.id.0,
+            person_id: s.person_id.0,
+            service_id: s.service_id.0,
+            phase: s.phase.clone(),
+            is_open: s.is_open,
+            opened_at: s.opened_at.to_string(),
+            last_seen_at: s.last_seen_at.map(|t| t.to_string()),
+            police_grade: s.police_grade.clone(),
+            last_event_seq: s.last_event_seq,
+            last_event_kind: s.last_event_kind.clone(),
+            last_event_at: s.last_event_at.to_string(),
+        }
+    }
+}
+
+/// The state derived from the chronology.
+#[derive(Serialize, ToSchema)]
+pub struct EpisodeStateDto {
+    pub phase: String,
+    /// known or unknown
+    pub whereabouts: String,
+    /// From last seen (or opening) until found, or until now.
+    pub minutes_missing: i64,
+    pub reported_to_police_at: Option<String>,
+    pub police_reference: Option<String>,
+    pub police_grade: Option<String>,
+    pub police_grade_review_at: Option<String>,
+    pub located_at: Option<String>,
+    pub returned_at: Option<String>,
+    pub safe_and_well_at: Option<String>,
+    /// not_offered, offered, declined or held
+    pub return_interview: String,
+    pub debriefed_at: Option<String>,
+    pub plan_reviewed_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub plan_version: Option<i64>,
+    pub risk_version: Option<i64>,
+    /// The plan's steps done, by number.
+    pub steps_done: Vec<u16>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanStepDto {
+    pub step: u16,
+    pub what: String,
+    pub done: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EpisodeDetailDto {
+    pub episode: EpisodeDto,
+    pub person: PersonDto,
+    pub state: EpisodeStateDto,
+    /// The pinned missing plan's reasonable steps: the checklist.
+    pub plan_steps: Vec<PlanStepDto>,
+}
+
+fn detail(view: &EpisodeView, now: Timestamp) -> EpisodeDetailDto {
+    let s = &view.state;
+    let at = |o: Option<homeward_domain::episode::Occurred>| o.map(|o| o.at.to_string());
+    EpisodeDetailDto {
+        episode: EpisodeDto::from(&view.summary),
+        person: PersonDto::from(&view.person),
+        state: EpisodeStateDto {
+            phase: s.phase.code().into(),
+            whereabouts: s.whereabouts.code().into(),
+            minutes_missing: time_missing(s, now).as_mins(),
+            reported_to_police_at: at(s.reported.as_ref().map(|r| r.0)),
+            police_reference: s.reported.as_ref().map(|r| r.1.reference.clone()),
+            police_grade: s.police_grade.as_ref().map(|g| g.grade.code().into()),
+            police_grade_review_at: s
+                .police_grade
+                .as_ref()
+                .and_then(|g| g.review_at)
+                .map(|t| t.to_string()),
+            located_at: at(s.located),
+            returned_at: at(s.returned),
+            safe_and_well_at: at(s.safe_and_well),
+            return_interview: s.return_interview.code().into(),
+            debriefed_at: at(s.debriefed),
+            plan_reviewed_at: at(s.plan_reviewed),
+            ended_at: at(s.ended),
+            plan_version: s.plan_version,
+            risk_version: s.risk_version,
+            steps_done: s.steps_done.iter().copied().collect(),
+        },
+        plan_steps: view
+            .plan_steps()
+            .into_iter()
+            .map(|(step, what)| PlanStepDto {
+                step,
+                what,
+                done: s.steps_done.contains(&step),
+            })
+            .collect(),
+    }
+}
+
+/// One entry of the chronology.
+#[derive(Serialize, ToSchema)]
+pub struct EventDto {
+    pub seq: i64,
+    /// When it happened.
+    pub occurred_at: String,
+    /// The UTC offset the person recording it saw, in seconds (3600 in summer time).
+    pub offset_seconds: i32,
+    pub recorded_at: String,
+    pub recorded_by: String,
+    /// The entry itself, tagged by `kind` (opened, step_done, contact_made, place_searched,
+    /// sighting, person_updated, reported_to_police, police_graded, provider_risk_assessed,
+    /// whereabouts_changed, note, located, returned, safe_and_well_check,
+    /// return_interview_offered, return_interview_declined, return_interview_held, debrief,
+    /// plan_reviewed, strategy_discussion, referral, closed, recorded_in_error, amendment).
+    #[schema(value_type = Object)]
+    pub event: serde_json::Value,
+}
+
+impl From<&EventRecord> for EventDto {
+    fn from(r: &EventRecord) -> Self {
+        Self {
+            seq: r.seq,
+            occurred_at: r.when.at.to_string(),
+            offset_seconds: r.when.offset_seconds,
+            recorded_at: r.recorded_at.to_string(),
+            recorded_by: r.recorded_by_label.clone(),
+            event: serde_json::to_value(&r.event).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OpenEpisodeRequest {
+    pub person_id: String,
+    /// RFC 3339, like `2026-11-20T21:00:00Z`.
+    pub last_seen: Option<String>,
+    #[serde(default)]
+    pub last_seen_place: String,
+    /// known or unknown
+    pub whereabouts: Option<String>,
+    #[serde(default)]
+    pub clothing: String,
+    #[serde(default)]
+    pub circumstances: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewEventRequest {
+    /// When it happened (RFC 3339); now if left out.
+    pub occurred_at: Option<String>,
+    /// The entry, tagged by `kind`, shaped as the entries `GET …/events` returns. A
+    /// correction is `{"kind": "amendment", "amends": 4, "reason": "…", "corrected":
+    /// {"when": {"at": "…", "offset_seconds": 0}, "event": {…}}}`.
+    #[schema(value_type = Object)]
+    pub event: serde_json::Value,
+}
+
+#[derive(Deserialize, Default, IntoParams)]
+pub struct EpisodeListQuery {
+    /// Only the open ones (still missing or not yet back).
+    pub open: Option<bool>,
+    /// Only this person's.
+    pub person: Option<String>,
+    /// Only this phase.
+    pub phase: Option<String>,
+}
+
+#[derive(Deserialize, Default, IntoParams)]
+pub struct EventListQuery {
+    /// Only entries of this kind.
+    pub kind: Option<String>,
+}
+
+#[derive(Deserialize, Default, IntoParams)]
+pub struct LangQuery {
+    /// en or cy
+    pub lang: Option<String>,
+}
+
+/// Episodes the caller may see, newest first.
+#[utoipa::path(get, path = "/api/v1/episodes", tag = "episodes", params(EpisodeListQuery), responses(
+    (status = 200, body = [EpisodeDto]),
+    (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<EpisodeListQuery>,
+) -> Result<Json<Vec<EpisodeDto>>, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let actor = ctx.actor().map_err(fail)?;
+    let person = match q.person.as_deref() {
+        Some(p) => Some(
+            p.parse::<PersonId>()
+                .map_err(|_| fail(invalid("person", "error-choice-unknown")))?,
+        ),
+        None => None,
+    };
+    let filter = EpisodeFilter {
+        open_only: q.open.unwrap_or(false),
+        person,
+    };
+    let list = state
+        .app
+        .list_episodes(actor, &ctx.meta, filter)
+        .await
+        .map_err(fail)?;
+    Ok(Json(
+        list.iter()
+            .filter(|e| q.phase.as_deref().is_none_or(|p| e.phase == p))
+            .map(EpisodeDto::from)
+            .collect(),
+    ))
+}
+
+/// Opens an episode: "not back". A person with an open episode already gets a 422 naming
+/// `person`; read `GET /api/v1/episodes?open=true&person=…` for it.
+#[utoipa::path(post, path = "/api/v1/episodes", tag = "episodes", request_body = OpenEpisodeRequest, responses(
+    (status = 201, body = Created, headers(("Location" = String))),
+    (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+    (status = 422, body = ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn open(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<OpenEpisodeRequest>,
+) -> Result<Response, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let actor = ctx.actor().map_err(fail)?;
+    let person: PersonId = body
+        .person_id
+        .parse()
+        .map_err(|_| fail(invalid("person_id", "error-choice-unknown")))?;
+    let whereabouts = match body.whereabouts.as_deref() {
+        None => None,
+        Some("known") => Some(Whereabouts::Known),
+        Some("unknown") => Some(Whereabouts::Unknown),
+        Some(_) => return Err(fail(invalid("whereabouts", "error-choice-unknown"))),
+    };
+    let input = OpenEpisodeInput {
+        last_seen: instant("last_seen", body.last_seen.as_deref()).map_err(fail)?,
+        last_seen_place: body.last_seen_place,
+        whereabouts,
+        clothing: body.clothing,
+        circumstances: body.circumstances,
+    };
+    let id = state
+        .app
+        .open_episode(actor, &ctx.meta, person, input)
+        .await
+        .map_err(fail)?;
+    let mut response = (StatusCode::CREATED, Json(Created { id: id.0 })).into_response();
+    if let Ok(value) = HeaderValue::from_str(&format!("/api/v1/episodes/{id}")) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// An episode with the state derived from its chronology and the plan's checklist.
+#[utoipa::path(get, path = "/api/v1/episodes/{id}", tag = "episodes", params(("id" = String, Path)), responses(
+    (status = 200, body = EpisodeDetailDto),
+    (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<EpisodeDetailDto>, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let id = episode_id(&ctx, &id)?;
+    let actor = ctx.actor().map_err(fail)?;
+    let view = state
+        .app
+        .view_episode(actor, &ctx.meta, id)
+        .await
+        .map_err(fail)?;
+    Ok(Json(detail(&view, state.app.clock.now())))
+}
+
+/// The chronology, in order; corrections are entries of their own.
+#[utoipa::path(get, path = "/api/v1/episodes/{id}/events", tag = "episodes", params(("id" = String, Path), EventListQuery), responses(
+    (status = 200, body = [EventDto]),
+    (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn events(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<EventListQuery>,
+) -> Result<Json<Vec<EventDto>>, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let id = episode_id(&ctx, &id)?;
+    let actor = ctx.actor().map_err(fail)?;
+    let view = state
+        .app
+        .view_episode(actor, &ctx.meta, id)
+        .await
+        .map_err(fail)?;
+    Ok(Json(
+        view.events
+            .iter()
+            .filter(|r| q.kind.as_deref().is_none_or(|k| r.event.kind() == k))
+            .map(EventDto::from)
+            .collect(),
+    ))
+}
+
+/// Adds an entry. Closing and "recorded in error" need a manager; an entry the chronology
+/// cannot take (found before last seen, anything but a correction after closing) is a 422.
+#[utoipa::path(post, path = "/api/v1/episodes/{id}/events", tag = "episodes", params(("id" = String, Path)), request_body = NewEventRequest, responses(
+    (status = 201, body = EventDto),
+    (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+    (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
+    (status = 422, body = ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn append(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewEventRequest>,
+) -> Result<Response, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let id = episode_id(&ctx, &id)?;
+    let actor = ctx.actor().map_err(fail)?;
+    let when = instant("occurred_at", body.occurred_at.as_deref()).map_err(fail)?;
+    let event: Event = serde_json::from_value(body.event)
+        .map_err(|_| fail(invalid("event", "error-event-shape")))?;
+    let seq = state
+        .app
+        .record_event(actor, &ctx.meta, id, when, event)
+        .await
+        .map_err(fail)?;
+    let view = state
+        .app
+        .view_episode(actor, &ctx.meta, id)
+        .await
+        .map_err(fail)?;
+    let record = view
+        .events
+        .iter()
+        .find(|r| r.seq == seq)
+        .ok_or_else(|| fail(AppError::NotFound))?;
+    Ok((StatusCode::CREATED, Json(EventDto::from(record))).into_response())
+}
+
+/// The whole chronology as a PDF, in English or Welsh.
+#[utoipa::path(get, path = "/api/v1/episodes/{id}/chronology.pdf", tag = "episodes", params(("id" = String, Path), LangQuery), responses(
+    (status = 200, content_type = "application/pdf"),
+    (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn chronology_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Result<Response, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let id = episode_id(&ctx, &id)?;
+    let actor = ctx.actor().map_err(fail)?;
+    let locale = q
+        .lang
+        .as_deref()
+        .and_then(Locale::from_code)
+        .unwrap_or(ctx.locale());
+    let pdf = state
+        .app
+        .chronology_pdf(actor, &ctx.meta, id, locale)
+        .await
+        .map_err(fail)?;
+    Ok(crate::headers::private_file(
+        pdf,
+        "application/pdf",
+        "inline; filename=\"chronology.pdf\"",
+    ))
+}
+
+/// What a board stream sends: which episode changed and its newest entry's number. It names
+/// no one; a board asks again, as its user, for what it may see.
+#[derive(Serialize, ToSchema)]
+pub struct BoardChangeDto {
+    pub episode_id: Uuid,
+    pub seq: i64,
+}
+
+/// Server-sent events for the live board: a `change` event each time an episode the caller
+/// may see is opened or added to (from any app server sharing the database), and a comment
+/// every 15 seconds to keep proxies from closing the stream.
+#[utoipa::path(get, path = "/api/v1/board/stream", tag = "episodes", responses(
+    (status = 200, content_type = "text/event-stream", body = BoardChangeDto),
+    (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn board_stream(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, Problem> {
+    let actor = ctx.actor().map_err(|e| Problem::new(ctx.tr, e))?.clone();
+    let receiver = state.app.board.subscribe();
+    let app = state.app.clone();
+    let changes = stream::unfold(receiver, move |mut rx| {
+        let (app, actor) = (app.clone(), actor.clone());
+        async move {
+            loop {
+                match rx.recv().await {
+                    Ok(change) if app.sees_change(&actor, &change) => {
+                        let dto = BoardChangeDto {
+                            episode_id: change.episode_id.0,
+                            seq: change.seq,
+                        };
+                        let event = SseEvent::default()
+                            .event("change")
+                            .json_data(&dto)
+                            .unwrap_or_default();
+                        return Some((Ok(event), rx));
+                    }
+                    Ok(_) => continue,
+                    // Fell behind: say something changed, and the board asks again.
+                    Err(RecvError::Lagged(_)) => {
+                        let event = SseEvent::default().event("change").data("{}");
+                        return Some((Ok(event), rx));
+                    }
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        }
+    });
+    Ok(Sse::new(changes).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}

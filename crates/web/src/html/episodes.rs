@@ -1,0 +1,951 @@
+//! Missing episodes on screen: opening one from a phone, the episode page with its checklist
+//! and chronology, the forms that add to it, its PDFs, and the live board.
+
+use super::event_form::views;
+use super::form_view::FieldView;
+use super::person::full_name;
+use super::{Failure, FormErrors, OrFail, Page, render};
+use crate::AppState;
+use crate::context::Ctx;
+use crate::i18n::Tr;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use homeward_app::episode_form::{
+    self, GROUPS, Values, describe, duration, instant, instant_values,
+};
+use homeward_app::episodes::{EpisodeView, OpenEpisodeInput};
+use homeward_app::policy::Action;
+use homeward_app::{AppError, FieldError};
+use homeward_domain::episode::{Corrected, Event, Occurred, Whereabouts, time_missing};
+use homeward_domain::ids::{EpisodeId, PersonId};
+use homeward_domain::time::to_millis;
+use serde::Deserialize;
+
+fn not_found(ctx: &Ctx) -> Failure {
+    Failure::new(ctx.clone(), AppError::NotFound)
+}
+
+fn episode_id(ctx: &Ctx, raw: &str) -> Result<EpisodeId, Failure> {
+    raw.parse().map_err(|_| not_found(ctx))
+}
+
+fn person_id(ctx: &Ctx, raw: &str) -> Result<PersonId, Failure> {
+    raw.parse().map_err(|_| not_found(ctx))
+}
+
+/// A submitted form as name → value (the last value wins; these forms repeat no names).
+fn values_from(body: &Bytes) -> Values {
+    form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// The date-and-time boxes for an instant, drawn by `instant.html`.
+fn instant_view(t: Tr, name: &str, label: &str, values: &Values, errors: &FormErrors) -> FieldView {
+    let value = |part: &str| {
+        values
+            .get(&format!("{name}-{part}"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let error = errors.for_field(name).map(str::to_string);
+    FieldView {
+        id: name.into(),
+        name: name.into(),
+        label: t.get(label),
+        hint: t.get("time-hint"),
+        kind: "instant",
+        value: value("time"),
+        day: value("day"),
+        month: value("month"),
+        year: value("year"),
+        options: Vec::new(),
+        width: "",
+        // The October hour that happens twice: ask which, once it has come up.
+        fold: error.as_deref() == Some(&t.get("error-time-fold")) || !value("fold").is_empty(),
+        error,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The live board.
+
+pub struct BoardRow {
+    pub href: String,
+    pub name: String,
+    pub photo: Option<String>,
+    pub service: String,
+    pub phase: String,
+    pub missing_since_ms: i64,
+    pub missing_for: String,
+    pub counting: bool,
+    pub grade: String,
+    pub grade_class: &'static str,
+    pub last_event: String,
+    pub last_event_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage {
+    page: Page,
+    rows: Vec<BoardRow>,
+    count: String,
+    formats: [String; 3],
+}
+
+fn grade_class(grade: Option<&str>) -> &'static str {
+    match grade {
+        Some("high") => "hw-tag--red",
+        Some("medium") => "hw-tag--orange",
+        Some("low" | "very_low" | "no_apparent_risk" | "absent2013") => "hw-tag--blue",
+        _ => "hw-tag--grey",
+    }
+}
+
+pub async fn board(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let lines = state.app.board(actor, &ctx.meta).await.or_fail(&ctx)?;
+    let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
+    let t = ctx.tr;
+    let now = state.app.clock.now();
+    let sees_photos = actor.can(Action::ViewPeople);
+    let rows = lines
+        .iter()
+        .map(|l| {
+            let s = &l.summary;
+            let since = s.last_seen_at.unwrap_or(s.opened_at);
+            let counting = s.phase == "missing";
+            BoardRow {
+                href: format!("/episodes/{}", s.id),
+                name: full_name(&l.person),
+                photo: l
+                    .photo
+                    .filter(|_| sees_photos)
+                    .map(|p| format!("/people/{}/photos/{p}", l.person.id)),
+                service: services
+                    .iter()
+                    .find(|x| x.id == s.service_id)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+                phase: t.get(&format!("phase-{}", s.phase)),
+                missing_since_ms: to_millis(since),
+                missing_for: duration(t, now.duration_since(since)),
+                counting,
+                grade: match &s.police_grade {
+                    Some(g) => t.get(&episode_form::choice_id("grade", g)),
+                    None => t.get("board-not-graded"),
+                },
+                grade_class: grade_class(s.police_grade.as_deref()),
+                last_event: t.get(&format!("event-{}", s.last_event_kind)),
+                last_event_at: t.date_time(s.last_event_at),
+            }
+        })
+        .collect::<Vec<_>>();
+    let page = BoardPage {
+        page: Page::new(&ctx, "board-title", "/episodes"),
+        count: t.count("board-count", rows.len()),
+        rows,
+        formats: [
+            t.args(
+                "duration-dhm",
+                &[("days", "%d"), ("hours", "%h"), ("minutes", "%m")],
+            ),
+            t.args("duration-hm", &[("hours", "%h"), ("minutes", "%m")]),
+            t.with("duration-m", "minutes", "%m"),
+        ],
+    };
+    Ok(render(&page, StatusCode::OK))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening an episode.
+
+#[derive(Template)]
+#[template(path = "episode_new.html")]
+struct NewEpisodePage {
+    page: Page,
+    errors: FormErrors,
+    name: String,
+    action: String,
+    open_href: Option<String>,
+    when: FieldView,
+    fields: Vec<FieldView>,
+}
+
+async fn new_episode_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: PersonId,
+    values: &Values,
+    errors: FormErrors,
+) -> Result<NewEpisodePage, Failure> {
+    let actor = ctx.actor().or_fail(ctx)?;
+    let view = state
+        .app
+        .view_person(actor, &ctx.meta, id)
+        .await
+        .or_fail(ctx)?;
+    let open = state.app.open_episode_of(actor, id).await.or_fail(ctx)?;
+    let t = ctx.tr;
+    let text = |name: &str, kind: &'static str, required: bool| {
+        let mut label = t.get(&episode_form::label_id("opened", name));
+        if !required {
+            label = t.with("label-optional", "label", &label);
+        }
+        FieldView {
+            id: name.into(),
+            name: name.into(),
+            label,
+            hint: t.get_or(&format!("episode-hint-{name}"), ""),
+            kind,
+            value: values.get(name).cloned().unwrap_or_default(),
+            day: String::new(),
+            month: String::new(),
+            year: String::new(),
+            options: Vec::new(),
+            error: errors.for_field(name).map(str::to_string),
+            width: "",
+            fold: false,
+        }
+    };
+    let mut whereabouts = text("whereabouts", "radios", true);
+    whereabouts.options = ["unknown", "known"]
+        .iter()
+        .map(|w| super::form_view::OptionView {
+            id: format!("whereabouts-{w}"),
+            value: (*w).into(),
+            label: t.get(&episode_form::choice_id("whereabouts", w)),
+            checked: values.get("whereabouts").map(String::as_str) == Some(*w),
+        })
+        .collect();
+    Ok(NewEpisodePage {
+        page: Page::new(ctx, "episode-new-title", "/episodes").with_errors(&errors),
+        name: full_name(&view.person),
+        action: format!("/people/{id}/episodes"),
+        open_href: open.map(|e| format!("/episodes/{e}")),
+        when: instant_view(t, "last_seen", "ev-opened-last_seen", values, &errors),
+        fields: vec![
+            text("last_seen_place", "text", true),
+            whereabouts,
+            text("clothing", "textarea", false),
+            text("circumstances", "textarea", false),
+        ],
+        errors,
+    })
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
+    let id = person_id(&ctx, &id)?;
+    let mut values = Values::new();
+    instant_values(&mut values, "last_seen", state.app.clock.now());
+    let page = new_episode_page(&state, &ctx, id, &values, FormErrors::default()).await?;
+    Ok(render(&page, StatusCode::OK))
+}
+
+pub async fn open(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let id = person_id(&ctx, &id)?;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let values = values_from(&body);
+    let mut problems = Vec::new();
+    let last_seen = match instant(&values, "last_seen") {
+        Ok(Some(at)) => Some(at),
+        Ok(None) => {
+            problems.push(FieldError {
+                field: "last_seen".into(),
+                message: "error-time-empty",
+            });
+            None
+        }
+        Err(message) => {
+            problems.push(FieldError {
+                field: "last_seen".into(),
+                message,
+            });
+            None
+        }
+    };
+    let field = |name: &str| {
+        values
+            .get(name)
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    if field("last_seen_place").is_empty() {
+        problems.push(FieldError {
+            field: "last_seen_place".into(),
+            message: "error-required",
+        });
+    }
+    let whereabouts = match field("whereabouts").as_str() {
+        "known" => Some(Whereabouts::Known),
+        "unknown" => Some(Whereabouts::Unknown),
+        _ => {
+            problems.push(FieldError {
+                field: "whereabouts".into(),
+                message: "error-choose",
+            });
+            None
+        }
+    };
+    let result = if problems.is_empty() {
+        let input = OpenEpisodeInput {
+            last_seen,
+            last_seen_place: field("last_seen_place"),
+            whereabouts,
+            clothing: field("clothing"),
+            circumstances: field("circumstances"),
+        };
+        state.app.open_episode(actor, &ctx.meta, id, input).await
+    } else {
+        Err(AppError::Invalid(problems))
+    };
+    match result {
+        Ok(episode) => Ok(Redirect::to(&format!("/episodes/{episode}")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let errors = FormErrors::from_fields(ctx.tr, &fields);
+            let page = new_episode_page(&state, &ctx, id, &values, errors).await?;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(Failure::new(ctx, e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The episode page.
+
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+pub struct Step {
+    pub number: u16,
+    pub what: String,
+    pub done: Option<String>,
+}
+
+pub struct Entry {
+    pub seq: i64,
+    pub when: String,
+    pub title: String,
+    pub fields: Vec<(String, String)>,
+    pub recorded: String,
+    pub corrected_by: Vec<i64>,
+    pub is_amendment: bool,
+    pub amend_href: Option<String>,
+}
+
+pub struct AddLink {
+    pub href: String,
+    pub label: String,
+}
+
+pub struct AddGroup {
+    pub title: String,
+    pub links: Vec<AddLink>,
+}
+
+pub struct KindOption {
+    pub value: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "episode.html")]
+struct EpisodePage {
+    page: Page,
+    banner: Option<String>,
+    name: String,
+    person_href: String,
+    phase: String,
+    phase_class: &'static str,
+    facts: Vec<Fact>,
+    police_plan: Vec<Fact>,
+    steps: Vec<Step>,
+    can_record: bool,
+    step_action: String,
+    add_groups: Vec<AddGroup>,
+    kinds: Vec<KindOption>,
+    filtered: bool,
+    entries: Vec<Entry>,
+    base_href: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct EpisodeQuery {
+    kind: Option<String>,
+    added: Option<String>,
+}
+
+fn facts(t: Tr, view: &EpisodeView, now: jiff::Timestamp) -> Vec<Fact> {
+    let s = &view.state;
+    let mut out = Vec::new();
+    let mut fact = |label: &str, value: String| {
+        if !value.is_empty() {
+            out.push(Fact {
+                label: t.get(label),
+                value,
+            });
+        }
+    };
+    let seen = match view.events.first().map(|r| &r.event) {
+        Some(Event::Opened(o)) => {
+            let when = o.last_seen.map(|w| t.date_time(w.at)).unwrap_or_default();
+            [when, o.last_seen_place.clone()]
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · ")
+        }
+        _ => String::new(),
+    };
+    fact("ev-opened-last_seen", seen);
+    fact("pack-time-missing", duration(t, time_missing(s, now)));
+    fact(
+        "ev-opened-whereabouts",
+        t.get(&episode_form::choice_id(
+            "whereabouts",
+            s.whereabouts.code(),
+        )),
+    );
+    fact("episode-opened", t.date_time(s.opened.at));
+    if let Some((when, r)) = &s.reported {
+        let number = match r.number {
+            homeward_domain::episode::PoliceNumber::Emergency => "999",
+            homeward_domain::episode::PoliceNumber::NonEmergency => "101",
+        };
+        let parts = [
+            t.date_time(when.at),
+            r.force.clone(),
+            number.to_string(),
+            r.reference.clone(),
+            r.spoke_to.clone(),
+        ];
+        fact(
+            "event-reported_to_police",
+            parts
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · "),
+        );
+    } else {
+        fact("event-reported_to_police", t.get("episode-not-reported"));
+    }
+    match &s.police_grade {
+        Some(g) => {
+            let mut text = t.get(&episode_form::choice_id("grade", g.grade.code()));
+            if let Some(review) = g.review_at {
+                text = format!(
+                    "{text} · {}",
+                    t.with("episode-review-at", "when", &t.date_time(review))
+                );
+            }
+            fact("ev-police_graded-grade", text);
+        }
+        None => fact("ev-police_graded-grade", t.get("board-not-graded")),
+    }
+    if let Some((level, when)) = &s.provider_risk {
+        let code = match level {
+            homeward_domain::episode::ProviderRisk::Low => "low",
+            homeward_domain::episode::ProviderRisk::Medium => "medium",
+            homeward_domain::episode::ProviderRisk::High => "high",
+        };
+        fact(
+            "ev-provider_risk_assessed-level",
+            format!(
+                "{} · {}",
+                t.get(&episode_form::choice_id("level", code)),
+                t.date_time(when.at)
+            ),
+        );
+    }
+    fact(
+        "event-located",
+        s.located.map(|w| t.date_time(w.at)).unwrap_or_default(),
+    );
+    fact(
+        "event-returned",
+        s.returned.map(|w| t.date_time(w.at)).unwrap_or_default(),
+    );
+    if s.returned.is_some() {
+        fact(
+            "episode-return-interview",
+            t.get(&format!("return-interview-{}", s.return_interview.code())),
+        );
+        fact(
+            "event-safe_and_well_check",
+            s.safe_and_well
+                .map(|w| t.date_time(w.at))
+                .unwrap_or_else(|| t.get("episode-not-yet")),
+        );
+        fact(
+            "event-debrief",
+            s.debriefed
+                .map(|w| t.date_time(w.at))
+                .unwrap_or_else(|| t.get("episode-not-yet")),
+        );
+        fact(
+            "event-plan_reviewed",
+            s.plan_reviewed
+                .map(|w| t.date_time(w.at))
+                .unwrap_or_else(|| t.get("episode-not-yet")),
+        );
+    }
+    out
+}
+
+/// What the pinned plan says about calling police: when, and on which number.
+fn police_plan(t: Tr, view: &EpisodeView) -> Vec<Fact> {
+    let Some(plan) = &view.plan else {
+        return Vec::new();
+    };
+    let kind = homeward_domain::forms::DocKind::MissingPlan;
+    let Some(def) = kind.form().section("police") else {
+        return Vec::new();
+    };
+    super::person::section_rows(t, kind, def, plan)
+        .into_iter()
+        .map(|r| Fact {
+            label: r.key,
+            value: r.value,
+        })
+        .collect()
+}
+
+fn entries(t: Tr, view: &EpisodeView, kind: Option<&str>, can_record: bool) -> Vec<Entry> {
+    let id = view.summary.id;
+    view.events
+        .iter()
+        .filter(|r| kind.is_none_or(|k| r.event.kind() == k))
+        .map(|r| {
+            let (title, fields) = describe(t, &r.event);
+            let corrected_by = view
+                .events
+                .iter()
+                .filter_map(|a| match &a.event {
+                    Event::Amendment { amends, .. } if *amends == r.seq => Some(a.seq),
+                    _ => None,
+                })
+                .collect();
+            let is_amendment = matches!(r.event, Event::Amendment { .. });
+            Entry {
+                seq: r.seq,
+                when: t.date_time(r.when.at),
+                title,
+                fields,
+                recorded: t.args(
+                    "episode-recorded-by",
+                    &[
+                        ("who", r.recorded_by_label.as_str()),
+                        ("when", &t.date_time(r.recorded_at)),
+                    ],
+                ),
+                corrected_by,
+                is_amendment,
+                amend_href: (can_record && !is_amendment)
+                    .then(|| format!("/episodes/{id}/add/amendment?amends={}", r.seq)),
+            }
+        })
+        .collect()
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<EpisodeQuery>,
+) -> Result<Response, Failure> {
+    let id = episode_id(&ctx, &id)?;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let view = state
+        .app
+        .view_episode(actor, &ctx.meta, id)
+        .await
+        .or_fail(&ctx)?;
+    let t = ctx.tr;
+    let now = state.app.clock.now();
+    let service = view.summary.service_id;
+    let ended = view.state.phase.is_ended();
+    let can_record = actor.can_in(Action::RecordEpisodes, service);
+    let can_close = actor.can_in(Action::CloseEpisodes, service);
+    let kind = q.kind.as_deref().filter(|k| Event::KINDS.contains(k));
+    let done: std::collections::BTreeMap<u16, String> = view
+        .events
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::StepDone { step, found, .. } => Some((
+                *step,
+                [t.date_time(r.when.at), found.clone()]
+                    .into_iter()
+                    .filter(|x| !x.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            )),
+            _ => None,
+        })
+        .collect();
+    let steps = view
+        .plan_steps()
+        .into_iter()
+        .map(|(number, what)| Step {
+            number,
+            what,
+            done: done.get(&number).cloned(),
+        })
+        .collect();
+    let add_groups = if can_record && !ended {
+        GROUPS
+            .iter()
+            .filter(|(group, _)| *group != "episode-group-end" || can_close)
+            .map(|(group, kinds)| AddGroup {
+                title: t.get(group),
+                links: kinds
+                    .iter()
+                    .map(|k| AddLink {
+                        href: format!("/episodes/{id}/add/{k}"),
+                        label: t.get(&format!("event-{k}")),
+                    })
+                    .collect(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let phase = view.state.phase;
+    let page = EpisodePage {
+        page: Page::new(&ctx, "episode-title", "/episodes"),
+        banner: q.added.map(|_| t.get("episode-added")),
+        name: full_name(&view.person),
+        person_href: format!("/people/{}", view.person.id),
+        phase: t.get(&format!("phase-{}", phase.code())),
+        phase_class: match phase.code() {
+            "missing" => "hw-tag--red",
+            "located" => "hw-tag--orange",
+            "returned" | "closed" => "hw-tag--green",
+            _ => "hw-tag--grey",
+        },
+        facts: facts(t, &view, now),
+        police_plan: police_plan(t, &view),
+        steps,
+        can_record: can_record && !ended,
+        step_action: format!("/episodes/{id}/add/step_done"),
+        add_groups,
+        kinds: Event::KINDS
+            .iter()
+            .map(|k| KindOption {
+                value: k,
+                label: t.get(&format!("event-{k}")),
+                selected: kind == Some(*k),
+            })
+            .collect(),
+        filtered: kind.is_some(),
+        entries: entries(t, &view, kind, can_record),
+        base_href: format!("/episodes/{id}"),
+    };
+    Ok(render(&page, StatusCode::OK))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adding to the chronology.
+
+#[derive(Template)]
+#[template(path = "episode_add.html")]
+struct AddPage {
+    page: Page,
+    errors: FormErrors,
+    name: String,
+    heading: String,
+    action: String,
+    back_href: String,
+    amends: Option<(i64, String)>,
+    reason: FieldView,
+    when: FieldView,
+    fields: Vec<FieldView>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct AddQuery {
+    amends: Option<i64>,
+}
+
+/// The form for a kind: for a correction, the corrected entry's kind, started from it.
+async fn add_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: EpisodeId,
+    kind: &str,
+    amends: Option<i64>,
+    values: Option<Values>,
+    errors: FormErrors,
+) -> Result<AddPage, Failure> {
+    let actor = ctx.actor().or_fail(ctx)?;
+    let view = state
+        .app
+        .view_episode(actor, &ctx.meta, id)
+        .await
+        .or_fail(ctx)?;
+    let t = ctx.tr;
+    let original = match amends {
+        Some(n) => Some(
+            view.events
+                .iter()
+                .find(|r| r.seq == n && !matches!(r.event, Event::Amendment { .. }))
+                .ok_or_else(|| not_found(ctx))?,
+        ),
+        None => None,
+    };
+    let form_kind = original.map_or(kind, |r| r.event.kind());
+    if episode_form::specs(form_kind).is_none() && form_kind != "opened" {
+        return Err(not_found(ctx));
+    }
+    let values = values.unwrap_or_else(|| {
+        let mut v = match original {
+            Some(r) => episode_form::values_of(&r.event),
+            None => Values::new(),
+        };
+        instant_values(
+            &mut v,
+            "when",
+            original.map_or(state.app.clock.now(), |r| r.when.at),
+        );
+        v
+    });
+    let mut reason = instant_view(t, "reason", "ev-amendment-reason", &values, &errors);
+    reason.kind = "textarea";
+    reason.hint = t.get("episode-amend-hint");
+    reason.value = values.get("reason").cloned().unwrap_or_default();
+    let heading = match original {
+        Some(r) => t.with("event-amendment-of", "number", &r.seq.to_string()),
+        None => t.get(&format!("event-{kind}")),
+    };
+    Ok(AddPage {
+        page: Page::new(ctx, "episode-add-title", "/episodes").with_errors(&errors),
+        name: full_name(&view.person),
+        heading,
+        action: match amends {
+            Some(n) => format!("/episodes/{id}/add/amendment?amends={n}"),
+            None => format!("/episodes/{id}/add/{kind}"),
+        },
+        back_href: format!("/episodes/{id}"),
+        amends: original.map(|r| (r.seq, describe(t, &r.event).0)),
+        reason,
+        when: instant_view(t, "when", "episode-when", &values, &errors),
+        fields: if form_kind == "opened" {
+            Vec::new()
+        } else {
+            views(t, form_kind, &values, &errors)
+        },
+        errors,
+    })
+}
+
+pub async fn add_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, kind)): Path<(String, String)>,
+    Query(q): Query<AddQuery>,
+) -> Result<Response, Failure> {
+    let id = episode_id(&ctx, &id)?;
+    if (kind == "amendment") != q.amends.is_some() {
+        return Err(not_found(&ctx));
+    }
+    let page = add_page(
+        &state,
+        &ctx,
+        id,
+        &kind,
+        q.amends,
+        None,
+        FormErrors::default(),
+    )
+    .await?;
+    Ok(render(&page, StatusCode::OK))
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, kind)): Path<(String, String)>,
+    Query(q): Query<AddQuery>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let id = episode_id(&ctx, &id)?;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let values = values_from(&body);
+    let result = match q.amends {
+        Some(n) if kind == "amendment" => amendment(&state, &ctx, id, n, &values).await?,
+        None if kind != "amendment" => {
+            let when = instant(&values, "when");
+            match (when, episode_form::parse(&kind, &values)) {
+                (Ok(when), Ok(event)) => {
+                    state
+                        .app
+                        .record_event(actor, &ctx.meta, id, when, event)
+                        .await
+                }
+                (when, event) => Err(AppError::Invalid(
+                    when.err()
+                        .map(|message| FieldError {
+                            field: "when".into(),
+                            message,
+                        })
+                        .into_iter()
+                        .chain(event.err().unwrap_or_default())
+                        .collect(),
+                )),
+            }
+        }
+        _ => return Err(not_found(&ctx)),
+    };
+    match result {
+        Ok(seq) => {
+            Ok(Redirect::to(&format!("/episodes/{id}?added={seq}#entry-{seq}")).into_response())
+        }
+        Err(AppError::Invalid(fields)) => {
+            // The domain's refusals name "event": show them at the top of the form.
+            let errors = FormErrors::from_fields(ctx.tr, &fields);
+            let page = add_page(&state, &ctx, id, &kind, q.amends, Some(values), errors).await?;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(Failure::new(ctx, e)),
+    }
+}
+
+/// A correction: the reason, and the entry as it should have read.
+async fn amendment(
+    state: &AppState,
+    ctx: &Ctx,
+    id: EpisodeId,
+    amends: i64,
+    values: &Values,
+) -> Result<Result<i64, AppError>, Failure> {
+    let actor = ctx.actor().or_fail(ctx)?;
+    let view = state
+        .app
+        .view_episode(actor, &ctx.meta, id)
+        .await
+        .or_fail(ctx)?;
+    let original = view
+        .events
+        .iter()
+        .find(|r| r.seq == amends && !matches!(r.event, Event::Amendment { .. }))
+        .ok_or_else(|| not_found(ctx))?;
+    let mut problems = Vec::new();
+    let reason = values
+        .get("reason")
+        .map(|r| r.trim().to_string())
+        .unwrap_or_default();
+    if reason.is_empty() {
+        problems.push(FieldError {
+            field: "reason".into(),
+            message: "error-reason-needed",
+        });
+    }
+    let when = match instant(values, "when") {
+        Ok(when) => when.unwrap_or(original.when.at),
+        Err(message) => {
+            problems.push(FieldError {
+                field: "when".into(),
+                message,
+            });
+            original.when.at
+        }
+    };
+    // The opening entry has its own page; its correction changes the time only.
+    let corrected = match &original.event {
+        Event::Opened(_) => Ok(original.event.clone()),
+        other => episode_form::parse(other.kind(), values),
+    };
+    let corrected = match corrected {
+        Ok(event) => event,
+        Err(fields) => {
+            problems.extend(fields);
+            return Ok(Err(AppError::Invalid(problems)));
+        }
+    };
+    if !problems.is_empty() {
+        return Ok(Err(AppError::Invalid(problems)));
+    }
+    let event = Event::Amendment {
+        amends,
+        reason,
+        corrected: Some(Box::new(Corrected {
+            when: Occurred::in_london(when),
+            event: corrected,
+        })),
+    };
+    Ok(state
+        .app
+        .record_event(actor, &ctx.meta, id, None, event)
+        .await)
+}
+
+// ---------------------------------------------------------------------------------------------
+// PDFs.
+
+#[derive(Deserialize, Default)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+fn locale_of(ctx: &Ctx, q: &LangQuery) -> homeward_domain::locale::Locale {
+    q.lang
+        .as_deref()
+        .and_then(homeward_domain::locale::Locale::from_code)
+        .unwrap_or(ctx.locale())
+}
+
+pub async fn chronology_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Result<Response, Failure> {
+    let id = episode_id(&ctx, &id)?;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let pdf = state
+        .app
+        .chronology_pdf(actor, &ctx.meta, id, locale_of(&ctx, &q))
+        .await
+        .or_fail(&ctx)?;
+    Ok(crate::headers::private_file(
+        pdf,
+        "application/pdf",
+        "inline; filename=\"chronology.pdf\"",
+    ))
+}
+
+pub async fn police_pack(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Result<Response, Failure> {
+    let id = episode_id(&ctx, &id)?;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let pdf = state
+        .app
+        .episode_police_pack(actor, &ctx.meta, id, locale_of(&ctx, &q))
+        .await
+        .or_fail(&ctx)?;
+    Ok(crate::headers::private_file(
+        pdf,
+        "application/pdf",
+        "inline; filename=\"police-pack.pdf\"",
+    ))
+}
