@@ -195,7 +195,13 @@ impl App {
         homeward_domain::time::in_london(self.clock.now()).date()
     }
 
-    fn demo_event(&self, org: OrgId, action: &str, kind: &str, id: String) -> AuditEvent {
+    pub(crate) fn demo_event(
+        &self,
+        org: OrgId,
+        action: &str,
+        kind: &str,
+        id: String,
+    ) -> AuditEvent {
         AuditEvent {
             at: self.clock.now(),
             org_id: Some(org),
@@ -293,6 +299,7 @@ impl App {
                     email,
                 });
             }
+            let mut people = Vec::new();
             for (n, DemoPerson(given, family, kind, Born(y, m, d), ServiceIndex(service))) in
                 spec.people.iter().enumerate()
             {
@@ -367,7 +374,10 @@ impl App {
                 self.store
                     .append_document(org.id, &plan, None, &event("missing_plan.update"))
                     .await?;
+                people.push(person);
             }
+            self.demo_episodes(spec.nation, spec.domain, &people)
+                .await?;
         }
         Ok(accounts)
     }

@@ -75,7 +75,7 @@ fn refused(r: episode::Refusal) -> AppError {
 }
 
 /// The read model from the derived state.
-fn summary_of(
+pub(crate) fn summary_of(
     id: EpisodeId,
     person: &Person,
     state: &EpisodeState,

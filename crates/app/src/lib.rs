@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod board;
 pub mod demo;
+mod demo_episodes;
 mod demo_profiles;
 pub mod episode_form;
 pub mod episodes;

@@ -13,6 +13,8 @@ use std::time::Duration;
 pub struct PgStore {
     pool: Pool<Postgres>,
     audit_key: Vec<u8>,
+    /// How this store connected, so a test can stand up a second app server beside it.
+    options: PgConnectOptions,
 }
 
 impl PgStore {
@@ -30,14 +32,25 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(Self::db_err)?;
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
             .map_err(|e| StoreError::Internal(format!("migration failed: {e}")))?;
-        Ok(Self { pool, audit_key })
+        Ok(Self {
+            pool,
+            audit_key,
+            options,
+        })
+    }
+
+    /// Another store on the same database and schema, with its own connections: what a
+    /// second app server would have. For tests of several servers sharing one database.
+    #[doc(hidden)]
+    pub async fn another_server(&self) -> StoreResult<Self> {
+        Self::open_with(self.options.clone(), self.audit_key.clone()).await
     }
 
     /// For tests: a store in a new, empty schema of the server named by the `PG*` environment

@@ -8,6 +8,7 @@
 mod authz;
 mod browser;
 mod episodes;
+mod episodes_http;
 mod http;
 mod i18n;
 mod openapi;

@@ -24,6 +24,24 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub router: Router,
     pub _dir: Option<tempfile::TempDir>,
+    /// On PostgreSQL, the store itself: a second app server can open its own beside it.
+    pub pg: Option<Arc<homeward_store_postgres::PgStore>>,
+}
+
+impl TestApp {
+    /// A second app server on the same PostgreSQL database, with its own connections, board
+    /// feed and router, sharing this one's clock.
+    pub async fn second_server(&self) -> TestApp {
+        let pg = self.pg.as_ref().expect("a second server needs PostgreSQL");
+        let store = Arc::new(pg.another_server().await.unwrap());
+        let mut second = build("postgres", store.clone(), None).await;
+        second.clock = self.clock.clone();
+        second.app.clock = self.clock.clone();
+        second.router =
+            homeward_web::router(second.app.clone(), homeward_web::WebConfig::default());
+        second.pg = Some(store);
+        second
+    }
 }
 
 pub fn start_time() -> jiff::Timestamp {
@@ -45,6 +63,7 @@ async fn build(
         clock,
         router,
         _dir: dir,
+        pg: None,
     }
 }
 
@@ -64,7 +83,12 @@ pub async fn postgres() -> Option<TestApp> {
         .await
         .unwrap()
     {
-        Some(store) => Some(build("postgres", Arc::new(store), None).await),
+        Some(store) => {
+            let store = Arc::new(store);
+            let mut t = build("postgres", store.clone(), None).await;
+            t.pg = Some(store);
+            Some(t)
+        }
         None => {
             assert!(
                 std::env::var_os("HOMEWARD_REQUIRE_POSTGRES").is_none(),

@@ -1,0 +1,501 @@
+//! Fictional episodes for the demo: in each organisation, one person missing now and one
+//! episode from the past with its whole chronology, from "not back" to closed by a manager.
+//! They go through the same rules as any episode (each event must derive), straight into the
+//! store, as if recorded by the organisation's demo staff at the times given.
+
+use crate::episodes::summary_of;
+use crate::{App, AppError, AppResult};
+use homeward_domain::episode::{
+    self, Event, EventRecord, GradeScheme, Located, Occurred, Opened, PoliceGrade, PoliceNumber,
+    PoliceReport, ProviderRisk, ReferralKind, ReturnInterview, Returned, Whereabouts,
+};
+use homeward_domain::ids::EpisodeId;
+use homeward_domain::organisation::Nation;
+use homeward_store::Person;
+use jiff::{SignedDuration, Timestamp};
+
+fn mins(m: i64) -> SignedDuration {
+    SignedDuration::from_mins(m)
+}
+
+fn s(text: &str) -> String {
+    text.into()
+}
+
+/// One line of a script: minutes after the person was last seen, who recorded it, what.
+type Line = (i64, &'static str, Event);
+
+/// Who records what in the demo: the role part of a demo address.
+const WORKER: &str = "care-worker";
+const LEAD: &str = "shift-lead";
+const MANAGER: &str = "manager";
+
+fn opened(place: &str, clothing: &str, circumstances: &str) -> Event {
+    Event::Opened(Opened {
+        last_seen: None,
+        last_seen_place: s(place),
+        whereabouts: Some(Whereabouts::Unknown),
+        clothing: s(clothing),
+        circumstances: s(circumstances),
+        plan_version: Some(1),
+        risk_version: Some(1),
+    })
+}
+
+fn police(force: &str, number: PoliceNumber, reference: &str, spoke_to: &str) -> Event {
+    Event::ReportedToPolice(PoliceReport {
+        force: s(force),
+        number,
+        reference: s(reference),
+        spoke_to: s(spoke_to),
+    })
+}
+
+fn graded(grade: PoliceGrade, review_at: Option<Timestamp>) -> Event {
+    Event::PoliceGraded {
+        grade,
+        scheme: GradeScheme::EnglandWalesApp,
+        review_at,
+    }
+}
+
+fn contact(name: &str, learnt: &str) -> Event {
+    Event::ContactMade {
+        name: s(name),
+        relationship: String::new(),
+        learnt: s(learnt),
+        shared: String::new(),
+    }
+}
+
+fn located(place: &str, town: &str, area: &str, by: &str, condition: &str) -> Event {
+    Event::Located(Located {
+        place: s(place),
+        town: s(town),
+        police_area: s(area),
+        found_by: s(by),
+        condition: s(condition),
+        who_was_told: s("Social worker, parent, police"),
+    })
+}
+
+fn returned(how: &str) -> Event {
+    Event::Returned(Returned {
+        to_where: s("Home"),
+        how: s(how),
+        via_police_station: false,
+        why_police_station: String::new(),
+    })
+}
+
+/// A child missing now: two and a half hours, reported and graded, a sighting.
+fn missing_now(now: Timestamp, nation: Nation) -> (i64, Vec<Line>) {
+    let review = now + mins(120);
+    let (force, reference) = match nation {
+        Nation::England => ("Sample Shire Police", "SSP-26-118842"),
+        _ => ("Heddlu Gogledd Cymru / North Wales Police", "NWP-26-118842"),
+    };
+    (
+        150,
+        vec![
+            (
+                40,
+                WORKER,
+                opened(
+                    "Walking towards the station after school",
+                    "Grey hoodie, black joggers, red trainers, small black rucksack",
+                    "Said he was going to a friend's; did not arrive. Phone off since 16:10.",
+                ),
+            ),
+            (
+                45,
+                WORKER,
+                Event::StepDone {
+                    step: 1,
+                    what: s("Ring his mobile and send a text"),
+                    found: s("Phone off; text not delivered"),
+                },
+            ),
+            (
+                55,
+                WORKER,
+                contact(
+                    "His friend Rhys (through Rhys's mother)",
+                    "Not seen him since lunchtime",
+                ),
+            ),
+            (
+                70,
+                LEAD,
+                police(
+                    force,
+                    PoliceNumber::NonEmergency,
+                    reference,
+                    "Call handler Jones",
+                ),
+            ),
+            (90, LEAD, graded(PoliceGrade::Medium, Some(review))),
+            (
+                100,
+                LEAD,
+                Event::ProviderRiskAssessed {
+                    level: ProviderRisk::Medium,
+                    reasons: s("Known to go to the station area; older associates there"),
+                },
+            ),
+            (
+                120,
+                WORKER,
+                Event::Sighting {
+                    place: s("Outside the chip shop on the high street"),
+                    seen_by: s("A neighbour who knows him"),
+                    details: s("With two older boys, heading towards the station"),
+                },
+            ),
+        ],
+    )
+}
+
+/// A past episode with everything after the return, closed by a manager.
+fn past_child(nation: Nation) -> (i64, Vec<Line>) {
+    let (force, interview) = match nation {
+        Nation::England => (
+            "Sample Shire Police",
+            "Independent return home interview worker (Sample Shire Council)",
+        ),
+        _ => (
+            "Heddlu De Cymru / South Wales Police",
+            "Return interview worker (local authority)",
+        ),
+    };
+    let referral = match nation {
+        Nation::Wales => ReferralKind::ChildProtection,
+        _ => ReferralKind::Trafficking,
+    };
+    (
+        60 * 24 * 9,
+        vec![
+            (
+                30,
+                WORKER,
+                opened(
+                    "Front door, after tea",
+                    "Black puffer jacket, white trainers",
+                    "Upset after a phone call; left without saying where",
+                ),
+            ),
+            (
+                35,
+                WORKER,
+                contact(
+                    "Her mother",
+                    "Has not heard from her; will call if she does",
+                ),
+            ),
+            (
+                50,
+                WORKER,
+                Event::PlaceSearched {
+                    place: s("The park and the shopping centre"),
+                    found: s("Nothing"),
+                },
+            ),
+            (
+                60,
+                LEAD,
+                police(
+                    force,
+                    PoliceNumber::NonEmergency,
+                    "REF-26-044120",
+                    "PC Morgan",
+                ),
+            ),
+            (75, LEAD, graded(PoliceGrade::Low, None)),
+            (
+                300,
+                LEAD,
+                located(
+                    "A friend's flat",
+                    "Cardiff",
+                    force,
+                    "Police",
+                    "Tired and cold, no injuries seen",
+                ),
+            ),
+            (360, LEAD, returned("Staff car")),
+            (
+                380,
+                LEAD,
+                Event::SafeAndWellCheck {
+                    by: s("PC Morgan"),
+                    findings: s(
+                        "No injuries; says she stayed with a friend; nothing to suggest harm",
+                    ),
+                },
+            ),
+            (
+                60 * 20,
+                WORKER,
+                Event::Debrief {
+                    by: s("Key worker"),
+                    notes: s("Talked about the phone call and who she can ring next time"),
+                },
+            ),
+            (
+                60 * 26,
+                MANAGER,
+                Event::ReturnInterviewOffered {
+                    offered_by: s(interview),
+                    independent: true,
+                },
+            ),
+            (
+                60 * 50,
+                MANAGER,
+                Event::ReturnInterviewHeld(ReturnInterview {
+                    held_by: s(interview),
+                    push_pull: s(
+                        "Argument with mum on the phone; a friend she trusts offered a place to stay",
+                    ),
+                    where_and_who: s(
+                        "Walked to a friend's flat; the friend's older brother was there",
+                    ),
+                    harm: s("None described"),
+                    exploitation: s("Older brother gave her vapes: to follow up"),
+                    own_words: s("\"I just needed to be somewhere nobody was shouting.\""),
+                    actions: s(
+                        "Key worker to plan phone calls with mum (manager); share the brother's details with police (safeguarding lead)",
+                    ),
+                    referrals: s("Information shared with police and the social worker"),
+                }),
+            ),
+            (
+                60 * 52,
+                MANAGER,
+                Event::Referral {
+                    to: referral,
+                    details: s(
+                        "Concern about an older associate; discussed with the social worker",
+                    ),
+                },
+            ),
+            (
+                60 * 70,
+                MANAGER,
+                Event::PlanReviewed {
+                    by: s("Registered manager with the social worker"),
+                    changes: s(
+                        "Added the friend's address; agreed check-in calls when she is upset",
+                    ),
+                },
+            ),
+            (
+                60 * 72,
+                MANAGER,
+                Event::Closed {
+                    summary: s(
+                        "Missing for about 4½ hours; found safe at a friend's flat. Return interview held; plan updated.",
+                    ),
+                },
+            ),
+        ],
+    )
+}
+
+/// An adult with dementia who walked from home, found by police the same evening.
+fn past_adult() -> (i64, Vec<Line>) {
+    (
+        60 * 24 * 20,
+        vec![
+            (
+                20,
+                WORKER,
+                opened(
+                    "His front garden",
+                    "Brown flat cap, green wax jacket, slippers",
+                    "Not at home for the teatime call; front door open. Herbert Protocol form held.",
+                ),
+            ),
+            (
+                25,
+                WORKER,
+                police(
+                    "North Wales Police",
+                    PoliceNumber::Emergency,
+                    "NWP-26-090311",
+                    "Call handler 2204",
+                ),
+            ),
+            (
+                30,
+                WORKER,
+                Event::PersonUpdated {
+                    who: s("His daughter, Mair"),
+                    what: s(
+                        "Told he is missing and police are looking; she is driving to the chapel",
+                    ),
+                },
+            ),
+            (40, WORKER, graded(PoliceGrade::High, None)),
+            (
+                95,
+                WORKER,
+                located(
+                    "The chapel where he used to be deacon",
+                    "Conwy",
+                    "North Wales Police",
+                    "Police with his daughter",
+                    "Cold and confused, otherwise well",
+                ),
+            ),
+            (110, WORKER, returned("Police car with his daughter")),
+            (
+                60 * 24,
+                MANAGER,
+                Event::PlanReviewed {
+                    by: s("Care manager with his daughter"),
+                    changes: s("Door sensor referral; added the chapel to significant places"),
+                },
+            ),
+            (
+                60 * 24 + 10,
+                MANAGER,
+                Event::Referral {
+                    to: ReferralKind::AdultSafeguarding,
+                    details: s("Reported to the local authority as an adult at risk"),
+                },
+            ),
+            (
+                60 * 24 + 20,
+                MANAGER,
+                Event::Closed {
+                    summary: s("Missing 1 hr 15 min; found by police at the chapel. Plan updated."),
+                },
+            ),
+        ],
+    )
+}
+
+/// An adult who did not come back from her afternoon walk: 50 minutes, 999 called.
+fn adult_missing_now() -> (i64, Vec<Line>) {
+    (
+        50,
+        vec![
+            (
+                10,
+                WORKER,
+                opened(
+                    "The lane behind her bungalow, on her usual walk",
+                    "Navy raincoat, walking stick, red handbag",
+                    "Not back from a 15-minute walk; it is getting dark. Herbert Protocol form held.",
+                ),
+            ),
+            (
+                15,
+                WORKER,
+                police(
+                    "North Wales Police",
+                    PoliceNumber::Emergency,
+                    "NWP-26-120077",
+                    "Call handler 3318",
+                ),
+            ),
+            (
+                20,
+                WORKER,
+                Event::PersonUpdated {
+                    who: s("Her son, Owain"),
+                    what: s("Told she is missing; he is checking her old house in Llandudno"),
+                },
+            ),
+            (
+                30,
+                WORKER,
+                Event::PlaceSearched {
+                    place: s("The lane, the bus shelter and the shop"),
+                    found: s(
+                        "The shopkeeper saw her pass about 20 minutes ago, heading to the river",
+                    ),
+                },
+            ),
+        ],
+    )
+}
+
+impl App {
+    /// Plays a script into the store. `ago` is how many minutes before now the person was
+    /// last seen; each event happens that many minutes after, recorded a couple of minutes on.
+    async fn demo_episode(
+        &self,
+        person: &Person,
+        domain: &str,
+        (ago, script): (i64, Vec<Line>),
+    ) -> AppResult<()> {
+        let now = self.clock.now();
+        let seen = now - mins(ago);
+        let id = EpisodeId::new_random();
+        let mut events: Vec<EventRecord> = Vec::new();
+        for (seq, (after, who, event)) in script.into_iter().enumerate() {
+            let when = seen + mins(after);
+            let event = match event {
+                Event::Opened(o) => Event::Opened(Opened {
+                    last_seen: Some(Occurred::in_london(seen)),
+                    ..o
+                }),
+                other => other,
+            };
+            let record = EventRecord {
+                seq: seq as i64 + 1,
+                when: Occurred::in_london(when),
+                recorded_at: (when + mins(2)).min(now),
+                recorded_by: None,
+                recorded_by_label: format!("{who}@{domain}"),
+                event,
+            };
+            let state = episode::append(&events, &record)
+                .map_err(|r| AppError::Internal(format!("demo episode does not derive: {r:?}")))?;
+            let summary = summary_of(id, person, &state, &record);
+            let audit = self.demo_event(
+                person.org_id,
+                &format!("episode.{}", record.event.kind()),
+                "episode",
+                format!("{id} #{}", record.seq),
+            );
+            if record.seq == 1 {
+                self.store.open_episode(&summary, &record, &audit).await?;
+            } else {
+                self.store
+                    .append_episode_event(&summary, &record, &audit)
+                    .await?;
+            }
+            events.push(record);
+        }
+        Ok(())
+    }
+
+    /// The demo's episodes for one organisation's people (in the order they were added).
+    pub(crate) async fn demo_episodes(
+        &self,
+        nation: Nation,
+        domain: &str,
+        people: &[Person],
+    ) -> AppResult<()> {
+        let now = self.clock.now();
+        let adults = people
+            .first()
+            .is_some_and(|p| p.kind == homeward_domain::person::PersonKind::Adult);
+        // The first person in each organisation is left for people to try things on.
+        if let (Some(now_missing), Some(past)) = (people.get(1), people.get(2)) {
+            if adults {
+                self.demo_episode(past, domain, past_adult()).await?;
+                self.demo_episode(now_missing, domain, adult_missing_now())
+                    .await?;
+            } else {
+                self.demo_episode(past, domain, past_child(nation)).await?;
+                self.demo_episode(now_missing, domain, missing_now(now, nation))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}

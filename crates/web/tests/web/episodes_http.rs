@@ -1,0 +1,566 @@
+//! Episodes over HTTP on both engines: the pages a care worker uses on a phone, the JSON API,
+//! the PDFs, and the board's stream of changes (across two app servers on PostgreSQL).
+
+use crate::pack::pdf_text;
+use crate::support::*;
+use homeward_domain::role::Role;
+use http_body_util::BodyExt;
+use std::time::Duration;
+
+/// Field pairs as a form body, with the session's CSRF token.
+fn form(s: &Session, pairs: &[(&str, &str)]) -> String {
+    let mut f = form_urlencoded::Serializer::new(String::new());
+    f.append_pair("csrf_token", &s.csrf);
+    for (k, v) in pairs {
+        f.append_pair(k, v);
+    }
+    f.finish()
+}
+
+async fn post(t: &TestApp, s: &Session, path: &str, pairs: &[(&str, &str)]) -> Reply {
+    req("POST", path)
+        .session(s)
+        .form(&form(s, pairs))
+        .send(t)
+        .await
+}
+
+async fn get(t: &TestApp, s: &Session, path: &str) -> Reply {
+    req("GET", path).session(s).send(t).await
+}
+
+async fn api(t: &TestApp, s: &Session, method: &str, path: &str, body: &str) -> Reply {
+    req(method, path)
+        .session(s)
+        .header("x-csrf-token", &s.csrf)
+        .json(body)
+        .send(t)
+        .await
+}
+
+const WHEN_21_00: [(&str, &str); 4] = [
+    ("when-day", "23"),
+    ("when-month", "11"),
+    ("when-year", "2026"),
+    ("when-time", "9:05am"),
+];
+
+#[tokio::test]
+async fn a_care_worker_reports_missing_records_and_a_manager_closes_on_the_pages() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let worker = session_for(&t, demo.own(Role::CareWorker)).await;
+        let manager = session_for(&t, demo.own(Role::Manager)).await;
+        let ffion = crate::photos::ffion(&t).await;
+        let ctx = t.engine;
+
+        // The person page offers "Report missing"; the form starts at now, in London.
+        let page = get(&t, &worker, &format!("/people/{ffion}")).await;
+        assert!(
+            page.body.contains(&format!("/people/{ffion}/episodes/new")),
+            "{ctx}"
+        );
+        let new = get(&t, &worker, &format!("/people/{ffion}/episodes/new")).await;
+        assert_eq!(new.status, 200);
+        assert!(
+            new.body
+                .contains(r#"name="last_seen-time" type="text" autocomplete="off" value="09:00""#),
+            "{ctx}"
+        );
+
+        // A tired user: no place, no whereabouts, a time that is not a time.
+        let bad = post(
+            &t,
+            &worker,
+            &format!("/people/{ffion}/episodes"),
+            &[
+                ("last_seen-day", "23"),
+                ("last_seen-month", "11"),
+                ("last_seen-year", "2026"),
+                ("last_seen-time", "25:70"),
+            ],
+        )
+        .await;
+        assert_eq!(bad.status, 422, "{ctx}");
+        assert!(bad.body.contains("hw-error-summary"));
+        assert!(bad.body.contains("Enter a real time"), "{ctx}");
+        assert!(bad.body.contains(r##"href="#whereabouts""##));
+
+        let opened = post(
+            &t,
+            &worker,
+            &format!("/people/{ffion}/episodes"),
+            &[
+                ("last_seen-day", "23"),
+                ("last_seen-month", "11"),
+                ("last_seen-year", "2026"),
+                ("last_seen-time", "8:15am"),
+                ("last_seen_place", "The bus stop outside school"),
+                ("whereabouts", "unknown"),
+                ("clothing", "Black puffer jacket, white trainers"),
+                ("circumstances", "Argued with a friend at breakfast"),
+            ],
+        )
+        .await;
+        assert_eq!(opened.status, 303, "{ctx}: {}", opened.body);
+        let episode = opened.location().unwrap().to_string();
+        let id = episode.trim_start_matches("/episodes/").to_string();
+
+        // A second report for her is refused with a link to the open one.
+        let again = get(&t, &manager, &format!("/people/{ffion}/episodes/new")).await;
+        assert!(
+            again.body.contains(&format!(r#"href="{episode}""#)),
+            "{ctx}"
+        );
+        let twice = post(
+            &t,
+            &manager,
+            &format!("/people/{ffion}/episodes"),
+            &[
+                ("last_seen-day", "23"),
+                ("last_seen-month", "11"),
+                ("last_seen-year", "2026"),
+                ("last_seen-time", "8:15"),
+                ("last_seen_place", "School"),
+                ("whereabouts", "unknown"),
+            ],
+        )
+        .await;
+        assert_eq!(twice.status, 422);
+        assert!(twice.body.contains(&format!(r#"href="{episode}""#)));
+
+        // The episode page: facts, the plan's steps and the ways to add to it.
+        let page = get(&t, &worker, &episode).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("The bus stop outside school"));
+        assert!(page.body.contains("Not yet reported to police"));
+        assert!(
+            page.body
+                .contains(&format!("/episodes/{id}/add/reported_to_police"))
+        );
+        // A care worker cannot close: the manager's group is not offered.
+        assert!(!page.body.contains(&format!("/episodes/{id}/add/closed")));
+
+        // Record a contact, police, a grade with its review time.
+        let contact = post(
+            &t,
+            &worker,
+            &format!("{episode}/add/contact_made"),
+            &[
+                WHEN_21_00[0],
+                WHEN_21_00[1],
+                WHEN_21_00[2],
+                WHEN_21_00[3],
+                ("name", "Her aunt, Mererid"),
+                ("learnt", "Has not seen her"),
+            ],
+        )
+        .await;
+        assert_eq!(contact.status, 303, "{ctx}: {}", contact.body);
+        assert_eq!(
+            contact.location(),
+            Some(format!("{episode}?added=2#entry-2").as_str())
+        );
+        let police = post(
+            &t,
+            &worker,
+            &format!("{episode}/add/reported_to_police"),
+            &[
+                ("force", "South Wales Police"),
+                ("number", "101"),
+                ("reference", "SWP-1123-0042"),
+                ("spoke_to", "Call handler 4471"),
+            ],
+        )
+        .await;
+        assert_eq!(police.status, 303);
+        let graded = post(
+            &t,
+            &worker,
+            &format!("{episode}/add/police_graded"),
+            &[
+                ("grade", "medium"),
+                ("scheme", "england_wales_app"),
+                ("review_at-day", "23"),
+                ("review_at-month", "11"),
+                ("review_at-year", "2026"),
+                ("review_at-time", "13:00"),
+            ],
+        )
+        .await;
+        assert_eq!(graded.status, 303);
+
+        // Found before she was last seen: refused, in words, and nothing is written.
+        let early = post(
+            &t,
+            &worker,
+            &format!("{episode}/add/located"),
+            &[
+                ("when-day", "23"),
+                ("when-month", "11"),
+                ("when-year", "2026"),
+                ("when-time", "7:00"),
+                ("place", "Her aunt's flat"),
+            ],
+        )
+        .await;
+        assert_eq!(early.status, 422);
+        assert!(early.body.contains("before they were last seen"), "{ctx}");
+        // Closing is a manager's: the care worker is told no.
+        let close = post(
+            &t,
+            &worker,
+            &format!("{episode}/add/closed"),
+            &[("summary", "x")],
+        )
+        .await;
+        assert_eq!(close.status, 403, "{ctx}");
+
+        // A correction names the entry and gives a reason; the original stays.
+        let fix = post(
+            &t,
+            &worker,
+            &format!("{episode}/add/amendment?amends=2"),
+            &[
+                ("reason", "It was her uncle, not her aunt"),
+                WHEN_21_00[0],
+                WHEN_21_00[1],
+                WHEN_21_00[2],
+                WHEN_21_00[3],
+                ("name", "Her uncle, Gareth"),
+                ("learnt", "Has not seen her"),
+            ],
+        )
+        .await;
+        assert_eq!(fix.status, 303, "{ctx}: {}", fix.body);
+        let page = get(&t, &worker, &episode).await;
+        assert!(page.body.contains("Her aunt, Mererid"));
+        assert!(page.body.contains("Her uncle, Gareth"));
+        assert!(page.body.contains("It was her uncle, not her aunt"));
+        assert!(page.body.contains("Corrected in entry 5"));
+        assert!(page.body.contains("Medium"));
+        // Filtered to police entries only.
+        let filtered = get(&t, &worker, &format!("{episode}?kind=police_graded")).await;
+        assert!(filtered.body.contains("Medium"));
+        assert!(!filtered.body.contains("Her aunt, Mererid"));
+
+        // Found, back, a return interview; then the manager closes with a summary.
+        for (kind, fields) in [
+            (
+                "located",
+                vec![("place", "Her aunt's flat"), ("town", "Cardiff")],
+            ),
+            (
+                "returned",
+                vec![("to_where", "Home"), ("via_police_station", "no")],
+            ),
+            (
+                "return_interview_offered",
+                vec![("offered_by", "Barnardo's worker"), ("independent", "yes")],
+            ),
+        ] {
+            let r = post(&t, &worker, &format!("{episode}/add/{kind}"), &fields).await;
+            assert_eq!(r.status, 303, "{ctx} {kind}: {}", r.body);
+        }
+        let page = get(&t, &manager, &episode).await;
+        assert!(page.body.contains(&format!("/episodes/{id}/add/closed")));
+        let close = post(
+            &t,
+            &manager,
+            &format!("{episode}/add/closed"),
+            &[("summary", "Stayed with her aunt overnight; safe and well.")],
+        )
+        .await;
+        assert_eq!(close.status, 303, "{ctx}: {}", close.body);
+        let after = post(
+            &t,
+            &worker,
+            &format!("{episode}/add/note"),
+            &[("text", "x")],
+        )
+        .await;
+        assert_eq!(after.status, 422);
+        assert!(after.body.contains("only corrections can be added now"));
+
+        // The PDFs: the chronology in full, and the pack's part 2.
+        let pdf = get(&t, &worker, &format!("{episode}/chronology.pdf")).await;
+        assert_eq!(pdf.status, 200);
+        assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+        if let Some(text) = pdf_text(&pdf.bytes) {
+            for expected in [
+                "Chronology",
+                "Her aunt, Mererid",
+                "Correction to entry 2",
+                "SWP-1123-0042",
+                "Stayed with her aunt overnight",
+            ] {
+                assert!(text.contains(expected), "{ctx}: {expected} in {text}");
+            }
+        }
+        let pack = get(&t, &worker, &format!("{episode}/police-pack?lang=en")).await;
+        assert_eq!(pack.status, 200);
+        if let Some(text) = pdf_text(&pack.bytes) {
+            assert!(text.contains("Part 2: this episode"), "{ctx}: {text}");
+            assert!(text.contains("Black puffer jacket"), "{ctx}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_api_opens_reads_appends_and_refuses_edits() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let worker = session_for(&t, demo.own(Role::CareWorker)).await;
+        let ffion = crate::photos::ffion(&t).await;
+        let ctx = t.engine;
+        let opened = api(
+            &t,
+            &worker,
+            "POST",
+            "/api/v1/episodes",
+            &format!(
+                r#"{{"person_id":"{ffion}","last_seen":"2026-11-23T08:00:00Z","last_seen_place":"Home","whereabouts":"unknown","clothing":"Red coat"}}"#
+            ),
+        )
+        .await;
+        assert_eq!(opened.status, 201, "{ctx}: {}", opened.body);
+        let location = opened.location().unwrap().to_string();
+        let again = api(
+            &t,
+            &worker,
+            "POST",
+            "/api/v1/episodes",
+            &format!(r#"{{"person_id":"{ffion}"}}"#),
+        )
+        .await;
+        assert_eq!(again.status, 422);
+        assert!(again.body.contains(r#""field":"person""#), "{}", again.body);
+
+        let events = format!("{location}/events");
+        let note = api(
+            &t,
+            &worker,
+            "POST",
+            &events,
+            r#"{"occurred_at":"2026-11-23T08:30:00Z","event":{"kind":"sighting","place":"Queen Street","seen_by":"A shopkeeper","details":"Alone"}}"#,
+        )
+        .await;
+        assert_eq!(note.status, 201, "{ctx}: {}", note.body);
+        let v: serde_json::Value = serde_json::from_str(&note.body).unwrap();
+        assert_eq!(v["seq"], 2);
+        assert_eq!(v["offset_seconds"], 0);
+        assert_eq!(v["event"]["kind"], "sighting");
+
+        // Scotland does not grade "very low"; an unknown kind is a shape problem.
+        let scot = api(
+            &t,
+            &worker,
+            "POST",
+            &events,
+            r#"{"event":{"kind":"police_graded","grade":"very_low","scheme":"scotland","review_at":null}}"#,
+        )
+        .await;
+        assert_eq!(scot.status, 422);
+        assert!(scot.body.contains("Police Scotland"), "{}", scot.body);
+        let odd = api(
+            &t,
+            &worker,
+            "POST",
+            &events,
+            r#"{"event":{"kind":"teleported"}}"#,
+        )
+        .await;
+        assert_eq!(odd.status, 422);
+        let broken = api(&t, &worker, "POST", &events, r#"{"event":"#).await;
+        assert_eq!(broken.status, 400);
+
+        // A correction is an append; editing or deleting entries does not exist.
+        let fix = api(
+            &t,
+            &worker,
+            "POST",
+            &events,
+            r#"{"event":{"kind":"amendment","amends":2,"reason":"Wrong street","corrected":null}}"#,
+        )
+        .await;
+        assert_eq!(fix.status, 201, "{}", fix.body);
+        for method in ["PUT", "PATCH", "DELETE"] {
+            let r = api(&t, &worker, method, &format!("{events}/2"), "{}").await;
+            assert!([404, 405].contains(&r.status), "{method}: {}", r.status);
+            let r = api(&t, &worker, method, &events, "{}").await;
+            assert_eq!(r.status, 405, "{method} on the list");
+        }
+
+        let list = api(&t, &worker, "GET", &events, "").await;
+        let list: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 3);
+        let only = api(&t, &worker, "GET", &format!("{events}?kind=sighting"), "").await;
+        let only: serde_json::Value = serde_json::from_str(&only.body).unwrap();
+        assert_eq!(only.as_array().unwrap().len(), 1);
+
+        let detail = api(&t, &worker, "GET", &location, "").await;
+        let d: serde_json::Value = serde_json::from_str(&detail.body).unwrap();
+        assert_eq!(d["state"]["phase"], "missing");
+        assert_eq!(d["state"]["minutes_missing"], 60, "{ctx}: 08:00 to 09:00");
+        assert_eq!(d["person"]["given_name"], "Ffion");
+
+        let open = api(
+            &t,
+            &worker,
+            "GET",
+            &format!("/api/v1/episodes?open=true&person={ffion}"),
+            "",
+        )
+        .await;
+        let open: serde_json::Value = serde_json::from_str(&open.body).unwrap();
+        assert_eq!(open.as_array().unwrap().len(), 1, "{ctx}");
+        // The demo's own episodes are there too: someone missing now, and one closed.
+        let manager = session_for(&t, demo.own(Role::Manager)).await;
+        let all = api(&t, &manager, "GET", "/api/v1/episodes", "").await;
+        let all: serde_json::Value = serde_json::from_str(&all.body).unwrap();
+        let phases: Vec<&str> = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["phase"].as_str().unwrap())
+            .collect();
+        assert!(
+            phases.contains(&"closed") && phases.len() >= 3,
+            "{ctx}: {phases:?}"
+        );
+        let closed = api(&t, &manager, "GET", "/api/v1/episodes?phase=closed", "").await;
+        assert!(!closed.body.contains(r#""phase":"missing""#));
+        let pdf = api(
+            &t,
+            &worker,
+            "GET",
+            &format!("{location}/chronology.pdf?lang=cy"),
+            "",
+        )
+        .await;
+        assert_eq!(pdf.status, 200);
+        assert!(pdf.bytes.starts_with(b"%PDF-"));
+
+        // Someone from another organisation finds nothing there.
+        let stranger = session_for(&t, demo.other(Role::Manager)).await;
+        let r = api(&t, &stranger, "GET", &location, "").await;
+        assert_eq!(r.status, 404);
+        let r = api(&t, &stranger, "GET", "/api/v1/episodes", "").await;
+        assert!(
+            !r.body
+                .contains(location.trim_start_matches("/api/v1/episodes/"))
+        );
+    }
+}
+
+/// Reads the next server-sent event's text from a stream, within a time limit.
+async fn next_event(body: &mut axum::body::Body, within: Duration) -> Option<String> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .ok()??
+            .ok()?;
+        if let Some(data) = frame.data_ref() {
+            let text = String::from_utf8_lossy(data).into_owned();
+            if text.contains("event: change") {
+                return Some(text);
+            }
+        }
+    }
+}
+
+async fn stream(t: &TestApp, s: &Session) -> axum::body::Body {
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .uri("/api/v1/board/stream")
+        .header("cookie", format!("__Host-homeward_session={}", s.token))
+        .extension(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [127, 0, 0, 1],
+            1,
+        ))))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = t.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "text/event-stream"
+    );
+    response.into_body()
+}
+
+#[tokio::test]
+async fn the_board_stream_tells_those_who_may_see_and_nobody_else() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let worker = session_for(&t, demo.own(Role::CareWorker)).await;
+        let stranger = session_for(&t, demo.other(Role::Manager)).await;
+        let ffion = crate::photos::ffion(&t).await;
+        let mut mine = stream(&t, &worker).await;
+        let mut theirs = stream(&t, &stranger).await;
+        let opened = api(
+            &t,
+            &worker,
+            "POST",
+            "/api/v1/episodes",
+            &format!(r#"{{"person_id":"{ffion}","last_seen_place":"Home"}}"#),
+        )
+        .await;
+        assert_eq!(opened.status, 201);
+        let id = opened
+            .location()
+            .unwrap()
+            .trim_start_matches("/api/v1/episodes/");
+        let change = next_event(&mut mine, Duration::from_secs(2)).await;
+        let change = change.unwrap_or_else(|| panic!("{}: no change within 2 s", t.engine));
+        assert!(change.contains(id), "{change}");
+        assert!(!change.contains("Ffion"), "the stream names no one");
+        assert!(
+            next_event(&mut theirs, Duration::from_millis(300))
+                .await
+                .is_none(),
+            "another organisation hears nothing"
+        );
+
+        // The board page itself, with and without anyone missing.
+        let board = get(&t, &worker, "/episodes").await;
+        assert_eq!(board.status, 200);
+        assert!(board.body.contains("Ffion"));
+        assert!(board.body.contains("data-since"));
+        assert!(board.body.contains(r#"<meta http-equiv="refresh""#));
+        let theirs = get(&t, &stranger, "/episodes").await;
+        assert!(!theirs.body.contains("Ffion"));
+    }
+}
+
+/// Two app servers on one PostgreSQL database: an event recorded through one reaches a board
+/// listening on the other.
+#[tokio::test]
+async fn a_change_on_one_server_reaches_a_board_on_another() {
+    let Some(first) = postgres().await else {
+        return;
+    };
+    let demo = seed(&first).await;
+    let second = first.second_server().await;
+    let worker = session_for(&first, demo.own(Role::CareWorker)).await;
+    let mut on_second = stream(&second, &worker).await;
+    let ffion = crate::photos::ffion(&first).await;
+    let opened = api(
+        &first,
+        &worker,
+        "POST",
+        "/api/v1/episodes",
+        &format!(r#"{{"person_id":"{ffion}","last_seen_place":"Home"}}"#),
+    )
+    .await;
+    assert_eq!(opened.status, 201);
+    let id = opened
+        .location()
+        .unwrap()
+        .trim_start_matches("/api/v1/episodes/");
+    let change = next_event(&mut on_second, Duration::from_secs(2))
+        .await
+        .expect("the second server's board heard within 2 s");
+    assert!(change.contains(id));
+}
