@@ -172,14 +172,24 @@ async fn wait_for_lang(client: &Client, wanted: &str) {
     }
 }
 
+/// The main content's text, read in one script so a page still arriving cannot go stale
+/// under it.
 async fn text(client: &Client) -> String {
-    client
-        .find(Locator::Css("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = client
+            .execute(
+                "var m = document.readyState === 'complete' && document.querySelector('main'); \
+                 return m ? m.innerText : null;",
+                vec![],
+            )
+            .await;
+        if let Ok(serde_json::Value::String(text)) = found {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "the page never finished loading");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// Serves the app on a local port, for the browser; returns its address.
@@ -539,4 +549,397 @@ async fn a_child_is_added_photographed_planned_agreed_and_packed() {
     }
 
     client.close().await.unwrap();
+}
+
+/// How a field of an episode form is answered in the browser.
+enum Answer {
+    Type(&'static str, &'static str),
+    Click(&'static str),
+    Choose(&'static str, &'static str),
+}
+
+use Answer::*;
+
+async fn answer(client: &Client, answers: &[Answer]) {
+    for a in answers {
+        match a {
+            Type(id, value) => fill(client, id, value).await,
+            Click(id) => click(client, &format!("#{id}")).await,
+            Choose(id, value) => client
+                .find(Locator::Id(id))
+                .await
+                .unwrap()
+                .select_by_value(value)
+                .await
+                .unwrap(),
+        }
+    }
+}
+
+/// Reports a person missing from their page, as a care worker on a phone would; returns the
+/// episode's path.
+async fn report_missing(client: &Client, base: &str, person: &str, answers: &[Answer]) -> String {
+    client.goto(&format!("{base}{person}")).await.unwrap();
+    click(client, &format!("a[href='{person}/episodes/new']")).await;
+    wait_for_path(client, |p| p.ends_with("/episodes/new")).await;
+    answer(client, answers).await;
+    submit(client).await;
+    wait_for_path(client, |p| p.starts_with("/episodes/")).await
+}
+
+/// Adds one entry to the chronology through its form, a few minutes after the last.
+async fn add_entry(
+    t: &TestApp,
+    client: &Client,
+    base: &str,
+    episode: &str,
+    kind: &str,
+    answers: &[Answer],
+) {
+    t.clock.advance(jiff::SignedDuration::from_mins(7));
+    client
+        .goto(&format!("{base}{episode}/add/{kind}"))
+        .await
+        .unwrap();
+    answer(client, answers).await;
+    submit(client).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let url = client.current_url().await.unwrap();
+        if url.query().is_some_and(|q| q.starts_with("added=")) {
+            return;
+        }
+        let problem = client
+            .execute(
+                "return !!document.querySelector('.hw-error-summary');",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            problem != serde_json::Value::Bool(true) && Instant::now() < deadline,
+            "{kind} was not added: {}",
+            text(client).await
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until the watching browser's board shows (or stops showing) some text, and says
+/// how long that took.
+async fn board_shows(board: &Client, wanted: &str, present: bool) -> Duration {
+    let start = Instant::now();
+    loop {
+        let shown = board
+            .execute(
+                "var b = document.getElementById('board'); return b ? b.innerText : '';",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        if shown.contains(wanted) == present {
+            return start.elapsed();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the board never {} {wanted:?}: {shown}",
+            if present { "showed" } else { "dropped" }
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn person_path(t: &TestApp, given: &str) -> String {
+    for o in t.app.store.list_organisations().await.unwrap() {
+        let people = t
+            .app
+            .store
+            .list_people(o.id, None, &test_event(o.id))
+            .await
+            .unwrap();
+        if let Some(p) = people.into_iter().find(|p| p.given_name == given) {
+            return format!("/people/{}", p.id);
+        }
+    }
+    panic!("no {given}");
+}
+
+/// Three whole episodes, as the people who record them would go through them: a looked-after
+/// child in Wales (with a manager's board in a second browser showing each new entry within
+/// two seconds, without reloading), a child in England with the return home interview, and an
+/// adult with dementia in home care in Wales, recorded in Welsh.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whole_episodes_with_a_live_board_in_a_second_browser() {
+    let Some(axe) = prerequisites() else { return };
+    let t = sqlite().await;
+    seed(&t).await;
+    let base = serve(&t).await;
+    let (profile, watcher_profile) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (_driver, client) = start_browser(profile.path()).await;
+    let (_watcher_driver, board) = start_browser(watcher_profile.path()).await;
+
+    // The manager keeps the board open; it already shows the demo's missing child.
+    sign_in(&board, &base, "manager@cartrefi-ffug.example").await;
+    board.goto(&format!("{base}/episodes")).await.unwrap();
+    board_shows(&board, "Tomos", true).await;
+    assert_accessible(&board, &axe, "the live board").await;
+
+    // 1. Ffion, looked after in a children's home in Wales.
+    sign_in(&client, &base, "care-worker@cartrefi-ffug.example").await;
+    let ffion = person_path(&t, "Ffion").await;
+    let episode = report_missing(
+        &client,
+        &base,
+        &ffion,
+        &[
+            Type("last_seen-time", "8:30am"),
+            Type("last_seen_place", "The bus stop on Heol y Frenhines"),
+            Click("whereabouts-unknown"),
+            Type("clothing", "Black puffer jacket, white trainers"),
+            Type("circumstances", "Upset after a phone call"),
+        ],
+    )
+    .await;
+    let mut waits = vec![board_shows(&board, "Ffion", true).await];
+    assert_accessible(&client, &axe, "an episode page").await;
+    assert!(text(&client).await.contains("Black puffer jacket"));
+
+    // The plan's first step, ticked from the checklist.
+    fill(&client, "found-1", "Straight to voicemail").await;
+    click(&client, "#step-1 button").await;
+    wait_for_path(&client, |p| p.contains("?added=2")).await;
+    assert!(text(&client).await.contains("Straight to voicemail"));
+    waits.push(board_shows(&board, "Step from the plan done", true).await);
+
+    add_entry(
+        &t,
+        &client,
+        &base,
+        &episode,
+        "reported_to_police",
+        &[
+            Type("force", "South Wales Police"),
+            Click("number-101"),
+            Type("reference", "SWP-26-0001"),
+            Type("spoke_to", "Call handler 12"),
+        ],
+    )
+    .await;
+    waits.push(board_shows(&board, "Reported to police", true).await);
+    add_entry(
+        &t,
+        &client,
+        &base,
+        &episode,
+        "police_graded",
+        &[Choose("grade", "medium"), Click("scheme-england_wales_app")],
+    )
+    .await;
+    waits.push(board_shows(&board, "Medium", true).await);
+
+    // A mistake on a form is shown, not lost; the form itself stays accessible.
+    client
+        .goto(&format!("{base}{episode}/add/located"))
+        .await
+        .unwrap();
+    submit(&client).await;
+    wait_for_path(&client, |p| p.ends_with("/add/located")).await;
+    assert!(text(&client).await.contains("There is a problem"));
+    assert_accessible(&client, &axe, "a chronology form with a problem").await;
+
+    add_entry(
+        &t,
+        &client,
+        &base,
+        &episode,
+        "located",
+        &[
+            Type("place", "Her friend's flat"),
+            Type("town", "Cardiff"),
+            Type("police_area", "South Wales Police"),
+            Type("found_by", "Police"),
+        ],
+    )
+    .await;
+    waits.push(board_shows(&board, "Found, not back yet", true).await);
+    add_entry(
+        &t,
+        &client,
+        &base,
+        &episode,
+        "returned",
+        &[
+            Type("to_where", "Tŷ Enghraifft"),
+            Type("how", "Staff car"),
+            Click("via_police_station-no"),
+        ],
+    )
+    .await;
+    waits.push(board_shows(&board, "Ffion", false).await);
+    add_entry(
+        &t,
+        &client,
+        &base,
+        &episode,
+        "debrief",
+        &[Type("by", "Key worker"), Type("notes", "Talked it through")],
+    )
+    .await;
+    let slowest = waits.iter().max().copied().unwrap_or_default();
+    eprintln!("the second browser's board showed each entry within {slowest:?}");
+    assert!(
+        slowest < Duration::from_secs(2),
+        "the board took {slowest:?} to show an entry"
+    );
+    sign_out(&client, &base).await;
+    sign_in(&client, &base, "manager@cartrefi-ffug.example").await;
+    add_entry(
+        &t,
+        &client,
+        &base,
+        &episode,
+        "closed",
+        &[Type(
+            "summary",
+            "Found safe at a friend's flat after four hours.",
+        )],
+    )
+    .await;
+    assert!(text(&client).await.contains("Closed"));
+    sign_out(&client, &base).await;
+
+    // 2. Teddy, in a children's home in England: the return home interview, declined then held.
+    sign_in(&client, &base, "care-worker@sample-shire.example").await;
+    let teddy = person_path(&t, "Teddy").await;
+    let episode = report_missing(
+        &client,
+        &base,
+        &teddy,
+        &[
+            Type("last_seen_place", "School gates"),
+            Click("whereabouts-unknown"),
+        ],
+    )
+    .await;
+    for (kind, answers) in [
+        (
+            "reported_to_police",
+            vec![Type("force", "Sample Shire Police"), Click("number-101")],
+        ),
+        ("located", vec![Type("place", "The skate park")]),
+        (
+            "returned",
+            vec![
+                Type("to_where", "Example House"),
+                Click("via_police_station-no"),
+            ],
+        ),
+        (
+            "return_interview_offered",
+            vec![
+                Type("offered_by", "Independent return home interview worker"),
+                Click("independent-yes"),
+            ],
+        ),
+        (
+            "return_interview_declined",
+            vec![
+                Type("reason", "Too tired today"),
+                Type("offer_again", "Tomorrow after school"),
+            ],
+        ),
+        (
+            "return_interview_held",
+            vec![
+                Type("held_by", "Independent return home interview worker"),
+                Type(
+                    "push_pull",
+                    "Fell out with staff; friends at the skate park",
+                ),
+                Type("where_and_who", "Skate park with two friends; walked"),
+                Type("own_words", "I just wanted to be with my mates"),
+                Type(
+                    "actions",
+                    "Key worker to agree free time at the park (manager)",
+                ),
+            ],
+        ),
+        (
+            "plan_reviewed",
+            vec![
+                Type("by", "Registered manager"),
+                Type("changes", "Park added to places"),
+            ],
+        ),
+    ] {
+        add_entry(&t, &client, &base, &episode, kind, &answers).await;
+    }
+    let page = text(&client).await;
+    assert!(page.contains("Held"), "{page}");
+    assert!(page.contains("I just wanted to be with my mates"));
+    sign_out(&client, &base).await;
+
+    // 3. Gwilym, who has dementia and home care in Conwy, recorded in Welsh.
+    sign_in(&client, &base, "care-worker@gofal-dychmygol.example").await;
+    client
+        .goto(&format!("{base}/language?to=cy&next=/"))
+        .await
+        .unwrap();
+    wait_for_lang(&client, "cy").await;
+    let gwilym = person_path(&t, "Gwilym").await;
+    let episode = report_missing(
+        &client,
+        &base,
+        &gwilym,
+        &[
+            Type("last_seen_place", "Yr ardd flaen"),
+            Click("whereabouts-unknown"),
+            Type("clothing", "Cap stabl brown, siaced cwyr werdd"),
+        ],
+    )
+    .await;
+    assert_accessible(&client, &axe, "an episode page in Welsh").await;
+    for (kind, answers) in [
+        (
+            "reported_to_police",
+            vec![Type("force", "Heddlu Gogledd Cymru"), Click("number-999")],
+        ),
+        (
+            "police_graded",
+            vec![Choose("grade", "high"), Click("scheme-england_wales_app")],
+        ),
+        (
+            "located",
+            vec![Type("place", "Y capel"), Type("found_by", "Yr heddlu")],
+        ),
+        (
+            "returned",
+            vec![Type("to_where", "Adref"), Click("via_police_station-no")],
+        ),
+        (
+            "safe_and_well_check",
+            vec![
+                Type("by", "PC Hughes"),
+                Type("findings", "Oer, dim anafiadau"),
+            ],
+        ),
+        (
+            "referral",
+            vec![
+                Choose("to", "adult_safeguarding"),
+                Type("details", "Oedolyn mewn perygl"),
+            ],
+        ),
+    ] {
+        add_entry(&t, &client, &base, &episode, kind, &answers).await;
+    }
+    let page = text(&client).await;
+    assert!(page.contains("Gwiriad diogel ac iach yr heddlu"), "{page}");
+    assert!(page.contains("Diogelu oedolion"));
+
+    client.close().await.unwrap();
+    board.close().await.unwrap();
 }
