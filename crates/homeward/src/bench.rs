@@ -213,6 +213,192 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
         photo.len(),
         gzipped(&html) + gzipped(&css) + gzipped(&js) + photo.len()
     );
+
+    episodes(&app, &actor, &router, &cookie, &people, args.runs).await?;
+    plain_sqlite_commits(&dir, args.runs * 4).await?;
+    board_weight(&router, &cookie, &css, &js).await?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(ExitCode::SUCCESS)
+}
+
+async fn post_json(
+    router: &axum::Router,
+    path: &str,
+    cookie: &str,
+    body: String,
+) -> Result<(), String> {
+    let request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-csrf-token", "bench")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(body))
+        .map_err(|e| e.to_string())?;
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .map_err(|e| e.to_string())?;
+    if response.status() != axum::http::StatusCode::CREATED {
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?;
+        return Err(format!(
+            "{path} answered {status}: {}",
+            String::from_utf8_lossy(&body.to_bytes())
+        ));
+    }
+    Ok(())
+}
+
+/// Chronology entries appended over HTTP (JSON API, session, CSRF, audit, read model and
+/// event in one durable transaction): one writer after another, then one writer per open
+/// episode at once.
+async fn episodes(
+    app: &App,
+    actor: &homeward_app::Actor,
+    router: &axum::Router,
+    cookie: &str,
+    people: &[homeward_store::Person],
+    runs: usize,
+) -> Result<(), String> {
+    let meta = homeward_app::RequestMeta::default();
+    let mut open = Vec::new();
+    for p in people {
+        let input = homeward_app::episodes::OpenEpisodeInput {
+            last_seen_place: "Bench".into(),
+            ..Default::default()
+        };
+        if let Ok(id) = app.open_episode(actor, &meta, p.id, input).await {
+            open.push(id);
+        }
+    }
+    let first = *open.first().ok_or("no episode could be opened")?;
+    let n = runs * 4;
+    let body = |i: usize| {
+        serde_json::json!({"event": {"kind": "note", "text": format!("Rang again ({i})")}})
+            .to_string()
+    };
+    let mut times = Vec::with_capacity(n);
+    let started = Instant::now();
+    for i in 0..n {
+        let t = Instant::now();
+        post_json(
+            router,
+            &format!("/api/v1/episodes/{first}/events"),
+            cookie,
+            body(i),
+        )
+        .await?;
+        times.push(t.elapsed());
+    }
+    let total = started.elapsed();
+    println!(
+        "events appended over HTTP, one writer: {n} in {:.2} s = {:.0} events/s",
+        total.as_secs_f64(),
+        n as f64 / total.as_secs_f64()
+    );
+    summary("event append over HTTP (durable commit, audited)", times);
+
+    let started = Instant::now();
+    let writers = open.iter().map(|id| {
+        let (router, cookie) = (router.clone(), cookie.to_string());
+        let path = format!("/api/v1/episodes/{id}/events");
+        tokio::spawn(async move {
+            for i in 0..runs {
+                post_json(&router, &path, &cookie, body(i)).await?;
+            }
+            Ok::<(), String>(())
+        })
+    });
+    let writers: Vec<_> = writers.collect();
+    let count = writers.len() * runs;
+    for w in writers {
+        w.await.map_err(|e| e.to_string())??;
+    }
+    let total = started.elapsed();
+    println!(
+        "events appended over HTTP, {} writers at once: {count} in {:.2} s = {:.0} events/s",
+        open.len(),
+        total.as_secs_f64(),
+        count as f64 / total.as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The floor: one row inserted and committed, durably, in the same settings as the store
+/// (WAL, synchronous=FULL), on the same disk.
+async fn plain_sqlite_commits(dir: &std::path::Path, n: usize) -> Result<(), String> {
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+    use sqlx::{ConnectOptions, Connection};
+    let mut conn = SqliteConnectOptions::new()
+        .filename(dir.join("plain.db"))
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .connect()
+        .await
+        .map_err(|e| e.to_string())?;
+    sqlx::query("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+        .execute(&mut conn)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut times = Vec::with_capacity(n);
+    let started = Instant::now();
+    for i in 0..n {
+        let t = Instant::now();
+        let mut tx = conn.begin().await.map_err(|e| e.to_string())?;
+        sqlx::query("INSERT INTO t (body) VALUES ($1)")
+            .bind(format!("Rang again ({i})"))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())?;
+        times.push(t.elapsed());
+    }
+    let total = started.elapsed();
+    println!(
+        "plain SQLite single-row durable commit, same disk: {n} in {:.2} s = {:.0} commits/s",
+        total.as_secs_f64(),
+        n as f64 / total.as_secs_f64()
+    );
+    summary("plain SQLite single-row durable commit", times);
+    conn.close().await.map_err(|e| e.to_string())
+}
+
+/// What a phone downloads for the live board: the page, the style sheet, the script and
+/// each photo on it.
+async fn board_weight(
+    router: &axum::Router,
+    cookie: &str,
+    css: &[u8],
+    js: &[u8],
+) -> Result<(), String> {
+    let html = get(router, "/episodes", cookie).await?;
+    let text = String::from_utf8_lossy(&html).into_owned();
+    let mut photos = 0;
+    let mut count = 0;
+    for src in text
+        .split("src=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|src| src.starts_with("/people/"))
+    {
+        photos += get(router, src, cookie).await?.len();
+        count += 1;
+    }
+    println!(
+        "board page weight: HTML {} B ({} B gzip), CSS {} B gzip, JS {} B gzip, {count} photos {photos} B; total {} B compressed",
+        html.len(),
+        gzipped(&html),
+        gzipped(css),
+        gzipped(js),
+        gzipped(&html) + gzipped(css) + gzipped(js) + photos
+    );
+    Ok(())
 }
