@@ -10,7 +10,7 @@ use crate::episode_form;
 use crate::episodes::EpisodeView;
 use crate::policy::Action;
 use crate::{Actor, App, AppError, AppResult, RequestMeta};
-use homeward_domain::audit::Outcome;
+use homeward_domain::audit::{AuditEvent, Outcome};
 use homeward_domain::episode::{Event, time_missing};
 use homeward_domain::forms::{DocKind, Document, Part, SectionDef};
 use homeward_domain::ids::{EpisodeId, PersonId};
@@ -479,10 +479,6 @@ impl App {
             ),
             name,
         };
-        let pdf = tokio::task::spawn_blocking(move || homeward_reports::police_pack(&pack))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(e.to_string()))?;
         let e = actor.event(
             now,
             meta,
@@ -491,7 +487,16 @@ impl App {
             Some(id.to_string()),
             Outcome::Allowed,
         );
-        self.store.record_audit(&e).await?;
+        self.typeset(pack, e).await
+    }
+
+    /// Typesets a document off the async runtime, then records that it was made.
+    async fn typeset(&self, doc: PolicePack, made: AuditEvent) -> AppResult<Vec<u8>> {
+        let pdf = tokio::task::spawn_blocking(move || homeward_reports::police_pack(&doc))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        self.store.record_audit(&made).await?;
         Ok(pdf)
     }
 }
@@ -573,10 +578,6 @@ impl App {
             ),
             ..PolicePack::default()
         };
-        let pdf = tokio::task::spawn_blocking(move || homeward_reports::police_pack(&doc))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(e.to_string()))?;
         let e = actor.event(
             now,
             meta,
@@ -585,7 +586,6 @@ impl App {
             Some(id.to_string()),
             Outcome::Allowed,
         );
-        self.store.record_audit(&e).await?;
-        Ok(pdf)
+        self.typeset(doc, e).await
     }
 }

@@ -33,6 +33,11 @@ impl Ctx {
         self.tr.0
     }
 
+    /// The language a link asks for (`?lang=cy`), else the page's.
+    pub fn locale_or(&self, asked: Option<&str>) -> Locale {
+        asked.and_then(Locale::from_code).unwrap_or(self.locale())
+    }
+
     /// The language a request asks for: the remembered choice, else the browser's.
     pub fn locale_from(headers: &HeaderMap) -> Locale {
         let jar = CookieJar::from_headers(headers);

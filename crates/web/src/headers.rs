@@ -58,6 +58,11 @@ pub async fn security_headers(
     response
 }
 
+/// A PDF shown in the browser, under the name given, cached nowhere on the way.
+pub fn pdf(bytes: Vec<u8>, disposition: &'static str) -> Response {
+    private_file(bytes, "application/pdf", disposition)
+}
+
 /// A private download (a photo, a police pack): personal data is never cached on the way.
 pub fn private_file(
     bytes: Vec<u8>,

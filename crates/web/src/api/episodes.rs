@@ -17,7 +17,6 @@ use homeward_app::episodes::{EpisodeFilter, EpisodeView, OpenEpisodeInput};
 use homeward_app::{AppError, FieldError};
 use homeward_domain::episode::{Event, EventRecord, Whereabouts, time_missing};
 use homeward_domain::ids::{EpisodeId, PersonId};
-use homeward_domain::locale::Locale;
 use homeward_store::EpisodeSummary;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -427,19 +426,14 @@ pub async fn chronology_pdf(
     let fail = |e| Problem::new(ctx.tr, e);
     let id = episode_id(&ctx, &id)?;
     let actor = ctx.actor().map_err(fail)?;
-    let locale = q
-        .lang
-        .as_deref()
-        .and_then(Locale::from_code)
-        .unwrap_or(ctx.locale());
+    let locale = ctx.locale_or(q.lang.as_deref());
     let pdf = state
         .app
         .chronology_pdf(actor, &ctx.meta, id, locale)
         .await
         .map_err(fail)?;
-    Ok(crate::headers::private_file(
+    Ok(crate::headers::pdf(
         pdf,
-        "application/pdf",
         "inline; filename=\"chronology.pdf\"",
     ))
 }

@@ -19,7 +19,6 @@ use axum::response::{IntoResponse, Response};
 use homeward_app::AppError;
 use homeward_domain::forms::DocKind;
 use homeward_domain::ids::{PersonId, PhotoId};
-use homeward_domain::locale::Locale;
 use serde::Deserialize;
 
 fn not_found(ctx: &Ctx) -> Problem {
@@ -472,19 +471,14 @@ pub async fn police_pack(
     let fail = |e| Problem::new(ctx.tr, e);
     let id = person_id(&ctx, &id)?;
     let actor = ctx.actor().map_err(fail)?;
-    let locale = q
-        .lang
-        .as_deref()
-        .and_then(Locale::from_code)
-        .unwrap_or(ctx.locale());
+    let locale = ctx.locale_or(q.lang.as_deref());
     let pdf = state
         .app
         .police_pack(actor, &ctx.meta, id, locale)
         .await
         .map_err(fail)?;
-    Ok(crate::headers::private_file(
+    Ok(crate::headers::pdf(
         pdf,
-        "application/pdf",
         "inline; filename=\"police-pack.pdf\"",
     ))
 }

@@ -43,7 +43,7 @@ fn values_from(body: &Bytes) -> Values {
         .collect()
 }
 
-/// The date-and-time boxes for an instant, drawn by `instant.html`.
+/// The date-and-time boxes for an instant, drawn by `date_time.html`.
 fn instant_view(t: Tr, name: &str, label: &str, values: &Values, errors: &FormErrors) -> FieldView {
     let value = |part: &str| {
         values
@@ -903,13 +903,6 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
-fn locale_of(ctx: &Ctx, q: &LangQuery) -> homeward_domain::locale::Locale {
-    q.lang
-        .as_deref()
-        .and_then(homeward_domain::locale::Locale::from_code)
-        .unwrap_or(ctx.locale())
-}
-
 pub async fn chronology_pdf(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -920,12 +913,11 @@ pub async fn chronology_pdf(
     let actor = ctx.actor().or_fail(&ctx)?;
     let pdf = state
         .app
-        .chronology_pdf(actor, &ctx.meta, id, locale_of(&ctx, &q))
+        .chronology_pdf(actor, &ctx.meta, id, ctx.locale_or(q.lang.as_deref()))
         .await
         .or_fail(&ctx)?;
-    Ok(crate::headers::private_file(
+    Ok(crate::headers::pdf(
         pdf,
-        "application/pdf",
         "inline; filename=\"chronology.pdf\"",
     ))
 }
@@ -940,12 +932,11 @@ pub async fn police_pack(
     let actor = ctx.actor().or_fail(&ctx)?;
     let pdf = state
         .app
-        .episode_police_pack(actor, &ctx.meta, id, locale_of(&ctx, &q))
+        .episode_police_pack(actor, &ctx.meta, id, ctx.locale_or(q.lang.as_deref()))
         .await
         .or_fail(&ctx)?;
-    Ok(crate::headers::private_file(
+    Ok(crate::headers::pdf(
         pdf,
-        "application/pdf",
         "inline; filename=\"police-pack.pdf\"",
     ))
 }

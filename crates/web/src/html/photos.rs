@@ -241,19 +241,14 @@ pub async fn police_pack(
 ) -> Result<Response, Failure> {
     let (id, _) = ids(&ctx, &id, None)?;
     let actor = ctx.actor().or_fail(&ctx)?;
-    let locale = q
-        .lang
-        .as_deref()
-        .and_then(homeward_domain::locale::Locale::from_code)
-        .unwrap_or(ctx.locale());
+    let locale = ctx.locale_or(q.lang.as_deref());
     let pdf = state
         .app
         .police_pack(actor, &ctx.meta, id, locale)
         .await
         .or_fail(&ctx)?;
-    Ok(crate::headers::private_file(
+    Ok(crate::headers::pdf(
         pdf,
-        "application/pdf",
         "inline; filename=\"police-pack.pdf\"",
     ))
 }
