@@ -23,6 +23,8 @@ pub enum Input {
     Instant,
     /// A number carried by the page (the plan step), not typed.
     Hidden,
+    /// A name carried by the page (the duty a "told" entry is for), not typed.
+    Key,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -197,6 +199,14 @@ pub fn specs(kind: &str) -> Option<&'static [Spec]> {
             const S: &[Spec] = &[need("to", Choice(REFERRALS)), may("details", Long)];
             S
         }
+        "notified" => {
+            const S: &[Spec] = &[need("duty", Key), need("who", Text), may("how", Text)];
+            S
+        }
+        "duty_declined" => {
+            const S: &[Spec] = &[need("duty", Key), need("reason", Long)];
+            S
+        }
         "closed" => {
             const S: &[Spec] = &[need("summary", Long)];
             S
@@ -278,6 +288,16 @@ pub fn message_ids() -> Vec<String> {
     ids
 }
 
+/// Every duty's rule id, once each.
+pub fn duty_ids() -> impl Iterator<Item = &'static str> {
+    let rules = homeward_domain::duties::RULES;
+    rules
+        .iter()
+        .enumerate()
+        .filter(move |(i, r)| !rules[..*i].iter().any(|earlier| earlier.id == r.id))
+        .map(|(_, r)| r.id)
+}
+
 /// A date and time typed as `{name}-day`, `-month`, `-year`, `-time` (and `-fold` for the
 /// October hour). `Ok(None)` when all are empty.
 pub fn instant(values: &Values, name: &str) -> Result<Option<Timestamp>, &'static str> {
@@ -334,6 +354,13 @@ pub fn parse(kind: &str, values: &Values) -> Result<Event, Vec<FieldError>> {
         };
         let value = match spec.input {
             Text | Long => Value::String(raw.into()),
+            Key => {
+                if !raw.is_empty() && !duty_ids().any(|d| d == raw) {
+                    problem("error-choice-unknown");
+                    continue;
+                }
+                Value::String(raw.into())
+            }
             Hidden => match raw.parse::<u16>() {
                 Ok(n) => Value::from(n),
                 Err(_) => {
@@ -425,6 +452,7 @@ pub fn readable(t: Tr, event: &Event) -> Vec<(String, String)> {
         .filter(|s| s.input != Hidden)
         .filter_map(|s| {
             let shown = match s.input {
+                Key => values.get(s.name).map(|d| t.get(&format!("duty-{d}"))),
                 Choice(_) => values.get(s.name).map(|v| t.get(&choice_id(s.name, v))),
                 YesNo => values.get(s.name).map(|v| {
                     t.get(if v == "yes" {
@@ -542,6 +570,9 @@ mod tests {
                     }
                     Hidden => {
                         v.insert(s.name.into(), "2".into());
+                    }
+                    Key => {
+                        v.insert(s.name.into(), "tell_parents".into());
                     }
                     Instant => {}
                     Text | Long => {

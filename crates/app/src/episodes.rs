@@ -6,6 +6,7 @@ use crate::actor::require;
 use crate::policy::Action;
 use crate::{Actor, App, AppError, AppResult, RequestMeta};
 use homeward_domain::audit::Outcome;
+use homeward_domain::duties::{self, Duty};
 use homeward_domain::episode::{
     self, EpisodeState, Event, EventRecord, Occurred, Opened, Whereabouts,
 };
@@ -33,6 +34,8 @@ pub struct EpisodeView {
     pub events: Vec<EventRecord>,
     /// The missing plan pinned when the episode opened: its steps are the checklist.
     pub plan: Option<Document>,
+    /// Who must do what, by when, by whose rule, as of now.
+    pub duties: Vec<Duty>,
 }
 
 impl EpisodeView {
@@ -58,6 +61,8 @@ pub struct BoardLine {
     pub summary: EpisodeSummary,
     pub person: Person,
     pub photo: Option<homeward_domain::ids::PhotoId>,
+    /// The open duty due soonest (overdue ones first of all).
+    pub next_duty: Option<Duty>,
 }
 
 /// Which episodes a list asks for.
@@ -140,6 +145,7 @@ impl App {
                 circumstances: input.circumstances,
                 plan_version,
                 risk_version,
+                rule_set: Some(duties::RULE_SET.into()),
             }),
         };
         let state = episode::derive(std::slice::from_ref(&first)).map_err(|r| match r {
@@ -238,17 +244,22 @@ impl App {
                 .map(|v| v.document),
             None => None,
         };
+        let context = self
+            .duty_context(&person, plan.as_ref(), summary.opened_at)
+            .await?;
+        let duties = duties::duties(&context, &events, self.clock.now());
         Ok(EpisodeView {
             summary,
             person,
             state,
             events,
             plan,
+            duties,
         })
     }
 
     /// Adds an event to the chronology; `when` is when it happened (now if not given). Closing
-    /// and marking as recorded in error need a manager. Returns the event's number.
+    /// and marking as recorded in error need a manager. Returns the entry as stored.
     pub async fn record_event(
         &self,
         actor: &Actor,
@@ -256,7 +267,7 @@ impl App {
         id: EpisodeId,
         when: Option<Timestamp>,
         event: Event,
-    ) -> AppResult<i64> {
+    ) -> AppResult<EventRecord> {
         let action = match event {
             Event::Opened(_) => return Err(refused(episode::Refusal::OpenedTwice)),
             Event::Closed { .. } | Event::RecordedInError { .. } => Action::CloseEpisodes,
@@ -286,7 +297,7 @@ impl App {
             match self.store.append_episode_event(&summary, &record, &e).await {
                 Ok(()) => {
                     self.board.changed(BoardChange::of(&summary));
-                    return Ok(record.seq);
+                    return Ok(record);
                 }
                 // A colleague's event took this number: judge again against theirs.
                 Err(StoreError::Conflict(_)) => continue,
@@ -309,6 +320,91 @@ impl App {
         self.list_episodes(actor, meta, filter).await
     }
 
+    /// The duty due soonest on an episode, for its line on the board.
+    async fn next_duty(
+        &self,
+        summary: &EpisodeSummary,
+        person: &Person,
+    ) -> AppResult<Option<Duty>> {
+        let Some((_, events)) = self.store.episode(person.org_id, summary.id).await? else {
+            return Ok(None);
+        };
+        let Ok(state) = episode::derive(&events) else {
+            return Ok(None);
+        };
+        let plan = match state.plan_version {
+            Some(v) => self
+                .store
+                .document_version(person.org_id, person.id, DocKind::MissingPlan, v)
+                .await?
+                .map(|v| v.document),
+            None => None,
+        };
+        let context = self
+            .duty_context(person, plan.as_ref(), summary.opened_at)
+            .await?;
+        let list = duties::duties(&context, &events, self.clock.now());
+        Ok(duties::next_due(&list).cloned())
+    }
+
+    /// What the duty rules need to know about the person, their home and their plan.
+    async fn duty_context(
+        &self,
+        person: &Person,
+        plan: Option<&Document>,
+        opened_at: jiff::Timestamp,
+    ) -> AppResult<duties::Context> {
+        let org = self
+            .store
+            .get_organisation(person.org_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let service = self
+            .store
+            .list_services(person.org_id)
+            .await?
+            .into_iter()
+            .find(|s| s.id == person.service_id)
+            .ok_or(AppError::NotFound)?;
+        let profile = self
+            .store
+            .latest_document(person.org_id, person.id, DocKind::Profile)
+            .await?
+            .map(|v| v.document)
+            .unwrap_or_default();
+        let yes = |section, field| profile.value(section, field) == Some("yes");
+        let earlier = self
+            .store
+            .list_episodes(person.org_id, None, false)
+            .await?
+            .into_iter()
+            .filter(|e| {
+                e.person_id == person.id
+                    && e.opened_at < opened_at
+                    && e.phase != episode::Phase::RecordedInError.code()
+            })
+            .count();
+        let settings = self.settings_in_force(person.org_id).await?;
+        Ok(duties::Context {
+            nation: org.nation,
+            person: person.kind,
+            service: service.kind,
+            looked_after: yes("legal_status", "looked_after"),
+            out_of_area: yes("legal_status", "out_of_area"),
+            dementia: profile
+                .value("health", "conditions")
+                .is_some_and(|c| c.to_lowercase().contains("dementia")),
+            plan_report_after: plan
+                .and_then(|p| p.value("police", "otherwise_after"))
+                .and_then(duties::parse_after),
+            plan_do_not_tell: plan
+                .and_then(|p| p.value("telling", "do_not_tell"))
+                .is_some_and(|t| !t.trim().is_empty()),
+            earlier_episodes: earlier as i64,
+            settings: settings.duties,
+        })
+    }
+
     /// The live board: each open episode the actor may see with the person and their current
     /// photo. One audited read covers the whole board.
     pub async fn board(&self, actor: &Actor, meta: &RequestMeta) -> AppResult<Vec<BoardLine>> {
@@ -323,10 +419,12 @@ impl App {
                 continue;
             };
             let photo = self.store.photos(actor.org_id(), person.id).await?.1;
+            let next_duty = self.next_duty(&summary, &person).await?;
             lines.push(BoardLine {
                 summary,
                 person,
                 photo,
+                next_duty,
             });
         }
         Ok(lines)

@@ -68,6 +68,11 @@ impl App {
             )
         })?;
         let current = self.organisation_settings(actor).await?;
+        // The photo ages are what this form changes; the rest stays as it is.
+        let settings = OrgSettings {
+            duties: current.settings.duties,
+            ..settings
+        };
         // Already as asked (a double click, or two admins agreeing): nothing to save.
         if current.settings == settings {
             return Ok(current.version);

@@ -16,6 +16,8 @@ pub struct OrgSettings {
     pub photo_age_child_months: i8,
     /// An adult's photo older than this many months is flagged for replacing.
     pub photo_age_adult_months: i8,
+    /// What "promptly" and the other unnumbered clocks of the guidance mean here.
+    pub duties: crate::duties::DutySettings,
 }
 
 impl Default for OrgSettings {
@@ -25,6 +27,7 @@ impl Default for OrgSettings {
         Self {
             photo_age_child_months: 3,
             photo_age_adult_months: 12,
+            duties: crate::duties::DutySettings::default(),
         }
     }
 }
@@ -60,6 +63,7 @@ impl OrgSettings {
             (Ok(c), Ok(a)) => Ok(OrgSettings {
                 photo_age_child_months: c,
                 photo_age_adult_months: a,
+                ..OrgSettings::default()
             }),
             (c, a) => Err([c.err(), a.err()].into_iter().flatten().collect()),
         }

@@ -159,6 +159,7 @@ pub fn table() -> Vec<Route> {
         r("GET", "/api/v1/episodes/{id}/events", Requires(Action::ViewEpisodes), Api, get(api::episodes::events)),
         r("POST", "/api/v1/episodes/{id}/events", Requires(Action::RecordEpisodes), Api, post(api::episodes::append)),
         r("GET", "/api/v1/episodes/{id}/chronology.pdf", Requires(Action::ViewEpisodes), Api, get(api::episodes::chronology_pdf)),
+        r("GET", "/api/v1/episodes/{id}/duties", Requires(Action::ViewEpisodes), Api, get(api::episodes::duties)),
         r("GET", "/api/v1/board/stream", Requires(Action::ViewEpisodes), Api, get(api::episodes::board_stream)),
         r("GET", "/api/v1/users", Requires(Action::ViewUsers), Api, get(api::users::list)),
         r("POST", "/api/v1/users", Requires(Action::ManageUsers), Api, post(api::users::create)),

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 pub use state::{
-    EpisodeState, Phase, Refusal, ReturnInterviewStatus, append, derive, time_missing,
+    EpisodeState, Phase, Refusal, ReturnInterviewStatus, append, derive, effective, time_missing,
 };
 
 /// One line of the chronology, as stored.
@@ -159,6 +159,9 @@ pub struct Opened {
     /// The missing plan and risk assessment in force when the episode opened.
     pub plan_version: Option<i64>,
     pub risk_version: Option<i64>,
+    /// The version of the duty rules in force when it opened (`duties::RULE_SET`).
+    #[serde(default)]
+    pub rule_set: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -331,6 +334,18 @@ pub enum Event {
         to: ReferralKind,
         details: String,
     },
+    /// Someone told, as a duty asks (the duty's rule id), by whom and how.
+    Notified {
+        duty: String,
+        who: String,
+        how: String,
+    },
+    /// A decision that a duty does not apply here (not to tell someone, not to notify the
+    /// regulator), with the reasoning.
+    DutyDeclined {
+        duty: String,
+        reason: String,
+    },
     /// Closed by a manager, with a summary. Afterwards only amendments may be added.
     Closed {
         summary: String,
@@ -380,6 +395,8 @@ impl Event {
             Event::PlanReviewed { .. } => "plan_reviewed",
             Event::StrategyDiscussion { .. } => "strategy_discussion",
             Event::Referral { .. } => "referral",
+            Event::Notified { .. } => "notified",
+            Event::DutyDeclined { .. } => "duty_declined",
             Event::Closed { .. } => "closed",
             Event::RecordedInError { .. } => "recorded_in_error",
             Event::Amendment { .. } => "amendment",
@@ -387,7 +404,7 @@ impl Event {
     }
 
     /// Every kind, in the order a chronology's filter lists them.
-    pub const KINDS: [&'static str; 24] = [
+    pub const KINDS: [&'static str; 26] = [
         "opened",
         "step_done",
         "contact_made",
@@ -409,6 +426,8 @@ impl Event {
         "plan_reviewed",
         "strategy_discussion",
         "referral",
+        "notified",
+        "duty_declined",
         "closed",
         "recorded_in_error",
         "amendment",

@@ -127,6 +127,8 @@ pub enum Refusal {
     NotBackYet,
     /// A safe and well check follows being found.
     NotLocatedYet,
+    /// Brought back through a police station only when it was necessary: say why.
+    WhyPoliceStation,
 }
 
 impl Refusal {
@@ -149,6 +151,7 @@ impl Refusal {
             Refusal::SummaryNeeded => "error-episode-summary-needed",
             Refusal::NotBackYet => "error-episode-not-back-yet",
             Refusal::NotLocatedYet => "error-episode-not-located-yet",
+            Refusal::WhyPoliceStation => "error-episode-why-police-station",
         }
     }
 }
@@ -156,8 +159,9 @@ impl Refusal {
 /// How far ahead of the recording moment an event's time may be: phones' clocks drift.
 const CLOCK_SLACK: SignedDuration = SignedDuration::from_mins(5);
 
-/// The chronology with each corrected event replaced by its latest correction.
-fn effective(events: &[EventRecord]) -> Result<Vec<(i64, Occurred, &Event)>, Refusal> {
+/// The chronology with each corrected event replaced by its latest correction, without the
+/// corrections themselves: what happened, as best known now.
+pub fn effective(events: &[EventRecord]) -> Result<Vec<(i64, Occurred, &Event)>, Refusal> {
     let mut corrections: BTreeMap<i64, (Occurred, &Event)> = BTreeMap::new();
     for r in events {
         if let Event::Amendment {
@@ -283,7 +287,10 @@ pub fn derive(events: &[EventRecord]) -> Result<EpisodeState, Refusal> {
                 s.located = Some(when);
                 s.whereabouts = Whereabouts::Known;
             }
-            Event::Returned(_) => {
+            Event::Returned(r) => {
+                if r.via_police_station && r.why_police_station.trim().is_empty() {
+                    return Err(Refusal::WhyPoliceStation);
+                }
                 match s.phase {
                     Phase::Missing | Phase::Located => {}
                     _ => return Err(Refusal::AlreadyReturned),
@@ -351,7 +358,13 @@ pub fn derive(events: &[EventRecord]) -> Result<EpisodeState, Refusal> {
             | Event::PersonUpdated { .. }
             | Event::Note { .. }
             | Event::StrategyDiscussion { .. }
-            | Event::Referral { .. } => {}
+            | Event::Referral { .. }
+            | Event::Notified { .. } => {}
+            Event::DutyDeclined { reason, .. } => {
+                if reason.trim().is_empty() {
+                    return Err(Refusal::ReasonNeeded);
+                }
+            }
             // Taken out by `effective`, their corrections applied.
             Event::Amendment { .. } => {}
         }
@@ -541,6 +554,26 @@ mod tests {
             Err(Refusal::NotFoundYet)
         );
         assert_eq!(try_add(opened(t0), 5), Err(Refusal::OpenedTwice));
+        // Back through a police station only with why; a return interview only once back.
+        let mut station = returned();
+        if let Event::Returned(r) = &mut station {
+            r.via_police_station = true;
+        }
+        assert_eq!(try_add(station, 5), Err(Refusal::WhyPoliceStation));
+        assert_eq!(
+            try_add(Event::ReturnInterviewHeld(ReturnInterview::default()), 5),
+            Err(Refusal::NotBackYet)
+        );
+        assert_eq!(
+            try_add(
+                Event::SafeAndWellCheck {
+                    by: "PC Evans".into(),
+                    findings: String::new()
+                },
+                5
+            ),
+            Err(Refusal::NotLocatedYet)
+        );
         assert_eq!(
             try_add(Event::RecordedInError { reason: " ".into() }, 5),
             Err(Refusal::ReasonNeeded)

@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use futures_util::stream::{self, Stream};
 use homeward_app::episodes::{EpisodeFilter, EpisodeView, OpenEpisodeInput};
 use homeward_app::{AppError, FieldError};
@@ -25,6 +26,9 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+/// How long one board stream lasts before the browser must connect again.
+const STREAM_LIFETIME: Duration = Duration::from_secs(10 * 60);
 
 fn invalid(field: &str, message: &'static str) -> AppError {
     AppError::Invalid(vec![FieldError {
@@ -394,22 +398,12 @@ pub async fn append(
     let when = instant("occurred_at", body.occurred_at.as_deref()).map_err(fail)?;
     let event: Event = serde_json::from_value(body.event)
         .map_err(|_| fail(invalid("event", "error-event-shape")))?;
-    let seq = state
+    let record = state
         .app
         .record_event(actor, &ctx.meta, id, when, event)
         .await
         .map_err(fail)?;
-    let view = state
-        .app
-        .view_episode(actor, &ctx.meta, id)
-        .await
-        .map_err(fail)?;
-    let record = view
-        .events
-        .iter()
-        .find(|r| r.seq == seq)
-        .ok_or_else(|| fail(AppError::NotFound))?;
-    Ok((StatusCode::CREATED, Json(EventDto::from(record))).into_response())
+    Ok((StatusCode::CREATED, Json(EventDto::from(&record))).into_response())
 }
 
 /// The whole chronology as a PDF, in English or Welsh.
@@ -487,5 +481,91 @@ pub async fn board_stream(
             }
         }
     });
+    // Each stream ends after a while; the browser reconnects by itself, through the guard, so
+    // a session that has ended or lost its roles stops hearing.
+    let changes = changes.take_until(tokio::time::sleep(STREAM_LIFETIME));
     Ok(Sse::new(changes).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// One duty: what must happen, who does it, by when, where it stands and by whose rule.
+#[derive(Serialize, ToSchema)]
+pub struct DutyDto {
+    /// The rule's id: what a "notified" or "duty_declined" entry names.
+    pub rule: String,
+    /// In the caller's language.
+    pub title: String,
+    /// carer, manager, police or local_authority
+    pub who: String,
+    /// opened, reported_to_police, high_risk, located or returned
+    pub trigger: String,
+    pub started_at: String,
+    /// None when the source sets no clock.
+    pub due_at: Option<String>,
+    /// due, overdue, done, not_applicable or information
+    pub status: String,
+    /// The entries that did it.
+    pub done_by: Vec<i64>,
+    /// Why it does not apply, when someone decided so.
+    pub reason: Option<String>,
+    pub source_document: String,
+    pub source_section: String,
+}
+
+fn code(value: &impl Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The episode's duties now, derived from the rules for the person's nation, kind, home and
+/// plan, and from the chronology so far.
+#[utoipa::path(get, path = "/api/v1/episodes/{id}/duties", tag = "episodes", params(("id" = String, Path)), responses(
+    (status = 200, body = [DutyDto]),
+    (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn duties(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<DutyDto>>, Problem> {
+    use homeward_domain::duties::Status;
+    let fail = |e| Problem::new(ctx.tr, e);
+    let id = episode_id(&ctx, &id)?;
+    let actor = ctx.actor().map_err(fail)?;
+    let view = state
+        .app
+        .view_episode(actor, &ctx.meta, id)
+        .await
+        .map_err(fail)?;
+    let t = ctx.tr;
+    Ok(Json(
+        view.duties
+            .iter()
+            .map(|d| {
+                let (status, done_by, reason) = match &d.status {
+                    Status::Done { by } => ("done", by.clone(), None),
+                    Status::NotApplicable { reason, by } => {
+                        ("not_applicable", vec![*by], Some(reason.clone()))
+                    }
+                    Status::Due => ("due", Vec::new(), None),
+                    Status::Overdue => ("overdue", Vec::new(), None),
+                    Status::Information => ("information", Vec::new(), None),
+                };
+                DutyDto {
+                    rule: d.rule.into(),
+                    title: t.get(&format!("duty-{}", d.rule)),
+                    who: code(&d.who),
+                    trigger: code(&d.trigger),
+                    started_at: d.started_at.to_string(),
+                    due_at: d.due_at.map(|at| at.to_string()),
+                    status: status.into(),
+                    done_by,
+                    reason,
+                    source_document: d.source.document.into(),
+                    source_section: d.source.section.into(),
+                }
+            })
+            .collect(),
+    ))
 }

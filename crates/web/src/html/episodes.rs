@@ -19,7 +19,9 @@ use homeward_app::episode_form::{
 use homeward_app::episodes::{EpisodeView, OpenEpisodeInput};
 use homeward_app::policy::Action;
 use homeward_app::{AppError, FieldError};
-use homeward_domain::episode::{Corrected, Event, Occurred, Whereabouts, time_missing};
+use homeward_domain::episode::{
+    Corrected, Event, EventRecord, Occurred, Whereabouts, time_missing,
+};
 use homeward_domain::ids::{EpisodeId, PersonId};
 use homeward_domain::time::to_millis;
 use serde::Deserialize;
@@ -86,6 +88,8 @@ pub struct BoardRow {
     pub grade_class: &'static str,
     pub last_event: String,
     pub last_event_at: String,
+    /// The duty due soonest: its title, deadline and whether it is overdue.
+    pub next_duty: Option<(String, String, bool)>,
 }
 
 #[derive(Template)]
@@ -142,6 +146,13 @@ pub async fn board(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
                 grade_class: grade_class(s.police_grade.as_deref()),
                 last_event: t.get(&format!("event-{}", s.last_event_kind)),
                 last_event_at: t.date_time(s.last_event_at),
+                next_duty: l.next_duty.as_ref().map(|d| {
+                    (
+                        t.get(&format!("duty-{}", d.rule)),
+                        d.due_at.map(|at| t.date_time(at)).unwrap_or_default(),
+                        d.status == homeward_domain::duties::Status::Overdue,
+                    )
+                }),
             }
         })
         .collect::<Vec<_>>();
@@ -348,6 +359,93 @@ pub struct Entry {
     pub amend_href: Option<String>,
 }
 
+pub struct DutyRow {
+    pub title: String,
+    pub who: String,
+    pub due: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub note: Option<String>,
+    pub source: String,
+    pub actions: Vec<AddLink>,
+}
+
+/// The duties as a task list: what, who, by when, where it stands and by whose rule.
+fn duty_rows(t: Tr, view: &EpisodeView, can_record: bool) -> Vec<DutyRow> {
+    use homeward_domain::duties::Status;
+    let id = view.summary.id;
+    let ended = view.state.phase.is_ended();
+    view.duties
+        .iter()
+        .map(|d| {
+            let (status, status_class, note) = match &d.status {
+                Status::Due => ("duty-status-due", "hw-tag--blue", None),
+                Status::Overdue => ("duty-status-overdue", "hw-tag--red", None),
+                Status::Done { by } => (
+                    "duty-status-done",
+                    "",
+                    Some(
+                        t.with(
+                            "duty-done-by",
+                            "entries",
+                            &by.iter()
+                                .map(|n| n.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
+                    ),
+                ),
+                Status::NotApplicable { reason, .. } => (
+                    "duty-status-not-applicable",
+                    "hw-tag--grey",
+                    Some(reason.clone()),
+                ),
+                Status::Information => ("duty-status-information", "hw-tag--grey", None),
+            };
+            let mut actions = Vec::new();
+            if can_record && !ended && d.is_open() {
+                let done_by =
+                    homeward_domain::duties::rule(d.rule).and_then(|r| r.done_by.first().copied());
+                actions.push(match done_by {
+                    Some(kind) => AddLink {
+                        href: format!("/episodes/{id}/add/{kind}"),
+                        label: t.get(&format!("event-{kind}")),
+                    },
+                    None => AddLink {
+                        href: format!("/episodes/{id}/add/notified?duty={}", d.rule),
+                        label: t.get("duty-record-told"),
+                    },
+                });
+                actions.push(AddLink {
+                    href: format!("/episodes/{id}/add/duty_declined?duty={}", d.rule),
+                    label: t.get("duty-record-declined"),
+                });
+            }
+            DutyRow {
+                title: t.get(&format!("duty-{}", d.rule)),
+                who: t.get(&format!("duty-who-{}", serde_code(&d.who))),
+                due: match d.due_at {
+                    Some(at) => t.with("duty-due-by", "when", &t.date_time(at)),
+                    None => t.get("duty-no-clock"),
+                },
+                status: t.get(status),
+                status_class,
+                note,
+                source: format!("{}: {}", d.source.document, d.source.section),
+                actions,
+            }
+        })
+        .collect()
+}
+
+/// A value's serde name ("carer", "local_authority").
+fn serde_code(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
 pub struct AddLink {
     pub href: String,
     pub label: String,
@@ -375,6 +473,8 @@ struct EpisodePage {
     phase_class: &'static str,
     facts: Vec<Fact>,
     police_plan: Vec<Fact>,
+    duties: Vec<DutyRow>,
+    rule_set: String,
     steps: Vec<Step>,
     can_record: bool,
     step_action: String,
@@ -641,6 +741,11 @@ pub async fn show(
         },
         facts: facts(t, &view, now),
         police_plan: police_plan(t, &view),
+        duties: duty_rows(t, &view, can_record),
+        rule_set: match view.events.first().map(|r| &r.event) {
+            Some(Event::Opened(o)) => o.rule_set.clone().unwrap_or_default(),
+            _ => String::new(),
+        },
         steps,
         can_record: can_record && !ended,
         step_action: format!("/episodes/{id}/add/step_done"),
@@ -673,6 +778,9 @@ struct AddPage {
     action: String,
     back_href: String,
     amends: Option<(i64, String)>,
+    /// The duty this entry is for, and the values the page carries.
+    duty: Option<String>,
+    hidden: Vec<(String, String)>,
     reason: FieldView,
     when: FieldView,
     fields: Vec<FieldView>,
@@ -681,6 +789,8 @@ struct AddPage {
 #[derive(Deserialize, Default)]
 pub struct AddQuery {
     amends: Option<i64>,
+    /// The duty a "told" or "does not apply" entry is for.
+    duty: Option<String>,
 }
 
 /// The form for a kind: for a correction, the corrected entry's kind, started from it.
@@ -689,10 +799,11 @@ async fn add_page(
     ctx: &Ctx,
     id: EpisodeId,
     kind: &str,
-    amends: Option<i64>,
+    q: &AddQuery,
     values: Option<Values>,
     errors: FormErrors,
 ) -> Result<AddPage, Failure> {
+    let amends = q.amends;
     let actor = ctx.actor().or_fail(ctx)?;
     let view = state
         .app
@@ -723,8 +834,21 @@ async fn add_page(
             "when",
             original.map_or(state.app.clock.now(), |r| r.when.at),
         );
+        if let Some(duty) = &q.duty {
+            v.insert("duty".into(), duty.clone());
+        }
         v
     });
+    let carried: Vec<(String, String)> = episode_form::specs(form_kind)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|s| s.input == episode_form::Input::Key)
+        .filter_map(|s| Some((s.name.to_string(), values.get(s.name)?.clone())))
+        .collect();
+    let duty = carried
+        .iter()
+        .find(|(name, _)| name == "duty")
+        .map(|(_, d)| t.get(&format!("duty-{d}")));
     let mut reason = instant_view(t, "reason", "ev-amendment-reason", &values, &errors);
     reason.kind = "textarea";
     reason.hint = t.get("episode-amend-hint");
@@ -743,6 +867,8 @@ async fn add_page(
         },
         back_href: format!("/episodes/{id}"),
         amends: original.map(|r| (r.seq, describe(t, &r.event).0)),
+        duty,
+        hidden: carried,
         reason,
         when: instant_view(t, "when", "episode-when", &values, &errors),
         fields: if form_kind == "opened" {
@@ -764,16 +890,7 @@ pub async fn add_form(
     if (kind == "amendment") != q.amends.is_some() {
         return Err(not_found(&ctx));
     }
-    let page = add_page(
-        &state,
-        &ctx,
-        id,
-        &kind,
-        q.amends,
-        None,
-        FormErrors::default(),
-    )
-    .await?;
+    let page = add_page(&state, &ctx, id, &kind, &q, None, FormErrors::default()).await?;
     Ok(render(&page, StatusCode::OK))
 }
 
@@ -813,13 +930,14 @@ pub async fn add(
         _ => return Err(not_found(&ctx)),
     };
     match result {
-        Ok(seq) => {
+        Ok(record) => {
+            let seq = record.seq;
             Ok(Redirect::to(&format!("/episodes/{id}?added={seq}#entry-{seq}")).into_response())
         }
         Err(AppError::Invalid(fields)) => {
             // The domain's refusals name "event": show them at the top of the form.
             let errors = FormErrors::from_fields(ctx.tr, &fields);
-            let page = add_page(&state, &ctx, id, &kind, q.amends, Some(values), errors).await?;
+            let page = add_page(&state, &ctx, id, &kind, &q, Some(values), errors).await?;
             Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
         Err(e) => Err(Failure::new(ctx, e)),
@@ -833,7 +951,7 @@ async fn amendment(
     id: EpisodeId,
     amends: i64,
     values: &Values,
-) -> Result<Result<i64, AppError>, Failure> {
+) -> Result<Result<EventRecord, AppError>, Failure> {
     let actor = ctx.actor().or_fail(ctx)?;
     let view = state
         .app

@@ -12,7 +12,7 @@ pub fn views(t: Tr, kind: &str, values: &Values, errors: &FormErrors) -> Vec<Fie
     specs(kind)
         .unwrap_or(&[])
         .iter()
-        .filter(|s| s.input != Hidden)
+        .filter(|s| !matches!(s.input, Hidden | Key))
         .map(|s| {
             let id = s.name.to_string();
             let options = |choices: &[&str]| -> Vec<OptionView> {
@@ -47,7 +47,7 @@ pub fn views(t: Tr, kind: &str, values: &Values, errors: &FormErrors) -> Vec<Fie
                         })
                         .collect(),
                 ),
-                Instant | Hidden => ("instant", Vec::new()),
+                Instant | Hidden | Key => ("instant", Vec::new()),
             };
             let mut label = t.get(&label_id(kind, s.name));
             if !s.required {

@@ -82,6 +82,7 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("GET", "/api/v1/episodes") | ("GET", "/api/v1/episodes/{id}") => Only(CARE),
         ("GET", "/api/v1/episodes/{id}/events") => Only(CARE),
         ("GET", "/api/v1/episodes/{id}/chronology.pdf") => Only(CARE),
+        ("GET", "/api/v1/episodes/{id}/duties") => Only(CARE),
         ("GET", "/api/v1/board/stream") => Only(CARE),
         ("POST", "/api/v1/episodes") | ("POST", "/api/v1/episodes/{id}/events") => Only(EDITORS),
         _ => return None,

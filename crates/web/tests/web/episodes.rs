@@ -59,7 +59,11 @@ async fn an_episode_is_opened_once_recorded_in_order_and_closed_by_a_manager() {
             let when = start_time() + SignedDuration::from_mins(minutes);
             clock.set(when.max(start_time()) + SignedDuration::from_mins(1));
             let who = who.clone();
-            async move { app.record_event(&who, m, id, Some(when), event).await }
+            async move {
+                app.record_event(&who, m, id, Some(when), event)
+                    .await
+                    .map(|r| r.seq)
+            }
         };
         record(
             &worker,

@@ -564,3 +564,137 @@ async fn a_change_on_one_server_reaches_a_board_on_another() {
         .expect("the second server's board heard within 2 s");
     assert!(change.contains(id));
 }
+
+#[tokio::test]
+async fn duties_follow_the_rules_of_the_nation_and_the_chronology() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let worker = session_for(&t, demo.own(Role::CareWorker)).await;
+        let ffion = crate::photos::ffion(&t).await;
+        let ctx = t.engine;
+        let opened = api(
+            &t,
+            &worker,
+            "POST",
+            "/api/v1/episodes",
+            &format!(r#"{{"person_id":"{ffion}","last_seen":"2026-11-23T08:45:00Z","last_seen_place":"Home"}}"#),
+        )
+        .await;
+        let episode = opened
+            .location()
+            .unwrap()
+            .trim_start_matches("/api/v1")
+            .to_string();
+        let duties = |body: &str| -> Vec<serde_json::Value> {
+            serde_json::from_str::<Vec<serde_json::Value>>(body)
+                .unwrap_or_else(|e| panic!("{e}: {body}"))
+        };
+        let status = |list: &[serde_json::Value], rule: &str| {
+            list.iter()
+                .find(|d| d["rule"] == rule)
+                .map(|d| d["status"].as_str().unwrap().to_string())
+                .unwrap_or_else(|| panic!("{ctx}: no {rule}"))
+        };
+        let list = duties(
+            &api(&t, &worker, "GET", &format!("/api/v1{episode}/duties"), "")
+                .await
+                .body,
+        );
+        // A looked-after child in a children's home in Wales: the guide's four duties.
+        for rule in [
+            "report_police",
+            "tell_parents",
+            "tell_social_worker",
+            "tell_manager",
+        ] {
+            let d = list.iter().find(|d| d["rule"] == rule).unwrap();
+            assert!(
+                d["source_document"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("All Wales Practice Guide"),
+                "{ctx}: {d}"
+            );
+        }
+        // Her plan says report after 1 hour: from 08:45, by 09:45.
+        let report = list.iter().find(|d| d["rule"] == "report_police").unwrap();
+        assert_eq!(report["due_at"], "2026-11-23T09:45:00Z");
+        assert_eq!(report["status"], "due");
+
+        // Reported; parents told (through the page, from the duty's own link); the regulator
+        // decision recorded as not needed, with why.
+        let r = api(
+            &t,
+            &worker,
+            "POST",
+            &format!("/api/v1{episode}/events"),
+            r#"{"event":{"kind":"reported_to_police","force":"South Wales Police","number":"101","reference":"X1","spoke_to":""}}"#,
+        )
+        .await;
+        assert_eq!(r.status, 201);
+        let page = get(&t, &worker, &episode).await;
+        assert!(page.body.contains("What must happen"), "{ctx}");
+        let told_link = format!("{episode}/add/notified?duty=tell_parents");
+        assert!(
+            page.body.contains(&told_link.replace('&', "&amp;")) || page.body.contains(&told_link)
+        );
+        let form = get(&t, &worker, &told_link).await;
+        assert!(
+            form.body.contains(r#"name="duty" value="tell_parents""#),
+            "{ctx}"
+        );
+        let told = post(
+            &t,
+            &worker,
+            &format!("{episode}/add/notified"),
+            &[
+                ("duty", "tell_parents"),
+                ("who", "Her mother"),
+                ("how", "Phone"),
+            ],
+        )
+        .await;
+        assert_eq!(told.status, 303, "{ctx}: {}", told.body);
+        let bad = post(
+            &t,
+            &worker,
+            &format!("{episode}/add/duty_declined"),
+            &[("duty", "not_a_duty"), ("reason", "x")],
+        )
+        .await;
+        assert_eq!(bad.status, 422);
+        let declined = post(
+            &t,
+            &worker,
+            &format!("{episode}/add/duty_declined"),
+            &[
+                ("duty", "regulator_decision"),
+                ("reason", "Not a serious event: back within the hour"),
+            ],
+        )
+        .await;
+        assert_eq!(declined.status, 303);
+
+        // Two hours on, the social worker has not been told: overdue, here and on the board.
+        t.clock.advance(jiff::SignedDuration::from_hours(2));
+        // (Her session timed out meanwhile; she signs in again.)
+        let worker = session_for(&t, demo.own(Role::CareWorker)).await;
+        let list = duties(
+            &api(&t, &worker, "GET", &format!("/api/v1{episode}/duties"), "")
+                .await
+                .body,
+        );
+        assert_eq!(status(&list, "report_police"), "done");
+        assert_eq!(status(&list, "tell_parents"), "done");
+        assert_eq!(status(&list, "regulator_decision"), "not_applicable");
+        assert_eq!(status(&list, "tell_social_worker"), "overdue");
+        let board = get(&t, &worker, "/episodes").await;
+        assert!(board.body.contains("hw-board__overdue"), "{ctx}");
+        let page = get(&t, &worker, &episode).await;
+        assert!(page.body.contains("Overdue"));
+        assert!(
+            page.body
+                .contains("Not a serious event: back within the hour")
+        );
+    }
+}

@@ -103,6 +103,12 @@ fn every_message_the_code_uses_exists() {
     }
     // The chronology's forms, the episode's phases and what is recorded in the audit trail.
     used.extend(homeward_app::episode_form::message_ids());
+    for duty in homeward_app::episode_form::duty_ids() {
+        used.insert(format!("duty-{duty}"));
+    }
+    for who in ["carer", "manager", "police", "local_authority"] {
+        used.insert(format!("duty-who-{who}"));
+    }
     for phase in [
         "missing",
         "located",

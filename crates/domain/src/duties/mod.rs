@@ -1,0 +1,341 @@
+//! Duties: who must do what, by when, by whose rule, derived from the organisation's nation,
+//! the person, the service, their plan, the settings and the episode's chronology so far.
+//!
+//! The rules are data ([`rules::RULES`]), each with its source; what the guidance leaves to
+//! local protocol is a setting ([`DutySettings`]) or the person's plan, never a constant. The
+//! function here is pure: the same inputs always give the same list, so the page, the board,
+//! the API and the escalation worker agree.
+
+pub mod calendar;
+pub mod rules;
+
+use crate::episode::{Event, EventRecord, Phase, PoliceGrade, ProviderRisk};
+use crate::organisation::{Nation, ServiceKind};
+use crate::person::PersonKind;
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+pub use rules::{RULE_SET, RULES};
+
+/// What the guidance leaves to local protocol, per organisation. Minutes throughout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DutySettings {
+    /// "Immediately": how long before an immediate duty shows as overdue.
+    pub immediately_minutes: i64,
+    /// "Promptly": parents, the placing authority, everyone told when found.
+    pub promptly_minutes: i64,
+    /// Report to police after this long, when the plan does not say.
+    pub report_after_minutes: i64,
+    /// The plan's review after a return.
+    pub plan_review_days: i64,
+    /// A Return Discussion (Scotland) or return interview where no national clock is set.
+    pub return_discussion_days: i64,
+    /// Wales: a return interview is expected from this many episodes (counting this one).
+    pub wales_interview_from_episode: i64,
+}
+
+impl Default for DutySettings {
+    fn default() -> Self {
+        Self {
+            immediately_minutes: 15,
+            promptly_minutes: 60,
+            report_after_minutes: 60,
+            plan_review_days: 7,
+            return_discussion_days: 7,
+            wales_interview_from_episode: 3,
+        }
+    }
+}
+
+/// Everything about the person and where they live that the rules look at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Context {
+    pub nation: Nation,
+    pub person: PersonKind,
+    pub service: ServiceKind,
+    /// A looked-after child (under a care order or accommodated).
+    pub looked_after: bool,
+    /// Placed outside the placing authority's area: the host authority is told too.
+    pub out_of_area: bool,
+    pub dementia: bool,
+    /// The plan's "report to police after…", already read as a duration.
+    pub plan_report_after: Option<SignedDuration>,
+    /// The plan names people who must not be told.
+    pub plan_do_not_tell: bool,
+    /// Earlier episodes for this person (for Wales's "after three episodes").
+    pub earlier_episodes: i64,
+    pub settings: DutySettings,
+}
+
+/// When a rule's clock starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    Opened,
+    ReportedToPolice,
+    /// Police grade the risk high (or our own view is high).
+    HighRisk,
+    Located,
+    Returned,
+}
+
+/// How long a rule allows once its clock starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Due {
+    /// "Immediately": the `immediately` setting.
+    Immediately,
+    /// "Promptly", "without delay" with no number: the `promptly` setting.
+    Promptly,
+    /// A fixed time in the rule's source ("within 72 hours of return").
+    Within(SignedDuration),
+    /// The plan's "report after", else the setting.
+    ReportAfter,
+    PlanReview,
+    ReturnDiscussion,
+    WorkingDays(u32),
+    /// The source sets no clock: shown without a deadline.
+    NoClock,
+}
+
+/// Who does it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Who {
+    Carer,
+    Manager,
+    Police,
+    LocalAuthority,
+}
+
+/// A rule's source, shown to the user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub document: &'static str,
+    pub section: &'static str,
+}
+
+/// Which people and places a rule is for.
+pub type Applies = fn(&Context) -> bool;
+
+/// What discharges a duty: an entry of these kinds, or "told" naming the duty.
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    /// Stable: stored in "told" entries and decisions, and in message ids.
+    pub id: &'static str,
+    pub applies: Applies,
+    pub trigger: Trigger,
+    pub due: Due,
+    pub who: Who,
+    pub source: Source,
+    /// Kinds of entry that do it (besides a "told" entry naming this rule).
+    pub done_by: &'static [&'static str],
+    /// Police milestones and the like: shown for information, never overdue for the provider.
+    pub information: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Status {
+    /// Not yet done; `due_at` (if any) is still ahead.
+    Due,
+    Overdue,
+    /// Done by these entries.
+    Done {
+        by: Vec<i64>,
+    },
+    /// Decided not to apply, with why, in this entry.
+    NotApplicable {
+        reason: String,
+        by: i64,
+    },
+    /// For information: someone else's milestone.
+    Information,
+}
+
+/// One duty on one episode.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Duty {
+    pub rule: &'static str,
+    pub who: Who,
+    pub trigger: Trigger,
+    pub started_at: Timestamp,
+    pub due_at: Option<Timestamp>,
+    pub status: Status,
+    pub source: Source,
+}
+
+impl Duty {
+    pub fn is_open(&self) -> bool {
+        matches!(self.status, Status::Due | Status::Overdue)
+    }
+}
+
+/// When each trigger happened, as corrected, if it has.
+fn triggered(events: &[EventRecord], trigger: Trigger) -> Option<Timestamp> {
+    let effective = crate::episode::effective(events).ok()?;
+    let (_, first_when, first) = effective.first()?;
+    let opened = match first {
+        Event::Opened(o) => o
+            .last_seen
+            .map_or(first_when.at, |s| s.at.min(first_when.at)),
+        _ => first_when.at,
+    };
+    let found = |pred: &dyn Fn(&Event) -> bool| {
+        effective
+            .iter()
+            .find(|(_, _, e)| pred(e))
+            .map(|(_, when, _)| when.at)
+    };
+    match trigger {
+        Trigger::Opened => Some(opened),
+        Trigger::ReportedToPolice => found(&|e| matches!(e, Event::ReportedToPolice(_))),
+        Trigger::HighRisk => found(&|e| {
+            matches!(
+                e,
+                Event::PoliceGraded {
+                    grade: PoliceGrade::High,
+                    ..
+                } | Event::ProviderRiskAssessed {
+                    level: ProviderRisk::High,
+                    ..
+                }
+            )
+        }),
+        Trigger::Located => found(&|e| matches!(e, Event::Located(_) | Event::Returned(_))),
+        Trigger::Returned => found(&|e| matches!(e, Event::Returned(_))),
+    }
+}
+
+fn allowed(ctx: &Context, rule: &Rule, start: Timestamp) -> Option<Timestamp> {
+    let s = &ctx.settings;
+    let mins = SignedDuration::from_mins;
+    let span = match rule.due {
+        Due::Immediately => mins(s.immediately_minutes),
+        Due::Promptly => mins(s.promptly_minutes),
+        Due::Within(d) => d,
+        Due::ReportAfter => ctx
+            .plan_report_after
+            .unwrap_or(mins(s.report_after_minutes)),
+        Due::PlanReview => SignedDuration::from_hours(24 * s.plan_review_days),
+        Due::ReturnDiscussion => SignedDuration::from_hours(24 * s.return_discussion_days),
+        Due::WorkingDays(n) => return Some(calendar::working_days_after(ctx.nation, start, n)),
+        Due::NoClock => return None,
+    };
+    Some(start + span)
+}
+
+/// The duties of an episode at `now`, in the order the rules list them. Duties whose clock has
+/// not started (nobody found yet, so nobody to tell that they are found) are left out.
+pub fn duties(ctx: &Context, events: &[EventRecord], now: Timestamp) -> Vec<Duty> {
+    let state = crate::episode::derive(events).ok();
+    let ended = state.as_ref().is_some_and(|s| s.phase.is_ended());
+    let in_error = state
+        .as_ref()
+        .is_some_and(|s| s.phase == Phase::RecordedInError);
+    if in_error {
+        return Vec::new();
+    }
+    let found = triggered(events, Trigger::Located);
+    RULES
+        .iter()
+        .filter(|rule| (rule.applies)(ctx))
+        .filter_map(|rule| {
+            let started_at = triggered(events, rule.trigger)?;
+            let due_at = allowed(ctx, rule, started_at);
+            // A police milestone for someone still missing is moot once they are found first.
+            if rule.information
+                && rule.trigger == Trigger::Opened
+                && found.is_some_and(|f| due_at.is_none_or(|d| f < d))
+            {
+                return None;
+            }
+            let done: Vec<i64> = events
+                .iter()
+                .filter(|r| match &r.event {
+                    Event::Notified { duty, .. } => duty == rule.id,
+                    other => rule.done_by.contains(&other.kind()),
+                })
+                .map(|r| r.seq)
+                .collect();
+            let declined = events.iter().rev().find_map(|r| match &r.event {
+                Event::DutyDeclined { duty, reason } if duty == rule.id => {
+                    Some((reason.clone(), r.seq))
+                }
+                _ => None,
+            });
+            let status = if rule.information {
+                Status::Information
+            } else if !done.is_empty() {
+                Status::Done { by: done }
+            } else if let Some((reason, by)) = declined {
+                Status::NotApplicable { reason, by }
+            } else if due_at.is_some_and(|d| now > d) && !ended {
+                Status::Overdue
+            } else {
+                Status::Due
+            };
+            Some(Duty {
+                rule: rule.id,
+                who: rule.who,
+                trigger: rule.trigger,
+                started_at,
+                due_at,
+                status,
+                source: rule.source,
+            })
+        })
+        .collect()
+}
+
+/// The open duty due soonest: what the board shows for an episode.
+pub fn next_due(duties: &[Duty]) -> Option<&Duty> {
+    duties
+        .iter()
+        .filter(|d| d.is_open())
+        .min_by_key(|d| d.due_at.unwrap_or(Timestamp::MAX))
+}
+
+/// The rule a duty comes from, for what discharges it.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// "1 hour", "30 mins", "2 hrs", "90 minutes", "awr", "45 munud": the plan's "report to
+/// police after", typed by staff. `None` when it does not read as a time.
+pub fn parse_after(text: &str) -> Option<SignedDuration> {
+    let t = text.trim().to_lowercase();
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = t[digits.len()..].trim();
+    let n: i64 = if digits.is_empty() {
+        // "an hour", "awr" on its own.
+        if rest.starts_with("an ") || rest.starts_with("a ") || rest == "awr" || rest == "hour" {
+            1
+        } else {
+            return None;
+        }
+    } else {
+        digits.parse().ok()?
+    };
+    let unit = rest.trim_start_matches("an ").trim_start_matches("a ");
+    if unit.starts_with("mo") {
+        return None; // months, not minutes
+    }
+    let minutes = if ["h", "hr", "hrs", "hour", "hours", "awr", "oriau"]
+        .iter()
+        .any(|u| unit.starts_with(u))
+    {
+        n * 60
+    } else if ["m", "min", "mins", "minute", "minutes", "munud"]
+        .iter()
+        .any(|u| unit.starts_with(u))
+    {
+        n
+    } else {
+        return None;
+    };
+    (minutes > 0 && minutes <= 7 * 24 * 60).then(|| SignedDuration::from_mins(minutes))
+}
+
+#[cfg(test)]
+mod tests;
