@@ -705,7 +705,25 @@ async fn whole_episodes_with_a_live_board_in_a_second_browser() {
     .await;
     let mut waits = vec![board_shows(&board, "Ffion", true).await];
     assert_accessible(&client, &axe, "an episode page").await;
-    assert!(text(&client).await.contains("Black puffer jacket"));
+    let page = text(&client).await;
+    assert!(page.contains("Black puffer jacket"));
+    // The four duties the All Wales guide names, each with its source.
+    for (duty, source) in [
+        ("Report to police", "Duty to notify 1"),
+        (
+            "Tell their parents or those with parental responsibility",
+            "Duty to notify 2",
+        ),
+        (
+            "Tell the placing authority and social worker",
+            "Duty to notify 3",
+        ),
+        ("Tell the registered or on-call manager", "Duty to notify 4"),
+    ] {
+        assert!(page.contains(duty), "{duty} not in {page}");
+        assert!(page.contains(source), "{source} not in {page}");
+    }
+    assert!(page.contains("All Wales Practice Guide"));
 
     // The plan's first step, ticked from the checklist.
     fill(&client, "found-1", "Straight to voicemail").await;
@@ -876,6 +894,15 @@ async fn whole_episodes_with_a_live_board_in_a_second_browser() {
         ),
     ] {
         add_entry(&t, &client, &base, &episode, kind, &answers).await;
+        if kind == "returned" {
+            // England: the independent return home interview, within 72 hours of return.
+            let due = t.app.clock.now() + jiff::SignedDuration::from_hours(72);
+            let by = homeward_i18n::Tr(homeward_domain::locale::Locale::English).date_time(due);
+            let page = text(&client).await;
+            assert!(page.contains("Offer a return interview"), "{page}");
+            assert!(page.contains(&format!("by {by}")), "{by} not in {page}");
+            assert!(page.contains("within 72 hours of return"));
+        }
     }
     let page = text(&client).await;
     assert!(page.contains("Held"), "{page}");
