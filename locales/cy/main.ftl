@@ -797,3 +797,18 @@ ev-duty_declined-duty = Ar gyfer
 ev-duty_declined-reason = Pam nad yw’n berthnasol
 audit-do-episode-notified = Ychwanegu at gronoleg: wedi dweud
 audit-do-episode-duty_declined = Ychwanegu at gronoleg: dyletswydd ddim yn berthnasol
+
+## Escalation
+event-paged = Galwyd
+event-acknowledged = Cydnabuwyd
+event-paged-to = Galwyd { $who }: { $reason }
+event-acknowledged-page = Cydnabuwyd y neges yng nghofnod { $number }
+page-reason-opened = wedi rhoi gwybod eu bod ar goll
+page-reason-high_risk = risg uchel
+page-reason-duty_overdue = mae dyletswydd yn hwyr
+page-reason-found = wedi’u canfod
+audit-do-episode-paged = Galw rhywun am gyfnod
+audit-do-episode-acknowledged = Cydnabod neges
+error-episode-acknowledges-nothing = Dewiswch y neges rydych chi’n ei chydnabod
+error-rota-ends-before = Rhaid i’r diwedd fod ar ôl y dechrau
+error-rota-escalate-range = Rhowch nifer o funudau rhwng 1 a 240

@@ -794,3 +794,18 @@ ev-duty_declined-duty = For
 ev-duty_declined-reason = Why it does not apply
 audit-do-episode-notified = Added to a chronology: told
 audit-do-episode-duty_declined = Added to a chronology: a duty does not apply
+
+## Escalation
+event-paged = Paged
+event-acknowledged = Acknowledged
+event-paged-to = Paged { $who }: { $reason }
+event-acknowledged-page = Acknowledged page in entry { $number }
+page-reason-opened = reported missing
+page-reason-high_risk = high risk
+page-reason-duty_overdue = a duty is overdue
+page-reason-found = found
+audit-do-episode-paged = Paged someone about an episode
+audit-do-episode-acknowledged = Acknowledged a page
+error-episode-acknowledges-nothing = Choose the page you are acknowledging
+error-rota-ends-before = The end must be after the start
+error-rota-escalate-range = Enter a number of minutes from 1 to 240

@@ -540,6 +540,22 @@ pub fn describe(t: Tr, event: &Event) -> (String, Vec<(String, String)>) {
                 rows,
             )
         }
+        Event::Paged {
+            reason, to_label, ..
+        } => (
+            t.args(
+                "event-paged-to",
+                &[
+                    ("who", to_label.as_str()),
+                    ("reason", &t.get(&format!("page-reason-{}", reason.code()))),
+                ],
+            ),
+            Vec::new(),
+        ),
+        Event::Acknowledged { page } => (
+            t.with("event-acknowledged-page", "number", &page.to_string()),
+            Vec::new(),
+        ),
         other => (title, readable(t, other)),
     }
 }

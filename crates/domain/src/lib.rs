@@ -7,6 +7,7 @@ pub mod audit;
 pub mod duties;
 pub mod email;
 pub mod episode;
+pub mod escalation;
 pub mod forms;
 pub mod ids;
 pub mod locale;

@@ -884,6 +884,174 @@ pub async fn settings_are_versioned_per_organisation(store: Arc<dyn Store>) {
     );
 }
 
+pub async fn rotas_are_versioned_per_service(store: Arc<dyn Store>) {
+    use crate::RotaVersion;
+    use homeward_domain::escalation::{Contact, Rota, Shift};
+    use homeward_domain::ids::UserId;
+    let (org, home) = organisation(&*store, "Ro").await;
+    let (other, elsewhere) = organisation(&*store, "Rp").await;
+    assert_eq!(store.latest_rota(org.id, home.id).await.unwrap(), None);
+    let rota = |minutes: i64| Rota {
+        shifts: vec![Shift {
+            contact: Contact {
+                user: UserId::new_random(),
+                label: "Ann".into(),
+            },
+            from: t0(),
+            to: t0().checked_add(SignedDuration::from_hours(12)).unwrap(),
+        }],
+        default_contact: None,
+        escalate_after_minutes: minutes,
+    };
+    let version = |n: i64, service, minutes| RotaVersion {
+        org_id: org.id,
+        service_id: service,
+        version: n,
+        rota: rota(minutes),
+        recorded_by_label: "manager@example.org".into(),
+        recorded_at: t0(),
+    };
+    store
+        .append_rota(
+            &version(1, home.id, 15),
+            &event(Some(org.id), "rota.update"),
+        )
+        .await
+        .unwrap();
+    let again = store
+        .append_rota(
+            &version(1, home.id, 20),
+            &event(Some(org.id), "rota.update"),
+        )
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    // Another organisation's service cannot be given a rota from here.
+    let foreign = store
+        .append_rota(
+            &version(1, elsewhere.id, 15),
+            &event(Some(org.id), "rota.update"),
+        )
+        .await;
+    assert!(
+        matches!(foreign, Err(StoreError::Conflict(_))),
+        "{foreign:?}"
+    );
+    store
+        .append_rota(
+            &version(2, home.id, 30),
+            &event(Some(org.id), "rota.update"),
+        )
+        .await
+        .unwrap();
+    let latest = store.latest_rota(org.id, home.id).await.unwrap().unwrap();
+    assert_eq!(latest.version, 2);
+    assert_eq!(latest.rota.escalate_after_minutes, 30);
+    assert_eq!(store.latest_rota(other.id, home.id).await.unwrap(), None);
+}
+
+pub async fn mail_is_queued_with_its_event_and_claimed_once(store: Arc<dyn Store>) {
+    use crate::{EpisodeSummary, OutboxMessage};
+    use homeward_domain::episode::{Event, EventRecord, Occurred, Opened};
+    use homeward_domain::ids::EpisodeId;
+    let (org, home) = organisation(&*store, "Ma").await;
+    let person = ada(org.id, home.id);
+    store
+        .create_person(&person, &event(Some(org.id), "person.create"))
+        .await
+        .unwrap();
+    let record = |seq: i64, event: Event| EventRecord {
+        seq,
+        when: Occurred::in_london(t0()),
+        recorded_at: t0(),
+        recorded_by: None,
+        recorded_by_label: "Homeward".into(),
+        event,
+    };
+    let id = EpisodeId::new_random();
+    let summary = |seq: i64, kind: &str| EpisodeSummary {
+        id,
+        org_id: org.id,
+        service_id: home.id,
+        person_id: person.id,
+        phase: "missing".into(),
+        is_open: true,
+        opened_at: t0(),
+        last_seen_at: None,
+        police_grade: None,
+        last_event_seq: seq,
+        last_event_kind: kind.into(),
+        last_event_at: t0(),
+    };
+    store
+        .open_episode(
+            &summary(1, "opened"),
+            &record(1, Event::Opened(Opened::default())),
+            &event(Some(org.id), "episode.open"),
+        )
+        .await
+        .unwrap();
+    let mail = OutboxMessage {
+        id: uuid::Uuid::new_v4(),
+        org_id: org.id,
+        episode_id: Some(id),
+        created_at: t0(),
+        to_address: "manager@example.org".into(),
+        subject: "Someone is missing".into(),
+        body: "Open Homeward".into(),
+    };
+    let note = record(2, Event::Note { text: "x".into() });
+    // A stale writer's event is refused, and its email is not queued either.
+    let stale = store
+        .append_episode_event_with_mail(
+            &summary(3, "note"),
+            &record(3, Event::Note { text: "x".into() }),
+            &event(Some(org.id), "episode.note"),
+            std::slice::from_ref(&mail),
+        )
+        .await;
+    assert!(stale.is_err());
+    assert!(store.pending_mail(10).await.unwrap().is_empty());
+    store
+        .append_episode_event_with_mail(
+            &summary(2, "note"),
+            &note,
+            &event(Some(org.id), "episode.note"),
+            std::slice::from_ref(&mail),
+        )
+        .await
+        .unwrap();
+    let pending = store.pending_mail(10).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].message, mail);
+    assert_eq!(pending[0].attempts, 0);
+    // Two workers claim attempt 1: one wins.
+    store
+        .record_mail_attempt(mail.id, 1, t0(), false, Some("sending"))
+        .await
+        .unwrap();
+    let second = store
+        .record_mail_attempt(mail.id, 1, t0(), false, Some("sending"))
+        .await;
+    assert!(matches!(second, Err(StoreError::Conflict(_))), "{second:?}");
+    // It failed; still pending, with why.
+    store
+        .record_mail_attempt(mail.id, 2, t0(), false, Some("connection refused"))
+        .await
+        .unwrap();
+    let pending = store.pending_mail(10).await.unwrap();
+    assert_eq!(pending[0].attempts, 2);
+    assert_eq!(pending[0].last_error.as_deref(), Some("connection refused"));
+    store
+        .record_mail_attempt(mail.id, 3, t0(), false, Some("sending"))
+        .await
+        .unwrap();
+    store
+        .record_mail_attempt(mail.id, 4, t0(), true, None)
+        .await
+        .unwrap();
+    assert!(store.pending_mail(10).await.unwrap().is_empty());
+}
+
 pub async fn photos_are_kept_and_one_is_current(store: Arc<dyn Store>) {
     use homeward_domain::ids::PhotoId;
     let (org, home) = organisation(&*store, "Ph").await;
@@ -1010,6 +1178,8 @@ macro_rules! conformance_suite {
             photos_are_kept_and_one_is_current,
             settings_are_versioned_per_organisation,
             episodes_append_in_order_and_one_is_open_per_person,
+            rotas_are_versioned_per_service,
+            mail_is_queued_with_its_event_and_claimed_once,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

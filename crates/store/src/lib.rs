@@ -200,6 +200,39 @@ impl BoardChange {
 /// Where the store sends changes that other app servers made.
 pub type BoardSink = Box<dyn Fn(BoardChange) + Send + Sync>;
 
+/// One version of a service's on-call rota.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RotaVersion {
+    pub org_id: OrgId,
+    pub service_id: ServiceId,
+    pub version: i64,
+    pub rota: homeward_domain::escalation::Rota,
+    pub recorded_by_label: String,
+    pub recorded_at: Timestamp,
+}
+
+/// An email waiting in the outbox, written with the chronology entry it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxMessage {
+    pub id: uuid::Uuid,
+    pub org_id: OrgId,
+    pub episode_id: Option<homeward_domain::ids::EpisodeId>,
+    pub created_at: Timestamp,
+    pub to_address: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// A message not yet delivered, with how its attempts have gone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingMail {
+    pub message: OutboxMessage,
+    /// Rows in its attempt log (a claim and a result per try).
+    pub attempts: i64,
+    pub last_attempt_at: Option<Timestamp>,
+    pub last_error: Option<String>,
+}
+
 /// One version of an organisation's settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SettingsVersion {
@@ -420,6 +453,37 @@ pub trait Store: Send + Sync {
         org: OrgId,
         person: PersonId,
     ) -> StoreResult<Option<homeward_domain::ids::EpisodeId>>;
+
+    /// Adds the next event with the emails it sends, in one transaction: a page is never
+    /// recorded without its email, nor an email queued for a page that was not recorded.
+    async fn append_episode_event_with_mail(
+        &self,
+        summary: &EpisodeSummary,
+        event: &homeward_domain::episode::EventRecord,
+        audit: &AuditEvent,
+        mail: &[OutboxMessage],
+    ) -> StoreResult<()>;
+
+    // On-call rotas, versioned per service.
+    async fn latest_rota(&self, org: OrgId, service: ServiceId)
+    -> StoreResult<Option<RotaVersion>>;
+    /// Adds the next version; a version that is not the next is a `Conflict`.
+    async fn append_rota(&self, v: &RotaVersion, audit: &AuditEvent) -> StoreResult<()>;
+
+    // The outbox.
+    /// Messages with no delivered attempt, oldest first, across organisations (the sender is
+    /// the system's).
+    async fn pending_mail(&self, limit: i64) -> StoreResult<Vec<PendingMail>>;
+    /// Writes attempt number `attempt` for a message. The number is the claim: if another
+    /// worker wrote it first this is a `Conflict`, and that worker sends.
+    async fn record_mail_attempt(
+        &self,
+        message: uuid::Uuid,
+        attempt: i64,
+        at: Timestamp,
+        delivered: bool,
+        error: Option<&str>,
+    ) -> StoreResult<()>;
 
     // An organisation's settings, versioned like everything else.
     /// The settings in force: the latest version, if there is one.

@@ -100,6 +100,15 @@ pub fn decode_settings(text: &str) -> StoreResult<homeward_domain::settings::Org
     serde_json::from_str(text).map_err(|_| corrupt("settings", text))
 }
 
+#[doc(hidden)]
+pub fn encode_rota(r: &homeward_domain::escalation::Rota) -> StoreResult<String> {
+    serde_json::to_string(r).map_err(|e| StoreError::Internal(e.to_string()))
+}
+#[doc(hidden)]
+pub fn decode_rota(text: &str) -> StoreResult<homeward_domain::escalation::Rota> {
+    serde_json::from_str(text).map_err(|_| corrupt("rota", text))
+}
+
 /// `$from, $from+1, …` for `n` values: the placeholders of an `IN (…)` list.
 #[doc(hidden)]
 pub fn placeholders(from: usize, n: usize) -> String {
@@ -1201,6 +1210,16 @@ macro_rules! impl_sql_store {
                 event: &$crate::sql_impl::domain::episode::EventRecord,
                 audit: &$crate::sql_impl::domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
+                self.append_episode_event_with_mail(summary, event, audit, &[]).await
+            }
+
+            async fn append_episode_event_with_mail(
+                &self,
+                summary: &$crate::EpisodeSummary,
+                event: &$crate::sql_impl::domain::episode::EventRecord,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+                mail: &[$crate::OutboxMessage],
+            ) -> $crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 // The summary moves only from the event before this one: a stale writer (whose
                 // event number is taken) changes nothing.
@@ -1226,7 +1245,157 @@ macro_rules! impl_sql_store {
                     return Err($crate::StoreError::Conflict("a newer event was recorded first"));
                 }
                 Self::insert_episode_event(&mut tx, summary.id, event).await?;
+                for m in mail {
+                    sqlx::query(
+                        "INSERT INTO outbox (id, org_id, episode_id, created_at, to_address, subject, body) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(m.id)
+                    .bind(m.org_id.0)
+                    .bind(m.episode_id.map(|e| e.0))
+                    .bind(Self::ms(m.created_at))
+                    .bind(&m.to_address)
+                    .bind(&m.subject)
+                    .bind(&m.body)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                }
                 self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn latest_rota(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                service: $crate::sql_impl::domain::ids::ServiceId,
+            ) -> $crate::StoreResult<Option<$crate::RotaVersion>> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT version, rota, recorded_by_label, recorded_at FROM service_rotas \
+                     WHERE org_id = $1 AND service_id = $2 ORDER BY version DESC LIMIT 1",
+                )
+                .bind(org.0)
+                .bind(service.0)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let text: String = row.try_get("rota").map_err(Self::db_err)?;
+                Ok(Some($crate::RotaVersion {
+                    org_id: org,
+                    service_id: service,
+                    version: row.try_get("version").map_err(Self::db_err)?,
+                    rota: $crate::sql_impl::decode_rota(&text)?,
+                    recorded_by_label: row.try_get("recorded_by_label").map_err(Self::db_err)?,
+                    recorded_at: Self::at(row.try_get("recorded_at").map_err(Self::db_err)?),
+                }))
+            }
+
+            async fn append_rota(
+                &self,
+                v: &$crate::RotaVersion,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                use sqlx::Row as _;
+                let mut tx = self.begin_write().await?;
+                let service = sqlx::query("SELECT id FROM services WHERE id = $1 AND org_id = $2")
+                    .bind(v.service_id.0)
+                    .bind(v.org_id.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                if service.is_none() {
+                    return Err($crate::StoreError::Conflict("no such service in this organisation"));
+                }
+                let latest: Option<i64> = sqlx::query(
+                    "SELECT MAX(version) AS v FROM service_rotas WHERE service_id = $1",
+                )
+                .bind(v.service_id.0)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(Self::db_err)?
+                .try_get("v")
+                .map_err(Self::db_err)?;
+                if v.version != latest.unwrap_or(0) + 1 {
+                    return Err($crate::StoreError::Conflict("a newer version was saved first"));
+                }
+                sqlx::query(
+                    "INSERT INTO service_rotas (org_id, service_id, version, rota, recorded_by_label, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(v.org_id.0)
+                .bind(v.service_id.0)
+                .bind(v.version)
+                .bind($crate::sql_impl::encode_rota(&v.rota)?)
+                .bind(&v.recorded_by_label)
+                .bind(Self::ms(v.recorded_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn pending_mail(&self, limit: i64) -> $crate::StoreResult<Vec<$crate::PendingMail>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT o.id, o.org_id, o.episode_id, o.created_at, o.to_address, o.subject, o.body, \
+                     (SELECT COUNT(*) FROM outbox_attempts a WHERE a.message_id = o.id) AS attempts, \
+                     (SELECT MAX(a.attempted_at) FROM outbox_attempts a WHERE a.message_id = o.id) AS last_at, \
+                     (SELECT a.error FROM outbox_attempts a WHERE a.message_id = o.id \
+                        ORDER BY a.attempt DESC LIMIT 1) AS last_error \
+                     FROM outbox o WHERE NOT EXISTS \
+                       (SELECT 1 FROM outbox_attempts a WHERE a.message_id = o.id AND a.delivered = 1) \
+                     ORDER BY o.created_at LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter()
+                    .map(|row| {
+                        let episode: Option<$crate::sql_impl::uuid::Uuid> = row.try_get("episode_id").map_err(Self::db_err)?;
+                        let last: Option<i64> = row.try_get("last_at").map_err(Self::db_err)?;
+                        Ok($crate::PendingMail {
+                            message: $crate::OutboxMessage {
+                                id: row.try_get("id").map_err(Self::db_err)?,
+                                org_id: $crate::sql_impl::domain::ids::OrgId(row.try_get("org_id").map_err(Self::db_err)?),
+                                episode_id: episode.map($crate::sql_impl::domain::ids::EpisodeId),
+                                created_at: Self::at(row.try_get("created_at").map_err(Self::db_err)?),
+                                to_address: row.try_get("to_address").map_err(Self::db_err)?,
+                                subject: row.try_get("subject").map_err(Self::db_err)?,
+                                body: row.try_get("body").map_err(Self::db_err)?,
+                            },
+                            attempts: row.try_get("attempts").map_err(Self::db_err)?,
+                            last_attempt_at: last.map(Self::at),
+                            last_error: row.try_get("last_error").map_err(Self::db_err)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn record_mail_attempt(
+                &self,
+                message: $crate::sql_impl::uuid::Uuid,
+                attempt: i64,
+                at: $crate::sql_impl::jiff::Timestamp,
+                delivered: bool,
+                error: Option<&str>,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO outbox_attempts (message_id, attempt, attempted_at, delivered, error) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(message)
+                .bind(attempt)
+                .bind(Self::ms(at))
+                .bind(i64::from(delivered))
+                .bind(error)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
                 Self::commit(tx).await
             }
 

@@ -346,6 +346,18 @@ pub enum Event {
         duty: String,
         reason: String,
     },
+    /// Someone paged (in the app and by email) about this episode; see [`crate::escalation`].
+    Paged {
+        key: String,
+        reason: crate::escalation::PageReason,
+        to: Option<UserId>,
+        to_label: String,
+        level: u8,
+    },
+    /// The person recording it acknowledges a page: escalation for its key stops.
+    Acknowledged {
+        page: i64,
+    },
     /// Closed by a manager, with a summary. Afterwards only amendments may be added.
     Closed {
         summary: String,
@@ -397,6 +409,8 @@ impl Event {
             Event::Referral { .. } => "referral",
             Event::Notified { .. } => "notified",
             Event::DutyDeclined { .. } => "duty_declined",
+            Event::Paged { .. } => "paged",
+            Event::Acknowledged { .. } => "acknowledged",
             Event::Closed { .. } => "closed",
             Event::RecordedInError { .. } => "recorded_in_error",
             Event::Amendment { .. } => "amendment",
@@ -404,7 +418,7 @@ impl Event {
     }
 
     /// Every kind, in the order a chronology's filter lists them.
-    pub const KINDS: [&'static str; 26] = [
+    pub const KINDS: [&'static str; 28] = [
         "opened",
         "step_done",
         "contact_made",
@@ -428,6 +442,8 @@ impl Event {
         "referral",
         "notified",
         "duty_declined",
+        "paged",
+        "acknowledged",
         "closed",
         "recorded_in_error",
         "amendment",

@@ -129,6 +129,8 @@ pub enum Refusal {
     NotLocatedYet,
     /// Brought back through a police station only when it was necessary: say why.
     WhyPoliceStation,
+    /// An acknowledgement names a page.
+    AcknowledgesNothing,
 }
 
 impl Refusal {
@@ -152,6 +154,7 @@ impl Refusal {
             Refusal::NotBackYet => "error-episode-not-back-yet",
             Refusal::NotLocatedYet => "error-episode-not-located-yet",
             Refusal::WhyPoliceStation => "error-episode-why-police-station",
+            Refusal::AcknowledgesNothing => "error-episode-acknowledges-nothing",
         }
     }
 }
@@ -359,7 +362,16 @@ pub fn derive(events: &[EventRecord]) -> Result<EpisodeState, Refusal> {
             | Event::Note { .. }
             | Event::StrategyDiscussion { .. }
             | Event::Referral { .. }
-            | Event::Notified { .. } => {}
+            | Event::Notified { .. }
+            | Event::Paged { .. } => {}
+            Event::Acknowledged { page } => {
+                let paged = events
+                    .iter()
+                    .any(|r| r.seq == *page && matches!(r.event, Event::Paged { .. }));
+                if !paged {
+                    return Err(Refusal::AcknowledgesNothing);
+                }
+            }
             Event::DutyDeclined { reason, .. } => {
                 if reason.trim().is_empty() {
                     return Err(Refusal::ReasonNeeded);

@@ -106,6 +106,9 @@ fn every_message_the_code_uses_exists() {
     for duty in homeward_app::episode_form::duty_ids() {
         used.insert(format!("duty-{duty}"));
     }
+    for reason in ["opened", "high_risk", "duty_overdue", "found"] {
+        used.insert(format!("page-reason-{reason}"));
+    }
     for who in ["carer", "manager", "police", "local_authority"] {
         used.insert(format!("duty-who-{who}"));
     }
