@@ -812,3 +812,6 @@ audit-do-episode-acknowledged = Cydnabod neges
 error-episode-acknowledges-nothing = Dewiswch y neges rydych chi’n ei chydnabod
 error-rota-ends-before = Rhaid i’r diwedd fod ar ôl y dechrau
 error-rota-escalate-range = Rhowch nifer o funudau rhwng 1 a 240
+episode-acknowledge = Cydnabod: rwy’n delio â hyn
+error-rota-unknown-user = Dewiswch rywun sydd â chyfrif gweithredol yn y sefydliad hwn
+audit-do-service-rota_update = Newid rota ar alwad gwasanaeth

@@ -809,3 +809,6 @@ audit-do-episode-acknowledged = Acknowledged a page
 error-episode-acknowledges-nothing = Choose the page you are acknowledging
 error-rota-ends-before = The end must be after the start
 error-rota-escalate-range = Enter a number of minutes from 1 to 240
+episode-acknowledge = Acknowledge: I am dealing with this
+error-rota-unknown-user = Choose someone with an active account in this organisation
+audit-do-service-rota_update = Changed a service’s on-call rota

@@ -207,6 +207,10 @@ pub fn specs(kind: &str) -> Option<&'static [Spec]> {
             const S: &[Spec] = &[need("duty", Key), need("reason", Long)];
             S
         }
+        "acknowledged" => {
+            const S: &[Spec] = &[need("page", Hidden)];
+            S
+        }
         "closed" => {
             const S: &[Spec] = &[need("summary", Long)];
             S

@@ -348,7 +348,7 @@ impl App {
     }
 
     /// What the duty rules need to know about the person, their home and their plan.
-    async fn duty_context(
+    pub(crate) async fn duty_context(
         &self,
         person: &Person,
         plan: Option<&Document>,

@@ -13,6 +13,7 @@ mod demo_profiles;
 pub mod episode_form;
 pub mod episodes;
 pub mod error;
+pub mod escalation;
 pub mod organisation;
 pub mod people;
 pub mod photos;

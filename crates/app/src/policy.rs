@@ -33,10 +33,14 @@ pub enum Action {
     ViewSettings,
     /// Change the organisation's settings.
     ManageSettings,
+    /// See who is on call for a service.
+    ViewOnCall,
+    /// Set a service's on-call rota.
+    ManageOnCall,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 14] = [
         Action::ViewOwnHome,
         Action::ViewPeople,
         Action::EditPeople,
@@ -49,6 +53,8 @@ impl Action {
         Action::CloseEpisodes,
         Action::ViewSettings,
         Action::ManageSettings,
+        Action::ViewOnCall,
+        Action::ManageOnCall,
     ];
 }
 
@@ -79,6 +85,12 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         CloseEpisodes => matches!(role, Manager | SafeguardingLead),
         ViewSettings => matches!(role, OrgAdmin | Manager | SafeguardingLead | Auditor),
         ManageSettings => matches!(role, OrgAdmin),
+        // Everyone who records episodes needs to know who to call; managers set the rota.
+        ViewOnCall => matches!(
+            role,
+            CareWorker | ShiftLead | Manager | SafeguardingLead | Auditor
+        ),
+        ManageOnCall => matches!(role, Manager | SafeguardingLead),
     }
 }
 

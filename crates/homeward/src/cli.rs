@@ -80,6 +80,87 @@ pub struct ServeArgs {
     /// Take the client's address from X-Forwarded-For. Only behind a reverse proxy you run.
     #[arg(long, env = "HOMEWARD_TRUST_PROXY")]
     pub trust_proxy: bool,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// Where email for pages goes. Without an SMTP host, emails wait in the outbox (nothing is
+/// lost) and pages are seen in the app only.
+#[derive(Args, Debug)]
+pub struct MailArgs {
+    /// The SMTP server, e.g. smtp.example.org.
+    #[arg(long, env = "HOMEWARD_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    #[arg(long, env = "HOMEWARD_SMTP_PORT", default_value_t = 587)]
+    pub smtp_port: u16,
+    /// starttls (the usual, on port 587), tls (port 465) or none (a relay on this machine).
+    #[arg(long, env = "HOMEWARD_SMTP_SECURITY", default_value = "starttls")]
+    pub smtp_security: String,
+    #[arg(long, env = "HOMEWARD_SMTP_USER")]
+    pub smtp_user: Option<String>,
+    #[arg(long, env = "HOMEWARD_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// The sender, e.g. "Homeward <homeward@example.org>".
+    #[arg(
+        long,
+        env = "HOMEWARD_MAIL_FROM",
+        default_value = "Homeward <homeward@localhost>"
+    )]
+    pub mail_from: String,
+}
+
+impl MailArgs {
+    pub fn mailer(&self) -> Result<Option<Arc<dyn homeward_mail::Mailer>>, String> {
+        let Some(host) = &self.smtp_host else {
+            return Ok(None);
+        };
+        let security = match self.smtp_security.as_str() {
+            "starttls" => homeward_mail::Security::StartTls,
+            "tls" => homeward_mail::Security::Tls,
+            "none" => homeward_mail::Security::None,
+            other => {
+                return Err(format!(
+                    "--smtp-security must be starttls, tls or none, not {other:?}"
+                ));
+            }
+        };
+        let config = homeward_mail::SmtpConfig {
+            host: host.clone(),
+            port: self.smtp_port,
+            security,
+            username: self.smtp_user.clone(),
+            password: self.smtp_password.clone(),
+            from: self.mail_from.clone(),
+        };
+        Ok(Some(Arc::new(homeward_mail::SmtpMailer::new(&config)?)))
+    }
+}
+
+/// The background work of a server: escalation and the outbox.
+pub struct Worker {
+    pub mailer: Option<Arc<dyn homeward_mail::Mailer>>,
+    /// The address links in emails start with.
+    pub link: String,
+}
+
+/// How often the worker looks for pages due and mail to send.
+const WORKER_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
+
+fn start_worker(app: App, worker: Worker) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(WORKER_EVERY);
+        loop {
+            tick.tick().await;
+            if let Err(e) = app.escalate(&worker.link).await {
+                tracing::warn!(error = %e, "escalation pass failed; trying again shortly");
+            }
+            if let Some(mailer) = &worker.mailer
+                && let Err(e) = app.send_mail(mailer.as_ref()).await
+            {
+                tracing::warn!(error = %e, "sending mail failed; trying again shortly");
+            }
+        }
+    });
 }
 
 #[derive(Subcommand, Debug)]
@@ -224,12 +305,19 @@ pub async fn serve(
     app: App,
     listener: tokio::net::TcpListener,
     config: WebConfig,
+    worker: Worker,
 ) -> Result<(), String> {
     // Boards on this server hear of events recorded through the others.
     app.board
         .connect(&app.store)
         .await
         .map_err(|e| format!("cannot listen for changes in the database: {e}"))?;
+    if worker.mailer.is_none() {
+        tracing::warn!(
+            "no SMTP server is set: pages are shown in Homeward and emails wait in the outbox"
+        );
+    }
+    start_worker(app.clone(), worker);
     let router = homeward_web::router(app, config);
     axum::serve(
         listener,
@@ -274,6 +362,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .as_deref()
                 .is_some_and(|u| u.starts_with("https://"));
             tracing::info!(listen = %args.listen, "Homeward is serving");
+            let worker = Worker {
+                mailer: args.mail.mailer()?,
+                link: args
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}", args.listen)),
+            };
             serve(
                 app,
                 listener,
@@ -281,6 +376,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
                     https,
                     trust_proxy: args.trust_proxy,
                 },
+                worker,
             )
             .await?;
             Ok(ExitCode::SUCCESS)

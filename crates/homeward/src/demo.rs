@@ -84,6 +84,15 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, String> {
         "Ready in {} ms. Press Ctrl+C to stop.",
         started.elapsed().as_millis()
     );
-    serve(app, listener, WebConfig::default()).await?;
+    // The demo's email is written as files to read, never sent.
+    let mail_dir = args.data_dir.join("mail");
+    println!("Emails are written to {}", mail_dir.display());
+    let worker = crate::cli::Worker {
+        mailer: Some(std::sync::Arc::new(homeward_mail::FolderMailer::new(
+            mail_dir,
+        )?)),
+        link: format!("http://{}", args.listen),
+    };
+    serve(app, listener, WebConfig::default(), worker).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -169,5 +169,7 @@ pub fn table() -> Vec<Route> {
         r("GET", "/api/v1/audit", Requires(Action::ViewAuditTrail), Api, get(api::audit::list)),
         r("GET", "/api/v1/settings", Requires(Action::ViewSettings), Api, get(api::settings::show)),
         r("PUT", "/api/v1/settings", Requires(Action::ManageSettings), Api, put(api::settings::update)),
+        r("GET", "/api/v1/services/{id}/on-call", Requires(Action::ViewOnCall), Api, get(api::on_call::show)),
+        r("PUT", "/api/v1/services/{id}/on-call", Requires(Action::ManageOnCall), Api, put(api::on_call::update)),
     ]
 }

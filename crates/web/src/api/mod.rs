@@ -7,6 +7,7 @@ pub mod episodes;
 pub mod health;
 pub mod json;
 pub mod me;
+pub mod on_call;
 pub mod people;
 pub mod person_dto;
 pub mod problem;
@@ -61,6 +62,8 @@ use utoipa::{Modify, OpenApi};
         audit::list,
         settings::show,
         settings::update,
+        on_call::show,
+        on_call::update,
     ),
     components(schemas(
         dto::Me,
@@ -92,6 +95,9 @@ use utoipa::{Modify, OpenApi};
         dto::AuditRecordDto,
         settings::SettingsDto,
         settings::SettingsUpdate,
+        on_call::ShiftDto,
+        on_call::RotaDto,
+        on_call::RotaUpdate,
         dto::Health,
         problem::ProblemDocument,
         problem::ProblemField,

@@ -357,6 +357,8 @@ pub struct Entry {
     pub corrected_by: Vec<i64>,
     pub is_amendment: bool,
     pub amend_href: Option<String>,
+    /// For a page nobody has acknowledged yet: where the "Acknowledge" button posts.
+    pub acknowledge: Option<String>,
 }
 
 pub struct DutyRow {
@@ -643,6 +645,19 @@ fn entries(t: Tr, view: &EpisodeView, kind: Option<&str>, can_record: bool) -> V
                 })
                 .collect();
             let is_amendment = matches!(r.event, Event::Amendment { .. });
+            let acknowledge = match &r.event {
+                Event::Paged { key, .. } if can_record => {
+                    let answered = view.events.iter().any(|a| match a.event {
+                        Event::Acknowledged { page } => view.events.iter().any(|p| {
+                            p.seq == page
+                                && matches!(&p.event, Event::Paged { key: k, .. } if k == key)
+                        }),
+                        _ => false,
+                    });
+                    (!answered).then(|| format!("/episodes/{id}/add/acknowledged"))
+                }
+                _ => None,
+            };
             Entry {
                 seq: r.seq,
                 when: t.date_time(r.when.at),
@@ -659,6 +674,7 @@ fn entries(t: Tr, view: &EpisodeView, kind: Option<&str>, can_record: bool) -> V
                 is_amendment,
                 amend_href: (can_record && !is_amendment)
                     .then(|| format!("/episodes/{id}/add/amendment?amends={}", r.seq)),
+                acknowledge,
             }
         })
         .collect()

@@ -83,6 +83,8 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("GET", "/api/v1/episodes/{id}/events") => Only(CARE),
         ("GET", "/api/v1/episodes/{id}/chronology.pdf") => Only(CARE),
         ("GET", "/api/v1/episodes/{id}/duties") => Only(CARE),
+        ("GET", "/api/v1/services/{id}/on-call") => Only(CARE),
+        ("PUT", "/api/v1/services/{id}/on-call") => Only(PLAN_AGREERS),
         ("GET", "/api/v1/board/stream") => Only(CARE),
         ("POST", "/api/v1/episodes") | ("POST", "/api/v1/episodes/{id}/events") => Only(EDITORS),
         _ => return None,
@@ -144,6 +146,11 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
             true,
             r#"{"event":{"kind":"note","text":"Rang her phone again"}}"#.into(),
         )),
+        ("PUT", p) if p.ends_with("/on-call") => Some((
+            true,
+            r#"{"based_on":0,"shifts":[],"default_user_id":null,"escalate_after_minutes":15}"#
+                .into(),
+        )),
         ("PUT", _) => Some((true, r#"{"roles":[{"role":"care_worker"}]}"#.into())),
         ("POST", _) => Some((true, String::new())),
         _ => None,
@@ -152,14 +159,16 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
 
 /// A real address for a route: `{id}` is a person on people routes, an episode on episode
 /// routes and a user elsewhere.
-fn concrete(path: &str, user: &str, person: &(String, String, String)) -> String {
-    let (person, photo, episode) = person;
+fn concrete(path: &str, user: &str, person: &(String, String, String, String)) -> String {
+    let (person, photo, episode, service) = person;
     let asset = homeward_web::assets::css_url();
     let asset_name = asset.trim_start_matches("/assets/");
     let id = if path.contains("/people/") {
         person
     } else if path.contains("/episodes/") {
         episode
+    } else if path.contains("/services/") {
+        service
     } else {
         user
     };
@@ -273,6 +282,7 @@ async fn run_matrix(t: &TestApp) {
             person.id.to_string(),
             photo.id.to_string(),
             episode.to_string(),
+            person.service_id.to_string(),
         )
     };
     let own_person = person_in(demo.own(CareWorker).org_id).await;

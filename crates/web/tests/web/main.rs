@@ -9,6 +9,7 @@ mod authz;
 mod browser;
 mod episodes;
 mod episodes_http;
+mod escalation;
 mod http;
 mod i18n;
 mod openapi;

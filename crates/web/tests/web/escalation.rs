@@ -1,0 +1,270 @@
+//! Paging and email against a real SMTP server: Debian's aiosmtpd, started here as its own
+//! process, writing what it receives to a Maildir the test reads back.
+
+use crate::support::*;
+use homeward_app::actor::{Actor, RequestMeta};
+use homeward_app::episodes::OpenEpisodeInput;
+use homeward_app::escalation::RotaInput;
+use homeward_domain::episode::Event;
+use homeward_domain::role::Role;
+use homeward_mail::{Security, SmtpConfig, SmtpMailer};
+use jiff::SignedDuration;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const PYTHON: &str = "/usr/bin/python3";
+
+struct SmtpServer {
+    child: std::process::Child,
+    port: u16,
+    maildir: PathBuf,
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts aiosmtpd on `port`; `None` (or a failure, where it is required) without it.
+async fn smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
+    let available = std::process::Command::new(PYTHON)
+        .args(["-c", "import aiosmtpd"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !available {
+        assert!(
+            std::env::var_os("HOMEWARD_REQUIRE_BROWSER").is_none(),
+            "python3-aiosmtpd is needed here (run scripts/test)"
+        );
+        eprintln!("skipping: python3-aiosmtpd is not installed");
+        return None;
+    }
+    let maildir = dir.join("maildir");
+    let child = std::process::Command::new(PYTHON)
+        .args(["-m", "aiosmtpd", "-n", "-l"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(&maildir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("aiosmtpd starts");
+    let server = SmtpServer {
+        child,
+        port,
+        maildir,
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "aiosmtpd did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Some(server)
+}
+
+/// Every message the server has received, as text.
+fn received(server: &SmtpServer) -> Vec<String> {
+    let new = server.maildir.join("new");
+    let Ok(entries) = std::fs::read_dir(new) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .collect()
+}
+
+fn mailer(port: u16) -> SmtpMailer {
+    SmtpMailer::new(&SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        security: Security::None,
+        username: None,
+        password: None,
+        from: "Homeward <homeward@cartrefi-ffug.example>".into(),
+    })
+    .unwrap()
+}
+
+async fn actor(t: &TestApp, role: Role, demo: &Demo) -> Actor {
+    let s = session_for(t, demo.own(role)).await;
+    t.app.resolve_session(&s.token).await.unwrap().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unacknowledged_page_escalates_and_both_emails_arrive() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let Some(server) = smtp_server(dir.path(), port).await else {
+        return;
+    };
+    let t = sqlite().await;
+    let demo = seed(&t).await;
+    let meta = RequestMeta::default();
+    let manager = actor(&t, Role::Manager, &demo).await;
+    let lead = actor(&t, Role::ShiftLead, &demo).await;
+    let worker = actor(&t, Role::CareWorker, &demo).await;
+    let ffion: homeward_domain::ids::PersonId = crate::photos::ffion(&t).await.parse().unwrap();
+    let person = t
+        .app
+        .store
+        .get_person(manager.org_id(), ffion)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // The shift lead is on call tonight; the manager is the default.
+    let now = t.app.clock.now();
+    let (version, _) = t
+        .app
+        .service_rota(&manager, person.service_id)
+        .await
+        .unwrap();
+    let rota = RotaInput {
+        shifts: vec![(
+            lead.user.id,
+            now - SignedDuration::from_hours(1),
+            now + SignedDuration::from_hours(12),
+        )],
+        default_user: Some(manager.user.id),
+        escalate_after_minutes: 15,
+    };
+    t.app
+        .save_rota(&manager, &meta, person.service_id, rota.clone(), version)
+        .await
+        .unwrap();
+    // Not anyone may set it, and nobody unknown may be on it.
+    assert!(
+        t.app
+            .save_rota(&worker, &meta, person.service_id, rota.clone(), 1)
+            .await
+            .is_err()
+    );
+    let stranger = RotaInput {
+        default_user: Some(homeward_domain::ids::UserId::new_random()),
+        ..rota
+    };
+    assert!(matches!(
+        t.app
+            .save_rota(&manager, &meta, person.service_id, stranger, 1)
+            .await,
+        Err(homeward_app::AppError::Invalid(_))
+    ));
+
+    let episode = t
+        .app
+        .open_episode(
+            &worker,
+            &meta,
+            ffion,
+            OpenEpisodeInput {
+                last_seen_place: "The park".into(),
+                ..OpenEpisodeInput::default()
+            },
+        )
+        .await
+        .unwrap();
+    let link = "https://homeward.example.org";
+    t.app.escalate(link).await.unwrap();
+    let pages = |events: &[homeward_domain::episode::EventRecord]| -> Vec<(i64, String, u8)> {
+        events
+            .iter()
+            .filter_map(|r| match &r.event {
+                Event::Paged {
+                    to_label,
+                    level,
+                    key,
+                    ..
+                } if key == "opened" => Some((r.seq, to_label.clone(), *level)),
+                _ => None,
+            })
+            .collect()
+    };
+    let view = t.app.view_episode(&manager, &meta, episode).await.unwrap();
+    assert_eq!(
+        pages(&view.events)
+            .into_iter()
+            .map(|(_, who, level)| (who, level))
+            .collect::<Vec<_>>(),
+        [("Demo Shift Lead".to_string(), 0)]
+    );
+    // A second pass at once pages nobody new.
+    t.app.escalate(link).await.unwrap();
+    let view = t.app.view_episode(&manager, &meta, episode).await.unwrap();
+    assert_eq!(pages(&view.events).len(), 1);
+
+    // The SMTP server is down at first: the email waits, with why, and nothing is lost.
+    let dead = mailer(free_port());
+    assert_eq!(t.app.send_mail(&dead).await.unwrap(), 0);
+    let pending = t.app.store.pending_mail(100).await.unwrap();
+    assert!(pending.iter().any(|p| p.last_error.is_some()));
+    // After its wait, it goes through the real server.
+    t.clock.advance(SignedDuration::from_mins(3));
+    let live = mailer(server.port);
+    assert!(t.app.send_mail(&live).await.unwrap() >= 1);
+    // The pages about her being reported missing (an overdue duty pages separately).
+    let ours = |mail: &[String]| -> Vec<String> {
+        mail.iter()
+            .filter(|m| m.contains(&format!("{link}/episodes/{episode}")))
+            .filter(|m| m.contains("someone has been reported missing."))
+            .cloned()
+            .collect()
+    };
+    let first = ours(&received(&server));
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(first[0].contains("shift-lead@cartrefi-ffug.example"));
+    assert!(
+        !first[0].contains("Ffion"),
+        "no names in email: {}",
+        first[0]
+    );
+
+    // Nobody acknowledges: fifteen minutes on, the manager is paged and emailed too.
+    t.clock.advance(SignedDuration::from_mins(15));
+    t.app.escalate(link).await.unwrap();
+    t.app.send_mail(&live).await.unwrap();
+    let view = t.app.view_episode(&manager, &meta, episode).await.unwrap();
+    let paged = pages(&view.events);
+    assert_eq!(paged.len(), 2);
+    assert_eq!((paged[1].1.as_str(), paged[1].2), ("Demo Manager", 1));
+    let both = ours(&received(&server));
+    assert_eq!(both.len(), 2, "{both:?}");
+    assert!(
+        both.iter()
+            .any(|m| m.contains("To: manager@cartrefi-ffug.example"))
+    );
+    // Telling the manager was due at once and is now overdue: that pages too.
+    assert!(received(&server).iter().any(|m| {
+        m.contains(&format!("{link}/episodes/{episode}")) && m.contains("a duty is overdue.")
+    }));
+
+    // The manager acknowledges: the page goes no further.
+    t.app
+        .acknowledge(&manager, &meta, episode, paged[1].0)
+        .await
+        .unwrap();
+    t.clock.advance(SignedDuration::from_mins(40));
+    t.app.escalate(link).await.unwrap();
+    let view = t.app.view_episode(&manager, &meta, episode).await.unwrap();
+    assert_eq!(pages(&view.events).len(), 2);
+    assert!(
+        view.events
+            .iter()
+            .any(|r| matches!(r.event, Event::Acknowledged { .. }))
+    );
+}
