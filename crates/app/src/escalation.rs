@@ -41,6 +41,17 @@ fn system_event(org: OrgId, at: Timestamp, action: &str, id: Option<String>) -> 
     }
 }
 
+/// A page waiting for the actor to acknowledge it.
+#[derive(Clone, Debug)]
+pub struct PageForYou {
+    pub episode: EpisodeId,
+    pub person: String,
+    /// The page's entry in the chronology.
+    pub seq: i64,
+    pub reason: homeward_domain::escalation::PageReason,
+    pub at: Timestamp,
+}
+
 /// A rota as an admin sends it: who, from when, to when.
 #[derive(Clone, Debug)]
 pub struct RotaInput {
@@ -375,6 +386,69 @@ impl App {
             }
         }
         Ok(delivered)
+    }
+
+    /// Pages addressed to the actor that nobody has acknowledged, newest first. Audited as a
+    /// read: they name the people missing.
+    pub async fn my_pages(&self, actor: &Actor, meta: &RequestMeta) -> AppResult<Vec<PageForYou>> {
+        if !actor.can(Action::ViewEpisodes) {
+            return Ok(Vec::new());
+        }
+        let scope = actor.scope_for(Action::ViewEpisodes);
+        let mut out = Vec::new();
+        for summary in self
+            .store
+            .list_episodes(actor.org_id(), scope.as_deref(), true)
+            .await?
+        {
+            let Some((_, events)) = self.store.episode(actor.org_id(), summary.id).await? else {
+                continue;
+            };
+            let answered = |key: &str| {
+                events.iter().any(|a| match a.event {
+                    Event::Acknowledged { page } => events.iter().any(|p| {
+                        p.seq == page && matches!(&p.event, Event::Paged { key: k, .. } if k == key)
+                    }),
+                    _ => false,
+                })
+            };
+            for r in &events {
+                if let Event::Paged {
+                    key, reason, to, ..
+                } = &r.event
+                    && *to == Some(actor.user.id)
+                    && !answered(key)
+                {
+                    let Some(person) = self
+                        .store
+                        .get_person(actor.org_id(), summary.person_id)
+                        .await?
+                    else {
+                        continue;
+                    };
+                    out.push(PageForYou {
+                        episode: summary.id,
+                        person: format!("{} {}", person.given_name, person.family_name),
+                        seq: r.seq,
+                        reason: *reason,
+                        at: r.recorded_at,
+                    });
+                }
+            }
+        }
+        if !out.is_empty() {
+            let e = actor.event(
+                self.clock.now(),
+                meta,
+                "episode.pages",
+                "episode",
+                None,
+                Outcome::Allowed,
+            );
+            self.store.record_audit(&e).await?;
+        }
+        out.sort_by_key(|p| std::cmp::Reverse(p.at));
+        Ok(out)
     }
 
     /// Messages that could not be delivered after every try, for managers to see.

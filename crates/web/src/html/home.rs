@@ -19,10 +19,19 @@ pub struct Link {
     pub label: String,
 }
 
+pub struct PageLink {
+    pub href: String,
+    pub text: String,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     page: Page,
+    /// Pages waiting for this user to acknowledge.
+    pages: Vec<PageLink>,
+    /// Emails that could not be delivered, for managers.
+    undelivered: Vec<String>,
     welcome: String,
     organisation: Vec<Row>,
     roles: Vec<String>,
@@ -96,8 +105,47 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, F
             label: t.get("home-can-audit"),
         });
     }
+    let pages = state
+        .app
+        .my_pages(actor, &ctx.meta)
+        .await
+        .or_fail(&ctx)?
+        .into_iter()
+        .map(|p| PageLink {
+            href: format!("/episodes/{}#entry-{}", p.episode, p.seq),
+            text: format!(
+                "{}: {} · {}",
+                p.person,
+                t.get(&format!("page-reason-{}", p.reason.code())),
+                t.date_time(p.at)
+            ),
+        })
+        .collect();
+    let undelivered = if actor.can(Action::ManageOnCall) {
+        state
+            .app
+            .undelivered_mail(actor)
+            .await
+            .or_fail(&ctx)?
+            .into_iter()
+            .map(|m| {
+                t.args(
+                    "home-undelivered-line",
+                    &[
+                        ("to", m.message.to_address.as_str()),
+                        ("when", &t.date_time(m.message.created_at)),
+                        ("error", m.last_error.as_deref().unwrap_or("")),
+                    ],
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = HomePage {
         page: Page::new(&ctx, "home-title", "/"),
+        pages,
+        undelivered,
         welcome: t.with("home-welcome", "name", &actor.user.display_name),
         organisation,
         roles,

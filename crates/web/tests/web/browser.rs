@@ -970,3 +970,145 @@ async fn whole_episodes_with_a_live_board_in_a_second_browser() {
     client.close().await.unwrap();
     board.close().await.unwrap();
 }
+
+/// Nobody answers the on-call shift lead's page, so the manager is paged; both emails reach
+/// a real SMTP server, and the manager acknowledges from the page Homeward shows them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_page_escalates_to_the_manager_who_acknowledges_it() {
+    use crate::escalation::{free_port, mailer, received, smtp_server};
+    let Some(axe) = prerequisites() else { return };
+    let mail_dir = tempfile::tempdir().unwrap();
+    let Some(smtp) = smtp_server(mail_dir.path(), free_port()).await else {
+        return;
+    };
+    let t = sqlite().await;
+    let demo = seed(&t).await;
+    let base = serve(&t).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = start_browser(profile.path()).await;
+    let meta = homeward_app::RequestMeta::default();
+    let as_actor = |role| {
+        let t = &t;
+        let user = demo.own(role).clone();
+        async move {
+            let s = session_for(t, &user).await;
+            t.app.resolve_session(&s.token).await.unwrap().unwrap()
+        }
+    };
+    let manager = as_actor(homeward_domain::role::Role::Manager).await;
+    let lead = as_actor(homeward_domain::role::Role::ShiftLead).await;
+    let ffion = person_path(&t, "Ffion").await;
+    let person = t
+        .app
+        .store
+        .get_person(
+            manager.org_id(),
+            ffion.trim_start_matches("/people/").parse().unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let now = t.app.clock.now();
+    t.app
+        .save_rota(
+            &manager,
+            &meta,
+            person.service_id,
+            homeward_app::escalation::RotaInput {
+                shifts: vec![(
+                    lead.user.id,
+                    now - jiff::SignedDuration::from_hours(1),
+                    now + jiff::SignedDuration::from_hours(12),
+                )],
+                default_user: Some(manager.user.id),
+                escalate_after_minutes: 15,
+            },
+            0,
+        )
+        .await
+        .unwrap();
+
+    sign_in(&client, &base, "care-worker@cartrefi-ffug.example").await;
+    let episode = report_missing(
+        &client,
+        &base,
+        &ffion,
+        &[
+            Type("last_seen_place", "The park"),
+            Click("whereabouts-unknown"),
+        ],
+    )
+    .await;
+    sign_out(&client, &base).await;
+
+    // The worker's passes, as a server runs them every few seconds.
+    let link = base.clone();
+    let live = mailer(smtp.port);
+    t.app.escalate(&link).await.unwrap();
+    t.app.send_mail(&live).await.unwrap();
+    t.clock.advance(jiff::SignedDuration::from_mins(16));
+    t.app.escalate(&link).await.unwrap();
+    t.app.send_mail(&live).await.unwrap();
+    let reported: Vec<String> = received(&smtp)
+        .into_iter()
+        .filter(|m| m.contains(&episode) && m.contains("someone has been reported missing."))
+        .collect();
+    assert_eq!(reported.len(), 2, "{reported:?}");
+    assert!(
+        reported
+            .iter()
+            .any(|m| m.contains("To: shift-lead@cartrefi-ffug.example"))
+    );
+    assert!(
+        reported
+            .iter()
+            .any(|m| m.contains("To: manager@cartrefi-ffug.example"))
+    );
+
+    // The manager signs in: Homeward shows the page, and the link leads to the episode.
+    sign_in(&client, &base, "manager@cartrefi-ffug.example").await;
+    let home = text(&client).await;
+    assert!(home.contains("You have been paged"), "{home}");
+    assert!(home.contains("Ffion Ffug: reported missing"));
+    assert_accessible(&client, &axe, "the home page with a page waiting").await;
+    click(&client, ".hw-notification a").await;
+    wait_for_path(&client, |p| p.starts_with(&episode)).await;
+    // The report's two pages (the shift lead's, then the manager's) and an overdue duty's.
+    let buttons = client
+        .find_all(Locator::Css("form.hw-acknowledge button"))
+        .await
+        .unwrap();
+    assert_eq!(buttons.len(), 3);
+    client
+        .execute(
+            "for (const li of document.querySelectorAll('li.hw-chronology__entry')) { \
+               if (li.innerText.includes('Paged Demo Manager: reported missing')) { \
+                 li.querySelector('form.hw-acknowledge button').click(); return true; } } \
+             return false;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    wait_for_path(&client, |p| p.contains("?added=")).await;
+    let page = text(&client).await;
+    assert!(page.contains("Acknowledged page in entry"), "{page}");
+    // The report's pages are answered; only the overdue duty's still waits.
+    let left = client
+        .find_all(Locator::Css("form.hw-acknowledge button"))
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1);
+
+    // Answered: forty minutes on, nobody else is paged about the report.
+    t.clock.advance(jiff::SignedDuration::from_mins(40));
+    t.app.escalate(&link).await.unwrap();
+    let id = episode.trim_start_matches("/episodes/").parse().unwrap();
+    let view = t.app.view_episode(&manager, &meta, id).await.unwrap();
+    let opened_pages = view
+        .events
+        .iter()
+        .filter(|r| matches!(&r.event, homeward_domain::episode::Event::Paged { key, .. } if key == "opened"))
+        .count();
+    assert_eq!(opened_pages, 2);
+    client.close().await.unwrap();
+}

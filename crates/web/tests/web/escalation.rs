@@ -14,9 +14,9 @@ use std::time::Duration;
 
 const PYTHON: &str = "/usr/bin/python3";
 
-struct SmtpServer {
+pub struct SmtpServer {
     child: std::process::Child,
-    port: u16,
+    pub port: u16,
     maildir: PathBuf,
 }
 
@@ -27,7 +27,7 @@ impl Drop for SmtpServer {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -36,7 +36,7 @@ fn free_port() -> u16 {
 }
 
 /// Starts aiosmtpd on `port`; `None` (or a failure, where it is required) without it.
-async fn smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
+pub async fn smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
     let available = std::process::Command::new(PYTHON)
         .args(["-c", "import aiosmtpd"])
         .status()
@@ -79,7 +79,7 @@ async fn smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
 }
 
 /// Every message the server has received, as text.
-fn received(server: &SmtpServer) -> Vec<String> {
+pub fn received(server: &SmtpServer) -> Vec<String> {
     let new = server.maildir.join("new");
     let Ok(entries) = std::fs::read_dir(new) else {
         return Vec::new();
@@ -89,7 +89,7 @@ fn received(server: &SmtpServer) -> Vec<String> {
         .collect()
 }
 
-fn mailer(port: u16) -> SmtpMailer {
+pub fn mailer(port: u16) -> SmtpMailer {
     SmtpMailer::new(&SmtpConfig {
         host: "127.0.0.1".into(),
         port,
