@@ -820,3 +820,24 @@ home-pages-intro = Agorwch bob un a’i gydnabod, fel nad yw’r person nesaf ar
 home-undelivered = Negeseuon e-bost na ellid eu danfon
 home-undelivered-line = At { $to }, { $when }: { $error }
 audit-do-episode-pages = Edrych ar eu negeseuon galw
+
+## On call
+on-call-title = Pwy sydd ar alwad
+on-call-now = Yn cael eu galw nawr, yn y drefn hon
+on-call-nobody = Neb: gosodwch rywun diofyn isod.
+on-call-default = Pan nad oes neb ar alwad
+on-call-default-managers = Rheolwyr y gwasanaeth
+on-call-escalate = Munudau cyn galw’r person nesaf
+on-call-escalate-after = { $minutes } munud heb ateb
+on-call-shifts = Shifftiau ar alwad
+on-call-who = Pwy
+on-call-from = O
+on-call-to = Tan
+on-call-on-now = Ar alwad nawr
+on-call-change = Newid y rota
+on-call-shift = Shifft { $number }
+on-call-new-shift = Ychwanegu shifft
+on-call-remove = Tynnu’r shifft hon oddi ar y rota
+on-call-save = Cadw’r rota
+on-call-saved = Mae’r rota wedi’i chadw.
+home-can-on-call = Pwy sydd ar alwad: { $service }

@@ -817,3 +817,24 @@ home-pages-intro = Open each one and acknowledge it, so the next person on call 
 home-undelivered = Emails that could not be delivered
 home-undelivered-line = To { $to }, { $when }: { $error }
 audit-do-episode-pages = Viewed their pages
+
+## On call
+on-call-title = Who is on call
+on-call-now = Paged now, in this order
+on-call-nobody = Nobody: set a default below.
+on-call-default = When nobody is on call
+on-call-default-managers = The service’s managers
+on-call-escalate = Minutes before the next person is paged
+on-call-escalate-after = { $minutes } minutes without an answer
+on-call-shifts = Shifts on call
+on-call-who = Who
+on-call-from = From
+on-call-to = Until
+on-call-on-now = On now
+on-call-change = Change the rota
+on-call-shift = Shift { $number }
+on-call-new-shift = Add a shift
+on-call-remove = Take this shift off the rota
+on-call-save = Save the rota
+on-call-saved = The rota has been saved.
+home-can-on-call = Who is on call: { $service }

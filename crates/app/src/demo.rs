@@ -215,6 +215,55 @@ impl App {
         }
     }
 
+    /// Each service's rota: the shift lead on call tonight, the manager when nobody is.
+    async fn demo_rotas(
+        &self,
+        org: OrgId,
+        services: &[ServiceId],
+        people: &[(Role, UserId, String)],
+    ) -> AppResult<()> {
+        use homeward_domain::escalation::{Contact, Rota, Shift};
+        let now = self.clock.now();
+        let contact = |role: Role| {
+            people
+                .iter()
+                .find(|(r, _, _)| *r == role)
+                .map(|(_, user, label)| Contact {
+                    user: *user,
+                    label: label.clone(),
+                })
+        };
+        for service in services {
+            let rota = Rota {
+                shifts: contact(Role::ShiftLead)
+                    .map(|c| Shift {
+                        contact: c,
+                        from: now - jiff::SignedDuration::from_hours(2),
+                        to: now + jiff::SignedDuration::from_hours(10),
+                    })
+                    .into_iter()
+                    .collect(),
+                default_contact: contact(Role::Manager),
+                ..Rota::default()
+            };
+            let version = homeward_store::RotaVersion {
+                org_id: org,
+                service_id: *service,
+                version: 1,
+                rota,
+                recorded_by_label: "demo".into(),
+                recorded_at: now,
+            };
+            self.store
+                .append_rota(
+                    &version,
+                    &self.demo_event(org, "service.rota_update", "service", service.to_string()),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Loads the demo data into an empty store. Every demo account gets `password`.
     pub async fn seed_demo(&self, password: &str) -> AppResult<Vec<DemoAccount>> {
         if !self.store.list_organisations().await?.is_empty() {
@@ -269,6 +318,7 @@ impl App {
                     .await?;
                 service_ids.push(service.id);
             }
+            let mut on_call = Vec::new();
             for role in Role::ALL {
                 let email = format!("{}@{}", role.code().replace('_', "-"), spec.domain);
                 // One care worker belongs to a single home, to show that roles can be scoped.
@@ -293,12 +343,16 @@ impl App {
                         &self.demo_event(org.id, "user.create", "user", new.user.id.to_string()),
                     )
                     .await?;
+                if matches!(role, Role::ShiftLead | Role::Manager) {
+                    on_call.push((role, new.user.id, new.user.display_name.clone()));
+                }
                 accounts.push(DemoAccount {
                     organisation: spec.name.into(),
                     role,
                     email,
                 });
             }
+            self.demo_rotas(org.id, &service_ids, &on_call).await?;
             let mut people = Vec::new();
             for (n, DemoPerson(given, family, kind, Born(y, m, d), ServiceIndex(service))) in
                 spec.people.iter().enumerate()

@@ -173,6 +173,40 @@ impl App {
         }
     }
 
+    /// Who may be put on a service's rota: active accounts whose roles reach it and who
+    /// record episodes. Audited: it lists the organisation's users.
+    pub async fn rota_candidates(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        service: ServiceId,
+    ) -> AppResult<Vec<Contact>> {
+        require(actor, Action::ViewOnCall)?;
+        let audit = actor.event(
+            self.clock.now(),
+            meta,
+            "user.list",
+            "user",
+            None,
+            Outcome::Allowed,
+        );
+        let users = self.store.list_users(actor.org_id(), &audit).await?;
+        Ok(users
+            .into_iter()
+            .filter(|u| u.user.active)
+            .filter(|u| {
+                u.memberships.iter().any(|m| {
+                    crate::policy::role_allows(m.role, Action::RecordEpisodes)
+                        && m.service_id.is_none_or(|s| s == service)
+                })
+            })
+            .map(|u| Contact {
+                user: u.user.id,
+                label: u.user.display_name,
+            })
+            .collect())
+    }
+
     /// Acknowledges a page: escalation for what it was about stops.
     pub async fn acknowledge(
         &self,

@@ -124,6 +124,8 @@ pub fn table() -> Vec<Route> {
         r("POST", "/episodes/{id}/add/{kind}", Requires(Action::RecordEpisodes), Html, post(html::episodes::add)),
         r("GET", "/episodes/{id}/chronology.pdf", Requires(Action::ViewEpisodes), Html, get(html::episodes::chronology_pdf)),
         r("GET", "/episodes/{id}/police-pack", Requires(Action::ViewEpisodes), Html, get(html::episodes::police_pack)),
+        r("GET", "/services/{id}/on-call", Requires(Action::ViewOnCall), Html, get(html::on_call::show)),
+        r("POST", "/services/{id}/on-call", Requires(Action::ManageOnCall), Html, post(html::on_call::save)),
         r("GET", "/admin/users", Requires(Action::ViewUsers), Html, get(html::users::list)),
         r("POST", "/admin/users", Requires(Action::ManageUsers), Html, post(html::users::create)),
         r("GET", "/admin/users/new", Requires(Action::ManageUsers), Html, get(html::users::new_form)),

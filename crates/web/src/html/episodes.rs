@@ -46,7 +46,13 @@ fn values_from(body: &Bytes) -> Values {
 }
 
 /// The date-and-time boxes for an instant, drawn by `date_time.html`.
-fn instant_view(t: Tr, name: &str, label: &str, values: &Values, errors: &FormErrors) -> FieldView {
+pub fn instant_view(
+    t: Tr,
+    name: &str,
+    label: &str,
+    values: &Values,
+    errors: &FormErrors,
+) -> FieldView {
     let value = |part: &str| {
         values
             .get(&format!("{name}-{part}"))

@@ -15,7 +15,7 @@ pub struct Row {
 }
 
 pub struct Link {
-    pub href: &'static str,
+    pub href: String,
     pub label: String,
 }
 
@@ -71,6 +71,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, F
         },
     ];
     let roles = super::users::describe_memberships(t, &actor.memberships, &services);
+    let service_list = services.clone();
     let services = services
         .iter()
         .map(|s| {
@@ -84,24 +85,24 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, F
     let mut links = Vec::new();
     if actor.can(Action::ViewPeople) {
         links.push(Link {
-            href: "/people",
+            href: "/people".into(),
             label: t.get("home-can-people"),
         });
     }
     if actor.can(Action::ManageUsers) {
         links.push(Link {
-            href: "/admin/users",
+            href: "/admin/users".into(),
             label: t.get("home-can-users"),
         });
     } else if actor.can(Action::ViewUsers) {
         links.push(Link {
-            href: "/admin/users",
+            href: "/admin/users".into(),
             label: t.get("home-can-users-view"),
         });
     }
     if actor.can(Action::ViewAuditTrail) {
         links.push(Link {
-            href: "/audit",
+            href: "/audit".into(),
             label: t.get("home-can-audit"),
         });
     }
@@ -142,6 +143,16 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, F
     } else {
         Vec::new()
     };
+    if actor.can(Action::ViewOnCall) {
+        for s in &service_list {
+            if actor.can_in(Action::ViewOnCall, s.id) {
+                links.push(Link {
+                    href: format!("/services/{}/on-call", s.id),
+                    label: t.with("home-can-on-call", "service", &s.name),
+                });
+            }
+        }
+    }
     let page = HomePage {
         page: Page::new(&ctx, "home-title", "/"),
         pages,

@@ -1009,6 +1009,13 @@ async fn an_unanswered_page_escalates_to_the_manager_who_acknowledges_it() {
         .unwrap()
         .unwrap();
     let now = t.app.clock.now();
+    let (version, demo_rota) = t
+        .app
+        .service_rota(&manager, person.service_id)
+        .await
+        .unwrap();
+    // The demo already has the shift lead on call and the manager as the default.
+    assert_eq!(demo_rota.shifts[0].contact.user, lead.user.id);
     t.app
         .save_rota(
             &manager,
@@ -1023,7 +1030,7 @@ async fn an_unanswered_page_escalates_to_the_manager_who_acknowledges_it() {
                 default_user: Some(manager.user.id),
                 escalate_after_minutes: 15,
             },
-            0,
+            version,
         )
         .await
         .unwrap();

@@ -268,3 +268,85 @@ async fn an_unacknowledged_page_escalates_and_both_emails_arrive() {
             .any(|r| matches!(r.event, Event::Acknowledged { .. }))
     );
 }
+
+#[tokio::test]
+async fn managers_set_the_rota_on_its_page_and_everyone_sees_it() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let manager = session_for(&t, demo.own(Role::Manager)).await;
+        let worker = session_for(&t, demo.own(Role::CareWorker)).await;
+        let ffion: homeward_domain::ids::PersonId = crate::photos::ffion(&t).await.parse().unwrap();
+        let org = demo.own(Role::Manager).org_id;
+        let service = t
+            .app
+            .store
+            .get_person(org, ffion)
+            .await
+            .unwrap()
+            .unwrap()
+            .service_id;
+        let path = format!("/services/{service}/on-call");
+        let page = req("GET", &path).session(&worker).send(&t).await;
+        assert_eq!(page.status, 200, "{}", t.engine);
+        assert!(page.body.contains("Demo Shift Lead"));
+        assert!(
+            !page.body.contains("Save the rota"),
+            "care workers only see it"
+        );
+
+        let form = |pairs: &[(&str, &str)]| {
+            let mut f = form_urlencoded::Serializer::new(String::new());
+            f.append_pair("csrf_token", &manager.csrf);
+            for (k, v) in pairs {
+                f.append_pair(k, v);
+            }
+            f.finish()
+        };
+        let ann = demo.own(Role::SafeguardingLead).id.to_string();
+        let shift = |to_time: &'static str| {
+            vec![
+                ("_version", "1".to_string()),
+                ("shift-0-user", ann.clone()),
+                ("shift-0-from-day", "23".into()),
+                ("shift-0-from-month", "11".into()),
+                ("shift-0-from-year", "2026".into()),
+                ("shift-0-from-time", "8:00".into()),
+                ("shift-0-to-day", "23".into()),
+                ("shift-0-to-month", "11".into()),
+                ("shift-0-to-year", "2026".into()),
+                ("shift-0-to-time", to_time.to_string()),
+                ("escalate_after_minutes", "10".into()),
+            ]
+        };
+        let pairs = |v: &[(&str, String)]| -> String {
+            form(&v.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())
+        };
+        // Ends before it starts: the error summary says so, and nothing is saved.
+        let bad = req("POST", &path)
+            .session(&manager)
+            .form(&pairs(&shift("7:00")))
+            .send(&t)
+            .await;
+        assert_eq!(bad.status, 422, "{}", t.engine);
+        assert!(bad.body.contains("The end must be after the start"));
+        assert!(bad.body.contains(r##"href="#shift-0-to""##));
+        let good = req("POST", &path)
+            .session(&manager)
+            .form(&pairs(&shift("20:00")))
+            .send(&t)
+            .await;
+        assert_eq!(good.status, 303, "{}: {}", t.engine, good.body);
+        let page = req("GET", &path).session(&worker).send(&t).await;
+        assert!(page.body.contains("Demo Safeguarding Lead"));
+        assert!(page.body.contains("10 minutes without an answer"));
+        // The API reads the same rota.
+        let api = req("GET", &format!("/api/v1{path}"))
+            .session(&worker)
+            .send(&t)
+            .await;
+        let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+        assert_eq!(v["version"], 2);
+        assert_eq!(v["escalate_after_minutes"], 10);
+        assert_eq!(v["shifts"][0]["user_id"], ann);
+    }
+}
