@@ -73,6 +73,50 @@ impl App {
             duties: current.settings.duties,
             ..settings
         };
+        self.save_settings_version(actor, meta, current, settings, based_on)
+            .await
+    }
+
+    /// Saves what "promptly" and the guidance's other unnumbered clocks mean here, as the next
+    /// version of the settings. `value` gives what was typed for each of
+    /// `DutySettings::FIELDS`.
+    pub async fn save_duty_settings(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        value: impl Fn(&str) -> Option<String>,
+        based_on: i64,
+    ) -> AppResult<i64> {
+        require(actor, Action::ManageSettings)?;
+        let duties =
+            homeward_domain::duties::DutySettings::from_input(value).map_err(|problems| {
+                AppError::Invalid(
+                    problems
+                        .into_iter()
+                        .map(|p| FieldError {
+                            field: p.path,
+                            message: p.message,
+                        })
+                        .collect(),
+                )
+            })?;
+        let current = self.organisation_settings(actor).await?;
+        let settings = OrgSettings {
+            duties,
+            ..current.settings
+        };
+        self.save_settings_version(actor, meta, current, settings, based_on)
+            .await
+    }
+
+    async fn save_settings_version(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        current: CurrentSettings,
+        settings: OrgSettings,
+        based_on: i64,
+    ) -> AppResult<i64> {
         // Already as asked (a double click, or two admins agreeing): nothing to save.
         if current.settings == settings {
             return Ok(current.version);

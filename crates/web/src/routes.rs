@@ -135,6 +135,7 @@ pub fn table() -> Vec<Route> {
         r("GET", "/audit", Requires(Action::ViewAuditTrail), Html, get(html::audit::list)),
         r("GET", "/admin/settings", Requires(Action::ViewSettings), Html, get(html::settings::show)),
         r("POST", "/admin/settings", Requires(Action::ManageSettings), Html, post(html::settings::save)),
+        r("POST", "/admin/settings/duties", Requires(Action::ManageSettings), Html, post(html::settings::save_duties)),
         // The JSON API.
         r("GET", "/api/v1/openapi.json", Public, Api, get(api::openapi_json)),
         r("GET", "/api/v1/me", Requires(Action::ViewOwnHome), Api, get(api::me::me)),
@@ -171,6 +172,7 @@ pub fn table() -> Vec<Route> {
         r("GET", "/api/v1/audit", Requires(Action::ViewAuditTrail), Api, get(api::audit::list)),
         r("GET", "/api/v1/settings", Requires(Action::ViewSettings), Api, get(api::settings::show)),
         r("PUT", "/api/v1/settings", Requires(Action::ManageSettings), Api, put(api::settings::update)),
+        r("PUT", "/api/v1/settings/duties", Requires(Action::ManageSettings), Api, put(api::settings::update_duties)),
         r("GET", "/api/v1/services/{id}/on-call", Requires(Action::ViewOnCall), Api, get(api::on_call::show)),
         r("PUT", "/api/v1/services/{id}/on-call", Requires(Action::ManageOnCall), Api, put(api::on_call::update)),
     ]

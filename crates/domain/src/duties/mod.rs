@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod rules;
 
 use crate::episode::{Event, EventRecord, Phase, PoliceGrade, ProviderRisk};
+use crate::forms::Problem;
 use crate::organisation::{Nation, ServiceKind};
 use crate::person::PersonKind;
 use jiff::{SignedDuration, Timestamp};
@@ -44,6 +45,67 @@ impl Default for DutySettings {
             plan_review_days: 7,
             return_discussion_days: 7,
             wales_interview_from_episode: 3,
+        }
+    }
+}
+
+impl DutySettings {
+    /// Each setting: its name, the range allowed, and where it lives.
+    pub const FIELDS: [(&'static str, i64, i64); 6] = [
+        ("immediately_minutes", 1, 120),
+        ("promptly_minutes", 5, 1440),
+        ("report_after_minutes", 0, 1440),
+        ("plan_review_days", 1, 28),
+        ("return_discussion_days", 1, 28),
+        ("wales_interview_from_episode", 1, 10),
+    ];
+
+    fn slot(&mut self, name: &str) -> Option<&mut i64> {
+        Some(match name {
+            "immediately_minutes" => &mut self.immediately_minutes,
+            "promptly_minutes" => &mut self.promptly_minutes,
+            "report_after_minutes" => &mut self.report_after_minutes,
+            "plan_review_days" => &mut self.plan_review_days,
+            "return_discussion_days" => &mut self.return_discussion_days,
+            "wales_interview_from_episode" => &mut self.wales_interview_from_episode,
+            _ => return None,
+        })
+    }
+
+    pub fn get(&self, name: &str) -> Option<i64> {
+        let mut copy = *self;
+        copy.slot(name).map(|v| *v)
+    }
+
+    /// Settings from what an admin typed, each by its name; every problem names its field.
+    pub fn from_input(input: impl Fn(&str) -> Option<String>) -> Result<Self, Vec<Problem>> {
+        let mut out = DutySettings::default();
+        let mut problems = Vec::new();
+        for (name, low, high) in Self::FIELDS {
+            let problem = |message| Problem {
+                path: name.into(),
+                message,
+            };
+            let text = input(name).unwrap_or_default();
+            let text = text.trim();
+            if text.is_empty() {
+                problems.push(problem("error-required"));
+                continue;
+            }
+            match text.parse::<i64>() {
+                Err(_) => problems.push(problem("error-number")),
+                Ok(n) if n < low || n > high => problems.push(problem("error-duty-setting-range")),
+                Ok(n) => {
+                    if let Some(slot) = out.slot(name) {
+                        *slot = n;
+                    }
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(problems)
         }
     }
 }

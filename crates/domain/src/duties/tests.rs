@@ -510,3 +510,34 @@ proptest! {
         prop_assert_eq!(counted, n);
     }
 }
+
+#[test]
+fn duty_settings_are_read_from_what_an_admin_types() {
+    let typed = |name: &str| -> Option<String> {
+        Some(match name {
+            "promptly_minutes" => "30".into(),
+            "plan_review_days" => "99".into(),
+            "wales_interview_from_episode" => "two".into(),
+            other => DutySettings::default().get(other).unwrap().to_string(),
+        })
+    };
+    let problems = DutySettings::from_input(typed).unwrap_err();
+    let paths: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p.path.as_str(), p.message))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            ("plan_review_days", "error-duty-setting-range"),
+            ("wales_interview_from_episode", "error-number")
+        ]
+    );
+    let ok = DutySettings::from_input(|name| match name {
+        "promptly_minutes" => Some("30".into()),
+        other => DutySettings::default().get(other).map(|v| v.to_string()),
+    })
+    .unwrap();
+    assert_eq!(ok.promptly_minutes, 30);
+    assert_eq!(ok.plan_review_days, 7);
+}

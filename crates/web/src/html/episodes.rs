@@ -403,10 +403,25 @@ fn duty_rows(t: Tr, view: &EpisodeView, can_record: bool) -> Vec<DutyRow> {
                         ),
                     ),
                 ),
-                Status::NotApplicable { reason, .. } => (
+                Status::NotApplicable { reason, by } => (
                     "duty-status-not-applicable",
                     "hw-tag--grey",
-                    Some(reason.clone()),
+                    Some(
+                        t.args(
+                            "duty-decided-by",
+                            &[
+                                ("reason", reason.as_str()),
+                                (
+                                    "who",
+                                    view.events
+                                        .iter()
+                                        .find(|r| r.seq == *by)
+                                        .map(|r| r.recorded_by_label.as_str())
+                                        .unwrap_or(""),
+                                ),
+                            ],
+                        ),
+                    ),
                 ),
                 Status::Information => ("duty-status-information", "hw-tag--grey", None),
             };

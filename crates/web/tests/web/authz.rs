@@ -43,6 +43,7 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
         ("GET", "/admin/settings") | ("GET", "/api/v1/settings") => Only(SETTINGS_READERS),
         ("POST", "/admin/settings") | ("PUT", "/api/v1/settings") => Only(ADMINS),
+        ("POST", "/admin/settings/duties") | ("PUT", "/api/v1/settings/duties") => Only(ADMINS),
         ("GET", "/people/due") | ("GET", "/people/{id}") | ("GET", "/people/{id}/history") => {
             Only(CARE)
         }
@@ -139,6 +140,10 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
         {
             Some((true, r#"{"based_on":0,"sections":{}}"#.into()))
         }
+        ("PUT", "/api/v1/settings/duties") => Some((
+            true,
+            r#"{"based_on":0,"immediately_minutes":15,"promptly_minutes":60,"report_after_minutes":60,"plan_review_days":7,"return_discussion_days":7,"wales_interview_from_episode":3}"#.into(),
+        )),
         ("PUT", "/api/v1/settings") => Some((
             true,
             r#"{"based_on":0,"photo_age_child_months":0,"photo_age_adult_months":0}"#.into(),

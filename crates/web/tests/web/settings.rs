@@ -162,3 +162,46 @@ async fn the_api_reads_and_changes_settings_with_clear_problems() {
         .await;
     assert_eq!(stale.status, 409);
 }
+
+#[tokio::test]
+async fn the_duty_clocks_are_settings_and_the_duties_follow_them() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let admin = session_for(&t, demo.own(homeward_domain::role::Role::OrgAdmin)).await;
+        let put = |body: &'static str| {
+            req("PUT", "/api/v1/settings/duties")
+                .session(&admin)
+                .header("x-csrf-token", &admin.csrf)
+                .json(body)
+        };
+        let bad = put(r#"{"based_on":0,"immediately_minutes":0,"promptly_minutes":30,"report_after_minutes":60,"plan_review_days":7,"return_discussion_days":7,"wales_interview_from_episode":3}"#)
+            .send(&t)
+            .await;
+        assert_eq!(bad.status, 422, "{}", t.engine);
+        assert!(bad.body.contains(r#""field":"immediately_minutes""#));
+        let ok = put(r#"{"based_on":0,"immediately_minutes":10,"promptly_minutes":30,"report_after_minutes":45,"plan_review_days":5,"return_discussion_days":7,"wales_interview_from_episode":2}"#)
+            .send(&t)
+            .await;
+        assert_eq!(ok.status, 200, "{}: {}", t.engine, ok.body);
+        let v: serde_json::Value = serde_json::from_str(&ok.body).unwrap();
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["duties"]["promptly_minutes"], 30);
+        // The photo ages are untouched by it.
+        assert_eq!(v["photo_age_child_months"], 3);
+        // The settings page shows them, and an admin can change them there too.
+        let page = req("GET", "/admin/settings").session(&admin).send(&t).await;
+        assert!(page.body.contains("Duty clocks"));
+        assert!(page.body.contains(r#"id="promptly_minutes" name="promptly_minutes" type="text" inputmode="numeric" autocomplete="off" value="30""#));
+        let form = format!(
+            "csrf_token={}&_version=1&immediately_minutes=10&promptly_minutes=abc&report_after_minutes=45&plan_review_days=5&return_discussion_days=7&wales_interview_from_episode=2",
+            admin.csrf
+        );
+        let bad = req("POST", "/admin/settings/duties")
+            .session(&admin)
+            .form(&form)
+            .send(&t)
+            .await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains(r##"href="#promptly_minutes""##));
+    }
+}
