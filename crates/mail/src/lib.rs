@@ -122,3 +122,30 @@ impl Mailer for FolderMailer {
             .map_err(|e| e.to_string())
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_demo_writes_each_message_to_a_file() {
+        let dir = std::env::temp_dir().join(format!("homeward-mail-{}", uuid::Uuid::new_v4()));
+        let mailer = FolderMailer::new(dir.clone()).unwrap();
+        mailer
+            .send(
+                "manager@example.org",
+                "Someone is missing",
+                "Open Homeward.",
+            )
+            .await
+            .unwrap();
+        let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+        assert_eq!(files.len(), 1);
+        let text = std::fs::read_to_string(files[0].path()).unwrap();
+        assert!(text.contains("To: manager@example.org"));
+        assert!(text.contains("Subject: Someone is missing"));
+        assert!(mailer.send("not an address", "x", "y").await.is_err());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -194,6 +194,28 @@ macro_rules! impl_sql_store {
                 tx.commit().await.map_err(Self::db_err)
             }
 
+            /// Versions are numbered 1, 2, 3…: `version` must be the next after the highest
+            /// `SELECT MAX(version) AS v …` finds for `key`, or a colleague saved first.
+            async fn expect_next_version(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                sql: &'static str,
+                key: $crate::sql_impl::uuid::Uuid,
+                version: i64,
+            ) -> $crate::StoreResult<()> {
+                use sqlx::Row as _;
+                let latest: Option<i64> = sqlx::query(sql)
+                    .bind(key)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(Self::db_err)?
+                    .try_get("v")
+                    .map_err(Self::db_err)?;
+                if version != latest.unwrap_or(0) + 1 {
+                    return Err($crate::StoreError::Conflict("a newer version was saved first"));
+                }
+                Ok(())
+            }
+
             fn row_user(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::User> {
                 use sqlx::Row as _;
                 Ok($crate::User {
@@ -1297,7 +1319,6 @@ macro_rules! impl_sql_store {
                 v: &$crate::RotaVersion,
                 audit: &$crate::sql_impl::domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
-                use sqlx::Row as _;
                 let mut tx = self.begin_write().await?;
                 let service = sqlx::query("SELECT id FROM services WHERE id = $1 AND org_id = $2")
                     .bind(v.service_id.0)
@@ -1308,18 +1329,13 @@ macro_rules! impl_sql_store {
                 if service.is_none() {
                     return Err($crate::StoreError::Conflict("no such service in this organisation"));
                 }
-                let latest: Option<i64> = sqlx::query(
+                Self::expect_next_version(
+                    &mut tx,
                     "SELECT MAX(version) AS v FROM service_rotas WHERE service_id = $1",
+                    v.service_id.0,
+                    v.version,
                 )
-                .bind(v.service_id.0)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(Self::db_err)?
-                .try_get("v")
-                .map_err(Self::db_err)?;
-                if v.version != latest.unwrap_or(0) + 1 {
-                    return Err($crate::StoreError::Conflict("a newer version was saved first"));
-                }
+                .await?;
                 sqlx::query(
                     "INSERT INTO service_rotas (org_id, service_id, version, rota, recorded_by_label, recorded_at) \
                      VALUES ($1, $2, $3, $4, $5, $6)",
@@ -1511,20 +1527,14 @@ macro_rules! impl_sql_store {
                 v: &$crate::SettingsVersion,
                 audit: &$crate::sql_impl::domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
-                use sqlx::Row as _;
                 let mut tx = self.begin_write().await?;
-                let latest: Option<i64> = sqlx::query(
+                Self::expect_next_version(
+                    &mut tx,
                     "SELECT MAX(version) AS v FROM organisation_settings WHERE org_id = $1",
+                    v.org_id.0,
+                    v.version,
                 )
-                .bind(v.org_id.0)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(Self::db_err)?
-                .try_get("v")
-                .map_err(Self::db_err)?;
-                if v.version != latest.unwrap_or(0) + 1 {
-                    return Err($crate::StoreError::Conflict("a newer version was saved first"));
-                }
+                .await?;
                 let text = $crate::sql_impl::encode_settings(&v.settings)?;
                 sqlx::query(
                     "INSERT INTO organisation_settings (org_id, version, settings, recorded_by_label, recorded_at) \
