@@ -1117,5 +1117,24 @@ async fn an_unanswered_page_escalates_to_the_manager_who_acknowledges_it() {
         .filter(|r| matches!(&r.event, homeward_domain::episode::Event::Paged { key, .. } if key == "opened"))
         .count();
     assert_eq!(opened_pages, 2);
+
+    // The rota and the duty forms, as the manager sees them, pass the accessibility checks.
+    // (An hour has passed on the clock: the manager signs in again.)
+    sign_in(&client, &base, "manager@cartrefi-ffug.example").await;
+    client
+        .goto(&format!("{base}/services/{}/on-call", person.service_id))
+        .await
+        .unwrap();
+    assert!(text(&client).await.contains("Demo Shift Lead"));
+    assert_accessible(&client, &axe, "the on-call rota").await;
+    submit(&client).await;
+    wait_for_path(&client, |p| p.contains("/on-call")).await;
+    assert_accessible(&client, &axe, "the rota after saving").await;
+    client
+        .goto(&format!("{base}{episode}/add/notified?duty=tell_parents"))
+        .await
+        .unwrap();
+    assert!(text(&client).await.contains("Tell their parents"));
+    assert_accessible(&client, &axe, "recording who was told").await;
     client.close().await.unwrap();
 }
