@@ -852,3 +852,10 @@ settings-duty-wales_interview_from_episode = Yng Nghymru, cynnig cyfweliad dychw
 error-duty-setting-range = Mae’r rhif hwn y tu allan i’r hyn y mae Homeward yn ei ganiatáu ar gyfer y gosodiad hwn
 audit-do-settings-update = Newid gosodiadau’r sefydliad
 duty-decided-by = { $reason } (penderfynwyd gan { $who })
+email-page-subject = Homeward: { $service }: { $why }
+email-page-body = Rydych chi ar alwad ar gyfer { $service }: { $why }.
+    
+    Cydnabyddwch yn Homeward (gofynnir i chi fewngofnodi):
+    { $link }
+    
+    Os nad oes neb yn cydnabod, caiff y person nesaf ar alwad ei alw.

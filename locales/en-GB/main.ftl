@@ -849,3 +849,10 @@ settings-duty-wales_interview_from_episode = In Wales, offer a return interview 
 error-duty-setting-range = This number is outside what Homeward allows for this setting
 audit-do-settings-update = Changed the organisation’s settings
 duty-decided-by = { $reason } (decided by { $who })
+email-page-subject = Homeward: { $service }: { $why }
+email-page-body = You are on call for { $service }: { $why }.
+    
+    Please acknowledge in Homeward (you will be asked to sign in):
+    { $link }
+    
+    If nobody acknowledges, the next person on call is paged.

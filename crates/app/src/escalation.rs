@@ -501,8 +501,9 @@ impl App {
     }
 }
 
-/// The email for a page: enough to act on, no more. It names the service and why, and links to
-/// the episode (which asks the reader to sign in); the person's name stays in Homeward.
+/// The email for a page: enough to act on, no more, in English and then Welsh. It names the
+/// service and why, and links to the episode (which asks the reader to sign in); the person's
+/// name stays in Homeward.
 fn page_email(
     page: &Page,
     address: &str,
@@ -512,24 +513,31 @@ fn page_email(
     link: &str,
     now: Timestamp,
 ) -> OutboxMessage {
-    let why = match page.reason {
-        homeward_domain::escalation::PageReason::Opened => "someone has been reported missing",
-        homeward_domain::escalation::PageReason::HighRisk => {
-            "police or staff grade the risk as high"
-        }
-        homeward_domain::escalation::PageReason::DutyOverdue => "a duty is overdue",
-        homeward_domain::escalation::PageReason::Found => "someone who was missing has been found",
-    };
+    use homeward_domain::locale::Locale;
+    use homeward_i18n::Tr;
     let url = format!("{}/episodes/{episode}", link.trim_end_matches('/'));
+    let text = |locale| {
+        let t = Tr(locale);
+        let why = t.get(&format!("page-reason-{}", page.reason.code()));
+        let args = [
+            ("service", service),
+            ("why", why.as_str()),
+            ("link", url.as_str()),
+        ];
+        (
+            t.args("email-page-subject", &args),
+            t.args("email-page-body", &args),
+        )
+    };
+    let (subject_en, body_en) = text(Locale::English);
+    let (subject_cy, body_cy) = text(Locale::Welsh);
     OutboxMessage {
         id: uuid::Uuid::new_v4(),
         org_id: org,
         episode_id: Some(episode),
         created_at: now,
         to_address: address.into(),
-        subject: format!("Homeward: {service}: {why}"),
-        body: format!(
-            "You are on call for {service}: {why}.\n\nPlease acknowledge in Homeward (you will be asked to sign in):\n{url}\n\nIf nobody acknowledges, the next person on call is paged.\n\nYn Gymraeg: mae angen i chi gydnabod y neges hon yn Homeward.\n"
-        ),
+        subject: format!("{subject_en} / {subject_cy}"),
+        body: format!("{body_en}\n\n----\n\n{body_cy}\n"),
     }
 }

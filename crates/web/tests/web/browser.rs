@@ -1058,7 +1058,7 @@ async fn an_unanswered_page_escalates_to_the_manager_who_acknowledges_it() {
     t.app.send_mail(&live).await.unwrap();
     let reported: Vec<String> = received(&smtp)
         .into_iter()
-        .filter(|m| m.contains(&episode) && m.contains("someone has been reported missing."))
+        .filter(|m| m.contains(&episode) && m.contains(": reported missing."))
         .collect();
     assert_eq!(reported.len(), 2, "{reported:?}");
     assert!(

@@ -221,13 +221,15 @@ async fn an_unacknowledged_page_escalates_and_both_emails_arrive() {
     let ours = |mail: &[String]| -> Vec<String> {
         mail.iter()
             .filter(|m| m.contains(&format!("{link}/episodes/{episode}")))
-            .filter(|m| m.contains("someone has been reported missing."))
+            .filter(|m| m.contains(": reported missing."))
             .cloned()
             .collect()
     };
     let first = ours(&received(&server));
     assert_eq!(first.len(), 1, "{first:?}");
     assert!(first[0].contains("shift-lead@cartrefi-ffug.example"));
+    // In English, then in Welsh.
+    assert!(first[0].contains("Rydych chi ar alwad"), "{}", first[0]);
     assert!(
         !first[0].contains("Ffion"),
         "no names in email: {}",
