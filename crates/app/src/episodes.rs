@@ -375,15 +375,8 @@ impl App {
         let yes = |section, field| profile.value(section, field) == Some("yes");
         let earlier = self
             .store
-            .list_episodes(person.org_id, None, false)
-            .await?
-            .into_iter()
-            .filter(|e| {
-                e.person_id == person.id
-                    && e.opened_at < opened_at
-                    && e.phase != episode::Phase::RecordedInError.code()
-            })
-            .count();
+            .earlier_episodes(person.org_id, person.id, opened_at)
+            .await?;
         let settings = self.settings_in_force(person.org_id).await?;
         Ok(duties::Context {
             nation: org.nation,
@@ -400,7 +393,7 @@ impl App {
             plan_do_not_tell: plan
                 .and_then(|p| p.value("telling", "do_not_tell"))
                 .is_some_and(|t| !t.trim().is_empty()),
-            earlier_episodes: earlier as i64,
+            earlier_episodes: earlier,
             settings: settings.duties,
         })
     }

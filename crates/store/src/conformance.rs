@@ -709,6 +709,44 @@ pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn 
         )
         .await
         .unwrap();
+    // Earlier episodes count those opened before a moment, for rules like "the third episode".
+    assert_eq!(
+        store
+            .earlier_episodes(org.id, person.id, opened.when.at)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .earlier_episodes(
+                org.id,
+                person.id,
+                opened
+                    .when
+                    .at
+                    .checked_add(SignedDuration::from_secs(1))
+                    .unwrap()
+            )
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .earlier_episodes(
+                other.id,
+                person.id,
+                opened
+                    .when
+                    .at
+                    .checked_add(SignedDuration::from_secs(1))
+                    .unwrap()
+            )
+            .await
+            .unwrap(),
+        0
+    );
     // A second open episode for the same person is refused, and leaves nothing behind.
     let second = store
         .open_episode(

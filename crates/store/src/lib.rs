@@ -447,6 +447,13 @@ pub trait Store: Send + Sync {
         services: Option<&[ServiceId]>,
         open_only: bool,
     ) -> StoreResult<Vec<EpisodeSummary>>;
+    /// How many episodes the person had before `before` (not counting any recorded in error).
+    async fn earlier_episodes(
+        &self,
+        org: OrgId,
+        person: PersonId,
+        before: Timestamp,
+    ) -> StoreResult<i64>;
     /// The person's open episode, if there is one.
     async fn open_episode_of(
         &self,

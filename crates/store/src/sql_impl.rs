@@ -1498,6 +1498,27 @@ macro_rules! impl_sql_store {
                     .transpose()
             }
 
+            async fn earlier_episodes(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                person: $crate::sql_impl::domain::ids::PersonId,
+                before: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<i64> {
+                use sqlx::Row as _;
+                sqlx::query(
+                    "SELECT COUNT(*) AS n FROM episodes WHERE org_id = $1 AND person_id = $2 \
+                     AND opened_at < $3 AND phase <> 'recorded_in_error'",
+                )
+                .bind(org.0)
+                .bind(person.0)
+                .bind(Self::ms(before))
+                .fetch_one(self.reader())
+                .await
+                .map_err(Self::db_err)?
+                .try_get("n")
+                .map_err(Self::db_err)
+            }
+
             async fn latest_settings(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,

@@ -228,6 +228,17 @@ async fn an_unacknowledged_page_escalates_and_both_emails_arrive() {
     let first = ours(&received(&server));
     assert_eq!(first.len(), 1, "{first:?}");
     assert!(first[0].contains("shift-lead@cartrefi-ffug.example"));
+    // The link asks whoever follows it to sign in, then opens the episode.
+    let anonymous = req("GET", &format!("/episodes/{episode}")).send(&t).await;
+    assert_eq!(anonymous.status, 303);
+    assert!(
+        anonymous
+            .location()
+            .unwrap()
+            .contains(&format!("next=%2Fepisodes%2F{episode}")),
+        "{:?}",
+        anonymous.location()
+    );
     // In English, then in Welsh.
     assert!(first[0].contains("Rydych chi ar alwad"), "{}", first[0]);
     assert!(
