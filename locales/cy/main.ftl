@@ -859,3 +859,7 @@ email-page-body = Rydych chi ar alwad ar gyfer { $service }: { $why }.
     { $link }
     
     Os nad oes neb yn cydnabod, caiff y person nesaf ar alwad ei alw.
+board-waiting = { $count ->
+    [one] 1 neges yn aros am ateb
+   *[other] { $count } o negeseuon yn aros am ateb
+}

@@ -856,3 +856,7 @@ email-page-body = You are on call for { $service }: { $why }.
     { $link }
     
     If nobody acknowledges, the next person on call is paged.
+board-waiting = { $count ->
+    [one] 1 page waiting for an answer
+   *[other] { $count } pages waiting for an answer
+}

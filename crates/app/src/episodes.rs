@@ -63,6 +63,8 @@ pub struct BoardLine {
     pub photo: Option<homeward_domain::ids::PhotoId>,
     /// The open duty due soonest (overdue ones first of all).
     pub next_duty: Option<Duty>,
+    /// Pages about it that nobody has acknowledged.
+    pub waiting_pages: usize,
 }
 
 /// Which episodes a list asks for.
@@ -320,17 +322,19 @@ impl App {
         self.list_episodes(actor, meta, filter).await
     }
 
-    /// The duty due soonest on an episode, for its line on the board.
+    /// The duty due soonest on an episode, and how many pages wait for an answer: its line
+    /// on the board.
     async fn next_duty(
         &self,
         summary: &EpisodeSummary,
         person: &Person,
-    ) -> AppResult<Option<Duty>> {
+    ) -> AppResult<(Option<Duty>, usize)> {
         let Some((_, events)) = self.store.episode(person.org_id, summary.id).await? else {
-            return Ok(None);
+            return Ok((None, 0));
         };
+        let waiting = homeward_domain::escalation::unanswered(&events).len();
         let Ok(state) = episode::derive(&events) else {
-            return Ok(None);
+            return Ok((None, waiting));
         };
         let plan = match state.plan_version {
             Some(v) => self
@@ -344,7 +348,7 @@ impl App {
             .duty_context(person, plan.as_ref(), summary.opened_at)
             .await?;
         let list = duties::duties(&context, &events, self.clock.now());
-        Ok(duties::next_due(&list).cloned())
+        Ok((duties::next_due(&list).cloned(), waiting))
     }
 
     /// What the duty rules need to know about the person, their home and their plan.
@@ -412,12 +416,13 @@ impl App {
                 continue;
             };
             let photo = self.store.photos(actor.org_id(), person.id).await?.1;
-            let next_duty = self.next_duty(&summary, &person).await?;
+            let (next_duty, waiting_pages) = self.next_duty(&summary, &person).await?;
             lines.push(BoardLine {
                 summary,
                 person,
                 photo,
                 next_duty,
+                waiting_pages,
             });
         }
         Ok(lines)

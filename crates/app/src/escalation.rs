@@ -438,20 +438,11 @@ impl App {
             let Some((_, events)) = self.store.episode(actor.org_id(), summary.id).await? else {
                 continue;
             };
-            let answered = |key: &str| {
-                events.iter().any(|a| match a.event {
-                    Event::Acknowledged { page } => events.iter().any(|p| {
-                        p.seq == page && matches!(&p.event, Event::Paged { key: k, .. } if k == key)
-                    }),
-                    _ => false,
-                })
-            };
+            let waiting = homeward_domain::escalation::unanswered(&events);
             for r in &events {
-                if let Event::Paged {
-                    key, reason, to, ..
-                } = &r.event
+                if let Event::Paged { reason, to, .. } = &r.event
                     && *to == Some(actor.user.id)
-                    && !answered(key)
+                    && waiting.contains(&r.seq)
                 {
                     let Some(person) = self
                         .store

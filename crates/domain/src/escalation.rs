@@ -130,6 +130,28 @@ pub struct Page {
     pub to: Contact,
 }
 
+/// The pages nobody has answered: an acknowledgement of any page about the same thing
+/// answers them all. Their entry numbers, in order.
+pub fn unanswered(events: &[EventRecord]) -> Vec<i64> {
+    let answered_keys: Vec<&str> = events
+        .iter()
+        .filter_map(|a| match a.event {
+            Event::Acknowledged { page } => events.iter().find_map(|p| match &p.event {
+                Event::Paged { key, .. } if p.seq == page => Some(key.as_str()),
+                _ => None,
+            }),
+            _ => None,
+        })
+        .collect();
+    events
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::Paged { key, .. } if !answered_keys.contains(&key.as_str()) => Some(r.seq),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The pages that should go out at `now`.
 pub fn pages_due(
     events: &[EventRecord],
@@ -172,6 +194,7 @@ pub fn pages_due(
     for d in duties.iter().filter(|d| d.status == Status::Overdue) {
         keys.push((format!("overdue:{}", d.rule), PageReason::DutyOverdue));
     }
+    let waiting = unanswered(events);
     let mut out = Vec::new();
     for (key, reason) in keys {
         let sent: Vec<(i64, Timestamp, u8)> = events
@@ -183,10 +206,7 @@ pub fn pages_due(
                 _ => None,
             })
             .collect();
-        let answered = events.iter().any(|r| match r.event {
-            Event::Acknowledged { page } => sent.iter().any(|(seq, _, _)| *seq == page),
-            _ => false,
-        });
+        let answered = sent.iter().any(|(seq, _, _)| !waiting.contains(seq));
         let next_level = match sent.last() {
             None => Some(0),
             Some(_) if answered => None,

@@ -96,6 +96,8 @@ pub struct BoardRow {
     pub last_event_at: String,
     /// The duty due soonest: its title, deadline and whether it is overdue.
     pub next_duty: Option<(String, String, bool)>,
+    /// "Paged: nobody has acknowledged yet", when so.
+    pub waiting: Option<String>,
 }
 
 #[derive(Template)]
@@ -152,6 +154,7 @@ pub async fn board(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
                 grade_class: grade_class(s.police_grade.as_deref()),
                 last_event: t.get(&format!("event-{}", s.last_event_kind)),
                 last_event_at: t.date_time(s.last_event_at),
+                waiting: (l.waiting_pages > 0).then(|| t.count("board-waiting", l.waiting_pages)),
                 next_duty: l.next_duty.as_ref().map(|d| {
                     (
                         t.get(&format!("duty-{}", d.rule)),
@@ -652,6 +655,7 @@ fn police_plan(t: Tr, view: &EpisodeView) -> Vec<Fact> {
 
 fn entries(t: Tr, view: &EpisodeView, kind: Option<&str>, can_record: bool) -> Vec<Entry> {
     let id = view.summary.id;
+    let waiting = homeward_domain::escalation::unanswered(&view.events);
     view.events
         .iter()
         .filter(|r| kind.is_none_or(|k| r.event.kind() == k))
@@ -666,19 +670,8 @@ fn entries(t: Tr, view: &EpisodeView, kind: Option<&str>, can_record: bool) -> V
                 })
                 .collect();
             let is_amendment = matches!(r.event, Event::Amendment { .. });
-            let acknowledge = match &r.event {
-                Event::Paged { key, .. } if can_record => {
-                    let answered = view.events.iter().any(|a| match a.event {
-                        Event::Acknowledged { page } => view.events.iter().any(|p| {
-                            p.seq == page
-                                && matches!(&p.event, Event::Paged { key: k, .. } if k == key)
-                        }),
-                        _ => false,
-                    });
-                    (!answered).then(|| format!("/episodes/{id}/add/acknowledged"))
-                }
-                _ => None,
-            };
+            let acknowledge = (can_record && waiting.contains(&r.seq))
+                .then(|| format!("/episodes/{id}/add/acknowledged"));
             Entry {
                 seq: r.seq,
                 when: t.date_time(r.when.at),

@@ -203,6 +203,14 @@ async fn an_unacknowledged_page_escalates_and_both_emails_arrive() {
             .collect::<Vec<_>>(),
         [("Demo Shift Lead".to_string(), 0)]
     );
+    // The board shows that a page waits for an answer.
+    let session = session_for(&t, demo.own(Role::Manager)).await;
+    let board = req("GET", "/episodes").session(&session).send(&t).await;
+    assert!(
+        board.body.contains("waiting for an answer"),
+        "{}",
+        board.body
+    );
     // A second pass at once pages nobody new.
     t.app.escalate(link).await.unwrap();
     let view = t.app.view_episode(&manager, &meta, episode).await.unwrap();
