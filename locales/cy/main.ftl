@@ -863,3 +863,4 @@ board-waiting = { $count ->
     [one] 1 neges yn aros am ateb
    *[other] { $count } o negeseuon yn aros am ateb
 }
+episode-on-call = Pwy sydd ar alwad ar gyfer y gwasanaeth hwn

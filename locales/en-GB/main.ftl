@@ -860,3 +860,4 @@ board-waiting = { $count ->
     [one] 1 page waiting for an answer
    *[other] { $count } pages waiting for an answer
 }
+episode-on-call = Who is on call for this service

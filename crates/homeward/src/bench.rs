@@ -379,7 +379,17 @@ async fn board_weight(
     css: &[u8],
     js: &[u8],
 ) -> Result<(), String> {
-    let html = get(router, "/episodes", cookie).await?;
+    let mut times = Vec::new();
+    let mut html = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        html = get(router, "/episodes", cookie).await?;
+        times.push(t.elapsed());
+    }
+    summary(
+        "board page over HTTP, in process (each line's duties derived, audited)",
+        times,
+    );
     let text = String::from_utf8_lossy(&html).into_owned();
     let mut photos = 0;
     let mut count = 0;
