@@ -172,6 +172,16 @@ async fn wait_for_lang(client: &Client, wanted: &str) {
     }
 }
 
+/// Waits until an element is on the page (after a form posts back to its own address).
+async fn wait_for_element(client: &Client, css: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let script = format!("return !!document.querySelector({css:?});");
+    while client.execute(&script, vec![]).await.ok() != Some(serde_json::Value::Bool(true)) {
+        assert!(Instant::now() < deadline, "{css} never appeared");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// The main content's text, read in one script so a page still arriving cannot go stale
 /// under it.
 async fn text(client: &Client) -> String {
@@ -764,7 +774,8 @@ async fn whole_episodes_with_a_live_board_in_a_second_browser() {
         .await
         .unwrap();
     submit(&client).await;
-    wait_for_path(&client, |p| p.ends_with("/add/located")).await;
+    // Same address before and after: wait for the answer itself.
+    wait_for_element(&client, ".hw-error-summary").await;
     assert!(text(&client).await.contains("There is a problem"));
     assert_accessible(&client, &axe, "a chronology form with a problem").await;
 
@@ -1128,7 +1139,7 @@ async fn an_unanswered_page_escalates_to_the_manager_who_acknowledges_it() {
     assert!(text(&client).await.contains("Demo Shift Lead"));
     assert_accessible(&client, &axe, "the on-call rota").await;
     submit(&client).await;
-    wait_for_path(&client, |p| p.contains("/on-call")).await;
+    wait_for_path(&client, |p| p.contains("/on-call?saved=1")).await;
     assert_accessible(&client, &axe, "the rota after saving").await;
     client
         .goto(&format!("{base}{episode}/add/notified?duty=tell_parents"))
