@@ -864,3 +864,8 @@ board-waiting = { $count ->
    *[other] { $count } o negeseuon yn aros am ateb
 }
 episode-on-call = Pwy sydd ar alwad ar gyfer y gwasanaeth hwn
+
+email-page-also = Hefyd:
+page-overdue-late = { $duty }: { $late } yn hwyr
+error-page-not-yours = Aeth y neges hon at rywun arall. Dim ond y bobl yr aeth atynt, neu arweinydd shifft, rheolwr neu arweinydd diogelu, all ei chydnabod.
+error-page-limit = Gofynnwch am rhwng 1 a 200 ar y tro

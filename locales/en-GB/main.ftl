@@ -861,3 +861,8 @@ board-waiting = { $count ->
    *[other] { $count } pages waiting for an answer
 }
 episode-on-call = Who is on call for this service
+
+email-page-also = Also:
+page-overdue-late = { $duty }: overdue by { $late }
+error-page-not-yours = This page went to someone else. Only the people it went to, or a shift lead, manager or safeguarding lead, can acknowledge it.
+error-page-limit = Ask for between 1 and 200 at a time

@@ -12,7 +12,10 @@ use homeward_domain::episode::{
 };
 use homeward_domain::forms::{DocKind, Document};
 use homeward_domain::ids::{EpisodeId, PersonId};
-use homeward_store::{BoardChange, EpisodeSummary, Person, StoreError};
+use homeward_store::{
+    BoardChange, EpisodeCursor, EpisodeQuery, EpisodeSummary, Person, PreparedAppend, Schedule,
+    StoreError,
+};
 use jiff::Timestamp;
 
 /// What is asked when an episode is opened; the rest can come later.
@@ -55,27 +58,64 @@ impl EpisodeView {
     }
 }
 
-/// One line of the live board.
+/// One line of the live board, read from what was derived when the episode was last written.
 #[derive(Clone, Debug)]
 pub struct BoardLine {
     pub summary: EpisodeSummary,
     pub person: Person,
     pub photo: Option<homeward_domain::ids::PhotoId>,
-    /// The open duty due soonest (overdue ones first of all).
-    pub next_duty: Option<Duty>,
+    pub service_name: String,
+    /// The open duty due soonest.
+    pub next_duty: Option<NextDuty>,
     /// Pages about it that nobody has acknowledged.
     pub waiting_pages: usize,
 }
 
+/// The duty an episode's line shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextDuty {
+    pub rule: String,
+    pub due_at: Option<Timestamp>,
+    pub overdue: bool,
+}
+
 /// Which episodes a list asks for.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EpisodeFilter {
     pub open_only: bool,
     pub person: Option<PersonId>,
+    pub service: Option<homeward_domain::ids::ServiceId>,
+    /// `Phase::code()`s; empty for any.
+    pub phases: Vec<String>,
+    pub opened_from: Option<Timestamp>,
+    pub opened_before: Option<Timestamp>,
+    pub after: Option<EpisodeCursor>,
+    /// At most this many (and never more than [`MAX_PAGE`]); 0 for the default.
+    pub limit: i64,
 }
 
-/// How many times an append is tried again when a colleague's event took its number.
-const APPEND_ATTEMPTS: usize = 3;
+/// The longest page of episodes a list returns.
+pub const MAX_PAGE: i64 = 200;
+/// A page of episodes when the caller does not say.
+pub const DEFAULT_PAGE: i64 = 50;
+
+/// What the board and the paging pass read, derived from the duties and pages now. The pass
+/// looks at any episode that is not over as soon as something is added to it, and then
+/// stores exactly when it must look again.
+pub(crate) fn schedule_of(
+    state: &EpisodeState,
+    events: &[EventRecord],
+    duties: &[Duty],
+    now: Timestamp,
+) -> Schedule {
+    let next = duties::next_due(duties);
+    Schedule {
+        next_duty_rule: next.map(|d| d.rule.to_string()),
+        next_duty_due_at: next.and_then(|d| d.due_at),
+        waiting_pages: homeward_domain::escalation::unanswered(events).len() as i64,
+        next_check_at: (!state.phase.is_ended()).then_some(now),
+    }
+}
 
 fn refused(r: episode::Refusal) -> AppError {
     AppError::invalid("event", r.message())
@@ -104,6 +144,7 @@ pub(crate) fn summary_of(
         last_event_seq: last.seq,
         last_event_kind: last.event.kind().into(),
         last_event_at: last.recorded_at,
+        schedule: Schedule::default(),
     }
 }
 
@@ -165,7 +206,21 @@ impl App {
             Some(id.to_string()),
             Outcome::Allowed,
         );
-        let summary = summary_of(id, &person, &state, &first);
+        let mut summary = summary_of(id, &person, &state, &first);
+        let plan = match plan_version {
+            Some(v) => self
+                .store
+                .document_version(org, person_id, DocKind::MissingPlan, v)
+                .await?
+                .map(|v| v.document),
+            None => None,
+        };
+        let context = self
+            .duty_context(&person, plan.as_ref(), summary.opened_at)
+            .await?;
+        let events = [first.clone()];
+        let list = duties::duties(&context, &events, now);
+        summary.schedule = schedule_of(&state, &events, &list, now);
         match self.store.open_episode(&summary, &first, &e).await {
             Ok(()) => {
                 self.board.changed(BoardChange::of(&summary));
@@ -238,14 +293,7 @@ impl App {
             Outcome::Allowed,
         );
         self.store.record_audit(&e).await?;
-        let plan = match state.plan_version {
-            Some(v) => self
-                .store
-                .document_version(actor.org_id(), person.id, DocKind::MissingPlan, v)
-                .await?
-                .map(|v| v.document),
-            None => None,
-        };
+        let plan = self.pinned_plan(&person, &state).await?;
         let context = self
             .duty_context(&person, plan.as_ref(), summary.opened_at)
             .await?;
@@ -261,7 +309,10 @@ impl App {
     }
 
     /// Adds an event to the chronology; `when` is when it happened (now if not given). Closing
-    /// and marking as recorded in error need a manager. Returns the entry as stored.
+    /// and marking as recorded in error need a manager; acknowledging a page needs someone it
+    /// went to, or a shift lead, manager or safeguarding lead. Colleagues adding at once
+    /// queue: each entry is judged against the chronology as it stands when its turn comes.
+    /// Returns the entry as stored.
     pub async fn record_event(
         &self,
         actor: &Actor,
@@ -275,9 +326,21 @@ impl App {
             Event::Closed { .. } | Event::RecordedInError { .. } => Action::CloseEpisodes,
             _ => Action::RecordEpisodes,
         };
-        for _ in 0..APPEND_ATTEMPTS {
-            let (_, events, person) = self.episode_for(actor, action, id).await?;
-            let now = self.clock.now();
+        let (summary, events, person) = self.episode_for(actor, action, id).await?;
+        if matches!(event, Event::Acknowledged { .. })
+            && !actor.can_in(Action::AnswerAnyPage, summary.service_id)
+            && !homeward_domain::escalation::paged_users(&events).contains(&actor.user.id)
+        {
+            return Err(AppError::invalid("event", "error-page-not-yours"));
+        }
+        let state = episode::derive(&events)
+            .map_err(|r| AppError::Internal(format!("stored chronology does not derive: {r:?}")))?;
+        let plan = self.pinned_plan(&person, &state).await?;
+        let context = self
+            .duty_context(&person, plan.as_ref(), summary.opened_at)
+            .await?;
+        let now = self.clock.now();
+        let prepare = |_: &EpisodeSummary, events: &[EventRecord]| {
             let record = EventRecord {
                 seq: events.len() as i64 + 1,
                 when: Occurred::in_london(when.unwrap_or(now)),
@@ -286,8 +349,13 @@ impl App {
                 recorded_by_label: actor.user.email.clone(),
                 event: event.clone(),
             };
-            let state = episode::append(&events, &record).map_err(refused)?;
-            let e = actor.event(
+            let state = episode::append(events, &record)?;
+            let mut all = events.to_vec();
+            all.push(record.clone());
+            let list = duties::duties(&context, &all, now);
+            let mut summary = summary_of(id, &person, &state, &record);
+            summary.schedule = schedule_of(&state, &all, &list, now);
+            let audit = actor.event(
                 now,
                 meta,
                 &format!("episode.{}", record.event.kind()),
@@ -295,18 +363,41 @@ impl App {
                 Some(format!("{id} #{}", record.seq)),
                 Outcome::Allowed,
             );
-            let summary = summary_of(id, &person, &state, &record);
-            match self.store.append_episode_event(&summary, &record, &e).await {
-                Ok(()) => {
-                    self.board.changed(BoardChange::of(&summary));
-                    return Ok(record);
-                }
-                // A colleague's event took this number: judge again against theirs.
-                Err(StoreError::Conflict(_)) => continue,
-                Err(other) => return Err(other.into()),
+            Ok(PreparedAppend {
+                summary,
+                record,
+                audit,
+                mail: Vec::new(),
+            })
+        };
+        match self
+            .store
+            .append_to_episode(actor.org_id(), id, &prepare)
+            .await?
+        {
+            Some(Ok(done)) => {
+                self.board.changed(BoardChange::of(&done.summary));
+                Ok(done.record)
             }
+            Some(Err(refusal)) => Err(refused(refusal)),
+            None => Err(AppError::NotFound),
         }
-        Err(AppError::invalid("event", "error-saved-meanwhile"))
+    }
+
+    /// The missing plan pinned when the episode opened.
+    pub(crate) async fn pinned_plan(
+        &self,
+        person: &Person,
+        state: &EpisodeState,
+    ) -> AppResult<Option<Document>> {
+        Ok(match state.plan_version {
+            Some(v) => self
+                .store
+                .document_version(person.org_id, person.id, DocKind::MissingPlan, v)
+                .await?
+                .map(|v| v.document),
+            None => None,
+        })
     }
 
     /// The open episodes the actor may see, newest first: the live board. Audited as a read.
@@ -317,38 +408,10 @@ impl App {
     ) -> AppResult<Vec<EpisodeSummary>> {
         let filter = EpisodeFilter {
             open_only: true,
-            person: None,
+            limit: MAX_PAGE,
+            ..EpisodeFilter::default()
         };
         self.list_episodes(actor, meta, filter).await
-    }
-
-    /// The duty due soonest on an episode, and how many pages wait for an answer: its line
-    /// on the board.
-    async fn next_duty(
-        &self,
-        summary: &EpisodeSummary,
-        person: &Person,
-    ) -> AppResult<(Option<Duty>, usize)> {
-        let Some((_, events)) = self.store.episode(person.org_id, summary.id).await? else {
-            return Ok((None, 0));
-        };
-        let waiting = homeward_domain::escalation::unanswered(&events).len();
-        let Ok(state) = episode::derive(&events) else {
-            return Ok((None, waiting));
-        };
-        let plan = match state.plan_version {
-            Some(v) => self
-                .store
-                .document_version(person.org_id, person.id, DocKind::MissingPlan, v)
-                .await?
-                .map(|v| v.document),
-            None => None,
-        };
-        let context = self
-            .duty_context(person, plan.as_ref(), summary.opened_at)
-            .await?;
-        let list = duties::duties(&context, &events, self.clock.now());
-        Ok((duties::next_due(&list).cloned(), waiting))
     }
 
     /// What the duty rules need to know about the person, their home and their plan.
@@ -402,33 +465,48 @@ impl App {
         })
     }
 
-    /// The live board: each open episode the actor may see with the person and their current
-    /// photo. One audited read covers the whole board.
+    /// The live board: each open episode the actor may see with the person, their current
+    /// photo, the duty due next and the pages waiting, as derived when each was last written.
+    /// One audited read covers the whole board.
     pub async fn board(&self, actor: &Actor, meta: &RequestMeta) -> AppResult<Vec<BoardLine>> {
-        let open = self.open_episodes(actor, meta).await?;
-        let mut lines = Vec::with_capacity(open.len());
-        for summary in open {
-            let Some(person) = self
-                .store
-                .get_person(actor.org_id(), summary.person_id)
-                .await?
-            else {
-                continue;
-            };
-            let photo = self.store.photos(actor.org_id(), person.id).await?.1;
-            let (next_duty, waiting_pages) = self.next_duty(&summary, &person).await?;
-            lines.push(BoardLine {
-                summary,
-                person,
-                photo,
-                next_duty,
-                waiting_pages,
-            });
-        }
-        Ok(lines)
+        require(actor, Action::ViewEpisodes)?;
+        let scope = actor.scope_for(Action::ViewEpisodes);
+        let now = self.clock.now();
+        let e = actor.event(
+            now,
+            meta,
+            "episode.board",
+            "episode",
+            None,
+            Outcome::Allowed,
+        );
+        self.store.record_audit(&e).await?;
+        let rows = self
+            .store
+            .board_rows(actor.org_id(), scope.as_deref())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let s = &r.summary.schedule;
+                BoardLine {
+                    next_duty: s.next_duty_rule.clone().map(|rule| NextDuty {
+                        rule,
+                        due_at: s.next_duty_due_at,
+                        overdue: s.next_duty_due_at.is_some_and(|d| now > d),
+                    }),
+                    waiting_pages: usize::try_from(s.waiting_pages).unwrap_or(0),
+                    summary: r.summary,
+                    person: r.person,
+                    photo: r.photo,
+                    service_name: r.service_name,
+                }
+            })
+            .collect())
     }
 
-    /// The episodes the actor may see, newest first, as the filter asks. Audited as a read.
+    /// The episodes the actor may see, newest first, as the filter asks, a page at a time.
+    /// Audited as a read.
     pub async fn list_episodes(
         &self,
         actor: &Actor,
@@ -437,6 +515,12 @@ impl App {
     ) -> AppResult<Vec<EpisodeSummary>> {
         require(actor, Action::ViewEpisodes)?;
         let scope = actor.scope_for(Action::ViewEpisodes);
+        let services = match (scope, filter.service) {
+            (None, None) => None,
+            (None, Some(s)) => Some(vec![s]),
+            (Some(list), None) => Some(list),
+            (Some(list), Some(s)) => Some(list.into_iter().filter(|x| *x == s).collect()),
+        };
         let e = actor.event(
             self.clock.now(),
             meta,
@@ -450,14 +534,21 @@ impl App {
             Outcome::Allowed,
         );
         self.store.record_audit(&e).await?;
-        let mut list = self
-            .store
-            .list_episodes(actor.org_id(), scope.as_deref(), filter.open_only)
-            .await?;
-        if let Some(person) = filter.person {
-            list.retain(|e| e.person_id == person);
-        }
-        Ok(list)
+        let limit = match filter.limit {
+            n if n <= 0 => DEFAULT_PAGE,
+            n => n.min(MAX_PAGE),
+        };
+        let query = EpisodeQuery {
+            services,
+            open_only: filter.open_only,
+            person: filter.person,
+            phases: filter.phases,
+            opened_from: filter.opened_from,
+            opened_before: filter.opened_before,
+            after: filter.after,
+            limit,
+        };
+        Ok(self.store.list_episodes(actor.org_id(), &query).await?)
     }
 
     /// Whether a board change is one the actor may see (the change itself names no one).

@@ -3,24 +3,30 @@
 //! sender that drains the outbox with retries and backoff.
 
 use crate::actor::require;
+use crate::episodes::schedule_of;
 use crate::episodes::summary_of;
 use crate::policy::Action;
 use crate::{Actor, App, AppError, AppResult, FieldError, RequestMeta};
 use homeward_domain::audit::{AuditEvent, Outcome};
 use homeward_domain::duties;
 use homeward_domain::episode::{self, Event, EventRecord, Occurred};
-use homeward_domain::escalation::{Contact, Page, Rota, pages_due};
-use homeward_domain::forms::DocKind;
+use homeward_domain::escalation::{Contact, Page, Rota, next_look, overdue_rule, pages_due};
 use homeward_domain::ids::{EpisodeId, OrgId, ServiceId, UserId};
 use homeward_domain::role::Role;
 use homeward_mail::Mailer;
-use homeward_store::{OutboxMessage, RotaVersion, StoreError};
+use homeward_store::{MailOutcome, OutboxMessage, RotaVersion, StoreError};
 use jiff::{SignedDuration, Timestamp};
 
 /// The label pages carry in the chronology: nobody typed them.
 const SYSTEM: &str = "Homeward";
 /// After this many tries a message stays undelivered, for a manager to see.
 pub const MAX_TRIES: i64 = 8;
+/// Episodes looked at in one batch of the paging pass, and batches in one pass.
+const ESCALATION_BATCH: i64 = 200;
+const ESCALATION_BATCHES: usize = 10;
+/// Emails sent in one pass of the sender, and at most this many from one organisation.
+const MAIL_BATCH: i64 = 100;
+const MAIL_PER_ORG: i64 = 20;
 
 /// How long to wait before try number `n` (1-based) again: 1, 2, 4… minutes, at most an hour.
 pub fn backoff(tries: i64) -> SignedDuration {
@@ -267,15 +273,40 @@ impl App {
         ))
     }
 
-    /// One pass of escalation over every open episode: pages whoever is due, each page an
-    /// entry in the chronology written with its email. `link` is the address episodes are
+    /// One pass of escalation: pages whoever is due on the episodes whose time has come
+    /// (something was added, a duty falls due, a page may go further), each page an entry in
+    /// the chronology written with its email. An episode that fails is logged and left for a
+    /// later pass; the others are paged all the same. `link` is the address episodes are
     /// reached at (`https://homeward.example.org`). Returns how many pages went out.
     pub async fn escalate(&self, link: &str) -> AppResult<usize> {
         let now = self.clock.now();
         let mut sent = 0;
-        for org in self.store.list_organisations().await? {
-            for summary in self.store.list_episodes(org.id, None, true).await? {
-                sent += self.escalate_episode(org.id, summary.id, link, now).await?;
+        let mut seen = std::collections::HashSet::new();
+        // A bounded number of batches: a backlog is worked through over several passes.
+        for _ in 0..ESCALATION_BATCHES {
+            let due = self.store.episodes_to_check(now, ESCALATION_BATCH).await?;
+            let fresh: Vec<_> = due.into_iter().filter(|d| seen.insert(*d)).collect();
+            if fresh.is_empty() {
+                break;
+            }
+            for (org, id) in fresh {
+                match self.escalate_episode(org, id, link, now).await {
+                    Ok(n) => sent += n,
+                    Err(e) => {
+                        tracing::error!(episode = %id, error = %e, "paging this episode failed; the others go on, and it is tried again shortly");
+                        // Not again until the next minute, so one bad episode cannot keep the
+                        // pass busy.
+                        let retry = now + SignedDuration::from_mins(1);
+                        if let Some((summary, _)) = self.store.episode(org, id).await.ok().flatten()
+                            && let Err(e) = self
+                                .store
+                                .set_next_check(org, id, summary.last_event_seq, Some(retry))
+                                .await
+                        {
+                            tracing::error!(episode = %id, error = %e, "could not put off the failed episode");
+                        }
+                    }
+                }
             }
         }
         Ok(sent)
@@ -292,35 +323,15 @@ impl App {
             return Ok(0);
         };
         let Some(person) = self.store.get_person(org, summary.person_id).await? else {
-            return Ok(0);
+            return Err(AppError::Internal("the episode's person is missing".into()));
         };
-        let Ok(state) = episode::derive(&events) else {
-            return Ok(0);
-        };
-        let plan = match state.plan_version {
-            Some(v) => self
-                .store
-                .document_version(org, person.id, DocKind::MissingPlan, v)
-                .await?
-                .map(|v| v.document),
-            None => None,
-        };
+        let state = episode::derive(&events)
+            .map_err(|r| AppError::Internal(format!("stored chronology does not derive: {r:?}")))?;
+        let plan = self.pinned_plan(&person, &state).await?;
         let context = self
             .duty_context(&person, plan.as_ref(), summary.opened_at)
             .await?;
-        let duty_list = duties::duties(&context, &events, now);
-        // Whether anything is due at all, before looking up who is on call.
-        let probe: Vec<Contact> = (0..16)
-            .map(|n| Contact {
-                user: UserId(uuid::Uuid::from_u128(n)),
-                label: String::new(),
-            })
-            .collect();
-        if pages_due(&events, &duty_list, &probe, SignedDuration::ZERO, now).is_empty() {
-            return Ok(0);
-        }
         let (chain, after, emails) = self.chain(org, person.service_id, now).await?;
-        let pages = pages_due(&events, &duty_list, &chain, after, now);
         let service = self
             .store
             .list_services(org)
@@ -330,8 +341,16 @@ impl App {
             .map(|s| s.name)
             .unwrap_or_default();
         let mut events = events;
+        let mut seq = summary.last_event_seq;
         let mut sent = 0;
-        for page in pages {
+        loop {
+            let duty_list = duties::duties(&context, &events, now);
+            let Some(page) = pages_due(&events, &duty_list, &chain, after, now)
+                .into_iter()
+                .next()
+            else {
+                break;
+            };
             let record = EventRecord {
                 seq: events.len() as i64 + 1,
                 when: Occurred::in_london(now),
@@ -344,15 +363,23 @@ impl App {
                     to: Some(page.to.user),
                     to_label: page.to.label.clone(),
                     level: page.level,
+                    about: page.about.clone(),
                 },
             };
-            let Ok(state) = episode::append(&events, &record) else {
-                break;
+            let state = episode::append(&events, &record)
+                .map_err(|r| AppError::Internal(format!("a page was refused: {r:?}")))?;
+            let about = PageAbout {
+                service: &service,
+                episode: id,
+                org,
+                link,
+                duties: &duty_list,
+                now,
             };
             let mail: Vec<OutboxMessage> = emails
                 .iter()
                 .filter(|(user, _)| *user == page.to.user)
-                .map(|(_, address)| page_email(&page, address, &service, id, org, link, now))
+                .map(|(_, address)| page_email(&page, address, &about))
                 .collect();
             let audit = system_event(
                 org,
@@ -360,7 +387,10 @@ impl App {
                 "episode.paged",
                 Some(format!("{id} #{}", record.seq)),
             );
-            let summary = summary_of(id, &person, &state, &record);
+            let mut all = events.clone();
+            all.push(record.clone());
+            let mut summary = summary_of(id, &person, &state, &record);
+            summary.schedule = schedule_of(&state, &all, &duties::duties(&context, &all, now), now);
             match self
                 .store
                 .append_episode_event_with_mail(&summary, &record, &audit, &mail)
@@ -369,57 +399,88 @@ impl App {
                 Ok(()) => {
                     self.board
                         .changed(homeward_store::BoardChange::of(&summary));
-                    events.push(record);
+                    seq = record.seq;
+                    events = all;
                     sent += 1;
                 }
-                // Another server paged first: the next pass sees its page.
-                Err(StoreError::Conflict(_)) => break,
+                // Someone added an entry meanwhile: that asks for another look, so the next
+                // pass judges against it.
+                Err(StoreError::Conflict(_)) => return Ok(sent),
                 Err(other) => return Err(other.into()),
             }
         }
+        let duty_list = duties::duties(&context, &events, now);
+        let next = next_look(&events, &duty_list, chain.len(), after, now);
+        self.store.set_next_check(org, id, seq, next).await?;
         Ok(sent)
     }
 
-    /// One pass of the sender: each undelivered message whose wait is over is claimed (by
-    /// writing its next attempt number; a claim another server wrote first is left to it),
-    /// sent, and its result written. Returns how many were delivered.
+    /// One pass of the sender: the messages whose wait is over, a few from each organisation
+    /// at a time, are each claimed (by writing their next attempt number; a claim another
+    /// server wrote first is left to it), sent, and settled: delivered, tried again later
+    /// with backoff, or after the last try kept as a dead letter for the organisation's
+    /// managers. A failure with one message never stops the others. Returns how many were
+    /// delivered.
     pub async fn send_mail(&self, mailer: &dyn Mailer) -> AppResult<usize> {
         let mut delivered = 0;
-        for pending in self.store.pending_mail(100).await? {
-            let now = self.clock.now();
-            let tries = pending.attempts / 2;
-            if tries >= MAX_TRIES {
-                continue;
-            }
-            if let Some(last) = pending.last_attempt_at
-                && now < last + backoff(tries)
-            {
-                continue;
-            }
+        for pending in self
+            .store
+            .due_mail(self.clock.now(), MAIL_PER_ORG, MAIL_BATCH)
+            .await?
+        {
             let id = pending.message.id;
-            let claim = pending.attempts + 1;
-            match self
-                .store
-                .record_mail_attempt(id, claim, now, false, Some("sending"))
-                .await
-            {
-                Ok(()) => {}
-                Err(StoreError::Conflict(_)) => continue,
-                Err(other) => return Err(other.into()),
-            }
-            let m = &pending.message;
-            let result = mailer.send(&m.to_address, &m.subject, &m.body).await;
-            let error = result.as_ref().err().map(String::as_str);
-            self.store
-                .record_mail_attempt(id, claim + 1, self.clock.now(), result.is_ok(), error)
-                .await?;
-            if result.is_ok() {
-                delivered += 1;
-            } else {
-                tracing::warn!(message = %id, error = ?error, "an email could not be delivered; it will be tried again");
+            match self.send_one(mailer, &pending).await {
+                Ok(true) => delivered += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::error!(message = %id, error = %e, "could not settle an email; it stays queued");
+                }
             }
         }
         Ok(delivered)
+    }
+
+    async fn send_one(
+        &self,
+        mailer: &dyn Mailer,
+        pending: &homeward_store::PendingMail,
+    ) -> AppResult<bool> {
+        let id = pending.message.id;
+        let claim = pending.tries * 2 + 1;
+        let now = self.clock.now();
+        match self
+            .store
+            .record_mail_attempt(id, claim, now, false, Some("sending"))
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::Conflict(_)) => return Ok(false),
+            Err(other) => return Err(other.into()),
+        }
+        let m = &pending.message;
+        let result = mailer.send(&m.to_address, &m.subject, &m.body).await;
+        let at = self.clock.now();
+        let tries = pending.tries + 1;
+        let outcome = match &result {
+            Ok(()) => MailOutcome::Delivered,
+            Err(_) if tries >= MAX_TRIES => MailOutcome::Dead,
+            Err(_) => MailOutcome::RetryAt(at + backoff(tries)),
+        };
+        let error = result.as_ref().err().map(String::as_str);
+        self.store
+            .settle_mail(id, claim + 1, at, outcome, error)
+            .await?;
+        match outcome {
+            MailOutcome::Delivered => Ok(true),
+            MailOutcome::Dead => {
+                tracing::error!(message = %id, error = ?error, "an email could not be delivered after every try; its organisation's managers are shown it");
+                Ok(false)
+            }
+            MailOutcome::RetryAt(_) => {
+                tracing::warn!(message = %id, error = ?error, "an email could not be delivered; it will be tried again");
+                Ok(false)
+            }
+        }
     }
 
     /// Pages addressed to the actor that nobody has acknowledged, newest first. Audited as a
@@ -430,10 +491,19 @@ impl App {
         }
         let scope = actor.scope_for(Action::ViewEpisodes);
         let mut out = Vec::new();
+        let open = homeward_store::EpisodeQuery {
+            services: scope,
+            open_only: false,
+            phases: vec!["missing".into(), "located".into(), "returned".into()],
+            limit: 1000,
+            ..Default::default()
+        };
         for summary in self
             .store
-            .list_episodes(actor.org_id(), scope.as_deref(), true)
+            .list_episodes(actor.org_id(), &open)
             .await?
+            .into_iter()
+            .filter(|s| s.schedule.waiting_pages > 0)
         {
             let Some((_, events)) = self.store.episode(actor.org_id(), summary.id).await? else {
                 continue;
@@ -476,59 +546,186 @@ impl App {
         Ok(out)
     }
 
-    /// Messages that could not be delivered after every try, for managers to see.
+    /// Messages that could not be delivered after every try, for the organisation's managers
+    /// and admins to see, correct and send again.
     pub async fn undelivered_mail(
         &self,
         actor: &Actor,
-    ) -> AppResult<Vec<homeward_store::PendingMail>> {
-        require(actor, Action::ManageOnCall)?;
-        Ok(self
-            .store
-            .pending_mail(1000)
+    ) -> AppResult<Vec<homeward_store::DeadMail>> {
+        require(actor, Action::ManageUndeliveredMail)?;
+        Ok(self.store.dead_mail(actor.org_id(), 200).await?)
+    }
+
+    /// The addresses email to which has failed for good: whoever has one cannot be reached by
+    /// email until it is corrected.
+    pub async fn unreachable_addresses(&self, actor: &Actor) -> AppResult<Vec<String>> {
+        if !actor.can(Action::ManageUndeliveredMail) {
+            return Ok(Vec::new());
+        }
+        let mut out: Vec<String> = self
+            .undelivered_mail(actor)
             .await?
             .into_iter()
-            .filter(|p| p.message.org_id == actor.org_id() && p.attempts / 2 >= MAX_TRIES)
-            .collect())
+            .map(|d| d.message.to_address)
+            .collect();
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Sends an undelivered message again, to `address` (corrected, or the same once the
+    /// problem is fixed). A second click finds it already dealt with and sends nothing more.
+    pub async fn resend_mail(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        message: uuid::Uuid,
+        address: &str,
+    ) -> AppResult<()> {
+        require(actor, Action::ManageUndeliveredMail)?;
+        let address = address.trim();
+        if !plausible_address(address) {
+            return Err(AppError::invalid("address", "error-email-format"));
+        }
+        let dead = self
+            .store
+            .dead_mail(actor.org_id(), 1000)
+            .await?
+            .into_iter()
+            .find(|d| d.message.id == message)
+            .ok_or(AppError::NotFound)?;
+        let now = self.clock.now();
+        let again = OutboxMessage {
+            id: uuid::Uuid::new_v4(),
+            created_at: now,
+            to_address: address.to_string(),
+            ..dead.message
+        };
+        let e = actor.event(
+            now,
+            meta,
+            "mail.resend",
+            "mail",
+            Some(message.to_string()),
+            Outcome::Allowed,
+        );
+        if self
+            .store
+            .resend_mail(actor.org_id(), message, &again, &actor.user.email, &e)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
     }
 }
 
-/// The email for a page: enough to act on, no more, in English and then Welsh. It names the
-/// service and why, and links to the episode (which asks the reader to sign in); the person's
-/// name stays in Homeward.
-fn page_email(
-    page: &Page,
-    address: &str,
-    service: &str,
+/// Something with one `@`, text either side, a dot in the domain and no spaces: enough to
+/// catch a slip of the keyboard, which is what the next try would otherwise find.
+fn plausible_address(a: &str) -> bool {
+    let Some((local, domain)) = a.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !a.contains(char::is_whitespace)
+        && !domain.contains('@')
+        && a.len() <= 254
+}
+
+/// What a page's email needs to say.
+struct PageAbout<'a> {
+    service: &'a str,
     episode: EpisodeId,
     org: OrgId,
-    link: &str,
+    link: &'a str,
+    duties: &'a [duties::Duty],
     now: Timestamp,
-) -> OutboxMessage {
+}
+
+/// The email for a page: enough to act on, no more, in English and then Welsh. It names the
+/// service, why, and each overdue duty with how late it is, and links to the episode (which
+/// asks the reader to sign in); the person's name stays in Homeward.
+fn page_email(page: &Page, address: &str, about: &PageAbout<'_>) -> OutboxMessage {
     use homeward_domain::locale::Locale;
     use homeward_i18n::Tr;
-    let url = format!("{}/episodes/{episode}", link.trim_end_matches('/'));
+    let url = format!(
+        "{}/episodes/{}",
+        about.link.trim_end_matches('/'),
+        about.episode
+    );
     let text = |locale| {
         let t = Tr(locale);
         let why = t.get(&format!("page-reason-{}", page.reason.code()));
         let args = [
-            ("service", service),
+            ("service", about.service),
             ("why", why.as_str()),
             ("link", url.as_str()),
         ];
-        (
-            t.args("email-page-subject", &args),
-            t.args("email-page-body", &args),
-        )
+        let mut body = t.args("email-page-body", &args);
+        let lines = page_lines(&t, page, about.duties, about.now);
+        if !lines.is_empty() {
+            body = format!(
+                "{body}\n\n{}\n{}",
+                t.get("email-page-also"),
+                lines.join("\n")
+            );
+        }
+        (t.args("email-page-subject", &args), body)
     };
     let (subject_en, body_en) = text(Locale::English);
     let (subject_cy, body_cy) = text(Locale::Welsh);
     OutboxMessage {
         id: uuid::Uuid::new_v4(),
-        org_id: org,
-        episode_id: Some(episode),
-        created_at: now,
+        org_id: about.org,
+        episode_id: Some(about.episode),
+        created_at: about.now,
         to_address: address.into(),
         subject: format!("{subject_en} / {subject_cy}"),
         body: format!("{body_en}\n\n----\n\n{body_cy}\n"),
     }
+}
+
+/// Each thing a page tells beyond its reason, a line each: "- Tell the police: 2 h 10 min
+/// late".
+pub fn page_lines(
+    t: &homeward_i18n::Tr,
+    page: &Page,
+    duties: &[duties::Duty],
+    now: Timestamp,
+) -> Vec<String> {
+    page.about
+        .iter()
+        .filter(|topic| {
+            homeward_domain::escalation::PageReason::of_topic(topic) != page.reason
+                || overdue_rule(topic).is_some()
+        })
+        .map(|topic| match overdue_rule(topic) {
+            Some(rule) => {
+                let late = duties
+                    .iter()
+                    .find(|d| d.rule == rule)
+                    .and_then(|d| d.due_at)
+                    .map(|due| now.duration_since(due));
+                let name = t.get(&format!("duty-{rule}"));
+                match late {
+                    Some(late) => format!(
+                        "- {}",
+                        t.args(
+                            "page-overdue-late",
+                            &[
+                                ("duty", name.as_str()),
+                                ("late", &crate::episode_form::duration(*t, late))
+                            ]
+                        )
+                    ),
+                    None => format!("- {name}"),
+                }
+            }
+            None => format!("- {}", t.get(&format!("page-reason-{topic}"))),
+        })
+        .collect()
 }

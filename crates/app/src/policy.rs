@@ -37,10 +37,15 @@ pub enum Action {
     ViewOnCall,
     /// Set a service's on-call rota.
     ManageOnCall,
+    /// Acknowledge a page that went to someone else: those above care staff in the chain.
+    /// Anyone may acknowledge a page that went to them.
+    AnswerAnyPage,
+    /// See email that could not be delivered, correct the address and send it again.
+    ManageUndeliveredMail,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 16] = [
         Action::ViewOwnHome,
         Action::ViewPeople,
         Action::EditPeople,
@@ -55,6 +60,8 @@ impl Action {
         Action::ManageSettings,
         Action::ViewOnCall,
         Action::ManageOnCall,
+        Action::AnswerAnyPage,
+        Action::ManageUndeliveredMail,
     ];
 }
 
@@ -91,6 +98,11 @@ pub fn role_allows(role: Role, action: Action) -> bool {
             CareWorker | ShiftLead | Manager | SafeguardingLead | Auditor
         ),
         ManageOnCall => matches!(role, Manager | SafeguardingLead),
+        // A care worker cannot silence an escalation that went past them.
+        AnswerAnyPage => matches!(role, ShiftLead | Manager | SafeguardingLead),
+        // Whoever can act on an unreachable colleague: their managers, and admins who keep
+        // the accounts.
+        ManageUndeliveredMail => matches!(role, Manager | SafeguardingLead | OrgAdmin),
     }
 }
 

@@ -97,7 +97,8 @@ impl Rota {
     }
 }
 
-/// Why someone is paged.
+/// Why someone is paged: the four reason groups. Each group pages once per episode; what
+/// goes overdue later is added to the page already waiting, not paged on its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PageReason {
@@ -116,60 +117,125 @@ impl PageReason {
             PageReason::Found => "found",
         }
     }
+
+    /// The reason group a topic (`opened`, `overdue:tell_police`…) belongs to.
+    pub fn of_topic(topic: &str) -> PageReason {
+        match topic {
+            "opened" => PageReason::Opened,
+            "high_risk" => PageReason::HighRisk,
+            "found" => PageReason::Found,
+            _ => PageReason::DutyOverdue,
+        }
+    }
+}
+
+/// The duty an `overdue:{rule}` topic names.
+pub fn overdue_rule(topic: &str) -> Option<&str> {
+    topic.strip_prefix("overdue:")
 }
 
 /// A page to send now.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Page {
-    /// What it is about: "opened", "high_risk", "found" or "overdue:{rule}". Escalation and
-    /// acknowledgement are per key.
+    /// The page's thread: an escalation keeps the key of the page it follows.
     pub key: String,
     pub reason: PageReason,
     /// 0 for the first in the chain, 1 for the next…
     pub level: u8,
     pub to: Contact,
+    /// Everything it tells, in order: `opened`, `found`, `high_risk`, then `overdue:{rule}`.
+    pub about: Vec<String>,
 }
 
-/// The pages nobody has answered: an acknowledgement of any page about the same thing
-/// answers them all. Their entry numbers, in order.
-pub fn unanswered(events: &[EventRecord]) -> Vec<i64> {
-    let answered_keys: Vec<&str> = events
-        .iter()
-        .filter_map(|a| match a.event {
-            Event::Acknowledged { page } => events.iter().find_map(|p| match &p.event {
-                Event::Paged { key, .. } if p.seq == page => Some(key.as_str()),
-                _ => None,
-            }),
-            _ => None,
-        })
-        .collect();
+/// A page in the chronology.
+struct Sent<'a> {
+    seq: i64,
+    at: Timestamp,
+    level: u8,
+    key: &'a str,
+    reason: PageReason,
+    about: Vec<String>,
+}
+
+fn sent(events: &[EventRecord]) -> Vec<Sent<'_>> {
     events
         .iter()
         .filter_map(|r| match &r.event {
-            Event::Paged { key, .. } if !answered_keys.contains(&key.as_str()) => Some(r.seq),
+            Event::Paged {
+                key,
+                reason,
+                level,
+                about,
+                ..
+            } => Some(Sent {
+                seq: r.seq,
+                at: r.recorded_at,
+                level: *level,
+                key,
+                reason: *reason,
+                // Older pages told only their key.
+                about: if about.is_empty() {
+                    vec![key.clone()]
+                } else {
+                    about.clone()
+                },
+            }),
             _ => None,
         })
         .collect()
 }
 
-/// The pages that should go out at `now`.
-pub fn pages_due(
-    events: &[EventRecord],
-    duties: &[Duty],
-    chain: &[Contact],
-    escalate_after: SignedDuration,
-    now: Timestamp,
-) -> Vec<Page> {
-    let ended = events.iter().any(|r| {
+/// The pages nobody has answered, by entry number. An acknowledgement says "I have this
+/// episode in hand": it answers every page recorded before it.
+pub fn unanswered(events: &[EventRecord]) -> Vec<i64> {
+    let last_ack = events
+        .iter()
+        .filter(|r| matches!(r.event, Event::Acknowledged { .. }))
+        .map(|r| r.seq)
+        .max()
+        .unwrap_or(0);
+    sent(events)
+        .into_iter()
+        .filter(|p| p.seq > last_ack)
+        .map(|p| p.seq)
+        .collect()
+}
+
+/// Who has been paged about the episode (the people an acknowledgement may come from, with
+/// those above them in the chain).
+pub fn paged_users(events: &[EventRecord]) -> Vec<UserId> {
+    events
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::Paged { to: Some(to), .. } => Some(*to),
+            _ => None,
+        })
+        .collect()
+}
+
+fn ended(events: &[EventRecord]) -> bool {
+    events.iter().any(|r| {
         matches!(
             r.event,
             Event::Closed { .. } | Event::RecordedInError { .. }
         )
-    });
-    if ended || events.is_empty() || chain.is_empty() {
-        return Vec::new();
+    })
+}
+
+fn returned(events: &[EventRecord]) -> bool {
+    events.iter().any(|r| matches!(r.event, Event::Returned(_)))
+}
+
+/// What is worth telling the on-call person about now, most important first. Once the person
+/// is back, overdue duties (a return interview, a plan review) wait for the day, not a page.
+fn topics(events: &[EventRecord], duties: &[Duty]) -> Vec<String> {
+    let mut out = vec!["opened".to_string()];
+    if events
+        .iter()
+        .any(|r| matches!(r.event, Event::Located(_) | Event::Returned(_)))
+    {
+        out.push("found".into());
     }
-    let mut keys: Vec<(String, PageReason)> = vec![("opened".into(), PageReason::Opened)];
     let high = events.iter().any(|r| {
         matches!(
             r.event,
@@ -183,48 +249,169 @@ pub fn pages_due(
         )
     });
     if high {
-        keys.push(("high_risk".into(), PageReason::HighRisk));
+        out.push("high_risk".into());
     }
-    if events
-        .iter()
-        .any(|r| matches!(r.event, Event::Located(_) | Event::Returned(_)))
-    {
-        keys.push(("found".into(), PageReason::Found));
-    }
-    for d in duties.iter().filter(|d| d.status == Status::Overdue) {
-        keys.push((format!("overdue:{}", d.rule), PageReason::DutyOverdue));
-    }
-    let waiting = unanswered(events);
-    let mut out = Vec::new();
-    for (key, reason) in keys {
-        let sent: Vec<(i64, Timestamp, u8)> = events
-            .iter()
-            .filter_map(|r| match &r.event {
-                Event::Paged { key: k, level, .. } if *k == key => {
-                    Some((r.seq, r.recorded_at, *level))
-                }
-                _ => None,
-            })
-            .collect();
-        let answered = sent.iter().any(|(seq, _, _)| !waiting.contains(seq));
-        let next_level = match sent.last() {
-            None => Some(0),
-            Some(_) if answered => None,
-            Some((_, at, level)) if now.duration_since(*at) >= escalate_after => Some(level + 1),
-            Some(_) => None,
-        };
-        if let Some(level) = next_level
-            && let Some(to) = chain.get(usize::from(level))
-        {
-            out.push(Page {
-                key,
-                reason,
-                level,
-                to: to.clone(),
-            });
-        }
+    if !returned(events) {
+        out.extend(
+            duties
+                .iter()
+                .filter(|d| d.status == Status::Overdue)
+                .map(|d| format!("overdue:{}", d.rule)),
+        );
     }
     out
+}
+
+/// What pages have told already.
+fn told(pages: &[Sent<'_>]) -> Vec<String> {
+    pages.iter().flat_map(|p| p.about.iter().cloned()).collect()
+}
+
+/// The pages that should go out at `now`: at most one new page per reason group, and an
+/// escalation when the page waiting has gone unanswered for `escalate_after`.
+///
+/// One page per episode waits at a time for overdue duties: a duty that goes overdue while
+/// a page waits is added to that page (the app shows the page with what is overdue now, and
+/// an escalation tells it), so the on-call person acknowledges the episode once, not each
+/// duty. An episode recorded after the fact pages once, telling what was already late.
+pub fn pages_due(
+    events: &[EventRecord],
+    duties: &[Duty],
+    chain: &[Contact],
+    escalate_after: SignedDuration,
+    now: Timestamp,
+) -> Vec<Page> {
+    if ended(events) || events.is_empty() || chain.is_empty() {
+        return Vec::new();
+    }
+    let pages = sent(events);
+    let told = told(&pages);
+    let fresh: Vec<String> = topics(events, duties)
+        .into_iter()
+        .filter(|t| !told.contains(t))
+        .collect();
+    let waiting_seqs = unanswered(events);
+    let waiting: Vec<&Sent<'_>> = pages
+        .iter()
+        .filter(|p| waiting_seqs.contains(&p.seq))
+        .collect();
+    // A new reason group (not an overdue duty, which joins the page waiting).
+    let news = fresh
+        .iter()
+        .map(|t| PageReason::of_topic(t))
+        .find(|r| *r != PageReason::DutyOverdue);
+    let Some(latest) = waiting.iter().max_by_key(|p| p.seq) else {
+        return match fresh.first() {
+            Some(first) => vec![Page {
+                key: PageReason::of_topic(first).code().into(),
+                reason: PageReason::of_topic(first),
+                level: 0,
+                to: chain[0].clone(),
+                about: fresh,
+            }],
+            None => Vec::new(),
+        };
+    };
+    let level = waiting.iter().map(|p| p.level).max().unwrap_or(0);
+    if now.duration_since(latest.at) >= escalate_after
+        && let Some(to) = chain.get(usize::from(level) + 1)
+    {
+        let mut about: Vec<String> = Vec::new();
+        for t in waiting.iter().flat_map(|p| p.about.iter()).chain(&fresh) {
+            if !about.contains(t) {
+                about.push(t.clone());
+            }
+        }
+        about.sort_by_key(|t| topic_rank(t));
+        return vec![Page {
+            key: latest.key.to_string(),
+            reason: news.unwrap_or(latest.reason),
+            level: level + 1,
+            to: to.clone(),
+            about,
+        }];
+    }
+    match news {
+        Some(reason) => vec![Page {
+            key: reason.code().into(),
+            reason,
+            level: 0,
+            to: chain[0].clone(),
+            about: fresh,
+        }],
+        None => Vec::new(),
+    }
+}
+
+fn topic_rank(topic: &str) -> u8 {
+    match PageReason::of_topic(topic) {
+        PageReason::Opened => 0,
+        PageReason::Found => 1,
+        PageReason::HighRisk => 2,
+        PageReason::DutyOverdue => 3,
+    }
+}
+
+/// When the escalation pass next needs to look at this episode, if ever: when a page waiting
+/// may go to the next person, when a duty not yet paged about falls due, or now if something
+/// is due now. `chain_len` is how many people can be paged.
+pub fn next_look(
+    events: &[EventRecord],
+    duties: &[Duty],
+    chain_len: usize,
+    escalate_after: SignedDuration,
+    now: Timestamp,
+) -> Option<Timestamp> {
+    if ended(events) || events.is_empty() || chain_len == 0 {
+        return None;
+    }
+    if !pages_due_ignoring_chain(events, duties, chain_len, escalate_after, now) {
+        let pages = sent(events);
+        let told = told(&pages);
+        let waiting_seqs = unanswered(events);
+        let waiting: Vec<&Sent<'_>> = pages
+            .iter()
+            .filter(|p| waiting_seqs.contains(&p.seq))
+            .collect();
+        let mut next: Option<Timestamp> = None;
+        let mut consider = |t: Timestamp| next = Some(next.map_or(t, |n: Timestamp| n.min(t)));
+        if let Some(latest) = waiting.iter().max_by_key(|p| p.seq) {
+            let level = waiting.iter().map(|p| p.level).max().unwrap_or(0);
+            if usize::from(level) + 1 < chain_len {
+                consider(latest.at + escalate_after);
+            }
+        }
+        if !returned(events) {
+            for d in duties.iter().filter(|d| d.status == Status::Due) {
+                if let Some(due) = d.due_at
+                    && !told.contains(&format!("overdue:{}", d.rule))
+                {
+                    // Overdue the moment after its deadline.
+                    consider(due.max(now) + SignedDuration::from_millis(1));
+                }
+            }
+        }
+        return next;
+    }
+    Some(now)
+}
+
+/// Whether a page is due now, with a chain of `chain_len` people (who they are does not
+/// change whether).
+fn pages_due_ignoring_chain(
+    events: &[EventRecord],
+    duties: &[Duty],
+    chain_len: usize,
+    escalate_after: SignedDuration,
+    now: Timestamp,
+) -> bool {
+    let stand_ins: Vec<Contact> = (0..chain_len)
+        .map(|n| Contact {
+            user: UserId(uuid::Uuid::from_u128(n as u128 + 1)),
+            label: String::new(),
+        })
+        .collect();
+    !pages_due(events, duties, &stand_ins, escalate_after, now).is_empty()
 }
 
 #[cfg(test)]
@@ -321,6 +508,7 @@ mod tests {
                     to: Some(to.user),
                     to_label: to.label.clone(),
                     level,
+                    about: vec!["opened".into()],
                 },
             )
         };
@@ -341,5 +529,160 @@ mod tests {
             Event::Acknowledged { page: 3 },
         ));
         assert!(due(&answered, t0 + fifteen * 4).is_empty());
+    }
+
+    fn duty(rule: &'static str, due_at: Timestamp, status: Status) -> Duty {
+        Duty {
+            rule,
+            who: crate::duties::Who::Carer,
+            trigger: crate::duties::Trigger::Opened,
+            started_at: due_at,
+            due_at: Some(due_at),
+            status,
+            source: crate::duties::Source {
+                document: "",
+                section: "",
+            },
+        }
+    }
+
+    fn page_of(seq: i64, when: Timestamp, page: &Page) -> EventRecord {
+        record(
+            seq,
+            when,
+            Event::Paged {
+                key: page.key.clone(),
+                reason: page.reason,
+                to: Some(page.to.user),
+                to_label: page.to.label.clone(),
+                level: page.level,
+                about: page.about.clone(),
+            },
+        )
+    }
+
+    #[test]
+    fn duties_going_overdue_join_the_page_waiting_and_an_escalation_tells_them() {
+        let chain = [contact(1, "Ann"), contact(2, "Manager"), contact(3, "Lead")];
+        let fifteen = SignedDuration::from_mins(15);
+        let t0 = at("2026-11-23T22:00:00Z");
+        let mut events = vec![record(1, t0, Event::Opened(Opened::default()))];
+        let first = pages_due(&events, &[], &chain, fifteen, t0);
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].about, ["opened"]);
+        events.push(page_of(2, t0, &first[0]));
+        // Ten minutes on, two duties are overdue: no page of their own while one waits.
+        let t10 = t0 + SignedDuration::from_mins(10);
+        let overdue = [
+            duty("tell_manager", t0, Status::Overdue),
+            duty("report_police", t0, Status::Overdue),
+        ];
+        assert!(pages_due(&events, &overdue, &chain, fifteen, t10).is_empty());
+        // Nobody answers: the escalation tells what is overdue too.
+        let up = pages_due(&events, &overdue, &chain, fifteen, t0 + fifteen);
+        assert_eq!(up.len(), 1);
+        assert_eq!((up[0].level, up[0].to.label.as_str()), (1, "Manager"));
+        assert_eq!(
+            up[0].about,
+            ["opened", "overdue:tell_manager", "overdue:report_police"]
+        );
+        events.push(page_of(3, t0 + fifteen, &up[0]));
+        // The manager acknowledges: everything so far is answered.
+        events.push(record(4, t0 + fifteen, Event::Acknowledged { page: 3 }));
+        assert!(unanswered(&events).is_empty());
+        let later = t0 + SignedDuration::from_hours(2);
+        assert!(pages_due(&events, &overdue, &chain, fifteen, later).is_empty());
+        // A further duty goes overdue: one page, at the first in the chain, saying which.
+        let more = [
+            duty("tell_manager", t0, Status::Overdue),
+            duty("report_police", t0, Status::Overdue),
+            duty("tell_parents", t0, Status::Overdue),
+        ];
+        let again = pages_due(&events, &more, &chain, fifteen, later);
+        assert_eq!(again.len(), 1);
+        assert_eq!(
+            (again[0].reason, again[0].level, again[0].about.clone()),
+            (
+                PageReason::DutyOverdue,
+                0,
+                vec!["overdue:tell_parents".to_string()]
+            )
+        );
+        // Being found is news: it pages even while that page waits.
+        events.push(page_of(5, later, &again[0]));
+        events.push(record(
+            6,
+            later,
+            Event::Located(crate::episode::Located {
+                place: String::new(),
+                town: String::new(),
+                police_area: String::new(),
+                found_by: String::new(),
+                condition: String::new(),
+                who_was_told: String::new(),
+            }),
+        ));
+        let found = pages_due(&events, &more, &chain, fifteen, later);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].reason, found[0].level), (PageReason::Found, 0));
+        assert_eq!(found[0].about, ["found"]);
+    }
+
+    #[test]
+    fn an_episode_recorded_after_the_fact_pages_once_with_what_was_late() {
+        let chain = [contact(1, "Ann"), contact(2, "Manager")];
+        let fifteen = SignedDuration::from_mins(15);
+        let last_night = at("2026-11-23T22:00:00Z");
+        let morning = at("2026-11-24T08:30:00Z");
+        let mut events = vec![record(1, morning, Event::Opened(Opened::default()))];
+        let late = [
+            duty("report_police", last_night, Status::Overdue),
+            duty("tell_manager", last_night, Status::Overdue),
+        ];
+        let pages = pages_due(&events, &late, &chain, fifteen, morning);
+        assert_eq!(pages.len(), 1);
+        assert_eq!(
+            pages[0].about,
+            ["opened", "overdue:report_police", "overdue:tell_manager"]
+        );
+        events.push(page_of(2, morning, &pages[0]));
+        events.push(record(3, morning, Event::Acknowledged { page: 2 }));
+        assert!(pages_due(&events, &late, &chain, fifteen, morning + fifteen * 8).is_empty());
+        assert_eq!(next_look(&events, &late, 2, fifteen, morning), None);
+    }
+
+    #[test]
+    fn the_next_look_is_when_a_page_may_escalate_or_a_duty_falls_due() {
+        let chain = [contact(1, "Ann"), contact(2, "Manager")];
+        let fifteen = SignedDuration::from_mins(15);
+        let t0 = at("2026-11-23T22:00:00Z");
+        let mut events = vec![record(1, t0, Event::Opened(Opened::default()))];
+        let hour = t0 + SignedDuration::from_hours(1);
+        let ahead = [duty("report_police", hour, Status::Due)];
+        // Something to page now.
+        assert_eq!(next_look(&events, &ahead, 2, fifteen, t0), Some(t0));
+        let first = pages_due(&events, &ahead, &chain, fifteen, t0);
+        events.push(page_of(2, t0, &first[0]));
+        // Then when the page may go to the manager.
+        assert_eq!(
+            next_look(&events, &ahead, 2, fifteen, t0),
+            Some(t0 + fifteen)
+        );
+        let up = pages_due(&events, &ahead, &chain, fifteen, t0 + fifteen);
+        events.push(page_of(3, t0 + fifteen, &up[0]));
+        // The end of the chain: then only when the duty falls due.
+        assert_eq!(
+            next_look(&events, &ahead, 2, fifteen, t0 + fifteen),
+            Some(hour + SignedDuration::from_millis(1))
+        );
+        // Closed: never again.
+        events.push(record(
+            4,
+            hour,
+            Event::Closed {
+                summary: "x".into(),
+            },
+        ));
+        assert_eq!(next_look(&events, &ahead, 2, fifteen, hour), None);
     }
 }

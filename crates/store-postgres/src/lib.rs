@@ -19,6 +19,8 @@ pub struct PgStore {
 
 impl PgStore {
     /// An arbitrary constant naming Homeward's audit-chain lock among the cluster's advisory locks.
+    /// Rows read to be changed are held until the transaction ends.
+    const LOCK_ROW: &'static str = " FOR UPDATE";
     const LOCK_AUDIT_CHAIN: Option<&'static str> = Some("SELECT pg_advisory_xact_lock(7302541)");
 
     /// Connects to a `postgres://` URL and brings the schema up to date.

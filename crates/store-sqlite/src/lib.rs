@@ -18,6 +18,8 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// SQLite has one writer at a time, so the chain needs no further lock.
+    /// The write transaction holds the whole database (`BEGIN IMMEDIATE`): no row lock needed.
+    const LOCK_ROW: &'static str = "";
     const LOCK_AUDIT_CHAIN: Option<&'static str> = None;
 
     /// Opens (creating if needed) the database at a `sqlite://PATH` URL and brings its schema

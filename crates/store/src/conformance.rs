@@ -699,6 +699,7 @@ pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn 
         last_event_seq: seq,
         last_event_kind: kind.into(),
         last_event_at: opened.recorded_at,
+        schedule: crate::Schedule::default(),
     };
     let id = EpisodeId::new_random();
     store
@@ -822,14 +823,30 @@ pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn 
     );
     assert!(
         store
-            .list_episodes(org.id, None, true)
+            .list_episodes(
+                org.id,
+                &crate::EpisodeQuery {
+                    services: None,
+                    open_only: true,
+                    limit: 100,
+                    ..Default::default()
+                }
+            )
             .await
             .unwrap()
             .is_empty()
     );
     assert_eq!(
         store
-            .list_episodes(org.id, None, false)
+            .list_episodes(
+                org.id,
+                &crate::EpisodeQuery {
+                    services: None,
+                    open_only: false,
+                    limit: 100,
+                    ..Default::default()
+                }
+            )
             .await
             .unwrap()
             .len(),
@@ -837,7 +854,15 @@ pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn 
     );
     assert_eq!(
         store
-            .list_episodes(org.id, Some(&[home.id]), false)
+            .list_episodes(
+                org.id,
+                &crate::EpisodeQuery {
+                    services: Some(vec![home.id]),
+                    open_only: false,
+                    limit: 100,
+                    ..Default::default()
+                }
+            )
             .await
             .unwrap()
             .len(),
@@ -845,14 +870,30 @@ pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn 
     );
     assert!(
         store
-            .list_episodes(org.id, Some(&[]), false)
+            .list_episodes(
+                org.id,
+                &crate::EpisodeQuery {
+                    services: Some(vec![]),
+                    open_only: false,
+                    limit: 100,
+                    ..Default::default()
+                }
+            )
             .await
             .unwrap()
             .is_empty()
     );
     assert!(
         store
-            .list_episodes(other.id, None, false)
+            .list_episodes(
+                other.id,
+                &crate::EpisodeQuery {
+                    services: None,
+                    open_only: false,
+                    limit: 100,
+                    ..Default::default()
+                }
+            )
             .await
             .unwrap()
             .is_empty()
@@ -868,7 +909,19 @@ pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn 
         .await
         .unwrap();
     assert_eq!(
-        store.list_episodes(org.id, None, true).await.unwrap().len(),
+        store
+            .list_episodes(
+                org.id,
+                &crate::EpisodeQuery {
+                    services: None,
+                    open_only: true,
+                    limit: 100,
+                    ..Default::default()
+                }
+            )
+            .await
+            .unwrap()
+            .len(),
         1
     );
 }
@@ -1019,6 +1072,7 @@ pub async fn mail_is_queued_with_its_event_and_claimed_once(store: Arc<dyn Store
         last_event_seq: seq,
         last_event_kind: kind.into(),
         last_event_at: t0(),
+        schedule: crate::Schedule::default(),
     };
     store
         .open_episode(
@@ -1061,7 +1115,7 @@ pub async fn mail_is_queued_with_its_event_and_claimed_once(store: Arc<dyn Store
     let pending = store.pending_mail(10).await.unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].message, mail);
-    assert_eq!(pending[0].attempts, 0);
+    assert_eq!(pending[0].tries, 0);
     // Two workers claim attempt 1: one wins.
     store
         .record_mail_attempt(mail.id, 1, t0(), false, Some("sending"))
@@ -1071,23 +1125,383 @@ pub async fn mail_is_queued_with_its_event_and_claimed_once(store: Arc<dyn Store
         .record_mail_attempt(mail.id, 1, t0(), false, Some("sending"))
         .await;
     assert!(matches!(second, Err(StoreError::Conflict(_))), "{second:?}");
-    // It failed; still pending, with why.
+    // It failed; still queued, with why, not before its wait is over.
+    let later = t0() + jiff::SignedDuration::from_mins(2);
     store
-        .record_mail_attempt(mail.id, 2, t0(), false, Some("connection refused"))
+        .settle_mail(
+            mail.id,
+            2,
+            t0(),
+            crate::MailOutcome::RetryAt(later),
+            Some("connection refused"),
+        )
         .await
         .unwrap();
     let pending = store.pending_mail(10).await.unwrap();
-    assert_eq!(pending[0].attempts, 2);
+    assert_eq!(pending[0].tries, 1);
+    assert_eq!(pending[0].not_before, later);
     assert_eq!(pending[0].last_error.as_deref(), Some("connection refused"));
+    assert!(store.due_mail(t0(), 5, 10).await.unwrap().is_empty());
+    assert_eq!(store.due_mail(later, 5, 10).await.unwrap().len(), 1);
     store
-        .record_mail_attempt(mail.id, 3, t0(), false, Some("sending"))
+        .record_mail_attempt(mail.id, 3, later, false, Some("sending"))
         .await
         .unwrap();
     store
-        .record_mail_attempt(mail.id, 4, t0(), true, None)
+        .settle_mail(mail.id, 4, later, crate::MailOutcome::Delivered, None)
         .await
         .unwrap();
     assert!(store.pending_mail(10).await.unwrap().is_empty());
+}
+
+/// One organisation's dead letters and backlog never hold up another's mail, and a dead
+/// letter waits for its managers, who can send it again to a corrected address.
+pub async fn the_outbox_is_fair_and_keeps_dead_letters_for_managers(store: Arc<dyn Store>) {
+    let (busy, _) = organisation(&*store, "Ma").await;
+    let (quiet, _) = organisation(&*store, "Mb").await;
+    let message = |org: OrgId, n: i64, to: &str| OutboxMessage {
+        id: uuid::Uuid::new_v4(),
+        org_id: org,
+        episode_id: None,
+        created_at: t0() + jiff::SignedDuration::from_secs(n),
+        to_address: to.into(),
+        subject: format!("Page {n}"),
+        body: "Open Homeward".into(),
+    };
+    // A hundred messages to a dead address, queued before the quiet organisation's one.
+    let dead_ones: Vec<_> = (0..100)
+        .map(|n| message(busy.id, n, "typo@nowhere.invalid"))
+        .collect();
+    // A resend of a dead letter that does not exist queues nothing.
+    let audit = event(Some(busy.id), "mail.resend");
+    let unknown = uuid::Uuid::new_v4();
+    assert!(
+        !store
+            .resend_mail(busy.id, unknown, &dead_ones[0], "x", &audit)
+            .await
+            .unwrap()
+    );
+    assert!(store.pending_mail(1000).await.unwrap().is_empty());
+    for m in &dead_ones {
+        store
+            .enqueue_mail(m, &event(Some(busy.id), "mail.queue"))
+            .await
+            .unwrap();
+    }
+    let theirs = message(quiet.id, 500, "manager@quiet.example");
+    store
+        .enqueue_mail(&theirs, &event(Some(quiet.id), "mail.queue"))
+        .await
+        .unwrap();
+    let now = t0() + jiff::SignedDuration::from_hours(1);
+    let due = store.due_mail(now, 10, 20).await.unwrap();
+    assert_eq!(
+        due.len(),
+        11,
+        "ten of the backlog and the quiet organisation's one"
+    );
+    assert!(due.iter().any(|p| p.message.id == theirs.id));
+    // Every try of the hundred fails for good: they leave the queue as dead letters.
+    for m in &dead_ones {
+        store
+            .record_mail_attempt(m.id, 1, now, false, Some("sending"))
+            .await
+            .unwrap();
+        store
+            .settle_mail(
+                m.id,
+                2,
+                now,
+                crate::MailOutcome::Dead,
+                Some("550 no such user"),
+            )
+            .await
+            .unwrap();
+    }
+    let due = store.due_mail(now, 10, 20).await.unwrap();
+    assert_eq!(
+        due.iter().map(|p| p.message.id).collect::<Vec<_>>(),
+        [theirs.id]
+    );
+    let dead = store.dead_mail(busy.id, 1000).await.unwrap();
+    assert_eq!(dead.len(), 100);
+    assert_eq!(dead[0].message.to_address, "typo@nowhere.invalid");
+    assert_eq!(dead[0].last_error.as_deref(), Some("550 no such user"));
+    assert!(store.dead_mail(quiet.id, 10).await.unwrap().is_empty());
+    // A manager corrects the address and sends it again: it is queued, and dealt with once.
+    let again = OutboxMessage {
+        id: uuid::Uuid::new_v4(),
+        to_address: "right@busy.example".into(),
+        created_at: now,
+        ..dead[0].message.clone()
+    };
+    let audit = event(Some(busy.id), "mail.resend");
+    assert!(
+        !store
+            .resend_mail(quiet.id, dead[0].message.id, &again, "m", &audit)
+            .await
+            .unwrap(),
+        "never across organisations"
+    );
+    assert!(
+        store
+            .resend_mail(busy.id, dead[0].message.id, &again, "m", &audit)
+            .await
+            .unwrap()
+    );
+    let retry = OutboxMessage {
+        id: uuid::Uuid::new_v4(),
+        ..again.clone()
+    };
+    assert!(
+        !store
+            .resend_mail(busy.id, dead[0].message.id, &retry, "m", &audit)
+            .await
+            .unwrap(),
+        "a double click resends once"
+    );
+    assert_eq!(store.dead_mail(busy.id, 1000).await.unwrap().len(), 99);
+    assert!(
+        store
+            .due_mail(now, 10, 20)
+            .await
+            .unwrap()
+            .iter()
+            .any(|p| p.message.to_address == "right@busy.example")
+    );
+}
+
+/// Opens an episode for a new person in `org`'s `home`, opened `mins` minutes after t0.
+async fn open_one(
+    store: &dyn Store,
+    org: OrgId,
+    home: ServiceId,
+    mins: i64,
+) -> crate::EpisodeSummary {
+    use homeward_domain::episode::{Event, EventRecord, Occurred, Opened};
+    let person = ada(org, home);
+    store
+        .create_person(&person, &event(Some(org), "person.create"))
+        .await
+        .unwrap();
+    let at = t0() + SignedDuration::from_mins(mins);
+    let summary = crate::EpisodeSummary {
+        id: homeward_domain::ids::EpisodeId::new_random(),
+        org_id: org,
+        service_id: home,
+        person_id: person.id,
+        phase: "missing".into(),
+        is_open: true,
+        opened_at: at,
+        last_seen_at: None,
+        police_grade: None,
+        last_event_seq: 1,
+        last_event_kind: "opened".into(),
+        last_event_at: at,
+        schedule: crate::Schedule {
+            next_check_at: Some(at),
+            ..Default::default()
+        },
+    };
+    let first = EventRecord {
+        seq: 1,
+        when: Occurred::in_london(at),
+        recorded_at: at,
+        recorded_by: None,
+        recorded_by_label: "worker@example.org".into(),
+        event: Event::Opened(Opened::default()),
+    };
+    store
+        .open_episode(&summary, &first, &event(Some(org), "episode.open"))
+        .await
+        .unwrap();
+    summary
+}
+
+/// Twenty people adding to one episode at once: every entry is kept, numbered in turn.
+pub async fn appends_to_one_episode_queue_and_none_is_refused(store: Arc<dyn Store>) {
+    use homeward_domain::episode::{Event, EventRecord, Occurred};
+    let (org, home) = organisation(&*store, "Ap").await;
+    let opened = open_one(&*store, org.id, home.id, 0).await;
+    let mut tasks = Vec::new();
+    for n in 0..20 {
+        let store = store.clone();
+        let opened = opened.clone();
+        tasks.push(tokio::spawn(async move {
+            let prepare = move |summary: &crate::EpisodeSummary, events: &[EventRecord]| {
+                let record = EventRecord {
+                    seq: events.len() as i64 + 1,
+                    when: Occurred::in_london(t0()),
+                    recorded_at: t0(),
+                    recorded_by: None,
+                    recorded_by_label: format!("worker-{n}@example.org"),
+                    event: Event::Note {
+                        text: format!("note {n}"),
+                    },
+                };
+                Ok(crate::PreparedAppend {
+                    summary: crate::EpisodeSummary {
+                        last_event_seq: record.seq,
+                        last_event_kind: "note".into(),
+                        ..summary.clone()
+                    },
+                    record,
+                    audit: event(Some(opened.org_id), "episode.note"),
+                    mail: Vec::new(),
+                })
+            };
+            store
+                .append_to_episode(opened.org_id, opened.id, &prepare)
+                .await
+        }));
+    }
+    for t in tasks {
+        let appended = t.await.unwrap().unwrap();
+        assert!(matches!(appended, Some(Ok(_))), "{appended:?}");
+    }
+    let (summary, events) = store.episode(org.id, opened.id).await.unwrap().unwrap();
+    assert_eq!(events.len(), 21);
+    assert_eq!(summary.last_event_seq, 21);
+    assert_eq!(
+        events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        (1..=21).collect::<Vec<_>>()
+    );
+    // A refusal writes nothing; an unknown episode is `None`.
+    let refuse = |_: &crate::EpisodeSummary, _: &[EventRecord]| {
+        Err(homeward_domain::episode::Refusal::OpenedTwice)
+    };
+    let refused = store
+        .append_to_episode(org.id, opened.id, &refuse)
+        .await
+        .unwrap();
+    assert!(matches!(refused, Some(Err(_))));
+    assert_eq!(
+        store
+            .episode(org.id, opened.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .1
+            .len(),
+        21
+    );
+    let (other, _) = organisation(&*store, "Aq").await;
+    assert!(
+        store
+            .append_to_episode(other.id, opened.id, &refuse)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+/// Lists filter in the database and page by a cursor; the paging pass finds only the
+/// episodes whose time has come.
+pub async fn episodes_are_listed_a_page_at_a_time_and_checked_when_due(store: Arc<dyn Store>) {
+    use crate::{EpisodeCursor, EpisodeQuery};
+    let (org, home) = organisation(&*store, "Li").await;
+    let mut opened = Vec::new();
+    for n in 0..5 {
+        opened.push(open_one(&*store, org.id, home.id, n * 10).await);
+    }
+    let all = EpisodeQuery {
+        limit: 2,
+        ..Default::default()
+    };
+    let first = store.list_episodes(org.id, &all).await.unwrap();
+    assert_eq!(
+        first.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [opened[4].id, opened[3].id],
+        "newest first"
+    );
+    let next = EpisodeQuery {
+        after: Some(EpisodeCursor {
+            opened_at: first[1].opened_at,
+            id: first[1].id,
+        }),
+        ..all.clone()
+    };
+    let second = store.list_episodes(org.id, &next).await.unwrap();
+    assert_eq!(
+        second.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [opened[2].id, opened[1].id]
+    );
+    let theirs = EpisodeQuery {
+        person: Some(opened[1].person_id),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(
+        store.list_episodes(org.id, &theirs).await.unwrap()[0].id,
+        opened[1].id
+    );
+    let window = EpisodeQuery {
+        opened_from: Some(t0() + SignedDuration::from_mins(10)),
+        opened_before: Some(t0() + SignedDuration::from_mins(30)),
+        phases: vec!["missing".into()],
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(store.list_episodes(org.id, &window).await.unwrap().len(), 2);
+    let closed = EpisodeQuery {
+        phases: vec!["closed".into()],
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(
+        store
+            .list_episodes(org.id, &closed)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Due now: those whose next look is at or before now.
+    let now = t0() + SignedDuration::from_mins(25);
+    let due = store.episodes_to_check(now, 100).await.unwrap();
+    let ours: Vec<_> = due
+        .iter()
+        .filter(|(o, _)| *o == org.id)
+        .map(|(_, e)| *e)
+        .collect();
+    assert_eq!(ours, [opened[0].id, opened[1].id, opened[2].id]);
+    store
+        .set_next_check(
+            org.id,
+            opened[0].id,
+            1,
+            Some(t0() + SignedDuration::from_hours(2)),
+        )
+        .await
+        .unwrap();
+    store
+        .set_next_check(org.id, opened[1].id, 1, None)
+        .await
+        .unwrap();
+    // A stale pass (an entry was added since) leaves the time the append set.
+    store
+        .set_next_check(org.id, opened[2].id, 7, None)
+        .await
+        .unwrap();
+    let due = store.episodes_to_check(now, 100).await.unwrap();
+    let ours: Vec<_> = due
+        .iter()
+        .filter(|(o, _)| *o == org.id)
+        .map(|(_, e)| *e)
+        .collect();
+    assert_eq!(ours, [opened[2].id]);
+    // The board reads each open episode with its person and service.
+    let board = store.board_rows(org.id, None).await.unwrap();
+    assert_eq!(board.len(), 5);
+    assert!(board.iter().all(|r| r.person.id == r.summary.person_id));
+    assert!(board.iter().all(|r| r.service_name == home.name));
+    assert!(
+        store
+            .board_rows(org.id, Some(&[]))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 pub async fn photos_are_kept_and_one_is_current(store: Arc<dyn Store>) {
@@ -1218,6 +1632,9 @@ macro_rules! conformance_suite {
             episodes_append_in_order_and_one_is_open_per_person,
             rotas_are_versioned_per_service,
             mail_is_queued_with_its_event_and_claimed_once,
+            the_outbox_is_fair_and_keeps_dead_letters_for_managers,
+            appends_to_one_episode_queue_and_none_is_refused,
+            episodes_are_listed_a_page_at_a_time_and_checked_when_due,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

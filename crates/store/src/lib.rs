@@ -174,7 +174,76 @@ pub struct EpisodeSummary {
     pub last_event_kind: String,
     /// When the last event was recorded.
     pub last_event_at: Timestamp,
+    /// What was derived when it was written, for the board and the paging pass.
+    pub schedule: Schedule,
 }
+
+/// Derived from an episode's chronology, its duties and its pages whenever it is written, so
+/// that the board reads one row per episode and the paging pass looks only at the episodes
+/// whose time has come.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Schedule {
+    /// The open duty due soonest, and when.
+    pub next_duty_rule: Option<String>,
+    pub next_duty_due_at: Option<Timestamp>,
+    /// Pages nobody has acknowledged.
+    pub waiting_pages: i64,
+    /// When the paging pass must look at it next; `None` once nothing more can be due.
+    pub next_check_at: Option<Timestamp>,
+}
+
+/// Which episodes a list asks for. Everything is filtered in the database, newest first, a
+/// page at a time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EpisodeQuery {
+    /// Only these services (the actor's scope); `None` for the whole organisation.
+    pub services: Option<Vec<ServiceId>>,
+    pub open_only: bool,
+    pub person: Option<PersonId>,
+    /// `Phase::code()`s to include; empty for any.
+    pub phases: Vec<String>,
+    /// Opened at or after, and before.
+    pub opened_from: Option<Timestamp>,
+    pub opened_before: Option<Timestamp>,
+    /// Continue after this episode (the last of the previous page).
+    pub after: Option<EpisodeCursor>,
+    pub limit: i64,
+}
+
+/// Where a page of episodes ended: lists are ordered by when they opened, newest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EpisodeCursor {
+    pub opened_at: Timestamp,
+    pub id: homeward_domain::ids::EpisodeId,
+}
+
+/// A line of the live board as one query reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoardRow {
+    pub summary: EpisodeSummary,
+    pub person: Person,
+    pub photo: Option<homeward_domain::ids::PhotoId>,
+    pub service_name: String,
+}
+
+/// An append prepared against the chronology as it stands inside the write transaction.
+#[derive(Clone, Debug)]
+pub struct PreparedAppend {
+    pub summary: EpisodeSummary,
+    pub record: homeward_domain::episode::EventRecord,
+    pub audit: AuditEvent,
+    pub mail: Vec<OutboxMessage>,
+}
+
+/// Decides the next entry from the chronology so far, or refuses it.
+pub type Prepare<'a> = &'a (
+        dyn Fn(
+    &EpisodeSummary,
+    &[homeward_domain::episode::EventRecord],
+) -> Result<PreparedAppend, homeward_domain::episode::Refusal>
+            + Send
+            + Sync
+    );
 
 /// An episode's board line changed (opened, or an event added). Carries no personal data:
 /// whoever receives it asks again, as themselves, for what they may see.
@@ -223,13 +292,32 @@ pub struct OutboxMessage {
     pub body: String,
 }
 
-/// A message not yet delivered, with how its attempts have gone.
+/// A message waiting in the queue, with how its tries have gone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingMail {
     pub message: OutboxMessage,
-    /// Rows in its attempt log (a claim and a result per try).
-    pub attempts: i64,
-    pub last_attempt_at: Option<Timestamp>,
+    /// Tries so far (each a claim and a result in its attempt log).
+    pub tries: i64,
+    /// Not to be tried again before this.
+    pub not_before: Timestamp,
+    pub last_error: Option<String>,
+}
+
+/// What became of a try.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailOutcome {
+    Delivered,
+    /// Failed; try again from then.
+    RetryAt(Timestamp),
+    /// Failed for the last time: a dead letter, shown to the organisation's managers.
+    Dead,
+}
+
+/// A message that used every try and nobody has dealt with yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadMail {
+    pub message: OutboxMessage,
+    pub died_at: Timestamp,
     pub last_error: Option<String>,
 }
 
@@ -440,13 +528,44 @@ pub trait Store: Send + Sync {
         org: OrgId,
         id: homeward_domain::ids::EpisodeId,
     ) -> StoreResult<Option<(EpisodeSummary, Vec<homeward_domain::episode::EventRecord>)>>;
-    /// Episodes in the organisation (in the services given, if any), newest first.
+    /// Episodes in the organisation as the query asks, newest first, at most `query.limit`.
     async fn list_episodes(
         &self,
         org: OrgId,
-        services: Option<&[ServiceId]>,
-        open_only: bool,
+        query: &EpisodeQuery,
     ) -> StoreResult<Vec<EpisodeSummary>>;
+    /// The open episodes (in the services given, if any) with their people, current photos
+    /// and services: the live board in one read.
+    async fn board_rows(
+        &self,
+        org: OrgId,
+        services: Option<&[ServiceId]>,
+    ) -> StoreResult<Vec<BoardRow>>;
+    /// Episodes, across organisations, whose time to be looked at by the paging pass has
+    /// come, soonest first.
+    async fn episodes_to_check(
+        &self,
+        now: Timestamp,
+        limit: i64,
+    ) -> StoreResult<Vec<(OrgId, homeward_domain::ids::EpisodeId)>>;
+    /// Stores when the paging pass must next look, if nothing was added since entry `seq`
+    /// (an append meanwhile has set its own).
+    async fn set_next_check(
+        &self,
+        org: OrgId,
+        id: homeward_domain::ids::EpisodeId,
+        seq: i64,
+        at: Option<Timestamp>,
+    ) -> StoreResult<()>;
+    /// Adds the next entry, decided by `prepare` from the chronology as it stands while the
+    /// episode is locked: people recording on one episode at once queue, none is refused for
+    /// being second. `None` when there is no such episode.
+    async fn append_to_episode(
+        &self,
+        org: OrgId,
+        id: homeward_domain::ids::EpisodeId,
+        prepare: Prepare<'_>,
+    ) -> StoreResult<Option<Result<PreparedAppend, homeward_domain::episode::Refusal>>>;
     /// How many episodes the person had before `before` (not counting any recorded in error).
     async fn earlier_episodes(
         &self,
@@ -478,9 +597,16 @@ pub trait Store: Send + Sync {
     async fn append_rota(&self, v: &RotaVersion, audit: &AuditEvent) -> StoreResult<()>;
 
     // The outbox.
-    /// Messages with no delivered attempt, oldest first, across organisations (the sender is
-    /// the system's).
+    /// Messages in the queue, oldest first, across organisations (the sender is the system's).
     async fn pending_mail(&self, limit: i64) -> StoreResult<Vec<PendingMail>>;
+    /// Messages whose wait is over, at most `per_org` from any one organisation so that one
+    /// organisation's backlog never holds up another's, soonest first.
+    async fn due_mail(
+        &self,
+        now: Timestamp,
+        per_org: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<PendingMail>>;
     /// Writes attempt number `attempt` for a message. The number is the claim: if another
     /// worker wrote it first this is a `Conflict`, and that worker sends.
     async fn record_mail_attempt(
@@ -491,6 +617,30 @@ pub trait Store: Send + Sync {
         delivered: bool,
         error: Option<&str>,
     ) -> StoreResult<()>;
+    /// Writes the result of the try claimed as `attempt - 1`, and moves the message on in the
+    /// queue: gone when delivered, later when to be tried again, a dead letter when not.
+    async fn settle_mail(
+        &self,
+        message: uuid::Uuid,
+        attempt: i64,
+        at: Timestamp,
+        outcome: MailOutcome,
+        error: Option<&str>,
+    ) -> StoreResult<()>;
+    /// Queues a message that belongs to no chronology entry.
+    async fn enqueue_mail(&self, message: &OutboxMessage, audit: &AuditEvent) -> StoreResult<()>;
+    /// The organisation's dead letters nobody has dealt with, newest first.
+    async fn dead_mail(&self, org: OrgId, limit: i64) -> StoreResult<Vec<DeadMail>>;
+    /// Deals with a dead letter by sending `resend` (the same message, perhaps to a corrected
+    /// address) in its place. `false` when there is no such dead letter left to deal with.
+    async fn resend_mail(
+        &self,
+        org: OrgId,
+        dead: uuid::Uuid,
+        resend: &OutboxMessage,
+        by: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
 
     // An organisation's settings, versioned like everything else.
     /// The settings in force: the latest version, if there is one.

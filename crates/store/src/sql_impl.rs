@@ -15,7 +15,10 @@
 //! - `async fn listen_board(&self, sink: BoardSink) -> StoreResult<bool>`: forward other
 //!   servers' board changes, or say there are none;
 //! - a constant `LOCK_AUDIT_CHAIN: Option<&'static str>`: a statement that serialises
-//!   appends to the audit chain, run just before each append.
+//!   appends to the audit chain, run just before each append;
+//! - a constant `LOCK_ROW: &'static str`: what ends a `SELECT` that must hold its row until
+//!   the transaction ends (` FOR UPDATE`; nothing where the write transaction already holds
+//!   the database, as SQLite's does).
 
 use crate::{StoreError, StoreResult};
 use homeward_domain::audit::Outcome;
@@ -81,7 +84,8 @@ pub fn decode_document(text: &str) -> StoreResult<homeward_domain::forms::Docume
 
 #[doc(hidden)]
 pub const EPISODE_COLUMNS: &str = "SELECT id, org_id, service_id, person_id, phase, is_open, opened_at, \
-     last_seen_at, police_grade, last_event_seq, last_event_kind, last_event_at FROM episodes";
+     last_seen_at, police_grade, last_event_seq, last_event_kind, last_event_at, \
+     next_duty_rule, next_duty_due_at, waiting_pages, next_check_at FROM episodes";
 #[doc(hidden)]
 pub fn encode_event(e: &homeward_domain::episode::Event) -> StoreResult<String> {
     serde_json::to_string(e).map_err(|e| StoreError::Internal(e.to_string()))
@@ -107,6 +111,84 @@ pub fn encode_rota(r: &homeward_domain::escalation::Rota) -> StoreResult<String>
 #[doc(hidden)]
 pub fn decode_rota(text: &str) -> StoreResult<homeward_domain::escalation::Rota> {
     serde_json::from_str(text).map_err(|_| corrupt("rota", text))
+}
+
+/// The queue with each message's content and last error, ranked within its organisation.
+#[doc(hidden)]
+pub const QUEUED_MAIL: &str = "SELECT o.id, o.org_id, o.episode_id, o.created_at, o.to_address, o.subject, \
+     o.body, q.tries, q.not_before, \
+     (SELECT a.error FROM outbox_attempts a WHERE a.message_id = o.id ORDER BY a.attempt DESC LIMIT 1) AS last_error, \
+     ROW_NUMBER() OVER (PARTITION BY q.org_id ORDER BY q.not_before, o.id) AS rank_in_org \
+     FROM outbox_queue q JOIN outbox o ON o.id = q.message_id WHERE 1 = 1";
+
+/// A value for a generated query.
+#[doc(hidden)]
+pub enum Bind {
+    Id(uuid::Uuid),
+    Int(i64),
+    Text(String),
+}
+
+/// The SQL for a list of episodes (`$1` is the organisation) and the values to bind after it.
+#[doc(hidden)]
+pub fn episode_query(q: &crate::EpisodeQuery) -> (String, Vec<Bind>) {
+    let mut sql = format!("{EPISODE_COLUMNS} WHERE org_id = $1");
+    let mut binds = Vec::new();
+    // `$1` is the organisation, so the nth value bound here is `$(n + 1)`.
+    fn next(b: Bind, binds: &mut Vec<Bind>) -> String {
+        binds.push(b);
+        format!("${}", binds.len() + 1)
+    }
+    if let Some(services) = &q.services {
+        let list: Vec<String> = services
+            .iter()
+            .map(|s| next(Bind::Id(s.0), &mut binds))
+            .collect();
+        sql += &format!(" AND service_id IN ({})", list.join(", "));
+    }
+    if q.open_only {
+        sql += " AND is_open = 1";
+    }
+    if let Some(p) = q.person {
+        sql += &format!(" AND person_id = {}", next(Bind::Id(p.0), &mut binds));
+    }
+    if !q.phases.is_empty() {
+        let list: Vec<String> = q
+            .phases
+            .iter()
+            .map(|p| next(Bind::Text(p.clone()), &mut binds))
+            .collect();
+        sql += &format!(" AND phase IN ({})", list.join(", "));
+    }
+    if let Some(from) = q.opened_from {
+        let p = next(
+            Bind::Int(homeward_domain::time::to_millis(from)),
+            &mut binds,
+        );
+        sql += &format!(" AND opened_at >= {p}");
+    }
+    if let Some(before) = q.opened_before {
+        let p = next(
+            Bind::Int(homeward_domain::time::to_millis(before)),
+            &mut binds,
+        );
+        sql += &format!(" AND opened_at < {p}");
+    }
+    if let Some(c) = q.after {
+        let at = next(
+            Bind::Int(homeward_domain::time::to_millis(c.opened_at)),
+            &mut binds,
+        );
+        let at2 = next(
+            Bind::Int(homeward_domain::time::to_millis(c.opened_at)),
+            &mut binds,
+        );
+        let id = next(Bind::Id(c.id.0), &mut binds);
+        sql += &format!(" AND (opened_at < {at} OR (opened_at = {at2} AND id < {id}))");
+    }
+    let limit = next(Bind::Int(q.limit), &mut binds);
+    sql += &format!(" ORDER BY opened_at DESC, id DESC LIMIT {limit}");
+    (sql, binds)
 }
 
 /// `$from, $from+1, …` for `n` values: the placeholders of an `IN (…)` list.
@@ -394,6 +476,153 @@ macro_rules! impl_sql_store {
                     last_event_seq: row.try_get("last_event_seq").map_err(Self::db_err)?,
                     last_event_kind: row.try_get("last_event_kind").map_err(Self::db_err)?,
                     last_event_at: Self::at(row.try_get("last_event_at").map_err(Self::db_err)?),
+                    schedule: $crate::Schedule {
+                        next_duty_rule: row.try_get("next_duty_rule").map_err(Self::db_err)?,
+                        next_duty_due_at: row
+                            .try_get::<Option<i64>, _>("next_duty_due_at")
+                            .map_err(Self::db_err)?
+                            .map(Self::at),
+                        waiting_pages: row.try_get("waiting_pages").map_err(Self::db_err)?,
+                        next_check_at: row
+                            .try_get::<Option<i64>, _>("next_check_at")
+                            .map_err(Self::db_err)?
+                            .map(Self::at),
+                    },
+                })
+            }
+
+            /// Writes an entry, the summary it leads to and its emails (each queued), inside
+            /// a write transaction. The summary moves only from the entry before this one: a
+            /// stale writer (whose entry number is taken) changes nothing.
+            async fn write_append(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                summary: &$crate::EpisodeSummary,
+                event: &$crate::sql_impl::domain::episode::EventRecord,
+                mail: &[$crate::OutboxMessage],
+            ) -> $crate::StoreResult<()> {
+                let s = &summary.schedule;
+                let moved = sqlx::query(
+                    "UPDATE episodes SET phase = $1, is_open = $2, last_seen_at = $3, police_grade = $4, \
+                     last_event_seq = $5, last_event_kind = $6, last_event_at = $7, next_duty_rule = $8, \
+                     next_duty_due_at = $9, waiting_pages = $10, next_check_at = $11 \
+                     WHERE id = $12 AND org_id = $13 AND last_event_seq = $14",
+                )
+                .bind(&summary.phase)
+                .bind(i64::from(summary.is_open))
+                .bind(summary.last_seen_at.map(Self::ms))
+                .bind(&summary.police_grade)
+                .bind(summary.last_event_seq)
+                .bind(&summary.last_event_kind)
+                .bind(Self::ms(summary.last_event_at))
+                .bind(&s.next_duty_rule)
+                .bind(s.next_duty_due_at.map(Self::ms))
+                .bind(s.waiting_pages)
+                .bind(s.next_check_at.map(Self::ms))
+                .bind(summary.id.0)
+                .bind(summary.org_id.0)
+                .bind(event.seq - 1)
+                .execute(&mut **tx)
+                .await
+                .map_err(Self::db_err)?;
+                if moved.rows_affected() != 1 || event.seq != summary.last_event_seq {
+                    return Err($crate::StoreError::Conflict("a newer event was recorded first"));
+                }
+                Self::insert_episode_event(tx, summary.id, event).await?;
+                for m in mail {
+                    Self::queue_mail(tx, m).await?;
+                }
+                Ok(())
+            }
+
+            /// Puts a message in the outbox and in the queue to be sent.
+            async fn queue_mail(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                m: &$crate::OutboxMessage,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO outbox (id, org_id, episode_id, created_at, to_address, subject, body) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(m.id)
+                .bind(m.org_id.0)
+                .bind(m.episode_id.map(|e| e.0))
+                .bind(Self::ms(m.created_at))
+                .bind(&m.to_address)
+                .bind(&m.subject)
+                .bind(&m.body)
+                .execute(&mut **tx)
+                .await
+                .map_err(Self::db_err)?;
+                sqlx::query(
+                    "INSERT INTO outbox_queue (message_id, org_id, not_before, tries) VALUES ($1, $2, $3, 0)",
+                )
+                .bind(m.id)
+                .bind(m.org_id.0)
+                .bind(Self::ms(m.created_at))
+                .execute(&mut **tx)
+                .await
+                .map_err(Self::db_err)?;
+                Ok(())
+            }
+
+            /// An episode's chronology, in order, read through `exec` (the pool or a transaction).
+            async fn load_events<'e, E>(
+                exec: E,
+                id: $crate::sql_impl::domain::ids::EpisodeId,
+            ) -> $crate::StoreResult<Vec<$crate::sql_impl::domain::episode::EventRecord>>
+            where
+                E: sqlx::Executor<'e, Database = $db>,
+            {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT seq, occurred_at, occurred_offset_seconds, recorded_at, recorded_by, recorded_by_label, body \
+                     FROM episode_events WHERE episode_id = $1 ORDER BY seq",
+                )
+                .bind(id.0)
+                .fetch_all(exec)
+                .await
+                .map_err(Self::db_err)?;
+                let mut events = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    let by: Option<$crate::sql_impl::uuid::Uuid> = r.try_get("recorded_by").map_err(Self::db_err)?;
+                    let offset: i64 = r.try_get("occurred_offset_seconds").map_err(Self::db_err)?;
+                    let body: String = r.try_get("body").map_err(Self::db_err)?;
+                    events.push($crate::sql_impl::domain::episode::EventRecord {
+                        seq: r.try_get("seq").map_err(Self::db_err)?,
+                        when: $crate::sql_impl::domain::episode::Occurred {
+                            at: Self::at(r.try_get("occurred_at").map_err(Self::db_err)?),
+                            offset_seconds: i32::try_from(offset).unwrap_or(0),
+                        },
+                        recorded_at: Self::at(r.try_get("recorded_at").map_err(Self::db_err)?),
+                        recorded_by: by.map($crate::sql_impl::domain::ids::UserId),
+                        recorded_by_label: r.try_get("recorded_by_label").map_err(Self::db_err)?,
+                        event: $crate::sql_impl::decode_event(&body)?,
+                    });
+                }
+                Ok(events)
+            }
+
+            fn row_pending(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::PendingMail> {
+                use sqlx::Row as _;
+                Ok($crate::PendingMail {
+                    message: Self::row_message(row)?,
+                    tries: row.try_get("tries").map_err(Self::db_err)?,
+                    not_before: Self::at(row.try_get("not_before").map_err(Self::db_err)?),
+                    last_error: row.try_get("last_error").map_err(Self::db_err)?,
+                })
+            }
+
+            fn row_message(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::OutboxMessage> {
+                use sqlx::Row as _;
+                let episode: Option<$crate::sql_impl::uuid::Uuid> = row.try_get("episode_id").map_err(Self::db_err)?;
+                Ok($crate::OutboxMessage {
+                    id: row.try_get("id").map_err(Self::db_err)?,
+                    org_id: $crate::sql_impl::domain::ids::OrgId(row.try_get("org_id").map_err(Self::db_err)?),
+                    episode_id: episode.map($crate::sql_impl::domain::ids::EpisodeId),
+                    created_at: Self::at(row.try_get("created_at").map_err(Self::db_err)?),
+                    to_address: row.try_get("to_address").map_err(Self::db_err)?,
+                    subject: row.try_get("subject").map_err(Self::db_err)?,
+                    body: row.try_get("body").map_err(Self::db_err)?,
                 })
             }
 
@@ -1203,8 +1432,9 @@ macro_rules! impl_sql_store {
                 }
                 sqlx::query(
                     "INSERT INTO episodes (id, org_id, service_id, person_id, phase, is_open, opened_at, \
-                     last_seen_at, police_grade, last_event_seq, last_event_kind, last_event_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                     last_seen_at, police_grade, last_event_seq, last_event_kind, last_event_at, \
+                     next_duty_rule, next_duty_due_at, waiting_pages, next_check_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
                 )
                 .bind(summary.id.0)
                 .bind(summary.org_id.0)
@@ -1218,6 +1448,10 @@ macro_rules! impl_sql_store {
                 .bind(summary.last_event_seq)
                 .bind(&summary.last_event_kind)
                 .bind(Self::ms(summary.last_event_at))
+                .bind(&summary.schedule.next_duty_rule)
+                .bind(summary.schedule.next_duty_due_at.map(Self::ms))
+                .bind(summary.schedule.waiting_pages)
+                .bind(summary.schedule.next_check_at.map(Self::ms))
                 .execute(&mut *tx)
                 .await
                 .map_err(Self::db_err)?;
@@ -1243,48 +1477,41 @@ macro_rules! impl_sql_store {
                 mail: &[$crate::OutboxMessage],
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
-                // The summary moves only from the event before this one: a stale writer (whose
-                // event number is taken) changes nothing.
-                let moved = sqlx::query(
-                    "UPDATE episodes SET phase = $1, is_open = $2, last_seen_at = $3, police_grade = $4, \
-                     last_event_seq = $5, last_event_kind = $6, last_event_at = $7 \
-                     WHERE id = $8 AND org_id = $9 AND last_event_seq = $10",
-                )
-                .bind(&summary.phase)
-                .bind(i64::from(summary.is_open))
-                .bind(summary.last_seen_at.map(Self::ms))
-                .bind(&summary.police_grade)
-                .bind(summary.last_event_seq)
-                .bind(&summary.last_event_kind)
-                .bind(Self::ms(summary.last_event_at))
-                .bind(summary.id.0)
-                .bind(summary.org_id.0)
-                .bind(event.seq - 1)
-                .execute(&mut *tx)
-                .await
-                .map_err(Self::db_err)?;
-                if moved.rows_affected() != 1 || event.seq != summary.last_event_seq {
-                    return Err($crate::StoreError::Conflict("a newer event was recorded first"));
-                }
-                Self::insert_episode_event(&mut tx, summary.id, event).await?;
-                for m in mail {
-                    sqlx::query(
-                        "INSERT INTO outbox (id, org_id, episode_id, created_at, to_address, subject, body) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(m.id)
-                    .bind(m.org_id.0)
-                    .bind(m.episode_id.map(|e| e.0))
-                    .bind(Self::ms(m.created_at))
-                    .bind(&m.to_address)
-                    .bind(&m.subject)
-                    .bind(&m.body)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(Self::db_err)?;
-                }
+                Self::write_append(&mut tx, summary, event, mail).await?;
                 self.append_audit(&mut tx, audit).await?;
                 Self::commit(tx).await
+            }
+
+            async fn append_to_episode(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                id: $crate::sql_impl::domain::ids::EpisodeId,
+                prepare: $crate::Prepare<'_>,
+            ) -> $crate::StoreResult<Option<Result<$crate::PreparedAppend, $crate::sql_impl::domain::episode::Refusal>>> {
+                let mut tx = self.begin_write().await?;
+                // Holding the episode's row until the commit queues everyone else appending
+                // to it behind this transaction.
+                let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "{} WHERE org_id = $1 AND id = $2{}",
+                    $crate::sql_impl::EPISODE_COLUMNS,
+                    Self::LOCK_ROW
+                )))
+                .bind(org.0)
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let summary = Self::row_episode(&row)?;
+                let events = Self::load_events(&mut *tx, id).await?;
+                let prepared = match prepare(&summary, &events) {
+                    Ok(p) => p,
+                    Err(refusal) => return Ok(Some(Err(refusal))),
+                };
+                Self::write_append(&mut tx, &prepared.summary, &prepared.record, &prepared.mail).await?;
+                self.append_audit(&mut tx, &prepared.audit).await?;
+                Self::commit(tx).await?;
+                Ok(Some(Ok(prepared)))
             }
 
             async fn latest_rota(
@@ -1354,41 +1581,159 @@ macro_rules! impl_sql_store {
             }
 
             async fn pending_mail(&self, limit: i64) -> $crate::StoreResult<Vec<$crate::PendingMail>> {
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "{} ORDER BY o.created_at LIMIT $1",
+                    $crate::sql_impl::QUEUED_MAIL
+                )))
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter().map(Self::row_pending).collect()
+            }
+
+            async fn due_mail(
+                &self,
+                now: $crate::sql_impl::jiff::Timestamp,
+                per_org: i64,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::PendingMail>> {
+                // Each organisation's soonest few, then the soonest of those: a backlog in one
+                // organisation never holds up another's.
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "SELECT * FROM ({} AND q.not_before <= $1) m WHERE m.rank_in_org <= $2 \
+                     ORDER BY m.not_before LIMIT $3",
+                    $crate::sql_impl::QUEUED_MAIL
+                )))
+                .bind(Self::ms(now))
+                .bind(per_org)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter().map(Self::row_pending).collect()
+            }
+
+            async fn settle_mail(
+                &self,
+                message: $crate::sql_impl::uuid::Uuid,
+                attempt: i64,
+                at: $crate::sql_impl::jiff::Timestamp,
+                outcome: $crate::MailOutcome,
+                error: Option<&str>,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let delivered = outcome == $crate::MailOutcome::Delivered;
+                sqlx::query(
+                    "INSERT INTO outbox_attempts (message_id, attempt, attempted_at, delivered, error) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(message)
+                .bind(attempt)
+                .bind(Self::ms(at))
+                .bind(i64::from(delivered))
+                .bind(error)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                match outcome {
+                    $crate::MailOutcome::RetryAt(next) => {
+                        sqlx::query("UPDATE outbox_queue SET tries = tries + 1, not_before = $1 WHERE message_id = $2")
+                            .bind(Self::ms(next))
+                            .bind(message)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(Self::db_err)?;
+                    }
+                    $crate::MailOutcome::Delivered | $crate::MailOutcome::Dead => {
+                        if outcome == $crate::MailOutcome::Dead {
+                            sqlx::query(
+                                "INSERT INTO outbox_dead (message_id, org_id, died_at, last_error) \
+                                 SELECT message_id, org_id, $1, $2 FROM outbox_queue WHERE message_id = $3",
+                            )
+                            .bind(Self::ms(at))
+                            .bind(error)
+                            .bind(message)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(Self::db_err)?;
+                        }
+                        sqlx::query("DELETE FROM outbox_queue WHERE message_id = $1")
+                            .bind(message)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(Self::db_err)?;
+                    }
+                }
+                Self::commit(tx).await
+            }
+
+            async fn enqueue_mail(
+                &self,
+                message: &$crate::OutboxMessage,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                Self::queue_mail(&mut tx, message).await?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn dead_mail(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::DeadMail>> {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "SELECT o.id, o.org_id, o.episode_id, o.created_at, o.to_address, o.subject, o.body, \
-                     (SELECT COUNT(*) FROM outbox_attempts a WHERE a.message_id = o.id) AS attempts, \
-                     (SELECT MAX(a.attempted_at) FROM outbox_attempts a WHERE a.message_id = o.id) AS last_at, \
-                     (SELECT a.error FROM outbox_attempts a WHERE a.message_id = o.id \
-                        ORDER BY a.attempt DESC LIMIT 1) AS last_error \
-                     FROM outbox o WHERE NOT EXISTS \
-                       (SELECT 1 FROM outbox_attempts a WHERE a.message_id = o.id AND a.delivered = 1) \
-                     ORDER BY o.created_at LIMIT $1",
+                     d.died_at, d.last_error FROM outbox_dead d JOIN outbox o ON o.id = d.message_id \
+                     WHERE d.org_id = $1 AND d.resolved_at IS NULL ORDER BY d.died_at DESC LIMIT $2",
                 )
+                .bind(org.0)
                 .bind(limit)
                 .fetch_all(self.reader())
                 .await
                 .map_err(Self::db_err)?;
                 rows.iter()
                     .map(|row| {
-                        let episode: Option<$crate::sql_impl::uuid::Uuid> = row.try_get("episode_id").map_err(Self::db_err)?;
-                        let last: Option<i64> = row.try_get("last_at").map_err(Self::db_err)?;
-                        Ok($crate::PendingMail {
-                            message: $crate::OutboxMessage {
-                                id: row.try_get("id").map_err(Self::db_err)?,
-                                org_id: $crate::sql_impl::domain::ids::OrgId(row.try_get("org_id").map_err(Self::db_err)?),
-                                episode_id: episode.map($crate::sql_impl::domain::ids::EpisodeId),
-                                created_at: Self::at(row.try_get("created_at").map_err(Self::db_err)?),
-                                to_address: row.try_get("to_address").map_err(Self::db_err)?,
-                                subject: row.try_get("subject").map_err(Self::db_err)?,
-                                body: row.try_get("body").map_err(Self::db_err)?,
-                            },
-                            attempts: row.try_get("attempts").map_err(Self::db_err)?,
-                            last_attempt_at: last.map(Self::at),
+                        Ok($crate::DeadMail {
+                            message: Self::row_message(row)?,
+                            died_at: Self::at(row.try_get("died_at").map_err(Self::db_err)?),
                             last_error: row.try_get("last_error").map_err(Self::db_err)?,
                         })
                     })
                     .collect()
+            }
+
+            async fn resend_mail(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                dead: $crate::sql_impl::uuid::Uuid,
+                resend: &$crate::OutboxMessage,
+                by: &str,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let dealt = sqlx::query(
+                    "UPDATE outbox_dead SET resolved_at = $1, resolved_by = $2, resent_as = $3 \
+                     WHERE message_id = $4 AND org_id = $5 AND resolved_at IS NULL",
+                )
+                .bind(Self::ms(resend.created_at))
+                .bind(by)
+                .bind(resend.id)
+                .bind(dead)
+                .bind(org.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                if dealt.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                Self::queue_mail(&mut tx, resend).await?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await?;
+                Ok(true)
             }
 
             async fn record_mail_attempt(
@@ -1429,57 +1774,127 @@ macro_rules! impl_sql_store {
                     .map_err(Self::db_err)?;
                 let Some(row) = row else { return Ok(None) };
                 let summary = Self::row_episode(&row)?;
-                let rows = sqlx::query(
-                    "SELECT seq, occurred_at, occurred_offset_seconds, recorded_at, recorded_by, recorded_by_label, body \
-                     FROM episode_events WHERE episode_id = $1 ORDER BY seq",
-                )
-                .bind(id.0)
-                .fetch_all(self.reader())
-                .await
-                .map_err(Self::db_err)?;
-                let mut events = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    let by: Option<$crate::sql_impl::uuid::Uuid> = r.try_get("recorded_by").map_err(Self::db_err)?;
-                    let offset: i64 = r.try_get("occurred_offset_seconds").map_err(Self::db_err)?;
-                    let body: String = r.try_get("body").map_err(Self::db_err)?;
-                    events.push($crate::sql_impl::domain::episode::EventRecord {
-                        seq: r.try_get("seq").map_err(Self::db_err)?,
-                        when: $crate::sql_impl::domain::episode::Occurred {
-                            at: Self::at(r.try_get("occurred_at").map_err(Self::db_err)?),
-                            offset_seconds: i32::try_from(offset).unwrap_or(0),
-                        },
-                        recorded_at: Self::at(r.try_get("recorded_at").map_err(Self::db_err)?),
-                        recorded_by: by.map($crate::sql_impl::domain::ids::UserId),
-                        recorded_by_label: r.try_get("recorded_by_label").map_err(Self::db_err)?,
-                        event: $crate::sql_impl::decode_event(&body)?,
-                    });
-                }
+                let events = Self::load_events(self.reader(), id).await?;
                 Ok(Some((summary, events)))
             }
 
             async fn list_episodes(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
-                services: Option<&[$crate::sql_impl::domain::ids::ServiceId]>,
-                open_only: bool,
+                query: &$crate::EpisodeQuery,
             ) -> $crate::StoreResult<Vec<$crate::EpisodeSummary>> {
-                let open = if open_only { " AND is_open = 1" } else { "" };
-                let base = format!("{} WHERE org_id = $1{open}", $crate::sql_impl::EPISODE_COLUMNS);
-                let sql = match services {
-                    None => format!("{base} ORDER BY opened_at DESC"),
-                    Some([]) => return Ok(Vec::new()),
-                    Some(list) => format!(
-                        "{base} AND service_id IN ({}) ORDER BY opened_at DESC",
-                        $crate::sql_impl::placeholders(2, list.len())
-                    ),
-                };
-                // Only generated placeholders are interpolated; the values are bound.
+                if query.services.as_ref().is_some_and(|s| s.is_empty()) || query.limit <= 0 {
+                    return Ok(Vec::new());
+                }
+                let (sql, binds) = $crate::sql_impl::episode_query(query);
+                // Only generated conditions and placeholders are interpolated; values are bound.
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
-                for s in services.unwrap_or(&[]) {
-                    q = q.bind(s.0);
+                for b in binds {
+                    q = match b {
+                        $crate::sql_impl::Bind::Id(u) => q.bind(u),
+                        $crate::sql_impl::Bind::Int(n) => q.bind(n),
+                        $crate::sql_impl::Bind::Text(t) => q.bind(t),
+                    };
                 }
                 let rows = q.fetch_all(self.reader()).await.map_err(Self::db_err)?;
                 rows.iter().map(Self::row_episode).collect()
+            }
+
+            async fn board_rows(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                services: Option<&[$crate::sql_impl::domain::ids::ServiceId]>,
+            ) -> $crate::StoreResult<Vec<$crate::BoardRow>> {
+                use sqlx::Row as _;
+                let query = $crate::EpisodeQuery {
+                    services: services.map(|s| s.to_vec()),
+                    open_only: true,
+                    limit: i64::MAX,
+                    ..Default::default()
+                };
+                let open = self.list_episodes(org, &query).await?;
+                if open.is_empty() {
+                    return Ok(Vec::new());
+                }
+                // The people on the board and their current photos, in one read.
+                let rows = sqlx::query(
+                    "SELECT p.id, p.org_id, p.service_id, p.given_name, p.family_name, p.kind, \
+                     p.date_of_birth, p.estimated_age, p.created_at, \
+                     (SELECT c.photo_id FROM person_photo_choices c WHERE c.person_id = p.id \
+                        ORDER BY c.id DESC LIMIT 1) AS photo_id \
+                     FROM people p WHERE p.org_id = $1 AND p.id IN \
+                       (SELECT e.person_id FROM episodes e WHERE e.org_id = $1 AND e.is_open = 1)",
+                )
+                .bind(org.0)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let mut people = std::collections::HashMap::new();
+                for row in &rows {
+                    let person = Self::row_person(row)?;
+                    let photo: Option<$crate::sql_impl::uuid::Uuid> = row.try_get("photo_id").map_err(Self::db_err)?;
+                    people.insert(person.id, (person, photo.map($crate::sql_impl::domain::ids::PhotoId)));
+                }
+                let services: std::collections::HashMap<_, _> = self
+                    .list_services(org)
+                    .await?
+                    .into_iter()
+                    .map(|s| (s.id, s.name))
+                    .collect();
+                Ok(open
+                    .into_iter()
+                    .filter_map(|summary| {
+                        let (person, photo) = people.get(&summary.person_id)?.clone();
+                        let service_name = services.get(&summary.service_id).cloned().unwrap_or_default();
+                        Some($crate::BoardRow { summary, person, photo, service_name })
+                    })
+                    .collect())
+            }
+
+            async fn episodes_to_check(
+                &self,
+                now: $crate::sql_impl::jiff::Timestamp,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<($crate::sql_impl::domain::ids::OrgId, $crate::sql_impl::domain::ids::EpisodeId)>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT org_id, id FROM episodes WHERE next_check_at IS NOT NULL AND next_check_at <= $1 \
+                     ORDER BY next_check_at LIMIT $2",
+                )
+                .bind(Self::ms(now))
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok((
+                            $crate::sql_impl::domain::ids::OrgId(r.try_get("org_id").map_err(Self::db_err)?),
+                            $crate::sql_impl::domain::ids::EpisodeId(r.try_get("id").map_err(Self::db_err)?),
+                        ))
+                    })
+                    .collect()
+            }
+
+            async fn set_next_check(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                id: $crate::sql_impl::domain::ids::EpisodeId,
+                seq: i64,
+                at: Option<$crate::sql_impl::jiff::Timestamp>,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "UPDATE episodes SET next_check_at = $1 WHERE org_id = $2 AND id = $3 AND last_event_seq = $4",
+                )
+                .bind(at.map(Self::ms))
+                .bind(org.0)
+                .bind(id.0)
+                .bind(seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                Self::commit(tx).await
             }
 
             async fn open_episode_of(

@@ -97,6 +97,8 @@ fn everyone(_: &Context) -> bool {
 }
 
 const SEARCHES: &[&str] = &["step_done", "contact_made", "place_searched"];
+/// The manager (or whoever is on call) acknowledging a page has been told.
+const ACKNOWLEDGED: &[&str] = &["acknowledged"];
 
 /// Every rule. Ids repeat across jurisdictions (one duty, several sources); for any one
 /// person at most one row of each id applies.
@@ -305,7 +307,7 @@ pub const RULES: &[Rule] = &[
             CHR_2015,
             "Regulation 34: the home's missing child policy (registered or on-call manager)",
         ),
-        done_by: &[],
+        done_by: ACKNOWLEDGED,
         information: false,
     },
     Rule {
@@ -318,7 +320,7 @@ pub const RULES: &[Rule] = &[
             ALL_WALES,
             "Duty to notify 4: the registered home manager or on-call manager",
         ),
-        done_by: &[],
+        done_by: ACKNOWLEDGED,
         information: false,
     },
     Rule {
@@ -328,7 +330,7 @@ pub const RULES: &[Rule] = &[
         due: Due::Immediately,
         who: Who::Carer,
         source: src(NMPF, "The service's own policy (local)"),
-        done_by: &[],
+        done_by: ACKNOWLEDGED,
         information: false,
     },
     Rule {
@@ -341,7 +343,7 @@ pub const RULES: &[Rule] = &[
             HOME_CARE_POLICY,
             "Inform the registered manager immediately",
         ),
-        done_by: &[],
+        done_by: ACKNOWLEDGED,
         information: false,
     },
     Rule {

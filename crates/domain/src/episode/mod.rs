@@ -353,8 +353,14 @@ pub enum Event {
         to: Option<UserId>,
         to_label: String,
         level: u8,
+        /// Everything the page tells (`opened`, `high_risk`, `found`, `overdue:{rule}`), so
+        /// nothing is paged about twice. Empty in pages written before this was recorded,
+        /// which told only their `key`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        about: Vec<String>,
     },
-    /// The person recording it acknowledges a page: escalation for its key stops.
+    /// The person recording it acknowledges a page: they have the episode in hand, so every
+    /// page about it so far is answered and escalation stops.
     Acknowledged {
         page: i64,
     },

@@ -30,6 +30,18 @@ impl Phase {
     }
 
     /// Whether the episode is over (nothing but amendments may follow).
+    pub const ALL: [Phase; 5] = [
+        Phase::Missing,
+        Phase::Located,
+        Phase::Returned,
+        Phase::Closed,
+        Phase::RecordedInError,
+    ];
+
+    pub fn from_code(code: &str) -> Option<Phase> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
     pub fn is_ended(self) -> bool {
         matches!(self, Phase::Closed | Phase::RecordedInError)
     }

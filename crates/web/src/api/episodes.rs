@@ -14,7 +14,9 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use futures_util::stream::{self, Stream};
-use homeward_app::episodes::{EpisodeFilter, EpisodeView, OpenEpisodeInput};
+use homeward_app::episodes::{
+    DEFAULT_PAGE, EpisodeFilter, EpisodeView, MAX_PAGE, OpenEpisodeInput,
+};
 use homeward_app::{AppError, FieldError};
 use homeward_domain::episode::{Event, EventRecord, Whereabouts, time_missing};
 use homeward_domain::ids::{EpisodeId, PersonId};
@@ -229,61 +231,154 @@ pub struct NewEventRequest {
 }
 
 #[derive(Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EpisodeListQuery {
     /// Only the open ones (still missing or not yet back).
     pub open: Option<bool>,
     /// Only this person's.
     pub person: Option<String>,
-    /// Only this phase.
+    /// Only this service's.
+    pub service: Option<String>,
+    /// Only this phase: missing, located, returned, closed or recorded_in_error.
     pub phase: Option<String>,
+    /// Only those opened on or after this day (YYYY-MM-DD, UK time).
+    pub from: Option<String>,
+    /// Only those opened on or before this day (YYYY-MM-DD, UK time).
+    pub to: Option<String>,
+    /// How many to return: 1 to 200, 50 if not given.
+    pub limit: Option<i64>,
+    /// Where the previous page ended: the `after` of its `Link: <…>; rel="next"` header.
+    pub after: Option<String>,
+}
+
+/// A page's end as text: the instant it opened (milliseconds) and its id.
+pub fn encode_cursor(c: &homeward_store::EpisodeCursor) -> String {
+    format!("{}.{}", homeward_domain::time::to_millis(c.opened_at), c.id)
+}
+
+pub fn decode_cursor(text: &str) -> Option<homeward_store::EpisodeCursor> {
+    let (ms, id) = text.split_once('.')?;
+    Some(homeward_store::EpisodeCursor {
+        opened_at: homeward_domain::time::from_millis(ms.parse().ok()?),
+        id: id.parse().ok()?,
+    })
+}
+
+/// The start of a day in UK time, from `YYYY-MM-DD`.
+pub fn uk_day_start(text: &str) -> Option<jiff::Timestamp> {
+    let date: jiff::civil::Date = text.trim().parse().ok()?;
+    date.to_zoned(homeward_domain::time::london())
+        .ok()
+        .map(|z| z.timestamp())
 }
 
 #[derive(Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventListQuery {
     /// Only entries of this kind.
     pub kind: Option<String>,
 }
 
 #[derive(Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LangQuery {
     /// en or cy
     pub lang: Option<String>,
 }
 
-/// Episodes the caller may see, newest first.
+/// Episodes the caller may see, newest first, a page at a time, filtered in the database.
+/// When there are more, a `Link` header gives the next page (`rel="next"`).
 #[utoipa::path(get, path = "/api/v1/episodes", tag = "episodes", params(EpisodeListQuery), responses(
-    (status = 200, body = [EpisodeDto]),
+    (status = 200, body = [EpisodeDto], headers(("Link" = String, description = "The next page, when there is one"))),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+    (status = 422, body = ProblemDocument, content_type = "application/problem+json"),
 ))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<EpisodeListQuery>,
-) -> Result<Json<Vec<EpisodeDto>>, Problem> {
+) -> Result<Response, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;
+    let bad = |field: &'static str| fail(invalid(field, "error-choice-unknown"));
     let person = match q.person.as_deref() {
-        Some(p) => Some(
-            p.parse::<PersonId>()
-                .map_err(|_| fail(invalid("person", "error-choice-unknown")))?,
-        ),
+        Some(p) => Some(p.parse::<PersonId>().map_err(|_| bad("person"))?),
+        None => None,
+    };
+    let service = match q.service.as_deref() {
+        Some(s) => Some(s.parse().map_err(|_| bad("service"))?),
+        None => None,
+    };
+    let phases = match q.phase.as_deref() {
+        Some(p) if homeward_domain::episode::Phase::from_code(p).is_some() => vec![p.to_string()],
+        Some(_) => return Err(bad("phase")),
+        None => Vec::new(),
+    };
+    let day = |text: &Option<String>, field: &'static str| match text.as_deref() {
+        Some(d) => uk_day_start(d)
+            .map(Some)
+            .ok_or_else(|| fail(invalid(field, "error-date-iso"))),
+        None => Ok(None),
+    };
+    let opened_from = day(&q.from, "from")?;
+    let opened_before = day(&q.to, "to")?.map(|t| t + jiff::SignedDuration::from_hours(24));
+    let limit = match q.limit {
+        Some(n) if !(1..=MAX_PAGE).contains(&n) => {
+            return Err(fail(invalid("limit", "error-page-limit")));
+        }
+        Some(n) => n,
+        None => DEFAULT_PAGE,
+    };
+    let after = match q.after.as_deref() {
+        Some(a) => Some(decode_cursor(a).ok_or_else(|| bad("after"))?),
         None => None,
     };
     let filter = EpisodeFilter {
         open_only: q.open.unwrap_or(false),
         person,
+        service,
+        phases,
+        opened_from,
+        opened_before,
+        after,
+        limit,
     };
     let list = state
         .app
         .list_episodes(actor, &ctx.meta, filter)
         .await
         .map_err(fail)?;
-    Ok(Json(
-        list.iter()
-            .filter(|e| q.phase.as_deref().is_none_or(|p| e.phase == p))
-            .map(EpisodeDto::from)
-            .collect(),
-    ))
+    let body: Vec<EpisodeDto> = list.iter().map(EpisodeDto::from).collect();
+    let mut response = Json(body).into_response();
+    if list.len() as i64 == limit
+        && let Some(last) = list.last()
+    {
+        let cursor = encode_cursor(&homeward_store::EpisodeCursor {
+            opened_at: last.opened_at,
+            id: last.id,
+        });
+        let mut next = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("open", q.open.map(|o| o.to_string())),
+            ("person", q.person.clone()),
+            ("service", q.service.clone()),
+            ("phase", q.phase.clone()),
+            ("from", q.from.clone()),
+            ("to", q.to.clone()),
+            ("limit", Some(limit.to_string())),
+            ("after", Some(cursor)),
+        ] {
+            if let Some(v) = v {
+                next.append_pair(k, &v);
+            }
+        }
+        if let Ok(value) = format!("</api/v1/episodes?{}>; rel=\"next\"", next.finish()).parse() {
+            response
+                .headers_mut()
+                .insert(axum::http::header::LINK, value);
+        }
+    }
+    Ok(response)
 }
 
 /// Opens an episode: "not back". A person with an open episode already gets a 422 naming

@@ -349,6 +349,7 @@ pub async fn photos(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PhotoQuery {
     /// YYYY-MM-DD; today when absent.
     taken_on: Option<String>,
@@ -451,6 +452,7 @@ pub async fn choose_photo(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PackQuery {
     /// en or cy; otherwise the caller's Accept-Language.
     lang: Option<String>,

@@ -121,7 +121,6 @@ fn grade_class(grade: Option<&str>) -> &'static str {
 pub async fn board(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
     let actor = ctx.actor().or_fail(&ctx)?;
     let lines = state.app.board(actor, &ctx.meta).await.or_fail(&ctx)?;
-    let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
     let t = ctx.tr;
     let now = state.app.clock.now();
     let sees_photos = actor.can(Action::ViewPeople);
@@ -138,11 +137,7 @@ pub async fn board(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
                     .photo
                     .filter(|_| sees_photos)
                     .map(|p| format!("/people/{}/photos/{p}", l.person.id)),
-                service: services
-                    .iter()
-                    .find(|x| x.id == s.service_id)
-                    .map(|x| x.name.clone())
-                    .unwrap_or_default(),
+                service: l.service_name.clone(),
                 phase: t.get(&format!("phase-{}", s.phase)),
                 missing_since_ms: to_millis(since),
                 missing_for: duration(t, now.duration_since(since)),
@@ -159,7 +154,7 @@ pub async fn board(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
                     (
                         t.get(&format!("duty-{}", d.rule)),
                         d.due_at.map(|at| t.date_time(at)).unwrap_or_default(),
-                        d.status == homeward_domain::duties::Status::Overdue,
+                        d.overdue,
                     )
                 }),
             }

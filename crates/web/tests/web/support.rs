@@ -343,6 +343,10 @@ pub async fn open_episode_for(t: &TestApp, person: &homeward_store::Person) -> E
         last_event_seq: 1,
         last_event_kind: "opened".into(),
         last_event_at: now,
+        schedule: homeward_store::Schedule {
+            next_check_at: Some(now),
+            ..Default::default()
+        },
     };
     t.app
         .store
