@@ -818,7 +818,6 @@ audit-do-service-rota_update = Newid rota ar alwad gwasanaeth
 home-pages = Rydych chi wedi cael eich galw
 home-pages-intro = Agorwch bob un a’i gydnabod, fel nad yw’r person nesaf ar alwad yn cael ei alw hefyd.
 home-undelivered = Negeseuon e-bost na ellid eu danfon
-home-undelivered-line = At { $to }, { $when }: { $error }
 audit-do-episode-pages = Edrych ar eu negeseuon galw
 
 ## On call
@@ -869,3 +868,42 @@ email-page-also = Hefyd:
 page-overdue-late = { $duty }: { $late } yn hwyr
 error-page-not-yours = Aeth y neges hon at rywun arall. Dim ond y bobl yr aeth atynt, neu arweinydd shifft, rheolwr neu arweinydd diogelu, all ei chydnabod.
 error-page-limit = Gofynnwch am rhwng 1 a 200 ar y tro
+episode-waiting-page = Anfonwyd neges at { $who } ({ $reason }) ar { $when }: does neb wedi’i chydnabod eto.
+episode-overdue-now = Yn hwyr nawr
+episode-do-next = Nesaf:
+episode-next-by = { $duty }, erbyn { $when }
+home-undelivered-count = { $count ->
+    [zero] Mae pob e-bost wedi’i ddanfon.
+    [one] Ni ellid danfon 1 e-bost.
+   *[other] Ni ellid danfon { $count } e-bost.
+}
+mail-undelivered-link = Cywirwch y cyfeiriad ac anfon eto
+mail-undelivered-title = Negeseuon e-bost na ellid eu danfon
+mail-undelivered-intro = Rhoddwyd cynnig ar bob un o’r negeseuon hyn dro ar ôl tro ac ni ellid eu danfon, felly nid yw’r person yr oedd ar ei gyfer wedi’i chael. Gwiriwch y cyfeiriad, ei gywiro os yw’n anghywir, ac anfon eto.
+mail-undelivered-none = Mae pob e-bost wedi’i ddanfon.
+mail-to = At
+mail-written = Ysgrifennwyd
+mail-why = Pam y methodd
+mail-address = Anfon at
+mail-send-again = Anfon eto
+mail-resent = Bydd yr e-bost yn cael ei anfon eto.
+on-call-unreachable-title = Ni all e-bost gyrraedd rhai pobl
+on-call-unreachable = { $who }: mae e-bost at { $address } wedi methu. Mae eu negeseuon yn dal i ddangos yn Homeward, ond nid drwy e-bost.
+person-episodes = Adegau ar goll
+person-no-episodes = Nid oes unrhyw gyfnodau ar goll wedi’u cofnodi.
+person-all-episodes = Pob tro y bu ar goll
+episodes-all-title = Pob cyfnod
+episodes-filter-service = Cartref neu wasanaeth
+episodes-filter-status = Statws
+episodes-filter-from = Ar goll o (ar neu ar ôl)
+episodes-filter-to = Ar goll o (ar neu cyn)
+episodes-filter-apply = Dangos cyfnodau
+episodes-any-service = Unrhyw un
+episodes-any-status = Unrhyw un
+episodes-none = Nid oes cyfnodau’n cyfateb.
+episodes-col-who = Pwy
+episodes-col-missing-from = Ar goll o
+episodes-col-status = Statws
+episodes-first-page = Tudalen gyntaf
+episodes-next-page = Tudalen nesaf
+board-all-episodes = Pob cyfnod, ar agor ac wedi cau

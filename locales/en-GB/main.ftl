@@ -815,7 +815,6 @@ audit-do-service-rota_update = Changed a service’s on-call rota
 home-pages = You have been paged
 home-pages-intro = Open each one and acknowledge it, so the next person on call is not paged too.
 home-undelivered = Emails that could not be delivered
-home-undelivered-line = To { $to }, { $when }: { $error }
 audit-do-episode-pages = Viewed their pages
 
 ## On call
@@ -866,3 +865,41 @@ email-page-also = Also:
 page-overdue-late = { $duty }: overdue by { $late }
 error-page-not-yours = This page went to someone else. Only the people it went to, or a shift lead, manager or safeguarding lead, can acknowledge it.
 error-page-limit = Ask for between 1 and 200 at a time
+episode-waiting-page = Paged { $who } ({ $reason }) at { $when }: nobody has acknowledged yet.
+episode-overdue-now = Overdue now
+episode-do-next = Next:
+episode-next-by = { $duty }, by { $when }
+home-undelivered-count = { $count ->
+    [one] 1 email could not be delivered.
+   *[other] { $count } emails could not be delivered.
+}
+mail-undelivered-link = Correct the address and send again
+mail-undelivered-title = Emails that could not be delivered
+mail-undelivered-intro = Each of these emails was tried again and again and could not be delivered, so the person it was for has not had it. Check the address, correct it if it is wrong, and send it again.
+mail-undelivered-none = Every email has been delivered.
+mail-to = To
+mail-written = Written
+mail-why = Why it failed
+mail-address = Send it to
+mail-send-again = Send again
+mail-resent = The email will be sent again.
+on-call-unreachable-title = Email cannot reach some people
+on-call-unreachable = { $who }: email to { $address } has failed. Their pages still show in Homeward, but not by email.
+person-episodes = Times missing
+person-no-episodes = No missing episodes have been recorded.
+person-all-episodes = Every time they have been missing
+episodes-all-title = Every episode
+episodes-filter-service = Home or service
+episodes-filter-status = Status
+episodes-filter-from = Missing from (on or after)
+episodes-filter-to = Missing from (on or before)
+episodes-filter-apply = Show episodes
+episodes-any-service = Any
+episodes-any-status = Any
+episodes-none = No episodes match.
+episodes-col-who = Who
+episodes-col-missing-from = Missing from
+episodes-col-status = Status
+episodes-first-page = First page
+episodes-next-page = Next page
+board-all-episodes = Every episode, open and closed

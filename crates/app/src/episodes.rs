@@ -384,6 +384,21 @@ impl App {
         }
     }
 
+    /// The name of a person whose episodes the actor may see (the list of episodes is the
+    /// audited read that names them).
+    pub async fn person_name(&self, actor: &Actor, id: PersonId) -> AppResult<String> {
+        require(actor, Action::ViewEpisodes)?;
+        let person = self
+            .store
+            .get_person(actor.org_id(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.can_in(Action::ViewEpisodes, person.service_id) {
+            return Err(AppError::NotFound);
+        }
+        Ok(format!("{} {}", person.given_name, person.family_name))
+    }
+
     /// The missing plan pinned when the episode opened.
     pub(crate) async fn pinned_plan(
         &self,

@@ -573,6 +573,35 @@ impl App {
         Ok(out)
     }
 
+    /// Colleagues whose email has failed for good, by name, with the address that failed:
+    /// they will not get pages by email until it is corrected. Audited: it reads accounts.
+    pub async fn unreachable_users(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+    ) -> AppResult<Vec<(UserId, String, String)>> {
+        let addresses = self.unreachable_addresses(actor).await?;
+        if addresses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let audit = actor.event(
+            self.clock.now(),
+            meta,
+            "user.list",
+            "user",
+            None,
+            Outcome::Allowed,
+        );
+        Ok(self
+            .store
+            .list_users(actor.org_id(), &audit)
+            .await?
+            .into_iter()
+            .filter(|u| addresses.contains(&u.user.email))
+            .map(|u| (u.user.id, u.user.display_name, u.user.email))
+            .collect())
+    }
+
     /// Sends an undelivered message again, to `address` (corrected, or the same once the
     /// problem is fixed). A second click finds it already dealt with and sends nothing more.
     pub async fn resend_mail(
@@ -583,17 +612,19 @@ impl App {
         address: &str,
     ) -> AppResult<()> {
         require(actor, Action::ManageUndeliveredMail)?;
+        let (dead, dealt_with) = self
+            .store
+            .dead_letter(actor.org_id(), message)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if dealt_with {
+            // A double click, or a colleague first: it has been sent again already.
+            return Ok(());
+        }
         let address = address.trim();
         if !plausible_address(address) {
             return Err(AppError::invalid("address", "error-email-format"));
         }
-        let dead = self
-            .store
-            .dead_mail(actor.org_id(), 1000)
-            .await?
-            .into_iter()
-            .find(|d| d.message.id == message)
-            .ok_or(AppError::NotFound)?;
         let now = self.clock.now();
         let again = OutboxMessage {
             id: uuid::Uuid::new_v4(),
@@ -609,15 +640,11 @@ impl App {
             Some(message.to_string()),
             Outcome::Allowed,
         );
-        if self
-            .store
+        // `false` when a colleague dealt with it meanwhile: sent again all the same, once.
+        self.store
             .resend_mail(actor.org_id(), message, &again, &actor.user.email, &e)
-            .await?
-        {
-            Ok(())
-        } else {
-            Err(AppError::NotFound)
-        }
+            .await?;
+        Ok(())
     }
 }
 

@@ -629,6 +629,12 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     /// Queues a message that belongs to no chronology entry.
     async fn enqueue_mail(&self, message: &OutboxMessage, audit: &AuditEvent) -> StoreResult<()>;
+    /// One of the organisation's dead letters, and whether someone has dealt with it.
+    async fn dead_letter(
+        &self,
+        org: OrgId,
+        id: uuid::Uuid,
+    ) -> StoreResult<Option<(DeadMail, bool)>>;
     /// The organisation's dead letters nobody has dealt with, newest first.
     async fn dead_mail(&self, org: OrgId, limit: i64) -> StoreResult<Vec<DeadMail>>;
     /// Deals with a dead letter by sending `resend` (the same message, perhaps to a corrected

@@ -612,6 +612,15 @@ macro_rules! impl_sql_store {
                 })
             }
 
+            fn row_dead(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::DeadMail> {
+                use sqlx::Row as _;
+                Ok($crate::DeadMail {
+                    message: Self::row_message(row)?,
+                    died_at: Self::at(row.try_get("died_at").map_err(Self::db_err)?),
+                    last_error: row.try_get("last_error").map_err(Self::db_err)?,
+                })
+            }
+
             fn row_message(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::OutboxMessage> {
                 use sqlx::Row as _;
                 let episode: Option<$crate::sql_impl::uuid::Uuid> = row.try_get("episode_id").map_err(Self::db_err)?;
@@ -1679,12 +1688,32 @@ macro_rules! impl_sql_store {
                 Self::commit(tx).await
             }
 
+            async fn dead_letter(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                id: $crate::sql_impl::uuid::Uuid,
+            ) -> $crate::StoreResult<Option<($crate::DeadMail, bool)>> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT o.id, o.org_id, o.episode_id, o.created_at, o.to_address, o.subject, o.body, \
+                     d.died_at, d.last_error, d.resolved_at FROM outbox_dead d JOIN outbox o ON o.id = d.message_id \
+                     WHERE d.org_id = $1 AND d.message_id = $2",
+                )
+                .bind(org.0)
+                .bind(id)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let resolved: Option<i64> = row.try_get("resolved_at").map_err(Self::db_err)?;
+                Ok(Some((Self::row_dead(&row)?, resolved.is_some())))
+            }
+
             async fn dead_mail(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
                 limit: i64,
             ) -> $crate::StoreResult<Vec<$crate::DeadMail>> {
-                use sqlx::Row as _;
                 let rows = sqlx::query(
                     "SELECT o.id, o.org_id, o.episode_id, o.created_at, o.to_address, o.subject, o.body, \
                      d.died_at, d.last_error FROM outbox_dead d JOIN outbox o ON o.id = d.message_id \
@@ -1695,15 +1724,7 @@ macro_rules! impl_sql_store {
                 .fetch_all(self.reader())
                 .await
                 .map_err(Self::db_err)?;
-                rows.iter()
-                    .map(|row| {
-                        Ok($crate::DeadMail {
-                            message: Self::row_message(row)?,
-                            died_at: Self::at(row.try_get("died_at").map_err(Self::db_err)?),
-                            last_error: row.try_get("last_error").map_err(Self::db_err)?,
-                        })
-                    })
-                    .collect()
+                rows.iter().map(Self::row_dead).collect()
             }
 
             async fn resend_mail(

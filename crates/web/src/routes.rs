@@ -126,6 +126,9 @@ pub fn table() -> Vec<Route> {
         r("GET", "/episodes/{id}/police-pack", Requires(Action::ViewEpisodes), Html, get(html::episodes::police_pack)),
         r("GET", "/services/{id}/on-call", Requires(Action::ViewOnCall), Html, get(html::on_call::show)),
         r("POST", "/services/{id}/on-call", Requires(Action::ManageOnCall), Html, post(html::on_call::save)),
+        r("GET", "/episodes/all", Requires(Action::ViewEpisodes), Html, get(html::episodes::all)),
+        r("GET", "/mail/undelivered", Requires(Action::ManageUndeliveredMail), Html, get(html::mail::list)),
+        r("POST", "/mail/undelivered/{id}/resend", Requires(Action::ManageUndeliveredMail), Html, post(html::mail::resend)),
         r("GET", "/admin/users", Requires(Action::ViewUsers), Html, get(html::users::list)),
         r("POST", "/admin/users", Requires(Action::ManageUsers), Html, post(html::users::create)),
         r("GET", "/admin/users/new", Requires(Action::ManageUsers), Html, get(html::users::new_form)),
@@ -175,5 +178,8 @@ pub fn table() -> Vec<Route> {
         r("PUT", "/api/v1/settings/duties", Requires(Action::ManageSettings), Api, put(api::settings::update_duties)),
         r("GET", "/api/v1/services/{id}/on-call", Requires(Action::ViewOnCall), Api, get(api::on_call::show)),
         r("PUT", "/api/v1/services/{id}/on-call", Requires(Action::ManageOnCall), Api, put(api::on_call::update)),
+        r("GET", "/api/v1/services", Requires(Action::ViewOwnHome), Api, get(api::services::list)),
+        r("GET", "/api/v1/mail/undelivered", Requires(Action::ManageUndeliveredMail), Api, get(api::services::undelivered)),
+        r("POST", "/api/v1/mail/undelivered/{id}/resend", Requires(Action::ManageUndeliveredMail), Api, post(api::services::resend)),
     ]
 }

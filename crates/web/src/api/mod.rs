@@ -11,6 +11,7 @@ pub mod on_call;
 pub mod people;
 pub mod person_dto;
 pub mod problem;
+pub mod services;
 pub mod settings;
 pub mod users;
 
@@ -65,6 +66,9 @@ use utoipa::{Modify, OpenApi};
         settings::update_duties,
         on_call::show,
         on_call::update,
+        services::list,
+        services::undelivered,
+        services::resend,
     ),
     components(schemas(
         dto::Me,
@@ -101,6 +105,9 @@ use utoipa::{Modify, OpenApi};
         on_call::ShiftDto,
         on_call::RotaDto,
         on_call::RotaUpdate,
+        services::ServiceDto,
+        services::UndeliveredDto,
+        services::ResendRequest,
         dto::Health,
         problem::ProblemDocument,
         problem::ProblemField,

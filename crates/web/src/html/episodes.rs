@@ -24,6 +24,7 @@ use homeward_domain::episode::{
 };
 use homeward_domain::ids::{EpisodeId, PersonId};
 use homeward_domain::time::to_millis;
+use homeward_store::EpisodeSummary;
 use serde::Deserialize;
 
 fn not_found(ctx: &Ctx) -> Failure {
@@ -174,6 +175,227 @@ pub async fn board(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
         ],
     };
     Ok(render(&page, StatusCode::OK))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every episode, open and closed: filtered, a page at a time.
+
+/// One episode in a list.
+pub struct EpisodeLine {
+    pub href: String,
+    pub name: String,
+    pub service: String,
+    pub opened: String,
+    pub phase: String,
+    pub phase_class: &'static str,
+    pub grade: String,
+}
+
+pub fn phase_class(code: &str) -> &'static str {
+    match code {
+        "missing" => "hw-tag--red",
+        "located" => "hw-tag--orange",
+        "returned" | "closed" => "hw-tag--green",
+        _ => "hw-tag--grey",
+    }
+}
+
+pub fn episode_line(t: Tr, e: &EpisodeSummary, name: &str, service: &str) -> EpisodeLine {
+    EpisodeLine {
+        href: format!("/episodes/{}", e.id),
+        name: name.to_string(),
+        service: service.to_string(),
+        opened: t.date_time(e.last_seen_at.unwrap_or(e.opened_at).min(e.opened_at)),
+        phase: t.get(&format!("phase-{}", e.phase)),
+        phase_class: phase_class(&e.phase),
+        grade: e
+            .police_grade
+            .as_deref()
+            .map(|g| t.get(&episode_form::choice_id("grade", g)))
+            .unwrap_or_default(),
+    }
+}
+
+/// A choice in a filter's select.
+pub struct FilterOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "episodes_all.html")]
+struct AllEpisodesPage {
+    page: Page,
+    errors: FormErrors,
+    lines: Vec<EpisodeLine>,
+    services: Vec<FilterOption>,
+    phases: Vec<FilterOption>,
+    person: String,
+    person_name: Option<String>,
+    from: String,
+    to: String,
+    next_href: Option<String>,
+    first_href: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AllEpisodesQuery {
+    service: String,
+    person: String,
+    status: String,
+    from: String,
+    to: String,
+    after: String,
+}
+
+pub async fn all(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AllEpisodesQuery>,
+) -> Result<Response, Failure> {
+    use crate::api::episodes::{decode_cursor, encode_cursor, uk_day_start};
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let t = ctx.tr;
+    let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
+    let services: Vec<_> = services
+        .into_iter()
+        .filter(|s| actor.can_in(Action::ViewEpisodes, s.id))
+        .collect();
+    let mut problems = Vec::new();
+    let mut day = |text: &str, field: &str| {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let parsed = uk_day_start(text);
+        if parsed.is_none() {
+            problems.push(homeward_app::FieldError {
+                field: field.to_string(),
+                message: "error-date-iso",
+            });
+        }
+        parsed
+    };
+    let opened_from = day(&q.from, "from");
+    let opened_before = day(&q.to, "to").map(|d| d + jiff::SignedDuration::from_hours(24));
+    let person = q.person.trim().parse::<PersonId>().ok();
+    let service = q.service.trim().parse().ok();
+    let phase = homeward_domain::episode::Phase::from_code(q.status.trim());
+    let limit = homeward_app::episodes::DEFAULT_PAGE;
+    let list = if problems.is_empty() {
+        let filter = homeward_app::episodes::EpisodeFilter {
+            person,
+            service,
+            phases: phase
+                .map(|p| vec![p.code().to_string()])
+                .unwrap_or_default(),
+            opened_from,
+            opened_before,
+            after: decode_cursor(q.after.trim()),
+            limit,
+            ..Default::default()
+        };
+        state
+            .app
+            .list_episodes(actor, &ctx.meta, filter)
+            .await
+            .or_fail(&ctx)?
+    } else {
+        Vec::new()
+    };
+    let mut lines = Vec::with_capacity(list.len());
+    let mut person_name = None;
+    for e in &list {
+        let name = match state.app.person_name(actor, e.person_id).await {
+            Ok(n) => n,
+            Err(_) => continue,
+        };
+        if person == Some(e.person_id) {
+            person_name = Some(name.clone());
+        }
+        let service = services
+            .iter()
+            .find(|s| s.id == e.service_id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        lines.push(episode_line(t, e, &name, &service));
+    }
+    let query = |after: Option<String>| {
+        let mut f = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("service", q.service.as_str()),
+            ("person", q.person.as_str()),
+            ("status", q.status.as_str()),
+            ("from", q.from.as_str()),
+            ("to", q.to.as_str()),
+        ] {
+            if !v.trim().is_empty() {
+                f.append_pair(k, v.trim());
+            }
+        }
+        if let Some(a) = after {
+            f.append_pair("after", &a);
+        }
+        format!("/episodes/all?{}", f.finish())
+    };
+    let next_href = (list.len() as i64 == limit)
+        .then(|| list.last())
+        .flatten()
+        .map(|last| {
+            query(Some(encode_cursor(&homeward_store::EpisodeCursor {
+                opened_at: last.opened_at,
+                id: last.id,
+            })))
+        });
+    let option = |value: String, label: String, selected: bool| FilterOption {
+        value,
+        label,
+        selected,
+    };
+    let mut service_options = vec![option(
+        String::new(),
+        t.get("episodes-any-service"),
+        service.is_none(),
+    )];
+    service_options.extend(
+        services
+            .iter()
+            .map(|s| option(s.id.to_string(), s.name.clone(), service == Some(s.id))),
+    );
+    let mut phases = vec![option(
+        String::new(),
+        t.get("episodes-any-status"),
+        phase.is_none(),
+    )];
+    phases.extend(homeward_domain::episode::Phase::ALL.iter().map(|p| {
+        option(
+            p.code().to_string(),
+            t.get(&format!("phase-{}", p.code())),
+            phase == Some(*p),
+        )
+    }));
+    let errors = FormErrors::from_fields(t, &problems);
+    let page = AllEpisodesPage {
+        page: Page::new(&ctx, "episodes-all-title", "/episodes").with_errors(&errors),
+        errors,
+        lines,
+        services: service_options,
+        phases,
+        person: person.map(|p| p.to_string()).unwrap_or_default(),
+        person_name,
+        from: q.from.trim().to_string(),
+        to: q.to.trim().to_string(),
+        next_href,
+        first_href: (!q.after.trim().is_empty()).then(|| query(None)),
+    };
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render(&page, status))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -425,8 +647,10 @@ fn duty_rows(t: Tr, view: &EpisodeView, can_record: bool) -> Vec<DutyRow> {
             };
             let mut actions = Vec::new();
             if can_record && !ended && d.is_open() {
-                let done_by =
-                    homeward_domain::duties::rule(d.rule).and_then(|r| r.done_by.first().copied());
+                let done_by = homeward_domain::duties::rule(d.rule).and_then(|r| {
+                    // An acknowledgement answers a page; it is not recorded from here.
+                    r.done_by.iter().copied().find(|k| *k != "acknowledged")
+                });
                 actions.push(match done_by {
                     Some(kind) => AddLink {
                         href: format!("/episodes/{id}/add/{kind}"),
@@ -505,6 +729,18 @@ struct EpisodePage {
     filtered: bool,
     entries: Vec<Entry>,
     base_href: String,
+    /// At the top, for whoever arrives from a page: what is overdue (and how late), what to
+    /// do next, and the page waiting for an answer.
+    overdue: Vec<String>,
+    next_step: Option<String>,
+    waiting: Option<Waiting>,
+}
+
+/// The page waiting for an answer, as the top of the episode shows it.
+pub struct Waiting {
+    pub text: String,
+    /// Where "Acknowledge" posts, and the page it answers; `None` for someone who may not.
+    pub action: Option<(String, i64)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -649,7 +885,13 @@ fn police_plan(t: Tr, view: &EpisodeView) -> Vec<Fact> {
         .collect()
 }
 
-fn entries(t: Tr, view: &EpisodeView, kind: Option<&str>, can_record: bool) -> Vec<Entry> {
+fn entries(
+    t: Tr,
+    view: &EpisodeView,
+    kind: Option<&str>,
+    can_record: bool,
+    may_answer: bool,
+) -> Vec<Entry> {
     let id = view.summary.id;
     let waiting = homeward_domain::escalation::unanswered(&view.events);
     view.events
@@ -666,8 +908,10 @@ fn entries(t: Tr, view: &EpisodeView, kind: Option<&str>, can_record: bool) -> V
                 })
                 .collect();
             let is_amendment = matches!(r.event, Event::Amendment { .. });
-            let acknowledge = (can_record && waiting.contains(&r.seq))
+            let acknowledge = (may_answer && waiting.contains(&r.seq))
                 .then(|| format!("/episodes/{id}/add/acknowledged"));
+            // What the system wrote (pages) is not for staff to correct.
+            let by_staff = r.recorded_by.is_some();
             Entry {
                 seq: r.seq,
                 when: t.date_time(r.when.at),
@@ -682,12 +926,44 @@ fn entries(t: Tr, view: &EpisodeView, kind: Option<&str>, can_record: bool) -> V
                 ),
                 corrected_by,
                 is_amendment,
-                amend_href: (can_record && !is_amendment)
+                amend_href: (can_record && !is_amendment && by_staff)
                     .then(|| format!("/episodes/{id}/add/amendment?amends={}", r.seq)),
                 acknowledge,
             }
         })
         .collect()
+}
+
+/// The latest page nobody has answered: who it went to and why.
+fn waiting_page(t: Tr, view: &EpisodeView, may_answer: bool) -> Option<Waiting> {
+    let waiting = homeward_domain::escalation::unanswered(&view.events);
+    let latest = view
+        .events
+        .iter()
+        .rev()
+        .find(|r| waiting.contains(&r.seq))?;
+    let Event::Paged {
+        reason, to_label, ..
+    } = &latest.event
+    else {
+        return None;
+    };
+    Some(Waiting {
+        text: t.args(
+            "episode-waiting-page",
+            &[
+                ("who", to_label.as_str()),
+                ("reason", &t.get(&format!("page-reason-{}", reason.code()))),
+                ("when", &t.date_time(latest.recorded_at)),
+            ],
+        ),
+        action: may_answer.then(|| {
+            (
+                format!("/episodes/{}/add/acknowledged", view.summary.id),
+                latest.seq,
+            )
+        }),
+    })
 }
 
 pub async fn show(
@@ -709,6 +985,9 @@ pub async fn show(
     let ended = view.state.phase.is_ended();
     let can_record = actor.can_in(Action::RecordEpisodes, service);
     let can_close = actor.can_in(Action::CloseEpisodes, service);
+    let may_answer = can_record
+        && (actor.can_in(Action::AnswerAnyPage, service)
+            || homeward_domain::escalation::paged_users(&view.events).contains(&actor.user.id));
     let kind = q.kind.as_deref().filter(|k| Event::KINDS.contains(k));
     let done: std::collections::BTreeMap<u16, String> = view
         .events
@@ -786,8 +1065,39 @@ pub async fn show(
             })
             .collect(),
         filtered: kind.is_some(),
-        entries: entries(t, &view, kind, can_record),
+        entries: entries(t, &view, kind, can_record, may_answer),
         base_href: format!("/episodes/{id}"),
+        overdue: view
+            .duties
+            .iter()
+            .filter(|d| d.status == homeward_domain::duties::Status::Overdue)
+            .map(|d| {
+                let name = t.get(&format!("duty-{}", d.rule));
+                match d.due_at {
+                    Some(due) => t.args(
+                        "page-overdue-late",
+                        &[
+                            ("duty", name.as_str()),
+                            ("late", &episode_form::duration(t, now.duration_since(due))),
+                        ],
+                    ),
+                    None => name,
+                }
+            })
+            .collect(),
+        next_step: homeward_domain::duties::next_due(&view.duties)
+            .filter(|d| d.status == homeward_domain::duties::Status::Due)
+            .map(|d| {
+                let name = t.get(&format!("duty-{}", d.rule));
+                match d.due_at {
+                    Some(due) => t.args(
+                        "episode-next-by",
+                        &[("duty", name.as_str()), ("when", &t.date_time(due))],
+                    ),
+                    None => name,
+                }
+            }),
+        waiting: waiting_page(t, &view, may_answer),
     };
     Ok(render(&page, StatusCode::OK))
 }

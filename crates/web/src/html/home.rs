@@ -30,8 +30,8 @@ struct HomePage {
     page: Page,
     /// Pages waiting for this user to acknowledge.
     pages: Vec<PageLink>,
-    /// Emails that could not be delivered, for managers.
-    undelivered: Vec<String>,
+    /// How many emails could not be delivered, for those who can act on them.
+    undelivered: Option<String>,
     welcome: String,
     organisation: Vec<Row>,
     roles: Vec<String>,
@@ -106,42 +106,27 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, F
             label: t.get("home-can-audit"),
         });
     }
-    let pages = state
-        .app
-        .my_pages(actor, &ctx.meta)
-        .await
-        .or_fail(&ctx)?
-        .into_iter()
-        .map(|p| PageLink {
-            href: format!("/episodes/{}#entry-{}", p.episode, p.seq),
-            text: format!(
-                "{}: {} · {}",
-                p.person,
-                t.get(&format!("page-reason-{}", p.reason.code())),
-                t.date_time(p.at)
-            ),
-        })
-        .collect();
-    let undelivered = if actor.can(Action::ManageOnCall) {
-        state
-            .app
-            .undelivered_mail(actor)
-            .await
-            .or_fail(&ctx)?
-            .into_iter()
-            .map(|m| {
-                t.args(
-                    "home-undelivered-line",
-                    &[
-                        ("to", m.message.to_address.as_str()),
-                        ("when", &t.date_time(m.message.created_at)),
-                        ("error", m.last_error.as_deref().unwrap_or("")),
-                    ],
-                )
-            })
-            .collect()
+    // One line per episode, however many pages about it wait: the link lands on its summary.
+    let mut pages: Vec<PageLink> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for p in state.app.my_pages(actor, &ctx.meta).await.or_fail(&ctx)? {
+        if seen.insert(p.episode) {
+            pages.push(PageLink {
+                href: format!("/episodes/{}#summary", p.episode),
+                text: format!(
+                    "{}: {} · {}",
+                    p.person,
+                    t.get(&format!("page-reason-{}", p.reason.code())),
+                    t.date_time(p.at)
+                ),
+            });
+        }
+    }
+    let undelivered = if actor.can(Action::ManageUndeliveredMail) {
+        let dead = state.app.undelivered_mail(actor).await.or_fail(&ctx)?;
+        (!dead.is_empty()).then(|| t.count("home-undelivered-count", dead.len()))
     } else {
-        Vec::new()
+        None
     };
     if actor.can(Action::ViewOnCall) {
         for s in &service_list {

@@ -6,6 +6,7 @@ pub mod errors;
 pub mod event_form;
 pub mod form_view;
 pub mod home;
+pub mod mail;
 pub mod on_call;
 pub mod people;
 pub mod person;

@@ -50,6 +50,8 @@ struct OnCallPage {
     shifts: Vec<ShiftRow>,
     default_contact: String,
     escalate_after: String,
+    /// People on this rota whom email cannot reach (for managers), with the failed address.
+    unreachable: Vec<String>,
     can_edit: bool,
     forms: Vec<ShiftForm>,
     default_field: FieldView,
@@ -215,6 +217,27 @@ async fn page(
             "minutes",
             &rota.escalate_after_minutes.to_string(),
         ),
+        unreachable: state
+            .app
+            .unreachable_users(actor, &ctx.meta)
+            .await
+            .or_fail(ctx)?
+            .into_iter()
+            .filter(|(user, _, _)| {
+                rota.shifts.iter().any(|s| s.contact.user == *user)
+                    || rota
+                        .default_contact
+                        .as_ref()
+                        .is_some_and(|c| c.user == *user)
+                    || can_edit
+            })
+            .map(|(_, name, address)| {
+                t.args(
+                    "on-call-unreachable",
+                    &[("who", name.as_str()), ("address", address.as_str())],
+                )
+            })
+            .collect(),
         can_edit,
         forms,
         default_field: select(

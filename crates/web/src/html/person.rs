@@ -245,6 +245,9 @@ struct PersonPage {
     history_href: String,
     /// Missing now: the open episode; or the way to report them missing.
     missing: Option<(String, String)>,
+    /// Their episodes, newest first (a few), and where the rest are.
+    episodes: Vec<super::episodes::EpisodeLine>,
+    episodes_href: Option<String>,
 }
 
 /// "Version 3, saved by someone@example.org on 23 November 2026, 09:30".
@@ -428,9 +431,27 @@ pub async fn show(
         .iter()
         .map(|k| doc_summary(t, &view, *k, can_edit))
         .collect();
-    let open = match actor.can_in(Action::ViewEpisodes, p.service_id) {
+    let sees_episodes = actor.can_in(Action::ViewEpisodes, p.service_id);
+    let open = match sees_episodes {
         true => state.app.open_episode_of(actor, p.id).await.or_fail(&ctx)?,
         false => None,
+    };
+    let episodes = if sees_episodes {
+        let filter = homeward_app::episodes::EpisodeFilter {
+            person: Some(p.id),
+            limit: 5,
+            ..Default::default()
+        };
+        let list = state
+            .app
+            .list_episodes(actor, &ctx.meta, filter)
+            .await
+            .or_fail(&ctx)?;
+        list.iter()
+            .map(|e| super::episodes::episode_line(t, e, &full_name(p), ""))
+            .collect()
+    } else {
+        Vec::new()
     };
     let missing = match open {
         Some(e) => Some((format!("/episodes/{e}"), t.get("person-missing-now"))),
@@ -464,6 +485,8 @@ pub async fn show(
         docs,
         history_href: format!("/people/{}/history", p.id),
         missing,
+        episodes_href: sees_episodes.then(|| format!("/episodes/all?person={}", p.id)),
+        episodes,
         photo: view.photo.as_ref().map(|ph| {
             let taken = t.date(ph.taken_on);
             (

@@ -22,6 +22,7 @@ const EDITORS: &[Role] = &[CareWorker, ShiftLead, Manager, SafeguardingLead];
 const PLAN_AGREERS: &[Role] = &[Manager, SafeguardingLead];
 const AUDIT_READERS: &[Role] = &[OrgAdmin, Auditor, SafeguardingLead];
 const SETTINGS_READERS: &[Role] = &[OrgAdmin, Manager, SafeguardingLead, Auditor];
+const MAIL_FIXERS: &[Role] = &[Manager, SafeguardingLead, OrgAdmin];
 
 fn expectation(method: &str, path: &str) -> Option<Expect> {
     use Expect::*;
@@ -88,6 +89,11 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("POST", "/services/{id}/on-call") => Only(PLAN_AGREERS),
         ("PUT", "/api/v1/services/{id}/on-call") => Only(PLAN_AGREERS),
         ("GET", "/api/v1/board/stream") => Only(CARE),
+        ("GET", "/episodes/all") => Only(CARE),
+        ("GET", "/api/v1/services") => AnySignedIn,
+        ("GET", "/mail/undelivered") | ("GET", "/api/v1/mail/undelivered") => Only(MAIL_FIXERS),
+        ("POST", "/mail/undelivered/{id}/resend") => Only(MAIL_FIXERS),
+        ("POST", "/api/v1/mail/undelivered/{id}/resend") => Only(MAIL_FIXERS),
         ("POST", "/api/v1/episodes") | ("POST", "/api/v1/episodes/{id}/events") => Only(EDITORS),
         _ => return None,
     })
@@ -157,6 +163,9 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
             r#"{"based_on":0,"shifts":[],"default_user_id":null,"escalate_after_minutes":15}"#
                 .into(),
         )),
+        ("POST", p) if p.ends_with("/resend") => {
+            Some((true, r#"{"address":"right@example.org"}"#.into()))
+        }
         ("PUT", _) => Some((true, r#"{"roles":[{"role":"care_worker"}]}"#.into())),
         ("POST", _) => Some((true, String::new())),
         _ => None,
@@ -165,8 +174,8 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
 
 /// A real address for a route: `{id}` is a person on people routes, an episode on episode
 /// routes and a user elsewhere.
-fn concrete(path: &str, user: &str, person: &(String, String, String, String)) -> String {
-    let (person, photo, episode, service) = person;
+fn concrete(path: &str, user: &str, person: &(String, String, String, String, String)) -> String {
+    let (person, photo, episode, service, mail) = person;
     let asset = homeward_web::assets::css_url();
     let asset_name = asset.trim_start_matches("/assets/");
     let id = if path.contains("/people/") {
@@ -175,6 +184,8 @@ fn concrete(path: &str, user: &str, person: &(String, String, String, String)) -
         episode
     } else if path.contains("/services/") {
         service
+    } else if path.contains("/mail/") {
+        mail
     } else {
         user
     };
@@ -284,11 +295,14 @@ async fn run_matrix(t: &TestApp) {
             .unwrap();
         // And missing now: the episode routes' record.
         let episode = open_episode_for(t, &person).await;
+        // And an email about it that could not be delivered.
+        let mail = dead_letter(t, org, episode).await;
         (
             person.id.to_string(),
             photo.id.to_string(),
             episode.to_string(),
             person.service_id.to_string(),
+            mail.to_string(),
         )
     };
     let own_person = person_in(demo.own(CareWorker).org_id).await;

@@ -314,6 +314,46 @@ pub fn test_event(org: homeward_domain::ids::OrgId) -> homeward_domain::audit::A
     }
 }
 
+/// An email about the episode that used every try: a dead letter for its managers.
+pub async fn dead_letter(
+    t: &TestApp,
+    org: homeward_domain::ids::OrgId,
+    episode: EpisodeId,
+) -> uuid::Uuid {
+    let now = t.app.clock.now();
+    let message = homeward_store::OutboxMessage {
+        id: uuid::Uuid::new_v4(),
+        org_id: org,
+        episode_id: Some(episode),
+        created_at: now,
+        to_address: "typo@nowhere.invalid".into(),
+        subject: "Homeward: someone is missing".into(),
+        body: "Open Homeward".into(),
+    };
+    t.app
+        .store
+        .enqueue_mail(&message, &test_event(org))
+        .await
+        .unwrap();
+    t.app
+        .store
+        .record_mail_attempt(message.id, 1, now, false, Some("sending"))
+        .await
+        .unwrap();
+    t.app
+        .store
+        .settle_mail(
+            message.id,
+            2,
+            now,
+            homeward_store::MailOutcome::Dead,
+            Some("550 no such user"),
+        )
+        .await
+        .unwrap();
+    message.id
+}
+
 /// Opens an episode for a person straight through the store, as if a colleague had.
 pub async fn open_episode_for(t: &TestApp, person: &homeward_store::Person) -> EpisodeId {
     use homeward_domain::episode::{Event, EventRecord, Occurred, Opened};
