@@ -1091,31 +1091,36 @@ async fn an_unanswered_page_escalates_to_the_manager_who_acknowledges_it() {
     assert_accessible(&client, &axe, "the home page with a page waiting").await;
     click(&client, ".hw-notification a").await;
     wait_for_path(&client, |p| p.starts_with(&episode)).await;
-    // The report's two pages (the shift lead's, then the manager's) and an overdue duty's.
+    // The link lands on what needs doing: the page waiting, what is overdue, what is next.
+    let top = client
+        .find(Locator::Css("#summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(top.contains("nobody has acknowledged yet"), "{top}");
+    assert!(top.contains("Overdue now"), "{top}");
+    assert!(
+        top.contains("Tell the registered or on-call manager"),
+        "{top}"
+    );
+    // One page per episode: the shift lead's, then the manager's; an overdue duty joined the
+    // page waiting instead of paging on its own. The summary's button answers them all.
     let buttons = client
         .find_all(Locator::Css("form.hw-acknowledge button"))
         .await
         .unwrap();
-    assert_eq!(buttons.len(), 3);
-    client
-        .execute(
-            "for (const li of document.querySelectorAll('li.hw-chronology__entry')) { \
-               if (li.innerText.includes('Paged Demo Manager: reported missing')) { \
-                 li.querySelector('form.hw-acknowledge button').click(); return true; } } \
-             return false;",
-            vec![],
-        )
-        .await
-        .unwrap();
+    assert_eq!(buttons.len(), 3, "the summary's, and one on each page");
+    click(&client, "#summary form.hw-acknowledge button").await;
     wait_for_path(&client, |p| p.contains("?added=")).await;
     let page = text(&client).await;
     assert!(page.contains("Acknowledged page in entry"), "{page}");
-    // The report's pages are answered; only the overdue duty's still waits.
     let left = client
         .find_all(Locator::Css("form.hw-acknowledge button"))
         .await
         .unwrap();
-    assert_eq!(left.len(), 1);
+    assert_eq!(left.len(), 0);
 
     // Answered: forty minutes on, nobody else is paged about the report.
     t.clock.advance(jiff::SignedDuration::from_mins(40));

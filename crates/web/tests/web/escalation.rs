@@ -35,8 +35,8 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// Starts aiosmtpd on `port`; `None` (or a failure, where it is required) without it.
-pub async fn smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
+/// Whether aiosmtpd is here; where it is required (scripts/test), a failure if not.
+fn aiosmtpd_available() -> bool {
     let available = std::process::Command::new(PYTHON)
         .args(["-c", "import aiosmtpd"])
         .status()
@@ -47,6 +47,13 @@ pub async fn smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
             "python3-aiosmtpd is needed here (run scripts/test)"
         );
         eprintln!("skipping: python3-aiosmtpd is not installed");
+    }
+    available
+}
+
+/// Starts aiosmtpd on `port`; `None` (or a failure, where it is required) without it.
+pub async fn smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
+    if !aiosmtpd_available() {
         return None;
     }
     let maildir = dir.join("maildir");
@@ -269,10 +276,24 @@ async fn an_unacknowledged_page_escalates_and_both_emails_arrive() {
         both.iter()
             .any(|m| m.contains("To: manager@cartrefi-ffug.example"))
     );
-    // Telling the manager was due at once and is now overdue: that pages too.
-    assert!(received(&server).iter().any(|m| {
-        m.contains(&format!("{link}/episodes/{episode}")) && m.contains("a duty is overdue.")
-    }));
+    // Telling the manager was due at once and is now overdue: the manager's page says so,
+    // and how late, instead of paging about it on its own.
+    let to_manager = both
+        .iter()
+        .find(|m| m.contains("To: manager@cartrefi-ffug.example"))
+        .unwrap();
+    assert!(to_manager.contains("overdue by"), "{to_manager}");
+    assert!(
+        !received(&server)
+            .iter()
+            .any(|m| m.contains("a duty is overdue.")),
+        "no page of its own for an overdue duty while one waits"
+    );
+    // A care worker cannot silence the escalation.
+    assert!(matches!(
+        t.app.acknowledge(&worker, &meta, episode, paged[1].0).await,
+        Err(homeward_app::AppError::Invalid(_))
+    ));
 
     // The manager acknowledges: the page goes no further.
     t.app
@@ -287,6 +308,16 @@ async fn an_unacknowledged_page_escalates_and_both_emails_arrive() {
         view.events
             .iter()
             .any(|r| matches!(r.event, Event::Acknowledged { .. }))
+    );
+    // The manager has been told: acknowledging did it.
+    let told = view
+        .duties
+        .iter()
+        .find(|d| d.rule == "tell_manager")
+        .unwrap();
+    assert!(
+        matches!(told.status, homeward_domain::duties::Status::Done { .. }),
+        "{told:?}"
     );
 }
 
@@ -369,5 +400,285 @@ async fn managers_set_the_rota_on_its_page_and_everyone_sees_it() {
         assert_eq!(v["version"], 2);
         assert_eq!(v["escalate_after_minutes"], 10);
         assert_eq!(v["shifts"][0]["user_id"], ann);
+    }
+}
+
+/// An SMTP server (aiosmtpd, its own process) that refuses mail for `@nowhere.invalid` as a
+/// real server refuses an unknown mailbox, and keeps everything else in a Maildir.
+pub async fn refusing_smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
+    const SERVER: &str = r#"
+import asyncio, sys
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+
+class Refusing(Mailbox):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.endswith("@nowhere.invalid"):
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+controller = Controller(Refusing(sys.argv[1]), hostname="127.0.0.1", port=int(sys.argv[2]))
+controller.start()
+asyncio.get_event_loop().run_forever()
+"#;
+    if !aiosmtpd_available() {
+        return None;
+    }
+    let maildir = dir.join("refusing");
+    let child = std::process::Command::new(PYTHON)
+        .args(["-c", SERVER])
+        .arg(&maildir)
+        .arg(port.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("aiosmtpd starts");
+    let server = SmtpServer {
+        child,
+        port,
+        maildir,
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "aiosmtpd did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Some(server)
+}
+
+/// One organisation's undeliverable mail never holds up anyone else's: a hundred dead letters
+/// and a backlog of failing messages in one organisation, and the other's page still goes
+/// in the first pass. What used every try is shown, with the address and why, to that
+/// organisation's managers, who correct the address and send it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dead_letters_never_hold_up_other_mail_and_managers_resend_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let Some(server) = refusing_smtp_server(dir.path(), port).await else {
+        return;
+    };
+    let t = sqlite().await;
+    let demo = seed(&t).await;
+    let busy = demo.own(Role::Manager).org_id;
+    let quiet = demo.other(Role::Manager).org_id;
+    let message = |org, n: usize, to: &str| homeward_store::OutboxMessage {
+        id: uuid::Uuid::new_v4(),
+        org_id: org,
+        episode_id: None,
+        created_at: t.app.clock.now(),
+        to_address: to.into(),
+        subject: format!("Homeward: page {n}"),
+        body: "Open Homeward".into(),
+    };
+    // A hundred letters already dead, as after a night of a typo'd address.
+    let episode = any_episode(&t, busy).await;
+    for _ in 0..100 {
+        dead_letter(&t, busy, episode).await;
+    }
+    // And a backlog still being tried, queued before the other organisation's page.
+    for n in 0..25 {
+        t.app
+            .store
+            .enqueue_mail(&message(busy, n, "typo@nowhere.invalid"), &test_event(busy))
+            .await
+            .unwrap();
+    }
+    let theirs = message(quiet, 0, "manager@sample-shire.example");
+    t.app
+        .store
+        .enqueue_mail(&theirs, &test_event(quiet))
+        .await
+        .unwrap();
+    let live = mailer(server.port);
+    t.app.send_mail(&live).await.unwrap();
+    assert!(
+        received(&server)
+            .iter()
+            .any(|m| m.contains("To: manager@sample-shire.example")),
+        "the other organisation's page went in the first pass"
+    );
+    // The backlog is tried until every try is used, then leaves the queue.
+    for _ in 0..60 {
+        t.clock.advance(SignedDuration::from_hours(2));
+        t.app.send_mail(&live).await.unwrap();
+        if t.app.store.pending_mail(1000).await.unwrap().is_empty() {
+            break;
+        }
+    }
+    assert!(t.app.store.pending_mail(1000).await.unwrap().is_empty());
+    let manager = actor(&t, Role::Manager, &demo).await;
+    let dead = t.app.undelivered_mail(&manager).await.unwrap();
+    assert_eq!(dead.len(), 125);
+    let failed = dead
+        .iter()
+        .find(|d| d.last_error.as_deref().is_some_and(|e| e.contains("550")))
+        .expect("the server's refusal is kept");
+    assert_eq!(failed.message.to_address, "typo@nowhere.invalid");
+    // Care staff do not see the undelivered mail; the other organisation sees none of it.
+    let worker = actor(&t, Role::CareWorker, &demo).await;
+    assert!(t.app.undelivered_mail(&worker).await.is_err());
+    let theirs_manager = {
+        let s = session_for(&t, demo.other(Role::Manager)).await;
+        t.app.resolve_session(&s.token).await.unwrap().unwrap()
+    };
+    assert!(
+        t.app
+            .undelivered_mail(&theirs_manager)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The manager sees it on a page, with the address; a wrong one is refused clearly.
+    let session = session_for(&t, demo.own(Role::Manager)).await;
+    let home = req("GET", "/").session(&session).send(&t).await;
+    assert!(
+        home.body.contains("125 emails could not be delivered"),
+        "{}",
+        home.body
+    );
+    let list = req("GET", "/mail/undelivered")
+        .session(&session)
+        .send(&t)
+        .await;
+    assert!(list.body.contains("typo@nowhere.invalid"));
+    assert!(list.body.contains("550"));
+    let path = format!("/mail/undelivered/{}/resend", failed.message.id);
+    let form = |address: &str| {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("csrf_token", &session.csrf)
+            .append_pair("address", address)
+            .finish()
+    };
+    let bad = req("POST", &path)
+        .session(&session)
+        .form(&form("manager at example"))
+        .send(&t)
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body
+            .contains("Enter an email address in the correct format")
+    );
+    assert!(
+        bad.body
+            .contains(&format!("href=\"#address-{}\"", failed.message.id))
+    );
+    let good = req("POST", &path)
+        .session(&session)
+        .form(&form("manager@cartrefi-ffug.example"))
+        .send(&t)
+        .await;
+    assert_eq!(good.status, 303, "{}", good.body);
+    // A second click sends nothing more.
+    let again = req("POST", &path)
+        .session(&session)
+        .form(&form("manager@cartrefi-ffug.example"))
+        .send(&t)
+        .await;
+    assert_eq!(again.status, 303);
+    t.app.send_mail(&live).await.unwrap();
+    let resent: Vec<String> = received(&server)
+        .into_iter()
+        .filter(|m| m.contains("To: manager@cartrefi-ffug.example") && m.contains("Homeward: page"))
+        .collect();
+    assert_eq!(resent.len(), 1, "{resent:?}");
+    assert_eq!(t.app.undelivered_mail(&manager).await.unwrap().len(), 124);
+}
+
+/// An episode of the organisation's, for dead letters to belong to.
+async fn any_episode(
+    t: &TestApp,
+    org: homeward_domain::ids::OrgId,
+) -> homeward_domain::ids::EpisodeId {
+    let query = homeward_store::EpisodeQuery {
+        limit: 1,
+        ..Default::default()
+    };
+    t.app.store.list_episodes(org, &query).await.unwrap()[0].id
+}
+
+/// A chronology that no longer reads (two openings, as a bad import might leave) is logged and
+/// put off for a minute; every other episode is paged all the same, on both engines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_failing_episode_does_not_stop_the_others_being_paged() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let meta = RequestMeta::default();
+        let manager = actor(&t, Role::Manager, &demo).await;
+        let org = manager.org_id();
+        let people = t
+            .app
+            .store
+            .list_people(org, None, &test_event(org))
+            .await
+            .unwrap();
+        let mut free = Vec::new();
+        for p in people {
+            if t.app
+                .store
+                .open_episode_of(org, p.id)
+                .await
+                .unwrap()
+                .is_none()
+            {
+                free.push(p);
+            }
+        }
+        let (broken, fine) = (&free[0], &free[1]);
+        let bad = open_episode_for(&t, broken).await;
+        let (summary, events) = t.app.store.episode(org, bad).await.unwrap().unwrap();
+        let twice = homeward_domain::episode::EventRecord {
+            seq: 2,
+            ..events[0].clone()
+        };
+        t.app
+            .store
+            .append_episode_event(
+                &homeward_store::EpisodeSummary {
+                    last_event_seq: 2,
+                    ..summary
+                },
+                &twice,
+                &test_event(org),
+            )
+            .await
+            .unwrap();
+        // Reported a minute later, so the pass comes to it after the broken one.
+        t.clock.advance(SignedDuration::from_mins(1));
+        let good = t
+            .app
+            .open_episode(&manager, &meta, fine.id, OpenEpisodeInput::default())
+            .await
+            .unwrap();
+        t.app
+            .escalate("https://homeward.example.org")
+            .await
+            .unwrap();
+        let view = t.app.view_episode(&manager, &meta, good).await.unwrap();
+        assert!(
+            view.events
+                .iter()
+                .any(|r| matches!(r.event, Event::Paged { .. })),
+            "{}: the good episode is paged",
+            t.engine
+        );
+        // The broken one waits a minute before it is tried again.
+        let now = t.app.clock.now();
+        let due = t.app.store.episodes_to_check(now, 1000).await.unwrap();
+        assert!(due.iter().all(|(_, e)| *e != bad), "{}", t.engine);
+        let later = t
+            .app
+            .store
+            .episodes_to_check(now + SignedDuration::from_mins(1), 1000)
+            .await
+            .unwrap();
+        assert!(later.iter().any(|(_, e)| *e == bad), "{}", t.engine);
     }
 }
