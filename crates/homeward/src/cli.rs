@@ -146,11 +146,20 @@ pub struct Worker {
 /// How often the worker looks for pages due and mail to send.
 const WORKER_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
 
-fn start_worker(app: App, worker: Worker) {
+/// Runs the worker's passes until `stop` says so. A pass under way when it does is finished
+/// first: a page is never half-sent.
+fn start_worker(
+    app: App,
+    worker: Worker,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(WORKER_EVERY);
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.changed() => break,
+            }
             if let Err(e) = app.escalate(&worker.link).await {
                 tracing::warn!(error = %e, "escalation pass failed; trying again shortly");
             }
@@ -159,8 +168,34 @@ fn start_worker(app: App, worker: Worker) {
             {
                 tracing::warn!(error = %e, "sending mail failed; trying again shortly");
             }
+            if *stop.borrow() {
+                break;
+            }
         }
-    });
+    })
+}
+
+/// Resolves on SIGTERM (a service manager stopping the server) or Ctrl-C.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -317,17 +352,27 @@ pub async fn serve(
             "no SMTP server is set: pages are shown in Homeward and emails wait in the outbox"
         );
     }
-    start_worker(app.clone(), worker);
-    let router = homeward_web::router(app, config);
-    axum::serve(
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let worker = start_worker(app.clone(), worker, stopping);
+    let router = homeward_web::router(app.clone(), config);
+    // On SIGTERM: stop taking connections, finish the requests under way, let the worker
+    // finish its pass, then close the database cleanly.
+    let served = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing the requests and the pass under way");
     })
-    .await
-    .map_err(|e| format!("server stopped: {e}"))
+    .await;
+    let _ = stop.send(true);
+    if let Err(e) = worker.await {
+        tracing::error!(error = %e, "the worker stopped abnormally");
+    }
+    app.store.close().await;
+    tracing::info!("stopped");
+    served.map_err(|e| format!("server stopped: {e}"))
 }
 
 fn app_error(e: homeward_app::AppError) -> String {

@@ -328,8 +328,24 @@ fn demo_prints_its_accounts_and_serves() {
     assert!(http_get(&addr, "/readyz").starts_with("HTTP/1.1 200"));
     assert!(http_get(&addr, "/sign-in").contains("<html lang=\"en-GB\">"));
     assert!(dir.path().join("secret.key").exists());
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // SIGTERM, as a service manager stops it: it finishes what is under way and exits cleanly.
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let stopping = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if stopping.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("the demo did not stop on SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "a clean exit on SIGTERM: {status:?}");
 }
 
 /// `role email`, nothing else.
