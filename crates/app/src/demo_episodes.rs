@@ -40,6 +40,7 @@ fn opened(place: &str, clothing: &str, circumstances: &str) -> Event {
         plan_version: Some(1),
         risk_version: Some(1),
         rule_set: Some(homeward_domain::duties::RULE_SET.into()),
+        settings_version: None,
     })
 }
 

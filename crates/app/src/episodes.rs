@@ -173,6 +173,7 @@ impl App {
         };
         let plan_version = pinned(DocKind::MissingPlan).await?;
         let risk_version = pinned(DocKind::RiskAssessment).await?;
+        let settings_version = self.store.latest_settings(org).await?.map(|v| v.version);
         let now = self.clock.now();
         let first = EventRecord {
             seq: 1,
@@ -189,6 +190,7 @@ impl App {
                 plan_version,
                 risk_version,
                 rule_set: Some(duties::RULE_SET.into()),
+                settings_version,
             }),
         };
         let state = episode::derive(std::slice::from_ref(&first)).map_err(|r| match r {
@@ -215,9 +217,7 @@ impl App {
                 .map(|v| v.document),
             None => None,
         };
-        let context = self
-            .duty_context(&person, plan.as_ref(), summary.opened_at)
-            .await?;
+        let context = self.duty_context(&person, plan.as_ref(), &state).await?;
         let events = [first.clone()];
         let list = duties::duties(&context, &events, now);
         summary.schedule = schedule_of(&state, &events, &list, now);
@@ -294,9 +294,7 @@ impl App {
         );
         self.store.record_audit(&e).await?;
         let plan = self.pinned_plan(&person, &state).await?;
-        let context = self
-            .duty_context(&person, plan.as_ref(), summary.opened_at)
-            .await?;
+        let context = self.duty_context(&person, plan.as_ref(), &state).await?;
         let duties = duties::duties(&context, &events, self.clock.now());
         Ok(EpisodeView {
             summary,
@@ -336,9 +334,7 @@ impl App {
         let state = episode::derive(&events)
             .map_err(|r| AppError::Internal(format!("stored chronology does not derive: {r:?}")))?;
         let plan = self.pinned_plan(&person, &state).await?;
-        let context = self
-            .duty_context(&person, plan.as_ref(), summary.opened_at)
-            .await?;
+        let context = self.duty_context(&person, plan.as_ref(), &state).await?;
         let now = self.clock.now();
         let prepare = |_: &EpisodeSummary, events: &[EventRecord]| {
             let record = EventRecord {
@@ -429,12 +425,13 @@ impl App {
         self.list_episodes(actor, meta, filter).await
     }
 
-    /// What the duty rules need to know about the person, their home and their plan.
+    /// What the duty rules need to know about the person, their home, their plan, their
+    /// earlier episodes, and the organisation's settings as they were when it opened.
     pub(crate) async fn duty_context(
         &self,
         person: &Person,
         plan: Option<&Document>,
-        opened_at: jiff::Timestamp,
+        state: &EpisodeState,
     ) -> AppResult<duties::Context> {
         let org = self
             .store
@@ -455,27 +452,49 @@ impl App {
             .map(|v| v.document)
             .unwrap_or_default();
         let yes = |section, field| profile.value(section, field) == Some("yes");
+        let opened_at = state.opened.at;
+        let settings = match state.settings_version {
+            Some(v) => match self.store.settings_at(person.org_id, v).await? {
+                Some(s) => s.settings,
+                None => self.settings_in_force(person.org_id).await?,
+            },
+            None => self.settings_in_force(person.org_id).await?,
+        };
         let earlier = self
             .store
             .earlier_episodes(person.org_id, person.id, opened_at)
             .await?;
-        let settings = self.settings_in_force(person.org_id).await?;
+        let window = jiff::SignedDuration::from_hours(24 * settings.duties.strategy_window_days);
+        let before_window = self
+            .store
+            .earlier_episodes(person.org_id, person.id, opened_at - window)
+            .await?;
+        let mut risks = duties::Risks::from_codes(
+            profile
+                .value("risks", "indicators")
+                .unwrap_or_default()
+                .split(','),
+        );
+        // Dementia written among their conditions counts as well as the risk box.
+        risks.dementia |= profile
+            .value("health", "conditions")
+            .is_some_and(|c| c.to_lowercase().contains("dementia"));
         Ok(duties::Context {
             nation: org.nation,
             person: person.kind,
             service: service.kind,
             looked_after: yes("legal_status", "looked_after"),
             out_of_area: yes("legal_status", "out_of_area"),
-            dementia: profile
-                .value("health", "conditions")
-                .is_some_and(|c| c.to_lowercase().contains("dementia")),
+            risks,
             plan_report_after: plan
                 .and_then(|p| p.value("police", "otherwise_after"))
                 .and_then(duties::parse_after),
-            plan_do_not_tell: plan
-                .and_then(|p| p.value("telling", "do_not_tell"))
-                .is_some_and(|t| !t.trim().is_empty()),
+            plan_back_by: plan
+                .and_then(|p| p.value("police", "back_by"))
+                .and_then(|t| homeward_domain::time_entry::parse_time(t).ok())
+                .and_then(|(h, m)| jiff::civil::Time::new(h, m, 0, 0).ok()),
             earlier_episodes: earlier,
+            recent_episodes: earlier - before_window + 1,
             settings: settings.duties,
         })
     }

@@ -328,9 +328,7 @@ impl App {
         let state = episode::derive(&events)
             .map_err(|r| AppError::Internal(format!("stored chronology does not derive: {r:?}")))?;
         let plan = self.pinned_plan(&person, &state).await?;
-        let context = self
-            .duty_context(&person, plan.as_ref(), summary.opened_at)
-            .await?;
+        let context = self.duty_context(&person, plan.as_ref(), &state).await?;
         let (chain, after, emails) = self.chain(org, person.service_id, now).await?;
         let service = self
             .store

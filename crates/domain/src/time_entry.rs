@@ -33,6 +33,14 @@ pub fn parse_time(text: &str) -> Result<(i8, i8), &'static str> {
     } else {
         (t.as_str(), None)
     };
+    // Only digits and one separator: anything else (letters, other scripts) is not a time,
+    // and byte positions below are then character positions.
+    if !digits
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ':' || c == '.')
+    {
+        return Err("error-time-invalid");
+    }
     let (h, m) = match digits.split_once([':', '.']) {
         Some((h, m)) if m.len() == 2 => (h, m),
         Some(_) => return Err("error-time-invalid"),

@@ -651,6 +651,8 @@ pub trait Store: Send + Sync {
     // An organisation's settings, versioned like everything else.
     /// The settings in force: the latest version, if there is one.
     async fn latest_settings(&self, org: OrgId) -> StoreResult<Option<SettingsVersion>>;
+    /// One version of the organisation's settings.
+    async fn settings_at(&self, org: OrgId, version: i64) -> StoreResult<Option<SettingsVersion>>;
     /// Adds the next version; a version that is not the next is a `Conflict`.
     async fn append_settings(
         &self,

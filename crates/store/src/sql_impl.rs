@@ -1979,6 +1979,32 @@ macro_rules! impl_sql_store {
                 }))
             }
 
+            async fn settings_at(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                version: i64,
+            ) -> $crate::StoreResult<Option<$crate::SettingsVersion>> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT version, settings, recorded_by_label, recorded_at FROM organisation_settings \
+                     WHERE org_id = $1 AND version = $2",
+                )
+                .bind(org.0)
+                .bind(version)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let text: String = row.try_get("settings").map_err(Self::db_err)?;
+                Ok(Some($crate::SettingsVersion {
+                    org_id: org,
+                    version: row.try_get("version").map_err(Self::db_err)?,
+                    settings: $crate::sql_impl::decode_settings(&text)?,
+                    recorded_by_label: row.try_get("recorded_by_label").map_err(Self::db_err)?,
+                    recorded_at: Self::at(row.try_get("recorded_at").map_err(Self::db_err)?),
+                }))
+            }
+
             async fn append_settings(
                 &self,
                 v: &$crate::SettingsVersion,

@@ -34,6 +34,10 @@ pub struct DutySettings {
     pub return_discussion_days: i64,
     /// Wales: a return interview is expected from this many episodes (counting this one).
     pub wales_interview_from_episode: i64,
+    /// England: a strategy discussion once a child has been missing this many times…
+    pub strategy_after_episodes: i64,
+    /// …within this many days (counting this episode).
+    pub strategy_window_days: i64,
 }
 
 impl Default for DutySettings {
@@ -45,19 +49,23 @@ impl Default for DutySettings {
             plan_review_days: 7,
             return_discussion_days: 7,
             wales_interview_from_episode: 3,
+            strategy_after_episodes: 3,
+            strategy_window_days: 30,
         }
     }
 }
 
 impl DutySettings {
     /// Each setting: its name, the range allowed, and where it lives.
-    pub const FIELDS: [(&'static str, i64, i64); 6] = [
+    pub const FIELDS: [(&'static str, i64, i64); 8] = [
         ("immediately_minutes", 1, 120),
         ("promptly_minutes", 5, 1440),
         ("report_after_minutes", 0, 1440),
         ("plan_review_days", 1, 28),
         ("return_discussion_days", 1, 28),
         ("wales_interview_from_episode", 1, 10),
+        ("strategy_after_episodes", 1, 20),
+        ("strategy_window_days", 1, 365),
     ];
 
     fn slot(&mut self, name: &str) -> Option<&mut i64> {
@@ -68,6 +76,8 @@ impl DutySettings {
             "plan_review_days" => &mut self.plan_review_days,
             "return_discussion_days" => &mut self.return_discussion_days,
             "wales_interview_from_episode" => &mut self.wales_interview_from_episode,
+            "strategy_after_episodes" => &mut self.strategy_after_episodes,
+            "strategy_window_days" => &mut self.strategy_window_days,
             _ => return None,
         })
     }
@@ -120,14 +130,143 @@ pub struct Context {
     pub looked_after: bool,
     /// Placed outside the placing authority's area: the host authority is told too.
     pub out_of_area: bool,
-    pub dementia: bool,
+    /// What their information form says puts them at risk.
+    pub risks: Risks,
     /// The plan's "report to police after…", already read as a duration.
     pub plan_report_after: Option<SignedDuration>,
-    /// The plan names people who must not be told.
-    pub plan_do_not_tell: bool,
+    /// The plan's agreed time to be back ("back by 22:00"): "report after" counts from it.
+    pub plan_back_by: Option<jiff::civil::Time>,
     /// Earlier episodes for this person (for Wales's "after three episodes").
     pub earlier_episodes: i64,
+    /// Their episodes in the strategy window, this one included (England's repeat threshold).
+    pub recent_episodes: i64,
     pub settings: DutySettings,
+}
+
+/// The risk indicators an information form records (`risks.indicators`), each one an input
+/// some rule reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Risks {
+    pub cse: bool,
+    pub cce: bool,
+    pub county_lines: bool,
+    pub trafficking: bool,
+    /// An unaccompanied asylum-seeking child.
+    pub uasc: bool,
+    pub self_harm: bool,
+    pub mental_health: bool,
+    pub substances: bool,
+    pub dementia: bool,
+}
+
+impl Risks {
+    /// From the form's codes (`cse,self_harm`).
+    pub fn from_codes<'a>(codes: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut r = Risks::default();
+        for code in codes {
+            match code.trim() {
+                "cse" => r.cse = true,
+                "cce" => r.cce = true,
+                "county_lines" => r.county_lines = true,
+                "trafficking" => r.trafficking = true,
+                "uasc" => r.uasc = true,
+                "self_harm" => r.self_harm = true,
+                "mental_health" => r.mental_health = true,
+                "substances" => r.substances = true,
+                "dementia" => r.dementia = true,
+                _ => {}
+            }
+        }
+        r
+    }
+
+    /// Sexual or criminal exploitation, county lines or trafficking: a child at risk of harm
+    /// from others, which calls for a safeguarding referral.
+    pub fn exploitation(&self) -> bool {
+        self.cse || self.cce || self.county_lines || self.trafficking
+    }
+
+    /// Possibly trafficked or enslaved (county lines is criminal exploitation the National
+    /// Referral Mechanism covers).
+    pub fn trafficked(&self) -> bool {
+        self.trafficking || self.county_lines
+    }
+
+    /// A concern that means reporting to police at once rather than after the plan's wait.
+    pub fn concern(&self) -> bool {
+        self.exploitation() || self.uasc || self.self_harm || self.mental_health || self.substances
+    }
+}
+
+/// Everything a rule may read about the person and their plan. Each rule lists the inputs it
+/// reads; a test checks that the list is true and that every input collected is read by some
+/// rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    Nation,
+    PersonKind,
+    Service,
+    LookedAfter,
+    OutOfArea,
+    EarlierEpisodes,
+    RecentEpisodes,
+    PlanReportAfter,
+    PlanBackBy,
+    Cse,
+    Cce,
+    CountyLines,
+    Trafficking,
+    Uasc,
+    SelfHarm,
+    MentalHealth,
+    Substances,
+    Dementia,
+}
+
+impl Input {
+    pub const ALL: [Input; 18] = [
+        Input::Nation,
+        Input::PersonKind,
+        Input::Service,
+        Input::LookedAfter,
+        Input::OutOfArea,
+        Input::EarlierEpisodes,
+        Input::RecentEpisodes,
+        Input::PlanReportAfter,
+        Input::PlanBackBy,
+        Input::Cse,
+        Input::Cce,
+        Input::CountyLines,
+        Input::Trafficking,
+        Input::Uasc,
+        Input::SelfHarm,
+        Input::MentalHealth,
+        Input::Substances,
+        Input::Dementia,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Input::Nation => "nation",
+            Input::PersonKind => "child_or_adult",
+            Input::Service => "service",
+            Input::LookedAfter => "looked_after",
+            Input::OutOfArea => "out_of_area",
+            Input::EarlierEpisodes => "earlier_episodes",
+            Input::RecentEpisodes => "recent_episodes",
+            Input::PlanReportAfter => "plan_report_after",
+            Input::PlanBackBy => "plan_back_by",
+            Input::Cse => "cse",
+            Input::Cce => "cce",
+            Input::CountyLines => "county_lines",
+            Input::Trafficking => "trafficking",
+            Input::Uasc => "uasc",
+            Input::SelfHarm => "self_harm",
+            Input::MentalHealth => "mental_health",
+            Input::Substances => "substances",
+            Input::Dementia => "dementia",
+        }
+    }
 }
 
 /// When a rule's clock starts.
@@ -140,6 +279,8 @@ pub enum Trigger {
     HighRisk,
     Located,
     Returned,
+    /// The person declined a return interview or Return Discussion: it is offered again.
+    InterviewDeclined,
 }
 
 /// How long a rule allows once its clock starts.
@@ -153,6 +294,9 @@ pub enum Due {
     Within(SignedDuration),
     /// The plan's "report after", else the setting.
     ReportAfter,
+    /// At once ("immediately"), unless the person's plan, agreed knowing their risks, sets
+    /// its own wait.
+    AtOnceUnlessPlan,
     PlanReview,
     ReturnDiscussion,
     WorkingDays(u32),
@@ -186,11 +330,18 @@ pub struct Rule {
     /// Stable: stored in "told" entries and decisions, and in message ids.
     pub id: &'static str,
     pub applies: Applies,
+    /// The inputs `applies` and the deadline read (checked by a test).
+    pub reads: &'static [Input],
+    /// The first rule set this row is in, and the first it is no longer in: an episode is
+    /// judged by the rows of the rule set in force when it opened.
+    pub since: &'static str,
+    pub until: Option<&'static str>,
     pub trigger: Trigger,
     pub due: Due,
     pub who: Who,
     pub source: Source,
-    /// Kinds of entry that do it (besides a "told" entry naming this rule).
+    /// Kinds of entry that do it (besides a "told" entry naming this rule); a referral of a
+    /// particular kind is `referral:{kind}`.
     pub done_by: &'static [&'static str],
     /// Police milestones and the like: shown for information, never overdue for the provider.
     pub information: bool,
@@ -235,6 +386,25 @@ impl Duty {
 
 /// When each trigger happened, as corrected, if it has.
 fn triggered(events: &[EventRecord], trigger: Trigger) -> Option<Timestamp> {
+    triggered_at(events, trigger).map(|(at, _)| at)
+}
+
+/// When a trigger happened and the entry that did it (0 for the opening). A decline is the
+/// latest one: each asks for another offer.
+fn triggered_at(events: &[EventRecord], trigger: Trigger) -> Option<(Timestamp, i64)> {
+    if trigger == Trigger::InterviewDeclined {
+        let effective = crate::episode::effective(events).ok()?;
+        return effective
+            .iter()
+            .rev()
+            .find(|(_, _, e)| matches!(e, Event::ReturnInterviewDeclined { .. }))
+            .map(|(seq, when, _)| (when.at, *seq));
+    }
+    let at = triggered_plain(events, trigger)?;
+    Some((at, 0))
+}
+
+fn triggered_plain(events: &[EventRecord], trigger: Trigger) -> Option<Timestamp> {
     let effective = crate::episode::effective(events).ok()?;
     let (_, first_when, first) = effective.first()?;
     let opened = match first {
@@ -266,6 +436,7 @@ fn triggered(events: &[EventRecord], trigger: Trigger) -> Option<Timestamp> {
         }),
         Trigger::Located => found(&|e| matches!(e, Event::Located(_) | Event::Returned(_))),
         Trigger::Returned => found(&|e| matches!(e, Event::Returned(_))),
+        Trigger::InterviewDeclined => None,
     }
 }
 
@@ -276,15 +447,71 @@ fn allowed(ctx: &Context, rule: &Rule, start: Timestamp) -> Option<Timestamp> {
         Due::Immediately => mins(s.immediately_minutes),
         Due::Promptly => mins(s.promptly_minutes),
         Due::Within(d) => d,
-        Due::ReportAfter => ctx
-            .plan_report_after
-            .unwrap_or(mins(s.report_after_minutes)),
+        Due::ReportAfter => {
+            let wait = ctx
+                .plan_report_after
+                .unwrap_or(mins(s.report_after_minutes));
+            return Some(agreed_time(ctx, start).max(start) + wait);
+        }
+        Due::AtOnceUnlessPlan => match ctx.plan_report_after {
+            Some(wait) => return Some(agreed_time(ctx, start).max(start) + wait),
+            None => mins(s.immediately_minutes),
+        },
         Due::PlanReview => SignedDuration::from_hours(24 * s.plan_review_days),
         Due::ReturnDiscussion => SignedDuration::from_hours(24 * s.return_discussion_days),
         Due::WorkingDays(n) => return Some(calendar::working_days_after(ctx.nation, start, n)),
         Due::NoClock => return None,
     };
     Some(start + span)
+}
+
+/// When the plan's agreed time to be back ("back by 22:00") falls, on the day they were last
+/// seen, in UK time: "report after" counts from it when it is later than last seen. Without
+/// one, from last seen.
+fn agreed_time(ctx: &Context, last_seen: Timestamp) -> Timestamp {
+    let Some(back_by) = ctx.plan_back_by else {
+        return last_seen;
+    };
+    let day = last_seen.to_zoned(crate::time::london()).date();
+    let agreed = day
+        .to_datetime(back_by)
+        .to_zoned(crate::time::london())
+        .map(|z| z.timestamp())
+        .unwrap_or(last_seen);
+    // Last seen in the small hours, after the evening's agreed time: from last seen, not
+    // from tonight's.
+    if agreed.duration_since(last_seen) > SignedDuration::from_hours(12) {
+        last_seen
+    } else {
+        agreed
+    }
+}
+
+/// Whether a row is in a rule set: rule sets are named by month (`2026-11`), so they compare
+/// as text.
+pub fn in_rule_set(rule: &Rule, set: &str) -> bool {
+    rule.since <= set && rule.until.is_none_or(|until| set < until)
+}
+
+/// The rule set an episode is judged by: the one recorded when it opened (episodes opened
+/// before rule sets were recorded are judged by the first).
+pub fn rule_set_of(events: &[EventRecord]) -> &str {
+    match events.first().map(|r| &r.event) {
+        Some(Event::Opened(o)) => o.rule_set.as_deref().unwrap_or(rules::FIRST_RULE_SET),
+        _ => RULE_SET,
+    }
+}
+
+/// The name an entry has for `done_by`: its kind, and for a referral also `referral:{to}`.
+fn discharges(rule: &Rule, event: &Event) -> bool {
+    match event {
+        Event::Notified { duty, .. } => duty == rule.id,
+        Event::Referral { to, .. } => rule
+            .done_by
+            .iter()
+            .any(|k| *k == "referral" || k.strip_prefix("referral:") == Some(to.code())),
+        other => rule.done_by.contains(&other.kind()),
+    }
 }
 
 /// The duties of an episode at `now`, in the order the rules list them. Duties whose clock has
@@ -299,11 +526,12 @@ pub fn duties(ctx: &Context, events: &[EventRecord], now: Timestamp) -> Vec<Duty
         return Vec::new();
     }
     let found = triggered(events, Trigger::Located);
+    let set = rule_set_of(events);
     RULES
         .iter()
-        .filter(|rule| (rule.applies)(ctx))
+        .filter(|rule| in_rule_set(rule, set) && (rule.applies)(ctx))
         .filter_map(|rule| {
-            let started_at = triggered(events, rule.trigger)?;
+            let (started_at, after) = triggered_at(events, rule.trigger)?;
             let due_at = allowed(ctx, rule, started_at);
             // A police milestone for someone still missing is moot once they are found first.
             if rule.information
@@ -312,12 +540,10 @@ pub fn duties(ctx: &Context, events: &[EventRecord], now: Timestamp) -> Vec<Duty
             {
                 return None;
             }
+            // Done by an entry after what started it (an offer made again after a refusal).
             let done: Vec<i64> = events
                 .iter()
-                .filter(|r| match &r.event {
-                    Event::Notified { duty, .. } => duty == rule.id,
-                    other => rule.done_by.contains(&other.kind()),
-                })
+                .filter(|r| r.seq > after && discharges(rule, &r.event))
                 .map(|r| r.seq)
                 .collect();
             let declined = events.iter().rev().find_map(|r| match &r.event {

@@ -6,13 +6,19 @@
 //! has no deadline. Unconfirmed regulator rules ask for a recorded decision rather than
 //! asserting a duty to notify.
 
-use super::{Context, Due, Rule, Source, Trigger, Who};
+use super::{Context, Due, Input, Rule, Source, Trigger, Who};
 use crate::organisation::{Nation, ServiceKind};
 use crate::person::PersonKind;
 use jiff::SignedDuration;
 
 /// The version of these rules; stored with each episode when it opens.
-pub const RULE_SET: &str = "2026-11";
+pub const RULE_SET: &str = "2026-12";
+/// The first rule set, for episodes opened before rule sets were recorded.
+pub const FIRST_RULE_SET: &str = "2026-11";
+/// What changed in 2026-12: duties follow the person's risks (exploitation, trafficking,
+/// dementia and the other indicators), the plan's agreed time to be back, England's repeat
+/// threshold, a refused Return Discussion offered again, and home care's own duties.
+const DEC_2026: &str = "2026-12";
 
 const fn src(document: &'static str, section: &'static str) -> Source {
     Source { document, section }
@@ -28,6 +34,10 @@ const WALES_REGS: &str =
     "Regulated Services (Service Providers and Responsible Individuals) (Wales) Regulations 2017";
 const APP: &str = "College of Policing Authorised Professional Practice: missing persons";
 const HOME_CARE_POLICY: &str = "Missing service user response and safeguarding policy (home care)";
+const HERBERT: &str = "The Herbert Protocol (police forces across England, Wales and Scotland)";
+const SSWBA: &str = "Social Services and Well-being (Wales) Act 2014";
+const MSA: &str = "Modern Slavery Act 2015, section 52, and the National Referral Mechanism";
+const LOCAL_PROTOCOL: &str = "Local missing-from-care protocol (for example, 3 times in 30 days)";
 
 fn child(c: &Context, n: Nation) -> bool {
     c.nation == n && c.person == PersonKind::Child
@@ -95,6 +105,63 @@ fn adult_scotland(c: &Context) -> bool {
 fn everyone(_: &Context) -> bool {
     true
 }
+fn calm(c: &Context, n: Nation) -> bool {
+    child(c, n) && !c.risks.concern()
+}
+fn concern(c: &Context, n: Nation) -> bool {
+    child(c, n) && c.risks.concern()
+}
+fn england_calm(c: &Context) -> bool {
+    calm(c, Nation::England)
+}
+fn england_concern(c: &Context) -> bool {
+    concern(c, Nation::England)
+}
+fn wales_calm(c: &Context) -> bool {
+    calm(c, Nation::Wales)
+}
+fn wales_concern(c: &Context) -> bool {
+    concern(c, Nation::Wales)
+}
+fn scotland_calm(c: &Context) -> bool {
+    calm(c, Nation::Scotland)
+}
+fn scotland_concern(c: &Context) -> bool {
+    concern(c, Nation::Scotland)
+}
+fn adult_no_dementia(c: &Context) -> bool {
+    adult(c) && !c.risks.dementia
+}
+fn adult_dementia(c: &Context) -> bool {
+    adult(c) && c.risks.dementia
+}
+fn england_home_no_cse(c: &Context) -> bool {
+    england_home(c) && !c.risks.cse
+}
+fn england_home_cse(c: &Context) -> bool {
+    england_home(c) && c.risks.cse
+}
+fn wales_exploited(c: &Context) -> bool {
+    wales_child(c) && c.risks.exploitation()
+}
+fn england_or_scotland_exploited(c: &Context) -> bool {
+    (england_child(c) || scotland_child(c)) && c.risks.exploitation()
+}
+fn child_trafficked(c: &Context) -> bool {
+    any_child(c) && c.risks.trafficked()
+}
+fn wales_trafficked(c: &Context) -> bool {
+    wales_child(c) && c.risks.trafficked()
+}
+fn england_repeat(c: &Context) -> bool {
+    england_child(c) && c.recent_episodes >= c.settings.strategy_after_episodes
+}
+fn england_not_repeat(c: &Context) -> bool {
+    england_child(c) && c.recent_episodes < c.settings.strategy_after_episodes
+}
+fn adult_home_care(c: &Context) -> bool {
+    adult(c) && c.service == ServiceKind::HomeCare
+}
 
 const SEARCHES: &[&str] = &["step_done", "contact_made", "place_searched"];
 /// The manager (or whoever is on call) acknowledging a page has been told.
@@ -107,6 +174,14 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "try_to_find",
         applies: england_child,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::ReportAfter,
         who: Who::Carer,
@@ -120,6 +195,14 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "try_to_find",
         applies: wales_child,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::ReportAfter,
         who: Who::Carer,
@@ -130,6 +213,14 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "try_to_find",
         applies: scotland_child,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::ReportAfter,
         who: Who::Carer,
@@ -143,6 +234,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "try_to_find",
         applies: adult,
+        reads: &[Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Immediately,
         who: Who::Carer,
@@ -157,6 +251,14 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "report_police",
         applies: england_child,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: FIRST_RULE_SET,
+        until: Some(DEC_2026),
         trigger: Trigger::Opened,
         due: Due::ReportAfter,
         who: Who::Carer,
@@ -170,6 +272,14 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "report_police",
         applies: wales_child,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: FIRST_RULE_SET,
+        until: Some(DEC_2026),
         trigger: Trigger::Opened,
         due: Due::ReportAfter,
         who: Who::Carer,
@@ -183,6 +293,14 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "report_police",
         applies: scotland_child,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: FIRST_RULE_SET,
+        until: Some(DEC_2026),
         trigger: Trigger::Opened,
         due: Due::ReportAfter,
         who: Who::Carer,
@@ -196,6 +314,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "report_police",
         applies: adult,
+        reads: &[Input::PersonKind, Input::PlanReportAfter, Input::PlanBackBy],
+        since: FIRST_RULE_SET,
+        until: Some(DEC_2026),
         trigger: Trigger::Opened,
         due: Due::ReportAfter,
         who: Who::Carer,
@@ -210,6 +331,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_parents",
         applies: england_child,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Promptly,
         who: Who::Carer,
@@ -223,6 +347,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_parents",
         applies: wales_child,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Promptly,
         who: Who::Carer,
@@ -236,6 +363,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_parents",
         applies: scotland_child,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Promptly,
         who: Who::Carer,
@@ -246,6 +376,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_family",
         applies: adult,
+        reads: &[Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Promptly,
         who: Who::Carer,
@@ -260,6 +393,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_social_worker",
         applies: england_looked_after,
+        reads: &[Input::Nation, Input::PersonKind, Input::LookedAfter],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Promptly,
         who: Who::Carer,
@@ -273,6 +409,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_social_worker",
         applies: wales_looked_after,
+        reads: &[Input::Nation, Input::PersonKind, Input::LookedAfter],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Promptly,
         who: Who::Carer,
@@ -286,6 +425,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_social_worker",
         applies: scotland_looked_after,
+        reads: &[Input::Nation, Input::PersonKind, Input::LookedAfter],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Promptly,
         who: Who::Carer,
@@ -300,6 +442,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_manager",
         applies: england_child,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Immediately,
         who: Who::Carer,
@@ -313,6 +458,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_manager",
         applies: wales_child,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Immediately,
         who: Who::Carer,
@@ -326,6 +474,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_manager",
         applies: scotland_child,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Immediately,
         who: Who::Carer,
@@ -336,6 +487,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_manager",
         applies: adult,
+        reads: &[Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Immediately,
         who: Who::Carer,
@@ -349,6 +503,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_safeguarding_lead",
         applies: adult,
+        reads: &[Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Immediately,
         who: Who::Carer,
@@ -360,6 +517,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_host_authority",
         applies: england_host,
+        reads: &[Input::Nation, Input::PersonKind, Input::OutOfArea],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::NoClock,
         who: Who::Manager,
@@ -373,6 +533,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_host_authority",
         applies: wales_home,
+        reads: &[Input::Nation, Input::PersonKind, Input::Service],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::NoClock,
         who: Who::Manager,
@@ -386,6 +549,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_host_authority",
         applies: scotland_host,
+        reads: &[Input::Nation, Input::PersonKind, Input::OutOfArea],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::NoClock,
         who: Who::Manager,
@@ -400,6 +566,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "regulator_decision",
         applies: england_home,
+        reads: &[Input::Nation, Input::PersonKind, Input::Service],
+        since: FIRST_RULE_SET,
+        until: Some(DEC_2026),
         trigger: Trigger::Opened,
         due: Due::Promptly,
         who: Who::Manager,
@@ -413,6 +582,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "regulator_decision",
         applies: england_fostering,
+        reads: &[Input::Nation, Input::PersonKind, Input::Service],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Within(SignedDuration::from_hours(24)),
         who: Who::Manager,
@@ -426,6 +598,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "regulator_decision",
         applies: wales_child,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Promptly,
         who: Who::Manager,
@@ -439,6 +614,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "regulator_decision",
         applies: scotland_anyone,
+        reads: &[Input::Nation],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Promptly,
         who: Who::Manager,
@@ -452,6 +630,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "regulator_decision",
         applies: adult_england,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::ReportedToPolice,
         due: Due::Promptly,
         who: Who::Manager,
@@ -465,6 +646,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "regulator_decision",
         applies: adult_wales,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Promptly,
         who: Who::Manager,
@@ -479,6 +663,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "tell_found",
         applies: everyone,
+        reads: &[],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Located,
         due: Due::Promptly,
         who: Who::Carer,
@@ -493,6 +680,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "return_interview",
         applies: england_child,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Returned,
         due: Due::Within(SignedDuration::from_hours(72)),
         who: Who::LocalAuthority,
@@ -506,6 +696,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "return_interview",
         applies: wales_repeat,
+        reads: &[Input::Nation, Input::PersonKind, Input::EarlierEpisodes],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Returned,
         due: Due::ReturnDiscussion,
         who: Who::LocalAuthority,
@@ -519,6 +712,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "return_interview",
         applies: scotland_anyone,
+        reads: &[Input::Nation],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Returned,
         due: Due::ReturnDiscussion,
         who: Who::LocalAuthority,
@@ -532,6 +728,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "strategy_discussion",
         applies: wales_looked_after,
+        reads: &[Input::Nation, Input::PersonKind, Input::LookedAfter],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Located,
         due: Due::NoClock,
         who: Who::LocalAuthority,
@@ -545,6 +744,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "adult_safeguarding",
         applies: adult_england,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Returned,
         due: Due::Promptly,
         who: Who::Manager,
@@ -558,6 +760,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "adult_safeguarding",
         applies: adult_wales,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Returned,
         due: Due::Promptly,
         who: Who::Manager,
@@ -571,6 +776,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "adult_safeguarding",
         applies: adult_scotland,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Returned,
         due: Due::Promptly,
         who: Who::Manager,
@@ -584,6 +792,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "plan_review",
         applies: everyone,
+        reads: &[],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Returned,
         due: Due::PlanReview,
         who: Who::Manager,
@@ -595,6 +806,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "police_children_services",
         applies: any_child,
+        reads: &[Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::HighRisk,
         due: Due::Immediately,
         who: Who::Police,
@@ -605,6 +819,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "police_safe_and_well",
         applies: everyone,
+        reads: &[],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Returned,
         due: Due::NoClock,
         who: Who::Police,
@@ -618,6 +835,9 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "police_ukmpu",
         applies: everyone,
+        reads: &[],
+        since: FIRST_RULE_SET,
+        until: None,
         trigger: Trigger::Opened,
         due: Due::Within(SignedDuration::from_hours(72)),
         who: Who::Police,
@@ -627,5 +847,450 @@ pub const RULES: &[Rule] = &[
         ),
         done_by: &[],
         information: true,
+    },
+    // From 2026-12: reporting follows the person's risks.
+    Rule {
+        id: "report_police",
+        applies: england_calm,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::Cse,
+            Input::Cce,
+            Input::CountyLines,
+            Input::Trafficking,
+            Input::Uasc,
+            Input::SelfHarm,
+            Input::MentalHealth,
+            Input::Substances,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::ReportAfter,
+        who: Who::Carer,
+        source: src(DFE_2014, "Reporting to police, as the child's plan says"),
+        done_by: &["reported_to_police"],
+        information: false,
+    },
+    Rule {
+        id: "report_police",
+        applies: england_concern,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::Cse,
+            Input::Cce,
+            Input::CountyLines,
+            Input::Trafficking,
+            Input::Uasc,
+            Input::SelfHarm,
+            Input::MentalHealth,
+            Input::Substances,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::AtOnceUnlessPlan,
+        who: Who::Carer,
+        source: src(
+            DFE_2014,
+            "Report at once where there is concern (exploitation, trafficking, self-harm, mental health, substances, an unaccompanied child), unless the child's plan says otherwise",
+        ),
+        done_by: &["reported_to_police"],
+        information: false,
+    },
+    Rule {
+        id: "report_police",
+        applies: wales_calm,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::Cse,
+            Input::Cce,
+            Input::CountyLines,
+            Input::Trafficking,
+            Input::Uasc,
+            Input::SelfHarm,
+            Input::MentalHealth,
+            Input::Substances,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::ReportAfter,
+        who: Who::Carer,
+        source: src(
+            ALL_WALES,
+            "Duty to notify 1: the police (101), with the Child Information Form",
+        ),
+        done_by: &["reported_to_police"],
+        information: false,
+    },
+    Rule {
+        id: "report_police",
+        applies: wales_concern,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::Cse,
+            Input::Cce,
+            Input::CountyLines,
+            Input::Trafficking,
+            Input::Uasc,
+            Input::SelfHarm,
+            Input::MentalHealth,
+            Input::Substances,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::AtOnceUnlessPlan,
+        who: Who::Carer,
+        source: src(
+            ALL_WALES,
+            "Duty to notify 1: the police at once (999 if at immediate risk) where there is concern, with the Child Information Form",
+        ),
+        done_by: &["reported_to_police"],
+        information: false,
+    },
+    Rule {
+        id: "report_police",
+        applies: scotland_calm,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::Cse,
+            Input::Cce,
+            Input::CountyLines,
+            Input::Trafficking,
+            Input::Uasc,
+            Input::SelfHarm,
+            Input::MentalHealth,
+            Input::Substances,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::ReportAfter,
+        who: Who::Carer,
+        source: src(
+            NMPF,
+            "Report after initial enquiries, as the care plan says (Philomena Protocol)",
+        ),
+        done_by: &["reported_to_police"],
+        information: false,
+    },
+    Rule {
+        id: "report_police",
+        applies: scotland_concern,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::Cse,
+            Input::Cce,
+            Input::CountyLines,
+            Input::Trafficking,
+            Input::Uasc,
+            Input::SelfHarm,
+            Input::MentalHealth,
+            Input::Substances,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::AtOnceUnlessPlan,
+        who: Who::Carer,
+        source: src(
+            NMPF,
+            "Report at once where there is concern (Philomena Protocol)",
+        ),
+        done_by: &["reported_to_police"],
+        information: false,
+    },
+    Rule {
+        id: "report_police",
+        applies: adult_no_dementia,
+        reads: &[
+            Input::PersonKind,
+            Input::Dementia,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::ReportAfter,
+        who: Who::Carer,
+        source: src(
+            HOME_CARE_POLICY,
+            "Call 999 when searches fail or there is immediate concern",
+        ),
+        done_by: &["reported_to_police"],
+        information: false,
+    },
+    Rule {
+        id: "report_police",
+        applies: adult_dementia,
+        reads: &[
+            Input::PersonKind,
+            Input::Dementia,
+            Input::PlanReportAfter,
+            Input::PlanBackBy,
+        ],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::AtOnceUnlessPlan,
+        who: Who::Carer,
+        source: src(
+            HERBERT,
+            "A person living with dementia: call 999 at once and give police the Herbert Protocol form",
+        ),
+        done_by: &["reported_to_police"],
+        information: false,
+    },
+    // From 2026-12: Ofsted and the safeguarding referrals the person's risks call for.
+    Rule {
+        id: "regulator_decision",
+        applies: england_home_no_cse,
+        reads: &[Input::Nation, Input::PersonKind, Input::Service, Input::Cse],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::Promptly,
+        who: Who::Manager,
+        source: src(
+            CHR_2015,
+            "Regulation 40(4): decide whether this is a serious event to notify Ofsted of (a serious police incident, abuse, a child protection enquiry), and record why",
+        ),
+        done_by: &[],
+        information: false,
+    },
+    Rule {
+        id: "notify_ofsted",
+        applies: england_home_cse,
+        reads: &[Input::Nation, Input::PersonKind, Input::Service, Input::Cse],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::Promptly,
+        who: Who::Manager,
+        source: src(
+            CHR_2015,
+            "Regulation 40(4)(a): a child involved in or suspected of sexual exploitation: notify Ofsted and each other relevant person without delay",
+        ),
+        done_by: &[],
+        information: false,
+    },
+    Rule {
+        id: "report_child_at_risk",
+        applies: wales_exploited,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::Cse,
+            Input::Cce,
+            Input::CountyLines,
+            Input::Trafficking,
+        ],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::Promptly,
+        who: Who::Manager,
+        source: src(
+            SSWBA,
+            "Section 130: report a child at risk of abuse, neglect or other harm (sexual or criminal exploitation, trafficking) to the local authority without delay",
+        ),
+        done_by: &["referral:child_protection"],
+        information: false,
+    },
+    Rule {
+        id: "child_protection_referral",
+        applies: england_or_scotland_exploited,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::Cse,
+            Input::Cce,
+            Input::CountyLines,
+            Input::Trafficking,
+        ],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::Promptly,
+        who: Who::Manager,
+        source: src(
+            "Working Together to Safeguard Children (2023); National Guidance for Child Protection in Scotland (2021)",
+            "A child at risk of significant harm from exploitation or trafficking: a child protection referral to the local authority",
+        ),
+        done_by: &["referral:child_protection"],
+        information: false,
+    },
+    Rule {
+        id: "nrm_referral",
+        applies: child_trafficked,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::Trafficking,
+            Input::CountyLines,
+        ],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::Promptly,
+        who: Who::LocalAuthority,
+        source: src(
+            MSA,
+            "Possibly trafficked or in modern slavery (county lines included): a National Referral Mechanism referral through the local authority as first responder; a child need not consent",
+        ),
+        done_by: &["referral:trafficking"],
+        information: false,
+    },
+    Rule {
+        id: "icta_referral",
+        applies: wales_trafficked,
+        reads: &[
+            Input::Nation,
+            Input::PersonKind,
+            Input::Trafficking,
+            Input::CountyLines,
+        ],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::Promptly,
+        who: Who::LocalAuthority,
+        source: src(
+            ALL_WALES,
+            "Every potentially trafficked child must be referred to the Independent Child Trafficking Advocates service",
+        ),
+        done_by: &["referral:icta"],
+        information: false,
+    },
+    Rule {
+        id: "strategy_discussion",
+        applies: england_repeat,
+        reads: &[Input::Nation, Input::PersonKind, Input::RecentEpisodes],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Located,
+        due: Due::Promptly,
+        who: Who::LocalAuthority,
+        source: src(
+            LOCAL_PROTOCOL,
+            "Missing repeatedly (the organisation sets how often in how many days): a multi-agency strategy discussion",
+        ),
+        done_by: &["strategy_discussion"],
+        information: false,
+    },
+    Rule {
+        id: "strategy_discussion",
+        applies: england_not_repeat,
+        reads: &[Input::Nation, Input::PersonKind, Input::RecentEpisodes],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::HighRisk,
+        due: Due::Promptly,
+        who: Who::LocalAuthority,
+        source: src(
+            LOCAL_PROTOCOL,
+            "Graded high risk: a multi-agency strategy discussion",
+        ),
+        done_by: &["strategy_discussion"],
+        information: false,
+    },
+    Rule {
+        id: "prevention_meeting",
+        applies: scotland_looked_after,
+        reads: &[Input::Nation, Input::PersonKind, Input::LookedAfter],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::HighRisk,
+        due: Due::Within(SignedDuration::from_hours(24)),
+        who: Who::Police,
+        source: src(
+            NMPF,
+            "Good practice (Edinburgh): police and the home meet every 24 hours about a high-risk looked-after child",
+        ),
+        done_by: &[],
+        information: true,
+    },
+    Rule {
+        id: "offer_again",
+        applies: scotland_anyone,
+        reads: &[Input::Nation],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::InterviewDeclined,
+        due: Due::ReturnDiscussion,
+        who: Who::LocalAuthority,
+        source: src(
+            NMPF,
+            "Annex D: a Return Discussion that is declined is offered again, and the reason recorded",
+        ),
+        done_by: &["return_interview_offered", "return_interview_held"],
+        information: false,
+    },
+    // From 2026-12: home care's own duties (the missing service user policy).
+    Rule {
+        id: "serious_incident_record",
+        applies: adult_home_care,
+        reads: &[Input::PersonKind, Input::Service],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::Immediately,
+        who: Who::Manager,
+        source: src(HOME_CARE_POLICY, "4.2 (4): start a serious incident log"),
+        done_by: &[],
+        information: false,
+    },
+    Rule {
+        id: "wellbeing_check",
+        applies: adult_home_care,
+        reads: &[Input::PersonKind, Input::Service],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Returned,
+        due: Due::Promptly,
+        who: Who::Carer,
+        source: src(
+            HOME_CARE_POLICY,
+            "6.1: a safe return and well-being check once they are found",
+        ),
+        done_by: &["debrief"],
+        information: false,
+    },
+    Rule {
+        id: "lessons_learned",
+        applies: adult_home_care,
+        reads: &[Input::PersonKind, Input::Service],
+        since: DEC_2026,
+        until: None,
+        trigger: Trigger::Returned,
+        due: Due::PlanReview,
+        who: Who::Manager,
+        source: src(
+            HOME_CARE_POLICY,
+            "6.3: a lessons-learned review of what happened and the policy",
+        ),
+        done_by: &[],
+        information: false,
     },
 ];

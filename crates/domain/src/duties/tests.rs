@@ -16,10 +16,11 @@ fn ctx(nation: Nation, person: PersonKind, service: ServiceKind) -> Context {
         service,
         looked_after: person == PersonKind::Child,
         out_of_area: false,
-        dementia: person == PersonKind::Adult,
+        risks: Risks::default(),
         plan_report_after: None,
-        plan_do_not_tell: false,
+        plan_back_by: None,
         earlier_episodes: 0,
+        recent_episodes: 1,
         settings: DutySettings::default(),
     }
 }
@@ -30,13 +31,23 @@ fn all_contexts() -> Vec<Context> {
     for nation in Nation::ALL {
         for service in ServiceKind::ALL {
             for person in [PersonKind::Child, PersonKind::Adult] {
-                for (looked_after, out_of_area, earlier) in
-                    [(true, false, 0), (true, true, 2), (false, false, 5)]
-                {
+                for (looked_after, out_of_area, earlier, risks) in [
+                    (true, false, 0, Risks::default()),
+                    (true, true, 2, Risks::from_codes(["cse", "self_harm"])),
+                    (
+                        false,
+                        false,
+                        5,
+                        Risks::from_codes(["trafficking", "dementia"]),
+                    ),
+                    (true, false, 1, Risks::from_codes(["county_lines", "uasc"])),
+                ] {
                     out.push(Context {
                         looked_after: looked_after && person == PersonKind::Child,
                         out_of_area,
                         earlier_episodes: earlier,
+                        recent_episodes: earlier + 1,
+                        risks,
                         ..ctx(nation, person, service)
                     });
                 }
@@ -56,6 +67,7 @@ impl Chronology {
             last_seen: Some(Occurred::in_london(at)),
             last_seen_place: "The park".into(),
             whereabouts: Some(Whereabouts::Unknown),
+            rule_set: Some(RULE_SET.into()),
             ..Opened::default()
         });
         let mut c = Self { events: Vec::new() };
@@ -102,6 +114,22 @@ fn sample(kind: &str, duty: &str) -> Event {
         "referral" => Event::Referral {
             to: ReferralKind::AdultSafeguarding,
             details: String::new(),
+        },
+        "referral:child_protection" => Event::Referral {
+            to: ReferralKind::ChildProtection,
+            details: String::new(),
+        },
+        "referral:trafficking" => Event::Referral {
+            to: ReferralKind::Trafficking,
+            details: String::new(),
+        },
+        "referral:icta" => Event::Referral {
+            to: ReferralKind::Icta,
+            details: String::new(),
+        },
+        "debrief" => Event::Debrief {
+            by: "Carer".into(),
+            notes: String::new(),
         },
         "plan_reviewed" => Event::PlanReviewed {
             by: "Manager".into(),
@@ -173,8 +201,22 @@ fn reaching(trigger: Trigger, t0: Timestamp) -> Chronology {
         Trigger::Returned => {
             c.add(t, located()).add(t, returned());
         }
+        Trigger::InterviewDeclined => {
+            c.add(t, located()).add(t, returned()).add(
+                t,
+                Event::ReturnInterviewDeclined {
+                    reason: "Not today".into(),
+                    offer_again: "Tomorrow".into(),
+                },
+            );
+        }
     }
     c
+}
+
+/// The rows of the rule set in force now.
+fn current() -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().filter(|r| in_rule_set(r, RULE_SET))
 }
 
 fn find<'a>(duties: &'a [Duty], id: &str) -> &'a Duty {
@@ -192,7 +234,7 @@ fn every_rule_applies_to_someone_and_no_one_gets_a_duty_twice() {
     for c in all_contexts() {
         let mut ids: Vec<&str> = Vec::new();
         for (i, rule) in RULES.iter().enumerate() {
-            if (rule.applies)(&c) {
+            if in_rule_set(rule, RULE_SET) && (rule.applies)(&c) {
                 used[i] = true;
                 assert!(!ids.contains(&rule.id), "{} twice for {c:?}", rule.id);
                 ids.push(rule.id);
@@ -210,6 +252,9 @@ fn every_rule_applies_to_someone_and_no_one_gets_a_duty_twice() {
         }
     }
     for (i, rule) in RULES.iter().enumerate() {
+        if !in_rule_set(rule, RULE_SET) {
+            continue;
+        }
         assert!(
             used[i],
             "rule {} ({}) applies to no one",
@@ -227,7 +272,7 @@ fn every_row_goes_due_overdue_and_done_as_the_clock_moves() {
     let t0 = at("2026-10-24T20:00:00Z");
     let mut rows = 0;
     for c in all_contexts() {
-        for rule in RULES.iter().filter(|r| (r.applies)(&c)) {
+        for rule in current().filter(|r| (r.applies)(&c)) {
             let mut chron = reaching(rule.trigger, t0);
             let start = chron.events.last().unwrap().when.at;
             let now = start + SignedDuration::from_secs(1);
@@ -540,4 +585,375 @@ fn duty_settings_are_read_from_what_an_admin_types() {
     .unwrap();
     assert_eq!(ok.promptly_minutes, 30);
     assert_eq!(ok.plan_review_days, 7);
+}
+
+/// The same person with one input changed.
+fn toggle(c: &Context, input: Input) -> Context {
+    let mut t = c.clone();
+    let r = &mut t.risks;
+    match input {
+        Input::Nation => {
+            t.nation = match c.nation {
+                Nation::England => Nation::Wales,
+                Nation::Wales => Nation::Scotland,
+                Nation::Scotland => Nation::England,
+            }
+        }
+        Input::PersonKind => {
+            t.person = match c.person {
+                PersonKind::Child => PersonKind::Adult,
+                PersonKind::Adult => PersonKind::Child,
+            }
+        }
+        Input::Service => {
+            let all = ServiceKind::ALL;
+            let i = all.iter().position(|s| *s == c.service).unwrap_or(0);
+            t.service = all[(i + 1) % all.len()];
+        }
+        Input::LookedAfter => t.looked_after = !c.looked_after,
+        Input::OutOfArea => t.out_of_area = !c.out_of_area,
+        Input::EarlierEpisodes => t.earlier_episodes = c.earlier_episodes + 3,
+        Input::RecentEpisodes => t.recent_episodes = c.recent_episodes + 3,
+        Input::PlanReportAfter => {
+            t.plan_report_after = match c.plan_report_after {
+                Some(_) => None,
+                None => Some(SignedDuration::from_mins(10)),
+            }
+        }
+        Input::PlanBackBy => {
+            t.plan_back_by = match c.plan_back_by {
+                Some(_) => None,
+                None => Some(jiff::civil::time(21, 0, 0, 0)),
+            }
+        }
+        Input::Cse => r.cse = !r.cse,
+        Input::Cce => r.cce = !r.cce,
+        Input::CountyLines => r.county_lines = !r.county_lines,
+        Input::Trafficking => r.trafficking = !r.trafficking,
+        Input::Uasc => r.uasc = !r.uasc,
+        Input::SelfHarm => r.self_harm = !r.self_harm,
+        Input::MentalHealth => r.mental_health = !r.mental_health,
+        Input::Substances => r.substances = !r.substances,
+        Input::Dementia => r.dementia = !r.dementia,
+    }
+    t
+}
+
+/// Each rule lists the inputs it reads, truly: changing any input it does not list, for
+/// every person the rules distinguish, changes neither whether it applies nor its deadline.
+#[test]
+fn every_rule_reads_only_the_inputs_it_lists() {
+    let start = at("2026-11-23T17:00:00Z");
+    let mut checked = 0;
+    for rule in RULES {
+        for c in all_contexts() {
+            for input in Input::ALL.into_iter().filter(|i| !rule.reads.contains(i)) {
+                let other = toggle(&c, input);
+                assert_eq!(
+                    (rule.applies)(&c),
+                    (rule.applies)(&other),
+                    "{} ({}) reads {input:?} without listing it",
+                    rule.id,
+                    rule.source.section
+                );
+                assert_eq!(
+                    allowed(&c, rule, start),
+                    allowed(&other, rule, start),
+                    "{}'s deadline reads {input:?} without listing it",
+                    rule.id
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 10_000, "only {checked} checks");
+}
+
+/// Nothing is collected for show: every input the rules can be given is read by a rule in
+/// force. (The closing note's table of rules and their inputs comes from `rules_and_inputs`.)
+#[test]
+fn every_input_collected_is_read_by_some_rule() {
+    for input in Input::ALL {
+        assert!(
+            current().any(|r| r.reads.contains(&input)),
+            "{input:?} is collected but no rule reads it"
+        );
+    }
+    let table = rules_and_inputs();
+    assert!(table.contains("report_child_at_risk"));
+    eprintln!("{table}");
+}
+
+/// Every rule in force and the inputs it reads, one line each.
+fn rules_and_inputs() -> String {
+    current()
+        .map(|r| {
+            let inputs: Vec<&str> = r.reads.iter().map(|i| i.code()).collect();
+            format!(
+                "{} [{}] <- {} ({}: {})",
+                r.id,
+                r.source
+                    .document
+                    .split(' ')
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                if inputs.is_empty() {
+                    "everyone".into()
+                } else {
+                    inputs.join(", ")
+                },
+                r.source.section.split(':').next().unwrap_or(""),
+                match r.due {
+                    Due::Immediately => "immediately".to_string(),
+                    Due::Promptly => "promptly".into(),
+                    Due::Within(d) => format!("within {} h", d.as_hours()),
+                    Due::ReportAfter => "report after".into(),
+                    Due::AtOnceUnlessPlan => "at once unless the plan says".into(),
+                    Due::PlanReview => "plan review days".into(),
+                    Due::ReturnDiscussion => "return discussion days".into(),
+                    Due::WorkingDays(n) => format!("{n} working days"),
+                    Due::NoClock => "no clock".into(),
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_looked_after_child_with_cse_in_wales_is_reported_at_once_under_section_130() {
+    let c = Context {
+        risks: Risks::from_codes(["cse"]),
+        ..ctx(Nation::Wales, PersonKind::Child, ServiceKind::ChildrensHome)
+    };
+    let t0 = at("2026-10-24T23:30:00Z");
+    let list = duties(&c, &Chronology::opened(t0).events, t0);
+    let police = find(&list, "report_police");
+    assert_eq!(
+        police.due_at,
+        Some(t0 + SignedDuration::from_mins(15)),
+        "at once"
+    );
+    let s130 = find(&list, "report_child_at_risk");
+    assert!(s130.source.section.starts_with("Section 130"));
+    assert_eq!(
+        s130.source.document,
+        "Social Services and Well-being (Wales) Act 2014"
+    );
+    assert!(
+        list.iter().all(|d| d.rule != "icta_referral"),
+        "not trafficked"
+    );
+    // A referral of the right kind does it; another kind does not.
+    let mut chron = Chronology::opened(t0);
+    chron.add(
+        t0 + SignedDuration::from_mins(20),
+        Event::Referral {
+            to: ReferralKind::AdultSafeguarding,
+            details: String::new(),
+        },
+    );
+    let later = t0 + SignedDuration::from_hours(3);
+    assert_eq!(
+        find(&duties(&c, &chron.events, later), "report_child_at_risk").status,
+        Status::Overdue
+    );
+    chron.add(
+        later,
+        Event::Referral {
+            to: ReferralKind::ChildProtection,
+            details: "Section 130 report to the council".into(),
+        },
+    );
+    assert!(matches!(
+        find(&duties(&c, &chron.events, later), "report_child_at_risk").status,
+        Status::Done { .. }
+    ));
+}
+
+#[test]
+fn in_england_cse_makes_regulation_40_a_notification_without_delay() {
+    let home = ctx(
+        Nation::England,
+        PersonKind::Child,
+        ServiceKind::ChildrensHome,
+    );
+    let t0 = at("2026-11-23T18:00:00Z");
+    let events = Chronology::opened(t0).events;
+    let plain = duties(&home, &events, t0);
+    assert!(
+        find(&plain, "regulator_decision")
+            .source
+            .section
+            .contains("decide")
+    );
+    assert!(plain.iter().all(|d| d.rule != "notify_ofsted"));
+    let cse = Context {
+        risks: Risks::from_codes(["cse"]),
+        ..home
+    };
+    let list = duties(&cse, &events, t0);
+    assert!(
+        find(&list, "notify_ofsted")
+            .source
+            .section
+            .starts_with("Regulation 40(4)(a)")
+    );
+    assert!(list.iter().all(|d| d.rule != "regulator_decision"));
+    assert!(list.iter().any(|d| d.rule == "child_protection_referral"));
+    // Trafficked: the National Referral Mechanism, through the local authority.
+    let trafficked = Context {
+        risks: Risks::from_codes(["trafficking"]),
+        ..home
+    };
+    assert!(
+        duties(&trafficked, &events, t0)
+            .iter()
+            .any(|d| d.rule == "nrm_referral")
+    );
+}
+
+#[test]
+fn an_episode_is_judged_by_the_rule_set_in_force_when_it_opened() {
+    let cse = Context {
+        risks: Risks::from_codes(["cse"]),
+        ..ctx(
+            Nation::England,
+            PersonKind::Child,
+            ServiceKind::ChildrensHome,
+        )
+    };
+    let t0 = at("2026-11-23T18:00:00Z");
+    let mut old = Chronology::opened(t0);
+    if let Event::Opened(o) = &mut old.events[0].event {
+        o.rule_set = Some("2026-11".into());
+    }
+    let then = duties(&cse, &old.events, t0);
+    assert!(then.iter().all(|d| d.rule != "notify_ofsted"));
+    assert_eq!(
+        find(&then, "report_police").due_at,
+        Some(t0 + SignedDuration::from_mins(60)),
+        "the old rows: after the wait, whatever the risks"
+    );
+    let now = duties(&cse, &Chronology::opened(t0).events, t0);
+    assert!(now.iter().any(|d| d.rule == "notify_ofsted"));
+}
+
+#[test]
+fn an_adult_with_dementia_is_reported_at_once_and_home_care_keeps_its_own_duties() {
+    let c = Context {
+        risks: Risks::from_codes(["dementia"]),
+        ..ctx(Nation::Wales, PersonKind::Adult, ServiceKind::HomeCare)
+    };
+    let t0 = at("2026-03-29T00:30:00Z");
+    let mut chron = Chronology::opened(t0);
+    let list = duties(&c, &chron.events, t0);
+    assert_eq!(
+        find(&list, "report_police").due_at,
+        Some(t0 + SignedDuration::from_mins(15))
+    );
+    assert!(
+        find(&list, "report_police")
+            .source
+            .document
+            .contains("Herbert")
+    );
+    assert_eq!(find(&list, "serious_incident_record").status, Status::Due);
+    chron
+        .add(t0 + SignedDuration::from_hours(2), located())
+        .add(t0 + SignedDuration::from_hours(3), returned());
+    let back = duties(&c, &chron.events, t0 + SignedDuration::from_hours(3));
+    for id in ["wellbeing_check", "lessons_learned", "adult_safeguarding"] {
+        assert_eq!(find(&back, id).status, Status::Due, "{id}");
+    }
+}
+
+#[test]
+fn a_declined_return_discussion_in_scotland_is_offered_again_and_each_refusal_counts() {
+    let c = ctx(
+        Nation::Scotland,
+        PersonKind::Child,
+        ServiceKind::ChildrensHome,
+    );
+    let t0 = at("2026-11-20T18:00:00Z");
+    let mut chron = Chronology::opened(t0);
+    let t = |h| t0 + SignedDuration::from_hours(h);
+    chron.add(t(2), located()).add(t(3), returned()).add(
+        t(20),
+        Event::ReturnInterviewOffered {
+            offered_by: "Barnardo's".into(),
+            independent: true,
+        },
+    );
+    chron.add(
+        t(21),
+        Event::ReturnInterviewDeclined {
+            reason: "Too tired".into(),
+            offer_again: "Next week".into(),
+        },
+    );
+    let list = duties(&c, &chron.events, t(22));
+    let again = find(&list, "offer_again");
+    assert_eq!(again.status, Status::Due, "the first offer does not count");
+    assert_eq!(
+        again.due_at,
+        Some(t(21) + SignedDuration::from_hours(24 * 7))
+    );
+    chron.add(
+        t(60),
+        Event::ReturnInterviewOffered {
+            offered_by: "Barnardo's".into(),
+            independent: true,
+        },
+    );
+    assert!(matches!(
+        find(&duties(&c, &chron.events, t(61)), "offer_again").status,
+        Status::Done { .. }
+    ));
+    // Declined again: another offer is asked for, from the second refusal.
+    chron.add(
+        t(62),
+        Event::ReturnInterviewDeclined {
+            reason: "Still no".into(),
+            offer_again: "In a fortnight".into(),
+        },
+    );
+    let again = duties(&c, &chron.events, t(63));
+    assert_eq!(find(&again, "offer_again").status, Status::Due);
+    assert_eq!(find(&again, "offer_again").started_at, t(62));
+}
+
+#[test]
+fn report_after_counts_from_the_agreed_time_to_be_back() {
+    let c = Context {
+        plan_report_after: Some(SignedDuration::from_mins(30)),
+        plan_back_by: Some(jiff::civil::time(22, 0, 0, 0)),
+        ..ctx(
+            Nation::England,
+            PersonKind::Child,
+            ServiceKind::ChildrensHome,
+        )
+    };
+    // Last seen at 18:00 GMT, back by 22:00: report at 22:30, not 18:30.
+    let t0 = at("2026-11-23T18:00:00Z");
+    let list = duties(&c, &Chronology::opened(t0).events, t0);
+    assert_eq!(
+        find(&list, "report_police").due_at,
+        Some(at("2026-11-23T22:30:00Z"))
+    );
+    // In summer the agreed 22:00 is BST.
+    let summer = at("2026-07-01T17:00:00Z");
+    let list = duties(&c, &Chronology::opened(summer).events, summer);
+    assert_eq!(
+        find(&list, "report_police").due_at,
+        Some(at("2026-07-01T21:30:00Z"))
+    );
+    // Slipped out at 01:00, after the agreed time: from last seen.
+    let night = at("2026-11-24T01:00:00Z");
+    let list = duties(&c, &Chronology::opened(night).events, night);
+    assert_eq!(
+        find(&list, "report_police").due_at,
+        Some(night + SignedDuration::from_mins(30))
+    );
 }

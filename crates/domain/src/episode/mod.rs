@@ -162,6 +162,10 @@ pub struct Opened {
     /// The version of the duty rules in force when it opened (`duties::RULE_SET`).
     #[serde(default)]
     pub rule_set: Option<String>,
+    /// The version of the organisation's settings in force when it opened: its deadlines
+    /// keep to them, whatever changes later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings_version: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -68,6 +68,8 @@ pub struct EpisodeState {
     pub whereabouts: Whereabouts,
     pub plan_version: Option<i64>,
     pub risk_version: Option<i64>,
+    /// The organisation's settings pinned when it opened (see [`super::Opened`]).
+    pub settings_version: Option<i64>,
     pub reported: Option<(Occurred, PoliceReport)>,
     pub police_grade: Option<GradeNow>,
     pub provider_risk: Option<(ProviderRisk, Occurred)>,
@@ -249,6 +251,7 @@ pub fn derive(events: &[EventRecord]) -> Result<EpisodeState, Refusal> {
         whereabouts: opened.whereabouts.unwrap_or(Whereabouts::Unknown),
         plan_version: opened.plan_version,
         risk_version: opened.risk_version,
+        settings_version: opened.settings_version,
         reported: None,
         police_grade: None,
         provider_risk: None,

@@ -80,6 +80,8 @@ pub enum FieldKind {
     MultiChoice(&'static [&'static str]),
     /// Yes or no.
     YesNo,
+    /// A time of day as staff type it (`22:00`, `10pm`), kept as `HH:MM`.
+    TimeOfDay,
 }
 
 /// Which dates make sense for a date field.
@@ -437,6 +439,9 @@ fn check_text(kind: FieldKind, text: &str) -> Result<String, &'static str> {
             "yes" | "no" => Ok(text.to_string()),
             _ => Err("error-choice-unknown"),
         },
+        FieldKind::TimeOfDay => crate::time_entry::parse_time(text)
+            .map(|(h, m)| format!("{h:02}:{m:02}"))
+            .map_err(|_| "error-time-invalid"),
         FieldKind::Date(_) | FieldKind::MultiChoice(_) => Err("error-choice-unknown"),
     }
 }

@@ -302,6 +302,7 @@ pub const MISSING_PLAN: FormDef = FormDef {
             parts: &[
                 Part::Field(field("report_at_once_if", FieldKind::LongText(2000))),
                 Part::Field(field("otherwise_after", FieldKind::Text(200))),
+                Part::Field(field("back_by", FieldKind::TimeOfDay)),
                 Part::Field(required("number", FieldKind::Choice(POLICE_NUMBERS))),
                 Part::Field(field("give_police", FieldKind::LongText(2000))),
             ],

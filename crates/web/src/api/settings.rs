@@ -105,6 +105,10 @@ pub struct DutySettingsDto {
     pub return_discussion_days: i64,
     /// Wales: a return interview is expected from this episode on (1 to 10).
     pub wales_interview_from_episode: i64,
+    /// England: a strategy discussion once missing this many times (1 to 20)…
+    pub strategy_after_episodes: i64,
+    /// …within this many days (1 to 365).
+    pub strategy_window_days: i64,
 }
 
 impl From<&homeward_domain::duties::DutySettings> for DutySettingsDto {
@@ -116,6 +120,8 @@ impl From<&homeward_domain::duties::DutySettings> for DutySettingsDto {
             plan_review_days: d.plan_review_days,
             return_discussion_days: d.return_discussion_days,
             wales_interview_from_episode: d.wales_interview_from_episode,
+            strategy_after_episodes: d.strategy_after_episodes,
+            strategy_window_days: d.strategy_window_days,
         }
     }
 }
@@ -131,6 +137,12 @@ pub struct DutySettingsUpdate {
     pub plan_review_days: i64,
     pub return_discussion_days: i64,
     pub wales_interview_from_episode: i64,
+    /// Left as it is when not given.
+    #[serde(default)]
+    pub strategy_after_episodes: Option<i64>,
+    /// Left as it is when not given.
+    #[serde(default)]
+    pub strategy_window_days: Option<i64>,
 }
 
 /// Changes the duty clocks, as the next version of the settings.
@@ -148,6 +160,8 @@ pub async fn update_duties(
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;
     let d = &body;
+    let before = state.app.organisation_settings(actor).await.map_err(fail)?;
+    let kept = before.settings.duties;
     let value = |name: &str| -> Option<String> {
         Some(
             match name {
@@ -157,6 +171,12 @@ pub async fn update_duties(
                 "plan_review_days" => d.plan_review_days,
                 "return_discussion_days" => d.return_discussion_days,
                 "wales_interview_from_episode" => d.wales_interview_from_episode,
+                "strategy_after_episodes" => d
+                    .strategy_after_episodes
+                    .unwrap_or(kept.strategy_after_episodes),
+                "strategy_window_days" => {
+                    d.strategy_window_days.unwrap_or(kept.strategy_window_days)
+                }
                 _ => return None,
             }
             .to_string(),

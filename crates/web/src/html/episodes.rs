@@ -651,6 +651,8 @@ fn duty_rows(t: Tr, view: &EpisodeView, can_record: bool) -> Vec<DutyRow> {
                     // An acknowledgement answers a page; it is not recorded from here.
                     r.done_by.iter().copied().find(|k| *k != "acknowledged")
                 });
+                // A referral of a kind is recorded on the referral form.
+                let done_by = done_by.map(|k| k.split(':').next().unwrap_or(k));
                 actions.push(match done_by {
                     Some(kind) => AddLink {
                         href: format!("/episodes/{id}/add/{kind}"),

@@ -155,6 +155,7 @@ fn field_view(
             }
         }
         FieldKind::LongText(_) => view.kind = "textarea",
+        FieldKind::TimeOfDay => view.width = "hw-input--5",
         FieldKind::Number { .. } => {
             view.kind = "number";
             view.width = "hw-input--5";
