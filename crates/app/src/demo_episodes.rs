@@ -5,6 +5,7 @@
 
 use crate::episodes::summary_of;
 use crate::{App, AppError, AppResult};
+use homeward_domain::duties;
 use homeward_domain::episode::{
     self, Event, EventRecord, GradeScheme, Located, Occurred, Opened, PoliceGrade, PoliceNumber,
     PoliceReport, ProviderRisk, ReferralKind, ReturnInterview, Returned, Whereabouts,
@@ -298,6 +299,7 @@ fn past_child(nation: Nation) -> (i64, Vec<Line>) {
                     summary: s(
                         "Missing for about 4½ hours; found safe at a friend's flat. Return interview held; plan updated.",
                     ),
+                    left_open: Vec::new(),
                 },
             ),
         ],
@@ -372,6 +374,7 @@ fn past_adult() -> (i64, Vec<Line>) {
                 MANAGER,
                 Event::Closed {
                     summary: s("Missing 1 hr 15 min; found by police at the chapel. Plan updated."),
+                    left_open: Vec::new(),
                 },
             ),
         ],
@@ -437,7 +440,8 @@ impl App {
         let seen = now - mins(ago);
         let id = EpisodeId::new_random();
         let mut events: Vec<EventRecord> = Vec::new();
-        for (seq, (after, who, event)) in script.into_iter().enumerate() {
+        let mut context = None;
+        for (after, who, event) in script {
             let when = seen + mins(after);
             let event = match event {
                 Event::Opened(o) => Event::Opened(Opened {
@@ -446,31 +450,93 @@ impl App {
                 }),
                 other => other,
             };
-            let record = EventRecord {
-                seq: seq as i64 + 1,
-                when: Occurred::in_london(when),
-                recorded_at: (when + mins(2)).min(now),
-                recorded_by: None,
-                recorded_by_label: format!("{who}@{domain}"),
-                event,
-            };
-            let state = episode::append(&events, &record)
-                .map_err(|r| AppError::Internal(format!("demo episode does not derive: {r:?}")))?;
-            let summary = summary_of(id, person, &state, &record);
-            let audit = self.demo_event(
-                person.org_id,
-                &format!("episode.{}", record.event.kind()),
-                "episode",
-                format!("{id} #{}", record.seq),
-            );
-            if record.seq == 1 {
-                self.store.open_episode(&summary, &record, &audit).await?;
-            } else {
-                self.store
-                    .append_episode_event(&summary, &record, &audit)
-                    .await?;
+            // A closed demo episode accounts for every duty, as closing asks: whatever the
+            // script left open was done, and is recorded so, just before it closes.
+            if matches!(event, Event::Closed { .. })
+                && let Some(c) = &context
+            {
+                let open: Vec<_> = duties::duties(c, &events, when)
+                    .into_iter()
+                    .filter(|d| d.is_open())
+                    .collect();
+                for duty in open {
+                    let told = Event::Notified {
+                        duty: duty.rule.into(),
+                        who: s("As the duty asks"),
+                        how: s("Phone, then confirmed by email"),
+                    };
+                    let line = (when, MANAGER, told);
+                    self.demo_record(person, domain, id, &mut events, line, now, &mut context)
+                        .await?;
+                }
             }
-            events.push(record);
+            let line = (when, who, event);
+            self.demo_record(person, domain, id, &mut events, line, now, &mut context)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn demo_context(
+        &self,
+        person: &Person,
+        events: &[EventRecord],
+    ) -> AppResult<duties::Context> {
+        let state = match events.first() {
+            Some(_) => episode::derive(events)
+                .map_err(|r| AppError::Internal(format!("demo episode does not derive: {r:?}")))?,
+            None => {
+                return Err(AppError::Internal("a demo episode has no opening".into()));
+            }
+        };
+        let plan = self.pinned_plan(person, &state).await?;
+        self.duty_context(person, plan.as_ref(), &state).await
+    }
+
+    /// Writes one entry of a demo episode, with what the board and the paging pass read.
+    /// `context` is what the rules know of the person, worked out once the opening is written.
+    #[allow(clippy::too_many_arguments)]
+    async fn demo_record(
+        &self,
+        person: &Person,
+        domain: &str,
+        id: EpisodeId,
+        events: &mut Vec<EventRecord>,
+        (when, who, event): (jiff::Timestamp, &str, Event),
+        now: jiff::Timestamp,
+        context: &mut Option<duties::Context>,
+    ) -> AppResult<()> {
+        let record = EventRecord {
+            seq: events.len() as i64 + 1,
+            when: Occurred::in_london(when),
+            recorded_at: (when + mins(2)).min(now),
+            recorded_by: None,
+            recorded_by_label: format!("{who}@{domain}"),
+            event,
+        };
+        let state = episode::append(events, &record)
+            .map_err(|r| AppError::Internal(format!("demo episode does not derive: {r:?}")))?;
+        events.push(record.clone());
+        if context.is_none() {
+            *context = Some(self.demo_context(person, events).await?);
+        }
+        let mut summary = summary_of(id, person, &state, &record);
+        if let Some(c) = context.as_ref() {
+            summary.schedule =
+                crate::episodes::schedule_of(&state, events, &duties::duties(c, events, now), now);
+        }
+        let audit = self.demo_event(
+            person.org_id,
+            &format!("episode.{}", record.event.kind()),
+            "episode",
+            format!("{id} #{}", record.seq),
+        );
+        if record.seq == 1 {
+            self.store.open_episode(&summary, &record, &audit).await?;
+        } else {
+            self.store
+                .append_episode_event(&summary, &record, &audit)
+                .await?;
         }
         Ok(())
     }

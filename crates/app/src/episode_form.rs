@@ -338,7 +338,26 @@ pub fn instant_values(values: &mut Values, name: &str, at: Timestamp) {
 }
 
 /// The event a submitted form describes, or every problem with it, each naming its field.
+/// An entry from a form: [`parse_fields`], and for closing, the reasons given for the duties
+/// left open (`left-{rule}`).
 pub fn parse(kind: &str, values: &Values) -> Result<Event, Vec<FieldError>> {
+    let mut event = parse_fields(kind, values)?;
+    if let Event::Closed { left_open, .. } = &mut event {
+        for (name, value) in values {
+            if let Some(duty) = name.strip_prefix("left-")
+                && !value.trim().is_empty()
+            {
+                left_open.push(homeward_domain::episode::LeftOpen {
+                    duty: duty.to_string(),
+                    reason: value.trim().to_string(),
+                });
+            }
+        }
+    }
+    Ok(event)
+}
+
+fn parse_fields(kind: &str, values: &Values) -> Result<Event, Vec<FieldError>> {
     let Some(specs) = specs(kind) else {
         return Err(vec![FieldError {
             field: "kind".into(),

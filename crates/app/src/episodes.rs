@@ -94,6 +94,29 @@ pub struct EpisodeFilter {
     pub limit: i64,
 }
 
+/// Closing accounts for every duty: each still open needs the manager's reason, named
+/// `left_open.{rule}` when it has none.
+fn unaccounted(list: &[Duty], left_open: &[homeward_domain::episode::LeftOpen]) -> AppResult<()> {
+    let missing: Vec<crate::FieldError> = list
+        .iter()
+        .filter(|d| d.is_open())
+        .filter(|d| {
+            !left_open
+                .iter()
+                .any(|l| l.duty == d.rule && !l.reason.trim().is_empty())
+        })
+        .map(|d| crate::FieldError {
+            field: format!("left-{}", d.rule),
+            message: "error-duty-left-open",
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(missing))
+    }
+}
+
 /// The longest page of episodes a list returns.
 pub const MAX_PAGE: i64 = 200;
 /// A page of episodes when the caller does not say.
@@ -336,6 +359,19 @@ impl App {
         let plan = self.pinned_plan(&person, &state).await?;
         let context = self.duty_context(&person, plan.as_ref(), &state).await?;
         let now = self.clock.now();
+        if let Event::Closed { left_open, .. } = &event {
+            // What the chronology refuses (closing before they are found) is said first.
+            let provisional = EventRecord {
+                seq: events.len() as i64 + 1,
+                when: Occurred::in_london(when.unwrap_or(now)),
+                recorded_at: now,
+                recorded_by: Some(actor.user.id),
+                recorded_by_label: actor.user.email.clone(),
+                event: event.clone(),
+            };
+            episode::append(&events, &provisional).map_err(refused)?;
+            unaccounted(&duties::duties(&context, &events, now), left_open)?;
+        }
         let prepare = |_: &EpisodeSummary, events: &[EventRecord]| {
             let record = EventRecord {
                 seq: events.len() as i64 + 1,

@@ -681,6 +681,7 @@ mod tests {
             hour,
             Event::Closed {
                 summary: "x".into(),
+                left_open: Vec::new(),
             },
         ));
         assert_eq!(next_look(&events, &ahead, 2, fifteen, hour), None);

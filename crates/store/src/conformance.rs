@@ -797,6 +797,7 @@ pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn 
         200,
         Event::Closed {
             summary: "Back safe".into(),
+            left_open: Vec::new(),
         },
     );
     store

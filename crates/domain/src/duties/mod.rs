@@ -364,6 +364,9 @@ pub enum Status {
     },
     /// For information: someone else's milestone.
     Information,
+    /// Still open when the episode was closed without a reason for it (episodes closed before
+    /// closing asked for one): never "to do" once closed.
+    NotDoneAtClosing,
 }
 
 /// One duty on one episode.
@@ -558,7 +561,11 @@ pub fn duties(ctx: &Context, events: &[EventRecord], now: Timestamp) -> Vec<Duty
                 Status::Done { by: done }
             } else if let Some((reason, by)) = declined {
                 Status::NotApplicable { reason, by }
-            } else if due_at.is_some_and(|d| now > d) && !ended {
+            } else if let Some((reason, by)) = left_at_closing(events, rule.id) {
+                Status::NotApplicable { reason, by }
+            } else if ended {
+                Status::NotDoneAtClosing
+            } else if due_at.is_some_and(|d| now > d) {
                 Status::Overdue
             } else {
                 Status::Due
@@ -574,6 +581,17 @@ pub fn duties(ctx: &Context, events: &[EventRecord], now: Timestamp) -> Vec<Duty
             })
         })
         .collect()
+}
+
+/// The manager's reason for leaving a duty open at closing, and the closing entry.
+fn left_at_closing(events: &[EventRecord], rule: &str) -> Option<(String, i64)> {
+    events.iter().find_map(|r| match &r.event {
+        Event::Closed { left_open, .. } => left_open
+            .iter()
+            .find(|l| l.duty == rule)
+            .map(|l| (l.reason.clone(), r.seq)),
+        _ => None,
+    })
 }
 
 /// The open duty due soonest: what the board shows for an episode.

@@ -425,6 +425,7 @@ fn the_plan_sets_when_to_report_and_nothing_is_overdue_once_closed() {
             t0 + SignedDuration::from_hours(4),
             Event::Closed {
                 summary: "Back".into(),
+                left_open: Vec::new(),
             },
         );
     let later = duties(&c, &chron.events, t0 + SignedDuration::from_hours(100));

@@ -371,6 +371,10 @@ pub enum Event {
     /// Closed by a manager, with a summary. Afterwards only amendments may be added.
     Closed {
         summary: String,
+        /// The duties still open when it closed, each with the manager's reason: a closed
+        /// episode accounts for every duty.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        left_open: Vec<LeftOpen>,
     },
     /// The episode should not have been opened; it is kept, marked, with the reason.
     RecordedInError {
@@ -383,6 +387,13 @@ pub enum Event {
         reason: String,
         corrected: Option<Box<Corrected>>,
     },
+}
+
+/// A duty still open at closing, and why it is left.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOpen {
+    pub duty: String,
+    pub reason: String,
 }
 
 /// A corrected version of an earlier event.

@@ -353,9 +353,12 @@ pub fn derive(events: &[EventRecord]) -> Result<EpisodeState, Refusal> {
                 s.debriefed = Some(when);
             }
             Event::PlanReviewed { .. } => s.plan_reviewed = Some(when),
-            Event::Closed { summary } => {
+            Event::Closed { summary, left_open } => {
                 if summary.trim().is_empty() {
                     return Err(Refusal::SummaryNeeded);
+                }
+                if left_open.iter().any(|l| l.reason.trim().is_empty()) {
+                    return Err(Refusal::ReasonNeeded);
                 }
                 if !matches!(s.phase, Phase::Located | Phase::Returned) {
                     return Err(Refusal::NotFoundYet);
@@ -527,6 +530,7 @@ mod tests {
             3000,
             Event::Closed {
                 summary: "Back safe; return interview booked".into(),
+                left_open: Vec::new(),
             },
         );
         let s = derive(&events).unwrap();
@@ -574,7 +578,8 @@ mod tests {
         assert_eq!(
             try_add(
                 Event::Closed {
-                    summary: "x".into()
+                    summary: "x".into(),
+                    left_open: Vec::new()
                 },
                 5
             ),
@@ -716,7 +721,7 @@ mod tests {
                     Try::Note => Event::Note { text: "Rang again".into() },
                     Try::Locate => located(),
                     Try::Return => returned(),
-                    Try::Close => Event::Closed { summary: "Safe".into() },
+                    Try::Close => Event::Closed { summary: "Safe".into(), left_open: Vec::new() },
                     Try::Error => Event::RecordedInError { reason: "Was at school".into() },
                     Try::Interview => Event::ReturnInterviewHeld(ReturnInterview::default()),
                     Try::Grade(g, scot) => Event::PoliceGraded {

@@ -646,6 +646,7 @@ pub async fn duties(
                     Status::Due => ("due", Vec::new(), None),
                     Status::Overdue => ("overdue", Vec::new(), None),
                     Status::Information => ("information", Vec::new(), None),
+                    Status::NotDoneAtClosing => ("not_done_at_closing", Vec::new(), None),
                 };
                 DutyDto {
                     rule: d.rule.into(),

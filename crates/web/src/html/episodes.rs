@@ -644,6 +644,7 @@ fn duty_rows(t: Tr, view: &EpisodeView, can_record: bool) -> Vec<DutyRow> {
                     ),
                 ),
                 Status::Information => ("duty-status-information", "hw-tag--grey", None),
+                Status::NotDoneAtClosing => ("duty-status-not-done", "hw-tag--red", None),
             };
             let mut actions = Vec::new();
             if can_record && !ended && d.is_open() {
@@ -1123,6 +1124,8 @@ struct AddPage {
     reason: FieldView,
     when: FieldView,
     fields: Vec<FieldView>,
+    /// Closing: a reason for each duty still open.
+    left_open: Vec<FieldView>,
 }
 
 #[derive(Deserialize, Default)]
@@ -1214,6 +1217,39 @@ async fn add_page(
             Vec::new()
         } else {
             views(t, form_kind, &values, &errors)
+        },
+        // Closing accounts for every duty: a reason for each one still open.
+        left_open: if form_kind == "closed" && amends.is_none() {
+            view.duties
+                .iter()
+                .filter(|d| d.is_open())
+                .map(|d| {
+                    let mut f = instant_view(
+                        t,
+                        &format!("left-{}", d.rule),
+                        "episode-left-open",
+                        &values,
+                        &errors,
+                    );
+                    f.kind = "textarea";
+                    f.label = t.get(&format!("duty-{}", d.rule));
+                    f.hint = t.get(&format!(
+                        "duty-status-{}",
+                        if d.status == homeward_domain::duties::Status::Overdue {
+                            "overdue"
+                        } else {
+                            "due"
+                        }
+                    ));
+                    f.value = values
+                        .get(&format!("left-{}", d.rule))
+                        .cloned()
+                        .unwrap_or_default();
+                    f
+                })
+                .collect()
+        } else {
+            Vec::new()
         },
         errors,
     })

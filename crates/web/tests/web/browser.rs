@@ -566,6 +566,8 @@ enum Answer {
     Type(&'static str, &'static str),
     Click(&'static str),
     Choose(&'static str, &'static str),
+    /// Every box whose name starts so gets the same text (closing's reasons for duties left).
+    TypeEvery(&'static str, &'static str),
 }
 
 use Answer::*;
@@ -575,6 +577,19 @@ async fn answer(client: &Client, answers: &[Answer]) {
         match a {
             Type(id, value) => fill(client, id, value).await,
             Click(id) => click(client, &format!("#{id}")).await,
+            TypeEvery(prefix, value) => {
+                client
+                    .execute(
+                        "for (const t of document.querySelectorAll(`textarea[name^='${arguments[0]}']`)) \
+                           { t.value = arguments[1]; } return true;",
+                        vec![
+                            serde_json::Value::from(*prefix),
+                            serde_json::Value::from(*value),
+                        ],
+                    )
+                    .await
+                    .unwrap();
+            }
             Choose(id, value) => client
                 .find(Locator::Id(id))
                 .await
@@ -831,10 +846,10 @@ async fn whole_episodes_with_a_live_board_in_a_second_browser() {
         &base,
         &episode,
         "closed",
-        &[Type(
-            "summary",
-            "Found safe at a friend's flat after four hours.",
-        )],
+        &[
+            Type("summary", "Found safe at a friend's flat after four hours."),
+            TypeEvery("left-", "Done by phone; written in the home's log"),
+        ],
     )
     .await;
     assert!(text(&client).await.contains("Closed"));

@@ -128,6 +128,7 @@ async fn an_episode_is_opened_once_recorded_in_order_and_closed_by_a_manager() {
             20,
             Event::Closed {
                 summary: "x".into(),
+                left_open: Vec::new(),
             },
         )
         .await;
@@ -165,21 +166,62 @@ async fn an_episode_is_opened_once_recorded_in_order_and_closed_by_a_manager() {
             200,
             Event::Closed {
                 summary: "Back safe".into(),
+                left_open: Vec::new(),
             },
         )
         .await;
         assert!(matches!(by_worker, Err(AppError::Forbidden)));
+        // Closing accounts for every duty: without a reason for each one still open, the
+        // manager is told which.
+        let open: Vec<String> = t
+            .app
+            .view_episode(&manager, &meta, id)
+            .await
+            .unwrap()
+            .duties
+            .iter()
+            .filter(|d| d.is_open())
+            .map(|d| d.rule.to_string())
+            .collect();
+        assert!(!open.is_empty());
+        let unexplained = record(
+            &manager,
+            200,
+            Event::Closed {
+                summary: "Back safe".into(),
+                left_open: Vec::new(),
+            },
+        )
+        .await;
+        match unexplained {
+            Err(AppError::Invalid(fields)) => {
+                let named: Vec<String> = fields.iter().map(|f| f.field.clone()).collect();
+                let expected: Vec<String> = open.iter().map(|r| format!("left-{r}")).collect();
+                assert_eq!(named, expected, "{}", t.engine);
+            }
+            other => panic!("{}: {other:?}", t.engine),
+        }
         let n = record(
             &manager,
             200,
             Event::Closed {
                 summary: "Back safe; return interview booked".into(),
+                left_open: open
+                    .iter()
+                    .map(|r| homeward_domain::episode::LeftOpen {
+                        duty: r.clone(),
+                        reason: "Done by phone; recorded in the home's log".into(),
+                    })
+                    .collect(),
             },
         )
         .await
         .unwrap();
         assert_eq!(n, 7);
         assert!(on_board(t.app.open_episodes(&manager, &meta).await.unwrap()).is_none());
+        // Closed: nothing shows "to do"; each duty left carries the manager's reason.
+        let closed = t.app.view_episode(&manager, &meta, id).await.unwrap();
+        assert!(closed.duties.iter().all(|d| !d.is_open()), "{}", t.engine);
         let late = record(
             &worker,
             210,

@@ -264,14 +264,32 @@ async fn a_care_worker_reports_missing_records_and_a_manager_closes_on_the_pages
         }
         let page = get(&t, &manager, &episode).await;
         assert!(page.body.contains(&format!("/episodes/{id}/add/closed")));
-        let close = post(
-            &t,
-            &manager,
-            &format!("{episode}/add/closed"),
-            &[("summary", "Stayed with her aunt overnight; safe and well.")],
-        )
-        .await;
+        // The closing form lists every duty still open, each asking why it is left.
+        let form = get(&t, &manager, &format!("{episode}/add/closed")).await;
+        let left: Vec<String> = form
+            .body
+            .split("name=\"left-")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(|rule| format!("left-{rule}"))
+            .collect();
+        assert!(!left.is_empty(), "{ctx}: {}", form.body);
+        let summary = ("summary", "Stayed with her aunt overnight; safe and well.");
+        let unexplained = post(&t, &manager, &format!("{episode}/add/closed"), &[summary]).await;
+        assert_eq!(unexplained.status, 422, "{ctx}");
+        assert!(unexplained.body.contains("Say why this duty is left"));
+        assert!(unexplained.body.contains(&format!("href=\"#{}\"", left[0])));
+        let mut fields = vec![summary];
+        for name in &left {
+            fields.push((name.as_str(), "Done by phone; in the home's log"));
+        }
+        let close = post(&t, &manager, &format!("{episode}/add/closed"), &fields).await;
         assert_eq!(close.status, 303, "{ctx}: {}", close.body);
+        let closed = get(&t, &manager, &episode).await;
+        assert!(
+            !closed.body.contains(">To do<"),
+            "{ctx}: a closed episode shows nothing to do"
+        );
         let after = post(
             &t,
             &worker,
