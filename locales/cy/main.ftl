@@ -926,3 +926,5 @@ episode-left-open = Pam y caiff ei adael
 episode-left-open-title = Dyletswyddau sy’n dal ar agor
 episode-left-open-intro = Dim ond pan fo pob dyletswydd wedi’i gwneud, ddim yn berthnasol, neu â rheswm y caiff cyfnod ei gau. Rhowch y rheswm dros bob un a adewir.
 error-duty-left-open = Dywedwch pam y caiff y ddyletswydd hon ei gadael, neu cofnodwch ei bod wedi’i gwneud yn gyntaf
+duty-where-from = O ble mae hyn yn dod
+episode-last-seen-now = Nawr

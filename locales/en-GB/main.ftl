@@ -922,3 +922,5 @@ episode-left-open = Why this is left
 episode-left-open-title = Duties still open
 episode-left-open-intro = An episode is closed only when every duty is done, does not apply, or has a reason. Give the reason for each one left.
 error-duty-left-open = Say why this duty is left, or record it done first
+duty-where-from = Where this comes from
+episode-last-seen-now = Now

@@ -8,6 +8,33 @@
     summary.focus();
   }
 
+  // "Now" fills the date and time boxes with the time the page was made, if that was within
+  // the last minute; otherwise it follows its link, and the server fills them afresh.
+  var loaded = Date.now();
+  document.querySelectorAll("[data-fill-now]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      if (Date.now() - loaded > 60000) {
+        return;
+      }
+      event.preventDefault();
+      var name = link.dataset.fillNow;
+      var set = function (id, value) {
+        var input = document.getElementById(id);
+        if (input) {
+          input.value = value;
+        }
+      };
+      set(name, link.dataset.nowDay);
+      set(name + "-month", link.dataset.nowMonth);
+      set(name + "-year", link.dataset.nowYear);
+      set(name + "-time", link.dataset.nowTime);
+      var time = document.getElementById(name + "-time");
+      if (time) {
+        time.focus();
+      }
+    });
+  });
+
   // A tired double tap must not send a form twice.
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function (event) {

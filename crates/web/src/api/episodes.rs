@@ -382,7 +382,7 @@ pub async fn list(
 }
 
 /// Opens an episode: "not back". A person with an open episode already gets a 422 naming
-/// `person`; read `GET /api/v1/episodes?open=true&person=…` for it.
+/// `person`, whose `instance` is that episode's address.
 #[utoipa::path(post, path = "/api/v1/episodes", tag = "episodes", request_body = OpenEpisodeRequest, responses(
     (status = 201, body = Created, headers(("Location" = String))),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
@@ -412,11 +412,31 @@ pub async fn open(
         clothing: body.clothing,
         circumstances: body.circumstances,
     };
-    let id = state
+    let id = match state
         .app
         .open_episode(actor, &ctx.meta, person, input)
         .await
-        .map_err(fail)?;
+    {
+        Ok(id) => id,
+        Err(AppError::Invalid(fields))
+            if fields
+                .iter()
+                .any(|f| f.message == "error-episode-already-open") =>
+        {
+            let open = state
+                .app
+                .open_episode_of(actor, person)
+                .await
+                .ok()
+                .flatten();
+            let problem = fail(AppError::Invalid(fields));
+            return Err(match open {
+                Some(e) => problem.about(format!("/api/v1/episodes/{e}")),
+                None => problem,
+            });
+        }
+        Err(e) => return Err(fail(e)),
+    };
     let mut response = (StatusCode::CREATED, Json(Created { id: id.0 })).into_response();
     if let Ok(value) = HeaderValue::from_str(&format!("/api/v1/episodes/{id}")) {
         response.headers_mut().insert(header::LOCATION, value);

@@ -20,6 +20,10 @@ pub struct ProblemDocument {
     /// For invalid input: what is wrong with which field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// Where the thing the problem is about can be read: for a person already missing, their
+    /// open episode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -81,8 +85,15 @@ impl Problem {
                 status: status.as_u16(),
                 code: code.into(),
                 errors,
+                instance: None,
             },
         }
+    }
+
+    /// Names the resource the problem is about (RFC 9457 `instance`).
+    pub fn about(mut self, instance: String) -> Self {
+        self.doc.instance = Some(instance);
+        self
     }
 }
 

@@ -409,6 +409,9 @@ struct NewEpisodePage {
     name: String,
     action: String,
     open_href: Option<String>,
+    /// The time now in UK time (day, month, year, time), for the "Now" button.
+    now: [String; 4],
+    now_href: String,
     when: FieldView,
     fields: Vec<FieldView>,
 }
@@ -464,6 +467,13 @@ async fn new_episode_page(
         name: full_name(&view.person),
         action: format!("/people/{id}/episodes"),
         open_href: open.map(|e| format!("/episodes/{e}")),
+        now: {
+            let mut v = Values::new();
+            instant_values(&mut v, "n", state.app.clock.now());
+            let get = |k: &str| v.get(k).cloned().unwrap_or_default();
+            [get("n-day"), get("n-month"), get("n-year"), get("n-time")]
+        },
+        now_href: format!("/people/{id}/episodes/new?now=1"),
         when: instant_view(t, "last_seen", "ev-opened-last_seen", values, &errors),
         fields: vec![
             text("last_seen_place", "text", true),
@@ -475,14 +485,24 @@ async fn new_episode_page(
     })
 }
 
+#[derive(Deserialize, Default)]
+pub struct NewEpisodeQuery {
+    now: Option<String>,
+}
+
+/// The report form starts with the time last seen empty, so nobody sends "now" by accident
+/// for someone last seen hours ago; "Now" fills it in one tap (`?now=1` without script).
 pub async fn new_form(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Query(q): Query<NewEpisodeQuery>,
 ) -> Result<Response, Failure> {
     let id = person_id(&ctx, &id)?;
     let mut values = Values::new();
-    instant_values(&mut values, "last_seen", state.app.clock.now());
+    if q.now.is_some() {
+        instant_values(&mut values, "last_seen", state.app.clock.now());
+    }
     let page = new_episode_page(&state, &ctx, id, &values, FormErrors::default()).await?;
     Ok(render(&page, StatusCode::OK))
 }

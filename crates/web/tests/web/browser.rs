@@ -184,6 +184,17 @@ async fn wait_for_element(client: &Client, css: &str) {
 
 /// The main content's text, read in one script so a page still arriving cannot go stale
 /// under it.
+/// Opens every `<details>` on the page, as a reader tapping each would.
+async fn open_every_reveal(client: &Client) {
+    client
+        .execute(
+            "for (const d of document.querySelectorAll('details')) { d.open = true; } return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
 async fn text(client: &Client) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -607,6 +618,16 @@ async fn report_missing(client: &Client, base: &str, person: &str, answers: &[An
     client.goto(&format!("{base}{person}")).await.unwrap();
     click(client, &format!("a[href='{person}/episodes/new']")).await;
     wait_for_path(client, |p| p.ends_with("/episodes/new")).await;
+    // The time last seen starts empty; "Now" fills it in one tap.
+    let empty = client
+        .execute(
+            "return document.getElementById('last_seen-time').value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(empty, serde_json::Value::from(""));
+    click(client, "#last_seen-now").await;
     answer(client, answers).await;
     submit(client).await;
     wait_for_path(client, |p| p.starts_with("/episodes/")).await
@@ -732,6 +753,9 @@ async fn whole_episodes_with_a_live_board_in_a_second_browser() {
     assert_accessible(&client, &axe, "an episode page").await;
     let page = text(&client).await;
     assert!(page.contains("Black puffer jacket"));
+    // Each duty's source is behind a "Where this comes from" reveal: open them all.
+    open_every_reveal(&client).await;
+    let page = text(&client).await;
     // The four duties the All Wales guide names, each with its source.
     for (duty, source) in [
         ("Report to police", "Duty to notify 1"),
@@ -924,6 +948,7 @@ async fn whole_episodes_with_a_live_board_in_a_second_browser() {
             // England: the independent return home interview, within 72 hours of return.
             let due = t.app.clock.now() + jiff::SignedDuration::from_hours(72);
             let by = homeward_i18n::Tr(homeward_domain::locale::Locale::English).date_time(due);
+            open_every_reveal(&client).await;
             let page = text(&client).await;
             assert!(page.contains("Offer a return interview"), "{page}");
             assert!(page.contains(&format!("by {by}")), "{by} not in {page}");

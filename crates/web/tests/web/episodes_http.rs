@@ -60,10 +60,18 @@ async fn a_care_worker_reports_missing_records_and_a_manager_closes_on_the_pages
             page.body.contains(&format!("/people/{ffion}/episodes/new")),
             "{ctx}"
         );
+        // The time last seen starts empty; "Now" is one tap away, and fills it.
         let new = get(&t, &worker, &format!("/people/{ffion}/episodes/new")).await;
         assert_eq!(new.status, 200);
         assert!(
             new.body
+                .contains(r#"name="last_seen-time" type="text" autocomplete="off" value="""#),
+            "{ctx}"
+        );
+        assert!(new.body.contains(r#"data-now-time="09:00""#), "{ctx}");
+        let now = get(&t, &worker, &format!("/people/{ffion}/episodes/new?now=1")).await;
+        assert!(
+            now.body
                 .contains(r#"name="last_seen-time" type="text" autocomplete="off" value="09:00""#),
             "{ctx}"
         );
@@ -353,6 +361,12 @@ async fn the_api_opens_reads_appends_and_refuses_edits() {
         .await;
         assert_eq!(again.status, 422);
         assert!(again.body.contains(r#""field":"person""#), "{}", again.body);
+        // It names the episode already open.
+        assert!(
+            again.body.contains(&format!(r#""instance":"{location}""#)),
+            "{}",
+            again.body
+        );
 
         let events = format!("{location}/events");
         let note = api(
