@@ -35,7 +35,8 @@ pub struct ProblemField {
 
 pub struct Problem {
     status: StatusCode,
-    doc: ProblemDocument,
+    /// Boxed: a problem travels in every handler's `Result`, which stays small this way.
+    doc: Box<ProblemDocument>,
 }
 
 impl Problem {
@@ -79,14 +80,14 @@ impl Problem {
     pub fn with(status: StatusCode, code: &str, title: String, errors: Vec<ProblemField>) -> Self {
         Self {
             status,
-            doc: ProblemDocument {
+            doc: Box::new(ProblemDocument {
                 kind: format!("urn:homeward:problem:{code}"),
                 title,
                 status: status.as_u16(),
                 code: code.into(),
                 errors,
                 instance: None,
-            },
+            }),
         }
     }
 
@@ -99,7 +100,7 @@ impl Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        let body = serde_json::to_vec(&self.doc).unwrap_or_default();
+        let body = serde_json::to_vec(&*self.doc).unwrap_or_default();
         let mut response = (self.status, body).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
