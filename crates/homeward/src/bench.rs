@@ -26,9 +26,30 @@ pub struct BenchArgs {
     /// Where to keep the benchmark's database (default: a fresh temporary folder).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// Instead, the scale benchmark: a region's decade of made-up data (see `homeward
+    /// generate`), then the board, a person's episodes, the home page and an idle server.
+    #[arg(long)]
+    pub scale: bool,
+    /// For --scale: a postgres:// address to measure PostgreSQL (its data is added to what is
+    /// there); a fresh SQLite file under --data-dir if not given.
+    #[arg(long)]
+    pub database_url: Option<String>,
+    #[arg(long, default_value_t = 1_000_000)]
+    pub episodes: usize,
+    #[arg(long, default_value_t = 2_003)]
+    pub open: usize,
+    #[arg(long, default_value_t = 200_000)]
+    pub people: usize,
+    #[arg(long, default_value_t = 505)]
+    pub services: usize,
+    #[arg(long, default_value_t = 10_000_000)]
+    pub events: usize,
+    /// For --scale: how long to watch the idle server, in seconds.
+    #[arg(long, default_value_t = 60)]
+    pub idle_seconds: u64,
 }
 
-fn summary(name: &str, mut times: Vec<Duration>) {
+pub(crate) fn summary(name: &str, mut times: Vec<Duration>) {
     times.sort();
     let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
     println!(
@@ -40,7 +61,7 @@ fn summary(name: &str, mut times: Vec<Duration>) {
     );
 }
 
-fn gzipped(bytes: &[u8]) -> usize {
+pub(crate) fn gzipped(bytes: &[u8]) -> usize {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     if e.write_all(bytes).is_err() {
         return 0;
@@ -48,7 +69,7 @@ fn gzipped(bytes: &[u8]) -> usize {
     e.finish().map(|v| v.len()).unwrap_or(0)
 }
 
-async fn get(router: &axum::Router, path: &str, cookie: &str) -> Result<Vec<u8>, String> {
+pub(crate) async fn get(router: &axum::Router, path: &str, cookie: &str) -> Result<Vec<u8>, String> {
     let request = Request::builder()
         .uri(path)
         .header(header::COOKIE, cookie)
@@ -73,6 +94,9 @@ async fn get(router: &axum::Router, path: &str, cookie: &str) -> Result<Vec<u8>,
 }
 
 pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
+    if args.scale {
+        return crate::bench_scale::run(args).await;
+    }
     let temp = std::env::temp_dir().join(format!("homeward-bench-{}", std::process::id()));
     let dir = args.data_dir.unwrap_or(temp);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -107,43 +131,7 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
         .find(|a| a.email.starts_with("manager@cartrefi"))
         .map(|a| a.email.clone())
         .unwrap_or_default();
-    let user = app
-        .store
-        .find_credentials(&email)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("no manager")?
-        .user;
-    let token = random_token().map_err(|e| e.to_string())?;
-    let now = homeward_domain::time::Clock::now(&SystemClock);
-    let session = SessionRecord {
-        token_hash: token_hash(&token),
-        user_id: user.id,
-        csrf_token: "bench".into(),
-        created_at: now,
-        last_seen_at: now,
-        ip: None,
-    };
-    let audit = homeward_domain::audit::AuditEvent {
-        at: now,
-        org_id: Some(user.org_id),
-        actor: Some(user.id),
-        actor_label: user.email.clone(),
-        action: "session.sign_in".into(),
-        resource_kind: "session".into(),
-        resource_id: None,
-        outcome: homeward_domain::audit::Outcome::Allowed,
-        ip: None,
-    };
-    app.store
-        .create_session(&session, &audit)
-        .await
-        .map_err(|e| e.to_string())?;
-    let actor = app
-        .resolve_session(&token)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("no session")?;
+    let (token, actor) = signed_in(&app, &email).await?;
     let meta = homeward_app::RequestMeta::default();
     let people = app
         .list_people(&actor, &meta)
@@ -219,6 +207,51 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
     board_weight(&router, &cookie, &css, &js).await?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(ExitCode::SUCCESS)
+}
+
+/// A session for the account, made directly, and the actor it resolves to.
+pub(crate) async fn signed_in(
+    app: &App,
+    email: &str,
+) -> Result<(String, homeward_app::Actor), String> {
+    let user = app
+        .store
+        .find_credentials(email)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("no such account")?
+        .user;
+    let token = random_token().map_err(|e| e.to_string())?;
+    let now = homeward_domain::time::Clock::now(&SystemClock);
+    let session = SessionRecord {
+        token_hash: token_hash(&token),
+        user_id: user.id,
+        csrf_token: "bench".into(),
+        created_at: now,
+        last_seen_at: now,
+        ip: None,
+    };
+    let audit = homeward_domain::audit::AuditEvent {
+        at: now,
+        org_id: Some(user.org_id),
+        actor: Some(user.id),
+        actor_label: user.email.clone(),
+        action: "session.sign_in".into(),
+        resource_kind: "session".into(),
+        resource_id: None,
+        outcome: homeward_domain::audit::Outcome::Allowed,
+        ip: None,
+    };
+    app.store
+        .create_session(&session, &audit)
+        .await
+        .map_err(|e| e.to_string())?;
+    let actor = app
+        .resolve_session(&token)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("no session")?;
+    Ok((token, actor))
 }
 
 async fn post_json(
@@ -327,6 +360,28 @@ async fn episodes(
         open.len(),
         total.as_secs_f64(),
         count as f64 / total.as_secs_f64()
+    );
+
+    // Fifty people recording on the same episode at once: each entry queues for its turn,
+    // none is refused because someone else wrote first.
+    let started = Instant::now();
+    let path = format!("/api/v1/episodes/{first}/events");
+    let writers: Vec<_> = (0..50)
+        .map(|i| {
+            let (router, cookie, path) = (router.clone(), cookie.to_string(), path.clone());
+            tokio::spawn(async move { post_json(&router, &path, &cookie, body(i)).await })
+        })
+        .collect();
+    let mut refused = 0;
+    for w in writers {
+        if w.await.map_err(|e| e.to_string())?.is_err() {
+            refused += 1;
+        }
+    }
+    println!(
+        "50 writers on one episode at once: {} recorded, {refused} refused, in {:.2} s",
+        50 - refused,
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

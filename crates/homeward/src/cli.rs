@@ -48,6 +48,9 @@ pub enum Command {
     Audit(AuditCommand),
     /// Measure speed and page weight on this machine, on a fresh database of demo data.
     Bench(crate::bench::BenchArgs),
+    /// Fill a database with a region's decade of made-up data (one organisation: services,
+    /// people, episodes and their chronologies), for benchmarks at scale.
+    Generate(crate::generate::GenerateArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -428,6 +431,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Demo(args) => crate::demo::run(args).await,
         Command::Bench(args) => crate::bench::run(args).await,
+        Command::Generate(args) => {
+            ensure_sqlite_dir(&args.db.database_url)?;
+            let app = open_app(&args.db).await?;
+            crate::generate::generate(&app, &args).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Migrate(db) => {
             open_app(&db).await?;
             println!("The database schema is up to date.");

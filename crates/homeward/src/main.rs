@@ -2,8 +2,10 @@
 //! audit trail. Thin: it parses, calls the application, and prints.
 
 mod bench;
+mod bench_scale;
 mod cli;
 mod demo;
+mod generate;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -660,6 +660,16 @@ pub trait Store: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<()>;
 
+    /// Loads generated people and episodes in bulk, for benchmarks at a region's scale
+    /// (`homeward generate`). One transaction and one audit record per call; the rows are
+    /// checked by nothing but the database's own constraints.
+    async fn bulk_load(
+        &self,
+        people: &[Person],
+        episodes: &[(EpisodeSummary, Vec<homeward_domain::episode::EventRecord>)],
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+
     // The audit trail.
     async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()>;
     /// Records with `seq > after`, in order, at most `limit`.

@@ -191,6 +191,21 @@ pub fn episode_query(q: &crate::EpisodeQuery) -> (String, Vec<Bind>) {
     (sql, binds)
 }
 
+/// `{head}($1, …, $k), ($k+1, …), …` for `rows` rows of `k` values.
+#[doc(hidden)]
+pub fn multi_insert(head: &str, k: usize, rows: usize) -> String {
+    let mut sql = String::from(head);
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        sql.push_str(&placeholders(r * k + 1, k));
+        sql.push(')');
+    }
+    sql
+}
+
 /// `$from, $from+1, …` for `n` values: the placeholders of an `IN (…)` list.
 #[doc(hidden)]
 pub fn placeholders(from: usize, n: usize) -> String {
@@ -1674,6 +1689,95 @@ macro_rules! impl_sql_store {
                             .map_err(Self::db_err)?;
                     }
                 }
+                Self::commit(tx).await
+            }
+
+            async fn bulk_load(
+                &self,
+                people: &[$crate::Person],
+                episodes: &[($crate::EpisodeSummary, Vec<$crate::sql_impl::domain::episode::EventRecord>)],
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                // Many rows to a statement: a round trip per row would take hours at scale.
+                const ROWS: usize = 400;
+                let mut tx = self.begin_write().await?;
+                for chunk in people.chunks(ROWS) {
+                    let sql = $crate::sql_impl::multi_insert(
+                        "INSERT INTO people (id, org_id, service_id, given_name, family_name, kind, \
+                         date_of_birth, estimated_age, created_at) VALUES ",
+                        9,
+                        chunk.len(),
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for p in chunk {
+                        q = q
+                            .bind(p.id.0)
+                            .bind(p.org_id.0)
+                            .bind(p.service_id.0)
+                            .bind(&p.given_name)
+                            .bind(&p.family_name)
+                            .bind(p.kind.code())
+                            .bind(p.date_of_birth.map(|d| d.to_string()))
+                            .bind(p.estimated_age.map(i64::from))
+                            .bind(Self::ms(p.created_at));
+                    }
+                    q.execute(&mut *tx).await.map_err(Self::db_err)?;
+                }
+                for chunk in episodes.chunks(ROWS / 2) {
+                    let sql = $crate::sql_impl::multi_insert(
+                        "INSERT INTO episodes (id, org_id, service_id, person_id, phase, is_open, opened_at, \
+                         last_seen_at, police_grade, last_event_seq, last_event_kind, last_event_at, \
+                         next_duty_rule, next_duty_due_at, waiting_pages, next_check_at) VALUES ",
+                        16,
+                        chunk.len(),
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (e, _) in chunk {
+                        q = q
+                            .bind(e.id.0)
+                            .bind(e.org_id.0)
+                            .bind(e.service_id.0)
+                            .bind(e.person_id.0)
+                            .bind(&e.phase)
+                            .bind(i64::from(e.is_open))
+                            .bind(Self::ms(e.opened_at))
+                            .bind(e.last_seen_at.map(Self::ms))
+                            .bind(&e.police_grade)
+                            .bind(e.last_event_seq)
+                            .bind(&e.last_event_kind)
+                            .bind(Self::ms(e.last_event_at))
+                            .bind(&e.schedule.next_duty_rule)
+                            .bind(e.schedule.next_duty_due_at.map(Self::ms))
+                            .bind(e.schedule.waiting_pages)
+                            .bind(e.schedule.next_check_at.map(Self::ms));
+                    }
+                    q.execute(&mut *tx).await.map_err(Self::db_err)?;
+                }
+                let events: Vec<(&$crate::EpisodeSummary, &$crate::sql_impl::domain::episode::EventRecord)> =
+                    episodes.iter().flat_map(|(e, list)| list.iter().map(move |r| (e, r))).collect();
+                for chunk in events.chunks(ROWS) {
+                    let sql = $crate::sql_impl::multi_insert(
+                        "INSERT INTO episode_events (episode_id, seq, kind, occurred_at, occurred_offset_seconds, \
+                         recorded_at, recorded_by, recorded_by_label, body) VALUES ",
+                        9,
+                        chunk.len(),
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (e, r) in chunk {
+                        q = q
+                            .bind(e.id.0)
+                            .bind(r.seq)
+                            .bind(r.event.kind())
+                            .bind(Self::ms(r.when.at))
+                            .bind(i64::from(r.when.offset_seconds))
+                            .bind(Self::ms(r.recorded_at))
+                            .bind(r.recorded_by.map(|u| u.0))
+                            .bind(&r.recorded_by_label)
+                            .bind($crate::sql_impl::encode_event(&r.event)?);
+                    }
+                    q.execute(&mut *tx).await.map_err(Self::db_err)?;
+                }
+                self.append_audit(&mut tx, audit).await?;
                 Self::commit(tx).await
             }
 

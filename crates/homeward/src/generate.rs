@@ -1,0 +1,369 @@
+//! `homeward generate`: a region's decade of made-up data in one organisation, for the scale
+//! benchmark (and, later, the learning reports): services, people, episodes over ten years
+//! with their chronologies, and a few thousand people missing now. Deterministic for a given
+//! seed, so two runs give the same shape. Nothing here is anyone real.
+
+use crate::cli::DbArgs;
+use clap::Args;
+use homeward_app::App;
+use homeward_app::users::NewUserInput;
+use homeward_domain::audit::{AuditEvent, Outcome};
+use homeward_domain::episode::{
+    Event, EventRecord, GradeScheme, Located, Occurred, Opened, PoliceGrade, PoliceNumber,
+    PoliceReport, Returned, Whereabouts,
+};
+use homeward_domain::ids::{EpisodeId, OrgId, PersonId, ServiceId};
+use homeward_domain::organisation::{Nation, ServiceKind};
+use homeward_domain::person::PersonKind;
+use homeward_store::{EpisodeSummary, Person, Schedule};
+use jiff::{SignedDuration, Timestamp};
+use std::time::Instant;
+
+#[derive(Args, Debug, Clone)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Episodes in all, open and closed.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub episodes: usize,
+    /// Of which this many are open (people missing now).
+    #[arg(long, default_value_t = 2_003)]
+    pub open: usize,
+    #[arg(long, default_value_t = 200_000)]
+    pub people: usize,
+    #[arg(long, default_value_t = 505)]
+    pub services: usize,
+    /// Chronology entries in all (about ten an episode).
+    #[arg(long, default_value_t = 10_000_000)]
+    pub events: usize,
+    /// england, wales or scotland.
+    #[arg(long, default_value = "england")]
+    pub nation: String,
+}
+
+/// What was made: the organisation, its first service, and an organisation-wide manager and
+/// one for the first service only (for benchmarks to act as).
+pub struct Generated {
+    pub org: OrgId,
+    pub first_service: ServiceId,
+    pub manager_email: String,
+    pub home_manager_email: String,
+    pub a_person_with_history: PersonId,
+}
+
+/// A small, fast, deterministic generator (SplitMix64): shape, not secrecy.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next() % n }
+    }
+}
+
+const GIVEN: [&str; 12] = [
+    "Amara", "Bryn", "Cerys", "Dylan", "Efa", "Finn", "Gwen", "Harri", "Isla", "Jac", "Kai",
+    "Lowri",
+];
+const FAMILY: [&str; 8] = [
+    "Example", "Sample", "Madeup", "Fictional", "Testwood", "Placeholder", "Imaginary", "Demo",
+];
+
+fn mins(n: i64) -> SignedDuration {
+    SignedDuration::from_mins(n)
+}
+
+fn record(seq: i64, at: Timestamp, label: &str, event: Event) -> EventRecord {
+    EventRecord {
+        seq,
+        when: Occurred::in_london(at),
+        recorded_at: at + mins(2),
+        recorded_by: None,
+        recorded_by_label: label.to_string(),
+        event,
+    }
+}
+
+/// The chronology of one episode: a closed one runs from the report to its closing; an open
+/// one has the first hour or so.
+fn chronology(seen: Timestamp, entries: usize, open: bool) -> Vec<EventRecord> {
+    let worker = "care-worker@generated.example";
+    let mut out = vec![record(
+        1,
+        seen + mins(20),
+        worker,
+        Event::Opened(Opened {
+            last_seen: Some(Occurred::in_london(seen)),
+            last_seen_place: "The bus station".into(),
+            whereabouts: Some(Whereabouts::Unknown),
+            clothing: "Grey hoodie, black jeans".into(),
+            circumstances: "Did not come back after school".into(),
+            plan_version: None,
+            risk_version: None,
+            rule_set: Some(homeward_domain::duties::RULE_SET.into()),
+            settings_version: None,
+        }),
+    )];
+    let middle = [
+        Event::ReportedToPolice(PoliceReport {
+            force: "Generated Police".into(),
+            number: PoliceNumber::NonEmergency,
+            reference: "GEN-0001".into(),
+            spoke_to: "Call handler".into(),
+        }),
+        Event::PoliceGraded {
+            grade: PoliceGrade::Medium,
+            scheme: GradeScheme::EnglandWalesApp,
+            review_at: None,
+        },
+        Event::ContactMade {
+            name: "Her friend".into(),
+            relationship: "Friend".into(),
+            learnt: "Not seen her today".into(),
+            shared: String::new(),
+        },
+        Event::PlaceSearched {
+            place: "The park".into(),
+            found: String::new(),
+        },
+        Event::Sighting {
+            place: "High Street".into(),
+            seen_by: "Shopkeeper".into(),
+            details: "Seen heading to the station".into(),
+        },
+    ];
+    let end: Vec<Event> = if open {
+        Vec::new()
+    } else {
+        vec![
+            Event::Located(Located {
+                place: "A friend's flat".into(),
+                town: "Generated Town".into(),
+                police_area: "Generated Police".into(),
+                found_by: "Police".into(),
+                condition: "Safe and well".into(),
+                who_was_told: "Social worker, parents".into(),
+            }),
+            Event::Returned(Returned {
+                to_where: "Home".into(),
+                how: "Staff car".into(),
+                via_police_station: false,
+                why_police_station: String::new(),
+            }),
+            Event::Closed {
+                summary: "Found safe and back the same night.".into(),
+                left_open: Vec::new(),
+            },
+        ]
+    };
+    let middle_count = entries.saturating_sub(1 + end.len()).max(1);
+    for i in 0..middle_count {
+        let seq = out.len() as i64 + 1;
+        out.push(record(
+            seq,
+            seen + mins(30 + 10 * i as i64),
+            worker,
+            middle[i % middle.len()].clone(),
+        ));
+    }
+    let last = out.last().map_or(seen, |r| r.when.at);
+    for (i, e) in end.into_iter().enumerate() {
+        let seq = out.len() as i64 + 1;
+        out.push(record(seq, last + mins(60 * (i as i64 + 1)), worker, e));
+    }
+    out
+}
+
+fn system(org: OrgId, now: Timestamp, action: &str) -> AuditEvent {
+    AuditEvent {
+        at: now,
+        org_id: Some(org),
+        actor: None,
+        actor_label: "homeward generate".into(),
+        action: action.into(),
+        resource_kind: "episode".into(),
+        resource_id: None,
+        outcome: Outcome::Allowed,
+        ip: None,
+    }
+}
+
+/// Makes the data through `app`, printing progress. Returns what a benchmark needs.
+pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, String> {
+    let started = Instant::now();
+    let now = app.clock.now();
+    let nation = Nation::from_code(&args.nation).ok_or("--nation: england, wales or scotland")?;
+    let people_n = args.people.max(args.open).max(1);
+    let services_n = args.services.max(1);
+    let org = app
+        .create_organisation_as_system(homeward_app::organisation::NewOrganisationInput {
+            name: "A region (generated)".into(),
+            nation,
+            regulator: None,
+            registration_number: "GEN-REGION".into(),
+            registered_manager: "Generated Manager".into(),
+            safeguarding_lead: "Generated Lead".into(),
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut services = Vec::with_capacity(services_n);
+    for i in 0..services_n {
+        let id = app
+            .create_service_as_system(
+                org,
+                &format!("Home {}", i + 1),
+                ServiceKind::ChildrensHome,
+                &format!("GEN-{i:04}"),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        services.push(id);
+    }
+    let password = format!(
+        "generated {}",
+        homeward_app::secrets::random_token().map_err(|e| e.to_string())?
+    );
+    let user = |email: &str, service: Option<ServiceId>| NewUserInput {
+        display_name: "Generated Manager".into(),
+        email: email.into(),
+        password: password.clone(),
+        roles: vec![("manager".into(), service.map(|s| s.to_string()))],
+    };
+    let manager_email = format!("manager-{}@generated.example", &org.to_string()[..8]);
+    let home_manager_email = format!("home-manager-{}@generated.example", &org.to_string()[..8]);
+    app.add_user_as_system(org, user(&manager_email, None))
+        .await
+        .map_err(|e| e.to_string())?;
+    app.add_user_as_system(org, user(&home_manager_email, Some(services[0])))
+        .await
+        .map_err(|e| e.to_string())?;
+
+    let mut dice = Dice(0x5EED);
+    let people: Vec<Person> = (0..people_n)
+        .map(|i| Person {
+            id: PersonId::new_random(),
+            org_id: org,
+            service_id: services[i % services_n],
+            given_name: GIVEN[i % GIVEN.len()].into(),
+            family_name: format!("{} {i}", FAMILY[i % FAMILY.len()]),
+            kind: PersonKind::Child,
+            date_of_birth: jiff::civil::date(2010, 1, 1)
+                .checked_add(SignedDuration::from_hours(24 * dice.below(2500) as i64))
+                .ok(),
+            estimated_age: None,
+            created_at: now - SignedDuration::from_hours(24 * 3650),
+        })
+        .collect();
+    for chunk in people.chunks(20_000) {
+        app.store
+            .bulk_load(chunk, &[], &system(org, now, "person.generate"))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    println!(
+        "{} services and {} people in {:.1} s",
+        services_n,
+        people.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    // The open ones belong to distinct people, spread across the homes; the closed ones to
+    // anyone, over ten years.
+    let per_episode = (args.events / args.episodes.max(1)).max(2);
+    let open_n = args.open.min(args.episodes);
+    let stride = (people.len() / open_n.max(1)).max(1);
+    let decade = 24 * 3650;
+    let batch = 5_000;
+    let mut done = 0;
+    let mut events_done = 0usize;
+    let mut history_person = people[0].id;
+    while done < args.episodes {
+        let n = batch.min(args.episodes - done);
+        let mut episodes = Vec::with_capacity(n);
+        for k in done..done + n {
+            let open = k < open_n;
+            let person = if open {
+                // Distinct people, and spread across the homes (not all in one) where the
+                // stride leaves room to.
+                let spread = if stride > services_n { k % services_n } else { 0 };
+                &people[(k * stride + spread) % people.len()]
+            } else {
+                &people[dice.below(people.len() as u64) as usize]
+            };
+            let seen = if open {
+                now - mins(30 + dice.below(60 * 24 * 3) as i64)
+            } else {
+                now - SignedDuration::from_hours(24 * 4 + dice.below(decade) as i64)
+            };
+            let entries = if open { 5 } else { per_episode };
+            let events = chronology(seen, entries, open);
+            let last = events.last().cloned().ok_or("no entries")?;
+            if !open && k == open_n {
+                history_person = person.id;
+            }
+            let summary = EpisodeSummary {
+                id: EpisodeId::new_random(),
+                org_id: org,
+                service_id: person.service_id,
+                person_id: person.id,
+                phase: if open { "missing" } else { "closed" }.into(),
+                is_open: open,
+                opened_at: seen,
+                last_seen_at: Some(seen),
+                police_grade: Some("medium".into()),
+                last_event_seq: last.seq,
+                last_event_kind: last.event.kind().into(),
+                last_event_at: last.recorded_at,
+                schedule: if open {
+                    Schedule {
+                        next_duty_rule: Some("tell_parents".into()),
+                        next_duty_due_at: Some(seen + mins(60)),
+                        waiting_pages: 0,
+                        // As a pass leaves them: looked at again when something falls due.
+                        next_check_at: Some(now + mins(60 + dice.below(60 * 48) as i64)),
+                    }
+                } else {
+                    Schedule::default()
+                },
+            };
+            events_done += events.len();
+            episodes.push((summary, events));
+        }
+        app.store
+            .bulk_load(&[], &episodes, &system(org, now, "episode.generate"))
+            .await
+            .map_err(|e| e.to_string())?;
+        done += n;
+        if done % 100_000 < batch || done == args.episodes {
+            println!(
+                "{done} episodes, {events_done} entries, {:.0} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    println!(
+        "generated: 1 organisation, {} services, {} people, {} episodes ({} open), {} chronology entries in {:.0} s",
+        services_n,
+        people.len(),
+        args.episodes,
+        open_n,
+        events_done,
+        started.elapsed().as_secs_f64()
+    );
+    println!("organisation-wide manager: {manager_email}");
+    println!("manager of {}: {home_manager_email}", "Home 1");
+    Ok(Generated {
+        org,
+        first_service: services[0],
+        manager_email,
+        home_manager_email,
+        a_person_with_history: history_person,
+    })
+}
