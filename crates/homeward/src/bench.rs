@@ -69,7 +69,11 @@ pub(crate) fn gzipped(bytes: &[u8]) -> usize {
     e.finish().map(|v| v.len()).unwrap_or(0)
 }
 
-pub(crate) async fn get(router: &axum::Router, path: &str, cookie: &str) -> Result<Vec<u8>, String> {
+pub(crate) async fn get(
+    router: &axum::Router,
+    path: &str,
+    cookie: &str,
+) -> Result<Vec<u8>, String> {
     let request = Request::builder()
         .uri(path)
         .header(header::COOKIE, cookie)

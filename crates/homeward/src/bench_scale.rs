@@ -147,7 +147,14 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
     let home_cookie = format!("__Host-homeward_session={home_token}");
     let org_cookie = format!("__Host-homeward_session={org_token}");
     let runs = args.runs.clamp(5, 50);
-    let size = timed(&router, "board for one home", "/episodes", &home_cookie, runs).await?;
+    let size = timed(
+        &router,
+        "board for one home",
+        "/episodes",
+        &home_cookie,
+        runs,
+    )
+    .await?;
     println!("board for one home: {size} B");
     let size = timed(
         &router,

@@ -73,7 +73,14 @@ const GIVEN: [&str; 12] = [
     "Lowri",
 ];
 const FAMILY: [&str; 8] = [
-    "Example", "Sample", "Madeup", "Fictional", "Testwood", "Placeholder", "Imaginary", "Demo",
+    "Example",
+    "Sample",
+    "Madeup",
+    "Fictional",
+    "Testwood",
+    "Placeholder",
+    "Imaginary",
+    "Demo",
 ];
 
 fn mins(n: i64) -> SignedDuration {
@@ -292,7 +299,11 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
             let person = if open {
                 // Distinct people, and spread across the homes (not all in one) where the
                 // stride leaves room to.
-                let spread = if stride > services_n { k % services_n } else { 0 };
+                let spread = if stride > services_n {
+                    k % services_n
+                } else {
+                    0
+                };
                 &people[(k * stride + spread) % people.len()]
             } else {
                 &people[dice.below(people.len() as u64) as usize]

@@ -182,8 +182,6 @@ async fn wait_for_element(client: &Client, css: &str) {
     }
 }
 
-/// The main content's text, read in one script so a page still arriving cannot go stale
-/// under it.
 /// Opens every `<details>` on the page, as a reader tapping each would.
 async fn open_every_reveal(client: &Client) {
     client
@@ -195,6 +193,8 @@ async fn open_every_reveal(client: &Client) {
         .unwrap();
 }
 
+/// The main content's text, read in one script so a page still arriving cannot go stale
+/// under it.
 async fn text(client: &Client) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -1192,5 +1192,165 @@ async fn an_unanswered_page_escalates_to_the_manager_who_acknowledges_it() {
         .unwrap();
     assert!(text(&client).await.contains("Tell their parents"));
     assert_accessible(&client, &axe, "recording who was told").await;
+    client.close().await.unwrap();
+}
+
+/// The issue's own check: a looked-after child with child sexual exploitation in her
+/// information form goes missing from a home in Wales. The on-call person is paged once (what
+/// goes overdue joins that page), the episode shows the section 130 report with its source,
+/// and the manager can close it only once every duty is accounted for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_child_with_cse_in_wales_pages_once_shows_section_130_and_closes_accounted_for() {
+    use crate::escalation::{free_port, mailer, received, smtp_server};
+    use homeward_domain::forms::DocKind;
+    let Some(axe) = prerequisites() else { return };
+    let mail_dir = tempfile::tempdir().unwrap();
+    let Some(smtp) = smtp_server(mail_dir.path(), free_port()).await else {
+        return;
+    };
+    let t = sqlite().await;
+    let demo = seed(&t).await;
+    let base = serve(&t).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = start_browser(profile.path()).await;
+    let org = demo.own(homeward_domain::role::Role::Manager).org_id;
+    // Ffion, looked after in the Welsh home: her key worker records in her information form
+    // that she is being sexually exploited.
+    let child: homeward_domain::ids::PersonId = person_path(&t, "Ffion")
+        .await
+        .trim_start_matches("/people/")
+        .parse()
+        .unwrap();
+    let worker = {
+        let s = session_for(&t, demo.own(homeward_domain::role::Role::CareWorker)).await;
+        t.app.resolve_session(&s.token).await.unwrap().unwrap()
+    };
+    let version = t
+        .app
+        .store
+        .latest_document(org, child, DocKind::Profile)
+        .await
+        .unwrap()
+        .map_or(0, |v| v.version);
+    let mut risks = homeward_domain::forms::RawSection::default();
+    risks
+        .fields
+        .insert("indicators".into(), vec!["cse".into(), "self_harm".into()]);
+    risks.fields.insert(
+        "notes".into(),
+        vec!["Picked up by older men in cars; police aware".into()],
+    );
+    t.app
+        .save_section(
+            &worker,
+            &homeward_app::RequestMeta::default(),
+            child,
+            DocKind::Profile,
+            "risks",
+            &risks,
+            version,
+        )
+        .await
+        .unwrap();
+    let child = t.app.store.get_person(org, child).await.unwrap().unwrap();
+    let path = format!("/people/{}", child.id);
+
+    sign_in(&client, &base, "care-worker@cartrefi-ffug.example").await;
+    let episode = report_missing(
+        &client,
+        &base,
+        &path,
+        &[
+            Type("last_seen_place", "Outside the chip shop"),
+            Click("whereabouts-unknown"),
+        ],
+    )
+    .await;
+    let link = base.clone();
+    let live = mailer(smtp.port);
+    // The worker's passes over the first quarter of an hour.
+    for _ in 0..4 {
+        t.app.escalate(&link).await.unwrap();
+        t.app.send_mail(&live).await.unwrap();
+        t.clock.advance(jiff::SignedDuration::from_mins(3));
+    }
+    let ours: Vec<String> = received(&smtp)
+        .into_iter()
+        .filter(|m| m.contains(&episode))
+        .collect();
+    assert_eq!(ours.len(), 1, "the on-call person is paged once: {ours:?}");
+    assert!(ours[0].contains("To: shift-lead@cartrefi-ffug.example"));
+
+    // The episode: the section 130 report, with its source behind the reveal.
+    client.goto(&format!("{base}{episode}")).await.unwrap();
+    open_every_reveal(&client).await;
+    let page = text(&client).await;
+    assert!(
+        page.contains("Report a child at risk to the local authority (section 130)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Section 130: report a child at risk"),
+        "{page}"
+    );
+    assert!(page.contains("Social Services and Well-being (Wales) Act 2014"));
+    // At once, because of the risk: reporting to police is already overdue at 15 minutes.
+    t.clock.advance(jiff::SignedDuration::from_mins(4));
+    client.goto(&format!("{base}{episode}")).await.unwrap();
+    assert!(text(&client).await.contains("Overdue now"));
+    for (kind, answers) in [
+        (
+            "reported_to_police",
+            vec![
+                Type("force", "South Wales Police"),
+                Click("number-999"),
+                Type("reference", "SWP-CSE-1"),
+            ],
+        ),
+        (
+            "located",
+            vec![Type("place", "A flat in Newport"), Type("town", "Newport")],
+        ),
+        (
+            "returned",
+            vec![Type("to_where", "Home"), Click("via_police_station-no")],
+        ),
+    ] {
+        add_entry(&t, &client, &base, &episode, kind, &answers).await;
+    }
+    sign_out(&client, &base).await;
+
+    // The manager closes it: refused until each duty still open has a reason.
+    sign_in(&client, &base, "manager@cartrefi-ffug.example").await;
+    client
+        .goto(&format!("{base}{episode}/add/closed"))
+        .await
+        .unwrap();
+    let form = text(&client).await;
+    assert!(form.contains("Duties still open"), "{form}");
+    assert!(form.contains("Report a child at risk to the local authority (section 130)"));
+    fill(&client, "summary", "Found in Newport by police; home safe.").await;
+    submit(&client).await;
+    wait_for_element(&client, ".hw-error-summary").await;
+    let refused = text(&client).await;
+    assert!(refused.contains("Say why this duty is left"), "{refused}");
+    assert_accessible(&client, &axe, "closing with duties still open").await;
+    answer(
+        &client,
+        &[TypeEvery(
+            "left-",
+            "Done with the social worker by phone; written in the home's log",
+        )],
+    )
+    .await;
+    submit(&client).await;
+    wait_for_path(&client, |p| p.contains("?added=")).await;
+    open_every_reveal(&client).await;
+    let closed = text(&client).await;
+    assert!(closed.contains("Closed"), "{closed}");
+    assert!(
+        !closed.contains("To do"),
+        "a closed episode shows nothing to do: {closed}"
+    );
     client.close().await.unwrap();
 }
