@@ -369,7 +369,7 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
         started.elapsed().as_secs_f64()
     );
     println!("organisation-wide manager: {manager_email}");
-    println!("manager of {}: {home_manager_email}", "Home 1");
+    println!("manager of Home 1: {home_manager_email}");
     Ok(Generated {
         org,
         first_service: services[0],
