@@ -335,6 +335,18 @@ pub fn instant_values(values: &mut Values, name: &str, at: Timestamp) {
         format!("{name}-time"),
         format!("{:02}:{:02}", z.hour(), z.minute()),
     );
+    // In the hour that happens twice, which one: without it the time would not read back.
+    let twice = homeward_domain::time::london()
+        .to_ambiguous_timestamp(z.datetime())
+        .is_ambiguous();
+    if twice {
+        let fold = if z.offset().seconds() == 0 {
+            "gmt"
+        } else {
+            "bst"
+        };
+        values.insert(format!("{name}-fold"), fold.into());
+    }
 }
 
 /// The event a submitted form describes, or every problem with it, each naming its field.

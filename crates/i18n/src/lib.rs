@@ -125,10 +125,20 @@ impl Tr {
     }
 
     /// "23 November 2026, 08:30" in Europe/London time.
+    /// "25 October 2026, 01:30". In the hour the clocks go back, which happens twice, it
+    /// says which: "01:30 BST" or "01:30 GMT".
     pub fn date_time(&self, at: Timestamp) -> String {
         let local = homeward_domain::time::in_london(at);
+        let twice = homeward_domain::time::london()
+            .to_ambiguous_timestamp(local.datetime())
+            .is_ambiguous();
+        let zone = match (twice, local.offset().seconds()) {
+            (false, _) => "",
+            (true, 0) => " GMT",
+            (true, _) => " BST",
+        };
         format!(
-            "{}, {:02}:{:02}",
+            "{}, {:02}:{:02}{zone}",
             self.date(local.date()),
             local.hour(),
             local.minute()

@@ -730,3 +730,171 @@ async fn duties_follow_the_rules_of_the_nation_and_the_chronology() {
         );
     }
 }
+
+/// Every time an episode shows, on its page and in its chronology PDF, is right across both
+/// clock changes: the October hour that happens twice says which (BST or GMT), a police review
+/// time in it is kept (it used to vanish), and March's missing hour is skipped cleanly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_time_shown_is_right_across_both_clock_changes() {
+    use homeward_app::episodes::OpenEpisodeInput;
+    use homeward_domain::episode::{Event, GradeScheme, PoliceGrade};
+    for t in engines().await {
+        let ctx = t.engine;
+        let demo = seed(&t).await;
+        let manager_session = session_for(&t, demo.own(Role::Manager)).await;
+        let manager = t
+            .app
+            .resolve_session(&manager_session.token)
+            .await
+            .unwrap()
+            .unwrap();
+        let meta = homeward_app::RequestMeta::default();
+        let at = |s: &str| -> jiff::Timestamp { s.parse().unwrap() };
+        let org = manager.org_id();
+        let mut free = Vec::new();
+        for p in t
+            .app
+            .store
+            .list_people(org, None, &test_event(org))
+            .await
+            .unwrap()
+        {
+            if t.app
+                .store
+                .open_episode_of(org, p.id)
+                .await
+                .unwrap()
+                .is_none()
+            {
+                free.push(p.id);
+            }
+        }
+        // October: last seen at 00:30 BST; graded at 01:10 BST with a review at 01:30 GMT;
+        // notes at both 01:30s.
+        let october = t
+            .app
+            .open_episode(
+                &manager,
+                &meta,
+                free[0],
+                OpenEpisodeInput {
+                    last_seen: Some(at("2026-10-24T23:30:00Z")),
+                    last_seen_place: "The station".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let add = |id, when: &str, event: Event| {
+            let (app, manager, meta) = (&t.app, &manager, &meta);
+            let when = at(when);
+            async move {
+                app.record_event(manager, meta, id, Some(when), event)
+                    .await
+                    .unwrap()
+            }
+        };
+        add(
+            october,
+            "2026-10-25T00:10:00Z",
+            Event::PoliceGraded {
+                grade: PoliceGrade::Medium,
+                scheme: GradeScheme::EnglandWalesApp,
+                review_at: Some(at("2026-10-25T01:30:00Z")),
+            },
+        )
+        .await;
+        add(
+            october,
+            "2026-10-25T00:30:00Z",
+            Event::Note {
+                text: "The first half past one".into(),
+            },
+        )
+        .await;
+        add(
+            october,
+            "2026-10-25T01:30:00Z",
+            Event::Note {
+                text: "The second half past one".into(),
+            },
+        )
+        .await;
+        // March: last seen at 00:30 GMT, a note at 02:30 BST, an hour of real time later.
+        let march = t
+            .app
+            .open_episode(
+                &manager,
+                &meta,
+                free[1],
+                OpenEpisodeInput {
+                    last_seen: Some(at("2026-03-29T00:30:00Z")),
+                    last_seen_place: "The park".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        add(
+            march,
+            "2026-03-29T01:30:00Z",
+            Event::Note {
+                text: "After the clocks went forward".into(),
+            },
+        )
+        .await;
+
+        let expected_october = [
+            "25 October 2026, 00:30",
+            "25 October 2026, 01:10 BST",
+            "25 October 2026, 01:30 BST",
+            "25 October 2026, 01:30 GMT",
+        ];
+        let page = get(&t, &manager_session, &format!("/episodes/{october}")).await;
+        for shown in expected_october {
+            assert!(page.body.contains(shown), "{ctx}: {shown} on the page");
+        }
+        // The review time in the repeated hour is on the page: in the grade's entry and what
+        // is known at a glance, besides the second note.
+        assert!(
+            page.body.matches("25 October 2026, 01:30 GMT").count() >= 3,
+            "{ctx}: the second note and the police review time"
+        );
+        let pdf = get(
+            &t,
+            &manager_session,
+            &format!("/episodes/{october}/chronology.pdf"),
+        )
+        .await;
+        assert_eq!(pdf.status, 200);
+        if let Some(text) = pdf_text(&pdf.bytes) {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for shown in expected_october {
+                assert!(flat.contains(shown), "{ctx}: {shown} in the PDF: {flat}");
+            }
+            assert_eq!(
+                flat.matches("25 October 2026, 01:30 GMT").count(),
+                2,
+                "{ctx}"
+            );
+        }
+        let page = get(&t, &manager_session, &format!("/episodes/{march}")).await;
+        for shown in ["29 March 2026, 00:30", "29 March 2026, 02:30"] {
+            assert!(page.body.contains(shown), "{ctx}: {shown}");
+        }
+        assert!(
+            !page.body.contains("29 March 2026, 01:"),
+            "{ctx}: no time that never was"
+        );
+        let pdf = get(
+            &t,
+            &manager_session,
+            &format!("/episodes/{march}/chronology.pdf"),
+        )
+        .await;
+        if let Some(text) = pdf_text(&pdf.bytes) {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains("29 March 2026, 02:30"), "{ctx}: {flat}");
+        }
+    }
+}
