@@ -226,8 +226,75 @@ pub struct NewEventRequest {
     /// The entry, tagged by `kind`, shaped as the entries `GET …/events` returns. A
     /// correction is `{"kind": "amendment", "amends": 4, "reason": "…", "corrected":
     /// {"when": {"at": "…", "offset_seconds": 0}, "event": {…}}}`.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = event_body_schema)]
     pub event: serde_json::Value,
+}
+
+/// Every kind of entry the API takes, each an object tagged by `kind` with its own fields,
+/// from the same description the pages' forms use (so the two cannot drift apart).
+fn event_body_schema() -> utoipa::openapi::schema::Schema {
+    use homeward_app::episode_form::{Input, specs};
+    use utoipa::openapi::schema::{
+        Discriminator, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+    };
+    let string = || ObjectBuilder::new().schema_type(Type::String);
+    let mut one_of = OneOfBuilder::new().discriminator(Some(Discriminator::new("kind")));
+    for kind in Event::KINDS {
+        let Some(fields) = specs(kind) else { continue };
+        let mut object = ObjectBuilder::new()
+            .title(Some(kind))
+            .property("kind", string().enum_values(Some([kind])))
+            .required("kind");
+        for f in fields {
+            let property = match f.input {
+                Input::Text | Input::Long => string(),
+                Input::Key => string()
+                    .description(Some("A duty's rule id, as GET …/duties lists them"))
+                    .enum_values(Some(homeward_app::episode_form::duty_ids())),
+                Input::Hidden => ObjectBuilder::new().schema_type(Type::Integer),
+                Input::Instant => string()
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
+                Input::Choice(options) => string().enum_values(Some(options.iter().copied())),
+                Input::YesNo => ObjectBuilder::new().schema_type(Type::Boolean),
+            };
+            object = object.property(f.name, property);
+            if f.required {
+                object = object.required(f.name);
+            }
+        }
+        if kind == "closed" {
+            object = object.property(
+                "left_open",
+                utoipa::openapi::schema::ArrayBuilder::new().items(
+                    ObjectBuilder::new()
+                        .property("duty", string())
+                        .property("reason", string())
+                        .required("duty")
+                        .required("reason"),
+                ),
+            );
+        }
+        one_of = one_of.item(object);
+    }
+    one_of = one_of.item(
+        ObjectBuilder::new()
+            .title(Some("amendment"))
+            .property("kind", string().enum_values(Some(["amendment"])))
+            .property("amends", ObjectBuilder::new().schema_type(Type::Integer))
+            .property("reason", string())
+            .property(
+                "corrected",
+                ObjectBuilder::new()
+                    .description(Some(
+                        "The entry as it should have read: {\"when\": {\"at\", \"offset_seconds\"}, \"event\": {…}}",
+                    ))
+                    .schema_type(Type::Object),
+            )
+            .required("kind")
+            .required("amends")
+            .required("reason"),
+    );
+    one_of.build().into()
 }
 
 #[derive(Deserialize, Default, IntoParams)]
