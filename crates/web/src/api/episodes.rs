@@ -252,8 +252,9 @@ fn event_body_schema() -> utoipa::openapi::schema::Schema {
                     .description(Some("A duty's rule id, as GET …/duties lists them"))
                     .enum_values(Some(homeward_app::episode_form::duty_ids())),
                 Input::Hidden => ObjectBuilder::new().schema_type(Type::Integer),
-                Input::Instant => string()
-                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
+                Input::Instant => {
+                    string().format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+                }
                 Input::Choice(options) => string().enum_values(Some(options.iter().copied())),
                 Input::YesNo => ObjectBuilder::new().schema_type(Type::Boolean),
             };

@@ -682,3 +682,89 @@ async fn one_failing_episode_does_not_stop_the_others_being_paged() {
         assert!(later.iter().any(|(_, e)| *e == bad), "{}", t.engine);
     }
 }
+
+/// How much a fresh episode pages in its first two hours, with the worker's pass every 20
+/// seconds: when nobody answers, each person in the chain once (what goes overdue joins the
+/// page waiting); when the on-call person answers at once, that page and then one more for
+/// duties that go overdue later. Printed for the record; bounded here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_episode_pages_a_few_times_in_two_hours_not_once_a_duty() {
+    for answer in [false, true] {
+        let t = sqlite().await;
+        let demo = seed(&t).await;
+        let meta = RequestMeta::default();
+        let worker = actor(&t, Role::CareWorker, &demo).await;
+        let lead = actor(&t, Role::ShiftLead, &demo).await;
+        let ffion: homeward_domain::ids::PersonId = crate::photos::ffion(&t).await.parse().unwrap();
+        let episode = t
+            .app
+            .open_episode(
+                &worker,
+                &meta,
+                ffion,
+                OpenEpisodeInput {
+                    last_seen_place: "The park".into(),
+                    ..OpenEpisodeInput::default()
+                },
+            )
+            .await
+            .unwrap();
+        let link = "https://homeward.example.org";
+        for tick in 0..(2 * 60 * 3) {
+            t.app.escalate(link).await.unwrap();
+            if answer && tick == 3 {
+                let view = t.app.view_episode(&lead, &meta, episode).await.unwrap();
+                let first = view
+                    .events
+                    .iter()
+                    .find(|r| matches!(r.event, Event::Paged { .. }))
+                    .unwrap()
+                    .seq;
+                t.app
+                    .acknowledge(&lead, &meta, episode, first)
+                    .await
+                    .unwrap();
+            }
+            t.clock.advance(SignedDuration::from_secs(20));
+        }
+        let view = t.app.view_episode(&lead, &meta, episode).await.unwrap();
+        let pages: Vec<String> = view
+            .events
+            .iter()
+            .filter_map(|r| match &r.event {
+                Event::Paged {
+                    to_label, about, ..
+                } => Some(format!("{to_label}: {}", about.join(", "))),
+                _ => None,
+            })
+            .collect();
+        let emails = t
+            .app
+            .store
+            .pending_mail(10_000)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|m| m.message.episode_id == Some(episode))
+            .count();
+        eprintln!(
+            "first two hours, {}: {} pages, {emails} emails: {pages:#?}",
+            if answer {
+                "answered at once"
+            } else {
+                "nobody answers"
+            },
+            pages.len()
+        );
+        assert_eq!(emails, pages.len(), "one email a page");
+        if answer {
+            // The report's page, answered; then the duties that fell due at the hour, all in
+            // one page, which (unanswered) goes up the chain.
+            assert!(pages.len() <= 4, "{pages:?}");
+            assert!(pages[1].matches("overdue:").count() >= 2, "{pages:?}");
+        } else {
+            // The chain: on call, the default manager, the safeguarding lead.
+            assert!(pages.len() <= 3, "{pages:?}");
+        }
+    }
+}
