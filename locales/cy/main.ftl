@@ -928,3 +928,9 @@ episode-left-open-intro = Dim ond pan fo pob dyletswydd wedi’i gwneud, ddim yn
 error-duty-left-open = Dywedwch pam y caiff y ddyletswydd hon ei gadael, neu cofnodwch ei bod wedi’i gwneud yn gyntaf
 duty-where-from = O ble mae hyn yn dod
 episode-last-seen-now = Nawr
+duty-declined-times = { $count ->
+    [zero] Heb ei wrthod
+    [one] Gwrthodwyd unwaith
+    [two] Gwrthodwyd ddwywaith
+   *[other] Gwrthodwyd { $count } o weithiau
+}

@@ -924,3 +924,7 @@ episode-left-open-intro = An episode is closed only when every duty is done, doe
 error-duty-left-open = Say why this duty is left, or record it done first
 duty-where-from = Where this comes from
 episode-last-seen-now = Now
+duty-declined-times = { $count ->
+    [one] Declined once
+   *[other] Declined { $count } times
+}

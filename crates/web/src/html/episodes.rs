@@ -666,6 +666,18 @@ fn duty_rows(t: Tr, view: &EpisodeView, can_record: bool) -> Vec<DutyRow> {
                 Status::Information => ("duty-status-information", "hw-tag--grey", None),
                 Status::NotDoneAtClosing => ("duty-status-not-done", "hw-tag--red", None),
             };
+            // Refusals of a return interview are counted where one is asked for again.
+            let refusals = view
+                .events
+                .iter()
+                .filter(|r| matches!(r.event, Event::ReturnInterviewDeclined { .. }))
+                .count();
+            let note = match (d.rule, note) {
+                ("return_interview" | "offer_again", None) if refusals > 0 => {
+                    Some(t.count("duty-declined-times", refusals))
+                }
+                (_, note) => note,
+            };
             let mut actions = Vec::new();
             if can_record && !ended && d.is_open() {
                 let done_by = homeward_domain::duties::rule(d.rule).and_then(|r| {
