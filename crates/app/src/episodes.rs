@@ -359,28 +359,22 @@ impl App {
         let plan = self.pinned_plan(&person, &state).await?;
         let context = self.duty_context(&person, plan.as_ref(), &state).await?;
         let now = self.clock.now();
+        // The entry as it would follow `events`.
+        let next = |events: &[EventRecord]| EventRecord {
+            seq: events.len() as i64 + 1,
+            when: Occurred::in_london(when.unwrap_or(now)),
+            recorded_at: now,
+            recorded_by: Some(actor.user.id),
+            recorded_by_label: actor.user.email.clone(),
+            event: event.clone(),
+        };
         if let Event::Closed { left_open, .. } = &event {
             // What the chronology refuses (closing before they are found) is said first.
-            let provisional = EventRecord {
-                seq: events.len() as i64 + 1,
-                when: Occurred::in_london(when.unwrap_or(now)),
-                recorded_at: now,
-                recorded_by: Some(actor.user.id),
-                recorded_by_label: actor.user.email.clone(),
-                event: event.clone(),
-            };
-            episode::append(&events, &provisional).map_err(refused)?;
+            episode::append(&events, &next(&events)).map_err(refused)?;
             unaccounted(&duties::duties(&context, &events, now), left_open)?;
         }
         let prepare = |_: &EpisodeSummary, events: &[EventRecord]| {
-            let record = EventRecord {
-                seq: events.len() as i64 + 1,
-                when: Occurred::in_london(when.unwrap_or(now)),
-                recorded_at: now,
-                recorded_by: Some(actor.user.id),
-                recorded_by_label: actor.user.email.clone(),
-                event: event.clone(),
-            };
+            let record = next(events);
             let state = episode::append(events, &record)?;
             let mut all = events.to_vec();
             all.push(record.clone());

@@ -34,16 +34,8 @@ pub struct BenchArgs {
     /// there); a fresh SQLite file under --data-dir if not given.
     #[arg(long)]
     pub database_url: Option<String>,
-    #[arg(long, default_value_t = 1_000_000)]
-    pub episodes: usize,
-    #[arg(long, default_value_t = 2_003)]
-    pub open: usize,
-    #[arg(long, default_value_t = 200_000)]
-    pub people: usize,
-    #[arg(long, default_value_t = 505)]
-    pub services: usize,
-    #[arg(long, default_value_t = 10_000_000)]
-    pub events: usize,
+    #[command(flatten)]
+    pub size: crate::generate::RegionSize,
     /// For --scale: how long to watch the idle server, in seconds.
     #[arg(long, default_value_t = 60)]
     pub idle_seconds: u64,

@@ -87,11 +87,7 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
             secret_key: Some(secret),
             secret_key_file: None,
         },
-        episodes: args.episodes,
-        open: args.open,
-        people: args.people,
-        services: args.services,
-        events: args.events,
+        size: args.size.clone(),
         nation: "england".into(),
     };
     println!("== scale benchmark on {engine}");

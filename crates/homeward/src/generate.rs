@@ -23,6 +23,16 @@ use std::time::Instant;
 pub struct GenerateArgs {
     #[command(flatten)]
     pub db: DbArgs,
+    #[command(flatten)]
+    pub size: RegionSize,
+    /// england, wales or scotland.
+    #[arg(long, default_value = "england")]
+    pub nation: String,
+}
+
+/// How big a region to make: by default a region's decade.
+#[derive(Args, Debug, Clone)]
+pub struct RegionSize {
     /// Episodes in all, open and closed.
     #[arg(long, default_value_t = 1_000_000)]
     pub episodes: usize,
@@ -36,9 +46,6 @@ pub struct GenerateArgs {
     /// Chronology entries in all (about ten an episode).
     #[arg(long, default_value_t = 10_000_000)]
     pub events: usize,
-    /// england, wales or scotland.
-    #[arg(long, default_value = "england")]
-    pub nation: String,
 }
 
 /// What was made: the organisation, its first service, and an organisation-wide manager and
@@ -205,10 +212,11 @@ fn system(org: OrgId, now: Timestamp, action: &str) -> AuditEvent {
 /// Makes the data through `app`, printing progress. Returns what a benchmark needs.
 pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, String> {
     let started = Instant::now();
+    let size = &args.size;
     let now = app.clock.now();
     let nation = Nation::from_code(&args.nation).ok_or("--nation: england, wales or scotland")?;
-    let people_n = args.people.max(args.open).max(1);
-    let services_n = args.services.max(1);
+    let people_n = size.people.max(size.open).max(1);
+    let services_n = size.services.max(1);
     let org = app
         .create_organisation_as_system(homeward_app::organisation::NewOrganisationInput {
             name: "A region (generated)".into(),
@@ -283,16 +291,16 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
 
     // The open ones belong to distinct people, spread across the homes; the closed ones to
     // anyone, over ten years.
-    let per_episode = (args.events / args.episodes.max(1)).max(2);
-    let open_n = args.open.min(args.episodes);
+    let per_episode = (size.events / size.episodes.max(1)).max(2);
+    let open_n = size.open.min(size.episodes);
     let stride = (people.len() / open_n.max(1)).max(1);
     let decade = 24 * 3650;
     let batch = 5_000;
     let mut done = 0;
     let mut events_done = 0usize;
     let mut history_person = people[0].id;
-    while done < args.episodes {
-        let n = batch.min(args.episodes - done);
+    while done < size.episodes {
+        let n = batch.min(size.episodes - done);
         let mut episodes = Vec::with_capacity(n);
         for k in done..done + n {
             let open = k < open_n;
@@ -352,7 +360,7 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
             .await
             .map_err(|e| e.to_string())?;
         done += n;
-        if done % 100_000 < batch || done == args.episodes {
+        if done % 100_000 < batch || done == size.episodes {
             println!(
                 "{done} episodes, {events_done} entries, {:.0} s",
                 started.elapsed().as_secs_f64()
@@ -363,7 +371,7 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
         "generated: 1 organisation, {} services, {} people, {} episodes ({} open), {} chronology entries in {:.0} s",
         services_n,
         people.len(),
-        args.episodes,
+        size.episodes,
         open_n,
         events_done,
         started.elapsed().as_secs_f64()

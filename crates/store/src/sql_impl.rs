@@ -549,6 +549,45 @@ macro_rules! impl_sql_store {
                 Ok(())
             }
 
+            /// Inserts episodes' read-model rows, many to a statement.
+            async fn insert_summaries(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                summaries: &[&$crate::EpisodeSummary],
+            ) -> $crate::StoreResult<()> {
+                if summaries.is_empty() {
+                    return Ok(());
+                }
+                let sql = $crate::sql_impl::multi_insert(
+                    "INSERT INTO episodes (id, org_id, service_id, person_id, phase, is_open, opened_at, \
+                     last_seen_at, police_grade, last_event_seq, last_event_kind, last_event_at, \
+                     next_duty_rule, next_duty_due_at, waiting_pages, next_check_at) VALUES ",
+                    16,
+                    summaries.len(),
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for e in summaries {
+                    q = q
+                        .bind(e.id.0)
+                        .bind(e.org_id.0)
+                        .bind(e.service_id.0)
+                        .bind(e.person_id.0)
+                        .bind(&e.phase)
+                        .bind(i64::from(e.is_open))
+                        .bind(Self::ms(e.opened_at))
+                        .bind(e.last_seen_at.map(Self::ms))
+                        .bind(&e.police_grade)
+                        .bind(e.last_event_seq)
+                        .bind(&e.last_event_kind)
+                        .bind(Self::ms(e.last_event_at))
+                        .bind(&e.schedule.next_duty_rule)
+                        .bind(e.schedule.next_duty_due_at.map(Self::ms))
+                        .bind(e.schedule.waiting_pages)
+                        .bind(e.schedule.next_check_at.map(Self::ms));
+                }
+                q.execute(&mut **tx).await.map_err(Self::db_err)?;
+                Ok(())
+            }
+
             /// Puts a message in the outbox and in the queue to be sent.
             async fn queue_mail(
                 tx: &mut sqlx::Transaction<'static, $db>,
@@ -1454,31 +1493,7 @@ macro_rules! impl_sql_store {
                 if person.is_none() {
                     return Err($crate::StoreError::Conflict("no such person in this organisation"));
                 }
-                sqlx::query(
-                    "INSERT INTO episodes (id, org_id, service_id, person_id, phase, is_open, opened_at, \
-                     last_seen_at, police_grade, last_event_seq, last_event_kind, last_event_at, \
-                     next_duty_rule, next_duty_due_at, waiting_pages, next_check_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-                )
-                .bind(summary.id.0)
-                .bind(summary.org_id.0)
-                .bind(summary.service_id.0)
-                .bind(summary.person_id.0)
-                .bind(&summary.phase)
-                .bind(i64::from(summary.is_open))
-                .bind(Self::ms(summary.opened_at))
-                .bind(summary.last_seen_at.map(Self::ms))
-                .bind(&summary.police_grade)
-                .bind(summary.last_event_seq)
-                .bind(&summary.last_event_kind)
-                .bind(Self::ms(summary.last_event_at))
-                .bind(&summary.schedule.next_duty_rule)
-                .bind(summary.schedule.next_duty_due_at.map(Self::ms))
-                .bind(summary.schedule.waiting_pages)
-                .bind(summary.schedule.next_check_at.map(Self::ms))
-                .execute(&mut *tx)
-                .await
-                .map_err(Self::db_err)?;
+                Self::insert_summaries(&mut tx, &[summary]).await?;
                 Self::insert_episode_event(&mut tx, summary.id, first).await?;
                 self.append_audit(&mut tx, audit).await?;
                 Self::commit(tx).await
@@ -1724,34 +1739,8 @@ macro_rules! impl_sql_store {
                     q.execute(&mut *tx).await.map_err(Self::db_err)?;
                 }
                 for chunk in episodes.chunks(ROWS / 2) {
-                    let sql = $crate::sql_impl::multi_insert(
-                        "INSERT INTO episodes (id, org_id, service_id, person_id, phase, is_open, opened_at, \
-                         last_seen_at, police_grade, last_event_seq, last_event_kind, last_event_at, \
-                         next_duty_rule, next_duty_due_at, waiting_pages, next_check_at) VALUES ",
-                        16,
-                        chunk.len(),
-                    );
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                    for (e, _) in chunk {
-                        q = q
-                            .bind(e.id.0)
-                            .bind(e.org_id.0)
-                            .bind(e.service_id.0)
-                            .bind(e.person_id.0)
-                            .bind(&e.phase)
-                            .bind(i64::from(e.is_open))
-                            .bind(Self::ms(e.opened_at))
-                            .bind(e.last_seen_at.map(Self::ms))
-                            .bind(&e.police_grade)
-                            .bind(e.last_event_seq)
-                            .bind(&e.last_event_kind)
-                            .bind(Self::ms(e.last_event_at))
-                            .bind(&e.schedule.next_duty_rule)
-                            .bind(e.schedule.next_duty_due_at.map(Self::ms))
-                            .bind(e.schedule.waiting_pages)
-                            .bind(e.schedule.next_check_at.map(Self::ms));
-                    }
-                    q.execute(&mut *tx).await.map_err(Self::db_err)?;
+                    let summaries: Vec<&$crate::EpisodeSummary> = chunk.iter().map(|(e, _)| e).collect();
+                    Self::insert_summaries(&mut tx, &summaries).await?;
                 }
                 let events: Vec<(&$crate::EpisodeSummary, &$crate::sql_impl::domain::episode::EventRecord)> =
                     episodes.iter().flat_map(|(e, list)| list.iter().map(move |r| (e, r))).collect();

@@ -57,11 +57,18 @@ pub async fn smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
         return None;
     }
     let maildir = dir.join("maildir");
-    let child = std::process::Command::new(PYTHON)
+    let mut command = std::process::Command::new(PYTHON);
+    command
         .args(["-m", "aiosmtpd", "-n", "-l"])
         .arg(format!("127.0.0.1:{port}"))
         .args(["-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(&maildir)
+        .arg(&maildir);
+    Some(started(command, port, maildir).await)
+}
+
+/// Starts the server process and waits until it takes connections.
+async fn started(mut command: std::process::Command, port: u16, maildir: PathBuf) -> SmtpServer {
+    let child = command
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -82,7 +89,7 @@ pub async fn smtp_server(dir: &Path, port: u16) -> Option<SmtpServer> {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    Some(server)
+    server
 }
 
 /// Every message the server has received, as text.
@@ -426,31 +433,12 @@ asyncio.get_event_loop().run_forever()
         return None;
     }
     let maildir = dir.join("refusing");
-    let child = std::process::Command::new(PYTHON)
+    let mut command = std::process::Command::new(PYTHON);
+    command
         .args(["-c", SERVER])
         .arg(&maildir)
-        .arg(port.to_string())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("aiosmtpd starts");
-    let server = SmtpServer {
-        child,
-        port,
-        maildir,
-    };
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "aiosmtpd did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Some(server)
+        .arg(port.to_string());
+    Some(started(command, port, maildir).await)
 }
 
 /// One organisation's undeliverable mail never holds up anyone else's: a hundred dead letters
