@@ -611,6 +611,7 @@ impl App {
             opened_before: filter.opened_before,
             after: filter.after,
             limit,
+            waiting_only: false,
         };
         Ok(self.store.list_episodes(actor.org_id(), &query).await?)
     }

@@ -491,18 +491,12 @@ impl App {
         let mut out = Vec::new();
         let open = homeward_store::EpisodeQuery {
             services: scope,
-            open_only: false,
+            waiting_only: true,
             phases: vec!["missing".into(), "located".into(), "returned".into()],
-            limit: 1000,
+            limit: 200,
             ..Default::default()
         };
-        for summary in self
-            .store
-            .list_episodes(actor.org_id(), &open)
-            .await?
-            .into_iter()
-            .filter(|s| s.schedule.waiting_pages > 0)
-        {
+        for summary in self.store.list_episodes(actor.org_id(), &open).await? {
             let Some((_, events)) = self.store.episode(actor.org_id(), summary.id).await? else {
                 continue;
             };

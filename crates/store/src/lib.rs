@@ -199,6 +199,8 @@ pub struct EpisodeQuery {
     /// Only these services (the actor's scope); `None` for the whole organisation.
     pub services: Option<Vec<ServiceId>>,
     pub open_only: bool,
+    /// Only those with pages nobody has acknowledged.
+    pub waiting_only: bool,
     pub person: Option<PersonId>,
     /// `Phase::code()`s to include; empty for any.
     pub phases: Vec<String>,

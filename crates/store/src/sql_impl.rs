@@ -149,6 +149,9 @@ pub fn episode_query(q: &crate::EpisodeQuery) -> (String, Vec<Bind>) {
     if q.open_only {
         sql += " AND is_open = 1";
     }
+    if q.waiting_only {
+        sql += " AND waiting_pages > 0";
+    }
     if let Some(p) = q.person {
         sql += &format!(" AND person_id = {}", next(Bind::Id(p.0), &mut binds));
     }
