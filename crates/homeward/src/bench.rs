@@ -36,6 +36,10 @@ pub struct BenchArgs {
     pub database_url: Option<String>,
     #[command(flatten)]
     pub size: crate::generate::RegionSize,
+    /// For --scale: measure a region generated before (in --database-url, or in --data-dir's
+    /// scale.db) instead of generating one.
+    #[arg(long)]
+    pub reuse: bool,
     /// For --scale: how long to watch the idle server, in seconds.
     #[arg(long, default_value_t = 60)]
     pub idle_seconds: u64,

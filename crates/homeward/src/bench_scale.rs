@@ -41,6 +41,50 @@ fn memory_mb() -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// The region a previous run generated: its organisation, first home, managers and someone
+/// with a history of episodes.
+async fn generated_before(app: &App) -> Result<crate::generate::Generated, String> {
+    let err = |e: homeward_store::StoreError| e.to_string();
+    let org = app
+        .store
+        .list_organisations()
+        .await
+        .map_err(err)?
+        .into_iter()
+        .find(|o| o.name == crate::generate::REGION_NAME)
+        .ok_or("no generated region here: run without --reuse first")?;
+    let short = &org.id.to_string()[..8];
+    let first_service = app
+        .store
+        .list_services(org.id)
+        .await
+        .map_err(err)?
+        .into_iter()
+        .find(|s| s.name == "Home 1")
+        .ok_or("the generated region has no Home 1")?
+        .id;
+    let closed = homeward_store::EpisodeQuery {
+        phases: vec!["closed".into()],
+        limit: 1,
+        ..Default::default()
+    };
+    let someone = app
+        .store
+        .list_episodes(org.id, &closed)
+        .await
+        .map_err(err)?
+        .first()
+        .map(|e| e.person_id)
+        .ok_or("the generated region has no closed episodes")?;
+    Ok(crate::generate::Generated {
+        org: org.id,
+        first_service,
+        manager_email: format!("manager-{short}@generated.example"),
+        home_manager_email: format!("home-manager-{short}@generated.example"),
+        a_person_with_history: someone,
+    })
+}
+
 async fn timed(
     router: &axum::Router,
     name: &str,
@@ -68,8 +112,10 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
         Some(url) => url.clone(),
         None => {
             let db = dir.join("scale.db");
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            if !args.reuse {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+                }
             }
             format!("sqlite://{}", db.display())
         }
@@ -91,7 +137,11 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
         nation: "england".into(),
     };
     println!("== scale benchmark on {engine}");
-    let made = generate(&app, &generate_args).await?;
+    let made = if args.reuse {
+        generated_before(&app).await?
+    } else {
+        generate(&app, &generate_args).await?
+    };
     println!("organisation {}", made.org);
     let (rss, peak) = memory_mb();
     println!("memory after generating: {rss} MB resident (peak {peak} MB, the generator's)");

@@ -48,6 +48,9 @@ pub struct RegionSize {
     pub events: usize,
 }
 
+/// The generated organisation's name, by which a later benchmark finds it.
+pub const REGION_NAME: &str = "A region (generated)";
+
 /// What was made: the organisation, its first service, and an organisation-wide manager and
 /// one for the first service only (for benchmarks to act as).
 pub struct Generated {
@@ -219,7 +222,7 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
     let services_n = size.services.max(1);
     let org = app
         .create_organisation_as_system(homeward_app::organisation::NewOrganisationInput {
-            name: "A region (generated)".into(),
+            name: REGION_NAME.into(),
             nation,
             regulator: None,
             registration_number: "GEN-REGION".into(),
