@@ -442,7 +442,7 @@ async fn board_weight(
         times.push(t.elapsed());
     }
     summary(
-        "board page over HTTP, in process (each line's duties derived, audited)",
+        "board page over HTTP, in process (one stored line per episode, audited)",
         times,
     );
     let text = String::from_utf8_lossy(&html).into_owned();
