@@ -934,3 +934,4 @@ duty-declined-times = { $count ->
     [two] Gwrthodwyd ddwywaith
    *[other] Gwrthodwyd { $count } o weithiau
 }
+event-paged-overdue = Yn hwyr

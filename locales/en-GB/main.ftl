@@ -928,3 +928,4 @@ duty-declined-times = { $count ->
     [one] Declined once
    *[other] Declined { $count } times
 }
+event-paged-overdue = Overdue

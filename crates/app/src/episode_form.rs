@@ -576,7 +576,10 @@ pub fn describe(t: Tr, event: &Event) -> (String, Vec<(String, String)>) {
             )
         }
         Event::Paged {
-            reason, to_label, ..
+            reason,
+            to_label,
+            about,
+            ..
         } => (
             t.args(
                 "event-paged-to",
@@ -585,7 +588,12 @@ pub fn describe(t: Tr, event: &Event) -> (String, Vec<(String, String)>) {
                     ("reason", &t.get(&format!("page-reason-{}", reason.code()))),
                 ],
             ),
-            Vec::new(),
+            // What else it told: each duty that was overdue, by name.
+            about
+                .iter()
+                .filter_map(|topic| homeward_domain::escalation::overdue_rule(topic))
+                .map(|rule| (t.get("event-paged-overdue"), t.get(&format!("duty-{rule}"))))
+                .collect(),
         ),
         Event::Acknowledged { page } => (
             t.with("event-acknowledged-page", "number", &page.to_string()),
