@@ -181,6 +181,38 @@ impl App {
             .await?)
     }
 
+    /// A page of the people the actor may see, by name, and how many there are in all. The
+    /// read is audited. `limit` is capped at [`crate::episodes::MAX_PAGE`].
+    pub async fn people_page(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        after: Option<homeward_store::PersonCursor>,
+        limit: i64,
+    ) -> AppResult<(Vec<Person>, i64)> {
+        require(actor, Action::ViewPeople)?;
+        let scope = actor.people_scope();
+        let e = actor.event(
+            self.clock.now(),
+            meta,
+            "person.list",
+            "person",
+            None,
+            Outcome::Allowed,
+        );
+        let query = homeward_store::PeopleQuery {
+            services: scope.clone(),
+            after,
+            limit: limit.clamp(1, crate::episodes::MAX_PAGE),
+        };
+        let people = self.store.people_page(actor.org_id(), &query, &e).await?;
+        let total = self
+            .store
+            .count_people(actor.org_id(), scope.as_deref())
+            .await?;
+        Ok((people, total))
+    }
+
     /// Adds a person from the "about them" section; the rest of the form comes later, in steps.
     /// Problems are named as the page names its fields.
     pub async fn create_person(

@@ -1505,6 +1505,98 @@ pub async fn episodes_are_listed_a_page_at_a_time_and_checked_when_due(store: Ar
     );
 }
 
+/// People come a page at a time, by name, within the services asked for.
+pub async fn people_are_listed_a_page_at_a_time_by_name(store: Arc<dyn Store>) {
+    use crate::{PeopleQuery, PersonCursor};
+    let (org, home) = organisation(&*store, "Pp").await;
+    let mut made = Vec::new();
+    for (given, family) in [
+        ("Cai", "Evans"),
+        ("Alys", "Evans"),
+        ("Bethan", "Davies"),
+        ("Dai", "Jones"),
+        ("Elin", "Evans"),
+    ] {
+        let mut p = ada(org.id, home.id);
+        p.given_name = given.into();
+        p.family_name = family.into();
+        store
+            .create_person(&p, &event(Some(org.id), "person.create"))
+            .await
+            .unwrap();
+        made.push(p);
+    }
+    let audit = event(Some(org.id), "person.list");
+    let first = store
+        .people_page(
+            org.id,
+            &PeopleQuery {
+                limit: 2,
+                ..Default::default()
+            },
+            &audit,
+        )
+        .await
+        .unwrap();
+    let names = |list: &[Person]| {
+        list.iter()
+            .map(|p| format!("{} {}", p.given_name, p.family_name))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&first), ["Bethan Davies", "Alys Evans"]);
+    let last = first.last().unwrap();
+    let next = store
+        .people_page(
+            org.id,
+            &PeopleQuery {
+                after: Some(PersonCursor {
+                    family_name: last.family_name.clone(),
+                    given_name: last.given_name.clone(),
+                    id: last.id,
+                }),
+                limit: 10,
+                ..Default::default()
+            },
+            &audit,
+        )
+        .await
+        .unwrap();
+    assert_eq!(names(&next), ["Cai Evans", "Elin Evans", "Dai Jones"]);
+    assert_eq!(store.count_people(org.id, None).await.unwrap(), 5);
+    assert_eq!(store.count_people(org.id, Some(&[])).await.unwrap(), 0);
+    let (other, other_home) = organisation(&*store, "Pq").await;
+    assert!(
+        store
+            .people_page(
+                other.id,
+                &PeopleQuery {
+                    limit: 10,
+                    ..Default::default()
+                },
+                &audit
+            )
+            .await
+            .unwrap()
+            .is_empty(),
+        "never across organisations"
+    );
+    assert!(
+        store
+            .people_page(
+                org.id,
+                &PeopleQuery {
+                    services: Some(vec![other_home.id]),
+                    limit: 10,
+                    ..Default::default()
+                },
+                &audit
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 pub async fn photos_are_kept_and_one_is_current(store: Arc<dyn Store>) {
     use homeward_domain::ids::PhotoId;
     let (org, home) = organisation(&*store, "Ph").await;
@@ -1636,6 +1728,7 @@ macro_rules! conformance_suite {
             the_outbox_is_fair_and_keeps_dead_letters_for_managers,
             appends_to_one_episode_queue_and_none_is_refused,
             episodes_are_listed_a_page_at_a_time_and_checked_when_due,
+            people_are_listed_a_page_at_a_time_by_name,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

@@ -212,6 +212,23 @@ pub struct EpisodeQuery {
     pub limit: i64,
 }
 
+/// A page of people, by name: services (the actor's scope, `None` for the whole
+/// organisation), where the last page ended, and how many.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PeopleQuery {
+    pub services: Option<Vec<ServiceId>>,
+    pub after: Option<PersonCursor>,
+    pub limit: i64,
+}
+
+/// Where a page of people ended: lists are ordered by family name, given name, then id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonCursor {
+    pub family_name: String,
+    pub given_name: String,
+    pub id: PersonId,
+}
+
 /// Where a page of episodes ended: lists are ordered by when they opened, newest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EpisodeCursor {
@@ -435,6 +452,17 @@ pub trait Store: Send + Sync {
         services: Option<&[ServiceId]>,
         audit: &AuditEvent,
     ) -> StoreResult<Vec<Person>>;
+
+    /// A page of people in the organisation, by name, filtered in the database. The read is
+    /// audited.
+    async fn people_page(
+        &self,
+        org: OrgId,
+        query: &PeopleQuery,
+        audit: &AuditEvent,
+    ) -> StoreResult<Vec<Person>>;
+    /// How many people the organisation has (in the services given, if any).
+    async fn count_people(&self, org: OrgId, services: Option<&[ServiceId]>) -> StoreResult<i64>;
 
     /// A person in the organisation, or `None` (including when they belong to another one).
     async fn get_person(&self, org: OrgId, id: PersonId) -> StoreResult<Option<Person>>;

@@ -129,6 +129,36 @@ pub enum Bind {
     Text(String),
 }
 
+/// The SQL for a page of people (`$1` is the organisation) and the values to bind after it.
+#[doc(hidden)]
+pub fn people_query(q: &crate::PeopleQuery) -> (String, Vec<Bind>) {
+    let mut sql = String::from(
+        "SELECT id, org_id, service_id, given_name, family_name, kind, date_of_birth, \
+         estimated_age, created_at FROM people WHERE org_id = $1",
+    );
+    let mut binds = Vec::new();
+    fn next(b: Bind, binds: &mut Vec<Bind>) -> String {
+        binds.push(b);
+        format!("${}", binds.len() + 1)
+    }
+    if let Some(services) = &q.services {
+        let list: Vec<String> = services
+            .iter()
+            .map(|s| next(Bind::Id(s.0), &mut binds))
+            .collect();
+        sql += &format!(" AND service_id IN ({})", list.join(", "));
+    }
+    if let Some(c) = &q.after {
+        let f = next(Bind::Text(c.family_name.clone()), &mut binds);
+        let g = next(Bind::Text(c.given_name.clone()), &mut binds);
+        let id = next(Bind::Id(c.id.0), &mut binds);
+        sql += &format!(" AND (family_name, given_name, id) > ({f}, {g}, {id})");
+    }
+    let limit = next(Bind::Int(q.limit), &mut binds);
+    sql += &format!(" ORDER BY family_name, given_name, id LIMIT {limit}");
+    (sql, binds)
+}
+
 /// The SQL for a list of episodes (`$1` is the organisation) and the values to bind after it.
 #[doc(hidden)]
 pub fn episode_query(q: &crate::EpisodeQuery) -> (String, Vec<Bind>) {
@@ -1335,6 +1365,55 @@ macro_rules! impl_sql_store {
                 }
                 let rows = q.fetch_all(self.reader()).await.map_err(Self::db_err)?;
                 rows.iter().map(Self::row_person).collect()
+            }
+
+            async fn people_page(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                query: &$crate::PeopleQuery,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<Vec<$crate::Person>> {
+                if query.services.as_ref().is_some_and(|s| s.is_empty()) || query.limit <= 0 {
+                    return Ok(Vec::new());
+                }
+                self.record_audit(audit).await?;
+                let (sql, binds) = $crate::sql_impl::people_query(query);
+                // Only generated conditions and placeholders are interpolated; values are bound.
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
+                for b in binds {
+                    q = match b {
+                        $crate::sql_impl::Bind::Id(u) => q.bind(u),
+                        $crate::sql_impl::Bind::Int(n) => q.bind(n),
+                        $crate::sql_impl::Bind::Text(t) => q.bind(t),
+                    };
+                }
+                let rows = q.fetch_all(self.reader()).await.map_err(Self::db_err)?;
+                rows.iter().map(Self::row_person).collect()
+            }
+
+            async fn count_people(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                services: Option<&[$crate::sql_impl::domain::ids::ServiceId]>,
+            ) -> $crate::StoreResult<i64> {
+                use sqlx::Row as _;
+                let sql = match services {
+                    None => "SELECT COUNT(*) AS n FROM people WHERE org_id = $1".to_string(),
+                    Some([]) => return Ok(0),
+                    Some(list) => format!(
+                        "SELECT COUNT(*) AS n FROM people WHERE org_id = $1 AND service_id IN ({})",
+                        $crate::sql_impl::placeholders(2, list.len())
+                    ),
+                };
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
+                for s in services.unwrap_or(&[]) {
+                    q = q.bind(s.0);
+                }
+                q.fetch_one(self.reader())
+                    .await
+                    .map_err(Self::db_err)?
+                    .try_get("n")
+                    .map_err(Self::db_err)
             }
 
             async fn get_person(

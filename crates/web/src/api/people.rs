@@ -37,24 +37,82 @@ fn created_at(location: String, body: impl serde::Serialize) -> Response {
     response
 }
 
-/// The people in the services the caller works in. Every call is audited.
-#[utoipa::path(get, path = "/api/v1/people", tag = "people", responses(
-    (status = 200, body = [PersonDto]),
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleListQuery {
+    /// How many to return: 1 to 200, 50 if not given.
+    pub limit: Option<i64>,
+    /// Where the previous page ended: the `after` of its `Link: <…>; rel="next"` header.
+    pub after: Option<String>,
+}
+
+/// A page's end as text (hex of the name and id, so any name survives a query string).
+pub fn encode_person_cursor(c: &homeward_store::PersonCursor) -> String {
+    hex::encode(serde_json::json!([c.family_name, c.given_name, c.id.to_string()]).to_string())
+}
+
+pub fn decode_person_cursor(text: &str) -> Option<homeward_store::PersonCursor> {
+    let bytes = hex::decode(text.trim()).ok()?;
+    let (family_name, given_name, id): (String, String, String) =
+        serde_json::from_slice(&bytes).ok()?;
+    Some(homeward_store::PersonCursor {
+        family_name,
+        given_name,
+        id: id.parse().ok()?,
+    })
+}
+
+/// The people in the services the caller works in, by name, a page at a time. When there are
+/// more, a `Link` header gives the next page (`rel="next"`). Every call is audited.
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleListQuery), responses(
+    (status = 200, body = [PersonDto], headers(("Link" = String, description = "The next page, when there is one"))),
     (status = 401, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+    (status = 422, body = ProblemDocument, content_type = "application/problem+json"),
 ))]
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-) -> Result<Json<Vec<PersonDto>>, Problem> {
+    axum::extract::Query(q): axum::extract::Query<PeopleListQuery>,
+) -> Result<Response, Problem> {
+    use homeward_app::episodes::{DEFAULT_PAGE, MAX_PAGE};
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;
-    let people = state
+    let limit = match q.limit {
+        Some(n) if !(1..=MAX_PAGE).contains(&n) => {
+            return Err(fail(AppError::invalid("limit", "error-page-limit")));
+        }
+        Some(n) => n,
+        None => DEFAULT_PAGE,
+    };
+    let after = match q.after.as_deref() {
+        Some(a) => Some(
+            decode_person_cursor(a)
+                .ok_or_else(|| fail(AppError::invalid("after", "error-choice-unknown")))?,
+        ),
+        None => None,
+    };
+    let (people, _) = state
         .app
-        .list_people(actor, &ctx.meta)
+        .people_page(actor, &ctx.meta, after, limit)
         .await
         .map_err(fail)?;
-    Ok(Json(people.iter().map(PersonDto::from).collect()))
+    let mut response = Json(people.iter().map(PersonDto::from).collect::<Vec<_>>()).into_response();
+    if people.len() as i64 == limit
+        && let Some(last) = people.last()
+    {
+        let cursor = encode_person_cursor(&homeward_store::PersonCursor {
+            family_name: last.family_name.clone(),
+            given_name: last.given_name.clone(),
+            id: last.id,
+        });
+        if let Ok(value) =
+            format!("</api/v1/people?limit={limit}&after={cursor}>; rel=\"next\"").parse()
+        {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    Ok(response)
 }
 
 /// Adds a person, with their information form as its first version. Problems name fields as
