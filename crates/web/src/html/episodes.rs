@@ -71,7 +71,7 @@ pub fn instant_view(
         day: value("day"),
         month: value("month"),
         year: value("year"),
-        options: Vec::new(),
+        options: super::form_view::fold_options(t, name, &value("fold")),
         width: "",
         // The October hour that happens twice: ask which, once it has come up.
         fold: error.as_deref() == Some(&t.get("error-time-fold")) || !value("fold").is_empty(),

@@ -47,7 +47,17 @@ pub fn views(t: Tr, kind: &str, values: &Values, errors: &FormErrors) -> Vec<Fie
                         })
                         .collect(),
                 ),
-                Instant | Hidden | Key => ("instant", Vec::new()),
+                Instant => (
+                    "instant",
+                    super::form_view::fold_options(
+                        t,
+                        s.name,
+                        values
+                            .get(&format!("{}-fold", s.name))
+                            .map_or("", String::as_str),
+                    ),
+                ),
+                Hidden | Key => ("instant", Vec::new()),
             };
             let mut label = t.get(&label_id(kind, s.name));
             if !s.required {

@@ -21,6 +21,20 @@ pub struct OptionView {
     pub checked: bool,
 }
 
+/// The two answers to "which 01:30?" in the October hour that happens twice, with the one
+/// already chosen (a correction of such an entry arrives with its choice ticked).
+pub fn fold_options(t: Tr, id: &str, chosen: &str) -> Vec<OptionView> {
+    [("bst", "time-fold-bst"), ("gmt", "time-fold-gmt")]
+        .iter()
+        .map(|(value, label)| OptionView {
+            id: format!("{id}-fold-{value}"),
+            value: (*value).into(),
+            label: t.get(label),
+            checked: chosen == *value,
+        })
+        .collect()
+}
+
 pub struct FieldView {
     /// The HTML id, which is also the path the error summary links to.
     pub id: String,

@@ -860,6 +860,34 @@ async fn every_time_shown_is_right_across_both_clock_changes() {
             page.body.matches("25 October 2026, 01:30 GMT").count() >= 3,
             "{ctx}: the second note and the police review time"
         );
+        // Correcting an entry in that hour: the form arrives with its BST or GMT ticked, for
+        // the entry's own time and the police review time alike.
+        let fix = get(
+            &t,
+            &manager_session,
+            &format!("/episodes/{october}/add/amendment?amends=4"),
+        )
+        .await;
+        assert!(
+            fix.body.contains(
+                r#"id="when-fold-gmt" name="when-fold" type="radio" value="gmt" checked"#
+            ),
+            "{ctx}: {}",
+            fix.body
+        );
+        let fix = get(
+            &t,
+            &manager_session,
+            &format!("/episodes/{october}/add/amendment?amends=2"),
+        )
+        .await;
+        assert!(
+            fix.body.contains(
+                r#"id="review_at-fold-gmt" name="review_at-fold" type="radio" value="gmt" checked"#
+            ),
+            "{ctx}: {}",
+            fix.body
+        );
         let pdf = get(
             &t,
             &manager_session,
