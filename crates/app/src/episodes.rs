@@ -94,29 +94,6 @@ pub struct EpisodeFilter {
     pub limit: i64,
 }
 
-/// Closing accounts for every duty: each still open needs the manager's reason, named
-/// `left_open.{rule}` when it has none.
-fn unaccounted(list: &[Duty], left_open: &[homeward_domain::episode::LeftOpen]) -> AppResult<()> {
-    let missing: Vec<crate::FieldError> = list
-        .iter()
-        .filter(|d| d.is_open())
-        .filter(|d| {
-            !left_open
-                .iter()
-                .any(|l| l.duty == d.rule && !l.reason.trim().is_empty())
-        })
-        .map(|d| crate::FieldError {
-            field: format!("left-{}", d.rule),
-            message: "error-duty-left-open",
-        })
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Invalid(missing))
-    }
-}
-
 /// The longest page of episodes a list returns.
 pub const MAX_PAGE: i64 = 200;
 /// A page of episodes when the caller does not say.
@@ -371,7 +348,19 @@ impl App {
         if let Event::Closed { left_open, .. } = &event {
             // What the chronology refuses (closing before they are found) is said first.
             episode::append(&events, &next(&events)).map_err(refused)?;
-            unaccounted(&duties::duties(&context, &events, now), left_open)?;
+            let open = duties::duties(&context, &events, now);
+            let missing = duties::unaccounted(&open, left_open);
+            if !missing.is_empty() {
+                return Err(AppError::Invalid(
+                    missing
+                        .into_iter()
+                        .map(|rule| crate::FieldError {
+                            field: format!("left-{rule}"),
+                            message: "error-duty-left-open",
+                        })
+                        .collect(),
+                ));
+            }
         }
         let prepare = |_: &EpisodeSummary, events: &[EventRecord]| {
             let record = next(events);

@@ -613,15 +613,20 @@ impl App {
             // A double click, or a colleague first: it has been sent again already.
             return Ok(());
         }
-        let address = address.trim();
-        if !plausible_address(address) {
-            return Err(AppError::invalid("address", "error-email-format"));
-        }
+        let address = homeward_domain::email::EmailAddress::parse(address).map_err(|e| {
+            AppError::invalid(
+                "address",
+                match e {
+                    homeward_domain::email::EmailError::Empty => "error-email-empty",
+                    _ => "error-email-format",
+                },
+            )
+        })?;
         let now = self.clock.now();
         let again = OutboxMessage {
             id: uuid::Uuid::new_v4(),
             created_at: now,
-            to_address: address.to_string(),
+            to_address: address.as_str().to_string(),
             ..dead.message
         };
         let e = actor.event(
@@ -638,21 +643,6 @@ impl App {
             .await?;
         Ok(())
     }
-}
-
-/// Something with one `@`, text either side, a dot in the domain and no spaces: enough to
-/// catch a slip of the keyboard, which is what the next try would otherwise find.
-fn plausible_address(a: &str) -> bool {
-    let Some((local, domain)) = a.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !a.contains(char::is_whitespace)
-        && !domain.contains('@')
-        && a.len() <= 254
 }
 
 /// What a page's email needs to say.

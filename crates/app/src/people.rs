@@ -164,17 +164,26 @@ impl App {
         Ok(person)
     }
 
-    pub async fn list_people(&self, actor: &Actor, meta: &RequestMeta) -> AppResult<Vec<Person>> {
-        require(actor, Action::ViewPeople)?;
-        let scope = actor.people_scope();
-        let e = actor.event(
+    /// The audit record of listing people.
+    fn people_listed(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+    ) -> homeward_domain::audit::AuditEvent {
+        actor.event(
             self.clock.now(),
             meta,
             "person.list",
             "person",
             None,
             Outcome::Allowed,
-        );
+        )
+    }
+
+    pub async fn list_people(&self, actor: &Actor, meta: &RequestMeta) -> AppResult<Vec<Person>> {
+        require(actor, Action::ViewPeople)?;
+        let scope = actor.people_scope();
+        let e = self.people_listed(actor, meta);
         Ok(self
             .store
             .list_people(actor.org_id(), scope.as_deref(), &e)
@@ -192,14 +201,7 @@ impl App {
     ) -> AppResult<(Vec<Person>, i64)> {
         require(actor, Action::ViewPeople)?;
         let scope = actor.people_scope();
-        let e = actor.event(
-            self.clock.now(),
-            meta,
-            "person.list",
-            "person",
-            None,
-            Outcome::Allowed,
-        );
+        let e = self.people_listed(actor, meta);
         let query = homeward_store::PeopleQuery {
             services: scope.clone(),
             after,

@@ -594,6 +594,20 @@ fn left_at_closing(events: &[EventRecord], rule: &str) -> Option<(String, i64)> 
     })
 }
 
+/// Closing accounts for every duty: the duties still open (due or overdue) that the closing
+/// gives no reason for, by rule. Closing is allowed only when this is empty.
+pub fn unaccounted<'a>(list: &'a [Duty], left_open: &[crate::episode::LeftOpen]) -> Vec<&'a str> {
+    list.iter()
+        .filter(|d| d.is_open())
+        .filter(|d| {
+            !left_open
+                .iter()
+                .any(|l| l.duty == d.rule && !l.reason.trim().is_empty())
+        })
+        .map(|d| d.rule)
+        .collect()
+}
+
 /// The open duty due soonest: what the board shows for an episode.
 pub fn next_due(duties: &[Duty]) -> Option<&Duty> {
     duties
