@@ -77,6 +77,9 @@ people-count = { $count ->
 ## Defnyddwyr
 users-title = Defnyddwyr
 users-intro = Pawb sy’n gallu mewngofnodi i Homeward eich sefydliad.
+users-search = Dod o hyd i rywun yn ôl enw neu gyfeiriad e-bost
+users-search-button = Chwilio
+users-none = Does neb yn cyfateb i hynny.
 users-add = Ychwanegu defnyddiwr
 users-name = Enw
 users-email = Cyfeiriad e-bost
@@ -113,7 +116,19 @@ error-deactivate-self = Ni allwch ddadactifadu eich cyfrif eich hun
 
 ## Archwilio
 audit-title = Trywydd archwilio
-audit-intro = Y pethau diweddaraf a wnaeth pobl yng nghofnodion eich sefydliad. Mae pob tro y gwelir y dudalen hon yn cael ei gofnodi hefyd.
+audit-intro = Pwy wnaeth beth yng nghofnodion eich sefydliad, y diweddaraf yn gyntaf. Dewch o hyd i’r hyn a wnaeth un person, neu bopeth a wnaed i un cofnod. Caiff pob chwiliad o’r dudalen hon ei gofnodi hefyd.
+audit-filter-who = Pwy (rhan o’u cyfeiriad e-bost)
+audit-filter-record = Pa gofnod
+audit-filter-record-hint = Rhan o’i gyfeirnod: y cod hir yng nghyfeiriad gwe person neu gyfnod.
+audit-filter-kind = Math o gofnod
+audit-filter-any = Unrhyw un
+audit-filter-refused = Dim ond yr hyn a wrthodwyd
+audit-filter-clear = Dangos popeth
+audit-none = Does dim byd yn y trywydd archwilio yn cyfateb i hynny.
+audit-newest = Diweddaraf
+audit-older = Hŷn
+audit-kind-settings = Gosodiadau
+audit-person-link = Pwy sydd wedi edrych ar y cofnod hwn neu ei newid
 audit-when = Pryd
 audit-who = Pwy
 audit-action = Gweithred
@@ -935,3 +950,6 @@ duty-declined-times = { $count ->
    *[other] Gwrthodwyd { $count } o weithiau
 }
 event-paged-overdue = Yn hwyr
+
+# The paging pass could not deal with an episode: say so where people look, so they call by hand.
+paging-failed = Nid yw Homeward wedi gallu anfon negeseuon am y cyfnod hwn ers { $when }. Mae’n dal i geisio bob munud. Nes i hyn ddiflannu, ffoniwch y person ar alwad eich hun.

@@ -72,6 +72,9 @@ people-count = { $count ->
 ## Users
 users-title = Users
 users-intro = Everyone who can sign in to your organisation’s Homeward.
+users-search = Find someone by name or email address
+users-search-button = Find
+users-none = No one matches that.
 users-add = Add a user
 users-name = Name
 users-email = Email address
@@ -108,7 +111,19 @@ error-deactivate-self = You cannot deactivate your own account
 
 ## Audit
 audit-title = Audit trail
-audit-intro = The most recent things people did in your organisation’s records. Every view of this page is recorded too.
+audit-intro = Who did what in your organisation’s records, newest first. Find what one person did, or everything done to one record. Every search of this page is recorded too.
+audit-filter-who = Who (part of their email address)
+audit-filter-record = Which record
+audit-filter-record-hint = Part of its reference: the long code in a person’s or an episode’s web address.
+audit-filter-kind = Kind of record
+audit-filter-any = Any
+audit-filter-refused = Only what was refused
+audit-filter-clear = Show everything
+audit-none = Nothing in the audit trail matches that.
+audit-newest = Newest
+audit-older = Older
+audit-kind-settings = Settings
+audit-person-link = Who has looked at or changed this record
 audit-when = When
 audit-who = Who
 audit-action = Action
@@ -929,3 +944,6 @@ duty-declined-times = { $count ->
    *[other] Declined { $count } times
 }
 event-paged-overdue = Overdue
+
+# The paging pass could not deal with an episode: say so where people look, so they call by hand.
+paging-failed = Homeward has not been able to send pages for this episode since { $when }. It keeps trying every minute. Until this goes, phone the on-call person yourself.

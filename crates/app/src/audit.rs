@@ -32,13 +32,32 @@ impl App {
         }
     }
 
-    /// The organisation's newest audit records. Reading the trail is itself recorded.
-    pub async fn recent_audit(
+    /// A page of the organisation's audit trail, newest first, filtered in the database.
+    /// Reading the trail is itself recorded, with what was looked for. `limit` is capped at
+    /// [`crate::episodes::MAX_PAGE`].
+    pub async fn search_audit(
         &self,
         actor: &Actor,
         meta: &RequestMeta,
+        query: homeward_store::AuditQuery,
     ) -> AppResult<Vec<AuditRecord>> {
         require(actor, Action::ViewAuditTrail)?;
+        let query = homeward_store::AuditQuery {
+            limit: query.limit.clamp(1, crate::episodes::MAX_PAGE),
+            ..query
+        };
+        let looked_for = [
+            ("who", query.who.as_deref()),
+            ("record", query.record.as_deref()),
+            ("kind", query.kind.as_deref()),
+        ]
+        .iter()
+        .filter_map(|(k, v)| {
+            v.filter(|v| !v.trim().is_empty())
+                .map(|v| format!("{k}={v}"))
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
         let now = self.clock.now();
         self.store
             .record_audit(&actor.event(
@@ -46,11 +65,11 @@ impl App {
                 meta,
                 "audit.view",
                 "audit_trail",
-                None,
+                Some(looked_for).filter(|s| !s.is_empty()),
                 Outcome::Allowed,
             ))
             .await?;
-        Ok(self.store.recent_audit(actor.org_id(), 200).await?)
+        Ok(self.store.audit_search(actor.org_id(), &query).await?)
     }
 
     /// Records that an actor was refused something: refusals matter to an investigation.

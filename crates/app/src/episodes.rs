@@ -114,6 +114,8 @@ pub(crate) fn schedule_of(
         next_duty_due_at: next.and_then(|d| d.due_at),
         waiting_pages: homeward_domain::escalation::unanswered(events).len() as i64,
         next_check_at: (!state.phase.is_ended()).then_some(now),
+        // Kept by the paging pass, which writes it apart from appends.
+        paging_failed_since: None,
     }
 }
 
@@ -362,7 +364,7 @@ impl App {
                 ));
             }
         }
-        let prepare = |_: &EpisodeSummary, events: &[EventRecord]| {
+        let prepare = |current: &EpisodeSummary, events: &[EventRecord]| {
             let record = next(events);
             let state = episode::append(events, &record)?;
             let mut all = events.to_vec();
@@ -370,6 +372,7 @@ impl App {
             let list = duties::duties(&context, &all, now);
             let mut summary = summary_of(id, &person, &state, &record);
             summary.schedule = schedule_of(&state, &all, &list, now);
+            summary.schedule.paging_failed_since = current.schedule.paging_failed_since;
             let audit = actor.event(
                 now,
                 meta,
@@ -459,10 +462,8 @@ impl App {
             .ok_or(AppError::NotFound)?;
         let service = self
             .store
-            .list_services(person.org_id)
+            .get_service(person.org_id, person.service_id)
             .await?
-            .into_iter()
-            .find(|s| s.id == person.service_id)
             .ok_or(AppError::NotFound)?;
         let profile = self
             .store
@@ -479,14 +480,10 @@ impl App {
             },
             None => self.settings_in_force(person.org_id).await?,
         };
-        let earlier = self
-            .store
-            .earlier_episodes(person.org_id, person.id, opened_at)
-            .await?;
         let window = jiff::SignedDuration::from_hours(24 * settings.duties.strategy_window_days);
-        let before_window = self
+        let (earlier, in_window) = self
             .store
-            .earlier_episodes(person.org_id, person.id, opened_at - window)
+            .earlier_episodes(person.org_id, person.id, opened_at, opened_at - window)
             .await?;
         let mut risks = duties::Risks::from_codes(
             profile
@@ -513,7 +510,7 @@ impl App {
                 .and_then(|t| homeward_domain::time_entry::parse_time(t).ok())
                 .and_then(|(h, m)| jiff::civil::Time::new(h, m, 0, 0).ok()),
             earlier_episodes: earlier,
-            recent_episodes: earlier - before_window + 1,
+            recent_episodes: in_window + 1,
             settings: settings.duties,
         })
     }

@@ -14,7 +14,7 @@ use homeward_domain::escalation::{Contact, Page, Rota, next_look, overdue_rule, 
 use homeward_domain::ids::{EpisodeId, OrgId, ServiceId, UserId};
 use homeward_domain::role::Role;
 use homeward_mail::Mailer;
-use homeward_store::{MailOutcome, OutboxMessage, RotaVersion, StoreError};
+use homeward_store::{MailOutcome, OutboxMessage, RotaVersion, StoreError, UsersQuery};
 use jiff::{SignedDuration, Timestamp};
 
 /// The label pages carry in the chronology: nobody typed them.
@@ -27,6 +27,18 @@ const ESCALATION_BATCHES: usize = 10;
 /// Emails sent in one pass of the sender, and at most this many from one organisation.
 const MAIL_BATCH: i64 = 100;
 const MAIL_PER_ORG: i64 = 20;
+/// Enough for everyone a lookup by service, id or address can find in one organisation.
+const ALL_USERS: i64 = 10_000;
+
+/// Active accounts that can act in a service: a membership there or organisation-wide.
+fn able_in(service: ServiceId) -> UsersQuery {
+    UsersQuery {
+        service: Some(service),
+        active_only: true,
+        limit: ALL_USERS,
+        ..UsersQuery::default()
+    }
+}
 
 /// How long to wait before try number `n` (1-based) again: 1, 2, 4… minutes, at most an hour.
 pub fn backoff(tries: i64) -> SignedDuration {
@@ -109,8 +121,26 @@ impl App {
         }
         self.known_service(actor.org_id(), service).await?;
         let now = self.clock.now();
+        let named: Vec<UserId> = input
+            .shifts
+            .iter()
+            .map(|(user, _, _)| *user)
+            .chain(input.default_user)
+            .collect();
         let audit = actor.event(now, meta, "user.list", "user", None, Outcome::Allowed);
-        let users = self.store.list_users(actor.org_id(), &audit).await?;
+        let users = self
+            .store
+            .users_page(
+                actor.org_id(),
+                &UsersQuery {
+                    ids: Some(named),
+                    active_only: true,
+                    limit: ALL_USERS,
+                    ..UsersQuery::default()
+                },
+                Some(&audit),
+            )
+            .await?;
         let mut problems = Vec::new();
         let mut contact = |user: UserId, path: String| -> Option<Contact> {
             match users.iter().find(|u| u.user.id == user && u.user.active) {
@@ -196,10 +226,12 @@ impl App {
             None,
             Outcome::Allowed,
         );
-        let users = self.store.list_users(actor.org_id(), &audit).await?;
+        let users = self
+            .store
+            .users_page(actor.org_id(), &able_in(service), Some(&audit))
+            .await?;
         Ok(users
             .into_iter()
-            .filter(|u| u.user.active)
             .filter(|u| {
                 u.memberships.iter().any(|m| {
                     crate::policy::role_allows(m.role, Action::RecordEpisodes)
@@ -239,12 +271,11 @@ impl App {
             .await?
             .map(|v| v.rota)
             .unwrap_or_default();
-        let audit = system_event(org, now, "user.list", None);
-        let users = self.store.list_users(org, &audit).await?;
+        // The pass looks people up to page them, which no person asked for: not audited.
+        let users = self.store.users_page(org, &able_in(service), None).await?;
         let with_role = |role: Role| -> Vec<Contact> {
             users
                 .iter()
-                .filter(|u| u.user.active)
                 .filter(|u| {
                     u.memberships
                         .iter()
@@ -262,9 +293,28 @@ impl App {
         }
         leads.extend(with_role(Role::SafeguardingLead));
         let chain = rota.chain(now, &leads);
-        let emails = users
-            .iter()
-            .map(|u| (u.user.id, u.user.email.clone()))
+        // Addresses of those in the chain; an account closed since the rota was written is
+        // no longer paged.
+        let reachable = self
+            .store
+            .users_page(
+                org,
+                &UsersQuery {
+                    ids: Some(chain.iter().map(|c| c.user).collect()),
+                    active_only: true,
+                    limit: ALL_USERS,
+                    ..UsersQuery::default()
+                },
+                None,
+            )
+            .await?;
+        let emails: Vec<(UserId, String)> = reachable
+            .into_iter()
+            .map(|u| (u.user.id, u.user.email))
+            .collect();
+        let chain = chain
+            .into_iter()
+            .filter(|c| emails.iter().any(|(id, _)| *id == c.user))
             .collect();
         Ok((
             chain,
@@ -297,13 +347,17 @@ impl App {
                         // Not again until the next minute, so one bad episode cannot keep the
                         // pass busy.
                         let retry = now + SignedDuration::from_mins(1);
-                        if let Some((summary, _)) = self.store.episode(org, id).await.ok().flatten()
-                            && let Err(e) = self
-                                .store
-                                .set_next_check(org, id, summary.last_event_seq, Some(retry))
-                                .await
-                        {
-                            tracing::error!(episode = %id, error = %e, "could not put off the failed episode");
+                        match self.store.paging_failed(org, id, now, retry).await {
+                            // The board says so: whoever watches it pages by hand meanwhile.
+                            Ok(()) => {
+                                if let Ok(Some((summary, _))) = self.store.episode(org, id).await {
+                                    self.board
+                                        .changed(homeward_store::BoardChange::of(&summary));
+                                }
+                            }
+                            Err(e) => {
+                                tracing::error!(episode = %id, error = %e, "could not put off the failed episode");
+                            }
                         }
                     }
                 }
@@ -332,10 +386,8 @@ impl App {
         let (chain, after, emails) = self.chain(org, person.service_id, now).await?;
         let service = self
             .store
-            .list_services(org)
+            .get_service(org, person.service_id)
             .await?
-            .into_iter()
-            .find(|s| s.id == person.service_id)
             .map(|s| s.name)
             .unwrap_or_default();
         let mut events = events;
@@ -584,12 +636,16 @@ impl App {
             None,
             Outcome::Allowed,
         );
+        let query = UsersQuery {
+            emails: Some(addresses),
+            limit: ALL_USERS,
+            ..UsersQuery::default()
+        };
         Ok(self
             .store
-            .list_users(actor.org_id(), &audit)
+            .users_page(actor.org_id(), &query, Some(&audit))
             .await?
             .into_iter()
-            .filter(|u| addresses.contains(&u.user.email))
             .map(|u| (u.user.id, u.user.display_name, u.user.email))
             .collect())
     }

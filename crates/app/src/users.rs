@@ -24,10 +24,16 @@ pub struct NewUserInput {
 const MAX_NAME_CHARS: usize = 100;
 
 impl App {
-    pub async fn list_users(
+    /// A page of the organisation's users by name, those whose name or address contains
+    /// `search` if given. The read is audited. `limit` is capped at
+    /// [`crate::episodes::MAX_PAGE`].
+    pub async fn users_page(
         &self,
         actor: &Actor,
         meta: &RequestMeta,
+        search: Option<String>,
+        after: Option<homeward_store::UserCursor>,
+        limit: i64,
     ) -> AppResult<Vec<UserWithRoles>> {
         require(actor, Action::ViewUsers)?;
         let e = actor.event(
@@ -38,7 +44,16 @@ impl App {
             None,
             Outcome::Allowed,
         );
-        Ok(self.store.list_users(actor.org_id(), &e).await?)
+        let query = homeward_store::UsersQuery {
+            search,
+            after,
+            limit: limit.clamp(1, crate::episodes::MAX_PAGE),
+            ..homeward_store::UsersQuery::default()
+        };
+        Ok(self
+            .store
+            .users_page(actor.org_id(), &query, Some(&e))
+            .await?)
     }
 
     pub async fn view_user(

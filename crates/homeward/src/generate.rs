@@ -350,6 +350,7 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
                         waiting_pages: 0,
                         // As a pass leaves them: looked at again when something falls due.
                         next_check_at: Some(now + mins(60 + dice.below(60 * 48) as i64)),
+                        paging_failed_since: None,
                     }
                 } else {
                     Schedule::default()

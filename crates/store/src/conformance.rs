@@ -156,8 +156,12 @@ pub async fn users_are_scoped_to_their_organisation(store: Arc<dyn Store>) {
         None,
         "another organisation's user"
     );
+    let everyone = UsersQuery {
+        limit: 100,
+        ..UsersQuery::default()
+    };
     let listed = store
-        .list_users(b.id, &event(Some(b.id), "user.list"))
+        .users_page(b.id, &everyone, Some(&event(Some(b.id), "user.list")))
         .await
         .unwrap();
     assert!(listed.is_empty());
@@ -710,43 +714,24 @@ pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn 
         )
         .await
         .unwrap();
-    // Earlier episodes count those opened before a moment, for rules like "the third episode".
+    // Earlier episodes count those opened before a moment, for rules like "the third episode",
+    // and how many of them opened inside a window, for "three in thirty days".
+    let at = opened.when.at;
+    let second_later = at.checked_add(SignedDuration::from_secs(1)).unwrap();
+    let day_before = at.checked_sub(SignedDuration::from_hours(24)).unwrap();
+    let earlier = |org: OrgId, before, since| store.earlier_episodes(org, person.id, before, since);
+    assert_eq!(earlier(org.id, at, day_before).await.unwrap(), (0, 0));
     assert_eq!(
-        store
-            .earlier_episodes(org.id, person.id, opened.when.at)
-            .await
-            .unwrap(),
-        0
+        earlier(org.id, second_later, day_before).await.unwrap(),
+        (1, 1)
     );
     assert_eq!(
-        store
-            .earlier_episodes(
-                org.id,
-                person.id,
-                opened
-                    .when
-                    .at
-                    .checked_add(SignedDuration::from_secs(1))
-                    .unwrap()
-            )
-            .await
-            .unwrap(),
-        1
+        earlier(org.id, second_later, second_later).await.unwrap(),
+        (1, 0)
     );
     assert_eq!(
-        store
-            .earlier_episodes(
-                other.id,
-                person.id,
-                opened
-                    .when
-                    .at
-                    .checked_add(SignedDuration::from_secs(1))
-                    .unwrap()
-            )
-            .await
-            .unwrap(),
-        0
+        earlier(other.id, second_later, day_before).await.unwrap(),
+        (0, 0)
     );
     // A second open episode for the same person is refused, and leaves nothing behind.
     let second = store
@@ -1702,6 +1687,309 @@ pub async fn photos_are_kept_and_one_is_current(store: Arc<dyn Store>) {
     );
 }
 
+pub async fn users_are_found_by_name_service_and_address_a_page_at_a_time(store: Arc<dyn Store>) {
+    let (org, home) = organisation(&*store, "Users").await;
+    let other_home = Service {
+        id: ServiceId::new_random(),
+        name: "Other House".into(),
+        ..home.clone()
+    };
+    store
+        .create_service(&other_home, &event(Some(org.id), "service.create"))
+        .await
+        .unwrap();
+    let add = |name: &str, email: &str, service: Option<ServiceId>| {
+        let store = store.clone();
+        let user = User {
+            id: UserId::new_random(),
+            org_id: org.id,
+            email: email.into(),
+            display_name: name.into(),
+            active: true,
+            created_at: t0(),
+        };
+        async move {
+            let new = NewUser {
+                user: user.clone(),
+                password_hash: "x".into(),
+                memberships: vec![Membership {
+                    role: Role::CareWorker,
+                    service_id: service,
+                }],
+            };
+            store
+                .create_user(&new, &event(Some(org.id), "user.create"))
+                .await
+                .unwrap();
+            user
+        }
+    };
+    let anwen = add("Anwen Price", "anwen@example.org", Some(home.id)).await;
+    let bryn = add("Bryn 100% Jones", "bryn@example.org", Some(other_home.id)).await;
+    add("Cerys Lloyd", "CERYS@example.org", None).await;
+    let dai = add("Dai Evans", "dai@example.org", Some(home.id)).await;
+    store
+        .deactivate_user(org.id, dai.id, &event(Some(org.id), "user.deactivate"))
+        .await
+        .unwrap();
+    let names = |found: Vec<UserWithRoles>| -> Vec<String> {
+        found.into_iter().map(|u| u.user.display_name).collect()
+    };
+    let find = |q: UsersQuery| {
+        let store = store.clone();
+        async move {
+            store
+                .users_page(
+                    org.id,
+                    &UsersQuery {
+                        limit: q.limit.max(1),
+                        ..q
+                    },
+                    None,
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let all = find(UsersQuery {
+        limit: 10,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(
+        names(all.clone()),
+        ["Anwen Price", "Bryn 100% Jones", "Cerys Lloyd", "Dai Evans"]
+    );
+    assert!(
+        all.iter().all(|u| u.memberships.len() == 1),
+        "roles come with each"
+    );
+    // Those who can act in the home: a membership there or across the organisation.
+    let able = find(UsersQuery {
+        service: Some(home.id),
+        active_only: true,
+        limit: 10,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(names(able), ["Anwen Price", "Cerys Lloyd"]);
+    // By name or address in any case; LIKE's wildcards are taken as they are.
+    let search = |text: &str| UsersQuery {
+        search: Some(text.into()),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(names(find(search("cerys@")).await), ["Cerys Lloyd"]);
+    assert_eq!(names(find(search("PRICE")).await), ["Anwen Price"]);
+    assert_eq!(names(find(search("100%")).await), ["Bryn 100% Jones"]);
+    assert!(find(search("0% J_")).await.is_empty());
+    assert_eq!(names(find(search("%")).await), ["Bryn 100% Jones"]);
+    let by_ids = find(UsersQuery {
+        ids: Some(vec![bryn.id, dai.id]),
+        active_only: true,
+        limit: 10,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(names(by_ids), ["Bryn 100% Jones"]);
+    assert!(
+        find(UsersQuery {
+            ids: Some(vec![]),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .is_empty()
+    );
+    let by_email = find(UsersQuery {
+        emails: Some(vec!["anwen@example.org".into()]),
+        limit: 10,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(names(by_email), ["Anwen Price"]);
+    // Two at a time, each page after the last.
+    let mut pages = Vec::new();
+    let mut after = None;
+    loop {
+        let page = find(UsersQuery {
+            after: after.clone(),
+            limit: 2,
+            ..Default::default()
+        })
+        .await;
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().map(|u| UserCursor {
+            display_name: u.user.display_name.clone(),
+            id: u.user.id,
+        });
+        pages.push(names(page));
+    }
+    assert_eq!(
+        pages,
+        [
+            vec!["Anwen Price", "Bryn 100% Jones"],
+            vec!["Cerys Lloyd", "Dai Evans"]
+        ]
+    );
+    // Asking for it is audited when a person asked.
+    let before = audit_count(&*store).await;
+    store
+        .users_page(
+            org.id,
+            &UsersQuery {
+                limit: 1,
+                ..Default::default()
+            },
+            Some(&event(Some(org.id), "user.list")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit_count(&*store).await, before + 1);
+    assert_eq!(all[0].user, anwen);
+}
+
+pub async fn the_audit_trail_is_searched_in_the_database_newest_first(store: Arc<dyn Store>) {
+    let (org, _) = organisation(&*store, "Trail").await;
+    let (other, _) = organisation(&*store, "Elsewhere").await;
+    let record = |org: OrgId, who: &str, kind: &str, id: &str, outcome: Outcome, minutes: i64| {
+        let store = store.clone();
+        let e = AuditEvent {
+            at: t0()
+                .checked_add(SignedDuration::from_mins(minutes))
+                .unwrap(),
+            actor_label: who.into(),
+            resource_kind: kind.into(),
+            resource_id: Some(id.into()),
+            outcome,
+            ..event(Some(org), &format!("{kind}.view"))
+        };
+        async move { store.record_audit(&e).await.unwrap() }
+    };
+    record(
+        org.id,
+        "ana@example.org",
+        "person",
+        "p-1",
+        Outcome::Allowed,
+        10,
+    )
+    .await;
+    record(
+        org.id,
+        "ben@example.org",
+        "episode",
+        "e-9 #3",
+        Outcome::Allowed,
+        20,
+    )
+    .await;
+    record(
+        org.id,
+        "ana@example.org",
+        "episode",
+        "e-9 #4",
+        Outcome::Denied,
+        30,
+    )
+    .await;
+    record(
+        other.id,
+        "ana@example.org",
+        "person",
+        "p-1",
+        Outcome::Allowed,
+        40,
+    )
+    .await;
+    let find = |q: AuditQuery| {
+        let store = store.clone();
+        async move {
+            store
+                .audit_search(
+                    org.id,
+                    &AuditQuery {
+                        limit: q.limit.max(1),
+                        ..q
+                    },
+                )
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|r| {
+                    r.event.resource_kind != "organisation" && r.event.resource_kind != "test"
+                })
+                .map(|r| r.event.resource_id.unwrap_or_default())
+                .collect::<Vec<_>>()
+        }
+    };
+    let q = |f: fn(&mut AuditQuery)| {
+        let mut q = AuditQuery {
+            limit: 50,
+            ..Default::default()
+        };
+        f(&mut q);
+        q
+    };
+    assert_eq!(
+        find(q(|_| {})).await,
+        ["e-9 #4", "e-9 #3", "p-1"],
+        "newest first, this organisation's"
+    );
+    assert_eq!(
+        find(q(|q| q.who = Some("ANA@".into()))).await,
+        ["e-9 #4", "p-1"]
+    );
+    assert_eq!(
+        find(q(|q| q.record = Some("e-9".into()))).await,
+        ["e-9 #4", "e-9 #3"]
+    );
+    assert_eq!(find(q(|q| q.kind = Some("person".into()))).await, ["p-1"]);
+    assert_eq!(find(q(|q| q.refused_only = true)).await, ["e-9 #4"]);
+    assert_eq!(
+        find(q(|q| {
+            q.from = Some(t0().checked_add(SignedDuration::from_mins(15)).unwrap());
+            q.before = Some(t0().checked_add(SignedDuration::from_mins(30)).unwrap());
+        }))
+        .await,
+        ["e-9 #3"]
+    );
+    // A page at a time: older than the last one shown.
+    let newest = store
+        .audit_search(
+            org.id,
+            &AuditQuery {
+                kind: Some("episode".into()),
+                limit: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(newest.len(), 1);
+    let older = store
+        .audit_search(
+            org.id,
+            &AuditQuery {
+                kind: Some("episode".into()),
+                older_than: Some(newest[0].seq),
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        older
+            .iter()
+            .map(|r| r.event.resource_id.clone().unwrap())
+            .collect::<Vec<_>>(),
+        ["e-9 #3"]
+    );
+}
+
 /// Expands to one `#[tokio::test]` per conformance case. `$make` is an async block or
 /// expression producing `Option<Arc<dyn Store>>`; `None` skips (an engine not available here).
 #[macro_export]
@@ -1729,6 +2017,8 @@ macro_rules! conformance_suite {
             appends_to_one_episode_queue_and_none_is_refused,
             episodes_are_listed_a_page_at_a_time_and_checked_when_due,
             people_are_listed_a_page_at_a_time_by_name,
+            users_are_found_by_name_service_and_address_a_page_at_a_time,
+            the_audit_trail_is_searched_in_the_database_newest_first,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

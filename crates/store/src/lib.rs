@@ -190,6 +190,9 @@ pub struct Schedule {
     pub waiting_pages: i64,
     /// When the paging pass must look at it next; `None` once nothing more can be due.
     pub next_check_at: Option<Timestamp>,
+    /// Since when the paging pass has failed on it (kept by the pass, not by appends):
+    /// pages may not be going out, so people must be called by hand.
+    pub paging_failed_since: Option<Timestamp>,
 }
 
 /// Which episodes a list asks for. Everything is filtered in the database, newest first, a
@@ -218,6 +221,47 @@ pub struct EpisodeQuery {
 pub struct PeopleQuery {
     pub services: Option<Vec<ServiceId>>,
     pub after: Option<PersonCursor>,
+    pub limit: i64,
+}
+
+/// A page of an organisation's users, by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UsersQuery {
+    /// Only those who can act in this service: a membership there or organisation-wide.
+    pub service: Option<ServiceId>,
+    pub active_only: bool,
+    /// Only these addresses.
+    pub emails: Option<Vec<String>>,
+    /// Only these accounts.
+    pub ids: Option<Vec<UserId>>,
+    /// Name or email address containing this, in any case.
+    pub search: Option<String>,
+    pub after: Option<UserCursor>,
+    pub limit: i64,
+}
+
+/// Where a page of users ended: lists are ordered by name, then id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserCursor {
+    pub display_name: String,
+    pub id: UserId,
+}
+
+/// A page of an organisation's audit trail, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Who: part of the name or address the record was made under.
+    pub who: Option<String>,
+    /// Which record: part of its reference (a person's or an episode's id).
+    pub record: Option<String>,
+    /// What kind of record ("person", "episode", "user", …).
+    pub kind: Option<String>,
+    /// Only what was refused.
+    pub refused_only: bool,
+    pub from: Option<Timestamp>,
+    pub before: Option<Timestamp>,
+    /// Continue with records older than this sequence number (the last of the previous page).
+    pub older_than: Option<i64>,
     pub limit: i64,
 }
 
@@ -385,12 +429,20 @@ pub trait Store: Send + Sync {
     async fn list_organisations(&self) -> StoreResult<Vec<Organisation>>;
     async fn create_service(&self, service: &Service, audit: &AuditEvent) -> StoreResult<()>;
     async fn list_services(&self, org: OrgId) -> StoreResult<Vec<Service>>;
+    async fn get_service(&self, org: OrgId, id: ServiceId) -> StoreResult<Option<Service>>;
 
     // Users. Reads are scoped to an organisation: the hard boundary.
     async fn create_user(&self, new: &NewUser, audit: &AuditEvent) -> StoreResult<()>;
     async fn find_credentials(&self, email: &str) -> StoreResult<Option<Credentials>>;
     async fn get_user(&self, org: OrgId, id: UserId) -> StoreResult<Option<UserWithRoles>>;
-    async fn list_users(&self, org: OrgId, audit: &AuditEvent) -> StoreResult<Vec<UserWithRoles>>;
+    /// A page of users, filtered in the database. `audit` is recorded when a person asked;
+    /// the paging pass looking up whom to page passes `None`.
+    async fn users_page(
+        &self,
+        org: OrgId,
+        query: &UsersQuery,
+        audit: Option<&AuditEvent>,
+    ) -> StoreResult<Vec<UserWithRoles>>;
     /// Replaces the user's roles. `false` when no such user is in the organisation.
     async fn set_memberships(
         &self,
@@ -587,6 +639,15 @@ pub trait Store: Send + Sync {
         seq: i64,
         at: Option<Timestamp>,
     ) -> StoreResult<()>;
+    /// The paging pass failed on the episode at `at`: it is looked at again at `retry`, and
+    /// shows as failing (since the first failure) until a pass succeeds.
+    async fn paging_failed(
+        &self,
+        org: OrgId,
+        id: homeward_domain::ids::EpisodeId,
+        at: Timestamp,
+        retry: Timestamp,
+    ) -> StoreResult<()>;
     /// Adds the next entry, decided by `prepare` from the chronology as it stands while the
     /// episode is locked: people recording on one episode at once queue, none is refused for
     /// being second. `None` when there is no such episode.
@@ -596,13 +657,15 @@ pub trait Store: Send + Sync {
         id: homeward_domain::ids::EpisodeId,
         prepare: Prepare<'_>,
     ) -> StoreResult<Option<Result<PreparedAppend, homeward_domain::episode::Refusal>>>;
-    /// How many episodes the person had before `before` (not counting any recorded in error).
+    /// How many episodes the person had before `before`, and how many of those opened at or
+    /// after `since` (not counting any recorded in error).
     async fn earlier_episodes(
         &self,
         org: OrgId,
         person: PersonId,
         before: Timestamp,
-    ) -> StoreResult<i64>;
+        since: Timestamp,
+    ) -> StoreResult<(i64, i64)>;
     /// The person's open episode, if there is one.
     async fn open_episode_of(
         &self,
@@ -706,4 +769,6 @@ pub trait Store: Send + Sync {
     async fn audit_page(&self, after: i64, limit: i64) -> StoreResult<Vec<AuditRecord>>;
     /// The newest records of one organisation, newest first.
     async fn recent_audit(&self, org: OrgId, limit: i64) -> StoreResult<Vec<AuditRecord>>;
+    /// A page of the organisation's audit trail, filtered in the database, newest first.
+    async fn audit_search(&self, org: OrgId, query: &AuditQuery) -> StoreResult<Vec<AuditRecord>>;
 }

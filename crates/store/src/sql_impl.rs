@@ -85,7 +85,7 @@ pub fn decode_document(text: &str) -> StoreResult<homeward_domain::forms::Docume
 #[doc(hidden)]
 pub const EPISODE_COLUMNS: &str = "SELECT id, org_id, service_id, person_id, phase, is_open, opened_at, \
      last_seen_at, police_grade, last_event_seq, last_event_kind, last_event_at, \
-     next_duty_rule, next_duty_due_at, waiting_pages, next_check_at FROM episodes";
+     next_duty_rule, next_duty_due_at, waiting_pages, next_check_at, paging_failed_since FROM episodes";
 #[doc(hidden)]
 pub fn encode_event(e: &homeward_domain::episode::Event) -> StoreResult<String> {
     serde_json::to_string(e).map_err(|e| StoreError::Internal(e.to_string()))
@@ -127,6 +127,38 @@ pub enum Bind {
     Id(uuid::Uuid),
     Int(i64),
     Text(String),
+    Bool(bool),
+}
+
+/// The values of a generated query, after `$1` (always the organisation): each `push` binds
+/// one and returns its placeholder.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct Binds(pub Vec<Bind>);
+
+impl Binds {
+    fn push(&mut self, b: Bind) -> String {
+        self.0.push(b);
+        format!("${}", self.0.len() + 1)
+    }
+    fn list(&mut self, values: impl IntoIterator<Item = Bind>) -> String {
+        let list: Vec<String> = values.into_iter().map(|b| self.push(b)).collect();
+        list.join(", ")
+    }
+    fn millis(&mut self, at: jiff::Timestamp) -> String {
+        self.push(Bind::Int(homeward_domain::time::to_millis(at)))
+    }
+}
+
+/// `%text%` for a LIKE that finds `text` anywhere, with LIKE's own wildcards taken literally
+/// (the queries say `ESCAPE '\'`).
+fn contains(text: &str) -> Bind {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Bind::Text(format!("%{escaped}%"))
 }
 
 /// The SQL for a page of people (`$1` is the organisation) and the values to bind after it.
@@ -136,45 +168,120 @@ pub fn people_query(q: &crate::PeopleQuery) -> (String, Vec<Bind>) {
         "SELECT id, org_id, service_id, given_name, family_name, kind, date_of_birth, \
          estimated_age, created_at FROM people WHERE org_id = $1",
     );
-    let mut binds = Vec::new();
-    fn next(b: Bind, binds: &mut Vec<Bind>) -> String {
-        binds.push(b);
-        format!("${}", binds.len() + 1)
-    }
+    let mut b = Binds::default();
     if let Some(services) = &q.services {
-        let list: Vec<String> = services
-            .iter()
-            .map(|s| next(Bind::Id(s.0), &mut binds))
-            .collect();
-        sql += &format!(" AND service_id IN ({})", list.join(", "));
+        let list = b.list(services.iter().map(|s| Bind::Id(s.0)));
+        sql += &format!(" AND service_id IN ({list})");
     }
     if let Some(c) = &q.after {
-        let f = next(Bind::Text(c.family_name.clone()), &mut binds);
-        let g = next(Bind::Text(c.given_name.clone()), &mut binds);
-        let id = next(Bind::Id(c.id.0), &mut binds);
+        let f = b.push(Bind::Text(c.family_name.clone()));
+        let g = b.push(Bind::Text(c.given_name.clone()));
+        let id = b.push(Bind::Id(c.id.0));
         sql += &format!(" AND (family_name, given_name, id) > ({f}, {g}, {id})");
     }
-    let limit = next(Bind::Int(q.limit), &mut binds);
+    let limit = b.push(Bind::Int(q.limit));
     sql += &format!(" ORDER BY family_name, given_name, id LIMIT {limit}");
-    (sql, binds)
+    (sql, b.0)
+}
+
+/// The SQL for a page of users (`$1` is the organisation) and the values to bind after it.
+#[doc(hidden)]
+pub fn users_query(q: &crate::UsersQuery) -> (String, Vec<Bind>) {
+    let mut sql = String::from(
+        "SELECT id, org_id, email, display_name, active, created_at FROM users WHERE org_id = $1",
+    );
+    let mut b = Binds::default();
+    if q.active_only {
+        sql += &format!(" AND active = {}", b.push(Bind::Bool(true)));
+    }
+    if let Some(service) = q.service {
+        let s = b.push(Bind::Id(service.0));
+        sql += &format!(
+            " AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id \
+             AND (m.service_id IS NULL OR m.service_id = {s}))"
+        );
+    }
+    if let Some(emails) = &q.emails {
+        if emails.is_empty() {
+            sql += " AND 1 = 0";
+        } else {
+            let list = b.list(emails.iter().map(|e| Bind::Text(e.clone())));
+            sql += &format!(" AND email IN ({list})");
+        }
+    }
+    if let Some(ids) = &q.ids {
+        if ids.is_empty() {
+            sql += " AND 1 = 0";
+        } else {
+            let list = b.list(ids.iter().map(|u| Bind::Id(u.0)));
+            sql += &format!(" AND id IN ({list})");
+        }
+    }
+    if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let n = b.push(contains(text));
+        let e = b.push(contains(text));
+        sql += &format!(
+            " AND (LOWER(display_name) LIKE {n} ESCAPE '\\' OR LOWER(email) LIKE {e} ESCAPE '\\')"
+        );
+    }
+    if let Some(c) = &q.after {
+        let name = b.push(Bind::Text(c.display_name.clone()));
+        let id = b.push(Bind::Id(c.id.0));
+        sql += &format!(" AND (display_name, id) > ({name}, {id})");
+    }
+    let limit = b.push(Bind::Int(q.limit));
+    sql += &format!(" ORDER BY display_name, id LIMIT {limit}");
+    (sql, b.0)
+}
+
+/// The SQL for a page of the audit trail, newest first (`$1` is the organisation).
+#[doc(hidden)]
+pub fn audit_query(q: &crate::AuditQuery) -> (String, Vec<Bind>) {
+    let mut sql = String::from(
+        "SELECT seq, at, org_id, actor_id, actor_label, action, resource_kind, resource_id, \
+         outcome, ip, prev_hash, hash FROM audit_log WHERE org_id = $1",
+    );
+    let mut b = Binds::default();
+    if let Some(who) = q.who.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let p = b.push(contains(who));
+        sql += &format!(" AND LOWER(actor_label) LIKE {p} ESCAPE '\\'");
+    }
+    if let Some(record) = q.record.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let p = b.push(contains(record));
+        sql += &format!(" AND LOWER(resource_id) LIKE {p} ESCAPE '\\'");
+    }
+    if let Some(kind) = &q.kind {
+        let p = b.push(Bind::Text(kind.clone()));
+        sql += &format!(" AND resource_kind = {p}");
+    }
+    if q.refused_only {
+        sql += " AND outcome <> 'allowed'";
+    }
+    if let Some(from) = q.from {
+        let p = b.millis(from);
+        sql += &format!(" AND at >= {p}");
+    }
+    if let Some(before) = q.before {
+        let p = b.millis(before);
+        sql += &format!(" AND at < {p}");
+    }
+    if let Some(seq) = q.older_than {
+        let p = b.push(Bind::Int(seq));
+        sql += &format!(" AND seq < {p}");
+    }
+    let limit = b.push(Bind::Int(q.limit));
+    sql += &format!(" ORDER BY seq DESC LIMIT {limit}");
+    (sql, b.0)
 }
 
 /// The SQL for a list of episodes (`$1` is the organisation) and the values to bind after it.
 #[doc(hidden)]
 pub fn episode_query(q: &crate::EpisodeQuery) -> (String, Vec<Bind>) {
     let mut sql = format!("{EPISODE_COLUMNS} WHERE org_id = $1");
-    let mut binds = Vec::new();
-    // `$1` is the organisation, so the nth value bound here is `$(n + 1)`.
-    fn next(b: Bind, binds: &mut Vec<Bind>) -> String {
-        binds.push(b);
-        format!("${}", binds.len() + 1)
-    }
+    let mut b = Binds::default();
     if let Some(services) = &q.services {
-        let list: Vec<String> = services
-            .iter()
-            .map(|s| next(Bind::Id(s.0), &mut binds))
-            .collect();
-        sql += &format!(" AND service_id IN ({})", list.join(", "));
+        let list = b.list(services.iter().map(|s| Bind::Id(s.0)));
+        sql += &format!(" AND service_id IN ({list})");
     }
     if q.open_only {
         sql += " AND is_open = 1";
@@ -183,50 +290,32 @@ pub fn episode_query(q: &crate::EpisodeQuery) -> (String, Vec<Bind>) {
         sql += " AND waiting_pages > 0";
     }
     if let Some(p) = q.person {
-        sql += &format!(" AND person_id = {}", next(Bind::Id(p.0), &mut binds));
+        sql += &format!(" AND person_id = {}", b.push(Bind::Id(p.0)));
     }
     if !q.phases.is_empty() {
-        let list: Vec<String> = q
-            .phases
-            .iter()
-            .map(|p| next(Bind::Text(p.clone()), &mut binds))
-            .collect();
-        sql += &format!(" AND phase IN ({})", list.join(", "));
+        let list = b.list(q.phases.iter().map(|p| Bind::Text(p.clone())));
+        sql += &format!(" AND phase IN ({list})");
     }
     if let Some(from) = q.opened_from {
-        let p = next(
-            Bind::Int(homeward_domain::time::to_millis(from)),
-            &mut binds,
-        );
-        sql += &format!(" AND opened_at >= {p}");
+        sql += &format!(" AND opened_at >= {}", b.millis(from));
     }
     if let Some(before) = q.opened_before {
-        let p = next(
-            Bind::Int(homeward_domain::time::to_millis(before)),
-            &mut binds,
-        );
-        sql += &format!(" AND opened_at < {p}");
+        sql += &format!(" AND opened_at < {}", b.millis(before));
     }
     if let Some(c) = q.after {
-        let at = next(
-            Bind::Int(homeward_domain::time::to_millis(c.opened_at)),
-            &mut binds,
-        );
-        let at2 = next(
-            Bind::Int(homeward_domain::time::to_millis(c.opened_at)),
-            &mut binds,
-        );
-        let id = next(Bind::Id(c.id.0), &mut binds);
+        let at = b.millis(c.opened_at);
+        let at2 = b.millis(c.opened_at);
+        let id = b.push(Bind::Id(c.id.0));
         sql += &format!(" AND (opened_at < {at} OR (opened_at = {at2} AND id < {id}))");
     }
-    let limit = next(Bind::Int(q.limit), &mut binds);
+    let limit = b.push(Bind::Int(q.limit));
     // With a narrow filter (open, one person, some homes, pages waiting) the few rows it finds
     // are sorted; `+opened_at` keeps the planner from walking the whole history in time order
     // through the time index instead. Without one, that walk is the quickest way.
     let narrow = q.open_only || q.person.is_some() || q.services.is_some() || q.waiting_only;
     let order = if narrow { "+opened_at" } else { "opened_at" };
     sql += &format!(" ORDER BY {order} DESC, id DESC LIMIT {limit}");
-    (sql, binds)
+    (sql, b.0)
 }
 
 /// `{head}($1, …, $k), ($k+1, …), …` for `rows` rows of `k` values.
@@ -349,6 +438,38 @@ macro_rules! impl_sql_store {
                     return Err($crate::StoreError::Conflict("a newer version was saved first"));
                 }
                 Ok(())
+            }
+
+            /// Runs a generated query (`$1` the organisation, then its values) on the reader.
+            async fn fetch_generated(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                (sql, binds): (String, Vec<$crate::sql_impl::Bind>),
+            ) -> $crate::StoreResult<Vec<<$db as sqlx::Database>::Row>> {
+                // Only generated conditions and placeholders are interpolated; values are bound.
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
+                for b in binds {
+                    q = match b {
+                        $crate::sql_impl::Bind::Id(u) => q.bind(u),
+                        $crate::sql_impl::Bind::Int(n) => q.bind(n),
+                        $crate::sql_impl::Bind::Text(t) => q.bind(t),
+                        $crate::sql_impl::Bind::Bool(v) => q.bind(v),
+                    };
+                }
+                q.fetch_all(self.reader()).await.map_err(Self::db_err)
+            }
+
+            fn row_service(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::Service> {
+                use sqlx::Row as _;
+                let kind: String = row.try_get("kind").map_err(Self::db_err)?;
+                Ok($crate::Service {
+                    id: $crate::sql_impl::domain::ids::ServiceId(row.try_get("id").map_err(Self::db_err)?),
+                    org_id: $crate::sql_impl::domain::ids::OrgId(row.try_get("org_id").map_err(Self::db_err)?),
+                    name: row.try_get("name").map_err(Self::db_err)?,
+                    kind: $crate::sql_impl::service_kind(&kind)?,
+                    registration_number: row.try_get("registration_number").map_err(Self::db_err)?,
+                    created_at: Self::at(row.try_get("created_at").map_err(Self::db_err)?),
+                })
             }
 
             fn row_user(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::User> {
@@ -538,6 +659,10 @@ macro_rules! impl_sql_store {
                         waiting_pages: row.try_get("waiting_pages").map_err(Self::db_err)?,
                         next_check_at: row
                             .try_get::<Option<i64>, _>("next_check_at")
+                            .map_err(Self::db_err)?
+                            .map(Self::at),
+                        paging_failed_since: row
+                            .try_get::<Option<i64>, _>("paging_failed_since")
                             .map_err(Self::db_err)?
                             .map(Self::at),
                     },
@@ -925,7 +1050,6 @@ macro_rules! impl_sql_store {
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
             ) -> $crate::StoreResult<Vec<$crate::Service>> {
-                use sqlx::Row as _;
                 let rows = sqlx::query(
                     "SELECT id, org_id, name, kind, registration_number, created_at FROM services \
                      WHERE org_id = $1 ORDER BY name",
@@ -934,19 +1058,26 @@ macro_rules! impl_sql_store {
                 .fetch_all(self.reader())
                 .await
                 .map_err(Self::db_err)?;
-                rows.iter()
-                    .map(|row| {
-                        let kind: String = row.try_get("kind").map_err(Self::db_err)?;
-                        Ok($crate::Service {
-                            id: $crate::sql_impl::domain::ids::ServiceId(row.try_get("id").map_err(Self::db_err)?),
-                            org_id: $crate::sql_impl::domain::ids::OrgId(row.try_get("org_id").map_err(Self::db_err)?),
-                            name: row.try_get("name").map_err(Self::db_err)?,
-                            kind: $crate::sql_impl::service_kind(&kind)?,
-                            registration_number: row.try_get("registration_number").map_err(Self::db_err)?,
-                            created_at: Self::at(row.try_get("created_at").map_err(Self::db_err)?),
-                        })
-                    })
-                    .collect()
+                rows.iter().map(Self::row_service).collect()
+            }
+
+            async fn get_service(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                id: $crate::sql_impl::domain::ids::ServiceId,
+            ) -> $crate::StoreResult<Option<$crate::Service>> {
+                sqlx::query(
+                    "SELECT id, org_id, name, kind, registration_number, created_at FROM services \
+                     WHERE org_id = $1 AND id = $2",
+                )
+                .bind(org.0)
+                .bind(id.0)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?
+                .as_ref()
+                .map(Self::row_service)
+                .transpose()
             }
 
             async fn create_user(
@@ -1014,22 +1145,33 @@ macro_rules! impl_sql_store {
                 }
             }
 
-            async fn list_users(
+            async fn users_page(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
-                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+                query: &$crate::UsersQuery,
+                audit: Option<&$crate::sql_impl::domain::audit::AuditEvent>,
             ) -> $crate::StoreResult<Vec<$crate::UserWithRoles>> {
-                self.record_audit(audit).await?;
-                let rows = sqlx::query(
-                    "SELECT id, org_id, email, display_name, active, created_at FROM users \
-                     WHERE org_id = $1 ORDER BY active DESC, display_name",
-                )
-                .bind(org.0)
-                .fetch_all(self.reader())
-                .await
-                .map_err(Self::db_err)?;
+                if query.limit <= 0 {
+                    return Ok(Vec::new());
+                }
+                if let Some(audit) = audit {
+                    self.record_audit(audit).await?;
+                }
+                let rows = self.fetch_generated(org, $crate::sql_impl::users_query(query)).await?;
                 let users = rows.iter().map(Self::row_user).collect::<$crate::StoreResult<Vec<_>>>()?;
                 self.with_roles(users).await
+            }
+
+            async fn audit_search(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                query: &$crate::AuditQuery,
+            ) -> $crate::StoreResult<Vec<$crate::sql_impl::domain::audit::AuditRecord>> {
+                if query.limit <= 0 {
+                    return Ok(Vec::new());
+                }
+                let rows = self.fetch_generated(org, $crate::sql_impl::audit_query(query)).await?;
+                rows.iter().map(Self::row_audit).collect()
             }
 
             async fn set_memberships(
@@ -1377,17 +1519,7 @@ macro_rules! impl_sql_store {
                     return Ok(Vec::new());
                 }
                 self.record_audit(audit).await?;
-                let (sql, binds) = $crate::sql_impl::people_query(query);
-                // Only generated conditions and placeholders are interpolated; values are bound.
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
-                for b in binds {
-                    q = match b {
-                        $crate::sql_impl::Bind::Id(u) => q.bind(u),
-                        $crate::sql_impl::Bind::Int(n) => q.bind(n),
-                        $crate::sql_impl::Bind::Text(t) => q.bind(t),
-                    };
-                }
-                let rows = q.fetch_all(self.reader()).await.map_err(Self::db_err)?;
+                let rows = self.fetch_generated(org, $crate::sql_impl::people_query(query)).await?;
                 rows.iter().map(Self::row_person).collect()
             }
 
@@ -1987,17 +2119,7 @@ macro_rules! impl_sql_store {
                 if query.services.as_ref().is_some_and(|s| s.is_empty()) || query.limit <= 0 {
                     return Ok(Vec::new());
                 }
-                let (sql, binds) = $crate::sql_impl::episode_query(query);
-                // Only generated conditions and placeholders are interpolated; values are bound.
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
-                for b in binds {
-                    q = match b {
-                        $crate::sql_impl::Bind::Id(u) => q.bind(u),
-                        $crate::sql_impl::Bind::Int(n) => q.bind(n),
-                        $crate::sql_impl::Bind::Text(t) => q.bind(t),
-                    };
-                }
-                let rows = q.fetch_all(self.reader()).await.map_err(Self::db_err)?;
+                let rows = self.fetch_generated(org, $crate::sql_impl::episode_query(query)).await?;
                 rows.iter().map(Self::row_episode).collect()
             }
 
@@ -2088,12 +2210,37 @@ macro_rules! impl_sql_store {
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(
-                    "UPDATE episodes SET next_check_at = $1 WHERE org_id = $2 AND id = $3 AND last_event_seq = $4",
+                    "UPDATE episodes SET next_check_at = $1, paging_failed_since = NULL \
+                     WHERE org_id = $2 AND id = $3 AND last_event_seq = $4",
                 )
                 .bind(at.map(Self::ms))
                 .bind(org.0)
                 .bind(id.0)
                 .bind(seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                Self::commit(tx).await
+            }
+
+            async fn paging_failed(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                id: $crate::sql_impl::domain::ids::EpisodeId,
+                at: $crate::sql_impl::jiff::Timestamp,
+                retry: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                // Failing again keeps the time it first failed: how long nobody has been paged.
+                sqlx::query(
+                    "UPDATE episodes SET next_check_at = $1, \
+                     paging_failed_since = COALESCE(paging_failed_since, $2) \
+                     WHERE org_id = $3 AND id = $4",
+                )
+                .bind(Self::ms(retry))
+                .bind(Self::ms(at))
+                .bind(org.0)
+                .bind(id.0)
                 .execute(&mut *tx)
                 .await
                 .map_err(Self::db_err)?;
@@ -2121,20 +2268,26 @@ macro_rules! impl_sql_store {
                 org: $crate::sql_impl::domain::ids::OrgId,
                 person: $crate::sql_impl::domain::ids::PersonId,
                 before: $crate::sql_impl::jiff::Timestamp,
-            ) -> $crate::StoreResult<i64> {
+                since: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<(i64, i64)> {
                 use sqlx::Row as _;
-                sqlx::query(
-                    "SELECT COUNT(*) AS n FROM episodes WHERE org_id = $1 AND person_id = $2 \
+                // One read of the person's episodes (by the person index) answers both counts.
+                let row = sqlx::query(
+                    "SELECT COUNT(*) AS n, \
+                     COALESCE(SUM(CASE WHEN opened_at >= $4 THEN 1 ELSE 0 END), 0) AS recent \
+                     FROM episodes WHERE org_id = $1 AND person_id = $2 \
                      AND opened_at < $3 AND phase <> 'recorded_in_error'",
                 )
                 .bind(org.0)
                 .bind(person.0)
                 .bind(Self::ms(before))
+                .bind(Self::ms(since))
                 .fetch_one(self.reader())
                 .await
-                .map_err(Self::db_err)?
-                .try_get("n")
-                .map_err(Self::db_err)
+                .map_err(Self::db_err)?;
+                let n: i64 = row.try_get("n").map_err(Self::db_err)?;
+                let recent: i64 = row.try_get("recent").map_err(Self::db_err)?;
+                Ok((n, recent))
             }
 
             async fn latest_settings(

@@ -10,6 +10,7 @@ pub mod context;
 pub mod guard;
 pub mod headers;
 pub mod html;
+pub mod listing;
 /// The message catalogue lives in its own crate so PDFs and emails share it.
 pub mod i18n {
     pub use homeward_i18n::*;

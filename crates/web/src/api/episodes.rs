@@ -7,6 +7,7 @@ use super::json::ApiJson;
 use super::problem::{Problem, ProblemDocument};
 use crate::AppState;
 use crate::context::Ctx;
+use crate::listing::{href, link_next, page_limit, uk_day_end, uk_day_start};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -14,9 +15,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use futures_util::stream::{self, Stream};
-use homeward_app::episodes::{
-    DEFAULT_PAGE, EpisodeFilter, EpisodeView, MAX_PAGE, OpenEpisodeInput,
-};
+use homeward_app::episodes::{EpisodeFilter, EpisodeView, OpenEpisodeInput};
 use homeward_app::{AppError, FieldError};
 use homeward_domain::episode::{Event, EventRecord, Whereabouts, time_missing};
 use homeward_domain::ids::{EpisodeId, PersonId};
@@ -69,6 +68,16 @@ pub struct EpisodeDto {
     pub last_event_seq: i64,
     pub last_event_kind: String,
     pub last_event_at: String,
+    /// The open duty due soonest (a rule code, as in `/duties`), and its deadline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_duty: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_duty_due_at: Option<String>,
+    /// Pages about it that nobody has acknowledged.
+    pub pages_waiting: i64,
+    /// Since when Homeward has failed to page for it; people must be phoned by hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paging_failed_since: Option<String>,
 }
 
 impl From<&EpisodeSummary> for EpisodeDto {
@@ -85,6 +94,10 @@ impl From<&EpisodeSummary> for EpisodeDto {
             last_event_seq: s.last_event_seq,
             last_event_kind: s.last_event_kind.clone(),
             last_event_at: s.last_event_at.to_string(),
+            next_duty: s.schedule.next_duty_rule.clone(),
+            next_duty_due_at: s.schedule.next_duty_due_at.map(|t| t.to_string()),
+            pages_waiting: s.schedule.waiting_pages,
+            paging_failed_since: s.schedule.paging_failed_since.map(|t| t.to_string()),
         }
     }
 }
@@ -332,14 +345,6 @@ pub fn decode_cursor(text: &str) -> Option<homeward_store::EpisodeCursor> {
     })
 }
 
-/// The start of a day in UK time, from `YYYY-MM-DD`.
-pub fn uk_day_start(text: &str) -> Option<jiff::Timestamp> {
-    let date: jiff::civil::Date = text.trim().parse().ok()?;
-    date.to_zoned(homeward_domain::time::london())
-        .ok()
-        .map(|z| z.timestamp())
-}
-
 #[derive(Deserialize, Default, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EventListQuery {
@@ -382,21 +387,17 @@ pub async fn list(
         Some(_) => return Err(bad("phase")),
         None => Vec::new(),
     };
-    let day = |text: &Option<String>, field: &'static str| match text.as_deref() {
-        Some(d) => uk_day_start(d)
+    let day = |text: &Option<String>,
+               field: &'static str,
+               parse: fn(&str) -> Option<jiff::Timestamp>| match text.as_deref() {
+        Some(d) => parse(d)
             .map(Some)
             .ok_or_else(|| fail(invalid(field, "error-date-iso"))),
         None => Ok(None),
     };
-    let opened_from = day(&q.from, "from")?;
-    let opened_before = day(&q.to, "to")?.map(|t| t + jiff::SignedDuration::from_hours(24));
-    let limit = match q.limit {
-        Some(n) if !(1..=MAX_PAGE).contains(&n) => {
-            return Err(fail(invalid("limit", "error-page-limit")));
-        }
-        Some(n) => n,
-        None => DEFAULT_PAGE,
-    };
+    let opened_from = day(&q.from, "from", uk_day_start)?;
+    let opened_before = day(&q.to, "to", uk_day_end)?;
+    let limit = page_limit(q.limit).map_err(fail)?;
     let after = match q.after.as_deref() {
         Some(a) => Some(decode_cursor(a).ok_or_else(|| bad("after"))?),
         None => None,
@@ -425,26 +426,20 @@ pub async fn list(
             opened_at: last.opened_at,
             id: last.id,
         });
-        let mut next = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("open", q.open.map(|o| o.to_string())),
-            ("person", q.person.clone()),
-            ("service", q.service.clone()),
-            ("phase", q.phase.clone()),
-            ("from", q.from.clone()),
-            ("to", q.to.clone()),
-            ("limit", Some(limit.to_string())),
-            ("after", Some(cursor)),
-        ] {
-            if let Some(v) = v {
-                next.append_pair(k, &v);
-            }
-        }
-        if let Ok(value) = format!("</api/v1/episodes?{}>; rel=\"next\"", next.finish()).parse() {
-            response
-                .headers_mut()
-                .insert(axum::http::header::LINK, value);
-        }
+        let next = href(
+            "/api/v1/episodes",
+            &[
+                ("open", q.open.map(|o| o.to_string())),
+                ("person", q.person.clone()),
+                ("service", q.service.clone()),
+                ("phase", q.phase.clone()),
+                ("from", q.from.clone()),
+                ("to", q.to.clone()),
+                ("limit", Some(limit.to_string())),
+                ("after", Some(cursor)),
+            ],
+        );
+        link_next(&mut response, &next);
     }
     Ok(response)
 }

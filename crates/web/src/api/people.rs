@@ -46,15 +46,14 @@ pub struct PeopleListQuery {
     pub after: Option<String>,
 }
 
-/// A page's end as text (hex of the name and id, so any name survives a query string).
+/// A page's end as text; the JSON is `[family_name, given_name, id]`.
 pub fn encode_person_cursor(c: &homeward_store::PersonCursor) -> String {
-    hex::encode(serde_json::json!([c.family_name, c.given_name, c.id.to_string()]).to_string())
+    crate::listing::encode_cursor(&(&c.family_name, &c.given_name, c.id.to_string()))
 }
 
 pub fn decode_person_cursor(text: &str) -> Option<homeward_store::PersonCursor> {
-    let bytes = hex::decode(text.trim()).ok()?;
     let (family_name, given_name, id): (String, String, String) =
-        serde_json::from_slice(&bytes).ok()?;
+        crate::listing::decode_cursor(text)?;
     Some(homeward_store::PersonCursor {
         family_name,
         given_name,
@@ -75,16 +74,9 @@ pub async fn list(
     ctx: Ctx,
     axum::extract::Query(q): axum::extract::Query<PeopleListQuery>,
 ) -> Result<Response, Problem> {
-    use homeward_app::episodes::{DEFAULT_PAGE, MAX_PAGE};
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;
-    let limit = match q.limit {
-        Some(n) if !(1..=MAX_PAGE).contains(&n) => {
-            return Err(fail(AppError::invalid("limit", "error-page-limit")));
-        }
-        Some(n) => n,
-        None => DEFAULT_PAGE,
-    };
+    let limit = crate::listing::page_limit(q.limit).map_err(fail)?;
     let after = match q.after.as_deref() {
         Some(a) => Some(
             decode_person_cursor(a)
@@ -106,11 +98,10 @@ pub async fn list(
             given_name: last.given_name.clone(),
             id: last.id,
         });
-        if let Ok(value) =
-            format!("</api/v1/people?limit={limit}&after={cursor}>; rel=\"next\"").parse()
-        {
-            response.headers_mut().insert(header::LINK, value);
-        }
+        crate::listing::link_next(
+            &mut response,
+            &format!("/api/v1/people?limit={limit}&after={cursor}"),
+        );
     }
     Ok(response)
 }

@@ -16,17 +16,76 @@ fn user_id(ctx: &Ctx, raw: &str) -> Result<UserId, Problem> {
         .map_err(|_| Problem::new(ctx.tr, AppError::NotFound))
 }
 
-/// The organisation's user accounts.
-#[utoipa::path(get, path = "/api/v1/users", responses(
-    (status = 200, body = [UserDto]),
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserListQuery {
+    /// Only those whose name or email address contains this (any case).
+    pub search: Option<String>,
+    /// How many to return: 1 to 200, 50 if not given.
+    pub limit: Option<i64>,
+    /// Where the previous page ended: the `after` of its `Link: <…>; rel="next"` header.
+    pub after: Option<String>,
+}
+
+pub fn encode_user_cursor(c: &homeward_store::UserCursor) -> String {
+    crate::listing::encode_cursor(&(&c.display_name, c.id.to_string()))
+}
+
+pub fn decode_user_cursor(text: &str) -> Option<homeward_store::UserCursor> {
+    let (display_name, id): (String, String) = crate::listing::decode_cursor(text)?;
+    Some(homeward_store::UserCursor {
+        display_name,
+        id: id.parse().ok()?,
+    })
+}
+
+/// The organisation's user accounts (active and deactivated), by name, a page at a time.
+/// When there are more, a `Link` header gives the next page (`rel="next"`). Audited.
+#[utoipa::path(get, path = "/api/v1/users", params(UserListQuery), responses(
+    (status = 200, body = [UserDto], headers(("Link" = String, description = "The next page, when there is one"))),
     (status = 401, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
     (status = 403, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
+    (status = 422, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
 ))]
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Vec<UserDto>>, Problem> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<UserListQuery>,
+) -> Result<Response, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;
-    let users = state.app.list_users(actor, &ctx.meta).await.map_err(fail)?;
-    Ok(Json(users.iter().map(UserDto::from).collect()))
+    let limit = crate::listing::page_limit(q.limit).map_err(fail)?;
+    let after = match q.after.as_deref() {
+        Some(a) => Some(
+            decode_user_cursor(a)
+                .ok_or_else(|| fail(AppError::invalid("after", "error-choice-unknown")))?,
+        ),
+        None => None,
+    };
+    let users = state
+        .app
+        .users_page(actor, &ctx.meta, q.search.clone(), after, limit)
+        .await
+        .map_err(fail)?;
+    let mut response = Json(users.iter().map(UserDto::from).collect::<Vec<_>>()).into_response();
+    if users.len() as i64 == limit
+        && let Some(last) = users.last()
+    {
+        let cursor = encode_user_cursor(&homeward_store::UserCursor {
+            display_name: last.user.display_name.clone(),
+            id: last.user.id,
+        });
+        let next = crate::listing::href(
+            "/api/v1/users",
+            &[
+                ("search", q.search.clone()),
+                ("limit", Some(limit.to_string())),
+                ("after", Some(cursor)),
+            ],
+        );
+        crate::listing::link_next(&mut response, &next);
+    }
+    Ok(response)
 }
 
 /// Adds a user to the caller's organisation.

@@ -1,12 +1,32 @@
-//! The organisation's audit trail, newest first.
+//! The organisation's audit trail, newest first: who did what to which record, found by
+//! person, record, kind, outcome and dates, a page at a time.
 
-use super::{Failure, OrFail, Page, render};
+use super::{Failure, FormErrors, OrFail, Page, render};
 use crate::AppState;
 use crate::context::Ctx;
+use crate::listing::{href, uk_day_end, uk_day_start};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use homeward_app::FieldError;
+use homeward_store::AuditQuery;
+use serde::Deserialize;
+
+/// The kinds of record the trail can be narrowed to.
+pub const KINDS: [&str; 9] = [
+    "person",
+    "episode",
+    "user",
+    "session",
+    "service",
+    "organisation",
+    "settings",
+    "audit_trail",
+    "route",
+];
+
+const PAGE: i64 = 100;
 
 pub struct AuditRow {
     pub when: String,
@@ -17,27 +37,120 @@ pub struct AuditRow {
     pub from: String,
 }
 
+pub struct KindOption {
+    pub value: &'static str,
+    pub label: String,
+    pub selected: bool,
+}
+
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
     page: Page,
+    errors: FormErrors,
     rows: Vec<AuditRow>,
+    kinds: Vec<KindOption>,
+    filters: AuditFilters,
+    filtered: bool,
+    next_href: Option<String>,
+    first_href: Option<String>,
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct AuditFilters {
+    pub who: String,
+    pub record: String,
+    pub kind: String,
+    pub refused: String,
+    pub from: String,
+    pub to: String,
+    pub older: String,
+}
+
+impl AuditFilters {
+    /// The filters as a link's query, with `older` where the next page starts.
+    fn href(&self, older: Option<i64>) -> String {
+        let given = |v: &String| Some(v.trim().to_string());
+        href(
+            "/audit",
+            &[
+                ("who", given(&self.who)),
+                ("record", given(&self.record)),
+                ("kind", given(&self.kind)),
+                ("refused", given(&self.refused)),
+                ("from", given(&self.from)),
+                ("to", given(&self.to)),
+                ("older", older.map(|s| s.to_string())),
+            ],
+        )
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(f): Query<AuditFilters>,
+) -> Result<Response, Failure> {
     let actor = ctx.actor().or_fail(&ctx)?;
-    let records = state
-        .app
-        .recent_audit(actor, &ctx.meta)
-        .await
-        .or_fail(&ctx)?;
     let t = ctx.tr;
+    let mut problems = Vec::new();
+    let mut day = |text: &str, field: &str, parse: fn(&str) -> Option<jiff::Timestamp>| {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let parsed = parse(text);
+        if parsed.is_none() {
+            problems.push(FieldError {
+                field: field.to_string(),
+                message: "error-date-iso",
+            });
+        }
+        parsed
+    };
+    let from = day(&f.from, "from", uk_day_start);
+    let before = day(&f.to, "to", uk_day_end);
+    let text = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+    let query = AuditQuery {
+        who: text(&f.who),
+        record: text(&f.record),
+        kind: KINDS
+            .iter()
+            .find(|k| **k == f.kind.trim())
+            .map(|k| k.to_string()),
+        refused_only: !f.refused.is_empty(),
+        from,
+        before,
+        older_than: f.older.trim().parse().ok(),
+        limit: PAGE,
+    };
+    let filtered = query.who.is_some()
+        || query.record.is_some()
+        || query.kind.is_some()
+        || query.refused_only
+        || from.is_some()
+        || before.is_some();
+    let records = if problems.is_empty() {
+        state
+            .app
+            .search_audit(actor, &ctx.meta, query)
+            .await
+            .or_fail(&ctx)?
+    } else {
+        Vec::new()
+    };
     // "person.list" reads as "Viewed the list of people"; a refused page keeps its address.
     let action = |code: &str| match code.strip_prefix("route.") {
         Some(route) => format!("{} ({route})", t.get("audit-do-route")),
         None => t.get_or(&format!("audit-do-{}", code.replace('.', "-")), code),
     };
     let kind = |code: &str| t.get_or(&format!("audit-kind-{code}"), code);
+    let next_href = (records.len() as i64 == PAGE)
+        .then(|| records.last())
+        .flatten()
+        .map(|last| f.href(Some(last.seq)));
+    let first_href = (!f.older.trim().is_empty()).then(|| f.href(None));
     let rows = records
         .into_iter()
         .map(|r| AuditRow {
@@ -52,11 +165,30 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, F
             from: r.event.ip.unwrap_or_default(),
         })
         .collect();
+    let kinds = KINDS
+        .iter()
+        .map(|k| KindOption {
+            value: k,
+            label: kind(k),
+            selected: f.kind.trim() == *k,
+        })
+        .collect();
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok(render(
         &AuditPage {
+            errors: FormErrors::from_fields(t, &problems),
             page: Page::new(&ctx, "audit-title", "/audit"),
             rows,
+            kinds,
+            filters: f,
+            filtered,
+            next_href,
+            first_href,
         },
-        StatusCode::OK,
+        status,
     ))
 }

@@ -99,6 +99,8 @@ pub struct BoardRow {
     pub next_duty: Option<(String, String, bool)>,
     /// "Paged: nobody has acknowledged yet", when so.
     pub waiting: Option<String>,
+    /// When the paging pass keeps failing on it: people must phone by hand.
+    pub paging_failed: Option<String>,
 }
 
 #[derive(Template)]
@@ -108,6 +110,14 @@ struct BoardPage {
     rows: Vec<BoardRow>,
     count: String,
     formats: [String; 3],
+}
+
+/// The warning that pages may not be going out for an episode, if the paging pass is failing
+/// on it.
+fn paging_failed(t: Tr, s: &homeward_store::EpisodeSummary) -> Option<String> {
+    s.schedule
+        .paging_failed_since
+        .map(|since| t.with("paging-failed", "when", &t.date_time(since)))
 }
 
 fn grade_class(grade: Option<&str>) -> &'static str {
@@ -151,6 +161,7 @@ pub async fn board(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
                 last_event: t.get(&format!("event-{}", s.last_event_kind)),
                 last_event_at: t.date_time(s.last_event_at),
                 waiting: (l.waiting_pages > 0).then(|| t.count("board-waiting", l.waiting_pages)),
+                paging_failed: paging_failed(t, s),
                 next_duty: l.next_duty.as_ref().map(|d| {
                     (
                         t.get(&format!("duty-{}", d.rule)),
@@ -255,7 +266,8 @@ pub async fn all(
     ctx: Ctx,
     Query(q): Query<AllEpisodesQuery>,
 ) -> Result<Response, Failure> {
-    use crate::api::episodes::{decode_cursor, encode_cursor, uk_day_start};
+    use crate::api::episodes::{decode_cursor, encode_cursor};
+    use crate::listing::{uk_day_end, uk_day_start};
     let actor = ctx.actor().or_fail(&ctx)?;
     let t = ctx.tr;
     let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
@@ -264,12 +276,12 @@ pub async fn all(
         .filter(|s| actor.can_in(Action::ViewEpisodes, s.id))
         .collect();
     let mut problems = Vec::new();
-    let mut day = |text: &str, field: &str| {
+    let mut day = |text: &str, field: &str, parse: fn(&str) -> Option<jiff::Timestamp>| {
         let text = text.trim();
         if text.is_empty() {
             return None;
         }
-        let parsed = uk_day_start(text);
+        let parsed = parse(text);
         if parsed.is_none() {
             problems.push(homeward_app::FieldError {
                 field: field.to_string(),
@@ -278,8 +290,8 @@ pub async fn all(
         }
         parsed
     };
-    let opened_from = day(&q.from, "from");
-    let opened_before = day(&q.to, "to").map(|d| d + jiff::SignedDuration::from_hours(24));
+    let opened_from = day(&q.from, "from", uk_day_start);
+    let opened_before = day(&q.to, "to", uk_day_end);
     let person = q.person.trim().parse::<PersonId>().ok();
     let service = q.service.trim().parse().ok();
     let phase = homeward_domain::episode::Phase::from_code(q.status.trim());
@@ -769,6 +781,7 @@ struct EpisodePage {
     overdue: Vec<String>,
     next_step: Option<String>,
     waiting: Option<Waiting>,
+    paging_failed: Option<String>,
 }
 
 /// The page waiting for an answer, as the top of the episode shows it.
@@ -1133,6 +1146,7 @@ pub async fn show(
                 }
             }),
         waiting: waiting_page(t, &view, may_answer),
+        paging_failed: paging_failed(t, &view.summary),
     };
     Ok(render(&page, StatusCode::OK))
 }

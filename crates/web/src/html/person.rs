@@ -248,6 +248,8 @@ struct PersonPage {
     /// Their episodes, newest first (a few), and where the rest are.
     episodes: Vec<super::episodes::EpisodeLine>,
     episodes_href: Option<String>,
+    /// For those who read the audit trail: everything done to this record.
+    audit_href: Option<String>,
 }
 
 /// "Version 3, saved by someone@example.org on 23 November 2026, 09:30".
@@ -486,6 +488,9 @@ pub async fn show(
         history_href: format!("/people/{}/history", p.id),
         missing,
         episodes_href: sees_episodes.then(|| format!("/episodes/all?person={}", p.id)),
+        audit_href: actor
+            .can(Action::ViewAuditTrail)
+            .then(|| format!("/audit?record={}", p.id)),
         episodes,
         photo: view.photo.as_ref().map(|ph| {
             let taken = t.date(ph.taken_on);

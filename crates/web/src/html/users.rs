@@ -90,12 +90,56 @@ struct UsersPage {
     page: Page,
     rows: Vec<UserRow>,
     can_manage: bool,
+    search: String,
+    next_href: Option<String>,
+    first_href: Option<String>,
 }
 
-pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UsersQuery {
+    q: String,
+    after: String,
+}
+
+/// A page of users by name, those matching the search if there is one.
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<UsersQuery>,
+) -> Result<Response, Failure> {
+    use crate::api::users::{decode_user_cursor, encode_user_cursor};
+    use crate::listing::href;
+    const PAGE: i64 = 100;
     let actor = ctx.actor().or_fail(&ctx)?;
-    let users = state.app.list_users(actor, &ctx.meta).await.or_fail(&ctx)?;
+    let search = q.q.trim().to_string();
+    let users = state
+        .app
+        .users_page(
+            actor,
+            &ctx.meta,
+            Some(search.clone()).filter(|s| !s.is_empty()),
+            decode_user_cursor(&q.after),
+            PAGE,
+        )
+        .await
+        .or_fail(&ctx)?;
     let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
+    let next_href = (users.len() as i64 == PAGE)
+        .then(|| users.last())
+        .flatten()
+        .map(|last| {
+            let cursor = encode_user_cursor(&homeward_store::UserCursor {
+                display_name: last.user.display_name.clone(),
+                id: last.user.id,
+            });
+            href(
+                "/admin/users",
+                &[("q", Some(search.clone())), ("after", Some(cursor))],
+            )
+        });
+    let first_href =
+        (!q.after.trim().is_empty()).then(|| href("/admin/users", &[("q", Some(search.clone()))]));
     let rows = users
         .into_iter()
         .map(|u| UserRow {
@@ -110,6 +154,9 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, F
         page: Page::new(&ctx, "users-title", "/admin/users"),
         rows,
         can_manage: actor.can(Action::ManageUsers),
+        search,
+        next_href,
+        first_href,
     };
     Ok(render(&page, StatusCode::OK))
 }

@@ -668,6 +668,39 @@ async fn one_failing_episode_does_not_stop_the_others_being_paged() {
             .await
             .unwrap();
         assert!(later.iter().any(|(_, e)| *e == bad), "{}", t.engine);
+        // Nobody is left believing pages went out: the board and the episode say since when
+        // they have not, to whoever looks, until a pass gets through.
+        let since = |t: &TestApp, id| {
+            let store = t.app.store.clone();
+            async move {
+                let (s, _) = store.episode(org, id).await.unwrap().unwrap();
+                s.schedule.paging_failed_since
+            }
+        };
+        assert_eq!(since(&t, bad).await, Some(now), "{}", t.engine);
+        assert_eq!(since(&t, good).await, None, "{}", t.engine);
+        let session = session_for(&t, &manager.user).await;
+        let warning = "has not been able to send pages for this episode";
+        let board = req("GET", "/episodes").session(&session).send(&t).await;
+        assert_eq!(board.status, 200);
+        assert_eq!(board.body.matches(warning).count(), 1, "{}", t.engine);
+        let api = req("GET", "/api/v1/episodes?phase=missing")
+            .session(&session)
+            .send(&t)
+            .await;
+        assert_eq!(
+            api.body.matches("paging_failed_since").count(),
+            1,
+            "{}",
+            api.body
+        );
+        // Failing again a minute later still says since the first failure.
+        t.clock.advance(SignedDuration::from_mins(1));
+        t.app
+            .escalate("https://homeward.example.org")
+            .await
+            .unwrap();
+        assert_eq!(since(&t, bad).await, Some(now), "{}", t.engine);
     }
 }
 

@@ -1,0 +1,162 @@
+//! The audit trail and the users list: found by what people look for, a page at a time, on
+//! the pages and through the API, on every engine.
+
+use crate::support::*;
+use homeward_domain::role::Role::{Auditor, CareWorker, Manager, OrgAdmin};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_trail_finds_what_one_person_did_and_what_was_done_to_one_record() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let auditor = session_for(&t, demo.own(Auditor)).await;
+        let worker = demo.own(CareWorker);
+        let worker_session = session_for(&t, worker).await;
+        // The care worker looks at a person and is refused the audit trail.
+        let people = req("GET", "/api/v1/people?limit=1")
+            .session(&worker_session)
+            .send(&t)
+            .await;
+        let person: serde_json::Value = serde_json::from_str(&people.body).unwrap();
+        let person_id = person[0]["id"].as_str().unwrap().to_string();
+        let seen = req("GET", &format!("/people/{person_id}"))
+            .session(&worker_session)
+            .send(&t)
+            .await;
+        assert_eq!(seen.status, 200);
+        let refused = req("GET", "/audit").session(&worker_session).send(&t).await;
+        assert_eq!(refused.status, 403);
+
+        // What the care worker did, newest first: the refusal above the view.
+        let who = worker.email.split('@').next().unwrap();
+        let page = req("GET", &format!("/audit?who={}", who.to_uppercase()))
+            .session(&auditor)
+            .send(&t)
+            .await;
+        assert_eq!(page.status, 200, "{}", t.engine);
+        let refusal_at = page.body.find("Tried to open a page").unwrap();
+        let view_at = page.body.find("Viewed a person’s page").unwrap();
+        assert!(refusal_at < view_at, "newest first");
+        assert!(!page.body.contains(&demo.own(Manager).email), "only theirs");
+
+        // Everything done to the person's record, from the link on their page.
+        let theirs = req("GET", &format!("/people/{person_id}"))
+            .session(&auditor)
+            .send(&t)
+            .await;
+        let link = format!("/audit?record={person_id}");
+        assert!(theirs.body.contains(&link), "{}", t.engine);
+        let record = req("GET", &link).session(&auditor).send(&t).await;
+        assert!(record.body.contains("Viewed a person’s page"));
+        assert!(record.body.contains(&worker.email));
+
+        // Only what was refused.
+        let refusals = req("GET", "/audit?refused=1")
+            .session(&auditor)
+            .send(&t)
+            .await;
+        assert!(refusals.body.contains("Tried to open a page"));
+        assert!(!refusals.body.contains("Viewed a person’s page"));
+
+        // A wrong date is said plainly, in the error summary, and nothing is listed.
+        let wrong = req("GET", "/audit?from=31/11/2026")
+            .session(&auditor)
+            .send(&t)
+            .await;
+        assert_eq!(wrong.status, 422);
+        assert!(wrong.body.contains("hw-error-summary"), "{}", wrong.body);
+        assert!(wrong.body.contains("href=\"#from\""));
+
+        // The API pages through the same trail with a Link to older records, keeping the
+        // filter; every record appears once.
+        let mut seen_seqs = Vec::new();
+        let mut next = Some("/api/v1/audit?kind=person&limit=2".to_string());
+        let mut pages = 0;
+        while let Some(path) = next.take() {
+            let reply = req("GET", &path).session(&auditor).send(&t).await;
+            assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+            let list: Vec<serde_json::Value> = serde_json::from_str(&reply.body).unwrap();
+            assert!(list.iter().all(|r| r["resource_kind"] == "person"));
+            seen_seqs.extend(list.iter().map(|r| r["seq"].as_i64().unwrap()));
+            next = reply.header("link").map(|l| {
+                assert!(l.contains("kind=person"), "{l}");
+                l.trim_start_matches('<')
+                    .split('>')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            });
+            pages += 1;
+            assert!(pages < 1000);
+        }
+        assert!(seen_seqs.len() >= 2, "{}", t.engine);
+        assert!(
+            seen_seqs.windows(2).all(|w| w[0] > w[1]),
+            "newest first, none twice"
+        );
+        for (bad, field) in [
+            ("/api/v1/audit?kind=nonsense", "kind"),
+            ("/api/v1/audit?limit=0", "limit"),
+            ("/api/v1/audit?to=yesterday", "to"),
+        ] {
+            let reply = req("GET", bad).session(&auditor).send(&t).await;
+            assert_eq!(reply.status, 422, "{bad}");
+            assert!(reply.body.contains(field), "{bad}: {}", reply.body);
+        }
+        // Reading the trail is recorded, with what was looked for.
+        let records = t.app.store.audit_page(0, 1_000_000).await.unwrap();
+        assert!(records.iter().any(|r| r.event.action == "audit.view"
+            && r.event.resource_id.as_deref() == Some(&format!("record={person_id}"))));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_are_found_by_name_or_address_a_page_at_a_time() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let admin = session_for(&t, demo.own(OrgAdmin)).await;
+        let manager = demo.own(Manager);
+        let name = manager.display_name.to_uppercase().replace(' ', "+");
+        let page = req("GET", &format!("/admin/users?q={name}"))
+            .session(&admin)
+            .send(&t)
+            .await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(&manager.email), "{}", t.engine);
+        assert!(!page.body.contains(&demo.own(CareWorker).email));
+        let none = req("GET", "/admin/users?q=zzzz-nobody")
+            .session(&admin)
+            .send(&t)
+            .await;
+        assert!(none.body.contains("No one matches that."));
+        // Everyone in the organisation, two at a time, each once, none from elsewhere.
+        let mut emails = Vec::new();
+        let mut next = Some("/api/v1/users?limit=2".to_string());
+        while let Some(path) = next.take() {
+            let reply = req("GET", &path).session(&admin).send(&t).await;
+            assert_eq!(reply.status, 200, "{path}");
+            let list: Vec<serde_json::Value> = serde_json::from_str(&reply.body).unwrap();
+            emails.extend(
+                list.iter()
+                    .map(|u| u["email"].as_str().unwrap().to_string()),
+            );
+            next = reply.header("link").map(|l| {
+                l.trim_start_matches('<')
+                    .split('>')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            });
+        }
+        let mut unique = emails.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), emails.len(), "none twice");
+        assert!(emails.len() > 2, "more than one page");
+        assert!(emails.iter().all(|e| e.ends_with("@cartrefi-ffug.example")));
+        let bad = req("GET", "/api/v1/users?after=not-a-cursor")
+            .session(&admin)
+            .send(&t)
+            .await;
+        assert_eq!(bad.status, 422);
+    }
+}
