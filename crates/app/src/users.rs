@@ -23,6 +23,45 @@ pub struct NewUserInput {
 
 const MAX_NAME_CHARS: usize = 100;
 
+/// A user's name and address as submitted, trimmed and checked; problems are added to
+/// `problems`.
+fn check_details(
+    name: &str,
+    email: &str,
+    problems: &mut Vec<FieldError>,
+) -> (String, Option<EmailAddress>) {
+    let name = name.trim().to_string();
+    if name.is_empty() {
+        problems.push(FieldError {
+            field: "display_name".into(),
+            message: "error-name-empty",
+        });
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        problems.push(FieldError {
+            field: "display_name".into(),
+            message: "error-name-too-long",
+        });
+    }
+    let email = match EmailAddress::parse(email) {
+        Ok(e) => Some(e),
+        Err(EmailError::Empty) => {
+            problems.push(FieldError {
+                field: "email".into(),
+                message: "error-email-empty",
+            });
+            None
+        }
+        Err(_) => {
+            problems.push(FieldError {
+                field: "email".into(),
+                message: "error-email-format",
+            });
+            None
+        }
+    };
+    (name, email)
+}
+
 impl App {
     /// A page of the organisation's users by name, those whose name or address contains
     /// `search` if given. The read is audited. `limit` is capped at
@@ -161,35 +200,7 @@ impl App {
         event: impl Fn(UserId) -> AuditEvent,
     ) -> AppResult<UserId> {
         let mut problems = Vec::new();
-        let name = input.display_name.trim().to_string();
-        if name.is_empty() {
-            problems.push(FieldError {
-                field: "display_name".into(),
-                message: "error-name-empty",
-            });
-        } else if name.chars().count() > MAX_NAME_CHARS {
-            problems.push(FieldError {
-                field: "display_name".into(),
-                message: "error-name-too-long",
-            });
-        }
-        let email = match EmailAddress::parse(&input.email) {
-            Ok(e) => Some(e),
-            Err(EmailError::Empty) => {
-                problems.push(FieldError {
-                    field: "email".into(),
-                    message: "error-email-empty",
-                });
-                None
-            }
-            Err(_) => {
-                problems.push(FieldError {
-                    field: "email".into(),
-                    message: "error-email-format",
-                });
-                None
-            }
-        };
+        let (name, email) = check_details(&input.display_name, &input.email, &mut problems);
         let org_name = self
             .store
             .get_organisation(org)
@@ -273,6 +284,53 @@ impl App {
             Ok(())
         } else {
             Err(AppError::NotFound)
+        }
+    }
+
+    /// Changes a user's name and the address they sign in with and are paged at (a typing
+    /// mistake, a new address). The change, with the address before and after, is audited.
+    pub async fn update_user_details(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: UserId,
+        display_name: &str,
+        email: &str,
+    ) -> AppResult<()> {
+        require(actor, Action::ManageUsers)?;
+        let before = self
+            .store
+            .get_user(actor.org_id(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut problems = Vec::new();
+        let (name, email) = check_details(display_name, email, &mut problems);
+        let Some(email) = email.filter(|_| problems.is_empty()) else {
+            return Err(AppError::Invalid(problems));
+        };
+        let email = email.to_string();
+        let change = if email == before.user.email {
+            id.to_string()
+        } else {
+            format!("{id}: {} → {email}", before.user.email)
+        };
+        let e = actor.event(
+            self.clock.now(),
+            meta,
+            "user.update",
+            "user",
+            Some(change),
+            Outcome::Allowed,
+        );
+        match self
+            .store
+            .update_user(actor.org_id(), id, &name, &email, &e)
+            .await
+        {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(AppError::NotFound),
+            Err(StoreError::Conflict(_)) => Err(AppError::invalid("email", "error-email-in-use")),
+            Err(e) => Err(e.into()),
         }
     }
 

@@ -452,6 +452,16 @@ pub trait Store: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
     /// Deactivates the user and ends every session and API token they hold, at once.
+    /// Changes a user's name and sign-in address; another account's address is a conflict.
+    /// `false` if there is no such user in the organisation.
+    async fn update_user(
+        &self,
+        org: OrgId,
+        user: UserId,
+        display_name: &str,
+        email: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
     async fn deactivate_user(
         &self,
         org: OrgId,

@@ -1232,6 +1232,34 @@ macro_rules! impl_sql_store {
                 Ok(true)
             }
 
+            async fn update_user(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                user: $crate::sql_impl::domain::ids::UserId,
+                display_name: &str,
+                email: &str,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let changed = sqlx::query(
+                    "UPDATE users SET display_name = $1, email = $2 WHERE org_id = $3 AND id = $4",
+                )
+                .bind(display_name)
+                .bind(email)
+                .bind(org.0)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?
+                .rows_affected();
+                if changed == 0 {
+                    return Ok(false);
+                }
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await?;
+                Ok(true)
+            }
+
             async fn set_password(
                 &self,
                 user: $crate::sql_impl::domain::ids::UserId,

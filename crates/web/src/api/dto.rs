@@ -80,6 +80,14 @@ pub struct RolesRequest {
     pub roles: Vec<MembershipDto>,
 }
 
+/// A user's name and the address they sign in with and are paged at.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserDetailsRequest {
+    pub display_name: String,
+    pub email: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct Created {
     pub id: Uuid,

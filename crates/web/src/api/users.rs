@@ -1,4 +1,6 @@
-use super::dto::{Created, MembershipDto, NewUserRequest, RolesRequest, UserDto};
+use super::dto::{
+    Created, MembershipDto, NewUserRequest, RolesRequest, UserDetailsRequest, UserDto,
+};
 use super::json::ApiJson;
 use super::problem::Problem;
 use crate::AppState;
@@ -155,6 +157,30 @@ pub async fn set_roles(
     state
         .app
         .set_roles(actor, &ctx.meta, id, &MembershipDto::to_input(&body.roles))
+        .await
+        .map_err(fail)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes a user's name and email address (sign-in and paging). 422 names `email` when
+/// another account has it.
+#[utoipa::path(put, path = "/api/v1/users/{id}", params(("id" = String, Path)), request_body = UserDetailsRequest, responses(
+    (status = 204),
+    (status = 404, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
+    (status = 422, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<UserDetailsRequest>,
+) -> Result<StatusCode, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let id = user_id(&ctx, &id)?;
+    let actor = ctx.actor().map_err(fail)?;
+    state
+        .app
+        .update_user_details(actor, &ctx.meta, id, &body.display_name, &body.email)
         .await
         .map_err(fail)?;
     Ok(StatusCode::NO_CONTENT)

@@ -263,6 +263,17 @@ struct UserPage {
     services: Vec<Choice>,
     action_roles: String,
     action_deactivate: String,
+    action_details: String,
+    /// The name and address in the "change details" form: as saved, or as just submitted.
+    display_name: String,
+    email: String,
+}
+
+/// What was just submitted on a user's page, shown again with its problems.
+#[derive(Default)]
+struct Submitted {
+    roles: Option<(Vec<String>, String)>,
+    details: Option<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -270,6 +281,7 @@ pub struct UserQuery {
     added: Option<String>,
     saved: Option<String>,
     deactivated: Option<String>,
+    details: Option<String>,
 }
 
 async fn user_page(
@@ -278,7 +290,7 @@ async fn user_page(
     id: UserId,
     errors: FormErrors,
     banner_id: Option<&str>,
-    checked: Option<(Vec<String>, String)>,
+    submitted: Submitted,
 ) -> Result<UserPage, Failure> {
     let actor = ctx.actor().or_fail(ctx)?;
     let found = state
@@ -288,7 +300,10 @@ async fn user_page(
         .or_fail(ctx)?;
     let (_, services) = state.app.organisation_overview(actor).await.or_fail(ctx)?;
     let t = ctx.tr;
-    let (checked_roles, selected_service) = checked.unwrap_or_else(|| {
+    let (display_name, email) = submitted
+        .details
+        .unwrap_or_else(|| (found.user.display_name.clone(), found.user.email.clone()));
+    let (checked_roles, selected_service) = submitted.roles.unwrap_or_else(|| {
         (
             found
                 .memberships
@@ -338,6 +353,9 @@ async fn user_page(
         services: service_choices(t, &services, &selected_service),
         action_roles: format!("/admin/users/{id}/roles"),
         action_deactivate: format!("/admin/users/{id}/deactivate"),
+        action_details: format!("/admin/users/{id}/details"),
+        display_name,
+        email,
         user: found,
     })
 }
@@ -355,10 +373,20 @@ pub async fn show(
         Some("users-roles-saved")
     } else if q.deactivated.is_some() {
         Some("users-deactivated")
+    } else if q.details.is_some() {
+        Some("users-details-saved")
     } else {
         None
     };
-    let page = user_page(&state, &ctx, id, FormErrors::default(), banner, None).await?;
+    let page = user_page(
+        &state,
+        &ctx,
+        id,
+        FormErrors::default(),
+        banner,
+        Submitted::default(),
+    )
+    .await?;
     Ok(render(&page, StatusCode::OK))
 }
 
@@ -396,7 +424,10 @@ pub async fn set_roles(
                 id,
                 errors,
                 None,
-                Some((form.roles, form.service)),
+                Submitted {
+                    roles: Some((form.roles, form.service)),
+                    ..Submitted::default()
+                },
             )
             .await?;
             Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
@@ -416,7 +447,42 @@ pub async fn deactivate(
         Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?deactivated=1")).into_response()),
         Err(AppError::Invalid(fields)) => {
             let errors = FormErrors::from_fields(ctx.tr, &fields);
-            let page = user_page(&state, &ctx, id, errors, None, None).await?;
+            let page = user_page(&state, &ctx, id, errors, None, Submitted::default()).await?;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(Failure::new(ctx, e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DetailsForm {
+    display_name: String,
+    email: String,
+}
+
+/// Changes a user's name or email address (a typing mistake, a new address).
+pub async fn update_details(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<DetailsForm>,
+) -> Result<Response, Failure> {
+    let id = parse_id(&ctx, &id)?;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    match state
+        .app
+        .update_user_details(actor, &ctx.meta, id, &form.display_name, &form.email)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?details=1")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let errors = FormErrors::from_fields(ctx.tr, &fields);
+            let submitted = Submitted {
+                details: Some((form.display_name, form.email)),
+                ..Submitted::default()
+            };
+            let page = user_page(&state, &ctx, id, errors, None, submitted).await?;
             Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
         Err(e) => Err(Failure::new(ctx, e)),

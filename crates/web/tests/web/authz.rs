@@ -41,6 +41,7 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("POST", "/admin/users/{id}/deactivate") | ("POST", "/api/v1/users/{id}/deactivate") => {
             Only(ADMINS)
         }
+        ("POST", "/admin/users/{id}/details") | ("PUT", "/api/v1/users/{id}") => Only(ADMINS),
         ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
         ("GET", "/admin/settings") | ("GET", "/api/v1/settings") => Only(SETTINGS_READERS),
         ("POST", "/admin/settings") | ("PUT", "/api/v1/settings") => Only(ADMINS),
@@ -165,6 +166,9 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
         )),
         ("POST", p) if p.ends_with("/resend") => {
             Some((true, r#"{"address":"right@example.org"}"#.into()))
+        }
+        ("PUT", p) if p.starts_with("/api/v1/users/") && !p.ends_with("/roles") => {
+            Some((true, r#"{"display_name":"","email":""}"#.into()))
         }
         ("PUT", _) => Some((true, r#"{"roles":[{"role":"care_worker"}]}"#.into())),
         ("POST", _) => Some((true, String::new())),

@@ -160,3 +160,124 @@ async fn users_are_found_by_name_or_address_a_page_at_a_time() {
         assert_eq!(bad.status, 422);
     }
 }
+
+/// Email to a member of staff keeps failing: the rota page says so, an administrator
+/// corrects their address, the warning goes, and the change is in the audit trail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_email_address_is_corrected_by_an_administrator() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let admin = session_for(&t, demo.own(OrgAdmin)).await;
+        let manager = session_for(&t, demo.own(Manager)).await;
+        let worker = demo.own(CareWorker).clone();
+        let org = worker.org_id;
+        let person = t
+            .app
+            .store
+            .people_page(
+                org,
+                &homeward_store::PeopleQuery {
+                    limit: 1,
+                    ..Default::default()
+                },
+                &test_event(org),
+            )
+            .await
+            .unwrap()
+            .remove(0);
+        let episode = open_episode_for(&t, &person).await;
+        dead_letter_to(&t, org, episode, &worker.email).await;
+        let rota = format!("/services/{}/on-call", person.service_id);
+        let before = req("GET", &rota).session(&manager).send(&t).await;
+        assert!(
+            before.body.contains("Email cannot reach some people"),
+            "{}",
+            t.engine
+        );
+        assert!(before.body.contains(&worker.email));
+
+        // A mistyped correction is refused in plain words; nothing changes.
+        let details = format!("/admin/users/{}/details", worker.id);
+        let typo = req("POST", &details)
+            .session(&admin)
+            .form(&format!(
+                "csrf_token={}&display_name=Demo+Care+worker&email=not-an-address",
+                admin.csrf
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(typo.status, 422);
+        assert!(typo.body.contains("hw-error-summary"));
+        assert!(
+            typo.body.contains("value=\"not-an-address\""),
+            "kept as typed"
+        );
+        // Someone else's address is refused too.
+        let taken = req("POST", &details)
+            .session(&admin)
+            .form(&format!(
+                "csrf_token={}&display_name=Demo+Care+worker&email={}",
+                admin.csrf,
+                demo.own(Manager).email
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(taken.status, 422);
+        let saved = req("POST", &details)
+            .session(&admin)
+            .form(&format!(
+                "csrf_token={}&display_name=Demo+Care+worker&email=Care.Worker%40Right.example",
+                admin.csrf
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let after = t.app.store.get_user(org, worker.id).await.unwrap().unwrap();
+        assert_ne!(after.user.email, worker.email);
+        assert!(
+            after
+                .user
+                .email
+                .eq_ignore_ascii_case("care.worker@right.example")
+        );
+        let shown = req("GET", saved.location().unwrap())
+            .session(&admin)
+            .send(&t)
+            .await;
+        assert!(shown.body.contains("details have been saved"));
+        let rota_after = req("GET", &rota).session(&manager).send(&t).await;
+        assert!(!rota_after.body.contains("Email cannot reach some people"));
+        // The trail says who changed it, from what to what.
+        let trail = t.app.store.audit_page(0, 1_000_000).await.unwrap();
+        let change = trail
+            .iter()
+            .find(|r| r.event.action == "user.update")
+            .unwrap();
+        let what = change.event.resource_id.clone().unwrap();
+        assert!(
+            what.contains(&worker.email) && what.contains(&after.user.email),
+            "{what}"
+        );
+        assert_eq!(change.event.actor, Some(demo.own(OrgAdmin).id));
+
+        // The API does the same, and says which field is wrong.
+        let path = format!("/api/v1/users/{}", worker.id);
+        let bad = req("PUT", &path)
+            .session(&admin)
+            .header("x-csrf-token", &admin.csrf)
+            .json(r#"{"display_name":"Demo Care worker","email":""}"#)
+            .send(&t)
+            .await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("email"), "{}", bad.body);
+        let ok = req("PUT", &path)
+            .session(&admin)
+            .header("x-csrf-token", &admin.csrf)
+            .json(r#"{"display_name":"Care Worker","email":"cw@right.example"}"#)
+            .send(&t)
+            .await;
+        assert_eq!(ok.status, 204, "{}", ok.body);
+        let api_user = req("GET", &path).session(&admin).send(&t).await;
+        assert!(api_user.body.contains("cw@right.example"));
+    }
+}

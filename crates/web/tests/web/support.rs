@@ -320,13 +320,23 @@ pub async fn dead_letter(
     org: homeward_domain::ids::OrgId,
     episode: EpisodeId,
 ) -> uuid::Uuid {
+    dead_letter_to(t, org, episode, "typo@nowhere.invalid").await
+}
+
+/// A message to `address` that used all its tries.
+pub async fn dead_letter_to(
+    t: &TestApp,
+    org: homeward_domain::ids::OrgId,
+    episode: EpisodeId,
+    address: &str,
+) -> uuid::Uuid {
     let now = t.app.clock.now();
     let message = homeward_store::OutboxMessage {
         id: uuid::Uuid::new_v4(),
         org_id: org,
         episode_id: Some(episode),
         created_at: now,
-        to_address: "typo@nowhere.invalid".into(),
+        to_address: address.into(),
         subject: "Homeward: someone is missing".into(),
         body: "Open Homeward".into(),
     };
