@@ -596,19 +596,45 @@ impl App {
         Ok((person, found))
     }
 
-    /// The people whose information is out of date, with what is wrong, for the review list.
+    /// A page of the people whose information is out of date, by name, with what is wrong,
+    /// for the review list; found in the database, then each one's warnings worked out as
+    /// their page shows them. Returns where the page ended when there may be more. Audited.
     pub async fn people_due_for_review(
         &self,
         actor: &Actor,
         meta: &RequestMeta,
-    ) -> AppResult<Vec<(Person, Vec<Warning>)>> {
-        let people = self.list_people(actor, meta).await?;
+        after: Option<homeward_store::PersonCursor>,
+        limit: i64,
+    ) -> AppResult<(
+        Vec<(Person, Vec<Warning>)>,
+        Option<homeward_store::PersonCursor>,
+    )> {
+        require(actor, Action::ViewPeople)?;
         let org = actor.org_id();
         let today = self.today();
-        let photo_ages = self.settings_in_force(org).await?.photo_ages();
-        let mut due = Vec::new();
-        // One query per document: fine for a provider's few hundred people. A regional
-        // roll-up of review dates belongs with the dashboards.
+        let ages = self.settings_in_force(org).await?.photo_ages();
+        let limit = limit.clamp(1, crate::episodes::MAX_PAGE);
+        let query = homeward_store::DueQuery {
+            services: actor.people_scope(),
+            today,
+            child_photo_cutoff: review::photo_cutoff(ages, true, today),
+            adult_photo_cutoff: review::photo_cutoff(ages, false, today),
+            after,
+            limit,
+        };
+        let people = self
+            .store
+            .people_due(org, &query, &self.people_listed(actor, meta))
+            .await?;
+        let end = (people.len() as i64 == limit)
+            .then(|| people.last())
+            .flatten()
+            .map(|p| homeward_store::PersonCursor {
+                family_name: p.family_name.clone(),
+                given_name: p.given_name.clone(),
+                id: p.id,
+            });
+        let mut due = Vec::with_capacity(people.len());
         for person in people {
             let mut docs = Vec::new();
             for kind in DocKind::ALL {
@@ -626,17 +652,12 @@ impl App {
                 .current_photo(org, person.id)
                 .await?
                 .map(|p| Some(p.taken_on));
-            let warnings = review::warnings(
-                person.kind == PersonKind::Child,
-                &refs,
-                photo,
-                photo_ages,
-                today,
-            );
+            let warnings =
+                review::warnings(person.kind == PersonKind::Child, &refs, photo, ages, today);
             if !warnings.is_empty() {
                 due.push((person, warnings));
             }
         }
-        Ok(due)
+        Ok((due, end))
     }
 }

@@ -1990,6 +1990,140 @@ pub async fn the_audit_trail_is_searched_in_the_database_newest_first(store: Arc
     );
 }
 
+pub async fn people_due_for_review_are_found_in_the_database(store: Arc<dyn Store>) {
+    use homeward_domain::forms::DocKind;
+    use jiff::civil::date;
+    let (org, home) = organisation(&*store, "Due").await;
+    let audit = event(Some(org.id), "person.create");
+    // Everything in date: every document reviewed in future, a photo from last week.
+    let add = |given: &str,
+               kind: PersonKind,
+               photo_on: Option<jiff::civil::Date>,
+               docs: &[(DocKind, Option<jiff::civil::Date>)]| {
+        let store = store.clone();
+        let audit = audit.clone();
+        let mut person = ada(org.id, home.id);
+        person.given_name = given.into();
+        person.kind = kind;
+        let docs = docs.to_vec();
+        let given = given.to_string();
+        async move {
+            store.create_person(&person, &audit).await.unwrap();
+            for (kind, review) in docs {
+                let mut v = version(person.id, kind, 1, &given);
+                v.review_date = review;
+                store
+                    .append_document(org.id, &v, None, &audit)
+                    .await
+                    .unwrap();
+            }
+            if let Some(taken_on) = photo_on {
+                let photo = PhotoMeta {
+                    id: homeward_domain::ids::PhotoId::new_random(),
+                    person_id: person.id,
+                    taken_on,
+                    width: 10,
+                    height: 20,
+                    uploaded_by_label: "someone@example.org".into(),
+                    uploaded_at: t0(),
+                };
+                store
+                    .add_photo(org.id, &photo, b"jpeg", &audit)
+                    .await
+                    .unwrap();
+            }
+            person
+        }
+    };
+    let future = Some(date(2027, 1, 1));
+    let all_in_date = [
+        (DocKind::Profile, future),
+        (DocKind::RiskAssessment, future),
+        (DocKind::MissingPlan, future),
+    ];
+    let recent = Some(date(2026, 11, 20));
+    let two_months = Some(date(2026, 9, 25));
+    add("Fine", PersonKind::Child, recent, &all_in_date).await;
+    add("Nophoto", PersonKind::Child, None, &all_in_date).await;
+    add("Oldchildphoto", PersonKind::Child, two_months, &all_in_date).await;
+    add("Oldadultphoto", PersonKind::Adult, two_months, &all_in_date).await;
+    add("Noplan", PersonKind::Child, recent, &all_in_date[..2]).await;
+    let mut undated = all_in_date;
+    undated[1].1 = None;
+    add("Undatedrisk", PersonKind::Child, recent, &undated).await;
+    let mut past = all_in_date;
+    past[0].1 = Some(date(2026, 11, 28));
+    add("Pastprofile", PersonKind::Child, recent, &past).await;
+    let mut today_due = all_in_date;
+    today_due[2].1 = Some(date(2026, 11, 29));
+    add("Reviewtoday", PersonKind::Child, recent, &today_due).await;
+    let query = |after: Option<PersonCursor>, limit: i64| DueQuery {
+        services: None,
+        today: date(2026, 11, 29),
+        child_photo_cutoff: date(2026, 10, 29),
+        adult_photo_cutoff: date(2025, 11, 29),
+        after,
+        limit,
+    };
+    let due = store
+        .people_due(
+            org.id,
+            &query(None, 50),
+            &event(Some(org.id), "person.list"),
+        )
+        .await
+        .unwrap();
+    let mut names: Vec<String> = due.iter().map(|p| p.given_name.clone()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "Nophoto",
+            "Noplan",
+            "Oldchildphoto",
+            "Pastprofile",
+            "Undatedrisk"
+        ],
+        "a review due today is not yet late; an adult's photo keeps for a year"
+    );
+    // A page at a time, each after the last, none twice.
+    let first = store
+        .people_due(org.id, &query(None, 3), &event(Some(org.id), "person.list"))
+        .await
+        .unwrap();
+    let last = first.last().unwrap();
+    let rest = store
+        .people_due(
+            org.id,
+            &query(
+                Some(PersonCursor {
+                    family_name: last.family_name.clone(),
+                    given_name: last.given_name.clone(),
+                    id: last.id,
+                }),
+                50,
+            ),
+            &event(Some(org.id), "person.list"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.len() + rest.len(), 5);
+    assert!(rest.iter().all(|p| !first.contains(p)));
+    // Another home only: nobody here.
+    let none = store
+        .people_due(
+            org.id,
+            &DueQuery {
+                services: Some(vec![ServiceId::new_random()]),
+                ..query(None, 50)
+            },
+            &event(Some(org.id), "person.list"),
+        )
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
+
 /// Expands to one `#[tokio::test]` per conformance case. `$make` is an async block or
 /// expression producing `Option<Arc<dyn Store>>`; `None` skips (an engine not available here).
 #[macro_export]
@@ -2019,6 +2153,7 @@ macro_rules! conformance_suite {
             people_are_listed_a_page_at_a_time_by_name,
             users_are_found_by_name_service_and_address_a_page_at_a_time,
             the_audit_trail_is_searched_in_the_database_newest_first,
+            people_due_for_review_are_found_in_the_database,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

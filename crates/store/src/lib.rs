@@ -265,6 +265,19 @@ pub struct AuditQuery {
     pub limit: i64,
 }
 
+/// A page of the people whose information is out of date on `today`: no current photo, or
+/// one taken before the cutoff for a child or an adult; an information form, risk
+/// assessment or missing plan missing, without a review date, or past it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DueQuery {
+    pub services: Option<Vec<ServiceId>>,
+    pub today: Date,
+    pub child_photo_cutoff: Date,
+    pub adult_photo_cutoff: Date,
+    pub after: Option<PersonCursor>,
+    pub limit: i64,
+}
+
 /// Where a page of people ended: lists are ordered by family name, given name, then id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersonCursor {
@@ -525,6 +538,13 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Vec<Person>>;
     /// How many people the organisation has (in the services given, if any).
     async fn count_people(&self, org: OrgId, services: Option<&[ServiceId]>) -> StoreResult<i64>;
+    /// A page of the people due for review, by name, filtered in the database; audited.
+    async fn people_due(
+        &self,
+        org: OrgId,
+        query: &DueQuery,
+        audit: &AuditEvent,
+    ) -> StoreResult<Vec<Person>>;
 
     /// A person in the organisation, or `None` (including when they belong to another one).
     async fn get_person(&self, org: OrgId, id: PersonId) -> StoreResult<Option<Person>>;

@@ -184,6 +184,48 @@ pub fn people_query(q: &crate::PeopleQuery) -> (String, Vec<Bind>) {
     (sql, b.0)
 }
 
+/// The SQL for a page of the people due for review (`$1` is the organisation). What is
+/// missing reads as the empty string, which is before every date.
+#[doc(hidden)]
+pub fn people_due_query(q: &crate::DueQuery) -> (String, Vec<Bind>) {
+    let mut sql = String::from(
+        "SELECT id, org_id, service_id, given_name, family_name, kind, date_of_birth, \
+         estimated_age, created_at FROM people WHERE org_id = $1",
+    );
+    let mut b = Binds::default();
+    if let Some(services) = &q.services {
+        let list = b.list(services.iter().map(|s| Bind::Id(s.0)));
+        sql += &format!(" AND service_id IN ({list})");
+    }
+    let photo = "COALESCE((SELECT ph.taken_on FROM person_photo_choices c \
+         JOIN person_photos ph ON ph.id = c.photo_id WHERE c.person_id = people.id \
+         ORDER BY c.id DESC LIMIT 1), '')";
+    let child = b.push(Bind::Text(q.child_photo_cutoff.to_string()));
+    let adult = b.push(Bind::Text(q.adult_photo_cutoff.to_string()));
+    let today = b.push(Bind::Text(q.today.to_string()));
+    let mut due = vec![format!(
+        "{photo} < CASE WHEN kind = 'child' THEN {child} ELSE {adult} END"
+    )];
+    for kind in homeward_domain::forms::DocKind::ALL {
+        // Kind codes are the domain's own constants, not input.
+        due.push(format!(
+            "COALESCE((SELECT d.review_date FROM person_documents d WHERE d.person_id = people.id \
+             AND d.kind = '{}' ORDER BY d.version DESC LIMIT 1), '') < {today}",
+            kind.code()
+        ));
+    }
+    sql += &format!(" AND ({})", due.join(" OR "));
+    if let Some(c) = &q.after {
+        let f = b.push(Bind::Text(c.family_name.clone()));
+        let g = b.push(Bind::Text(c.given_name.clone()));
+        let id = b.push(Bind::Id(c.id.0));
+        sql += &format!(" AND (family_name, given_name, id) > ({f}, {g}, {id})");
+    }
+    let limit = b.push(Bind::Int(q.limit));
+    sql += &format!(" ORDER BY family_name, given_name, id LIMIT {limit}");
+    (sql, b.0)
+}
+
 /// The SQL for a page of users (`$1` is the organisation) and the values to bind after it.
 #[doc(hidden)]
 pub fn users_query(q: &crate::UsersQuery) -> (String, Vec<Bind>) {
@@ -1548,6 +1590,20 @@ macro_rules! impl_sql_store {
                 }
                 self.record_audit(audit).await?;
                 let rows = self.fetch_generated(org, $crate::sql_impl::people_query(query)).await?;
+                rows.iter().map(Self::row_person).collect()
+            }
+
+            async fn people_due(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                query: &$crate::DueQuery,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<Vec<$crate::Person>> {
+                if query.services.as_ref().is_some_and(|s| s.is_empty()) || query.limit <= 0 {
+                    return Ok(Vec::new());
+                }
+                self.record_audit(audit).await?;
+                let rows = self.fetch_generated(org, $crate::sql_impl::people_due_query(query)).await?;
                 rows.iter().map(Self::row_person).collect()
             }
 

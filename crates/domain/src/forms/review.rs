@@ -74,6 +74,18 @@ pub fn review_date(kind: DocKind, doc: &Document) -> Option<Date> {
     }
 }
 
+/// A photo taken before this day is too old on `today`.
+pub fn photo_cutoff(ages: PhotoAges, is_child: bool, today: Date) -> Date {
+    let months = if is_child {
+        ages.child_months
+    } else {
+        ages.adult_months
+    };
+    today
+        .checked_sub(jiff::Span::new().months(months))
+        .unwrap_or(today)
+}
+
 /// Everything out of date on `today`. `photo_taken` is the current photo's date, if any.
 pub fn warnings(
     is_child: bool,
@@ -86,14 +98,7 @@ pub fn warnings(
     match photo_taken {
         None => out.push(Warning::NoPhoto),
         Some(taken) => {
-            let months = if is_child {
-                ages.child_months
-            } else {
-                ages.adult_months
-            };
-            let limit = today
-                .checked_sub(jiff::Span::new().months(months))
-                .unwrap_or(today);
+            let limit = photo_cutoff(ages, is_child, today);
             match taken {
                 Some(t) if t >= limit => {}
                 Some(t) => out.push(Warning::PhotoOld { taken: t }),

@@ -137,30 +137,54 @@ pub async fn create(
     ))
 }
 
-/// The people whose photo, information form, risk assessment or plan is out of date.
-#[utoipa::path(get, path = "/api/v1/people/due", tag = "people", responses(
-    (status = 200, body = [DueDto]),
+/// The people whose photo, information form, risk assessment or plan is out of date, by
+/// name, a page at a time. When there may be more, a `Link` header gives the next page.
+#[utoipa::path(get, path = "/api/v1/people/due", tag = "people", params(PeopleListQuery), responses(
+    (status = 200, body = [DueDto], headers(("Link" = String, description = "The next page, when there may be one"))),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+    (status = 422, body = ProblemDocument, content_type = "application/problem+json"),
 ))]
-pub async fn due(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Vec<DueDto>>, Problem> {
+pub async fn due(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<PeopleListQuery>,
+) -> Result<Response, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;
-    let due = state
+    let limit = crate::listing::page_limit(q.limit).map_err(fail)?;
+    let after = match q.after.as_deref() {
+        Some(a) => Some(
+            decode_person_cursor(a)
+                .ok_or_else(|| fail(AppError::invalid("after", "error-choice-unknown")))?,
+        ),
+        None => None,
+    };
+    let (due, end) = state
         .app
-        .people_due_for_review(actor, &ctx.meta)
+        .people_due_for_review(actor, &ctx.meta, after, limit)
         .await
         .map_err(fail)?;
-    Ok(Json(
-        due.iter()
-            .map(|(p, warnings)| DueDto {
-                person: PersonDto::from(p),
-                warnings: warnings
-                    .iter()
-                    .map(|w| WarningDto::new(ctx.tr, w))
-                    .collect(),
-            })
-            .collect(),
-    ))
+    let body: Vec<DueDto> = due
+        .iter()
+        .map(|(p, warnings)| DueDto {
+            person: PersonDto::from(p),
+            warnings: warnings
+                .iter()
+                .map(|w| WarningDto::new(ctx.tr, w))
+                .collect(),
+        })
+        .collect();
+    let mut response = Json(body).into_response();
+    if let Some(end) = end {
+        crate::listing::link_next(
+            &mut response,
+            &format!(
+                "/api/v1/people/due?limit={limit}&after={}",
+                encode_person_cursor(&end)
+            ),
+        );
+    }
+    Ok(response)
 }
 
 /// A person: the latest version of each document, the current photo and what is out of date.

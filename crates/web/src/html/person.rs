@@ -792,13 +792,27 @@ pub struct DueRow {
 struct DuePage {
     page: Page,
     rows: Vec<DueRow>,
+    next_href: Option<String>,
+    first_href: Option<String>,
 }
 
-pub async fn due(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DueQuery {
+    after: String,
+}
+
+/// A page of the people whose information is out of date, by name.
+pub async fn due(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<DueQuery>,
+) -> Result<Response, Failure> {
+    use crate::api::people::{decode_person_cursor, encode_person_cursor};
     let actor = ctx.actor().or_fail(&ctx)?;
-    let due = state
+    let (due, end) = state
         .app
-        .people_due_for_review(actor, &ctx.meta)
+        .people_due_for_review(actor, &ctx.meta, decode_person_cursor(&q.after), 100)
         .await
         .or_fail(&ctx)?;
     let t = ctx.tr;
@@ -818,6 +832,8 @@ pub async fn due(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Fa
         &DuePage {
             page: Page::new(&ctx, "due-title", "/people"),
             rows,
+            next_href: end.map(|c| format!("/people/due?after={}", encode_person_cursor(&c))),
+            first_href: (!q.after.trim().is_empty()).then(|| "/people/due".to_string()),
         },
         StatusCode::OK,
     ))
