@@ -553,6 +553,10 @@ board-count = { $count ->
     [one] 1 person ar goll neu heb ddod yn ôl
    *[other] { $count } o bobl ar goll neu heb ddod yn ôl
 }
+board-show-all = { $count ->
+    [one] Dangos yr 1 person
+   *[other] Dangos pob un o’r { $count } o bobl (y rhai mwyaf brys sydd gyntaf)
+}
 board-none = Does neb ar goll nawr.
 board-missing-for = Ar goll ers
 board-last-event = Diweddaraf:

@@ -550,6 +550,10 @@ board-count = { $count ->
     [one] 1 person missing or not yet back
    *[other] { $count } people missing or not yet back
 }
+board-show-all = { $count ->
+    [one] Show the 1 person
+   *[other] Show all { $count } people (the most urgent are first)
+}
 board-none = Nobody is missing now.
 board-missing-for = Missing for
 board-last-event = Latest:

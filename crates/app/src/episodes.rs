@@ -11,7 +11,7 @@ use homeward_domain::episode::{
     self, EpisodeState, Event, EventRecord, Occurred, Opened, Whereabouts,
 };
 use homeward_domain::forms::{DocKind, Document};
-use homeward_domain::ids::{EpisodeId, PersonId};
+use homeward_domain::ids::{EpisodeId, PersonId, ServiceId};
 use homeward_store::{
     BoardChange, EpisodeCursor, EpisodeQuery, EpisodeSummary, Person, PreparedAppend, Schedule,
     StoreError,
@@ -117,6 +117,31 @@ pub(crate) fn schedule_of(
         // Kept by the paging pass, which writes it apart from appends.
         paging_failed_since: None,
     }
+}
+
+/// The services a list may show: the actor's scope (`None` for the whole organisation),
+/// narrowed to one service if asked; one outside the scope leaves nothing.
+fn within_scope(scope: Option<Vec<ServiceId>>, asked: Option<ServiceId>) -> Option<Vec<ServiceId>> {
+    match (scope, asked) {
+        (None, None) => None,
+        (None, Some(s)) => Some(vec![s]),
+        (Some(list), None) => Some(list),
+        (Some(list), Some(s)) => Some(list.into_iter().filter(|x| *x == s).collect()),
+    }
+}
+
+/// The order of the board, most urgent first: pages not going out, pages nobody has
+/// answered, something overdue, still missing (rather than found and not yet back), then
+/// missing longest.
+fn board_urgency(line: &BoardLine) -> (bool, bool, bool, bool, Timestamp) {
+    let s = &line.summary;
+    (
+        s.schedule.paging_failed_since.is_none(),
+        line.waiting_pages == 0,
+        !line.next_duty.as_ref().is_some_and(|d| d.overdue),
+        s.phase != "missing",
+        s.last_seen_at.unwrap_or(s.opened_at),
+    )
 }
 
 fn refused(r: episode::Refusal) -> AppError {
@@ -515,27 +540,32 @@ impl App {
         })
     }
 
-    /// The live board: each open episode the actor may see with the person, their current
-    /// photo, the duty due next and the pages waiting, as derived when each was last written.
-    /// One audited read covers the whole board.
-    pub async fn board(&self, actor: &Actor, meta: &RequestMeta) -> AppResult<Vec<BoardLine>> {
+    /// The live board: each open episode the actor may see (in one service, if asked) with
+    /// the person, their current photo, the duty due next and the pages waiting, as derived
+    /// when each was last written; the most urgent first. One audited read covers the board.
+    pub async fn board(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        service: Option<ServiceId>,
+    ) -> AppResult<Vec<BoardLine>> {
         require(actor, Action::ViewEpisodes)?;
-        let scope = actor.scope_for(Action::ViewEpisodes);
+        let services = within_scope(actor.scope_for(Action::ViewEpisodes), service);
         let now = self.clock.now();
         let e = actor.event(
             now,
             meta,
             "episode.board",
             "episode",
-            None,
+            service.map(|s| s.to_string()),
             Outcome::Allowed,
         );
         self.store.record_audit(&e).await?;
         let rows = self
             .store
-            .board_rows(actor.org_id(), scope.as_deref())
+            .board_rows(actor.org_id(), services.as_deref())
             .await?;
-        Ok(rows
+        let mut lines: Vec<BoardLine> = rows
             .into_iter()
             .map(|r| {
                 let s = &r.summary.schedule;
@@ -552,7 +582,9 @@ impl App {
                     service_name: r.service_name,
                 }
             })
-            .collect())
+            .collect();
+        lines.sort_by_key(board_urgency);
+        Ok(lines)
     }
 
     /// The episodes the actor may see, newest first, as the filter asks, a page at a time.
@@ -564,13 +596,7 @@ impl App {
         filter: EpisodeFilter,
     ) -> AppResult<Vec<EpisodeSummary>> {
         require(actor, Action::ViewEpisodes)?;
-        let scope = actor.scope_for(Action::ViewEpisodes);
-        let services = match (scope, filter.service) {
-            (None, None) => None,
-            (None, Some(s)) => Some(vec![s]),
-            (Some(list), None) => Some(list),
-            (Some(list), Some(s)) => Some(list.into_iter().filter(|x| *x == s).collect()),
-        };
+        let services = within_scope(actor.scope_for(Action::ViewEpisodes), filter.service);
         let e = actor.event(
             self.clock.now(),
             meta,

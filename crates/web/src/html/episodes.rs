@@ -109,6 +109,10 @@ struct BoardPage {
     page: Page,
     rows: Vec<BoardRow>,
     count: String,
+    /// When only the most urgent are shown: where the rest are, and the words for it.
+    more: Option<(String, String)>,
+    /// The homes and services to narrow the board to, when there is more than one.
+    services: Option<Vec<FilterOption>>,
     formats: [String; 3],
 }
 
@@ -129,10 +133,49 @@ fn grade_class(grade: Option<&str>) -> &'static str {
     }
 }
 
-pub async fn board(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BoardQuery {
+    service: String,
+    all: String,
+}
+
+/// How many people the board shows before "show all": enough for any one home, and a page
+/// a phone can carry when a whole region is on it.
+const BOARD_FIRST: usize = 100;
+
+pub async fn board(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<BoardQuery>,
+) -> Result<Response, Failure> {
     let actor = ctx.actor().or_fail(&ctx)?;
-    let lines = state.app.board(actor, &ctx.meta).await.or_fail(&ctx)?;
+    let service = q.service.trim().parse().ok();
+    let mut lines = state
+        .app
+        .board(actor, &ctx.meta, service)
+        .await
+        .or_fail(&ctx)?;
     let t = ctx.tr;
+    let total = lines.len();
+    let show_all = !q.all.is_empty();
+    if !show_all {
+        lines.truncate(BOARD_FIRST);
+    }
+    let more_href = (lines.len() < total).then(|| {
+        crate::listing::href(
+            "/episodes",
+            &[
+                ("service", service.map(|s| s.to_string())),
+                ("all", Some("1".into())),
+            ],
+        )
+    });
+    let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
+    let services: Vec<_> = services
+        .into_iter()
+        .filter(|s| actor.can_in(Action::ViewEpisodes, s.id))
+        .collect();
     let now = state.app.clock.now();
     let sees_photos = actor.can(Action::ViewPeople);
     let rows = lines
@@ -174,7 +217,9 @@ pub async fn board(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
         .collect::<Vec<_>>();
     let page = BoardPage {
         page: Page::new(&ctx, "board-title", "/episodes"),
-        count: t.count("board-count", rows.len()),
+        count: t.count("board-count", total),
+        more: more_href.map(|href| (href, t.count("board-show-all", total))),
+        services: (services.len() > 1).then(|| service_options(t, &services, service)),
         rows,
         formats: [
             t.args(
@@ -232,6 +277,25 @@ pub struct FilterOption {
     pub value: String,
     pub label: String,
     pub selected: bool,
+}
+
+/// "Any home or service" and then each of `services`, for a filter.
+fn service_options(
+    t: Tr,
+    services: &[homeward_store::Service],
+    selected: Option<homeward_domain::ids::ServiceId>,
+) -> Vec<FilterOption> {
+    let mut out = vec![FilterOption {
+        value: String::new(),
+        label: t.get("episodes-any-service"),
+        selected: selected.is_none(),
+    }];
+    out.extend(services.iter().map(|s| FilterOption {
+        value: s.id.to_string(),
+        label: s.name.clone(),
+        selected: selected == Some(s.id),
+    }));
+    out
 }
 
 #[derive(Template)]
@@ -366,16 +430,7 @@ pub async fn all(
         label,
         selected,
     };
-    let mut service_options = vec![option(
-        String::new(),
-        t.get("episodes-any-service"),
-        service.is_none(),
-    )];
-    service_options.extend(
-        services
-            .iter()
-            .map(|s| option(s.id.to_string(), s.name.clone(), service == Some(s.id))),
-    );
+    let service_options = service_options(t, &services, service);
     let mut phases = vec![option(
         String::new(),
         t.get("episodes-any-status"),

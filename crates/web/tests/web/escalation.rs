@@ -684,6 +684,10 @@ async fn one_failing_episode_does_not_stop_the_others_being_paged() {
         let board = req("GET", "/episodes").session(&session).send(&t).await;
         assert_eq!(board.status, 200);
         assert_eq!(board.body.matches(warning).count(), 1, "{}", t.engine);
+        // It heads the board, above episodes whose pages are going out.
+        let items: Vec<&str> = board.body.split("hw-board__item").skip(1).collect();
+        assert!(items.len() > 1);
+        assert!(items[0].contains(warning), "{}", t.engine);
         let api = req("GET", "/api/v1/episodes?phase=missing")
             .session(&session)
             .send(&t)

@@ -281,3 +281,84 @@ async fn a_wrong_email_address_is_corrected_by_an_administrator() {
         assert!(api_user.body.contains("cw@right.example"));
     }
 }
+
+/// A region's board: a hundred most urgent first with the way to the rest, and one home at a
+/// time for whoever chooses it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_board_shows_the_most_urgent_hundred_and_narrows_to_one_home() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let manager = demo.own(Manager);
+        let org = manager.org_id;
+        let session = session_for(&t, manager).await;
+        let services = t.app.store.list_services(org).await.unwrap();
+        let (busy, quiet) = (&services[0], &services[1]);
+        let already = t
+            .app
+            .store
+            .list_episodes(
+                org,
+                &homeward_store::EpisodeQuery {
+                    open_only: true,
+                    limit: 1000,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        for i in 0..105 {
+            let person = homeward_store::Person {
+                id: homeward_domain::ids::PersonId::new_random(),
+                org_id: org,
+                service_id: busy.id,
+                given_name: format!("Busy{i:03}"),
+                family_name: "Board".into(),
+                kind: homeward_domain::person::PersonKind::Child,
+                date_of_birth: None,
+                estimated_age: Some(14),
+                created_at: t.app.clock.now(),
+            };
+            t.app
+                .store
+                .create_person(&person, &test_event(org))
+                .await
+                .unwrap();
+            open_episode_for(&t, &person).await;
+        }
+        let total = already.len() + 105;
+        let board = req("GET", "/episodes").session(&session).send(&t).await;
+        assert_eq!(board.status, 200);
+        assert!(
+            board
+                .body
+                .contains(&format!("{total} people missing or not yet back")),
+            "{}",
+            t.engine
+        );
+        assert_eq!(board.body.matches("class=\"hw-board__item\"").count(), 100);
+        assert!(board.body.contains("href=\"/episodes?all=1\""));
+        let all = req("GET", "/episodes?all=1")
+            .session(&session)
+            .send(&t)
+            .await;
+        assert_eq!(all.body.matches("class=\"hw-board__item\"").count(), total);
+        assert!(!all.body.contains("?all=1\""));
+        // One home: only its own.
+        let quiet_open = already.iter().filter(|e| e.service_id == quiet.id).count();
+        let one = req("GET", &format!("/episodes?service={}", quiet.id))
+            .session(&session)
+            .send(&t)
+            .await;
+        assert_eq!(
+            one.body.matches("class=\"hw-board__item\"").count(),
+            quiet_open,
+            "{}",
+            t.engine
+        );
+        assert!(!one.body.contains("Busy000"));
+        assert!(
+            one.body
+                .contains(&format!("<option value=\"{}\" selected>", quiet.id))
+        );
+    }
+}
