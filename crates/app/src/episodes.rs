@@ -415,7 +415,7 @@ impl App {
         };
         match self
             .store
-            .append_to_episode(actor.org_id(), id, &prepare)
+            .append_to_episode(actor.org_id(), id, &events, &prepare)
             .await?
         {
             Some(Ok(done)) => {
@@ -449,11 +449,7 @@ impl App {
         state: &EpisodeState,
     ) -> AppResult<Option<Document>> {
         Ok(match state.plan_version {
-            Some(v) => self
-                .store
-                .document_version(person.org_id, person.id, DocKind::MissingPlan, v)
-                .await?
-                .map(|v| v.document),
+            Some(v) => self.plan_version(person.org_id, person.id, v).await?,
             None => None,
         })
     }
@@ -481,13 +477,11 @@ impl App {
         state: &EpisodeState,
     ) -> AppResult<duties::Context> {
         let org = self
-            .store
-            .get_organisation(person.org_id)
+            .fixed_organisation(person.org_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let service = self
-            .store
-            .get_service(person.org_id, person.service_id)
+            .fixed_service(person.org_id, person.service_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let profile = self
@@ -499,8 +493,8 @@ impl App {
         let yes = |section, field| profile.value(section, field) == Some("yes");
         let opened_at = state.opened.at;
         let settings = match state.settings_version {
-            Some(v) => match self.store.settings_at(person.org_id, v).await? {
-                Some(s) => s.settings,
+            Some(v) => match self.settings_version(person.org_id, v).await? {
+                Some(s) => s,
                 None => self.settings_in_force(person.org_id).await?,
             },
             None => self.settings_in_force(person.org_id).await?,

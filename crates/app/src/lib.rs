@@ -14,6 +14,7 @@ pub mod episode_form;
 pub mod episodes;
 pub mod error;
 pub mod escalation;
+mod fixed;
 pub mod organisation;
 pub mod people;
 pub mod photos;
@@ -38,6 +39,7 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub keys: Arc<secrets::Keys>,
     pub board: board::Feed,
+    fixed: Arc<fixed::Fixed>,
 }
 
 impl App {
@@ -47,6 +49,7 @@ impl App {
             clock,
             keys: Arc::new(keys),
             board: board::Feed::default(),
+            fixed: Arc::default(),
         }
     }
 

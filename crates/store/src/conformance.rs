@@ -1309,10 +1309,14 @@ pub async fn appends_to_one_episode_queue_and_none_is_refused(store: Arc<dyn Sto
     use homeward_domain::episode::{Event, EventRecord, Occurred};
     let (org, home) = organisation(&*store, "Ap").await;
     let opened = open_one(&*store, org.id, home.id, 0).await;
+    // Each writer read the chronology before the others wrote: what it knew is stale by the
+    // time its turn comes, and the store judges it against the chronology as it then stands.
+    let (_, known) = store.episode(org.id, opened.id).await.unwrap().unwrap();
     let mut tasks = Vec::new();
     for n in 0..20 {
         let store = store.clone();
         let opened = opened.clone();
+        let known = known.clone();
         tasks.push(tokio::spawn(async move {
             let prepare = move |summary: &crate::EpisodeSummary, events: &[EventRecord]| {
                 let record = EventRecord {
@@ -1337,7 +1341,7 @@ pub async fn appends_to_one_episode_queue_and_none_is_refused(store: Arc<dyn Sto
                 })
             };
             store
-                .append_to_episode(opened.org_id, opened.id, &prepare)
+                .append_to_episode(opened.org_id, opened.id, &known, &prepare)
                 .await
         }));
     }
@@ -1356,8 +1360,25 @@ pub async fn appends_to_one_episode_queue_and_none_is_refused(store: Arc<dyn Sto
     let refuse = |_: &crate::EpisodeSummary, _: &[EventRecord]| {
         Err(homeward_domain::episode::Refusal::OpenedTwice)
     };
+    let (_, now_known) = store.episode(org.id, opened.id).await.unwrap().unwrap();
+    let seen = std::sync::Mutex::new(0);
+    let count = |_: &crate::EpisodeSummary, events: &[EventRecord]| {
+        *seen.lock().unwrap() = events.len();
+        Err(homeward_domain::episode::Refusal::OpenedTwice)
+    };
+    // What a writer knew, when still current, is what it is judged against.
+    store
+        .append_to_episode(org.id, opened.id, &now_known, &count)
+        .await
+        .unwrap();
+    assert_eq!(*seen.lock().unwrap(), 21);
+    store
+        .append_to_episode(org.id, opened.id, &known, &count)
+        .await
+        .unwrap();
+    assert_eq!(*seen.lock().unwrap(), 21, "a stale view is read again");
     let refused = store
-        .append_to_episode(org.id, opened.id, &refuse)
+        .append_to_episode(org.id, opened.id, &now_known, &refuse)
         .await
         .unwrap();
     assert!(matches!(refused, Some(Err(_))));
@@ -1374,7 +1395,7 @@ pub async fn appends_to_one_episode_queue_and_none_is_refused(store: Arc<dyn Sto
     let (other, _) = organisation(&*store, "Aq").await;
     assert!(
         store
-            .append_to_episode(other.id, opened.id, &refuse)
+            .append_to_episode(other.id, opened.id, &now_known, &refuse)
             .await
             .unwrap()
             .is_none()

@@ -680,11 +680,14 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     /// Adds the next entry, decided by `prepare` from the chronology as it stands while the
     /// episode is locked: people recording on one episode at once queue, none is refused for
-    /// being second. `None` when there is no such episode.
+    /// being second. `known` is the chronology as the caller read it: used as it is when
+    /// nothing was added since, read again when something was. `None` when there is no
+    /// such episode.
     async fn append_to_episode(
         &self,
         org: OrgId,
         id: homeward_domain::ids::EpisodeId,
+        known: &[homeward_domain::episode::EventRecord],
         prepare: Prepare<'_>,
     ) -> StoreResult<Option<Result<PreparedAppend, homeward_domain::episode::Refusal>>>;
     /// How many episodes the person had before `before`, and how many of those opened at or

@@ -1828,6 +1828,7 @@ macro_rules! impl_sql_store {
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
                 id: $crate::sql_impl::domain::ids::EpisodeId,
+                known: &[$crate::sql_impl::domain::episode::EventRecord],
                 prepare: $crate::Prepare<'_>,
             ) -> $crate::StoreResult<Option<Result<$crate::PreparedAppend, $crate::sql_impl::domain::episode::Refusal>>> {
                 let mut tx = self.begin_write().await?;
@@ -1845,8 +1846,18 @@ macro_rules! impl_sql_store {
                 .map_err(Self::db_err)?;
                 let Some(row) = row else { return Ok(None) };
                 let summary = Self::row_episode(&row)?;
-                let events = Self::load_events(&mut *tx, id).await?;
-                let prepared = match prepare(&summary, &events) {
+                // Every append moves `last_event_seq` in its own transaction, so a caller's
+                // chronology that ends there is the whole of it; otherwise read it again.
+                let current = known.len() as i64 == summary.last_event_seq
+                    && known.last().is_some_and(|e| e.seq == summary.last_event_seq);
+                let reread;
+                let events = if current {
+                    known
+                } else {
+                    reread = Self::load_events(&mut *tx, id).await?;
+                    &reread[..]
+                };
+                let prepared = match prepare(&summary, events) {
                     Ok(p) => p,
                     Err(refusal) => return Ok(Some(Err(refusal))),
                 };
