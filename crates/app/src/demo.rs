@@ -432,6 +432,9 @@ impl App {
             }
             self.demo_episodes(spec.nation, spec.domain, &people)
                 .await?;
+            // The demo's history is written as it happened; its facts for the patterns
+            // pages are worked out from it as an upgrade would.
+            self.rebuild_learning(Some(org.id)).await?;
         }
         Ok(accounts)
     }

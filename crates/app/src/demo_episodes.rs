@@ -532,7 +532,9 @@ impl App {
             format!("{id} #{}", record.seq),
         );
         if record.seq == 1 {
-            self.store.open_episode(&summary, &record, &audit).await?;
+            self.store
+                .open_episode(&summary, &record, None, &audit)
+                .await?;
         } else {
             self.store
                 .append_episode_event(&summary, &record, &audit)

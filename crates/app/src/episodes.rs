@@ -12,9 +12,10 @@ use homeward_domain::episode::{
 };
 use homeward_domain::forms::{DocKind, Document};
 use homeward_domain::ids::{EpisodeId, PersonId, ServiceId};
+use homeward_domain::learning;
 use homeward_store::{
-    BoardChange, EpisodeCursor, EpisodeQuery, EpisodeSummary, Person, PreparedAppend, Schedule,
-    StoreError,
+    BoardChange, EpisodeCursor, EpisodeQuery, EpisodeSummary, Learning, Person, PreparedAppend,
+    Schedule, StoreError,
 };
 use jiff::Timestamp;
 
@@ -144,6 +145,18 @@ fn board_urgency(line: &BoardLine) -> (bool, bool, bool, bool, Timestamp) {
     )
 }
 
+/// What the episode contributes to learning as these entries leave it.
+pub(crate) fn learning_of(
+    context: &duties::Context,
+    events: &[EventRecord],
+    duty_list: &[Duty],
+) -> Option<Learning> {
+    Some(Learning {
+        facts: learning::facts(events, &context.risks, context.earlier_episodes)?,
+        duties: learning::duty_outcomes(events, duty_list),
+    })
+}
+
 fn refused(r: episode::Refusal) -> AppError {
     AppError::invalid("event", r.message())
 }
@@ -248,7 +261,12 @@ impl App {
         let events = [first.clone()];
         let list = duties::duties(&context, &events, now);
         summary.schedule = schedule_of(&state, &events, &list, now);
-        match self.store.open_episode(&summary, &first, &e).await {
+        let learning = learning_of(&context, &events, &list);
+        match self
+            .store
+            .open_episode(&summary, &first, learning.as_ref(), &e)
+            .await
+        {
             Ok(()) => {
                 self.board.changed(BoardChange::of(&summary));
                 Ok(id)
@@ -411,6 +429,7 @@ impl App {
                 record,
                 audit,
                 mail: Vec::new(),
+                learning: learning_of(&context, &all, &list),
             })
         };
         match self

@@ -90,7 +90,11 @@ impl crate::App {
         if let Some(Entry::Settings(s)) = self.fixed.get(&key) {
             return Ok(Some(s));
         }
-        let found = self.store.settings_at(org, version).await?.map(|v| v.settings);
+        let found = self
+            .store
+            .settings_at(org, version)
+            .await?
+            .map(|v| v.settings);
         if let Some(s) = &found {
             self.fixed.put(key, Entry::Settings(*s));
         }

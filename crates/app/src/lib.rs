@@ -15,6 +15,7 @@ pub mod episodes;
 pub mod error;
 pub mod escalation;
 mod fixed;
+pub mod learning;
 pub mod organisation;
 pub mod people;
 pub mod photos;

@@ -10,6 +10,7 @@ pub mod episode;
 pub mod escalation;
 pub mod forms;
 pub mod ids;
+pub mod learning;
 pub mod locale;
 pub mod organisation;
 pub mod password;

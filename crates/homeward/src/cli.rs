@@ -51,6 +51,9 @@ pub enum Command {
     /// Fill a database with a region's decade of made-up data (one organisation: services,
     /// people, episodes and their chronologies), for benchmarks at scale.
     Generate(crate::generate::GenerateArgs),
+    /// Work out every episode's facts for the patterns pages and reports again from the
+    /// chronologies (after an upgrade that changes how they are derived, or an import).
+    RebuildLearning(DbArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -435,6 +438,27 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
             ensure_sqlite_dir(&args.db.database_url)?;
             let app = open_app(&args.db).await?;
             crate::generate::generate(&app, &args).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::RebuildLearning(db) => {
+            let app = open_app(&db).await?;
+            let started = std::time::Instant::now();
+            let done = app
+                .rebuild_learning(None)
+                .await
+                .map_err(|e| format!("rebuilding failed: {e}"))?;
+            println!(
+                "Rebuilt the facts of {} episodes in {:.1} s.",
+                done.episodes,
+                started.elapsed().as_secs_f64()
+            );
+            if done.failed > 0 {
+                eprintln!(
+                    "{} episodes could not be read; see the log above for which.",
+                    done.failed
+                );
+                return Ok(ExitCode::FAILURE);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate(db) => {

@@ -710,6 +710,7 @@ pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn 
         .open_episode(
             &summary(id, 1, "opened", true),
             &opened,
+            None,
             &event(Some(org.id), "episode.open"),
         )
         .await
@@ -738,6 +739,7 @@ pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn 
         .open_episode(
             &summary(EpisodeId::new_random(), 1, "opened", true),
             &opened,
+            None,
             &event(Some(org.id), "episode.open"),
         )
         .await;
@@ -890,6 +892,7 @@ pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn 
         .open_episode(
             &summary(EpisodeId::new_random(), 1, "opened", true),
             &opened,
+            None,
             &event(Some(org.id), "episode.open"),
         )
         .await
@@ -1064,6 +1067,7 @@ pub async fn mail_is_queued_with_its_event_and_claimed_once(store: Arc<dyn Store
         .open_episode(
             &summary(1, "opened"),
             &record(1, Event::Opened(Opened::default())),
+            None,
             &event(Some(org.id), "episode.open"),
         )
         .await
@@ -1298,7 +1302,7 @@ async fn open_one(
         event: Event::Opened(Opened::default()),
     };
     store
-        .open_episode(&summary, &first, &event(Some(org), "episode.open"))
+        .open_episode(&summary, &first, None, &event(Some(org), "episode.open"))
         .await
         .unwrap();
     summary
@@ -1338,6 +1342,7 @@ pub async fn appends_to_one_episode_queue_and_none_is_refused(store: Arc<dyn Sto
                     record,
                     audit: event(Some(opened.org_id), "episode.note"),
                     mail: Vec::new(),
+                    learning: None,
                 })
             };
             store

@@ -309,6 +309,16 @@ pub struct PreparedAppend {
     pub record: homeward_domain::episode::EventRecord,
     pub audit: AuditEvent,
     pub mail: Vec<OutboxMessage>,
+    /// The episode's facts for learning as this entry leaves them, written with it.
+    pub learning: Option<Learning>,
+}
+
+/// What an episode contributes to the patterns pages and reports: its facts and how each of
+/// its duties went, kept beside its summary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Learning {
+    pub facts: homeward_domain::learning::EpisodeFacts,
+    pub duties: Vec<homeward_domain::learning::DutyOutcome>,
 }
 
 /// Decides the next entry from the chronology so far, or refuses it.
@@ -624,8 +634,17 @@ pub trait Store: Send + Sync {
         &self,
         summary: &EpisodeSummary,
         first: &homeward_domain::episode::EventRecord,
+        learning: Option<&Learning>,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
+    /// Replaces an episode's facts for learning (rebuilding them from its chronology).
+    async fn put_learning(&self, summary: &EpisodeSummary, learning: &Learning) -> StoreResult<()>;
+    /// An episode's facts for learning as stored, if any.
+    async fn learning_of(
+        &self,
+        org: OrgId,
+        episode: homeward_domain::ids::EpisodeId,
+    ) -> StoreResult<Option<Learning>>;
     /// Adds the next event and the summary it leads to. An event whose number is taken (a
     /// double submit, a colleague first) is a `Conflict`.
     async fn append_episode_event(

@@ -501,6 +501,108 @@ macro_rules! impl_sql_store {
                 q.fetch_all(self.reader()).await.map_err(Self::db_err)
             }
 
+            /// Replaces an episode's facts and duty outcomes inside a write transaction.
+            async fn write_learning(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                summary: &$crate::EpisodeSummary,
+                learning: &$crate::Learning,
+            ) -> $crate::StoreResult<()> {
+                let f = &learning.facts;
+                for sql in [
+                    "DELETE FROM episode_facts WHERE episode_id = $1",
+                    "DELETE FROM episode_duty_outcomes WHERE episode_id = $1",
+                ] {
+                    sqlx::query(sql).bind(summary.id.0).execute(&mut **tx).await.map_err(Self::db_err)?;
+                }
+                sqlx::query(
+                    "INSERT INTO episode_facts (episode_id, org_id, service_id, person_id, started_at, \
+                     start_day, start_weekday, start_hour, episode_number, found_at, away_minutes, \
+                     reported_after_minutes, police_grade, last_seen_place, found_place, found_town, \
+                     found_police_area, returned_at, interview, interview_first_offered_at, \
+                     interview_offers, interview_declines, risks, phase) VALUES ($1, $2, $3, $4, $5, \
+                     $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
+                )
+                .bind(summary.id.0)
+                .bind(summary.org_id.0)
+                .bind(summary.service_id.0)
+                .bind(summary.person_id.0)
+                .bind(Self::ms(f.started_at))
+                .bind(f.start_day.to_string())
+                .bind(i64::from(f.start_weekday))
+                .bind(i64::from(f.start_hour))
+                .bind(f.episode_number)
+                .bind(f.found_at.map(Self::ms))
+                .bind(f.away_minutes)
+                .bind(f.reported_after_minutes)
+                .bind(&f.police_grade)
+                .bind(&f.last_seen_place)
+                .bind(&f.found_place)
+                .bind(&f.found_town)
+                .bind(&f.found_police_area)
+                .bind(f.returned_at.map(Self::ms))
+                .bind(&f.interview)
+                .bind(f.interview_first_offered_at.map(Self::ms))
+                .bind(f.interview_offers)
+                .bind(f.interview_declines)
+                .bind(&f.risks)
+                .bind(&f.phase)
+                .execute(&mut **tx)
+                .await
+                .map_err(Self::db_err)?;
+                for d in &learning.duties {
+                    sqlx::query(
+                        "INSERT INTO episode_duty_outcomes (episode_id, rule, org_id, service_id, \
+                         started_at, due_at, done_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(summary.id.0)
+                    .bind(&d.rule)
+                    .bind(summary.org_id.0)
+                    .bind(summary.service_id.0)
+                    .bind(Self::ms(f.started_at))
+                    .bind(d.due_at.map(Self::ms))
+                    .bind(d.done_at.map(Self::ms))
+                    .bind(&d.status)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                }
+                Ok(())
+            }
+
+            fn row_facts(
+                row: &<$db as sqlx::Database>::Row,
+            ) -> $crate::StoreResult<$crate::sql_impl::domain::learning::EpisodeFacts> {
+                use sqlx::Row as _;
+                let at = |name: &str| -> $crate::StoreResult<Option<$crate::sql_impl::jiff::Timestamp>> {
+                    Ok(row.try_get::<Option<i64>, _>(name).map_err(Self::db_err)?.map(Self::at))
+                };
+                let day: String = row.try_get("start_day").map_err(Self::db_err)?;
+                let weekday: i64 = row.try_get("start_weekday").map_err(Self::db_err)?;
+                let hour: i64 = row.try_get("start_hour").map_err(Self::db_err)?;
+                Ok($crate::sql_impl::domain::learning::EpisodeFacts {
+                    started_at: Self::at(row.try_get("started_at").map_err(Self::db_err)?),
+                    start_day: $crate::sql_impl::date(&day)?,
+                    start_weekday: u8::try_from(weekday).unwrap_or(0),
+                    start_hour: u8::try_from(hour).unwrap_or(0),
+                    episode_number: row.try_get("episode_number").map_err(Self::db_err)?,
+                    found_at: at("found_at")?,
+                    away_minutes: row.try_get("away_minutes").map_err(Self::db_err)?,
+                    reported_after_minutes: row.try_get("reported_after_minutes").map_err(Self::db_err)?,
+                    police_grade: row.try_get("police_grade").map_err(Self::db_err)?,
+                    last_seen_place: row.try_get("last_seen_place").map_err(Self::db_err)?,
+                    found_place: row.try_get("found_place").map_err(Self::db_err)?,
+                    found_town: row.try_get("found_town").map_err(Self::db_err)?,
+                    found_police_area: row.try_get("found_police_area").map_err(Self::db_err)?,
+                    returned_at: at("returned_at")?,
+                    interview: row.try_get("interview").map_err(Self::db_err)?,
+                    interview_first_offered_at: at("interview_first_offered_at")?,
+                    interview_offers: row.try_get("interview_offers").map_err(Self::db_err)?,
+                    interview_declines: row.try_get("interview_declines").map_err(Self::db_err)?,
+                    risks: row.try_get("risks").map_err(Self::db_err)?,
+                    phase: row.try_get("phase").map_err(Self::db_err)?,
+                })
+            }
+
             fn row_service(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::Service> {
                 use sqlx::Row as _;
                 let kind: String = row.try_get("kind").map_err(Self::db_err)?;
@@ -719,6 +821,7 @@ macro_rules! impl_sql_store {
                 summary: &$crate::EpisodeSummary,
                 event: &$crate::sql_impl::domain::episode::EventRecord,
                 mail: &[$crate::OutboxMessage],
+                learning: Option<&$crate::Learning>,
             ) -> $crate::StoreResult<()> {
                 let s = &summary.schedule;
                 let moved = sqlx::query(
@@ -750,6 +853,9 @@ macro_rules! impl_sql_store {
                 Self::insert_episode_event(tx, summary.id, event).await?;
                 for m in mail {
                     Self::queue_mail(tx, m).await?;
+                }
+                if let Some(learning) = learning {
+                    Self::write_learning(tx, summary, learning).await?;
                 }
                 Ok(())
             }
@@ -1783,6 +1889,7 @@ macro_rules! impl_sql_store {
                 &self,
                 summary: &$crate::EpisodeSummary,
                 first: &$crate::sql_impl::domain::episode::EventRecord,
+                learning: Option<&$crate::Learning>,
                 audit: &$crate::sql_impl::domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
@@ -1798,8 +1905,55 @@ macro_rules! impl_sql_store {
                 }
                 Self::insert_summaries(&mut tx, &[summary]).await?;
                 Self::insert_episode_event(&mut tx, summary.id, first).await?;
+                if let Some(learning) = learning {
+                    Self::write_learning(&mut tx, summary, learning).await?;
+                }
                 self.append_audit(&mut tx, audit).await?;
                 Self::commit(tx).await
+            }
+
+            async fn put_learning(
+                &self,
+                summary: &$crate::EpisodeSummary,
+                learning: &$crate::Learning,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                Self::write_learning(&mut tx, summary, learning).await?;
+                Self::commit(tx).await
+            }
+
+            async fn learning_of(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                episode: $crate::sql_impl::domain::ids::EpisodeId,
+            ) -> $crate::StoreResult<Option<$crate::Learning>> {
+                use sqlx::Row as _;
+                let row = sqlx::query("SELECT * FROM episode_facts WHERE org_id = $1 AND episode_id = $2")
+                    .bind(org.0)
+                    .bind(episode.0)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let facts = Self::row_facts(&row)?;
+                let rows = sqlx::query(
+                    "SELECT rule, due_at, done_at, status FROM episode_duty_outcomes \
+                     WHERE episode_id = $1 ORDER BY rule",
+                )
+                .bind(episode.0)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let mut duties = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    duties.push($crate::sql_impl::domain::learning::DutyOutcome {
+                        rule: r.try_get("rule").map_err(Self::db_err)?,
+                        due_at: r.try_get::<Option<i64>, _>("due_at").map_err(Self::db_err)?.map(Self::at),
+                        done_at: r.try_get::<Option<i64>, _>("done_at").map_err(Self::db_err)?.map(Self::at),
+                        status: r.try_get("status").map_err(Self::db_err)?,
+                    });
+                }
+                Ok(Some($crate::Learning { facts, duties }))
             }
 
             async fn append_episode_event(
@@ -1819,7 +1973,7 @@ macro_rules! impl_sql_store {
                 mail: &[$crate::OutboxMessage],
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
-                Self::write_append(&mut tx, summary, event, mail).await?;
+                Self::write_append(&mut tx, summary, event, mail, None).await?;
                 self.append_audit(&mut tx, audit).await?;
                 Self::commit(tx).await
             }
@@ -1861,7 +2015,14 @@ macro_rules! impl_sql_store {
                     Ok(p) => p,
                     Err(refusal) => return Ok(Some(Err(refusal))),
                 };
-                Self::write_append(&mut tx, &prepared.summary, &prepared.record, &prepared.mail).await?;
+                Self::write_append(
+                    &mut tx,
+                    &prepared.summary,
+                    &prepared.record,
+                    &prepared.mail,
+                    prepared.learning.as_ref(),
+                )
+                .await?;
                 self.append_audit(&mut tx, &prepared.audit).await?;
                 Self::commit(tx).await?;
                 Ok(Some(Ok(prepared)))

@@ -12,6 +12,7 @@ mod episodes_http;
 mod escalation;
 mod http;
 mod i18n;
+mod learning;
 mod lists;
 mod openapi;
 mod pack;

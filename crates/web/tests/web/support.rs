@@ -400,7 +400,7 @@ pub async fn open_episode_for(t: &TestApp, person: &homeward_store::Person) -> E
     };
     t.app
         .store
-        .open_episode(&summary, &first, &test_event(person.org_id))
+        .open_episode(&summary, &first, None, &test_event(person.org_id))
         .await
         .unwrap();
     id

@@ -1,0 +1,91 @@
+//! Learning from every episode: the facts each episode contributes are written with each
+//! chronology entry; this rebuilds them from the chronologies when the way they are derived
+//! changes, or for data loaded from elsewhere.
+
+use crate::episodes::learning_of;
+use crate::{App, AppError, AppResult};
+use homeward_domain::duties;
+use homeward_domain::episode;
+use homeward_domain::ids::OrgId;
+use homeward_store::{EpisodeCursor, EpisodeQuery};
+
+/// Episodes read at a time while rebuilding.
+const BATCH: i64 = 500;
+
+/// What a rebuild did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub episodes: usize,
+    /// Episodes whose chronology could not be read; logged, and the rest rebuilt.
+    pub failed: usize,
+}
+
+impl App {
+    /// Works out every episode's facts again from its chronology and writes them, for one
+    /// organisation or all of them. An episode that fails is logged and skipped.
+    pub async fn rebuild_learning(&self, only: Option<OrgId>) -> AppResult<Rebuilt> {
+        let orgs = match only {
+            Some(org) => vec![org],
+            None => self
+                .store
+                .list_organisations()
+                .await?
+                .into_iter()
+                .map(|o| o.id)
+                .collect(),
+        };
+        let mut done = Rebuilt::default();
+        for org in orgs {
+            let mut after: Option<EpisodeCursor> = None;
+            loop {
+                let query = EpisodeQuery {
+                    after,
+                    limit: BATCH,
+                    ..EpisodeQuery::default()
+                };
+                let page = self.store.list_episodes(org, &query).await?;
+                for summary in &page {
+                    match self.rebuild_one(org, summary.id).await {
+                        Ok(()) => done.episodes += 1,
+                        Err(e) => {
+                            tracing::error!(episode = %summary.id, error = %e, "could not rebuild this episode's facts; the others go on");
+                            done.failed += 1;
+                        }
+                    }
+                }
+                match page.last() {
+                    Some(last) if page.len() as i64 == BATCH => {
+                        after = Some(EpisodeCursor {
+                            opened_at: last.opened_at,
+                            id: last.id,
+                        });
+                    }
+                    _ => break,
+                }
+            }
+        }
+        Ok(done)
+    }
+
+    async fn rebuild_one(&self, org: OrgId, id: homeward_domain::ids::EpisodeId) -> AppResult<()> {
+        let (summary, events) = self
+            .store
+            .episode(org, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let person = self
+            .store
+            .get_person(org, summary.person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let state = episode::derive(&events)
+            .map_err(|r| AppError::Internal(format!("stored chronology does not derive: {r:?}")))?;
+        let plan = self.pinned_plan(&person, &state).await?;
+        let context = self.duty_context(&person, plan.as_ref(), &state).await?;
+        let list = duties::duties(&context, &events, self.clock.now());
+        let learning = learning_of(&context, &events, &list)
+            .ok_or_else(|| AppError::Internal("no facts from the chronology".into()))?;
+        self.store.put_learning(&summary, &learning).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,363 @@
+//! What each episode contributes to learning: the facts the patterns pages and the reports
+//! count, derived from the chronology (as corrected) and the duties when each entry is
+//! written, so that no dashboard ever reads the history itself.
+//!
+//! One [`EpisodeFacts`] per episode and one [`DutyOutcome`] per duty. Both are pure functions
+//! of the chronology, the duties and what was known of the person when it opened, so the
+//! same facts come from writing entry by entry and from rebuilding them all at once.
+
+use crate::duties::{Duty, Risks, Status};
+use crate::episode::{Event, EventRecord, effective};
+use crate::time::in_london;
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+/// How long after returning an English return home interview should be offered.
+pub const INTERVIEW_OFFER_HOURS: i64 = 72;
+
+/// An episode as the patterns count it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EpisodeFacts {
+    /// When they went missing: last seen, or when reported missing if nobody knows.
+    pub started_at: Timestamp,
+    /// That instant in UK time: the day, the day of the week (0 Monday … 6 Sunday) and the
+    /// hour, for the time grid. Derived once: the clocks changing later moves nothing.
+    pub start_day: Date,
+    pub start_weekday: u8,
+    pub start_hour: u8,
+    /// Which of the person's episodes this is (1: the first Homeward knows of).
+    pub episode_number: i64,
+    /// When they were found (located, or back if nobody recorded finding them).
+    pub found_at: Option<Timestamp>,
+    /// How long they were away, in minutes, once found.
+    pub away_minutes: Option<i64>,
+    /// How long after going missing police were told, in minutes.
+    pub reported_after_minutes: Option<i64>,
+    pub police_grade: Option<String>,
+    pub last_seen_place: String,
+    pub found_place: String,
+    pub found_town: String,
+    pub found_police_area: String,
+    pub returned_at: Option<Timestamp>,
+    /// The return interview (England, Wales) or Return Discussion (Scotland): where it got
+    /// to (`not_offered`, `offered`, `declined`, `held`), when first offered, how many times
+    /// offered and declined.
+    pub interview: String,
+    pub interview_first_offered_at: Option<Timestamp>,
+    pub interview_offers: i64,
+    pub interview_declines: i64,
+    /// The person's risk indicators when it was written, as codes (`cse,self_harm`).
+    pub risks: String,
+    /// `missing`, `located`, `returned`, `closed` or `recorded_in_error`.
+    pub phase: String,
+}
+
+impl EpisodeFacts {
+    /// Offered within 72 hours of coming back; `None` until they are back and it is offered
+    /// or the 72 hours have passed.
+    pub fn interview_offered_in_time(&self, now: Timestamp) -> Option<bool> {
+        let back = self.returned_at?;
+        let limit = back + jiff::SignedDuration::from_hours(INTERVIEW_OFFER_HOURS);
+        match self.interview_first_offered_at {
+            Some(offered) => Some(offered <= limit),
+            None if now > limit => Some(false),
+            None => None,
+        }
+    }
+}
+
+/// How one duty went: its deadline, when it was done and how it ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DutyOutcome {
+    pub rule: String,
+    pub due_at: Option<Timestamp>,
+    /// When the entry that did it says it happened.
+    pub done_at: Option<Timestamp>,
+    /// `open`, `done`, `not_applicable`, `information` or `not_done_at_closing`.
+    pub status: String,
+}
+
+impl DutyOutcome {
+    /// Minutes late, if it was done after its deadline.
+    pub fn late_minutes(&self) -> Option<i64> {
+        let (due, done) = (self.due_at?, self.done_at?);
+        (done > due).then(|| done.duration_since(due).as_mins())
+    }
+}
+
+/// The facts of an episode from its chronology (as corrected), the person's risks and how
+/// many episodes they had before it.
+pub fn facts(events: &[EventRecord], risks: &Risks, earlier_episodes: i64) -> Option<EpisodeFacts> {
+    let state = crate::episode::derive(events).ok()?;
+    let started_at = state.last_seen.unwrap_or(state.opened).at;
+    let local = in_london(started_at);
+    let found_at = state.located.or(state.returned).map(|o| o.at);
+    let mut f = EpisodeFacts {
+        started_at,
+        start_day: local.date(),
+        start_weekday: local.weekday().to_monday_zero_offset() as u8,
+        start_hour: local.hour() as u8,
+        episode_number: earlier_episodes + 1,
+        found_at,
+        away_minutes: found_at.map(|at| at.duration_since(started_at).as_mins().max(0)),
+        reported_after_minutes: state
+            .reported
+            .as_ref()
+            .map(|(o, _)| o.at.duration_since(started_at).as_mins().max(0)),
+        police_grade: state.police_grade.as_ref().map(|g| g.grade.code().into()),
+        returned_at: state.returned.map(|o| o.at),
+        interview: state.return_interview.code().into(),
+        risks: risk_codes(risks),
+        phase: state.phase.code().into(),
+        ..EpisodeFacts::default()
+    };
+    for (_, when, event) in effective(events).ok()? {
+        match event {
+            Event::Opened(o) => f.last_seen_place = o.last_seen_place.trim().to_string(),
+            Event::Located(l) => {
+                f.found_place = l.place.trim().to_string();
+                f.found_town = l.town.trim().to_string();
+                f.found_police_area = l.police_area.trim().to_string();
+            }
+            Event::ReturnInterviewOffered { .. } => {
+                f.interview_offers += 1;
+                f.interview_first_offered_at.get_or_insert(when.at);
+            }
+            Event::ReturnInterviewDeclined { .. } => f.interview_declines += 1,
+            _ => {}
+        }
+    }
+    Some(f)
+}
+
+/// How each duty went, with the time the entry that did it gives; one per rule (the latest,
+/// where a rule comes again), in rule order.
+pub fn duty_outcomes(events: &[EventRecord], duties: &[Duty]) -> Vec<DutyOutcome> {
+    let mut by_rule = std::collections::BTreeMap::new();
+    for outcome in outcomes(events, duties) {
+        by_rule.insert(outcome.rule.clone(), outcome);
+    }
+    by_rule.into_values().collect()
+}
+
+fn outcomes(events: &[EventRecord], duties: &[Duty]) -> Vec<DutyOutcome> {
+    let when = |seq: i64| events.iter().find(|r| r.seq == seq).map(|r| r.when.at);
+    duties
+        .iter()
+        .map(|d| {
+            let (status, done_at) = match &d.status {
+                // Whether an open duty is late is a matter of when one looks: its deadline
+                // is kept, and the reader compares it with the time of asking.
+                Status::Due | Status::Overdue => ("open", None),
+                Status::Done { by } => ("done", by.iter().filter_map(|s| when(*s)).min()),
+                Status::NotApplicable { .. } => ("not_applicable", None),
+                Status::Information => ("information", None),
+                Status::NotDoneAtClosing => ("not_done_at_closing", None),
+            };
+            DutyOutcome {
+                rule: d.rule.to_string(),
+                due_at: d.due_at,
+                done_at,
+                status: status.into(),
+            }
+        })
+        .collect()
+}
+
+/// The indicators as the form writes them, in a fixed order.
+pub fn risk_codes(r: &Risks) -> String {
+    [
+        (r.cse, "cse"),
+        (r.cce, "cce"),
+        (r.county_lines, "county_lines"),
+        (r.trafficking, "trafficking"),
+        (r.uasc, "uasc"),
+        (r.self_harm, "self_harm"),
+        (r.mental_health, "mental_health"),
+        (r.substances, "substances"),
+        (r.dementia, "dementia"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, code)| *code)
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::episode::{Located, Occurred, Opened, PoliceNumber, PoliceReport, Returned};
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    /// A chronology built entry by entry, each checked as the app checks it.
+    struct Chronology(Vec<EventRecord>);
+
+    impl Chronology {
+        fn opened(last_seen: Timestamp, reported: Timestamp) -> Self {
+            let mut c = Chronology(Vec::new());
+            c.add(
+                reported,
+                Event::Opened(Opened {
+                    last_seen: Some(Occurred::in_london(last_seen)),
+                    last_seen_place: " Bus station ".into(),
+                    ..Opened::default()
+                }),
+            );
+            c
+        }
+        fn add(&mut self, when: Timestamp, event: Event) -> &mut Self {
+            let record = EventRecord {
+                seq: self.0.len() as i64 + 1,
+                when: Occurred::in_london(when),
+                recorded_at: when,
+                recorded_by: None,
+                recorded_by_label: "test".into(),
+                event,
+            };
+            crate::episode::append(&self.0, &record).unwrap();
+            self.0.push(record);
+            self
+        }
+    }
+
+    #[test]
+    fn an_episode_across_the_october_clock_change_counts_real_minutes_and_its_own_hour() {
+        // Last seen at 01:30 BST on the night the clocks go back (00:30 UTC), found at 01:30
+        // GMT (the second 01:30, an hour later in real time).
+        let mut c = Chronology::opened(at("2026-10-25T00:30:00Z"), at("2026-10-25T00:40:00Z"));
+        c.add(
+            at("2026-10-25T00:50:00Z"),
+            Event::ReportedToPolice(PoliceReport {
+                force: "Gwent".into(),
+                number: PoliceNumber::NonEmergency,
+                reference: "GW-1".into(),
+                spoke_to: "PC Jones".into(),
+            }),
+        )
+        .add(
+            at("2026-10-25T01:30:00Z"),
+            Event::Located(Located {
+                place: "Friend's flat".into(),
+                town: "Newport".into(),
+                police_area: "Gwent".into(),
+                found_by: "Police".into(),
+                condition: "Well".into(),
+                who_was_told: "Manager".into(),
+            }),
+        )
+        .add(
+            at("2026-10-25T02:30:00Z"),
+            Event::Returned(Returned {
+                to_where: "Home".into(),
+                how: "Staff car".into(),
+                via_police_station: false,
+                why_police_station: String::new(),
+            }),
+        );
+        let cse = Risks {
+            cse: true,
+            self_harm: true,
+            ..Risks::default()
+        };
+        let f = facts(&c.0, &cse, 2).unwrap();
+        assert_eq!(f.start_day, jiff::civil::date(2026, 10, 25));
+        assert_eq!(
+            (f.start_weekday, f.start_hour),
+            (6, 1),
+            "Sunday, 1 a.m. BST"
+        );
+        assert_eq!(
+            f.away_minutes,
+            Some(60),
+            "an hour, though both clocks read 01:30"
+        );
+        assert_eq!(f.reported_after_minutes, Some(20));
+        assert_eq!(f.episode_number, 3);
+        assert_eq!(f.last_seen_place, "Bus station");
+        assert_eq!(
+            (
+                f.found_place.as_str(),
+                f.found_town.as_str(),
+                f.found_police_area.as_str()
+            ),
+            ("Friend's flat", "Newport", "Gwent")
+        );
+        assert_eq!(f.risks, "cse,self_harm");
+        assert_eq!(f.phase, "returned");
+        // Not offered yet: in time until 72 hours after coming back, then late.
+        let back = at("2026-10-25T02:30:00Z");
+        assert_eq!(f.interview_offered_in_time(back), None);
+        assert_eq!(
+            f.interview_offered_in_time(back + jiff::SignedDuration::from_hours(73)),
+            Some(false)
+        );
+        c.add(
+            back + jiff::SignedDuration::from_hours(71),
+            Event::ReturnInterviewOffered {
+                offered_by: "Independent worker".into(),
+                independent: true,
+            },
+        )
+        .add(
+            back + jiff::SignedDuration::from_hours(72),
+            Event::ReturnInterviewDeclined {
+                reason: "Tired".into(),
+                offer_again: "Tomorrow".into(),
+            },
+        );
+        let f = facts(&c.0, &cse, 2).unwrap();
+        assert_eq!((f.interview_offers, f.interview_declines), (1, 1));
+        assert_eq!(f.interview, "declined");
+        assert_eq!(f.interview_offered_in_time(back), Some(true));
+    }
+
+    #[test]
+    fn the_second_one_thirty_is_still_one_in_the_morning_and_the_spring_gap_is_two() {
+        let gmt = facts(
+            &Chronology::opened(at("2026-10-25T01:30:00Z"), at("2026-10-25T02:00:00Z")).0,
+            &Risks::default(),
+            0,
+        )
+        .unwrap();
+        assert_eq!((gmt.start_weekday, gmt.start_hour), (6, 1));
+        assert_eq!(gmt.episode_number, 1);
+        assert_eq!(gmt.away_minutes, None);
+        // 01:00 UTC on the spring change is 02:00 BST: the hour 01:00–02:00 never happens.
+        let spring = facts(
+            &Chronology::opened(at("2026-03-29T01:00:00Z"), at("2026-03-29T01:10:00Z")).0,
+            &Risks::default(),
+            0,
+        )
+        .unwrap();
+        assert_eq!(spring.start_hour, 2);
+        // Late on a Saturday in UTC is already Sunday in summer time.
+        let late = facts(
+            &Chronology::opened(at("2026-07-04T23:30:00Z"), at("2026-07-04T23:40:00Z")).0,
+            &Risks::default(),
+            0,
+        )
+        .unwrap();
+        assert_eq!(late.start_day, jiff::civil::date(2026, 7, 5));
+        assert_eq!((late.start_weekday, late.start_hour), (6, 0));
+    }
+
+    #[test]
+    fn a_duty_done_late_says_by_how_much() {
+        let done = DutyOutcome {
+            rule: "report_police".into(),
+            due_at: Some(at("2026-10-25T01:00:00Z")),
+            done_at: Some(at("2026-10-25T01:45:00Z")),
+            status: "done".into(),
+        };
+        assert_eq!(done.late_minutes(), Some(45));
+        let early = DutyOutcome {
+            done_at: Some(at("2026-10-25T00:45:00Z")),
+            ..done.clone()
+        };
+        assert_eq!(early.late_minutes(), None);
+    }
+}
