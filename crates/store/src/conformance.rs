@@ -2150,6 +2150,304 @@ pub async fn people_due_for_review_are_found_in_the_database(store: Arc<dyn Stor
     assert!(none.is_empty());
 }
 
+/// An episode (closed unless `open`) written with its facts for learning.
+async fn episode_with_facts(
+    store: &dyn Store,
+    service: &Service,
+    person: PersonId,
+    facts: homeward_domain::learning::EpisodeFacts,
+    duties: Vec<homeward_domain::learning::DutyOutcome>,
+) -> homeward_domain::ids::EpisodeId {
+    use homeward_domain::episode::{Event, EventRecord, Occurred, Opened};
+    let open = facts.phase == "missing";
+    let summary = crate::EpisodeSummary {
+        id: homeward_domain::ids::EpisodeId::new_random(),
+        org_id: service.org_id,
+        service_id: service.id,
+        person_id: person,
+        phase: facts.phase.clone(),
+        is_open: open,
+        opened_at: facts.started_at,
+        last_seen_at: Some(facts.started_at),
+        police_grade: facts.police_grade.clone(),
+        last_event_seq: 1,
+        last_event_kind: "opened".into(),
+        last_event_at: facts.started_at,
+        schedule: crate::Schedule::default(),
+    };
+    let first = EventRecord {
+        seq: 1,
+        when: Occurred::in_london(facts.started_at),
+        recorded_at: facts.started_at,
+        recorded_by: None,
+        recorded_by_label: "worker@example.org".into(),
+        event: Event::Opened(Opened::default()),
+    };
+    let learning = crate::Learning { facts, duties };
+    store
+        .open_episode(
+            &summary,
+            &first,
+            Some(&learning),
+            &event(Some(service.org_id), "episode.open"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.learning_of(service.org_id, summary.id).await.unwrap(),
+        Some(learning),
+        "facts are kept as written"
+    );
+    summary.id
+}
+
+/// A hand-counted window across the October clock change: every figure as counted, and
+/// every figure's list of episodes as long as the figure.
+pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
+    use crate::{Cut, FactsFilter};
+    use homeward_domain::learning::{DutyOutcome, EpisodeFacts};
+    let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+    let (org, a) = organisation(&*store, "Patterns").await;
+    let b = Service {
+        id: ServiceId::new_random(),
+        name: "Other House".into(),
+        ..a.clone()
+    };
+    store
+        .create_service(&b, &event(Some(org.id), "service.create"))
+        .await
+        .unwrap();
+    let mut people = Vec::new();
+    for home in [&a, &a, &b, &a] {
+        let p = ada(org.id, home.id);
+        store
+            .create_person(&p, &event(Some(org.id), "person.create"))
+            .await
+            .unwrap();
+        people.push(p.id);
+    }
+    let (p1, p2, p3, p4) = (people[0], people[1], people[2], people[3]);
+    let base = |started: &str, weekday: u8, hour: u8| EpisodeFacts {
+        started_at: at(started),
+        start_day: in_london_day(at(started)),
+        start_weekday: weekday,
+        start_hour: hour,
+        episode_number: 1,
+        interview: "not_offered".into(),
+        phase: "closed".into(),
+        ..EpisodeFacts::default()
+    };
+    // 1: Sunday 00:30 BST, found after an hour, police told after 20 minutes (late), the
+    // interview offered in time.
+    let e1 = EpisodeFacts {
+        found_at: Some(at("2026-10-25T00:30:00Z")),
+        away_minutes: Some(60),
+        reported_after_minutes: Some(20),
+        police_grade: Some("medium".into()),
+        last_seen_place: "Bus station".into(),
+        found_town: "Newport".into(),
+        returned_at: Some(at("2026-10-25T01:00:00Z")),
+        interview: "held".into(),
+        interview_first_offered_at: Some(at("2026-10-26T09:00:00Z")),
+        interview_offers: 1,
+        risks: "cse".into(),
+        ..base("2026-10-24T23:30:00Z", 6, 0)
+    };
+    let e1_duties = vec![
+        DutyOutcome {
+            rule: "prevention_meeting".into(),
+            due_at: None,
+            done_at: None,
+            status: "information".into(),
+        },
+        DutyOutcome {
+            rule: "report_police".into(),
+            due_at: Some(at("2026-10-24T23:40:00Z")),
+            done_at: Some(at("2026-10-24T23:50:00Z")),
+            status: "done".into(),
+        },
+        DutyOutcome {
+            rule: "tell_parents".into(),
+            due_at: Some(at("2026-10-25T00:30:00Z")),
+            done_at: Some(at("2026-10-25T00:00:00Z")),
+            status: "done".into(),
+        },
+    ];
+    // 2: the second 01:30 (GMT) that night, their second episode, away over a day, police
+    // not told, the interview offered late and declined.
+    let e2 = EpisodeFacts {
+        episode_number: 2,
+        found_at: Some(at("2026-10-26T02:30:00Z")),
+        away_minutes: Some(1500),
+        returned_at: Some(at("2026-10-26T03:00:00Z")),
+        interview: "declined".into(),
+        interview_first_offered_at: Some(at("2026-10-30T03:00:00Z")),
+        interview_offers: 1,
+        interview_declines: 1,
+        ..base("2026-10-25T01:30:00Z", 6, 1)
+    };
+    // 3: Monday 09:00 GMT, still missing two days later, police told after half an hour,
+    // their report duty open past its deadline.
+    let e3 = EpisodeFacts {
+        reported_after_minutes: Some(30),
+        police_grade: Some("high".into()),
+        last_seen_place: "Bus station".into(),
+        phase: "missing".into(),
+        ..base("2026-10-26T09:00:00Z", 0, 9)
+    };
+    let e3_duties = vec![DutyOutcome {
+        rule: "report_police".into(),
+        due_at: Some(at("2026-10-26T10:00:00Z")),
+        done_at: None,
+        status: "open".into(),
+    }];
+    let id1 = episode_with_facts(&*store, &a, p1, e1, e1_duties).await;
+    let id2 = episode_with_facts(&*store, &a, p1, e2, Vec::new()).await;
+    let id3 = episode_with_facts(&*store, &a, p2, e3, e3_duties).await;
+    // Elsewhere, earlier, or recorded in error: not counted.
+    episode_with_facts(
+        &*store,
+        &b,
+        p3,
+        base("2026-10-27T10:00:00Z", 1, 10),
+        Vec::new(),
+    )
+    .await;
+    episode_with_facts(
+        &*store,
+        &a,
+        p4,
+        base("2026-09-01T10:00:00Z", 1, 11),
+        Vec::new(),
+    )
+    .await;
+    let mistaken = EpisodeFacts {
+        phase: "recorded_in_error".into(),
+        ..base("2026-10-27T11:00:00Z", 1, 11)
+    };
+    episode_with_facts(&*store, &a, p4, mistaken, Vec::new()).await;
+
+    let now = at("2026-10-28T12:00:00Z");
+    let window = |cut: Option<Cut>| FactsFilter {
+        services: Some(vec![a.id]),
+        from: at("2026-10-20T00:00:00Z"),
+        before: at("2026-11-01T00:00:00Z"),
+        cut,
+    };
+    let p = store.patterns(org.id, &window(None), now).await.unwrap();
+    assert_eq!((p.episodes, p.people), (3, 2));
+    assert_eq!((p.first_time, p.repeat), (2, 1));
+    assert_eq!((p.still_away, p.over_24_hours), (1, 2));
+    assert_eq!(p.away_median_minutes, Some(60));
+    assert_eq!((p.reported, p.not_reported), (2, 1));
+    assert_eq!(p.report_median_minutes, Some(20));
+    assert_eq!(p.grades, [("high".into(), 1), ("medium".into(), 1)]);
+    assert_eq!(p.slots, [(0, 9, 1), (6, 0, 1), (6, 1, 1)]);
+    assert_eq!(p.most, [(p1, 2), (p2, 1)]);
+    assert_eq!(p.last_seen_places, [("Bus station".into(), 2)]);
+    assert_eq!(p.found_towns, [("Newport".into(), 1)]);
+    assert_eq!(p.risks, [("cse".into(), 1)]);
+    assert_eq!(p.returned, 2);
+    assert_eq!(
+        (
+            p.interview_offered,
+            p.interview_offered_in_time,
+            p.interview_declined,
+            p.interview_held,
+            p.interview_not_offered
+        ),
+        (2, 1, 1, 1, 0)
+    );
+    let report = p.duties.iter().find(|d| d.rule == "report_police").unwrap();
+    assert_eq!(
+        (report.total, report.on_time, report.late, report.overdue),
+        (2, 0, 1, 1)
+    );
+    assert_eq!(report.late_median_minutes, Some(10));
+    let parents = p.duties.iter().find(|d| d.rule == "tell_parents").unwrap();
+    assert_eq!((parents.total, parents.on_time, parents.late), (1, 1, 0));
+    assert!(p.duties.iter().all(|d| d.rule != "prevention_meeting"));
+
+    // Every figure opens the list of its episodes, and the list is as long as the figure.
+    let listed = |cut: Option<Cut>| {
+        let store = store.clone();
+        let filter = window(cut);
+        async move {
+            store
+                .facts_episodes(org.id, &filter, now, None, 100)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(e, _)| e.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed(None).await, [id3, id2, id1], "latest start first");
+    let figures = [
+        (Cut::FirstTime, p.first_time),
+        (Cut::Repeat, p.repeat),
+        (Cut::StillAway, p.still_away),
+        (Cut::Over24Hours, p.over_24_hours),
+        (Cut::ReportedToPolice, p.reported),
+        (Cut::NotReportedToPolice, p.not_reported),
+        (Cut::Returned, p.returned),
+        (Cut::InterviewOffered, p.interview_offered),
+        (Cut::InterviewOfferedInTime, p.interview_offered_in_time),
+        (Cut::InterviewDeclined, p.interview_declined),
+        (Cut::InterviewHeld, p.interview_held),
+        (Cut::InterviewNotOffered, p.interview_not_offered),
+        (Cut::Person(p1), 2),
+        (Cut::Slot(6, 1), 1),
+        (Cut::LastSeenAt("Bus station".into()), 2),
+        (Cut::FoundIn("Newport".into()), 1),
+        (Cut::Grade("high".into()), 1),
+        (Cut::Risk("cse".into()), 1),
+        (Cut::Risk("cs".into()), 0),
+    ];
+    for (cut, figure) in figures {
+        assert_eq!(
+            listed(Some(cut.clone())).await.len() as i64,
+            figure,
+            "{cut:?}"
+        );
+        let narrowed = store
+            .patterns(org.id, &window(Some(cut.clone())), now)
+            .await
+            .unwrap();
+        assert_eq!(narrowed.episodes, figure, "{cut:?}");
+    }
+    assert_eq!(listed(Some(Cut::Over24Hours)).await, [id3, id2]);
+    // A page at a time.
+    let first = store
+        .facts_episodes(org.id, &window(None), now, None, 2)
+        .await
+        .unwrap();
+    let (last, started) = first.last().unwrap();
+    let rest = store
+        .facts_episodes(org.id, &window(None), now, Some((*started, last.id)), 2)
+        .await
+        .unwrap();
+    assert_eq!(rest.iter().map(|(e, _)| e.id).collect::<Vec<_>>(), [id1]);
+    // Another organisation sees none of it.
+    let (other, _) = organisation(&*store, "Elsewhere").await;
+    let none = store
+        .patterns(
+            other.id,
+            &FactsFilter {
+                services: None,
+                ..window(None)
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(none.episodes, 0);
+}
+
+fn in_london_day(at: jiff::Timestamp) -> jiff::civil::Date {
+    homeward_domain::time::in_london(at).date()
+}
+
 /// Expands to one `#[tokio::test]` per conformance case. `$make` is an async block or
 /// expression producing `Option<Arc<dyn Store>>`; `None` skips (an engine not available here).
 #[macro_export]
@@ -2180,6 +2478,7 @@ macro_rules! conformance_suite {
             users_are_found_by_name_service_and_address_a_page_at_a_time,
             the_audit_trail_is_searched_in_the_database_newest_first,
             people_due_for_review_are_found_in_the_database,
+            patterns_add_up_to_the_episodes_they_list,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

@@ -278,6 +278,90 @@ pub struct DueQuery {
     pub limit: i64,
 }
 
+/// Which episodes a patterns figure counts: those that started (were last seen) in a window,
+/// in some services, narrowed to one cut. The figure and the list of its episodes are read
+/// through the same filter, so the list always adds up to the number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactsFilter {
+    pub services: Option<Vec<ServiceId>>,
+    pub from: Timestamp,
+    pub before: Timestamp,
+    pub cut: Option<Cut>,
+}
+
+/// One slice of a window's episodes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cut {
+    /// Their first episode Homeward knows of, or a later one.
+    FirstTime,
+    Repeat,
+    /// Not found yet.
+    StillAway,
+    /// Away more than 24 hours.
+    Over24Hours,
+    ReportedToPolice,
+    NotReportedToPolice,
+    Person(PersonId),
+    /// Day of the week (0 Monday) and hour, UK time.
+    Slot(u8, u8),
+    LastSeenAt(String),
+    FoundIn(String),
+    Grade(String),
+    /// Back, and the return interview offered, offered within 72 hours, declined (at least
+    /// once), held, or not offered.
+    Returned,
+    InterviewOffered,
+    InterviewOfferedInTime,
+    InterviewDeclined,
+    InterviewHeld,
+    InterviewNotOffered,
+    Risk(String),
+}
+
+/// What a window's episodes add up to, for the patterns page and the reports.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Patterns {
+    pub episodes: i64,
+    pub people: i64,
+    pub first_time: i64,
+    pub repeat: i64,
+    pub still_away: i64,
+    pub over_24_hours: i64,
+    /// Median minutes away of those found.
+    pub away_median_minutes: Option<i64>,
+    pub reported: i64,
+    pub not_reported: i64,
+    pub report_median_minutes: Option<i64>,
+    pub grades: Vec<(String, i64)>,
+    /// (day of week, hour, episodes), only slots with any.
+    pub slots: Vec<(u8, u8, i64)>,
+    /// Who went missing most: the person and how many times, most first (ten at most).
+    pub most: Vec<(PersonId, i64)>,
+    pub last_seen_places: Vec<(String, i64)>,
+    pub found_towns: Vec<(String, i64)>,
+    pub returned: i64,
+    pub interview_offered: i64,
+    pub interview_offered_in_time: i64,
+    pub interview_declined: i64,
+    pub interview_held: i64,
+    pub interview_not_offered: i64,
+    /// Episodes by the risk indicators written on the person then.
+    pub risks: Vec<(String, i64)>,
+    /// For each duty: how many episodes had it, done on time, done late, the median minutes
+    /// late of the late ones, and how many are open past their deadline now.
+    pub duties: Vec<DutyTimeliness>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DutyTimeliness {
+    pub rule: String,
+    pub total: i64,
+    pub on_time: i64,
+    pub late: i64,
+    pub late_median_minutes: Option<i64>,
+    pub overdue: i64,
+}
+
 /// Where a page of people ended: lists are ordered by family name, given name, then id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersonCursor {
@@ -639,6 +723,23 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     /// Replaces an episode's facts for learning (rebuilding them from its chronology).
     async fn put_learning(&self, summary: &EpisodeSummary, learning: &Learning) -> StoreResult<()>;
+    /// What the window's episodes add up to (`now` decides which open duties are late).
+    async fn patterns(
+        &self,
+        org: OrgId,
+        filter: &FactsFilter,
+        now: Timestamp,
+    ) -> StoreResult<Patterns>;
+    /// The episodes a patterns figure counts, latest start first, a page at a time (`now` as
+    /// the figure was counted).
+    async fn facts_episodes(
+        &self,
+        org: OrgId,
+        filter: &FactsFilter,
+        now: Timestamp,
+        after: Option<(Timestamp, homeward_domain::ids::EpisodeId)>,
+        limit: i64,
+    ) -> StoreResult<Vec<(EpisodeSummary, Timestamp)>>;
     /// An episode's facts for learning as stored, if any.
     async fn learning_of(
         &self,

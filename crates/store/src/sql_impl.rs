@@ -86,6 +86,18 @@ pub fn decode_document(text: &str) -> StoreResult<homeward_domain::forms::Docume
 pub const EPISODE_COLUMNS: &str = "SELECT id, org_id, service_id, person_id, phase, is_open, opened_at, \
      last_seen_at, police_grade, last_event_seq, last_event_kind, last_event_at, \
      next_duty_rule, next_duty_due_at, waiting_pages, next_check_at, paging_failed_since FROM episodes";
+/// The episode columns as selected from `alias`, for joins.
+#[doc(hidden)]
+pub fn episode_columns_of(alias: &str) -> String {
+    let list = EPISODE_COLUMNS
+        .trim_start_matches("SELECT ")
+        .trim_end_matches(" FROM episodes");
+    list.split(',')
+        .map(|c| format!("{alias}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[doc(hidden)]
 pub fn encode_event(e: &homeward_domain::episode::Event) -> StoreResult<String> {
     serde_json::to_string(e).map_err(|e| StoreError::Internal(e.to_string()))
@@ -137,15 +149,15 @@ pub enum Bind {
 pub struct Binds(pub Vec<Bind>);
 
 impl Binds {
-    fn push(&mut self, b: Bind) -> String {
+    pub fn push(&mut self, b: Bind) -> String {
         self.0.push(b);
         format!("${}", self.0.len() + 1)
     }
-    fn list(&mut self, values: impl IntoIterator<Item = Bind>) -> String {
+    pub fn list(&mut self, values: impl IntoIterator<Item = Bind>) -> String {
         let list: Vec<String> = values.into_iter().map(|b| self.push(b)).collect();
         list.join(", ")
     }
-    fn millis(&mut self, at: jiff::Timestamp) -> String {
+    pub fn millis(&mut self, at: jiff::Timestamp) -> String {
         self.push(Bind::Int(homeward_domain::time::to_millis(at)))
     }
 }
@@ -314,6 +326,100 @@ pub fn audit_query(q: &crate::AuditQuery) -> (String, Vec<Bind>) {
     let limit = b.push(Bind::Int(q.limit));
     sql += &format!(" ORDER BY seq DESC LIMIT {limit}");
     (sql, b.0)
+}
+
+/// The conditions on `episode_facts f` a patterns filter asks for (`$1` is the organisation):
+/// the window, the services and the cut. `now` decides who has been away over 24 hours
+/// while still missing.
+#[doc(hidden)]
+pub fn facts_where(q: &crate::FactsFilter, now: jiff::Timestamp, b: &mut Binds) -> String {
+    let mut sql = String::from("f.org_id = $1 AND f.phase <> 'recorded_in_error'");
+    sql += &format!(" AND f.started_at >= {}", b.millis(q.from));
+    sql += &format!(" AND f.started_at < {}", b.millis(q.before));
+    if let Some(services) = &q.services {
+        if services.is_empty() {
+            sql += " AND 1 = 0";
+        } else {
+            let list = b.list(services.iter().map(|s| Bind::Id(s.0)));
+            sql += &format!(" AND f.service_id IN ({list})");
+        }
+    }
+    if let Some(c) = cut_condition(q.cut.as_ref(), now, b) {
+        sql += " AND ";
+        sql += &c;
+    }
+    sql
+}
+
+/// The condition on `episode_facts f` for one cut (see [`crate::Cut`]).
+#[doc(hidden)]
+pub fn cut_condition(
+    cut: Option<&crate::Cut>,
+    now: jiff::Timestamp,
+    b: &mut Binds,
+) -> Option<String> {
+    use crate::Cut;
+    let day = 24 * 60;
+    let in_time = homeward_domain::learning::INTERVIEW_OFFER_HOURS * 3_600_000;
+    match cut {
+        None => None,
+        Some(Cut::FirstTime) => Some("f.episode_number = 1".to_string()),
+        Some(Cut::Repeat) => Some("f.episode_number > 1".into()),
+        Some(Cut::StillAway) => Some("f.found_at IS NULL".into()),
+        Some(Cut::Over24Hours) => {
+            let since = b.millis(now - jiff::SignedDuration::from_hours(24));
+            Some(format!(
+                "(f.away_minutes > {day} OR (f.found_at IS NULL AND f.started_at < {since}))"
+            ))
+        }
+        Some(Cut::ReportedToPolice) => Some("f.reported_after_minutes IS NOT NULL".into()),
+        Some(Cut::NotReportedToPolice) => Some("f.reported_after_minutes IS NULL".into()),
+        Some(Cut::Person(p)) => Some(format!("f.person_id = {}", b.push(Bind::Id(p.0)))),
+        Some(Cut::Slot(d, h)) => Some(format!(
+            "f.start_weekday = {} AND f.start_hour = {}",
+            b.push(Bind::Int(i64::from(*d))),
+            b.push(Bind::Int(i64::from(*h)))
+        )),
+        Some(Cut::LastSeenAt(place)) => Some(format!(
+            "f.last_seen_place = {}",
+            b.push(Bind::Text(place.clone()))
+        )),
+        Some(Cut::FoundIn(town)) => Some(format!(
+            "f.found_town = {}",
+            b.push(Bind::Text(town.clone()))
+        )),
+        Some(Cut::Grade(g)) => Some(format!(
+            "f.police_grade = {}",
+            b.push(Bind::Text(g.clone()))
+        )),
+        Some(Cut::Returned) => Some("f.returned_at IS NOT NULL".into()),
+        Some(Cut::InterviewOffered) => {
+            Some("f.returned_at IS NOT NULL AND f.interview_offers > 0".into())
+        }
+        Some(Cut::InterviewOfferedInTime) => Some(format!(
+            "f.returned_at IS NOT NULL AND f.interview_first_offered_at IS NOT NULL \
+             AND f.interview_first_offered_at <= f.returned_at + {in_time}"
+        )),
+        Some(Cut::InterviewDeclined) => {
+            Some("f.returned_at IS NOT NULL AND f.interview_declines > 0".into())
+        }
+        Some(Cut::InterviewHeld) => {
+            Some("f.returned_at IS NOT NULL AND f.interview = 'held'".into())
+        }
+        Some(Cut::InterviewNotOffered) => {
+            Some("f.returned_at IS NOT NULL AND f.interview_offers = 0".into())
+        }
+        Some(Cut::Risk(code)) => Some(format!(
+            "(',' || f.risks || ',') LIKE {}",
+            b.push(Bind::Text(format!("%,{code},%")))
+        )),
+    }
+}
+
+/// `1` where a condition holds, for summing.
+#[doc(hidden)]
+pub fn counted(condition: &str) -> String {
+    format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)")
 }
 
 /// The SQL for a list of episodes (`$1` is the organisation) and the values to bind after it.
@@ -1920,6 +2026,216 @@ macro_rules! impl_sql_store {
                 let mut tx = self.begin_write().await?;
                 Self::write_learning(&mut tx, summary, learning).await?;
                 Self::commit(tx).await
+            }
+
+            async fn patterns(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                filter: &$crate::FactsFilter,
+                now: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<$crate::Patterns> {
+                use sqlx::Row as _;
+                use $crate::Cut;
+                use $crate::sql_impl::{Binds, counted, cut_condition, facts_where};
+                let get = |row: &<$db as sqlx::Database>::Row, name: &str| -> $crate::StoreResult<i64> {
+                    Ok(row.try_get::<Option<i64>, _>(name).map_err(Self::db_err)?.unwrap_or(0))
+                };
+                // The headline figures, each counted with the condition its list uses.
+                let sums = [
+                    ("first_time", Cut::FirstTime),
+                    ("repeat", Cut::Repeat),
+                    ("still_away", Cut::StillAway),
+                    ("over_24_hours", Cut::Over24Hours),
+                    ("reported", Cut::ReportedToPolice),
+                    ("not_reported", Cut::NotReportedToPolice),
+                    ("returned", Cut::Returned),
+                    ("offered", Cut::InterviewOffered),
+                    ("in_time", Cut::InterviewOfferedInTime),
+                    ("declined", Cut::InterviewDeclined),
+                    ("held", Cut::InterviewHeld),
+                    ("not_offered", Cut::InterviewNotOffered),
+                ];
+                let mut b = Binds::default();
+                let base = facts_where(filter, now, &mut b);
+                let mut columns = vec![
+                    "COUNT(*) AS episodes".to_string(),
+                    "COUNT(DISTINCT f.person_id) AS people".to_string(),
+                ];
+                for (name, cut) in &sums {
+                    let condition = cut_condition(Some(cut), now, &mut b).unwrap_or_default();
+                    columns.push(format!("COALESCE({}, 0) AS {name}", counted(&condition)));
+                }
+                let sql = format!("SELECT {} FROM episode_facts f WHERE {base}", columns.join(", "));
+                let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                let Some(row) = rows.first() else { return Ok($crate::Patterns::default()) };
+                let mut p = $crate::Patterns {
+                    episodes: get(row, "episodes")?,
+                    people: get(row, "people")?,
+                    first_time: get(row, "first_time")?,
+                    repeat: get(row, "repeat")?,
+                    still_away: get(row, "still_away")?,
+                    over_24_hours: get(row, "over_24_hours")?,
+                    reported: get(row, "reported")?,
+                    not_reported: get(row, "not_reported")?,
+                    returned: get(row, "returned")?,
+                    interview_offered: get(row, "offered")?,
+                    interview_offered_in_time: get(row, "in_time")?,
+                    interview_declined: get(row, "declined")?,
+                    interview_held: get(row, "held")?,
+                    interview_not_offered: get(row, "not_offered")?,
+                    ..$crate::Patterns::default()
+                };
+                if p.episodes == 0 {
+                    return Ok(p);
+                }
+                // A value's lower median: the middle one of those present, by one read.
+                let median = |column: &'static str, present: i64| async move {
+                    if present == 0 {
+                        return Ok::<_, $crate::StoreError>(None);
+                    }
+                    let mut b = Binds::default();
+                    let base = facts_where(filter, now, &mut b);
+                    let offset = b.push($crate::sql_impl::Bind::Int((present - 1) / 2));
+                    let sql = format!(
+                        "SELECT f.{column} AS m FROM episode_facts f WHERE {base} \
+                         AND f.{column} IS NOT NULL ORDER BY f.{column} LIMIT 1 OFFSET {offset}"
+                    );
+                    let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                    Ok(match rows.first() {
+                        Some(r) => r.try_get::<Option<i64>, _>("m").map_err(Self::db_err)?,
+                        None => None,
+                    })
+                };
+                p.away_median_minutes = median("away_minutes", p.episodes - p.still_away).await?;
+                p.report_median_minutes = median("reported_after_minutes", p.reported).await?;
+                // Counts by one text column, largest first.
+                let by = |column: &'static str, limit: Option<i64>| async move {
+                    let mut b = Binds::default();
+                    let base = facts_where(filter, now, &mut b);
+                    let limit = limit.map(|n| format!(" LIMIT {}", b.push($crate::sql_impl::Bind::Int(n)))).unwrap_or_default();
+                    let sql = format!(
+                        "SELECT f.{column} AS k, COUNT(*) AS n FROM episode_facts f WHERE {base} \
+                         AND f.{column} IS NOT NULL AND f.{column} <> '' GROUP BY f.{column} \
+                         ORDER BY COUNT(*) DESC, f.{column}{limit}"
+                    );
+                    let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get::<String, _>("k").map_err(Self::db_err)?, r.try_get::<i64, _>("n").map_err(Self::db_err)?)))
+                        .collect::<$crate::StoreResult<Vec<(String, i64)>>>()
+                };
+                p.grades = by("police_grade", None).await?;
+                p.last_seen_places = by("last_seen_place", Some(10)).await?;
+                p.found_towns = by("found_town", Some(10)).await?;
+                let mut risks = std::collections::BTreeMap::<String, i64>::new();
+                for (codes, n) in by("risks", None).await? {
+                    for code in codes.split(',').filter(|c| !c.is_empty()) {
+                        *risks.entry(code.to_string()).or_default() += n;
+                    }
+                }
+                p.risks = risks.into_iter().collect();
+                p.risks.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                // The time grid.
+                let mut b = Binds::default();
+                let base = facts_where(filter, now, &mut b);
+                let sql = format!(
+                    "SELECT f.start_weekday AS d, f.start_hour AS h, COUNT(*) AS n FROM episode_facts f \
+                     WHERE {base} GROUP BY f.start_weekday, f.start_hour"
+                );
+                for r in self.fetch_generated(org, (sql, b.0)).await? {
+                    let d: i64 = r.try_get("d").map_err(Self::db_err)?;
+                    let h: i64 = r.try_get("h").map_err(Self::db_err)?;
+                    let n: i64 = r.try_get("n").map_err(Self::db_err)?;
+                    p.slots.push((u8::try_from(d).unwrap_or(0), u8::try_from(h).unwrap_or(0), n));
+                }
+                p.slots.sort();
+                // Who went missing most.
+                let mut b = Binds::default();
+                let base = facts_where(filter, now, &mut b);
+                let sql = format!(
+                    "SELECT f.person_id AS p, COUNT(*) AS n FROM episode_facts f WHERE {base} \
+                     GROUP BY f.person_id ORDER BY COUNT(*) DESC, f.person_id LIMIT 10"
+                );
+                for r in self.fetch_generated(org, (sql, b.0)).await? {
+                    let id: $crate::sql_impl::uuid::Uuid = r.try_get("p").map_err(Self::db_err)?;
+                    p.most.push(($crate::sql_impl::domain::ids::PersonId(id), r.try_get("n").map_err(Self::db_err)?));
+                }
+                // Each duty: on time, late and how late, open past its deadline now.
+                let mut b = Binds::default();
+                let base = facts_where(filter, now, &mut b);
+                let at_now = b.millis(now);
+                let on_time = counted("d.status = 'done' AND (d.due_at IS NULL OR d.done_at IS NULL OR d.done_at <= d.due_at)");
+                let late_condition = "d.status = 'done' AND d.due_at IS NOT NULL AND d.done_at > d.due_at";
+                let late = counted(late_condition);
+                let overdue = counted(&format!("d.status = 'open' AND d.due_at IS NOT NULL AND d.due_at < {at_now}"));
+                let sql = format!(
+                    "SELECT d.rule AS rule, COUNT(*) AS total, COALESCE({on_time}, 0) AS on_time, \
+                     COALESCE({late}, 0) AS late, COALESCE({overdue}, 0) AS overdue \
+                     FROM episode_duty_outcomes d JOIN episode_facts f ON f.episode_id = d.episode_id \
+                     WHERE {base} AND d.status <> 'information' GROUP BY d.rule ORDER BY d.rule"
+                );
+                for r in self.fetch_generated(org, (sql, b.0)).await? {
+                    p.duties.push($crate::DutyTimeliness {
+                        rule: r.try_get("rule").map_err(Self::db_err)?,
+                        total: get(&r, "total")?,
+                        on_time: get(&r, "on_time")?,
+                        late: get(&r, "late")?,
+                        overdue: get(&r, "overdue")?,
+                        late_median_minutes: None,
+                    });
+                }
+                let mut b = Binds::default();
+                let base = facts_where(filter, now, &mut b);
+                let sql = format!(
+                    "SELECT d.rule AS rule, d.done_at - d.due_at AS late FROM episode_duty_outcomes d \
+                     JOIN episode_facts f ON f.episode_id = d.episode_id WHERE {base} AND {late_condition}"
+                );
+                let mut lateness = std::collections::BTreeMap::<String, Vec<i64>>::new();
+                for r in self.fetch_generated(org, (sql, b.0)).await? {
+                    let rule: String = r.try_get("rule").map_err(Self::db_err)?;
+                    let ms: i64 = r.try_get("late").map_err(Self::db_err)?;
+                    lateness.entry(rule).or_default().push(ms / 60_000);
+                }
+                for d in &mut p.duties {
+                    if let Some(list) = lateness.get_mut(&d.rule) {
+                        list.sort_unstable();
+                        d.late_median_minutes = list.get((list.len() - 1) / 2).copied();
+                    }
+                }
+                Ok(p)
+            }
+
+            async fn facts_episodes(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                filter: &$crate::FactsFilter,
+                now: $crate::sql_impl::jiff::Timestamp,
+                after: Option<($crate::sql_impl::jiff::Timestamp, $crate::sql_impl::domain::ids::EpisodeId)>,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<($crate::EpisodeSummary, $crate::sql_impl::jiff::Timestamp)>> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::{Bind, Binds, facts_where};
+                let mut b = Binds::default();
+                let base = facts_where(filter, now, &mut b);
+                let mut sql = format!(
+                    "SELECT {}, f.started_at AS fact_started_at FROM episode_facts f \
+                     JOIN episodes e ON e.id = f.episode_id WHERE {base}",
+                    $crate::sql_impl::episode_columns_of("e")
+                );
+                if let Some((at, id)) = after {
+                    let a = b.millis(at);
+                    let a2 = b.millis(at);
+                    let i = b.push(Bind::Id(id.0));
+                    sql += &format!(" AND (f.started_at < {a} OR (f.started_at = {a2} AND f.episode_id < {i}))");
+                }
+                let n = b.push(Bind::Int(limit));
+                sql += &format!(" ORDER BY f.started_at DESC, f.episode_id DESC LIMIT {n}");
+                let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                rows.iter()
+                    .map(|r| {
+                        let started: i64 = r.try_get("fact_started_at").map_err(Self::db_err)?;
+                        Ok((Self::row_episode(r)?, Self::at(started)))
+                    })
+                    .collect()
             }
 
             async fn learning_of(
