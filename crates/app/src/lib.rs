@@ -17,6 +17,7 @@ pub mod escalation;
 mod fixed;
 pub mod learning;
 pub mod organisation;
+pub mod patterns;
 pub mod people;
 pub mod photos;
 pub mod police_pack;

@@ -42,10 +42,13 @@ pub enum Action {
     AnswerAnyPage,
     /// See email that could not be delivered, correct the address and send it again.
     ManageUndeliveredMail,
+    /// See patterns and trends across episodes, follow them to the episodes, and make the
+    /// reports inspectors ask for.
+    ViewPatterns,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewOwnHome,
         Action::ViewPeople,
         Action::EditPeople,
@@ -62,6 +65,7 @@ impl Action {
         Action::ManageOnCall,
         Action::AnswerAnyPage,
         Action::ManageUndeliveredMail,
+        Action::ViewPatterns,
     ];
 }
 
@@ -103,6 +107,9 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         // Whoever can act on an unreachable colleague: their managers, and admins who keep
         // the accounts.
         ManageUndeliveredMail => matches!(role, Manager | SafeguardingLead | OrgAdmin),
+        // Those who lead and those who inspect learn from the patterns; care staff see
+        // their own people's episodes, not the organisation's trends.
+        ViewPatterns => matches!(role, ShiftLead | Manager | SafeguardingLead | Auditor),
     }
 }
 

@@ -137,6 +137,8 @@ pub fn table() -> Vec<Route> {
         r("POST", "/admin/users/{id}/deactivate", Requires(Action::ManageUsers), Html, post(html::users::deactivate)),
         r("POST", "/admin/users/{id}/details", Requires(Action::ManageUsers), Html, post(html::users::update_details)),
         r("GET", "/audit", Requires(Action::ViewAuditTrail), Html, get(html::audit::list)),
+        r("GET", "/patterns", Requires(Action::ViewPatterns), Html, get(html::patterns::show)),
+        r("GET", "/patterns/episodes", Requires(Action::ViewPatterns), Html, get(html::patterns::episodes)),
         r("GET", "/admin/settings", Requires(Action::ViewSettings), Html, get(html::settings::show)),
         r("POST", "/admin/settings", Requires(Action::ManageSettings), Html, post(html::settings::save)),
         r("POST", "/admin/settings/duties", Requires(Action::ManageSettings), Html, post(html::settings::save_duties)),

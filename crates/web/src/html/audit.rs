@@ -14,9 +14,10 @@ use homeward_store::AuditQuery;
 use serde::Deserialize;
 
 /// The kinds of record the trail can be narrowed to.
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 10] = [
     "person",
     "episode",
+    "patterns",
     "user",
     "session",
     "service",

@@ -280,7 +280,7 @@ pub struct FilterOption {
 }
 
 /// "Any home or service" and then each of `services`, for a filter.
-fn service_options(
+pub fn service_options(
     t: Tr,
     services: &[homeward_store::Service],
     selected: Option<homeward_domain::ids::ServiceId>,

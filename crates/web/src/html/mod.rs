@@ -8,6 +8,7 @@ pub mod form_view;
 pub mod home;
 pub mod mail;
 pub mod on_call;
+pub mod patterns;
 pub mod people;
 pub mod person;
 pub mod photos;
@@ -55,10 +56,11 @@ impl Page {
         let mut csrf = String::new();
         let mut user = None;
         if let Some(actor) = &ctx.actor {
-            let items: [(&'static str, &str, Action); 6] = [
+            let items: [(&'static str, &str, Action); 7] = [
                 ("/", "nav-home", Action::ViewOwnHome),
                 ("/episodes", "nav-board", Action::ViewEpisodes),
                 ("/people", "nav-people", Action::ViewPeople),
+                ("/patterns", "nav-patterns", Action::ViewPatterns),
                 ("/admin/users", "nav-users", Action::ViewUsers),
                 ("/audit", "nav-audit", Action::ViewAuditTrail),
                 ("/admin/settings", "nav-settings", Action::ViewSettings),

@@ -21,6 +21,7 @@ const ADMINS: &[Role] = &[OrgAdmin];
 const EDITORS: &[Role] = &[CareWorker, ShiftLead, Manager, SafeguardingLead];
 const PLAN_AGREERS: &[Role] = &[Manager, SafeguardingLead];
 const AUDIT_READERS: &[Role] = &[OrgAdmin, Auditor, SafeguardingLead];
+const PATTERN_READERS: &[Role] = &[ShiftLead, Manager, SafeguardingLead, Auditor];
 const SETTINGS_READERS: &[Role] = &[OrgAdmin, Manager, SafeguardingLead, Auditor];
 const MAIL_FIXERS: &[Role] = &[Manager, SafeguardingLead, OrgAdmin];
 
@@ -43,6 +44,7 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         }
         ("POST", "/admin/users/{id}/details") | ("PUT", "/api/v1/users/{id}") => Only(ADMINS),
         ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
+        ("GET", "/patterns") | ("GET", "/patterns/episodes") => Only(PATTERN_READERS),
         ("GET", "/admin/settings") | ("GET", "/api/v1/settings") => Only(SETTINGS_READERS),
         ("POST", "/admin/settings") | ("PUT", "/api/v1/settings") => Only(ADMINS),
         ("POST", "/admin/settings/duties") | ("PUT", "/api/v1/settings/duties") => Only(ADMINS),

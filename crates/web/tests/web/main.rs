@@ -16,6 +16,7 @@ mod learning;
 mod lists;
 mod openapi;
 mod pack;
+mod patterns;
 mod people;
 mod people_api;
 mod photos;

@@ -1,0 +1,675 @@
+//! Patterns and trends: what a window's episodes add up to for a home or the organisation,
+//! beside the window before, each figure a link to the episodes that make it up.
+
+use super::episodes::{FilterOption, episode_line};
+use super::person::full_name;
+use super::{Failure, FormErrors, OrFail, Page, render};
+use crate::AppState;
+use crate::context::Ctx;
+use crate::i18n::Tr;
+use crate::listing::href;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use homeward_app::FieldError;
+use homeward_app::episode_form::{choice_id, duration};
+use homeward_app::patterns::PatternsAsk;
+use homeward_app::policy::Action;
+use homeward_domain::ids::ServiceId;
+use homeward_store::{Cut, Patterns};
+use jiff::civil::Date;
+use serde::Deserialize;
+
+/// A cut as a link carries it: `repeat`, `slot:6-1`, `person:<id>`, `seen:<place>`.
+pub fn cut_code(cut: &Cut) -> String {
+    match cut {
+        Cut::FirstTime => "first".into(),
+        Cut::Repeat => "repeat".into(),
+        Cut::StillAway => "still_away".into(),
+        Cut::Over24Hours => "over_24h".into(),
+        Cut::ReportedToPolice => "reported".into(),
+        Cut::NotReportedToPolice => "not_reported".into(),
+        Cut::Person(p) => format!("person:{p}"),
+        Cut::Slot(d, h) => format!("slot:{d}-{h}"),
+        Cut::LastSeenAt(place) => format!("seen:{place}"),
+        Cut::FoundIn(town) => format!("found:{town}"),
+        Cut::Grade(g) => format!("grade:{g}"),
+        Cut::Returned => "returned".into(),
+        Cut::InterviewOffered => "offered".into(),
+        Cut::InterviewOfferedInTime => "offered_in_time".into(),
+        Cut::InterviewDeclined => "declined".into(),
+        Cut::InterviewHeld => "held".into(),
+        Cut::InterviewNotOffered => "not_offered".into(),
+        Cut::Risk(code) => format!("risk:{code}"),
+    }
+}
+
+pub fn parse_cut(text: &str) -> Option<Cut> {
+    let text = text.trim();
+    Some(match text {
+        "first" => Cut::FirstTime,
+        "repeat" => Cut::Repeat,
+        "still_away" => Cut::StillAway,
+        "over_24h" => Cut::Over24Hours,
+        "reported" => Cut::ReportedToPolice,
+        "not_reported" => Cut::NotReportedToPolice,
+        "returned" => Cut::Returned,
+        "offered" => Cut::InterviewOffered,
+        "offered_in_time" => Cut::InterviewOfferedInTime,
+        "declined" => Cut::InterviewDeclined,
+        "held" => Cut::InterviewHeld,
+        "not_offered" => Cut::InterviewNotOffered,
+        _ => {
+            let (kind, value) = text.split_once(':')?;
+            match kind {
+                "person" => Cut::Person(value.parse().ok()?),
+                "slot" => {
+                    let (d, h) = value.split_once('-')?;
+                    let (d, h): (u8, u8) = (d.parse().ok()?, h.parse().ok()?);
+                    if d > 6 || h > 23 {
+                        return None;
+                    }
+                    Cut::Slot(d, h)
+                }
+                "seen" => Cut::LastSeenAt(value.to_string()),
+                "found" => Cut::FoundIn(value.to_string()),
+                "grade" => Cut::Grade(value.to_string()),
+                "risk" => Cut::Risk(value.to_string()),
+                _ => return None,
+            }
+        }
+    })
+}
+
+/// The words for a cut, as the list of its episodes is headed.
+fn cut_words(t: Tr, cut: &Cut, person: Option<&str>) -> String {
+    match cut {
+        Cut::Person(_) => person.unwrap_or_default().to_string(),
+        Cut::Slot(d, h) => t.args(
+            "patterns-slot",
+            &[
+                ("day", &t.get(&format!("weekday-{d}"))),
+                ("hour", &format!("{h:02}:00")),
+            ],
+        ),
+        Cut::LastSeenAt(place) => t.with("patterns-cut-seen", "place", place),
+        Cut::FoundIn(town) => t.with("patterns-cut-found", "town", town),
+        Cut::Grade(g) => t.get(&choice_id("grade", g)),
+        Cut::Risk(code) => t.get(&format!("option-{code}")),
+        other => t.get(&format!(
+            "patterns-cut-{}",
+            cut_code(other).replace('_', "-")
+        )),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct PatternsQuery {
+    pub service: String,
+    pub from: String,
+    pub to: String,
+    pub cut: String,
+    pub after: String,
+}
+
+/// The window asked for, defaulting to the last 90 days; problems name their field.
+fn ask_of(
+    q: &PatternsQuery,
+    today: Date,
+    problems: &mut Vec<FieldError>,
+) -> (PatternsAsk, String, String) {
+    let mut day = |text: &str, field: &str, default: Date| -> Date {
+        let text = text.trim();
+        if text.is_empty() {
+            return default;
+        }
+        match text.parse::<Date>() {
+            Ok(d) => d,
+            Err(_) => {
+                problems.push(FieldError {
+                    field: field.to_string(),
+                    message: "error-date-iso",
+                });
+                default
+            }
+        }
+    };
+    let to = day(&q.to, "to", today);
+    let from = day(
+        &q.from,
+        "from",
+        to.checked_sub(jiff::Span::new().days(89)).unwrap_or(to),
+    );
+    let ask = PatternsAsk {
+        service: q.service.trim().parse::<ServiceId>().ok(),
+        from,
+        to,
+        cut: parse_cut(&q.cut),
+    };
+    (ask, from.to_string(), to.to_string())
+}
+
+/// A link to the episodes behind a figure.
+fn list_href(ask: &PatternsAsk, cut: Option<&Cut>) -> String {
+    href(
+        "/patterns/episodes",
+        &[
+            ("service", ask.service.map(|s| s.to_string())),
+            ("from", Some(ask.from.to_string())),
+            ("to", Some(ask.to.to_string())),
+            ("cut", cut.map(cut_code)),
+        ],
+    )
+}
+
+/// One figure: what it is, how many, where its episodes are, and the window before.
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+    pub href: Option<String>,
+    pub before: String,
+}
+
+/// One row of a table of counts: a label (perhaps a link) and how many, as a link.
+pub struct CountRow {
+    pub label: String,
+    pub label_href: Option<String>,
+    pub count: i64,
+    pub href: String,
+}
+
+pub struct DutyRow {
+    pub duty: String,
+    pub total: i64,
+    pub on_time: i64,
+    pub late: i64,
+    pub late_by: String,
+    pub overdue: i64,
+}
+
+/// The day-and-hour grid: cells to draw and the same figures as a table.
+pub struct Grid {
+    pub cells: Vec<GridCell>,
+    pub days: Vec<(String, u32)>,
+    pub hours: Vec<(String, u32)>,
+    pub rows: Vec<(String, Vec<(i64, String)>)>,
+    pub busiest: String,
+}
+
+pub struct GridCell {
+    pub x: u32,
+    pub y: u32,
+    pub opacity: String,
+    pub count: i64,
+    pub label: String,
+    pub href: String,
+}
+
+const CELL: u32 = 22;
+const LEFT: u32 = 44;
+const TOP: u32 = 18;
+
+fn grid(t: Tr, ask: &PatternsAsk, p: &Patterns) -> Grid {
+    let count = |d: u8, h: u8| {
+        p.slots
+            .iter()
+            .find(|(sd, sh, _)| *sd == d && *sh == h)
+            .map_or(0, |s| s.2)
+    };
+    let most = p.slots.iter().map(|s| s.2).max().unwrap_or(0).max(1);
+    let mut cells = Vec::new();
+    let mut rows = Vec::new();
+    for d in 0..7u8 {
+        let day = t.get(&format!("weekday-{d}"));
+        let mut row = Vec::new();
+        for h in 0..24u8 {
+            let n = count(d, h);
+            let cut = Cut::Slot(d, h);
+            let link = list_href(ask, Some(&cut));
+            cells.push(GridCell {
+                x: LEFT + u32::from(h) * CELL,
+                y: TOP + u32::from(d) * CELL,
+                opacity: if n == 0 {
+                    "0".into()
+                } else {
+                    format!("{:.2}", 0.15 + 0.85 * n as f64 / most as f64)
+                },
+                count: n,
+                label: t.args(
+                    "patterns-slot-count",
+                    &[
+                        ("slot", &cut_words(t, &cut, None)),
+                        ("count", &n.to_string()),
+                    ],
+                ),
+                href: link.clone(),
+            });
+            row.push((n, link));
+        }
+        rows.push((day, row));
+    }
+    let busiest = p
+        .slots
+        .iter()
+        .max_by_key(|s| (s.2, std::cmp::Reverse((s.0, s.1))))
+        .map(|(d, h, n)| {
+            t.args(
+                "patterns-busiest",
+                &[
+                    ("slot", &cut_words(t, &Cut::Slot(*d, *h), None)),
+                    ("count", &n.to_string()),
+                ],
+            )
+        })
+        .unwrap_or_default();
+    Grid {
+        cells,
+        days: (0..7u32)
+            .map(|d| (t.get(&format!("weekday-short-{d}")), TOP + d * CELL + 15))
+            .collect(),
+        hours: (0..24u32)
+            .step_by(3)
+            .map(|h| (format!("{h:02}"), LEFT + h * CELL + 2))
+            .collect(),
+        rows,
+        busiest,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "patterns.html")]
+struct PatternsPage {
+    page: Page,
+    errors: FormErrors,
+    services: Vec<FilterOption>,
+    from: String,
+    to: String,
+    window: String,
+    before_window: String,
+    empty: bool,
+    figures: Vec<(String, Vec<Figure>)>,
+    grid: Grid,
+    grid_width: u32,
+    grid_height: u32,
+    /// Tables of counts: a heading, the first column's heading, the rows.
+    tables: Vec<(String, String, Vec<CountRow>)>,
+    duties: Vec<DutyRow>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PatternsQuery>,
+) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let t = ctx.tr;
+    let today = homeward_domain::time::in_london(state.app.clock.now()).date();
+    let mut problems = Vec::new();
+    let (ask, from, to) = ask_of(&q, today, &mut problems);
+    let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
+    let services: Vec<_> = services
+        .into_iter()
+        .filter(|s| actor.can_in(Action::ViewPatterns, s.id))
+        .collect();
+    let view = if problems.is_empty() {
+        match state.app.patterns(actor, &ctx.meta, &ask).await {
+            Ok(v) => Some(v),
+            Err(homeward_app::AppError::Invalid(fields)) => {
+                problems.extend(fields);
+                None
+            }
+            Err(e) => return Err(Failure::new(ctx, e)),
+        }
+    } else {
+        None
+    };
+    let (current, previous) = view
+        .as_ref()
+        .map(|v| (v.current.clone(), v.previous.clone()))
+        .unwrap_or_default();
+    let n = |v: i64| v.to_string();
+    let minutes = |m: Option<i64>| {
+        m.map(|m| duration(t, jiff::SignedDuration::from_mins(m)))
+            .unwrap_or_else(|| t.get("patterns-none-yet"))
+    };
+    let fig = |label: &str, value: String, cut: Option<Cut>, before: String| Figure {
+        label: t.get(label),
+        value,
+        href: cut.map(|c| list_href(&ask, Some(&c))),
+        before,
+    };
+    let per_person = |p: &Patterns| {
+        if p.people == 0 {
+            "0".to_string()
+        } else {
+            format!("{:.1}", p.episodes as f64 / p.people as f64)
+        }
+    };
+    let headline = vec![
+        Figure {
+            href: Some(list_href(&ask, None)),
+            ..fig(
+                "patterns-episodes",
+                n(current.episodes),
+                None,
+                n(previous.episodes),
+            )
+        },
+        fig(
+            "patterns-people",
+            n(current.people),
+            None,
+            n(previous.people),
+        ),
+        fig(
+            "patterns-per-person",
+            per_person(&current),
+            None,
+            per_person(&previous),
+        ),
+        fig(
+            "patterns-first-time",
+            n(current.first_time),
+            Some(Cut::FirstTime),
+            n(previous.first_time),
+        ),
+        fig(
+            "patterns-repeat",
+            n(current.repeat),
+            Some(Cut::Repeat),
+            n(previous.repeat),
+        ),
+        fig(
+            "patterns-still-away",
+            n(current.still_away),
+            Some(Cut::StillAway),
+            n(previous.still_away),
+        ),
+        fig(
+            "patterns-over-24h",
+            n(current.over_24_hours),
+            Some(Cut::Over24Hours),
+            n(previous.over_24_hours),
+        ),
+        fig(
+            "patterns-away-median",
+            minutes(current.away_median_minutes),
+            None,
+            minutes(previous.away_median_minutes),
+        ),
+    ];
+    let police = vec![
+        fig(
+            "patterns-reported",
+            n(current.reported),
+            Some(Cut::ReportedToPolice),
+            n(previous.reported),
+        ),
+        fig(
+            "patterns-not-reported",
+            n(current.not_reported),
+            Some(Cut::NotReportedToPolice),
+            n(previous.not_reported),
+        ),
+        fig(
+            "patterns-report-median",
+            minutes(current.report_median_minutes),
+            None,
+            minutes(previous.report_median_minutes),
+        ),
+    ];
+    let interviews = vec![
+        fig(
+            "patterns-returned",
+            n(current.returned),
+            Some(Cut::Returned),
+            n(previous.returned),
+        ),
+        fig(
+            "patterns-offered",
+            n(current.interview_offered),
+            Some(Cut::InterviewOffered),
+            n(previous.interview_offered),
+        ),
+        fig(
+            "patterns-offered-in-time",
+            n(current.interview_offered_in_time),
+            Some(Cut::InterviewOfferedInTime),
+            n(previous.interview_offered_in_time),
+        ),
+        fig(
+            "patterns-declined",
+            n(current.interview_declined),
+            Some(Cut::InterviewDeclined),
+            n(previous.interview_declined),
+        ),
+        fig(
+            "patterns-held",
+            n(current.interview_held),
+            Some(Cut::InterviewHeld),
+            n(previous.interview_held),
+        ),
+        fig(
+            "patterns-not-offered",
+            n(current.interview_not_offered),
+            Some(Cut::InterviewNotOffered),
+            n(previous.interview_not_offered),
+        ),
+    ];
+    let rows = |list: &[(String, i64)], cut: fn(String) -> Cut, label: &dyn Fn(&str) -> String| {
+        list.iter()
+            .map(|(k, c)| CountRow {
+                label: label(k),
+                label_href: None,
+                count: *c,
+                href: list_href(&ask, Some(&cut(k.clone()))),
+            })
+            .collect::<Vec<_>>()
+    };
+    let people = view.as_ref().map(|v| v.people.clone()).unwrap_or_default();
+    let most = current
+        .most
+        .iter()
+        .map(|(id, c)| {
+            let person = people.iter().find(|p| p.id == *id);
+            CountRow {
+                label: person.map(full_name).unwrap_or_default(),
+                label_href: person.map(|p| format!("/people/{}", p.id)),
+                count: *c,
+                href: list_href(&ask, Some(&Cut::Person(*id))),
+            }
+        })
+        .collect();
+    let duties = current
+        .duties
+        .iter()
+        .map(|d| DutyRow {
+            duty: t.get(&format!("duty-{}", d.rule)),
+            total: d.total,
+            on_time: d.on_time,
+            late: d.late,
+            late_by: d
+                .late_median_minutes
+                .map(|m| duration(t, jiff::SignedDuration::from_mins(m)))
+                .unwrap_or_default(),
+            overdue: d.overdue,
+        })
+        .collect();
+    let window = t.args(
+        "patterns-window",
+        &[("from", &t.date(ask.from)), ("to", &t.date(ask.to))],
+    );
+    let before_window = view
+        .as_ref()
+        .map(|v| {
+            t.args(
+                "patterns-before-window",
+                &[
+                    ("from", &t.date(v.previous_from)),
+                    ("to", &t.date(v.previous_to)),
+                ],
+            )
+        })
+        .unwrap_or_default();
+    let errors = FormErrors::from_fields(t, &problems);
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = PatternsPage {
+        page: Page::new(&ctx, "patterns-title", "/patterns").with_errors(&errors),
+        errors,
+        services: super::episodes::service_options(t, &services, ask.service),
+        from,
+        to,
+        window,
+        before_window,
+        empty: current.episodes == 0,
+        figures: vec![
+            (t.get("patterns-section-episodes"), headline),
+            (t.get("patterns-section-police"), police),
+            (t.get("patterns-section-interviews"), interviews),
+        ],
+        grid: grid(t, &ask, &current),
+        grid_width: LEFT + 24 * CELL + 4,
+        grid_height: TOP + 7 * CELL + 4,
+        tables: vec![
+            (t.get("patterns-section-most"), t.get("patterns-who"), most),
+            (
+                t.get("patterns-section-seen"),
+                t.get("patterns-place"),
+                rows(&current.last_seen_places, Cut::LastSeenAt, &|k| {
+                    k.to_string()
+                }),
+            ),
+            (
+                t.get("patterns-section-found"),
+                t.get("patterns-town"),
+                rows(&current.found_towns, Cut::FoundIn, &|k| k.to_string()),
+            ),
+            (
+                t.get("patterns-section-grades"),
+                t.get("patterns-grade"),
+                rows(&current.grades, Cut::Grade, &|k| {
+                    t.get(&choice_id("grade", k))
+                }),
+            ),
+            (
+                t.get("patterns-section-risks"),
+                t.get("patterns-risk"),
+                rows(&current.risks, Cut::Risk, &|k| {
+                    t.get(&format!("option-{k}"))
+                }),
+            ),
+        ],
+        duties,
+    };
+    Ok(render(&page, status))
+}
+
+#[derive(Template)]
+#[template(path = "pattern_episodes.html")]
+struct EpisodesPage {
+    page: Page,
+    heading: String,
+    window: String,
+    count: String,
+    lines: Vec<super::episodes::EpisodeLine>,
+    back_href: String,
+    next_href: Option<String>,
+    first_href: Option<String>,
+}
+
+/// The episodes behind one figure: as many as the figure says, a page at a time.
+pub async fn episodes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PatternsQuery>,
+) -> Result<Response, Failure> {
+    const PAGE: i64 = 100;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let t = ctx.tr;
+    let today = homeward_domain::time::in_london(state.app.clock.now()).date();
+    let mut problems = Vec::new();
+    let (ask, _, _) = ask_of(&q, today, &mut problems);
+    if !problems.is_empty() || (!q.cut.trim().is_empty() && ask.cut.is_none()) {
+        return Err(Failure::new(ctx, homeward_app::AppError::NotFound));
+    }
+    let after = q.after.split_once('.').and_then(|(ms, id)| {
+        Some((
+            homeward_domain::time::from_millis(ms.parse().ok()?),
+            id.parse().ok()?,
+        ))
+    });
+    let view = state
+        .app
+        .patterns(actor, &ctx.meta, &ask)
+        .await
+        .or_fail(&ctx)?;
+    let list = state
+        .app
+        .pattern_episodes(actor, &ctx.meta, &ask, after, PAGE)
+        .await
+        .or_fail(&ctx)?;
+    let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
+    let mut lines = Vec::with_capacity(list.len());
+    let mut person = None;
+    for (e, _) in &list {
+        let name = state
+            .app
+            .person_name(actor, e.person_id)
+            .await
+            .unwrap_or_default();
+        if matches!(ask.cut, Some(Cut::Person(p)) if p == e.person_id) {
+            person = Some(name.clone());
+        }
+        let service = services
+            .iter()
+            .find(|s| s.id == e.service_id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        lines.push(episode_line(t, e, &name, &service));
+    }
+    let heading = match &ask.cut {
+        Some(cut) => cut_words(t, cut, person.as_deref()),
+        None => t.get("patterns-all-episodes"),
+    };
+    let base = list_href(&ask, ask.cut.as_ref());
+    let next_href = (list.len() as i64 == PAGE)
+        .then(|| list.last())
+        .flatten()
+        .map(|(e, started)| {
+            format!(
+                "{base}&after={}.{}",
+                homeward_domain::time::to_millis(*started),
+                e.id
+            )
+        });
+    let page = EpisodesPage {
+        page: Page::new(&ctx, "patterns-title", "/patterns"),
+        heading,
+        window: t.args(
+            "patterns-window",
+            &[("from", &t.date(ask.from)), ("to", &t.date(ask.to))],
+        ),
+        count: t.count(
+            "patterns-episode-count",
+            usize::try_from(view.current.episodes).unwrap_or(0),
+        ),
+        lines,
+        back_href: href(
+            "/patterns",
+            &[
+                ("service", ask.service.map(|s| s.to_string())),
+                ("from", Some(ask.from.to_string())),
+                ("to", Some(ask.to.to_string())),
+            ],
+        ),
+        next_href,
+        first_href: (!q.after.trim().is_empty()).then_some(base),
+    };
+    Ok(render(&page, StatusCode::OK))
+}

@@ -1,0 +1,98 @@
+//! The patterns page: every number on it opens a list of exactly that many episodes.
+
+use crate::support::*;
+use homeward_domain::role::Role::{CareWorker, SafeguardingLead};
+
+/// Each `<a href="/patterns/episodes?…">N</a>` on a page: the link and its number.
+fn figure_links(body: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut rest = body;
+    while let Some(i) = rest.find("<a href=\"/patterns/episodes?") {
+        rest = &rest[i + "<a href=\"".len()..];
+        let end = rest.find('"').unwrap();
+        let link = rest[..end].replace("&amp;", "&").replace("&#38;", "&");
+        let text_start = rest.find('>').unwrap() + 1;
+        let text_end = rest.find("</a>").unwrap();
+        let text = &rest[text_start..text_end];
+        if let Ok(n) = text.trim().parse::<usize>() {
+            out.push((link, n));
+        }
+        rest = &rest[text_end..];
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let lead = session_for(&t, demo.own(SafeguardingLead)).await;
+        let today = homeward_domain::time::in_london(t.app.clock.now()).date();
+        let page = req("GET", &format!("/patterns?from=2018-01-01&to={today}"))
+            .session(&lead)
+            .send(&t)
+            .await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("Patterns and trends"));
+        assert!(
+            page.body.contains("<svg class=\"hw-grid\""),
+            "the grid is drawn"
+        );
+        let links = figure_links(&page.body);
+        assert!(links.len() > 10, "{} figures link to lists", links.len());
+        let total = links
+            .iter()
+            .find(|(l, _)| !l.contains("cut="))
+            .map(|(_, n)| *n)
+            .unwrap();
+        assert!(total > 0, "the demo's episodes are counted");
+        for (link, n) in &links {
+            let list = req("GET", link).session(&lead).send(&t).await;
+            assert_eq!(list.status, 200, "{link}");
+            let rows = list.body.matches("class=\"hw-pattern-episode\"").count();
+            assert_eq!(rows, (*n).min(100), "{} {link}", t.engine);
+        }
+        // The grid's cells add up to every episode in the period.
+        let in_grid: usize = links
+            .iter()
+            .filter(|(l, _)| l.contains("cut=slot"))
+            .map(|(_, n)| n)
+            .sum::<usize>();
+        assert_eq!(in_grid, total, "the table under the picture adds up");
+        assert_eq!(
+            page.body.matches("<a href=\"/patterns/episodes?").count() - links.len(),
+            7 * 24,
+            "every square of the picture opens its episodes"
+        );
+
+        // In Welsh too.
+        let welsh = req(
+            "GET",
+            &format!("/patterns?from=2018-01-01&to={today}&lang=cy"),
+        )
+        .session(&lead)
+        .header("cookie", "homeward_lang=cy")
+        .send(&t)
+        .await;
+        assert_eq!(welsh.status, 200);
+
+        // Plain words for a wrong date or a period back to front.
+        let wrong = req("GET", "/patterns?from=31/12/2025")
+            .session(&lead)
+            .send(&t)
+            .await;
+        assert_eq!(wrong.status, 422);
+        assert!(wrong.body.contains("year-month-day"));
+        let backwards = req("GET", "/patterns?from=2026-02-01&to=2026-01-01")
+            .session(&lead)
+            .send(&t)
+            .await;
+        assert_eq!(backwards.status, 422);
+        assert!(backwards.body.contains("on or after its start"));
+
+        // Care staff see their people's episodes, not the organisation's trends.
+        let worker = session_for(&t, demo.own(CareWorker)).await;
+        let refused = req("GET", "/patterns").session(&worker).send(&t).await;
+        assert_eq!(refused.status, 403);
+    }
+}
