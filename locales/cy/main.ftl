@@ -1061,3 +1061,4 @@ error-patterns-too-long = Dewiswch gyfnod o ddeng mlynedd neu lai
 audit-kind-patterns = Patrymau
 audit-do-patterns-view = Wedi gweld patrymau a thueddiadau
 audit-do-patterns-list = Wedi gweld y cyfnodau y tu ôl i ffigur
+near-repeat = Ar goll eto { $time } ar ôl dod yn ôl o’u cyfnod diwethaf.

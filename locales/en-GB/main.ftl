@@ -1053,3 +1053,4 @@ error-patterns-too-long = Choose a period of ten years or less
 audit-kind-patterns = Patterns
 audit-do-patterns-view = Viewed patterns and trends
 audit-do-patterns-list = Viewed the episodes behind a figure
+near-repeat = Missing again { $time } after coming back from their last episode.

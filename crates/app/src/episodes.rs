@@ -70,6 +70,8 @@ pub struct BoardLine {
     pub next_duty: Option<NextDuty>,
     /// Pages about it that nobody has acknowledged.
     pub waiting_pages: usize,
+    /// Gone again this soon after coming back from the last episode (within 28 days).
+    pub near_repeat: Option<jiff::SignedDuration>,
 }
 
 /// The duty an episode's line shows.
@@ -150,9 +152,15 @@ pub(crate) fn learning_of(
     context: &duties::Context,
     events: &[EventRecord],
     duty_list: &[Duty],
+    previous_return: Option<Timestamp>,
 ) -> Option<Learning> {
     Some(Learning {
-        facts: learning::facts(events, &context.risks, context.earlier_episodes)?,
+        facts: learning::facts(
+            events,
+            &context.risks,
+            context.earlier_episodes,
+            previous_return,
+        )?,
         duties: learning::duty_outcomes(events, duty_list),
     })
 }
@@ -261,7 +269,8 @@ impl App {
         let events = [first.clone()];
         let list = duties::duties(&context, &events, now);
         summary.schedule = schedule_of(&state, &events, &list, now);
-        let learning = learning_of(&context, &events, &list);
+        let back = self.previous_return(&person, &state).await?;
+        let learning = learning_of(&context, &events, &list, back);
         match self
             .store
             .open_episode(&summary, &first, learning.as_ref(), &e)
@@ -380,6 +389,7 @@ impl App {
             .map_err(|r| AppError::Internal(format!("stored chronology does not derive: {r:?}")))?;
         let plan = self.pinned_plan(&person, &state).await?;
         let context = self.duty_context(&person, plan.as_ref(), &state).await?;
+        let back = self.previous_return(&person, &state).await?;
         let now = self.clock.now();
         // The entry as it would follow `events`.
         let next = |events: &[EventRecord]| EventRecord {
@@ -429,7 +439,7 @@ impl App {
                 record,
                 audit,
                 mail: Vec::new(),
-                learning: learning_of(&context, &all, &list),
+                learning: learning_of(&context, &all, &list, back),
             })
         };
         match self
@@ -462,6 +472,36 @@ impl App {
     }
 
     /// The missing plan pinned when the episode opened.
+    /// How soon after coming back from their last episode this one began, when within 28
+    /// days: the episode's and the person's pages say so. The caller has already been
+    /// allowed to see the episode.
+    pub async fn near_repeat_of(
+        &self,
+        actor: &Actor,
+        id: EpisodeId,
+    ) -> AppResult<Option<jiff::SignedDuration>> {
+        require(actor, Action::ViewEpisodes)?;
+        Ok(self
+            .store
+            .learning_of(actor.org_id(), id)
+            .await?
+            .and_then(|l| l.facts.near_repeat()))
+    }
+
+    /// When the person came back from the episode before this one, for the near-repeat
+    /// warning.
+    pub(crate) async fn previous_return(
+        &self,
+        person: &Person,
+        state: &EpisodeState,
+    ) -> AppResult<Option<Timestamp>> {
+        let started = state.last_seen.unwrap_or(state.opened).at;
+        Ok(self
+            .store
+            .previous_return(person.org_id, person.id, started)
+            .await?)
+    }
+
     pub(crate) async fn pinned_plan(
         &self,
         person: &Person,
@@ -589,6 +629,12 @@ impl App {
                         overdue: s.next_duty_due_at.is_some_and(|d| now > d),
                     }),
                     waiting_pages: usize::try_from(s.waiting_pages).unwrap_or(0),
+                    near_repeat: r.previous_return_at.and_then(|back| {
+                        learning::near_repeat(
+                            r.summary.last_seen_at.unwrap_or(r.summary.opened_at),
+                            back,
+                        )
+                    }),
                     summary: r.summary,
                     person: r.person,
                     photo: r.photo,

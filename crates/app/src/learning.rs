@@ -34,37 +34,47 @@ impl App {
                 .map(|o| o.id)
                 .collect(),
         };
+        // Twice: an episode's near-repeat warning reads when the person came back from the one
+        // before, from that one's facts, and the list runs newest first. The second pass
+        // reads what the first wrote; its counts are the answer.
         let mut done = Rebuilt::default();
-        for org in orgs {
-            let mut after: Option<EpisodeCursor> = None;
-            loop {
-                let query = EpisodeQuery {
-                    after,
-                    limit: BATCH,
-                    ..EpisodeQuery::default()
-                };
-                let page = self.store.list_episodes(org, &query).await?;
-                for summary in &page {
-                    match self.rebuild_one(org, summary.id).await {
-                        Ok(()) => done.episodes += 1,
-                        Err(e) => {
-                            tracing::error!(episode = %summary.id, error = %e, "could not rebuild this episode's facts; the others go on");
-                            done.failed += 1;
-                        }
-                    }
-                }
-                match page.last() {
-                    Some(last) if page.len() as i64 == BATCH => {
-                        after = Some(EpisodeCursor {
-                            opened_at: last.opened_at,
-                            id: last.id,
-                        });
-                    }
-                    _ => break,
-                }
+        for _pass in 0..2 {
+            done = Rebuilt::default();
+            for &org in &orgs {
+                self.rebuild_org(org, &mut done).await?;
             }
         }
         Ok(done)
+    }
+
+    async fn rebuild_org(&self, org: OrgId, done: &mut Rebuilt) -> AppResult<()> {
+        let mut after: Option<EpisodeCursor> = None;
+        loop {
+            let query = EpisodeQuery {
+                after,
+                limit: BATCH,
+                ..EpisodeQuery::default()
+            };
+            let page = self.store.list_episodes(org, &query).await?;
+            for summary in &page {
+                match self.rebuild_one(org, summary.id).await {
+                    Ok(()) => done.episodes += 1,
+                    Err(e) => {
+                        tracing::error!(episode = %summary.id, error = %e, "could not rebuild this episode's facts; the others go on");
+                        done.failed += 1;
+                    }
+                }
+            }
+            match page.last() {
+                Some(last) if page.len() as i64 == BATCH => {
+                    after = Some(EpisodeCursor {
+                        opened_at: last.opened_at,
+                        id: last.id,
+                    });
+                }
+                _ => return Ok(()),
+            }
+        }
     }
 
     async fn rebuild_one(&self, org: OrgId, id: homeward_domain::ids::EpisodeId) -> AppResult<()> {
@@ -83,7 +93,8 @@ impl App {
         let plan = self.pinned_plan(&person, &state).await?;
         let context = self.duty_context(&person, plan.as_ref(), &state).await?;
         let list = duties::duties(&context, &events, self.clock.now());
-        let learning = learning_of(&context, &events, &list)
+        let back = self.previous_return(&person, &state).await?;
+        let learning = learning_of(&context, &events, &list, back)
             .ok_or_else(|| AppError::Internal("no facts from the chronology".into()))?;
         self.store.put_learning(&summary, &learning).await?;
         Ok(())

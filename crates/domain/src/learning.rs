@@ -15,6 +15,10 @@ use jiff::civil::Date;
 /// How long after returning an English return home interview should be offered.
 pub const INTERVIEW_OFFER_HOURS: i64 = 72;
 
+/// Going missing again within this many days of coming back is a near repeat: the board,
+/// the episode and the person's page say so at once.
+pub const NEAR_REPEAT_DAYS: i64 = 28;
+
 /// An episode as the patterns count it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EpisodeFacts {
@@ -48,11 +52,19 @@ pub struct EpisodeFacts {
     pub interview_declines: i64,
     /// The person's risk indicators when it was written, as codes (`cse,self_harm`).
     pub risks: String,
+    /// When they came back (or were found) from their episode before this one, if they had one.
+    pub previous_return_at: Option<Timestamp>,
     /// `missing`, `located`, `returned`, `closed` or `recorded_in_error`.
     pub phase: String,
 }
 
 impl EpisodeFacts {
+    /// How long after coming back from the last episode this one began, when that is within
+    /// [`NEAR_REPEAT_DAYS`].
+    pub fn near_repeat(&self) -> Option<jiff::SignedDuration> {
+        near_repeat(self.started_at, self.previous_return_at?)
+    }
+
     /// Offered within 72 hours of coming back; `None` until they are back and it is offered
     /// or the 72 hours have passed.
     pub fn interview_offered_in_time(&self, now: Timestamp) -> Option<bool> {
@@ -64,6 +76,15 @@ impl EpisodeFacts {
             None => None,
         }
     }
+}
+
+/// How long after coming back at `came_back` someone went missing again at `started`, when
+/// that is within [`NEAR_REPEAT_DAYS`].
+pub fn near_repeat(started: Timestamp, came_back: Timestamp) -> Option<jiff::SignedDuration> {
+    let since = started.duration_since(came_back);
+    (since >= jiff::SignedDuration::ZERO
+        && since <= jiff::SignedDuration::from_hours(24 * NEAR_REPEAT_DAYS))
+    .then_some(since)
 }
 
 /// How one duty went: its deadline, when it was done and how it ended.
@@ -85,9 +106,14 @@ impl DutyOutcome {
     }
 }
 
-/// The facts of an episode from its chronology (as corrected), the person's risks and how
-/// many episodes they had before it.
-pub fn facts(events: &[EventRecord], risks: &Risks, earlier_episodes: i64) -> Option<EpisodeFacts> {
+/// The facts of an episode from its chronology (as corrected), the person's risks, how many
+/// episodes they had before it and when they came back from the last one.
+pub fn facts(
+    events: &[EventRecord],
+    risks: &Risks,
+    earlier_episodes: i64,
+    previous_return_at: Option<Timestamp>,
+) -> Option<EpisodeFacts> {
     let state = crate::episode::derive(events).ok()?;
     let started_at = state.last_seen.unwrap_or(state.opened).at;
     let local = in_london(started_at);
@@ -108,6 +134,7 @@ pub fn facts(events: &[EventRecord], risks: &Risks, earlier_episodes: i64) -> Op
         returned_at: state.returned.map(|o| o.at),
         interview: state.return_interview.code().into(),
         risks: risk_codes(risks),
+        previous_return_at,
         phase: state.phase.code().into(),
         ..EpisodeFacts::default()
     };
@@ -263,7 +290,7 @@ mod tests {
             self_harm: true,
             ..Risks::default()
         };
-        let f = facts(&c.0, &cse, 2).unwrap();
+        let f = facts(&c.0, &cse, 2, None).unwrap();
         assert_eq!(f.start_day, jiff::civil::date(2026, 10, 25));
         assert_eq!(
             (f.start_weekday, f.start_hour),
@@ -309,7 +336,7 @@ mod tests {
                 offer_again: "Tomorrow".into(),
             },
         );
-        let f = facts(&c.0, &cse, 2).unwrap();
+        let f = facts(&c.0, &cse, 2, None).unwrap();
         assert_eq!((f.interview_offers, f.interview_declines), (1, 1));
         assert_eq!(f.interview, "declined");
         assert_eq!(f.interview_offered_in_time(back), Some(true));
@@ -321,6 +348,7 @@ mod tests {
             &Chronology::opened(at("2026-10-25T01:30:00Z"), at("2026-10-25T02:00:00Z")).0,
             &Risks::default(),
             0,
+            None,
         )
         .unwrap();
         assert_eq!((gmt.start_weekday, gmt.start_hour), (6, 1));
@@ -331,6 +359,7 @@ mod tests {
             &Chronology::opened(at("2026-03-29T01:00:00Z"), at("2026-03-29T01:10:00Z")).0,
             &Risks::default(),
             0,
+            None,
         )
         .unwrap();
         assert_eq!(spring.start_hour, 2);
@@ -339,10 +368,38 @@ mod tests {
             &Chronology::opened(at("2026-07-04T23:30:00Z"), at("2026-07-04T23:40:00Z")).0,
             &Risks::default(),
             0,
+            None,
         )
         .unwrap();
         assert_eq!(late.start_day, jiff::civil::date(2026, 7, 5));
         assert_eq!((late.start_weekday, late.start_hour), (6, 0));
+    }
+
+    #[test]
+    fn going_missing_again_within_28_days_of_coming_back_is_a_near_repeat() {
+        let started = at("2026-11-29T20:00:00Z");
+        let opened = Chronology::opened(started, started).0;
+        let facts_after = |days: i64| {
+            facts(
+                &opened,
+                &Risks::default(),
+                1,
+                Some(started - jiff::SignedDuration::from_hours(24 * days)),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            facts_after(5).near_repeat(),
+            Some(jiff::SignedDuration::from_hours(120))
+        );
+        assert!(facts_after(28).near_repeat().is_some());
+        assert!(facts_after(29).near_repeat().is_none());
+        assert!(
+            facts(&opened, &Risks::default(), 0, None)
+                .unwrap()
+                .near_repeat()
+                .is_none()
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ CREATE TABLE episode_facts (
     interview_offers BIGINT NOT NULL,
     interview_declines BIGINT NOT NULL,
     risks TEXT NOT NULL,
+    previous_return_at BIGINT,
     phase TEXT NOT NULL
 );
 CREATE INDEX episode_facts_by_time ON episode_facts (org_id, started_at);

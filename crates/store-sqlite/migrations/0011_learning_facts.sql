@@ -25,6 +25,7 @@ CREATE TABLE episode_facts (
     interview_offers INTEGER NOT NULL,
     interview_declines INTEGER NOT NULL,
     risks TEXT NOT NULL,
+    previous_return_at INTEGER,
     phase TEXT NOT NULL
 ) STRICT;
 CREATE INDEX episode_facts_by_time ON episode_facts (org_id, started_at);

@@ -384,6 +384,8 @@ pub struct BoardRow {
     pub person: Person,
     pub photo: Option<homeward_domain::ids::PhotoId>,
     pub service_name: String,
+    /// When they came back from their episode before this one, if they had one.
+    pub previous_return_at: Option<Timestamp>,
 }
 
 /// An append prepared against the chronology as it stands inside the write transaction.
@@ -740,6 +742,14 @@ pub trait Store: Send + Sync {
         after: Option<(Timestamp, homeward_domain::ids::EpisodeId)>,
         limit: i64,
     ) -> StoreResult<Vec<(EpisodeSummary, Timestamp)>>;
+    /// When the person last came back (or was found) from an episode that began before
+    /// `before`, for the near-repeat warning.
+    async fn previous_return(
+        &self,
+        org: OrgId,
+        person: PersonId,
+        before: Timestamp,
+    ) -> StoreResult<Option<Timestamp>>;
     /// An episode's facts for learning as stored, if any.
     async fn learning_of(
         &self,

@@ -625,8 +625,9 @@ macro_rules! impl_sql_store {
                      start_day, start_weekday, start_hour, episode_number, found_at, away_minutes, \
                      reported_after_minutes, police_grade, last_seen_place, found_place, found_town, \
                      found_police_area, returned_at, interview, interview_first_offered_at, \
-                     interview_offers, interview_declines, risks, phase) VALUES ($1, $2, $3, $4, $5, \
-                     $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)",
+                     interview_offers, interview_declines, risks, phase, previous_return_at) VALUES ($1, $2, \
+                     $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
+                     $22, $23, $24, $25)",
                 )
                 .bind(summary.id.0)
                 .bind(summary.org_id.0)
@@ -652,6 +653,7 @@ macro_rules! impl_sql_store {
                 .bind(f.interview_declines)
                 .bind(&f.risks)
                 .bind(&f.phase)
+                .bind(f.previous_return_at.map(Self::ms))
                 .execute(&mut **tx)
                 .await
                 .map_err(Self::db_err)?;
@@ -705,6 +707,7 @@ macro_rules! impl_sql_store {
                     interview_offers: row.try_get("interview_offers").map_err(Self::db_err)?,
                     interview_declines: row.try_get("interview_declines").map_err(Self::db_err)?,
                     risks: row.try_get("risks").map_err(Self::db_err)?,
+                    previous_return_at: at("previous_return_at")?,
                     phase: row.try_get("phase").map_err(Self::db_err)?,
                 })
             }
@@ -2238,6 +2241,27 @@ macro_rules! impl_sql_store {
                     .collect()
             }
 
+            async fn previous_return(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                person: $crate::sql_impl::domain::ids::PersonId,
+                before: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<Option<$crate::sql_impl::jiff::Timestamp>> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT MAX(COALESCE(returned_at, found_at)) AS back FROM episode_facts \
+                     WHERE org_id = $1 AND person_id = $2 AND started_at < $3 \
+                     AND phase <> 'recorded_in_error'",
+                )
+                .bind(org.0)
+                .bind(person.0)
+                .bind(Self::ms(before))
+                .fetch_one(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                Ok(row.try_get::<Option<i64>, _>("back").map_err(Self::db_err)?.map(Self::at))
+            }
+
             async fn learning_of(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
@@ -2738,12 +2762,29 @@ macro_rules! impl_sql_store {
                     .into_iter()
                     .map(|s| (s.id, s.name))
                     .collect();
+                // When each came back from the episode before, for the near-repeat warning.
+                let rows = sqlx::query(
+                    "SELECT f.episode_id, f.previous_return_at FROM episodes e CROSS JOIN episode_facts f \
+                     WHERE e.org_id = $1 AND e.is_open = 1 AND f.episode_id = e.id \
+                     AND f.previous_return_at IS NOT NULL",
+                )
+                .bind(org.0)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let mut came_back = std::collections::HashMap::new();
+                for row in &rows {
+                    let id: $crate::sql_impl::uuid::Uuid = row.try_get("episode_id").map_err(Self::db_err)?;
+                    let at: i64 = row.try_get("previous_return_at").map_err(Self::db_err)?;
+                    came_back.insert(id, Self::at(at));
+                }
                 Ok(open
                     .into_iter()
                     .filter_map(|summary| {
                         let (person, photo) = people.get(&summary.person_id)?.clone();
                         let service_name = services.get(&summary.service_id).cloned().unwrap_or_default();
-                        Some($crate::BoardRow { summary, person, photo, service_name })
+                        let previous_return_at = came_back.get(&summary.id.0).copied();
+                        Some($crate::BoardRow { summary, person, photo, service_name, previous_return_at })
                     })
                     .collect())
             }

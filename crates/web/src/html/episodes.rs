@@ -101,6 +101,8 @@ pub struct BoardRow {
     pub waiting: Option<String>,
     /// When the paging pass keeps failing on it: people must phone by hand.
     pub paging_failed: Option<String>,
+    /// Gone again soon after coming back from the last episode.
+    pub near_repeat: Option<String>,
 }
 
 #[derive(Template)]
@@ -114,6 +116,11 @@ struct BoardPage {
     /// The homes and services to narrow the board to, when there is more than one.
     services: Option<Vec<FilterOption>>,
     formats: [String; 3],
+}
+
+/// "Missing again 5 d 2 hr after coming back from their last episode."
+pub fn near_repeat_words(t: Tr, since: jiff::SignedDuration) -> String {
+    t.with("near-repeat", "time", &episode_form::duration(t, since))
 }
 
 /// The warning that pages may not be going out for an episode, if the paging pass is failing
@@ -205,6 +212,7 @@ pub async fn board(
                 last_event_at: t.date_time(s.last_event_at),
                 waiting: (l.waiting_pages > 0).then(|| t.count("board-waiting", l.waiting_pages)),
                 paging_failed: paging_failed(t, s),
+                near_repeat: l.near_repeat.map(|d| near_repeat_words(t, d)),
                 next_duty: l.next_duty.as_ref().map(|d| {
                     (
                         t.get(&format!("duty-{}", d.rule)),
@@ -837,6 +845,7 @@ struct EpisodePage {
     next_step: Option<String>,
     waiting: Option<Waiting>,
     paging_failed: Option<String>,
+    near_repeat: Option<String>,
 }
 
 /// The page waiting for an answer, as the top of the episode shows it.
@@ -1202,6 +1211,12 @@ pub async fn show(
             }),
         waiting: waiting_page(t, &view, may_answer),
         paging_failed: paging_failed(t, &view.summary),
+        near_repeat: state
+            .app
+            .near_repeat_of(actor, view.summary.id)
+            .await
+            .or_fail(&ctx)?
+            .map(|d| near_repeat_words(t, d)),
     };
     Ok(render(&page, StatusCode::OK))
 }

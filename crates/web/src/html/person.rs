@@ -250,6 +250,8 @@ struct PersonPage {
     episodes_href: Option<String>,
     /// For those who read the audit trail: everything done to this record.
     audit_href: Option<String>,
+    /// Missing again soon after coming back from the last episode.
+    near_repeat: Option<String>,
 }
 
 /// "Version 3, saved by someone@example.org on 23 November 2026, 09:30".
@@ -455,6 +457,15 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let near_repeat = match open {
+        Some(e) => state
+            .app
+            .near_repeat_of(actor, e)
+            .await
+            .or_fail(&ctx)?
+            .map(|d| super::episodes::near_repeat_words(t, d)),
+        None => None,
+    };
     let missing = match open {
         Some(e) => Some((format!("/episodes/{e}"), t.get("person-missing-now"))),
         None if actor.can_in(Action::RecordEpisodes, p.service_id) => Some((
@@ -488,6 +499,7 @@ pub async fn show(
         history_href: format!("/people/{}/history", p.id),
         missing,
         episodes_href: sees_episodes.then(|| format!("/episodes/all?person={}", p.id)),
+        near_repeat,
         audit_href: actor
             .can(Action::ViewAuditTrail)
             .then(|| format!("/audit?record={}", p.id)),

@@ -144,12 +144,46 @@ async fn facts_written_entry_by_entry_are_the_facts_rebuilt_from_the_chronology(
         .await;
         let closed = t.app.store.learning_of(org, id).await.unwrap().unwrap();
         assert_eq!(closed.facts.phase, "closed");
+        // Five days after coming back they go again: a near repeat, said on the board, the
+        // episode and their page.
+        let came_back = closed.facts.returned_at.unwrap();
+        t.clock.advance(SignedDuration::from_hours(24 * 5));
+        let again = t
+            .app
+            .open_episode(&actor, &meta, person.id, OpenEpisodeInput::default())
+            .await
+            .unwrap();
+        let repeat = t.app.store.learning_of(org, again).await.unwrap().unwrap();
+        assert_eq!(repeat.facts.previous_return_at, Some(came_back));
+        assert!(repeat.facts.near_repeat().is_some());
+        let warning = "Missing again 5 d";
+        // Signed in again: five days is longer than a session lasts.
+        let session = session_for(&t, &manager).await;
+        for path in [
+            "/episodes".to_string(),
+            format!("/episodes/{again}"),
+            format!("/people/{}", person.id),
+        ] {
+            let page = req("GET", &path).session(&session).send(&t).await;
+            assert_eq!(page.status, 200, "{path}");
+            assert!(page.body.contains(warning), "{} {path}", t.engine);
+        }
+        let first = req("GET", &format!("/episodes/{id}"))
+            .session(&session)
+            .send(&t)
+            .await;
+        assert!(
+            !first.body.contains(warning),
+            "their first episode was not one"
+        );
         // Rebuilding every episode of the organisation gives exactly what was written.
         let rebuilt = t.app.rebuild_learning(Some(org)).await.unwrap();
         assert_eq!(rebuilt.failed, 0);
         assert!(rebuilt.episodes > 1);
-        let again = t.app.store.learning_of(org, id).await.unwrap().unwrap();
-        assert_eq!(again, closed, "{}", t.engine);
+        let rebuilt_closed = t.app.store.learning_of(org, id).await.unwrap().unwrap();
+        assert_eq!(rebuilt_closed, closed, "{}", t.engine);
+        let rebuilt_repeat = t.app.store.learning_of(org, again).await.unwrap().unwrap();
+        assert_eq!(rebuilt_repeat, repeat, "{}", t.engine);
         // The demo's episodes all have their facts.
         let all = t
             .app
