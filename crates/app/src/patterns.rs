@@ -180,3 +180,491 @@ fn describe(ask: &PatternsAsk) -> String {
     }
     s
 }
+
+/// One figure as every form of the patterns shows it (the page, the PDF, the CSV): what it
+/// is, its value now and in the period before, and the cut whose episodes make it up.
+#[derive(Clone, Debug)]
+pub struct FigureRow {
+    pub label: String,
+    pub value: String,
+    pub before: String,
+    /// `Some(None)`: every episode in the period; `None`: not a count of episodes.
+    pub cut: Option<Option<Cut>>,
+}
+
+/// A table of counts (who most, where, grades, risks): a heading, the first column's heading
+/// and the rows, each with the cut behind it.
+#[derive(Clone, Debug)]
+pub struct CountTable {
+    pub title: String,
+    pub first: String,
+    pub rows: Vec<CountEntry>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CountEntry {
+    pub label: String,
+    pub person: Option<PersonId>,
+    pub count: i64,
+    pub cut: Cut,
+}
+
+/// How one duty went across the period, in words.
+#[derive(Clone, Debug)]
+pub struct DutyLine {
+    pub duty: String,
+    pub total: i64,
+    pub on_time: i64,
+    pub late: i64,
+    pub late_by: String,
+    pub overdue: i64,
+}
+
+/// Everything the patterns say, in the reader's language.
+#[derive(Clone, Debug)]
+pub struct PatternsText {
+    pub window: String,
+    pub before_window: String,
+    pub figures: Vec<(String, Vec<FigureRow>)>,
+    pub tables: Vec<CountTable>,
+    pub duties: Vec<DutyLine>,
+}
+
+impl PatternsView {
+    /// The figures, tables and duties in words, for the page, the PDF and the CSV alike.
+    pub fn text(&self, t: homeward_i18n::Tr, ask: &PatternsAsk) -> PatternsText {
+        use crate::episode_form::{choice_id, duration};
+        let (c, p) = (&self.current, &self.previous);
+        let n = |v: i64| v.to_string();
+        let minutes = |m: Option<i64>| {
+            m.map(|m| duration(t, jiff::SignedDuration::from_mins(m)))
+                .unwrap_or_else(|| t.get("patterns-none-yet"))
+        };
+        let per_person = |p: &Patterns| {
+            if p.people == 0 {
+                "0".to_string()
+            } else {
+                format!("{:.1}", p.episodes as f64 / p.people as f64)
+            }
+        };
+        let row =
+            |label: &str, value: String, before: String, cut: Option<Option<Cut>>| FigureRow {
+                label: t.get(label),
+                value,
+                before,
+                cut,
+            };
+        let counted = |label: &str, now: i64, then: i64, cut: Cut| {
+            row(label, n(now), n(then), Some(Some(cut)))
+        };
+        let figures = vec![
+            (
+                t.get("patterns-section-episodes"),
+                vec![
+                    row(
+                        "patterns-episodes",
+                        n(c.episodes),
+                        n(p.episodes),
+                        Some(None),
+                    ),
+                    row("patterns-people", n(c.people), n(p.people), None),
+                    row("patterns-per-person", per_person(c), per_person(p), None),
+                    counted(
+                        "patterns-first-time",
+                        c.first_time,
+                        p.first_time,
+                        Cut::FirstTime,
+                    ),
+                    counted("patterns-repeat", c.repeat, p.repeat, Cut::Repeat),
+                    counted(
+                        "patterns-still-away",
+                        c.still_away,
+                        p.still_away,
+                        Cut::StillAway,
+                    ),
+                    counted(
+                        "patterns-over-24h",
+                        c.over_24_hours,
+                        p.over_24_hours,
+                        Cut::Over24Hours,
+                    ),
+                    row(
+                        "patterns-away-median",
+                        minutes(c.away_median_minutes),
+                        minutes(p.away_median_minutes),
+                        None,
+                    ),
+                ],
+            ),
+            (
+                t.get("patterns-section-police"),
+                vec![
+                    counted(
+                        "patterns-reported",
+                        c.reported,
+                        p.reported,
+                        Cut::ReportedToPolice,
+                    ),
+                    counted(
+                        "patterns-not-reported",
+                        c.not_reported,
+                        p.not_reported,
+                        Cut::NotReportedToPolice,
+                    ),
+                    row(
+                        "patterns-report-median",
+                        minutes(c.report_median_minutes),
+                        minutes(p.report_median_minutes),
+                        None,
+                    ),
+                ],
+            ),
+            (
+                t.get("patterns-section-interviews"),
+                vec![
+                    counted("patterns-returned", c.returned, p.returned, Cut::Returned),
+                    counted(
+                        "patterns-offered",
+                        c.interview_offered,
+                        p.interview_offered,
+                        Cut::InterviewOffered,
+                    ),
+                    counted(
+                        "patterns-offered-in-time",
+                        c.interview_offered_in_time,
+                        p.interview_offered_in_time,
+                        Cut::InterviewOfferedInTime,
+                    ),
+                    counted(
+                        "patterns-declined",
+                        c.interview_declined,
+                        p.interview_declined,
+                        Cut::InterviewDeclined,
+                    ),
+                    counted(
+                        "patterns-held",
+                        c.interview_held,
+                        p.interview_held,
+                        Cut::InterviewHeld,
+                    ),
+                    counted(
+                        "patterns-not-offered",
+                        c.interview_not_offered,
+                        p.interview_not_offered,
+                        Cut::InterviewNotOffered,
+                    ),
+                ],
+            ),
+        ];
+        let entries =
+            |list: &[(String, i64)], cut: fn(String) -> Cut, label: &dyn Fn(&str) -> String| {
+                list.iter()
+                    .map(|(k, count)| CountEntry {
+                        label: label(k),
+                        person: None,
+                        count: *count,
+                        cut: cut(k.clone()),
+                    })
+                    .collect::<Vec<_>>()
+            };
+        let most = c
+            .most
+            .iter()
+            .map(|(id, count)| CountEntry {
+                label: self
+                    .people
+                    .iter()
+                    .find(|p| p.id == *id)
+                    .map(|p| format!("{} {}", p.given_name, p.family_name))
+                    .unwrap_or_default(),
+                person: Some(*id),
+                count: *count,
+                cut: Cut::Person(*id),
+            })
+            .collect();
+        let table = |title: &str, first: &str, rows: Vec<CountEntry>| CountTable {
+            title: t.get(title),
+            first: t.get(first),
+            rows,
+        };
+        let tables = vec![
+            table("patterns-section-most", "patterns-who", most),
+            table(
+                "patterns-section-seen",
+                "patterns-place",
+                entries(&c.last_seen_places, Cut::LastSeenAt, &|k| k.to_string()),
+            ),
+            table(
+                "patterns-section-found",
+                "patterns-town",
+                entries(&c.found_towns, Cut::FoundIn, &|k| k.to_string()),
+            ),
+            table(
+                "patterns-section-grades",
+                "patterns-grade",
+                entries(&c.grades, Cut::Grade, &|k| t.get(&choice_id("grade", k))),
+            ),
+            table(
+                "patterns-section-risks",
+                "patterns-risk",
+                entries(&c.risks, Cut::Risk, &|k| t.get(&format!("option-{k}"))),
+            ),
+        ];
+        let duties = c
+            .duties
+            .iter()
+            .map(|d| DutyLine {
+                duty: t.get(&format!("duty-{}", d.rule)),
+                total: d.total,
+                on_time: d.on_time,
+                late: d.late,
+                late_by: d
+                    .late_median_minutes
+                    .map(|m| duration(t, jiff::SignedDuration::from_mins(m)))
+                    .unwrap_or_default(),
+                overdue: d.overdue,
+            })
+            .collect();
+        PatternsText {
+            window: t.args(
+                "patterns-window",
+                &[("from", &t.date(ask.from)), ("to", &t.date(ask.to))],
+            ),
+            before_window: t.args(
+                "patterns-before-window",
+                &[
+                    ("from", &t.date(self.previous_from)),
+                    ("to", &t.date(self.previous_to)),
+                ],
+            ),
+            figures,
+            tables,
+            duties,
+        }
+    }
+}
+
+/// A value for a spreadsheet cell: text a spreadsheet would run as a formula (`=`, `+`, `-`,
+/// `@`, tab or return first) is kept as text with a leading apostrophe.
+fn cell(value: &str) -> String {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
+        _ => value.to_string(),
+    }
+}
+
+impl App {
+    /// The patterns as a PDF for an inspection or a meeting: the same figures as the page,
+    /// the period before beside each. Audited.
+    pub async fn patterns_report(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        ask: &PatternsAsk,
+        locale: homeward_domain::locale::Locale,
+    ) -> AppResult<Vec<u8>> {
+        let view = self.patterns(actor, meta, ask).await?;
+        let t = homeward_i18n::Tr(locale);
+        let text = view.text(t, ask);
+        let place = self.patterns_place(actor, ask).await?;
+        let with_before = |r: &FigureRow| {
+            t.args(
+                "patterns-report-value",
+                &[("value", &r.value), ("before", &r.before)],
+            )
+        };
+        let mut sections: Vec<homeward_reports::Section> = text
+            .figures
+            .iter()
+            .skip(1)
+            .map(|(title, rows)| homeward_reports::Section {
+                title: title.clone(),
+                rows: rows
+                    .iter()
+                    .map(|r| (r.label.clone(), with_before(r)))
+                    .collect(),
+            })
+            .collect();
+        let busiest: Vec<(String, String)> = {
+            let mut slots = view.current.slots.clone();
+            slots.sort_by(|a, b| b.2.cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+            slots
+                .iter()
+                .take(5)
+                .map(|(d, h, n)| {
+                    (
+                        t.args(
+                            "patterns-slot",
+                            &[
+                                ("day", &t.get(&format!("weekday-{d}"))),
+                                ("hour", &format!("{h:02}:00")),
+                            ],
+                        ),
+                        n.to_string(),
+                    )
+                })
+                .collect()
+        };
+        sections.push(homeward_reports::Section {
+            title: t.get("patterns-report-when"),
+            rows: busiest,
+        });
+        for table in &text.tables {
+            sections.push(homeward_reports::Section {
+                title: table.title.clone(),
+                rows: table
+                    .rows
+                    .iter()
+                    .map(|e| (e.label.clone(), e.count.to_string()))
+                    .collect(),
+            });
+        }
+        sections.push(homeward_reports::Section {
+            title: t.get("patterns-section-duties"),
+            rows: text
+                .duties
+                .iter()
+                .map(|d| {
+                    (
+                        d.duty.clone(),
+                        t.args(
+                            "patterns-report-duty",
+                            &[
+                                ("total", &d.total.to_string()),
+                                ("on_time", &d.on_time.to_string()),
+                                ("late", &d.late.to_string()),
+                                ("late_by", &d.late_by),
+                                ("overdue", &d.overdue.to_string()),
+                            ],
+                        ),
+                    )
+                })
+                .collect(),
+        });
+        let now = self.clock.now();
+        let doc = homeward_reports::PolicePack {
+            lang: locale.code().into(),
+            title: t.get("patterns-report-title"),
+            marking: t.get("patterns-report-marking"),
+            name: place,
+            subtitle: format!("{} · {}", text.window, text.before_window),
+            key_rows: text
+                .figures
+                .first()
+                .map(|(_, rows)| {
+                    rows.iter()
+                        .map(|r| (r.label.clone(), with_before(r)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            nothing: t.get("patterns-nothing-recorded"),
+            sections,
+            footer: t.with("patterns-report-footer", "when", &t.date_time(now)),
+            ..Default::default()
+        };
+        let made = actor.event(
+            now,
+            meta,
+            "patterns.report",
+            "patterns",
+            Some(describe(ask)),
+            Outcome::Allowed,
+        );
+        self.typeset(doc, made).await
+    }
+
+    /// The same figures as CSV, one row per figure: section, figure, this period, period
+    /// before. Audited.
+    pub async fn patterns_csv(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        ask: &PatternsAsk,
+        locale: homeward_domain::locale::Locale,
+    ) -> AppResult<String> {
+        let view = self.patterns(actor, meta, ask).await?;
+        let t = homeward_i18n::Tr(locale);
+        let text = view.text(t, ask);
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let fail = |e: csv::Error| AppError::Internal(e.to_string());
+        out.write_record([
+            t.get("patterns-csv-section"),
+            t.get("patterns-figure"),
+            t.get("patterns-this-window"),
+            t.get("patterns-window-before"),
+        ])
+        .map_err(fail)?;
+        for (title, rows) in &text.figures {
+            for r in rows {
+                out.write_record([cell(title), cell(&r.label), cell(&r.value), cell(&r.before)])
+                    .map_err(fail)?;
+            }
+        }
+        for table in &text.tables {
+            for e in &table.rows {
+                out.write_record([
+                    cell(&table.title),
+                    cell(&e.label),
+                    e.count.to_string(),
+                    String::new(),
+                ])
+                .map_err(fail)?;
+            }
+        }
+        for d in &text.duties {
+            for (what, n) in [
+                ("patterns-duty-on-time", d.on_time),
+                ("patterns-duty-late", d.late),
+                ("patterns-duty-overdue", d.overdue),
+            ] {
+                out.write_record([
+                    cell(&t.get("patterns-section-duties")),
+                    cell(&format!("{}: {}", d.duty, t.get(what))),
+                    n.to_string(),
+                    String::new(),
+                ])
+                .map_err(fail)?;
+            }
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        self.store
+            .record_audit(&actor.event(
+                self.clock.now(),
+                meta,
+                "patterns.csv",
+                "patterns",
+                Some(describe(ask)),
+                Outcome::Allowed,
+            ))
+            .await?;
+        String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    /// What the patterns are about: the service asked for, or the organisation.
+    async fn patterns_place(&self, actor: &Actor, ask: &PatternsAsk) -> AppResult<String> {
+        let org = actor.org_id();
+        if let Some(id) = ask.service
+            && let Some(s) = self.store.get_service(org, id).await?
+        {
+            return Ok(s.name);
+        }
+        Ok(self
+            .store
+            .get_organisation(org)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn spreadsheet_formulas_stay_text() {
+        assert_eq!(super::cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(super::cell("-1"), "'-1");
+        assert_eq!(super::cell("Bus station"), "Bus station");
+    }
+}

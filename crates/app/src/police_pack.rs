@@ -491,7 +491,7 @@ impl App {
     }
 
     /// Typesets a document off the async runtime, then records that it was made.
-    async fn typeset(&self, doc: PolicePack, made: AuditEvent) -> AppResult<Vec<u8>> {
+    pub(crate) async fn typeset(&self, doc: PolicePack, made: AuditEvent) -> AppResult<Vec<u8>> {
         let pdf = tokio::task::spawn_blocking(move || homeward_reports::police_pack(&doc))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?

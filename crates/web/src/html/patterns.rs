@@ -2,7 +2,6 @@
 //! beside the window before, each figure a link to the episodes that make it up.
 
 use super::episodes::{FilterOption, episode_line};
-use super::person::full_name;
 use super::{Failure, FormErrors, OrFail, Page, render};
 use crate::AppState;
 use crate::context::Ctx;
@@ -13,7 +12,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use homeward_app::FieldError;
-use homeward_app::episode_form::{choice_id, duration};
+use homeward_app::episode_form::choice_id;
 use homeward_app::patterns::PatternsAsk;
 use homeward_app::policy::Action;
 use homeward_domain::ids::ServiceId;
@@ -149,6 +148,18 @@ fn ask_of(
         cut: parse_cut(&q.cut),
     };
     (ask, from.to_string(), to.to_string())
+}
+
+/// `path` for the same home and period.
+fn window_href(path: &str, ask: &PatternsAsk) -> String {
+    href(
+        path,
+        &[
+            ("service", ask.service.map(|s| s.to_string())),
+            ("from", Some(ask.from.to_string())),
+            ("to", Some(ask.to.to_string())),
+        ],
+    )
 }
 
 /// A link to the episodes behind a figure.
@@ -289,6 +300,9 @@ struct PatternsPage {
     window: String,
     before_window: String,
     empty: bool,
+    /// The same figures to download.
+    pdf_href: String,
+    csv_href: String,
     figures: Vec<(String, Vec<Figure>)>,
     grid: Grid,
     grid_width: u32,
@@ -325,194 +339,65 @@ pub async fn show(
     } else {
         None
     };
-    let (current, previous) = view
+    let text = view.as_ref().map(|v| v.text(t, &ask));
+    let figures = text
         .as_ref()
-        .map(|v| (v.current.clone(), v.previous.clone()))
-        .unwrap_or_default();
-    let n = |v: i64| v.to_string();
-    let minutes = |m: Option<i64>| {
-        m.map(|m| duration(t, jiff::SignedDuration::from_mins(m)))
-            .unwrap_or_else(|| t.get("patterns-none-yet"))
-    };
-    let fig = |label: &str, value: String, cut: Option<Cut>, before: String| Figure {
-        label: t.get(label),
-        value,
-        href: cut.map(|c| list_href(&ask, Some(&c))),
-        before,
-    };
-    let per_person = |p: &Patterns| {
-        if p.people == 0 {
-            "0".to_string()
-        } else {
-            format!("{:.1}", p.episodes as f64 / p.people as f64)
-        }
-    };
-    let headline = vec![
-        Figure {
-            href: Some(list_href(&ask, None)),
-            ..fig(
-                "patterns-episodes",
-                n(current.episodes),
-                None,
-                n(previous.episodes),
-            )
-        },
-        fig(
-            "patterns-people",
-            n(current.people),
-            None,
-            n(previous.people),
-        ),
-        fig(
-            "patterns-per-person",
-            per_person(&current),
-            None,
-            per_person(&previous),
-        ),
-        fig(
-            "patterns-first-time",
-            n(current.first_time),
-            Some(Cut::FirstTime),
-            n(previous.first_time),
-        ),
-        fig(
-            "patterns-repeat",
-            n(current.repeat),
-            Some(Cut::Repeat),
-            n(previous.repeat),
-        ),
-        fig(
-            "patterns-still-away",
-            n(current.still_away),
-            Some(Cut::StillAway),
-            n(previous.still_away),
-        ),
-        fig(
-            "patterns-over-24h",
-            n(current.over_24_hours),
-            Some(Cut::Over24Hours),
-            n(previous.over_24_hours),
-        ),
-        fig(
-            "patterns-away-median",
-            minutes(current.away_median_minutes),
-            None,
-            minutes(previous.away_median_minutes),
-        ),
-    ];
-    let police = vec![
-        fig(
-            "patterns-reported",
-            n(current.reported),
-            Some(Cut::ReportedToPolice),
-            n(previous.reported),
-        ),
-        fig(
-            "patterns-not-reported",
-            n(current.not_reported),
-            Some(Cut::NotReportedToPolice),
-            n(previous.not_reported),
-        ),
-        fig(
-            "patterns-report-median",
-            minutes(current.report_median_minutes),
-            None,
-            minutes(previous.report_median_minutes),
-        ),
-    ];
-    let interviews = vec![
-        fig(
-            "patterns-returned",
-            n(current.returned),
-            Some(Cut::Returned),
-            n(previous.returned),
-        ),
-        fig(
-            "patterns-offered",
-            n(current.interview_offered),
-            Some(Cut::InterviewOffered),
-            n(previous.interview_offered),
-        ),
-        fig(
-            "patterns-offered-in-time",
-            n(current.interview_offered_in_time),
-            Some(Cut::InterviewOfferedInTime),
-            n(previous.interview_offered_in_time),
-        ),
-        fig(
-            "patterns-declined",
-            n(current.interview_declined),
-            Some(Cut::InterviewDeclined),
-            n(previous.interview_declined),
-        ),
-        fig(
-            "patterns-held",
-            n(current.interview_held),
-            Some(Cut::InterviewHeld),
-            n(previous.interview_held),
-        ),
-        fig(
-            "patterns-not-offered",
-            n(current.interview_not_offered),
-            Some(Cut::InterviewNotOffered),
-            n(previous.interview_not_offered),
-        ),
-    ];
-    let rows = |list: &[(String, i64)], cut: fn(String) -> Cut, label: &dyn Fn(&str) -> String| {
-        list.iter()
-            .map(|(k, c)| CountRow {
-                label: label(k),
-                label_href: None,
-                count: *c,
-                href: list_href(&ask, Some(&cut(k.clone()))),
-            })
-            .collect::<Vec<_>>()
-    };
-    let people = view.as_ref().map(|v| v.people.clone()).unwrap_or_default();
-    let most = current
-        .most
-        .iter()
-        .map(|(id, c)| {
-            let person = people.iter().find(|p| p.id == *id);
-            CountRow {
-                label: person.map(full_name).unwrap_or_default(),
-                label_href: person.map(|p| format!("/people/{}", p.id)),
-                count: *c,
-                href: list_href(&ask, Some(&Cut::Person(*id))),
-            }
-        })
-        .collect();
-    let duties = current
-        .duties
-        .iter()
-        .map(|d| DutyRow {
-            duty: t.get(&format!("duty-{}", d.rule)),
-            total: d.total,
-            on_time: d.on_time,
-            late: d.late,
-            late_by: d
-                .late_median_minutes
-                .map(|m| duration(t, jiff::SignedDuration::from_mins(m)))
-                .unwrap_or_default(),
-            overdue: d.overdue,
-        })
-        .collect();
-    let window = t.args(
-        "patterns-window",
-        &[("from", &t.date(ask.from)), ("to", &t.date(ask.to))],
-    );
-    let before_window = view
-        .as_ref()
-        .map(|v| {
-            t.args(
-                "patterns-before-window",
-                &[
-                    ("from", &t.date(v.previous_from)),
-                    ("to", &t.date(v.previous_to)),
-                ],
-            )
+        .map(|x| {
+            x.figures
+                .iter()
+                .map(|(title, rows)| {
+                    let list = rows
+                        .iter()
+                        .map(|r| Figure {
+                            label: r.label.clone(),
+                            value: r.value.clone(),
+                            href: r.cut.as_ref().map(|c| list_href(&ask, c.as_ref())),
+                            before: r.before.clone(),
+                        })
+                        .collect();
+                    (title.clone(), list)
+                })
+                .collect()
         })
         .unwrap_or_default();
+    let tables = text
+        .as_ref()
+        .map(|x| {
+            x.tables
+                .iter()
+                .map(|table| {
+                    let rows = table
+                        .rows
+                        .iter()
+                        .map(|e| CountRow {
+                            label: e.label.clone(),
+                            label_href: e.person.map(|p| format!("/people/{p}")),
+                            count: e.count,
+                            href: list_href(&ask, Some(&e.cut)),
+                        })
+                        .collect();
+                    (table.title.clone(), table.first.clone(), rows)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let duties = text
+        .as_ref()
+        .map(|x| {
+            x.duties
+                .iter()
+                .map(|d| DutyRow {
+                    duty: d.duty.clone(),
+                    total: d.total,
+                    on_time: d.on_time,
+                    late: d.late,
+                    late_by: d.late_by.clone(),
+                    overdue: d.overdue,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let current = view.as_ref().map(|v| v.current.clone()).unwrap_or_default();
     let errors = FormErrors::from_fields(t, &problems);
     let status = if problems.is_empty() {
         StatusCode::OK
@@ -525,46 +410,19 @@ pub async fn show(
         services: super::episodes::service_options(t, &services, ask.service),
         from,
         to,
-        window,
-        before_window,
+        window: text.as_ref().map(|x| x.window.clone()).unwrap_or_default(),
+        before_window: text
+            .as_ref()
+            .map(|x| x.before_window.clone())
+            .unwrap_or_default(),
         empty: current.episodes == 0,
-        figures: vec![
-            (t.get("patterns-section-episodes"), headline),
-            (t.get("patterns-section-police"), police),
-            (t.get("patterns-section-interviews"), interviews),
-        ],
+        pdf_href: window_href("/patterns/report.pdf", &ask),
+        csv_href: window_href("/patterns/report.csv", &ask),
+        figures,
         grid: grid(t, &ask, &current),
         grid_width: LEFT + 24 * CELL + 4,
         grid_height: TOP + 7 * CELL + 4,
-        tables: vec![
-            (t.get("patterns-section-most"), t.get("patterns-who"), most),
-            (
-                t.get("patterns-section-seen"),
-                t.get("patterns-place"),
-                rows(&current.last_seen_places, Cut::LastSeenAt, &|k| {
-                    k.to_string()
-                }),
-            ),
-            (
-                t.get("patterns-section-found"),
-                t.get("patterns-town"),
-                rows(&current.found_towns, Cut::FoundIn, &|k| k.to_string()),
-            ),
-            (
-                t.get("patterns-section-grades"),
-                t.get("patterns-grade"),
-                rows(&current.grades, Cut::Grade, &|k| {
-                    t.get(&choice_id("grade", k))
-                }),
-            ),
-            (
-                t.get("patterns-section-risks"),
-                t.get("patterns-risk"),
-                rows(&current.risks, Cut::Risk, &|k| {
-                    t.get(&format!("option-{k}"))
-                }),
-            ),
-        ],
+        tables,
         duties,
     };
     Ok(render(&page, status))
@@ -672,4 +530,56 @@ pub async fn episodes(
         first_href: (!q.after.trim().is_empty()).then_some(base),
     };
     Ok(render(&page, StatusCode::OK))
+}
+
+/// The patterns as a PDF, in the reader's language (or `lang`).
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PatternsQuery>,
+) -> Result<Response, Failure> {
+    let Some(ask) = download_ask(&state, &q) else {
+        return Err(Failure::new(ctx, homeward_app::AppError::NotFound));
+    };
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let pdf = state
+        .app
+        .patterns_report(actor, &ctx.meta, &ask, ctx.locale_or(None))
+        .await
+        .or_fail(&ctx)?;
+    Ok(crate::headers::pdf(
+        pdf,
+        "attachment; filename=\"patterns.pdf\"",
+    ))
+}
+
+/// The patterns as CSV.
+pub async fn report_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PatternsQuery>,
+) -> Result<Response, Failure> {
+    let Some(ask) = download_ask(&state, &q) else {
+        return Err(Failure::new(ctx, homeward_app::AppError::NotFound));
+    };
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let csv = state
+        .app
+        .patterns_csv(actor, &ctx.meta, &ask, ctx.locale_or(None))
+        .await
+        .or_fail(&ctx)?;
+    Ok(crate::headers::private_file(
+        csv.into_bytes(),
+        "text/csv; charset=utf-8",
+        "attachment; filename=\"patterns.csv\"",
+    ))
+}
+
+/// The window of a download; the page itself explains a wrong date, so a download asked
+/// for with one is simply not there.
+fn download_ask(state: &AppState, q: &PatternsQuery) -> Option<PatternsAsk> {
+    let today = homeward_domain::time::in_london(state.app.clock.now()).date();
+    let mut problems = Vec::new();
+    let (ask, _, _) = ask_of(q, today, &mut problems);
+    problems.is_empty().then_some(ask)
 }

@@ -65,6 +65,56 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
             "every square of the picture opens its episodes"
         );
 
+        // The same figures to take away: a PDF whose text holds them, and a CSV.
+        let pdf = req(
+            "GET",
+            &format!("/patterns/report.pdf?from=2018-01-01&to={today}"),
+        )
+        .session(&lead)
+        .send(&t)
+        .await;
+        assert_eq!(pdf.status, 200);
+        assert!(pdf.bytes.starts_with(b"%PDF-"));
+        if let Some(text) = crate::pack::pdf_text(&pdf.bytes) {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                text.contains("Missing from care: patterns and trends"),
+                "{text}"
+            );
+            // The text extractor reads the labels' column, then the values'.
+            assert!(text.contains("Episodes People"), "{text}");
+            assert!(
+                text.contains(&format!(
+                    "Typical time away (median) {total} (period before:"
+                )),
+                "the episodes figure leads the values: {text}"
+            );
+        }
+        let csv = req(
+            "GET",
+            &format!("/patterns/report.csv?from=2018-01-01&to={today}"),
+        )
+        .session(&lead)
+        .send(&t)
+        .await;
+        assert_eq!(csv.status, 200);
+        assert!(
+            csv.header("content-type").unwrap().starts_with("text/csv"),
+            "{:?}",
+            csv.header("content-type")
+        );
+        assert!(
+            csv.body
+                .lines()
+                .any(|l| l.starts_with(&format!("Episodes and people,Episodes,{total},"))),
+            "{}",
+            csv.body
+        );
+        let trail = t.app.store.audit_page(0, 1_000_000).await.unwrap();
+        for action in ["patterns.report", "patterns.csv", "patterns.list"] {
+            assert!(trail.iter().any(|r| r.event.action == action), "{action}");
+        }
+
         // In Welsh too.
         let welsh = req(
             "GET",
