@@ -14,13 +14,59 @@ use jiff::civil::Date;
 const LONGEST_DAYS: i32 = 3_660;
 
 /// What someone asks the patterns for: one service or all they may see, the days from and to
-/// (UK dates, both included), and optionally one cut.
+/// (UK dates, both included), optionally one cut, and how close together in time two
+/// people from one home must go missing to count as going together.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatternsAsk {
     pub service: Option<ServiceId>,
     pub from: Date,
     pub to: Date,
     pub cut: Option<Cut>,
+    pub together_minutes: i64,
+}
+
+/// Unless asked otherwise, going missing within an hour of each other from one home counts
+/// as going together.
+pub const TOGETHER_MINUTES: i64 = 60;
+
+/// The most pairs read for the groups that went missing together.
+const MOST_PAIRS: i64 = 500;
+
+/// People from one home who went missing close together in time: each episode with who
+/// and when, earliest first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TogetherGroup {
+    pub service_id: ServiceId,
+    pub episodes: Vec<(EpisodeId, PersonId, Timestamp)>,
+}
+
+/// Pairs joined into groups: two pairs sharing an episode are one group. Latest group first.
+pub fn groups(pairs: &[homeward_store::Together]) -> Vec<TogetherGroup> {
+    let mut groups: Vec<TogetherGroup> = Vec::new();
+    for pair in pairs {
+        let holding: Vec<usize> = groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| {
+                g.episodes
+                    .iter()
+                    .any(|e| e.0 == pair.first.0 || e.0 == pair.second.0)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let mut merged = TogetherGroup {
+            service_id: pair.service_id,
+            episodes: vec![pair.first, pair.second],
+        };
+        for i in holding.into_iter().rev() {
+            merged.episodes.extend(groups.remove(i).episodes);
+        }
+        merged.episodes.sort_by_key(|e| (e.2, e.0));
+        merged.episodes.dedup_by_key(|e| e.0);
+        groups.push(merged);
+    }
+    groups.sort_by_key(|g| std::cmp::Reverse(g.episodes.first().map(|e| e.2)));
+    groups
 }
 
 /// A window's figures beside those of the window of the same length just before it.
@@ -31,8 +77,10 @@ pub struct PatternsView {
     pub previous: Patterns,
     pub previous_from: Date,
     pub previous_to: Date,
-    /// The people in "who went missing most", by id.
+    /// The people named on the page (who went missing most, who went together), by id.
     pub people: Vec<Person>,
+    /// Who went missing together, latest first.
+    pub together: Vec<TogetherGroup>,
 }
 
 impl App {
@@ -101,9 +149,19 @@ impl App {
         let org = actor.org_id();
         let current = self.store.patterns(org, &filter, now).await?;
         let previous = self.store.patterns(org, &before, now).await?;
+        let within = jiff::SignedDuration::from_mins(ask.together_minutes.clamp(1, 24 * 60));
+        let pairs = self
+            .store
+            .missing_together(org, &filter, now, within, MOST_PAIRS)
+            .await?;
+        let together = groups(&pairs);
+        let mut wanted: Vec<PersonId> = current.most.iter().map(|(id, _)| *id).collect();
+        wanted.extend(together.iter().flat_map(|g| g.episodes.iter().map(|e| e.1)));
+        wanted.sort();
+        wanted.dedup();
         let mut people = Vec::new();
-        for (id, _) in &current.most {
-            if let Some(p) = self.store.get_person(org, *id).await? {
+        for id in wanted {
+            if let Some(p) = self.store.get_person(org, id).await? {
                 people.push(p);
             }
         }
@@ -114,6 +172,7 @@ impl App {
             previous_from,
             previous_to,
             people,
+            together,
         })
     }
 
@@ -228,6 +287,8 @@ pub struct PatternsText {
     pub figures: Vec<(String, Vec<FigureRow>)>,
     pub tables: Vec<CountTable>,
     pub duties: Vec<DutyLine>,
+    /// Who went missing together: when the first went, and who.
+    pub together: Vec<(String, String)>,
 }
 
 impl PatternsView {
@@ -425,7 +486,32 @@ impl PatternsView {
                 overdue: d.overdue,
             })
             .collect();
+        let name = |id: PersonId| {
+            self.people
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| format!("{} {}", p.given_name, p.family_name))
+                .unwrap_or_default()
+        };
+        let together = self
+            .together
+            .iter()
+            .map(|g| {
+                (
+                    g.episodes
+                        .first()
+                        .map(|e| t.date_time(e.2))
+                        .unwrap_or_default(),
+                    g.episodes
+                        .iter()
+                        .map(|e| name(e.1))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })
+            .collect();
         PatternsText {
+            together,
             window: t.args(
                 "patterns-window",
                 &[("from", &t.date(ask.from)), ("to", &t.date(ask.to))],
@@ -520,6 +606,10 @@ impl App {
             });
         }
         sections.push(homeward_reports::Section {
+            title: t.get("patterns-section-together"),
+            rows: text.together.clone(),
+        });
+        sections.push(homeward_reports::Section {
             title: t.get("patterns-section-duties"),
             rows: text
                 .duties
@@ -611,6 +701,15 @@ impl App {
                 .map_err(fail)?;
             }
         }
+        for (when, who) in &text.together {
+            out.write_record([
+                cell(&t.get("patterns-section-together")),
+                cell(who),
+                cell(when),
+                String::new(),
+            ])
+            .map_err(fail)?;
+        }
         for d in &text.duties {
             for (what, n) in [
                 ("patterns-duty-on-time", d.on_time),
@@ -661,6 +760,35 @@ impl App {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use homeward_domain::ids::{EpisodeId, PersonId, ServiceId};
+
+    #[test]
+    fn pairs_that_share_an_episode_are_one_group() {
+        let home = ServiceId::new_random();
+        let at = |m: i64| {
+            "2026-10-25T00:00:00Z".parse::<Timestamp>().unwrap()
+                + jiff::SignedDuration::from_mins(m)
+        };
+        let e: Vec<(EpisodeId, PersonId, Timestamp)> = (0..5)
+            .map(|i| (EpisodeId::new_random(), PersonId::new_random(), at(i * 20)))
+            .collect();
+        let pair = |a: usize, b: usize| homeward_store::Together {
+            service_id: home,
+            first: e[a],
+            second: e[b],
+        };
+        // 0–1 and 1–2 chain into one group of three; 3–4 is another, later.
+        let found = groups(&[pair(3, 4), pair(0, 1), pair(1, 2)]);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].episodes, vec![e[3], e[4]]);
+        assert_eq!(found[1].episodes, vec![e[0], e[1], e[2]]);
+        // A pair joining two groups merges them.
+        let merged = groups(&[pair(0, 1), pair(2, 3), pair(1, 2)]);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].episodes.len(), 4);
+    }
+
     #[test]
     fn spreadsheet_formulas_stay_text() {
         assert_eq!(super::cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");

@@ -2444,6 +2444,100 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
     assert_eq!(none.episodes, 0);
 }
 
+/// Two from one home within the hour make a pair; the same person twice, another home, or
+/// two hours apart do not.
+pub async fn people_missing_together_are_paired_within_the_time_set(store: Arc<dyn Store>) {
+    use crate::FactsFilter;
+    use homeward_domain::learning::EpisodeFacts;
+    let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+    let (org, a) = organisation(&*store, "Together").await;
+    let b = Service {
+        id: ServiceId::new_random(),
+        name: "Next Door".into(),
+        ..a.clone()
+    };
+    store
+        .create_service(&b, &event(Some(org.id), "service.create"))
+        .await
+        .unwrap();
+    let mut people = Vec::new();
+    for home in [&a, &a, &a, &b] {
+        let p = ada(org.id, home.id);
+        store
+            .create_person(&p, &event(Some(org.id), "person.create"))
+            .await
+            .unwrap();
+        people.push(p.id);
+    }
+    let facts = |started: &str| EpisodeFacts {
+        started_at: at(started),
+        start_day: in_london_day(at(started)),
+        interview: "not_offered".into(),
+        phase: "closed".into(),
+        ..EpisodeFacts::default()
+    };
+    let first = episode_with_facts(
+        &*store,
+        &a,
+        people[0],
+        facts("2026-10-25T00:30:00Z"),
+        Vec::new(),
+    )
+    .await;
+    let second = episode_with_facts(
+        &*store,
+        &a,
+        people[1],
+        facts("2026-10-25T01:20:00Z"),
+        Vec::new(),
+    )
+    .await;
+    episode_with_facts(
+        &*store,
+        &a,
+        people[0],
+        facts("2026-10-25T02:30:00Z"),
+        Vec::new(),
+    )
+    .await;
+    episode_with_facts(
+        &*store,
+        &a,
+        people[2],
+        facts("2026-10-25T04:00:00Z"),
+        Vec::new(),
+    )
+    .await;
+    episode_with_facts(
+        &*store,
+        &b,
+        people[3],
+        facts("2026-10-25T00:40:00Z"),
+        Vec::new(),
+    )
+    .await;
+    let window = FactsFilter {
+        services: None,
+        from: at("2026-10-20T00:00:00Z"),
+        before: at("2026-11-01T00:00:00Z"),
+        cut: None,
+    };
+    let hour = SignedDuration::from_hours(1);
+    let pairs = store
+        .missing_together(org.id, &window, at("2026-10-28T00:00:00Z"), hour, 100)
+        .await
+        .unwrap();
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!((pairs[0].first.0, pairs[0].second.0), (first, second));
+    assert_eq!(pairs[0].service_id, a.id);
+    // Within three hours: everyone in the home but the same child twice.
+    let wider = store
+        .missing_together(org.id, &window, at("2026-10-28T00:00:00Z"), hour * 3, 100)
+        .await
+        .unwrap();
+    assert_eq!(wider.len(), 4, "{wider:?}");
+}
+
 fn in_london_day(at: jiff::Timestamp) -> jiff::civil::Date {
     homeward_domain::time::in_london(at).date()
 }
@@ -2479,6 +2573,7 @@ macro_rules! conformance_suite {
             the_audit_trail_is_searched_in_the_database_newest_first,
             people_due_for_review_are_found_in_the_database,
             patterns_add_up_to_the_episodes_they_list,
+            people_missing_together_are_paired_within_the_time_set,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

@@ -352,6 +352,14 @@ pub struct Patterns {
     pub duties: Vec<DutyTimeliness>,
 }
 
+/// Two people from the same service who went missing within a set time of each other.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Together {
+    pub service_id: ServiceId,
+    pub first: (homeward_domain::ids::EpisodeId, PersonId, Timestamp),
+    pub second: (homeward_domain::ids::EpisodeId, PersonId, Timestamp),
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DutyTimeliness {
     pub rule: String,
@@ -732,6 +740,16 @@ pub trait Store: Send + Sync {
         filter: &FactsFilter,
         now: Timestamp,
     ) -> StoreResult<Patterns>;
+    /// Pairs of episodes in the window from the same service that began within `within` of
+    /// each other (different people), latest first, at most `limit`.
+    async fn missing_together(
+        &self,
+        org: OrgId,
+        filter: &FactsFilter,
+        now: Timestamp,
+        within: jiff::SignedDuration,
+        limit: i64,
+    ) -> StoreResult<Vec<Together>>;
     /// The episodes a patterns figure counts, latest start first, a page at a time (`now` as
     /// the figure was counted).
     async fn facts_episodes(

@@ -2207,6 +2207,50 @@ macro_rules! impl_sql_store {
                 Ok(p)
             }
 
+            async fn missing_together(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                filter: &$crate::FactsFilter,
+                now: $crate::sql_impl::jiff::Timestamp,
+                within: $crate::sql_impl::jiff::SignedDuration,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::Together>> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::{Bind, Binds, facts_where};
+                use $crate::sql_impl::domain::ids::{EpisodeId, PersonId, ServiceId};
+                let mut b = Binds::default();
+                let base = facts_where(filter, now, &mut b);
+                let gap = b.push(Bind::Int(within.as_millis() as i64));
+                let n = b.push(Bind::Int(limit));
+                // Each pair once: the second began at or after the first (by id on a tie).
+                let sql = format!(
+                    "SELECT a.episode_id AS ea, a.person_id AS pa, a.started_at AS sa, \
+                     c.episode_id AS ec, c.person_id AS pc, c.started_at AS sc, a.service_id AS s \
+                     FROM (SELECT f.* FROM episode_facts f WHERE {base}) a \
+                     JOIN episode_facts c ON c.org_id = a.org_id AND c.service_id = a.service_id \
+                     AND c.person_id <> a.person_id AND c.phase <> 'recorded_in_error' \
+                     AND c.started_at >= a.started_at AND c.started_at <= a.started_at + {gap} \
+                     AND (c.started_at > a.started_at OR c.episode_id > a.episode_id) \
+                     ORDER BY a.started_at DESC, a.episode_id, c.started_at LIMIT {n}"
+                );
+                let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                rows.iter()
+                    .map(|r| {
+                        let id = |name: &str| -> $crate::StoreResult<$crate::sql_impl::uuid::Uuid> {
+                            r.try_get(name).map_err(Self::db_err)
+                        };
+                        let at = |name: &str| -> $crate::StoreResult<$crate::sql_impl::jiff::Timestamp> {
+                            Ok(Self::at(r.try_get(name).map_err(Self::db_err)?))
+                        };
+                        Ok($crate::Together {
+                            service_id: ServiceId(id("s")?),
+                            first: (EpisodeId(id("ea")?), PersonId(id("pa")?), at("sa")?),
+                            second: (EpisodeId(id("ec")?), PersonId(id("pc")?), at("sc")?),
+                        })
+                    })
+                    .collect()
+            }
+
             async fn facts_episodes(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,

@@ -111,6 +111,8 @@ pub struct PatternsQuery {
     pub to: String,
     pub cut: String,
     pub after: String,
+    /// Minutes apart, at most, for going missing together.
+    pub within: String,
 }
 
 /// The window asked for, defaulting to the last 90 days; problems name their field.
@@ -141,11 +143,25 @@ fn ask_of(
         "from",
         to.checked_sub(jiff::Span::new().days(89)).unwrap_or(to),
     );
+    let together_minutes = match q.within.trim() {
+        "" => homeward_app::patterns::TOGETHER_MINUTES,
+        text => match text.parse::<i64>() {
+            Ok(n) if (1..=24 * 60).contains(&n) => n,
+            _ => {
+                problems.push(FieldError {
+                    field: "within".into(),
+                    message: "error-patterns-within",
+                });
+                homeward_app::patterns::TOGETHER_MINUTES
+            }
+        },
+    };
     let ask = PatternsAsk {
         service: q.service.trim().parse::<ServiceId>().ok(),
         from,
         to,
         cut: parse_cut(&q.cut),
+        together_minutes,
     };
     (ask, from.to_string(), to.to_string())
 }
@@ -189,6 +205,14 @@ pub struct CountRow {
     pub label_href: Option<String>,
     pub count: i64,
     pub href: String,
+}
+
+/// A group that went missing together: when the first went, who (each name with its
+/// episode's address), the home.
+pub struct TogetherRow {
+    pub when: String,
+    pub who: Vec<(String, String)>,
+    pub home: String,
 }
 
 pub struct DutyRow {
@@ -300,6 +324,8 @@ struct PatternsPage {
     window: String,
     before_window: String,
     empty: bool,
+    within: String,
+    together: Vec<TogetherRow>,
     /// The same figures to download.
     pdf_href: String,
     csv_href: String,
@@ -416,6 +442,41 @@ pub async fn show(
             .map(|x| x.before_window.clone())
             .unwrap_or_default(),
         empty: current.episodes == 0,
+        within: ask.together_minutes.to_string(),
+        together: view
+            .as_ref()
+            .map(|v| {
+                v.together
+                    .iter()
+                    .map(|g| {
+                        let when = g
+                            .episodes
+                            .first()
+                            .map(|e| t.date_time(e.2))
+                            .unwrap_or_default();
+                        let who = g
+                            .episodes
+                            .iter()
+                            .map(|(episode, person, _)| {
+                                let name = v
+                                    .people
+                                    .iter()
+                                    .find(|p| p.id == *person)
+                                    .map(|p| format!("{} {}", p.given_name, p.family_name))
+                                    .unwrap_or_default();
+                                (name, format!("/episodes/{episode}"))
+                            })
+                            .collect();
+                        let home = services
+                            .iter()
+                            .find(|s| s.id == g.service_id)
+                            .map(|s| s.name.clone())
+                            .unwrap_or_default();
+                        TogetherRow { when, who, home }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         pdf_href: window_href("/patterns/report.pdf", &ask),
         csv_href: window_href("/patterns/report.csv", &ask),
         figures,

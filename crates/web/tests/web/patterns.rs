@@ -146,3 +146,102 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
         assert_eq!(refused.status, 403);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_who_went_missing_together_are_shown_as_a_group() {
+    use homeward_app::actor::RequestMeta;
+    use homeward_app::episodes::OpenEpisodeInput;
+    use homeward_domain::role::Role::Manager;
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let org = demo.own(Manager).org_id;
+        let manager = t
+            .app
+            .resolve_session(&session_for(&t, demo.own(Manager)).await.token)
+            .await
+            .unwrap()
+            .unwrap();
+        let people = t
+            .app
+            .store
+            .people_page(
+                org,
+                &homeward_store::PeopleQuery {
+                    limit: 100,
+                    ..Default::default()
+                },
+                &test_event(org),
+            )
+            .await
+            .unwrap();
+        // Two from one home with nothing open.
+        let mut free = Vec::new();
+        for p in &people {
+            if t.app
+                .store
+                .open_episode_of(org, p.id)
+                .await
+                .unwrap()
+                .is_none()
+            {
+                free.push(p.clone());
+            }
+        }
+        let (a, b) = free
+            .iter()
+            .enumerate()
+            .find_map(|(i, a)| {
+                free[i + 1..]
+                    .iter()
+                    .find(|b| b.service_id == a.service_id)
+                    .map(|b| (a.clone(), b.clone()))
+            })
+            .expect("two people in one home");
+        let now = t.app.clock.now();
+        for (p, minutes) in [(&a, 30), (&b, 10)] {
+            t.app
+                .open_episode(
+                    &manager,
+                    &RequestMeta::default(),
+                    p.id,
+                    OpenEpisodeInput {
+                        last_seen: Some(now - jiff::SignedDuration::from_mins(minutes)),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let lead = session_for(&t, demo.own(SafeguardingLead)).await;
+        let page = req("GET", "/patterns").session(&lead).send(&t).await;
+        assert_eq!(page.status, 200);
+        let group = page
+            .body
+            .split("<tr class=\"hw-together\">")
+            .nth(1)
+            .expect("a group")
+            .split("</tr>")
+            .next()
+            .unwrap();
+        assert!(
+            group.contains(&a.given_name) && group.contains(&b.given_name),
+            "{group}"
+        );
+        // Ten minutes apart is not together when asked for five.
+        let narrow = req("GET", "/patterns?within=5")
+            .session(&lead)
+            .send(&t)
+            .await;
+        assert!(
+            !narrow.body.contains("<tr class=\"hw-together\">"),
+            "{}",
+            t.engine
+        );
+        let wrong = req("GET", "/patterns?within=lots")
+            .session(&lead)
+            .send(&t)
+            .await;
+        assert_eq!(wrong.status, 422);
+        assert!(wrong.body.contains("from 1 to 1440"));
+    }
+}
