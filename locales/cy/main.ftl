@@ -1079,3 +1079,4 @@ patterns-together-intro = Pobl o’r un cartref a aeth ar goll yn agos at ei gil
 patterns-together-none = Aeth neb ar goll gyda’i gilydd yn y cyfnod hwn.
 patterns-together-when = Pryd aeth y cyntaf
 error-patterns-within = Rhowch nifer o funudau o 1 i 1440
+person-patterns-link = Eu patrymau: pryd, ble a gyda phwy y maen nhw’n mynd ar goll

@@ -1071,3 +1071,4 @@ patterns-together-intro = People from the same home who went missing close toget
 patterns-together-none = Nobody went missing together in this period.
 patterns-together-when = When the first went
 error-patterns-within = Enter a number of minutes from 1 to 1440
+person-patterns-link = Their patterns: when, where and with whom they go missing

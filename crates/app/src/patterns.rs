@@ -19,6 +19,8 @@ const LONGEST_DAYS: i32 = 3_660;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatternsAsk {
     pub service: Option<ServiceId>,
+    /// One person's own patterns.
+    pub person: Option<PersonId>,
     pub from: Date,
     pub to: Date,
     pub cut: Option<Cut>,
@@ -101,6 +103,7 @@ impl App {
         }
         Ok(FactsFilter {
             services,
+            person: ask.person,
             from: day_start(ask.from)?,
             before: day_start(
                 ask.to
@@ -233,6 +236,9 @@ fn describe(ask: &PatternsAsk) -> String {
     let mut s = format!("{} to {}", ask.from, ask.to);
     if let Some(service) = ask.service {
         s += &format!(" service={service}");
+    }
+    if let Some(person) = ask.person {
+        s += &format!(" person={person}");
     }
     if let Some(cut) = &ask.cut {
         s += &format!(" {cut:?}");

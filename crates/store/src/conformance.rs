@@ -2330,6 +2330,7 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
     let now = at("2026-10-28T12:00:00Z");
     let window = |cut: Option<Cut>| FactsFilter {
         services: Some(vec![a.id]),
+        person: None,
         from: at("2026-10-20T00:00:00Z"),
         before: at("2026-11-01T00:00:00Z"),
         cut,
@@ -2417,6 +2418,27 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         assert_eq!(narrowed.episodes, figure, "{cut:?}");
     }
     assert_eq!(listed(Some(Cut::Over24Hours)).await, [id3, id2]);
+    // One person's own patterns: everything counted is theirs, and their lists add up too.
+    let theirs = FactsFilter {
+        person: Some(p1),
+        ..window(None)
+    };
+    let own = store.patterns(org.id, &theirs, now).await.unwrap();
+    assert_eq!((own.episodes, own.first_time, own.repeat), (2, 1, 1));
+    let own_repeats = store
+        .facts_episodes(
+            org.id,
+            &FactsFilter {
+                cut: Some(Cut::Repeat),
+                ..theirs.clone()
+            },
+            now,
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(own_repeats.len() as i64, own.repeat);
     // A page at a time.
     let first = store
         .facts_episodes(org.id, &window(None), now, None, 2)
@@ -2518,6 +2540,7 @@ pub async fn people_missing_together_are_paired_within_the_time_set(store: Arc<d
     .await;
     let window = FactsFilter {
         services: None,
+        person: None,
         from: at("2026-10-20T00:00:00Z"),
         before: at("2026-11-01T00:00:00Z"),
         cut: None,

@@ -284,6 +284,8 @@ pub struct DueQuery {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FactsFilter {
     pub services: Option<Vec<ServiceId>>,
+    /// Only this person's episodes (their own patterns).
+    pub person: Option<PersonId>,
     pub from: Timestamp,
     pub before: Timestamp,
     pub cut: Option<Cut>,

@@ -344,6 +344,9 @@ pub fn facts_where(q: &crate::FactsFilter, now: jiff::Timestamp, b: &mut Binds) 
             sql += &format!(" AND f.service_id IN ({list})");
         }
     }
+    if let Some(person) = q.person {
+        sql += &format!(" AND f.person_id = {}", b.push(Bind::Id(person.0)));
+    }
     if let Some(c) = cut_condition(q.cut.as_ref(), now, b) {
         sql += " AND ";
         sql += &c;

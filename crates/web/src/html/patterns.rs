@@ -107,6 +107,8 @@ fn cut_words(t: Tr, cut: &Cut, person: Option<&str>) -> String {
 #[serde(default)]
 pub struct PatternsQuery {
     pub service: String,
+    /// One person's own patterns.
+    pub person: String,
     pub from: String,
     pub to: String,
     pub cut: String,
@@ -158,6 +160,7 @@ fn ask_of(
     };
     let ask = PatternsAsk {
         service: q.service.trim().parse::<ServiceId>().ok(),
+        person: q.person.trim().parse().ok(),
         from,
         to,
         cut: parse_cut(&q.cut),
@@ -172,6 +175,7 @@ fn window_href(path: &str, ask: &PatternsAsk) -> String {
         path,
         &[
             ("service", ask.service.map(|s| s.to_string())),
+            ("person", ask.person.map(|p| p.to_string())),
             ("from", Some(ask.from.to_string())),
             ("to", Some(ask.to.to_string())),
         ],
@@ -184,6 +188,7 @@ fn list_href(ask: &PatternsAsk, cut: Option<&Cut>) -> String {
         "/patterns/episodes",
         &[
             ("service", ask.service.map(|s| s.to_string())),
+            ("person", ask.person.map(|p| p.to_string())),
             ("from", Some(ask.from.to_string())),
             ("to", Some(ask.to.to_string())),
             ("cut", cut.map(cut_code)),
@@ -325,6 +330,8 @@ struct PatternsPage {
     before_window: String,
     empty: bool,
     within: String,
+    /// Whose own patterns these are: their name, their page and the hidden value.
+    person: Option<(String, String, String)>,
     together: Vec<TogetherRow>,
     /// The same figures to download.
     pdf_href: String,
@@ -353,6 +360,17 @@ pub async fn show(
         .into_iter()
         .filter(|s| actor.can_in(Action::ViewPatterns, s.id))
         .collect();
+    let person = match ask.person {
+        Some(id) => match state.app.pattern_person(actor, id).await.or_fail(&ctx)? {
+            Some(p) => Some((
+                format!("{} {}", p.given_name, p.family_name),
+                format!("/people/{}", p.id),
+                p.id.to_string(),
+            )),
+            None => return Err(Failure::new(ctx, homeward_app::AppError::NotFound)),
+        },
+        None => None,
+    };
     let view = if problems.is_empty() {
         match state.app.patterns(actor, &ctx.meta, &ask).await {
             Ok(v) => Some(v),
@@ -443,6 +461,7 @@ pub async fn show(
             .unwrap_or_default(),
         empty: current.episodes == 0,
         within: ask.together_minutes.to_string(),
+        person,
         together: view
             .as_ref()
             .map(|v| {
@@ -579,14 +598,7 @@ pub async fn episodes(
             usize::try_from(view.current.episodes).unwrap_or(0),
         ),
         lines,
-        back_href: href(
-            "/patterns",
-            &[
-                ("service", ask.service.map(|s| s.to_string())),
-                ("from", Some(ask.from.to_string())),
-                ("to", Some(ask.to.to_string())),
-            ],
-        ),
+        back_href: window_href("/patterns", &ask),
         next_href,
         first_href: (!q.after.trim().is_empty()).then_some(base),
     };

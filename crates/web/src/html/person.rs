@@ -252,6 +252,8 @@ struct PersonPage {
     audit_href: Option<String>,
     /// Missing again soon after coming back from the last episode.
     near_repeat: Option<String>,
+    /// Their own patterns, for those who read patterns.
+    patterns_href: Option<String>,
 }
 
 /// "Version 3, saved by someone@example.org on 23 November 2026, 09:30".
@@ -500,6 +502,13 @@ pub async fn show(
         missing,
         episodes_href: sees_episodes.then(|| format!("/episodes/all?person={}", p.id)),
         near_repeat,
+        patterns_href: actor.can_in(Action::ViewPatterns, p.service_id).then(|| {
+            let today = homeward_domain::time::in_london(state.app.clock.now()).date();
+            let from = today
+                .checked_sub(jiff::Span::new().days(3650))
+                .unwrap_or(today);
+            format!("/patterns?person={}&from={from}&to={today}", p.id)
+        }),
         audit_href: actor
             .can(Action::ViewAuditTrail)
             .then(|| format!("/audit?record={}", p.id)),

@@ -22,6 +22,22 @@ fn figure_links(body: &str) -> Vec<(String, usize)> {
     out
 }
 
+/// Opens every figure's list and checks it holds that many episodes; returns the number of
+/// every episode in the period.
+async fn every_figure_adds_up(t: &TestApp, session: &Session, links: &[(String, usize)]) -> usize {
+    for (link, n) in links {
+        let list = req("GET", link).session(session).send(t).await;
+        assert_eq!(list.status, 200, "{link}");
+        let rows = list.body.matches("class=\"hw-pattern-episode\"").count();
+        assert_eq!(rows, (*n).min(100), "{} {link}", t.engine);
+    }
+    links
+        .iter()
+        .find(|(l, _)| !l.contains("cut="))
+        .map(|(_, n)| *n)
+        .unwrap_or(0)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
     for t in engines().await {
@@ -40,18 +56,8 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
         );
         let links = figure_links(&page.body);
         assert!(links.len() > 10, "{} figures link to lists", links.len());
-        let total = links
-            .iter()
-            .find(|(l, _)| !l.contains("cut="))
-            .map(|(_, n)| *n)
-            .unwrap();
+        let total = every_figure_adds_up(&t, &lead, &links).await;
         assert!(total > 0, "the demo's episodes are counted");
-        for (link, n) in &links {
-            let list = req("GET", link).session(&lead).send(&t).await;
-            assert_eq!(list.status, 200, "{link}");
-            let rows = list.body.matches("class=\"hw-pattern-episode\"").count();
-            assert_eq!(rows, (*n).min(100), "{} {link}", t.engine);
-        }
         // The grid's cells add up to every episode in the period.
         let in_grid: usize = links
             .iter()
@@ -114,6 +120,41 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
         for action in ["patterns.report", "patterns.csv", "patterns.list"] {
             assert!(trail.iter().any(|r| r.event.action == action), "{action}");
         }
+
+        // One person's own patterns, from their page: all theirs, and adding up too.
+        let who = req("GET", "/api/v1/episodes?limit=1")
+            .session(&lead)
+            .send(&t)
+            .await;
+        let first: serde_json::Value = serde_json::from_str(&who.body).unwrap();
+        let person = first[0]["person_id"].as_str().unwrap().to_string();
+        let theirs = req("GET", &format!("/people/{person}"))
+            .session(&lead)
+            .send(&t)
+            .await;
+        let start = theirs
+            .body
+            .find("/patterns?person=")
+            .expect("a link to their patterns");
+        let link = theirs.body[start..]
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+        let own = req("GET", &link).session(&lead).send(&t).await;
+        assert_eq!(own.status, 200, "{link}");
+        let own_links = figure_links(&own.body);
+        assert!(
+            own_links
+                .iter()
+                .all(|(l, _)| l.contains(&format!("person={person}")))
+        );
+        let own_total = every_figure_adds_up(&t, &lead, &own_links).await;
+        assert!(
+            own_total >= 1 && own_total <= total,
+            "{own_total} of {total}"
+        );
 
         // In Welsh too.
         let welsh = req(
