@@ -248,6 +248,52 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
         runs,
     )
     .await?;
+    // Learning: the patterns page reads the facts kept with each episode, by time window.
+    let today = homeward_domain::time::in_london(app.clock.now()).date();
+    let year_ago = today
+        .checked_sub(jiff::Span::new().days(364))
+        .map_err(|e| e.to_string())?;
+    let decade_ago = today
+        .checked_sub(jiff::Span::new().days(3650))
+        .map_err(|e| e.to_string())?;
+    for (name, query) in [
+        (
+            "patterns, one home, a year",
+            format!("service={}&from={year_ago}&to={today}", made.first_service),
+        ),
+        (
+            "patterns, the organisation, a year",
+            format!("from={year_ago}&to={today}"),
+        ),
+        (
+            "patterns, the organisation, ten years",
+            format!("from={decade_ago}&to={today}"),
+        ),
+        (
+            "patterns, one person, ten years",
+            format!(
+                "person={}&from={decade_ago}&to={today}",
+                made.a_person_with_history
+            ),
+        ),
+    ] {
+        timed(
+            &router,
+            name,
+            &format!("/patterns?{query}"),
+            &org_cookie,
+            runs.min(20),
+        )
+        .await?;
+    }
+    timed(
+        &router,
+        "the episodes behind a figure (repeat, the organisation, a year)",
+        &format!("/patterns/episodes?from={year_ago}&to={today}&cut=repeat"),
+        &org_cookie,
+        runs.min(20),
+    )
+    .await?;
     let (rss, peak) = memory_mb();
     println!("memory at the end: {rss} MB resident (peak {peak} MB)");
     if args.database_url.is_none() && args.data_dir.is_none() {

@@ -302,6 +302,8 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
     let mut done = 0;
     let mut events_done = 0usize;
     let mut history_person = people[0].id;
+    let mut times_missing = std::collections::HashMap::<PersonId, i64>::new();
+    let mut learning = Vec::new();
     while done < size.episodes {
         let n = batch.min(size.episodes - done);
         let mut episodes = Vec::with_capacity(n);
@@ -357,12 +359,35 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
                 },
             };
             events_done += events.len();
+            // What it adds to the patterns, as the app would write it (numbered in the order
+            // made, which is near enough for timings).
+            let number = times_missing.entry(person.id).or_insert(0);
+            *number += 1;
+            if let Some(facts) = homeward_domain::learning::facts(
+                &events,
+                &homeward_domain::duties::Risks::default(),
+                *number - 1,
+                None,
+            ) {
+                learning.push((
+                    summary.clone(),
+                    homeward_store::Learning {
+                        facts,
+                        duties: Vec::new(),
+                    },
+                ));
+            }
             episodes.push((summary, events));
         }
         app.store
             .bulk_load(&[], &episodes, &system(org, now, "episode.generate"))
             .await
             .map_err(|e| e.to_string())?;
+        app.store
+            .bulk_load_learning(&learning)
+            .await
+            .map_err(|e| e.to_string())?;
+        learning.clear();
         done += n;
         if done % 100_000 < batch || done == size.episodes {
             println!(

@@ -946,6 +946,9 @@ pub trait Store: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<()>;
 
+    /// Loads generated episodes' facts for learning in bulk (after `bulk_load`).
+    async fn bulk_load_learning(&self, rows: &[(EpisodeSummary, Learning)]) -> StoreResult<()>;
+
     // The audit trail.
     async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()>;
     /// Records with `seq > after`, in order, at most `limit`.

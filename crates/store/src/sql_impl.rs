@@ -623,43 +623,7 @@ macro_rules! impl_sql_store {
                 ] {
                     sqlx::query(sql).bind(summary.id.0).execute(&mut **tx).await.map_err(Self::db_err)?;
                 }
-                sqlx::query(
-                    "INSERT INTO episode_facts (episode_id, org_id, service_id, person_id, started_at, \
-                     start_day, start_weekday, start_hour, episode_number, found_at, away_minutes, \
-                     reported_after_minutes, police_grade, last_seen_place, found_place, found_town, \
-                     found_police_area, returned_at, interview, interview_first_offered_at, \
-                     interview_offers, interview_declines, risks, phase, previous_return_at) VALUES ($1, $2, \
-                     $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
-                     $22, $23, $24, $25)",
-                )
-                .bind(summary.id.0)
-                .bind(summary.org_id.0)
-                .bind(summary.service_id.0)
-                .bind(summary.person_id.0)
-                .bind(Self::ms(f.started_at))
-                .bind(f.start_day.to_string())
-                .bind(i64::from(f.start_weekday))
-                .bind(i64::from(f.start_hour))
-                .bind(f.episode_number)
-                .bind(f.found_at.map(Self::ms))
-                .bind(f.away_minutes)
-                .bind(f.reported_after_minutes)
-                .bind(&f.police_grade)
-                .bind(&f.last_seen_place)
-                .bind(&f.found_place)
-                .bind(&f.found_town)
-                .bind(&f.found_police_area)
-                .bind(f.returned_at.map(Self::ms))
-                .bind(&f.interview)
-                .bind(f.interview_first_offered_at.map(Self::ms))
-                .bind(f.interview_offers)
-                .bind(f.interview_declines)
-                .bind(&f.risks)
-                .bind(&f.phase)
-                .bind(f.previous_return_at.map(Self::ms))
-                .execute(&mut **tx)
-                .await
-                .map_err(Self::db_err)?;
+                Self::insert_facts(tx, &[(summary, f)]).await?;
                 for d in &learning.duties {
                     sqlx::query(
                         "INSERT INTO episode_duty_outcomes (episode_id, rule, org_id, service_id, \
@@ -676,6 +640,56 @@ macro_rules! impl_sql_store {
                     .execute(&mut **tx)
                     .await
                     .map_err(Self::db_err)?;
+                }
+                Ok(())
+            }
+
+            /// Writes episodes' facts, many to a statement.
+            async fn insert_facts(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                rows: &[(&$crate::EpisodeSummary, &$crate::sql_impl::domain::learning::EpisodeFacts)],
+            ) -> $crate::StoreResult<()> {
+                const ROWS: usize = 400;
+                for chunk in rows.chunks(ROWS) {
+                    let sql = $crate::sql_impl::multi_insert(
+                        "INSERT INTO episode_facts (episode_id, org_id, service_id, person_id, started_at, \
+                         start_day, start_weekday, start_hour, episode_number, found_at, away_minutes, \
+                         reported_after_minutes, police_grade, last_seen_place, found_place, found_town, \
+                         found_police_area, returned_at, interview, interview_first_offered_at, \
+                         interview_offers, interview_declines, risks, phase, previous_return_at) VALUES ",
+                        25,
+                        chunk.len(),
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (e, f) in chunk {
+                        q = q
+                            .bind(e.id.0)
+                            .bind(e.org_id.0)
+                            .bind(e.service_id.0)
+                            .bind(e.person_id.0)
+                            .bind(Self::ms(f.started_at))
+                            .bind(f.start_day.to_string())
+                            .bind(i64::from(f.start_weekday))
+                            .bind(i64::from(f.start_hour))
+                            .bind(f.episode_number)
+                            .bind(f.found_at.map(Self::ms))
+                            .bind(f.away_minutes)
+                            .bind(f.reported_after_minutes)
+                            .bind(f.police_grade.clone())
+                            .bind(f.last_seen_place.clone())
+                            .bind(f.found_place.clone())
+                            .bind(f.found_town.clone())
+                            .bind(f.found_police_area.clone())
+                            .bind(f.returned_at.map(Self::ms))
+                            .bind(f.interview.clone())
+                            .bind(f.interview_first_offered_at.map(Self::ms))
+                            .bind(f.interview_offers)
+                            .bind(f.interview_declines)
+                            .bind(f.risks.clone())
+                            .bind(f.phase.clone())
+                            .bind(f.previous_return_at.map(Self::ms));
+                    }
+                    q.execute(&mut **tx).await.map_err(Self::db_err)?;
                 }
                 Ok(())
             }
@@ -2566,6 +2580,16 @@ macro_rules! impl_sql_store {
                             .map_err(Self::db_err)?;
                     }
                 }
+                Self::commit(tx).await
+            }
+
+            async fn bulk_load_learning(
+                &self,
+                rows: &[($crate::EpisodeSummary, $crate::Learning)],
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let facts: Vec<_> = rows.iter().map(|(e, l)| (e, &l.facts)).collect();
+                Self::insert_facts(&mut tx, &facts).await?;
                 Self::commit(tx).await
             }
 
