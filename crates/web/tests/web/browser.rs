@@ -1354,3 +1354,104 @@ async fn a_child_with_cse_in_wales_pages_once_shows_section_130_and_closes_accou
     );
     client.close().await.unwrap();
 }
+
+/// The learning issue's own check: a safeguarding lead opens the patterns for a home, follows
+/// a number to its episodes (as many as the number said), and downloads the report, whose
+/// text holds the same figures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_safeguarding_lead_follows_a_pattern_to_its_episodes_and_takes_the_report() {
+    let Some(axe) = prerequisites() else { return };
+    let t = sqlite().await;
+    let _demo = seed(&t).await;
+    let base = serve(&t).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = start_browser(profile.path()).await;
+    sign_in(&client, &base, "safeguarding-lead@cartrefi-ffug.example").await;
+    click(&client, "nav a[href='/patterns']").await;
+    wait_for_path(&client, |p| p.starts_with("/patterns")).await;
+    // The home with the demo's episodes, over the last few years.
+    let home = person_path(&t, "Ffion").await;
+    let id: homeward_domain::ids::PersonId = home.trim_start_matches("/people/").parse().unwrap();
+    let org = _demo.own(homeward_domain::role::Role::Manager).org_id;
+    let service = t
+        .app
+        .store
+        .get_person(org, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .service_id;
+    client
+        .find(Locator::Css(&format!("#service option[value='{service}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // A date field takes the browser's own way of typing a date; set its value as it would.
+    client
+        .execute(
+            "document.getElementById('from').value = '2020-01-01';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&client, "main form button[type=submit]").await;
+    wait_for_path(&client, |p| p.contains("from=2020-01-01")).await;
+    assert_accessible(&client, &axe, "the patterns page").await;
+    let page = text(&client).await;
+    assert!(page.contains("When people went missing"), "{page}");
+    // The first figure is every episode in the period: follow it.
+    let figure = client
+        .find(Locator::Css("table.hw-figures td a"))
+        .await
+        .unwrap();
+    let number: usize = figure.text().await.unwrap().trim().parse().unwrap();
+    assert!(number > 0, "the home has episodes");
+    figure.click().await.unwrap();
+    wait_for_path(&client, |p| p.starts_with("/patterns/episodes")).await;
+    assert_accessible(&client, &axe, "the episodes behind a figure").await;
+    let rows = client
+        .find_all(Locator::Css("tr.hw-pattern-episode"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(rows, number, "the list adds up to the number");
+    // Back, and take the report away as a PDF, through the browser's own session.
+    click(&client, "main .hw-caption a").await;
+    wait_for_path(&client, |p| p.starts_with("/patterns?")).await;
+    let href = client
+        .find(Locator::Css("a[href^='/patterns/report.pdf']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let bytes = client
+        .execute_async(
+            "var done = arguments[arguments.length - 1];\
+             fetch(arguments[0], {credentials: 'same-origin'})\
+               .then(function (r) { return r.arrayBuffer(); })\
+               .then(function (b) { done(Array.from(new Uint8Array(b))); });",
+            vec![serde_json::Value::String(href)],
+        )
+        .await
+        .unwrap();
+    let pdf: Vec<u8> = bytes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_u64().unwrap() as u8)
+        .collect();
+    assert!(pdf.starts_with(b"%PDF-"));
+    if let Some(text) = crate::pack::pdf_text(&pdf) {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains(&format!(
+                "Typical time away (median) {number} (period before:"
+            )),
+            "{text}"
+        );
+    }
+}
