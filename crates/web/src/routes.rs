@@ -185,6 +185,8 @@ pub fn table() -> Vec<Route> {
         r("GET", "/api/v1/services/{id}/on-call", Requires(Action::ViewOnCall), Api, get(api::on_call::show)),
         r("PUT", "/api/v1/services/{id}/on-call", Requires(Action::ManageOnCall), Api, put(api::on_call::update)),
         r("GET", "/api/v1/services", Requires(Action::ViewOwnHome), Api, get(api::services::list)),
+        r("GET", "/api/v1/patterns", Requires(Action::ViewPatterns), Api, get(api::patterns::show)),
+        r("GET", "/api/v1/patterns/episodes", Requires(Action::ViewPatterns), Api, get(api::patterns::episodes)),
         r("GET", "/api/v1/mail/undelivered", Requires(Action::ManageUndeliveredMail), Api, get(api::services::undelivered)),
         r("POST", "/api/v1/mail/undelivered/{id}/resend", Requires(Action::ManageUndeliveredMail), Api, post(api::services::resend)),
     ]

@@ -8,6 +8,7 @@ pub mod health;
 pub mod json;
 pub mod me;
 pub mod on_call;
+pub mod patterns;
 pub mod people;
 pub mod person_dto;
 pub mod problem;
@@ -68,6 +69,8 @@ use utoipa::{Modify, OpenApi};
         on_call::show,
         on_call::update,
         services::list,
+        patterns::show,
+        patterns::episodes,
         services::undelivered,
         services::resend,
     ),

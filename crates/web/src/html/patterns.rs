@@ -118,11 +118,7 @@ pub struct PatternsQuery {
 }
 
 /// The window asked for, defaulting to the last 90 days; problems name their field.
-fn ask_of(
-    q: &PatternsQuery,
-    today: Date,
-    problems: &mut Vec<FieldError>,
-) -> (PatternsAsk, String, String) {
+pub fn ask_of(q: &PatternsQuery, today: Date, problems: &mut Vec<FieldError>) -> PatternsAsk {
     let mut day = |text: &str, field: &str, default: Date| -> Date {
         let text = text.trim();
         if text.is_empty() {
@@ -166,7 +162,7 @@ fn ask_of(
         cut: parse_cut(&q.cut),
         together_minutes,
     };
-    (ask, from.to_string(), to.to_string())
+    ask
 }
 
 /// `path` for the same home and period.
@@ -354,7 +350,8 @@ pub async fn show(
     let t = ctx.tr;
     let today = homeward_domain::time::in_london(state.app.clock.now()).date();
     let mut problems = Vec::new();
-    let (ask, from, to) = ask_of(&q, today, &mut problems);
+    let ask = ask_of(&q, today, &mut problems);
+    let (from, to) = (ask.from.to_string(), ask.to.to_string());
     let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
     let services: Vec<_> = services
         .into_iter()
@@ -532,7 +529,7 @@ pub async fn episodes(
     let t = ctx.tr;
     let today = homeward_domain::time::in_london(state.app.clock.now()).date();
     let mut problems = Vec::new();
-    let (ask, _, _) = ask_of(&q, today, &mut problems);
+    let ask = ask_of(&q, today, &mut problems);
     if !problems.is_empty() || (!q.cut.trim().is_empty() && ask.cut.is_none()) {
         return Err(Failure::new(ctx, homeward_app::AppError::NotFound));
     }
@@ -653,6 +650,6 @@ pub async fn report_csv(
 fn download_ask(state: &AppState, q: &PatternsQuery) -> Option<PatternsAsk> {
     let today = homeward_domain::time::in_london(state.app.clock.now()).date();
     let mut problems = Vec::new();
-    let (ask, _, _) = ask_of(q, today, &mut problems);
+    let ask = ask_of(q, today, &mut problems);
     problems.is_empty().then_some(ask)
 }

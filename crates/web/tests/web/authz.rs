@@ -45,6 +45,7 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("POST", "/admin/users/{id}/details") | ("PUT", "/api/v1/users/{id}") => Only(ADMINS),
         ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
         ("GET", "/patterns") | ("GET", "/patterns/episodes") => Only(PATTERN_READERS),
+        ("GET", "/api/v1/patterns") | ("GET", "/api/v1/patterns/episodes") => Only(PATTERN_READERS),
         ("GET", "/patterns/report.pdf") | ("GET", "/patterns/report.csv") => Only(PATTERN_READERS),
         ("GET", "/admin/settings") | ("GET", "/api/v1/settings") => Only(SETTINGS_READERS),
         ("POST", "/admin/settings") | ("PUT", "/api/v1/settings") => Only(ADMINS),

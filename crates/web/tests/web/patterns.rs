@@ -156,6 +156,55 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
             "{own_total} of {total}"
         );
 
+        // The same through the API: the figures, and each figure's episodes page by page.
+        let api = req(
+            "GET",
+            &format!("/api/v1/patterns?from=2018-01-01&to={today}"),
+        )
+        .session(&lead)
+        .send(&t)
+        .await;
+        assert_eq!(api.status, 200, "{}", api.body);
+        let figures: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+        assert_eq!(figures["current"]["episodes"].as_u64(), Some(total as u64));
+        for (cut, figure) in [
+            ("", "episodes"),
+            ("&cut=repeat", "repeat"),
+            ("&cut=reported", "reported_to_police"),
+            ("&cut=returned", "returned"),
+        ] {
+            let mut next = Some(format!(
+                "/api/v1/patterns/episodes?from=2018-01-01&to={today}&limit=1{cut}"
+            ));
+            let mut seen = 0;
+            while let Some(path) = next.take() {
+                let page = req("GET", &path).session(&lead).send(&t).await;
+                assert_eq!(page.status, 200, "{path}: {}", page.body);
+                let list: Vec<serde_json::Value> = serde_json::from_str(&page.body).unwrap();
+                seen += list.len();
+                next = page.header("link").map(|l| {
+                    l.trim_start_matches('<')
+                        .split('>')
+                        .next()
+                        .unwrap()
+                        .to_string()
+                });
+                assert!(seen <= 1000);
+            }
+            assert_eq!(
+                Some(seen as u64),
+                figures["current"][figure].as_u64(),
+                "{figure}"
+            );
+        }
+        for bad in ["cut=sideways", "within=0", "from=yesterday", "service=nope"] {
+            let reply = req("GET", &format!("/api/v1/patterns?{bad}"))
+                .session(&lead)
+                .send(&t)
+                .await;
+            assert_eq!(reply.status, 422, "{bad}: {}", reply.body);
+        }
+
         // In Welsh too.
         let welsh = req(
             "GET",
