@@ -154,15 +154,14 @@ pub fn ask_of(q: &PatternsQuery, today: Date, problems: &mut Vec<FieldError>) ->
             }
         },
     };
-    let ask = PatternsAsk {
+    PatternsAsk {
         service: q.service.trim().parse::<ServiceId>().ok(),
         person: q.person.trim().parse().ok(),
         from,
         to,
         cut: parse_cut(&q.cut),
         together_minutes,
-    };
-    ask
+    }
 }
 
 /// `path` for the same home and period.
