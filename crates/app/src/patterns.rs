@@ -536,6 +536,56 @@ impl PatternsView {
     }
 }
 
+/// Which PDF: the patterns for a meeting, or the figures an inspection asks for first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Report {
+    Patterns,
+    Inspection,
+}
+
+/// The counts an inspection asks for, with the period before beside each.
+fn inspection_rows(t: homeward_i18n::Tr, view: &PatternsView) -> Vec<(String, String)> {
+    let (c, p) = (&view.current, &view.previous);
+    let at_risk = |x: &Patterns, code: &str| {
+        x.risk_people
+            .iter()
+            .find(|(k, _)| k == code)
+            .map_or(0, |(_, n)| *n)
+    };
+    [
+        ("inspection-times", c.episodes, p.episodes),
+        ("inspection-children", c.people, p.people),
+        ("inspection-cse", at_risk(c, "cse"), at_risk(p, "cse")),
+        ("inspection-cce", at_risk(c, "cce"), at_risk(p, "cce")),
+        ("inspection-repeat", c.repeat, p.repeat),
+        ("inspection-over-24h", c.over_24_hours, p.over_24_hours),
+        ("inspection-reported", c.reported, p.reported),
+        (
+            "inspection-offered-in-time",
+            c.interview_offered_in_time,
+            p.interview_offered_in_time,
+        ),
+        ("inspection-held", c.interview_held, p.interview_held),
+        (
+            "inspection-declined",
+            c.interview_declined,
+            p.interview_declined,
+        ),
+        ("inspection-still-away", c.still_away, p.still_away),
+    ]
+    .into_iter()
+    .map(|(key, now, before)| {
+        (
+            t.get(key),
+            t.args(
+                "patterns-report-value",
+                &[("value", &now.to_string()), ("before", &before.to_string())],
+            ),
+        )
+    })
+    .collect()
+}
+
 /// A value for a spreadsheet cell: text a spreadsheet would run as a formula (`=`, `+`, `-`,
 /// `@`, tab or return first) is kept as text with a leading apostrophe.
 fn cell(value: &str) -> String {
@@ -546,14 +596,41 @@ fn cell(value: &str) -> String {
 }
 
 impl App {
-    /// The patterns as a PDF for an inspection or a meeting: the same figures as the page,
-    /// the period before beside each. Audited.
+    /// The patterns as a PDF for a meeting: the same figures as the page, the period before
+    /// beside each. Audited.
     pub async fn patterns_report(
         &self,
         actor: &Actor,
         meta: &RequestMeta,
         ask: &PatternsAsk,
         locale: homeward_domain::locale::Locale,
+    ) -> AppResult<Vec<u8>> {
+        self.report(actor, meta, ask, locale, Report::Patterns)
+            .await
+    }
+
+    /// The figures an inspection asks for about children missing and away without
+    /// authorisation (Ofsted's request for information in England, the quality of care
+    /// review in Wales, the Care Inspectorate's self-evaluation in Scotland), then the
+    /// patterns behind them. Audited.
+    pub async fn inspection_report(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        ask: &PatternsAsk,
+        locale: homeward_domain::locale::Locale,
+    ) -> AppResult<Vec<u8>> {
+        self.report(actor, meta, ask, locale, Report::Inspection)
+            .await
+    }
+
+    async fn report(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        ask: &PatternsAsk,
+        locale: homeward_domain::locale::Locale,
+        kind: Report,
     ) -> AppResult<Vec<u8>> {
         let view = self.patterns(actor, meta, ask).await?;
         let t = homeward_i18n::Tr(locale);
@@ -638,21 +715,43 @@ impl App {
                 .collect(),
         });
         let now = self.clock.now();
+        let headline: Vec<(String, String)> = text
+            .figures
+            .first()
+            .map(|(_, rows)| {
+                rows.iter()
+                    .map(|r| (r.label.clone(), with_before(r)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (title, key_rows) = match kind {
+            Report::Patterns => (t.get("patterns-report-title"), headline),
+            Report::Inspection => {
+                let nation = self
+                    .fixed_organisation(actor.org_id())
+                    .await?
+                    .map(|o| o.nation.code())
+                    .unwrap_or("england");
+                sections.insert(
+                    0,
+                    homeward_reports::Section {
+                        title: t.get("patterns-section-episodes"),
+                        rows: headline,
+                    },
+                );
+                (
+                    t.get(&format!("inspection-title-{nation}")),
+                    inspection_rows(t, &view),
+                )
+            }
+        };
         let doc = homeward_reports::PolicePack {
             lang: locale.code().into(),
-            title: t.get("patterns-report-title"),
+            title,
             marking: t.get("patterns-report-marking"),
             name: place,
             subtitle: format!("{} · {}", text.window, text.before_window),
-            key_rows: text
-                .figures
-                .first()
-                .map(|(_, rows)| {
-                    rows.iter()
-                        .map(|r| (r.label.clone(), with_before(r)))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            key_rows,
             nothing: t.get("patterns-nothing-recorded"),
             sections,
             footer: t.with("patterns-report-footer", "when", &t.date_time(now)),
@@ -661,7 +760,10 @@ impl App {
         let made = actor.event(
             now,
             meta,
-            "patterns.report",
+            match kind {
+                Report::Patterns => "patterns.report",
+                Report::Inspection => "patterns.inspection_report",
+            },
             "patterns",
             Some(describe(ask)),
             Outcome::Allowed,

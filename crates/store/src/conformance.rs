@@ -2348,6 +2348,7 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
     assert_eq!(p.last_seen_places, [("Bus station".into(), 2)]);
     assert_eq!(p.found_towns, [("Newport".into(), 1)]);
     assert_eq!(p.risks, [("cse".into(), 1)]);
+    assert_eq!(p.risk_people, [("cse".into(), 1)]);
     assert_eq!(p.returned, 2);
     assert_eq!(
         (

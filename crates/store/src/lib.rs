@@ -349,6 +349,9 @@ pub struct Patterns {
     pub interview_not_offered: i64,
     /// Episodes by the risk indicators written on the person then.
     pub risks: Vec<(String, i64)>,
+    /// People (not episodes) by those risk indicators: "how many of the children who went
+    /// missing were at risk of sexual exploitation".
+    pub risk_people: Vec<(String, i64)>,
     /// For each duty: how many episodes had it, done on time, done late, the median minutes
     /// late of the late ones, and how many are open past their deadline now.
     pub duties: Vec<DutyTimeliness>,

@@ -2154,6 +2154,26 @@ macro_rules! impl_sql_store {
                 }
                 p.risks = risks.into_iter().collect();
                 p.risks.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                // The people behind them: each person once per indicator.
+                let mut b = Binds::default();
+                let base = facts_where(filter, now, &mut b);
+                let sql = format!(
+                    "SELECT DISTINCT f.person_id AS p, f.risks AS r FROM episode_facts f \
+                     WHERE {base} AND f.risks <> ''"
+                );
+                let mut people_by_risk = std::collections::BTreeMap::<String, std::collections::BTreeSet<$crate::sql_impl::uuid::Uuid>>::new();
+                for r in self.fetch_generated(org, (sql, b.0)).await? {
+                    let person: $crate::sql_impl::uuid::Uuid = r.try_get("p").map_err(Self::db_err)?;
+                    let codes: String = r.try_get("r").map_err(Self::db_err)?;
+                    for code in codes.split(',').filter(|c| !c.is_empty()) {
+                        people_by_risk.entry(code.to_string()).or_default().insert(person);
+                    }
+                }
+                p.risk_people = people_by_risk
+                    .into_iter()
+                    .map(|(code, people)| (code, people.len() as i64))
+                    .collect();
+                p.risk_people.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 // The time grid.
                 let mut b = Binds::default();
                 let base = facts_where(filter, now, &mut b);

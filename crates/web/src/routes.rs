@@ -141,6 +141,7 @@ pub fn table() -> Vec<Route> {
         r("GET", "/patterns/episodes", Requires(Action::ViewPatterns), Html, get(html::patterns::episodes)),
         r("GET", "/patterns/report.pdf", Requires(Action::ViewPatterns), Html, get(html::patterns::report_pdf)),
         r("GET", "/patterns/report.csv", Requires(Action::ViewPatterns), Html, get(html::patterns::report_csv)),
+        r("GET", "/patterns/inspection.pdf", Requires(Action::ViewPatterns), Html, get(html::patterns::inspection_pdf)),
         r("GET", "/admin/settings", Requires(Action::ViewSettings), Html, get(html::settings::show)),
         r("POST", "/admin/settings", Requires(Action::ManageSettings), Html, post(html::settings::save)),
         r("POST", "/admin/settings/duties", Requires(Action::ManageSettings), Html, post(html::settings::save_duties)),

@@ -331,6 +331,7 @@ struct PatternsPage {
     /// The same figures to download.
     pdf_href: String,
     csv_href: String,
+    inspection_href: String,
     figures: Vec<(String, Vec<Figure>)>,
     grid: Grid,
     grid_width: u32,
@@ -494,6 +495,7 @@ pub async fn show(
             .unwrap_or_default(),
         pdf_href: window_href("/patterns/report.pdf", &ask),
         csv_href: window_href("/patterns/report.csv", &ask),
+        inspection_href: window_href("/patterns/inspection.pdf", &ask),
         figures,
         grid: grid(t, &ask, &current),
         grid_width: LEFT + 24 * CELL + 4,
@@ -619,6 +621,27 @@ pub async fn report_pdf(
     Ok(crate::headers::pdf(
         pdf,
         "attachment; filename=\"patterns.pdf\"",
+    ))
+}
+
+/// The figures an inspection asks for, then the patterns, as a PDF.
+pub async fn inspection_pdf(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PatternsQuery>,
+) -> Result<Response, Failure> {
+    let Some(ask) = download_ask(&state, &q) else {
+        return Err(Failure::new(ctx, homeward_app::AppError::NotFound));
+    };
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let pdf = state
+        .app
+        .inspection_report(actor, &ctx.meta, &ask, ctx.locale_or(None))
+        .await
+        .or_fail(&ctx)?;
+    Ok(crate::headers::pdf(
+        pdf,
+        "attachment; filename=\"inspection-figures.pdf\"",
     ))
 }
 

@@ -46,7 +46,9 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
         ("GET", "/patterns") | ("GET", "/patterns/episodes") => Only(PATTERN_READERS),
         ("GET", "/api/v1/patterns") | ("GET", "/api/v1/patterns/episodes") => Only(PATTERN_READERS),
-        ("GET", "/patterns/report.pdf") | ("GET", "/patterns/report.csv") => Only(PATTERN_READERS),
+        ("GET", "/patterns/report.pdf")
+        | ("GET", "/patterns/report.csv")
+        | ("GET", "/patterns/inspection.pdf") => Only(PATTERN_READERS),
         ("GET", "/admin/settings") | ("GET", "/api/v1/settings") => Only(SETTINGS_READERS),
         ("POST", "/admin/settings") | ("PUT", "/api/v1/settings") => Only(ADMINS),
         ("POST", "/admin/settings/duties") | ("PUT", "/api/v1/settings/duties") => Only(ADMINS),

@@ -96,6 +96,27 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
                 "the episodes figure leads the values: {text}"
             );
         }
+        // The figures an inspection asks for, for this Welsh organisation.
+        let inspection = req(
+            "GET",
+            &format!("/patterns/inspection.pdf?from=2018-01-01&to={today}"),
+        )
+        .session(&lead)
+        .send(&t)
+        .await;
+        assert_eq!(inspection.status, 200);
+        if let Some(text) = crate::pack::pdf_text(&inspection.bytes) {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                text.contains("figures for the quality of care review"),
+                "{text}"
+            );
+            assert!(
+                text.contains("Times children were missing or away without authorisation"),
+                "{text}"
+            );
+            assert!(text.contains(&format!("{total} (period before:")), "{text}");
+        }
         let csv = req(
             "GET",
             &format!("/patterns/report.csv?from=2018-01-01&to={today}"),
@@ -117,7 +138,12 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
             csv.body
         );
         let trail = t.app.store.audit_page(0, 1_000_000).await.unwrap();
-        for action in ["patterns.report", "patterns.csv", "patterns.list"] {
+        for action in [
+            "patterns.report",
+            "patterns.csv",
+            "patterns.list",
+            "patterns.inspection_report",
+        ] {
             assert!(trail.iter().any(|r| r.event.action == action), "{action}");
         }
 
