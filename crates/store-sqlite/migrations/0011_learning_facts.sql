@@ -1,8 +1,10 @@
 -- What each episode contributes to the patterns pages and reports, written in the same
 -- transaction as each chronology entry (and rebuilt from the chronologies by
 -- `homeward rebuild-learning`): dashboards read these by time window, never the history.
+-- Kept in time order within each organisation (the key), so a window's facts lie together on
+-- disk and a dashboard reads them in one sweep rather than one page per episode.
 CREATE TABLE episode_facts (
-    episode_id BLOB PRIMARY KEY REFERENCES episodes (id),
+    episode_id BLOB NOT NULL REFERENCES episodes (id),
     org_id BLOB NOT NULL,
     service_id BLOB NOT NULL,
     person_id BLOB NOT NULL,
@@ -26,9 +28,10 @@ CREATE TABLE episode_facts (
     interview_declines INTEGER NOT NULL,
     risks TEXT NOT NULL,
     previous_return_at INTEGER,
-    phase TEXT NOT NULL
-) STRICT;
-CREATE INDEX episode_facts_by_time ON episode_facts (org_id, started_at);
+    phase TEXT NOT NULL,
+    PRIMARY KEY (org_id, started_at, episode_id)
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX episode_facts_by_episode ON episode_facts (episode_id);
 CREATE INDEX episode_facts_by_service ON episode_facts (org_id, service_id, started_at);
 CREATE INDEX episode_facts_by_person ON episode_facts (org_id, person_id, started_at);
 
@@ -42,6 +45,6 @@ CREATE TABLE episode_duty_outcomes (
     due_at INTEGER,
     done_at INTEGER,
     status TEXT NOT NULL,
-    PRIMARY KEY (episode_id, rule)
-) STRICT;
-CREATE INDEX episode_duty_outcomes_by_time ON episode_duty_outcomes (org_id, started_at);
+    PRIMARY KEY (org_id, started_at, episode_id, rule)
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX episode_duty_outcomes_by_episode ON episode_duty_outcomes (episode_id, rule);
