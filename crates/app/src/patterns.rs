@@ -33,6 +33,8 @@ pub const TOGETHER_MINUTES: i64 = 60;
 
 /// The most pairs read for the groups that went missing together.
 const MOST_PAIRS: i64 = 500;
+/// The most recent groups shown.
+const MOST_GROUPS: usize = 50;
 
 /// People from one home who went missing close together in time: each episode with who
 /// and when, earliest first.
@@ -157,7 +159,8 @@ impl App {
             .store
             .missing_together(org, &filter, now, within, MOST_PAIRS)
             .await?;
-        let together = groups(&pairs);
+        let mut together = groups(&pairs);
+        together.truncate(MOST_GROUPS);
         let mut wanted: Vec<PersonId> = current.most.iter().map(|(id, _)| *id).collect();
         wanted.extend(together.iter().flat_map(|g| g.episodes.iter().map(|e| e.1)));
         wanted.sort();
@@ -177,6 +180,18 @@ impl App {
             people,
             together,
         })
+    }
+
+    /// How many episodes a figure counts (for the heading of its list), without the rest of
+    /// the patterns.
+    pub async fn pattern_count(&self, actor: &Actor, ask: &PatternsAsk) -> AppResult<i64> {
+        require(actor, Action::ViewPatterns)?;
+        let filter = self.facts_filter(actor, ask)?;
+        Ok(self
+            .store
+            .patterns(actor.org_id(), &filter, self.clock.now())
+            .await?
+            .episodes)
     }
 
     /// The episodes behind a figure, latest start first, a page at a time, with when each

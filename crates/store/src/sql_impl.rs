@@ -30,6 +30,8 @@ use jiff::civil::Date;
 #[doc(hidden)]
 pub use async_trait::async_trait;
 #[doc(hidden)]
+pub use futures_util;
+#[doc(hidden)]
 pub use homeward_domain as domain;
 #[doc(hidden)]
 pub use jiff;
@@ -932,6 +934,31 @@ macro_rules! impl_sql_store {
                     previous_return_at: at("previous_return_at")?,
                     phase: row.try_get("phase").map_err(Self::db_err)?,
                 })
+            }
+
+            /// Runs a generated query and hands each row to `each` as it arrives, so a long
+            /// window is never held in memory as rows.
+            async fn each_generated(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                (sql, binds): (String, Vec<$crate::sql_impl::Bind>),
+                mut each: impl FnMut(&<$db as sqlx::Database>::Row) -> $crate::StoreResult<()>,
+            ) -> $crate::StoreResult<()> {
+                use $crate::sql_impl::futures_util::TryStreamExt as _;
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
+                for b in binds {
+                    q = match b {
+                        $crate::sql_impl::Bind::Id(u) => q.bind(u),
+                        $crate::sql_impl::Bind::Int(n) => q.bind(n),
+                        $crate::sql_impl::Bind::Text(t) => q.bind(t),
+                        $crate::sql_impl::Bind::Bool(v) => q.bind(v),
+                    };
+                }
+                let mut rows = q.fetch(self.reader());
+                while let Some(row) = rows.try_next().await.map_err(Self::db_err)? {
+                    each(&row)?;
+                }
+                Ok(())
             }
 
             fn row_service(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::Service> {
@@ -2266,9 +2293,8 @@ macro_rules! impl_sql_store {
                 let mut b = Binds::default();
                 let base = facts_where(filter, now, &mut b);
                 let sql = format!("SELECT {FACT_ROW_COLUMNS} FROM episode_facts f WHERE {base}");
-                let rows = self.fetch_generated(org, (sql, b.0)).await?;
-                let mut facts = Vec::with_capacity(rows.len());
-                for r in &rows {
+                let mut facts = Vec::new();
+                self.each_generated(org, (sql, b.0), |r| {
                     let get = |name: &str| -> $crate::StoreResult<Option<i64>> {
                         r.try_get::<Option<i64>, _>(name).map_err(Self::db_err)
                     };
@@ -2291,7 +2317,9 @@ macro_rules! impl_sql_store {
                         weekday: r.try_get("start_weekday").map_err(Self::db_err)?,
                         hour: r.try_get("start_hour").map_err(Self::db_err)?,
                     });
-                }
+                    Ok(())
+                })
+                .await?;
                 let mut p = $crate::sql_impl::aggregate(&facts, now);
                 if p.episodes == 0 {
                     return Ok(p);

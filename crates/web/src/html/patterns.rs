@@ -540,11 +540,7 @@ pub async fn episodes(
             id.parse().ok()?,
         ))
     });
-    let view = state
-        .app
-        .patterns(actor, &ctx.meta, &ask)
-        .await
-        .or_fail(&ctx)?;
+    let count = state.app.pattern_count(actor, &ask).await.or_fail(&ctx)?;
     let list = state
         .app
         .pattern_episodes(actor, &ctx.meta, &ask, after, PAGE)
@@ -593,7 +589,7 @@ pub async fn episodes(
         ),
         count: t.count(
             "patterns-episode-count",
-            usize::try_from(view.current.episodes).unwrap_or(0),
+            usize::try_from(count).unwrap_or(0),
         ),
         lines,
         back_href: window_href("/patterns", &ask),
