@@ -428,208 +428,10 @@ pub fn cut_condition(
     }
 }
 
-/// An episode's facts as the patterns count them, read once per window.
+/// `1` where a condition holds, for summing.
 #[doc(hidden)]
-#[derive(Clone, Debug, Default)]
-pub struct FactRow {
-    pub person: uuid::Uuid,
-    pub episode_number: i64,
-    pub started_at: i64,
-    pub found_at: Option<i64>,
-    pub away_minutes: Option<i64>,
-    pub reported_after_minutes: Option<i64>,
-    pub police_grade: Option<String>,
-    pub last_seen_place: String,
-    pub found_town: String,
-    pub returned_at: Option<i64>,
-    pub interview: String,
-    pub interview_first_offered_at: Option<i64>,
-    pub interview_offers: i64,
-    pub interview_declines: i64,
-    pub risks: String,
-    pub weekday: i64,
-    pub hour: i64,
-}
-
-/// The columns a [`FactRow`] is read from.
-#[doc(hidden)]
-pub const FACT_ROW_COLUMNS: &str = "f.person_id, f.episode_number, f.started_at, f.found_at, \
-     f.away_minutes, f.reported_after_minutes, f.police_grade, f.last_seen_place, f.found_town, \
-     f.returned_at, f.interview, f.interview_first_offered_at, f.interview_offers, \
-     f.interview_declines, f.risks, f.start_weekday, f.start_hour";
-
-/// Whether a cut holds for an episode: in Rust, exactly as [`cut_condition`] says in SQL (the
-/// conformance fixture checks every figure against its list).
-#[doc(hidden)]
-pub fn cut_holds(cut: &crate::Cut, r: &FactRow, now: jiff::Timestamp) -> bool {
-    use crate::Cut;
-    let day_ago = homeward_domain::time::to_millis(now - jiff::SignedDuration::from_hours(24));
-    let in_time = homeward_domain::learning::INTERVIEW_OFFER_HOURS * 3_600_000;
-    let back = r.returned_at.is_some();
-    match cut {
-        Cut::FirstTime => r.episode_number == 1,
-        Cut::Repeat => r.episode_number > 1,
-        Cut::StillAway => r.found_at.is_none(),
-        Cut::Over24Hours => {
-            r.away_minutes.is_some_and(|m| m > 24 * 60)
-                || (r.found_at.is_none() && r.started_at < day_ago)
-        }
-        Cut::ReportedToPolice => r.reported_after_minutes.is_some(),
-        Cut::NotReportedToPolice => r.reported_after_minutes.is_none(),
-        Cut::Person(p) => r.person == p.0,
-        Cut::Slot(d, h) => r.weekday == i64::from(*d) && r.hour == i64::from(*h),
-        Cut::LastSeenAt(place) => &r.last_seen_place == place,
-        Cut::FoundIn(town) => &r.found_town == town,
-        Cut::Grade(g) => r.police_grade.as_deref() == Some(g.as_str()),
-        Cut::Returned => back,
-        Cut::InterviewOffered => back && r.interview_offers > 0,
-        Cut::InterviewOfferedInTime => match (r.returned_at, r.interview_first_offered_at) {
-            (Some(returned), Some(offered)) => offered <= returned + in_time,
-            _ => false,
-        },
-        Cut::InterviewDeclined => back && r.interview_declines > 0,
-        Cut::InterviewHeld => back && r.interview == "held",
-        Cut::InterviewNotOffered => back && r.interview_offers == 0,
-        Cut::Risk(code) => r.risks.split(',').any(|c| c == code),
-    }
-}
-
-/// Counts by key, most first then by key; at most `limit`.
-fn ranked<K: Ord + Clone>(
-    counts: std::collections::BTreeMap<K, i64>,
-    limit: usize,
-) -> Vec<(K, i64)> {
-    let mut list: Vec<(K, i64)> = counts.into_iter().collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    list.truncate(limit);
-    list
-}
-
-/// The lower median: the middle value, or the lower of the middle two.
-fn lower_median(mut values: Vec<i64>) -> Option<i64> {
-    values.sort_unstable();
-    values.get(values.len().checked_sub(1)? / 2).copied()
-}
-
-/// What a window's episodes add up to (all but the duties and who went together), from one
-/// read of their facts.
-#[doc(hidden)]
-pub fn aggregate(rows: &[FactRow], now: jiff::Timestamp) -> crate::Patterns {
-    use crate::Cut;
-    use std::collections::{BTreeMap, BTreeSet};
-    let count = |cut: Cut| rows.iter().filter(|r| cut_holds(&cut, r, now)).count() as i64;
-    let by = |key: fn(&FactRow) -> Option<String>| {
-        let mut counts = BTreeMap::new();
-        for r in rows {
-            if let Some(k) = key(r).filter(|k| !k.is_empty()) {
-                *counts.entry(k).or_insert(0) += 1;
-            }
-        }
-        counts
-    };
-    let grades = by(|r| r.police_grade.clone());
-    let places = by(|r| Some(r.last_seen_place.clone()));
-    let towns = by(|r| Some(r.found_town.clone()));
-    let mut risks = BTreeMap::<String, i64>::new();
-    let mut risk_people = BTreeMap::<String, BTreeSet<uuid::Uuid>>::new();
-    let mut slots = BTreeMap::<(u8, u8), i64>::new();
-    let mut most = BTreeMap::<uuid::Uuid, i64>::new();
-    for r in rows {
-        for code in r.risks.split(',').filter(|c| !c.is_empty()) {
-            *risks.entry(code.to_string()).or_insert(0) += 1;
-            risk_people
-                .entry(code.to_string())
-                .or_default()
-                .insert(r.person);
-        }
-        let slot = (
-            u8::try_from(r.weekday).unwrap_or(0),
-            u8::try_from(r.hour).unwrap_or(0),
-        );
-        *slots.entry(slot).or_insert(0) += 1;
-        *most.entry(r.person).or_insert(0) += 1;
-    }
-    crate::Patterns {
-        episodes: rows.len() as i64,
-        people: most.len() as i64,
-        first_time: count(Cut::FirstTime),
-        repeat: count(Cut::Repeat),
-        still_away: count(Cut::StillAway),
-        over_24_hours: count(Cut::Over24Hours),
-        away_median_minutes: lower_median(rows.iter().filter_map(|r| r.away_minutes).collect()),
-        reported: count(Cut::ReportedToPolice),
-        not_reported: count(Cut::NotReportedToPolice),
-        report_median_minutes: lower_median(
-            rows.iter()
-                .filter_map(|r| r.reported_after_minutes)
-                .collect(),
-        ),
-        grades: ranked(grades, usize::MAX),
-        slots: slots.into_iter().map(|((d, h), n)| (d, h, n)).collect(),
-        most: ranked(most, 10)
-            .into_iter()
-            .map(|(p, n)| (homeward_domain::ids::PersonId(p), n))
-            .collect(),
-        last_seen_places: ranked(places, 10),
-        found_towns: ranked(towns, 10),
-        returned: count(Cut::Returned),
-        interview_offered: count(Cut::InterviewOffered),
-        interview_offered_in_time: count(Cut::InterviewOfferedInTime),
-        interview_declined: count(Cut::InterviewDeclined),
-        interview_held: count(Cut::InterviewHeld),
-        interview_not_offered: count(Cut::InterviewNotOffered),
-        risks: ranked(risks, usize::MAX),
-        risk_people: ranked(
-            risk_people
-                .into_iter()
-                .map(|(code, people)| (code, people.len() as i64))
-                .collect(),
-            usize::MAX,
-        ),
-        duties: Vec::new(),
-    }
-}
-
-/// Each duty's timeliness from its outcomes in the window: (rule, due, done, status).
-#[doc(hidden)]
-pub fn timeliness(
-    rows: &[(String, Option<i64>, Option<i64>, String)],
-    now: jiff::Timestamp,
-) -> Vec<crate::DutyTimeliness> {
-    let now = homeward_domain::time::to_millis(now);
-    let mut by_rule =
-        std::collections::BTreeMap::<String, (crate::DutyTimeliness, Vec<i64>)>::new();
-    for (rule, due, done, status) in rows {
-        if status == "information" {
-            continue;
-        }
-        let (d, late_by) = by_rule.entry(rule.clone()).or_insert_with(|| {
-            (
-                crate::DutyTimeliness {
-                    rule: rule.clone(),
-                    ..Default::default()
-                },
-                Vec::new(),
-            )
-        });
-        d.total += 1;
-        match (status.as_str(), due, done) {
-            ("done", Some(due), Some(done)) if done > due => {
-                d.late += 1;
-                late_by.push((done - due) / 60_000);
-            }
-            ("done", _, _) => d.on_time += 1,
-            ("open", Some(due), _) if *due < now => d.overdue += 1,
-            _ => {}
-        }
-    }
-    by_rule
-        .into_values()
-        .map(|(mut d, late_by)| {
-            d.late_median_minutes = lower_median(late_by);
-            d
-        })
-        .collect()
+pub fn counted(condition: &str) -> String {
+    format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)")
 }
 
 /// The SQL for a list of episodes (`$1` is the organisation) and the values to bind after it.
@@ -2287,60 +2089,195 @@ macro_rules! impl_sql_store {
                 now: $crate::sql_impl::jiff::Timestamp,
             ) -> $crate::StoreResult<$crate::Patterns> {
                 use sqlx::Row as _;
-                use $crate::sql_impl::{Binds, FACT_ROW_COLUMNS, FactRow, facts_where};
-                // One sweep of the window's facts (kept in time order); every figure is
-                // counted from it with the conditions its list uses.
+                use $crate::Cut;
+                use $crate::sql_impl::{Binds, counted, cut_condition, facts_where};
+                let get = |row: &<$db as sqlx::Database>::Row, name: &str| -> $crate::StoreResult<i64> {
+                    Ok(row.try_get::<Option<i64>, _>(name).map_err(Self::db_err)?.unwrap_or(0))
+                };
+                // The headline figures, each counted with the condition its list uses.
+                let sums = [
+                    ("first_time", Cut::FirstTime),
+                    ("repeat", Cut::Repeat),
+                    ("still_away", Cut::StillAway),
+                    ("over_24_hours", Cut::Over24Hours),
+                    ("reported", Cut::ReportedToPolice),
+                    ("not_reported", Cut::NotReportedToPolice),
+                    ("returned", Cut::Returned),
+                    ("offered", Cut::InterviewOffered),
+                    ("in_time", Cut::InterviewOfferedInTime),
+                    ("declined", Cut::InterviewDeclined),
+                    ("held", Cut::InterviewHeld),
+                    ("not_offered", Cut::InterviewNotOffered),
+                ];
                 let mut b = Binds::default();
                 let base = facts_where(filter, now, &mut b);
-                let sql = format!("SELECT {FACT_ROW_COLUMNS} FROM episode_facts f WHERE {base}");
-                let mut facts = Vec::new();
+                let mut columns = vec![
+                    "COUNT(*) AS episodes".to_string(),
+                    "COUNT(DISTINCT f.person_id) AS people".to_string(),
+                ];
+                for (name, cut) in &sums {
+                    let condition = cut_condition(Some(cut), now, &mut b).unwrap_or_default();
+                    columns.push(format!("COALESCE({}, 0) AS {name}", counted(&condition)));
+                }
+                let sql = format!("SELECT {} FROM episode_facts f WHERE {base}", columns.join(", "));
+                let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                let Some(row) = rows.first() else { return Ok($crate::Patterns::default()) };
+                let mut p = $crate::Patterns {
+                    episodes: get(row, "episodes")?,
+                    people: get(row, "people")?,
+                    first_time: get(row, "first_time")?,
+                    repeat: get(row, "repeat")?,
+                    still_away: get(row, "still_away")?,
+                    over_24_hours: get(row, "over_24_hours")?,
+                    reported: get(row, "reported")?,
+                    not_reported: get(row, "not_reported")?,
+                    returned: get(row, "returned")?,
+                    interview_offered: get(row, "offered")?,
+                    interview_offered_in_time: get(row, "in_time")?,
+                    interview_declined: get(row, "declined")?,
+                    interview_held: get(row, "held")?,
+                    interview_not_offered: get(row, "not_offered")?,
+                    ..$crate::Patterns::default()
+                };
+                if p.episodes == 0 {
+                    return Ok(p);
+                }
+                // A value's lower median: the middle one of those present, by one read.
+                let median = |column: &'static str, present: i64| async move {
+                    if present == 0 {
+                        return Ok::<_, $crate::StoreError>(None);
+                    }
+                    let mut b = Binds::default();
+                    let base = facts_where(filter, now, &mut b);
+                    let offset = b.push($crate::sql_impl::Bind::Int((present - 1) / 2));
+                    let sql = format!(
+                        "SELECT f.{column} AS m FROM episode_facts f WHERE {base} \
+                         AND f.{column} IS NOT NULL ORDER BY f.{column} LIMIT 1 OFFSET {offset}"
+                    );
+                    let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                    Ok(match rows.first() {
+                        Some(r) => r.try_get::<Option<i64>, _>("m").map_err(Self::db_err)?,
+                        None => None,
+                    })
+                };
+                p.away_median_minutes = median("away_minutes", p.episodes - p.still_away).await?;
+                p.report_median_minutes = median("reported_after_minutes", p.reported).await?;
+                // Counts by one text column, largest first.
+                let by = |column: &'static str, limit: Option<i64>| async move {
+                    let mut b = Binds::default();
+                    let base = facts_where(filter, now, &mut b);
+                    let limit = limit.map(|n| format!(" LIMIT {}", b.push($crate::sql_impl::Bind::Int(n)))).unwrap_or_default();
+                    let sql = format!(
+                        "SELECT f.{column} AS k, COUNT(*) AS n FROM episode_facts f WHERE {base} \
+                         AND f.{column} IS NOT NULL AND f.{column} <> '' GROUP BY f.{column} \
+                         ORDER BY COUNT(*) DESC, f.{column}{limit}"
+                    );
+                    let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get::<String, _>("k").map_err(Self::db_err)?, r.try_get::<i64, _>("n").map_err(Self::db_err)?)))
+                        .collect::<$crate::StoreResult<Vec<(String, i64)>>>()
+                };
+                p.grades = by("police_grade", None).await?;
+                p.last_seen_places = by("last_seen_place", Some(10)).await?;
+                p.found_towns = by("found_town", Some(10)).await?;
+                let mut risks = std::collections::BTreeMap::<String, i64>::new();
+                for (codes, n) in by("risks", None).await? {
+                    for code in codes.split(',').filter(|c| !c.is_empty()) {
+                        *risks.entry(code.to_string()).or_default() += n;
+                    }
+                }
+                p.risks = risks.into_iter().collect();
+                p.risks.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                // The people behind them: each person once per indicator.
+                let mut b = Binds::default();
+                let base = facts_where(filter, now, &mut b);
+                let sql = format!(
+                    "SELECT DISTINCT f.person_id AS p, f.risks AS r FROM episode_facts f \
+                     WHERE {base} AND f.risks <> ''"
+                );
+                let mut people_by_risk = std::collections::BTreeMap::<String, std::collections::BTreeSet<$crate::sql_impl::uuid::Uuid>>::new();
+                // Streamed: a region's window can hold many people with risks recorded.
                 self.each_generated(org, (sql, b.0), |r| {
-                    let get = |name: &str| -> $crate::StoreResult<Option<i64>> {
-                        r.try_get::<Option<i64>, _>(name).map_err(Self::db_err)
-                    };
-                    facts.push(FactRow {
-                        person: r.try_get("person_id").map_err(Self::db_err)?,
-                        episode_number: r.try_get("episode_number").map_err(Self::db_err)?,
-                        started_at: r.try_get("started_at").map_err(Self::db_err)?,
-                        found_at: get("found_at")?,
-                        away_minutes: get("away_minutes")?,
-                        reported_after_minutes: get("reported_after_minutes")?,
-                        police_grade: r.try_get("police_grade").map_err(Self::db_err)?,
-                        last_seen_place: r.try_get("last_seen_place").map_err(Self::db_err)?,
-                        found_town: r.try_get("found_town").map_err(Self::db_err)?,
-                        returned_at: get("returned_at")?,
-                        interview: r.try_get("interview").map_err(Self::db_err)?,
-                        interview_first_offered_at: get("interview_first_offered_at")?,
-                        interview_offers: r.try_get("interview_offers").map_err(Self::db_err)?,
-                        interview_declines: r.try_get("interview_declines").map_err(Self::db_err)?,
-                        risks: r.try_get("risks").map_err(Self::db_err)?,
-                        weekday: r.try_get("start_weekday").map_err(Self::db_err)?,
-                        hour: r.try_get("start_hour").map_err(Self::db_err)?,
-                    });
+                    let person: $crate::sql_impl::uuid::Uuid = r.try_get("p").map_err(Self::db_err)?;
+                    let codes: String = r.try_get("r").map_err(Self::db_err)?;
+                    for code in codes.split(',').filter(|c| !c.is_empty()) {
+                        people_by_risk.entry(code.to_string()).or_default().insert(person);
+                    }
                     Ok(())
                 })
                 .await?;
-                let mut p = $crate::sql_impl::aggregate(&facts, now);
-                if p.episodes == 0 {
-                    return Ok(p);
+                p.risk_people = people_by_risk
+                    .into_iter()
+                    .map(|(code, people)| (code, people.len() as i64))
+                    .collect();
+                p.risk_people.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                // The time grid.
+                let mut b = Binds::default();
+                let base = facts_where(filter, now, &mut b);
+                let sql = format!(
+                    "SELECT f.start_weekday AS d, f.start_hour AS h, COUNT(*) AS n FROM episode_facts f \
+                     WHERE {base} GROUP BY f.start_weekday, f.start_hour"
+                );
+                for r in self.fetch_generated(org, (sql, b.0)).await? {
+                    let d: i64 = r.try_get("d").map_err(Self::db_err)?;
+                    let h: i64 = r.try_get("h").map_err(Self::db_err)?;
+                    let n: i64 = r.try_get("n").map_err(Self::db_err)?;
+                    p.slots.push((u8::try_from(d).unwrap_or(0), u8::try_from(h).unwrap_or(0), n));
+                }
+                p.slots.sort();
+                // Who went missing most.
+                let mut b = Binds::default();
+                let base = facts_where(filter, now, &mut b);
+                let sql = format!(
+                    "SELECT f.person_id AS p, COUNT(*) AS n FROM episode_facts f WHERE {base} \
+                     GROUP BY f.person_id ORDER BY COUNT(*) DESC, f.person_id LIMIT 10"
+                );
+                for r in self.fetch_generated(org, (sql, b.0)).await? {
+                    let id: $crate::sql_impl::uuid::Uuid = r.try_get("p").map_err(Self::db_err)?;
+                    p.most.push(($crate::sql_impl::domain::ids::PersonId(id), r.try_get("n").map_err(Self::db_err)?));
+                }
+                // Each duty: on time, late and how late, open past its deadline now.
+                let mut b = Binds::default();
+                let base = facts_where(filter, now, &mut b);
+                let at_now = b.millis(now);
+                let on_time = counted("d.status = 'done' AND (d.due_at IS NULL OR d.done_at IS NULL OR d.done_at <= d.due_at)");
+                let late_condition = "d.status = 'done' AND d.due_at IS NOT NULL AND d.done_at > d.due_at";
+                let late = counted(late_condition);
+                let overdue = counted(&format!("d.status = 'open' AND d.due_at IS NOT NULL AND d.due_at < {at_now}"));
+                let sql = format!(
+                    "SELECT d.rule AS rule, COUNT(*) AS total, COALESCE({on_time}, 0) AS on_time, \
+                     COALESCE({late}, 0) AS late, COALESCE({overdue}, 0) AS overdue \
+                     FROM episode_duty_outcomes d JOIN episode_facts f ON f.episode_id = d.episode_id \
+                     WHERE {base} AND d.status <> 'information' GROUP BY d.rule ORDER BY d.rule"
+                );
+                for r in self.fetch_generated(org, (sql, b.0)).await? {
+                    p.duties.push($crate::DutyTimeliness {
+                        rule: r.try_get("rule").map_err(Self::db_err)?,
+                        total: get(&r, "total")?,
+                        on_time: get(&r, "on_time")?,
+                        late: get(&r, "late")?,
+                        overdue: get(&r, "overdue")?,
+                        late_median_minutes: None,
+                    });
                 }
                 let mut b = Binds::default();
                 let base = facts_where(filter, now, &mut b);
                 let sql = format!(
-                    "SELECT d.rule AS rule, d.due_at AS due_at, d.done_at AS done_at, d.status AS status \
-                     FROM episode_duty_outcomes d JOIN episode_facts f ON f.episode_id = d.episode_id \
-                     WHERE {base}"
+                    "SELECT d.rule AS rule, d.done_at - d.due_at AS late FROM episode_duty_outcomes d \
+                     JOIN episode_facts f ON f.episode_id = d.episode_id WHERE {base} AND {late_condition}"
                 );
-                let mut outcomes = Vec::new();
+                let mut lateness = std::collections::BTreeMap::<String, Vec<i64>>::new();
                 for r in self.fetch_generated(org, (sql, b.0)).await? {
-                    outcomes.push((
-                        r.try_get::<String, _>("rule").map_err(Self::db_err)?,
-                        r.try_get::<Option<i64>, _>("due_at").map_err(Self::db_err)?,
-                        r.try_get::<Option<i64>, _>("done_at").map_err(Self::db_err)?,
-                        r.try_get::<String, _>("status").map_err(Self::db_err)?,
-                    ));
+                    let rule: String = r.try_get("rule").map_err(Self::db_err)?;
+                    let ms: i64 = r.try_get("late").map_err(Self::db_err)?;
+                    lateness.entry(rule).or_default().push(ms / 60_000);
                 }
-                p.duties = $crate::sql_impl::timeliness(&outcomes, now);
+                for d in &mut p.duties {
+                    if let Some(list) = lateness.get_mut(&d.rule) {
+                        list.sort_unstable();
+                        d.late_median_minutes = list.get((list.len() - 1) / 2).copied();
+                    }
+                }
                 Ok(p)
             }
 
