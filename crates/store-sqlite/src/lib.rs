@@ -42,6 +42,13 @@ impl SqliteStore {
             .run(&writer)
             .await
             .map_err(|e| StoreError::Internal(format!("migration failed: {e}")))?;
+        // Let the planner know how selective each index is (one person's or one home's
+        // facts against the organisation's time order), reading a sample of each table so
+        // opening stays quick however large the database.
+        sqlx::raw_sql("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+            .execute(&writer)
+            .await
+            .map_err(Self::db_err)?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(30))

@@ -336,15 +336,8 @@ pub fn audit_query(q: &crate::AuditQuery) -> (String, Vec<Bind>) {
 #[doc(hidden)]
 pub fn facts_where(q: &crate::FactsFilter, now: jiff::Timestamp, b: &mut Binds) -> String {
     let mut sql = String::from("f.org_id = $1 AND f.phase <> 'recorded_in_error'");
-    // One person's few episodes are found by the person index; `+` keeps the planner from
-    // sweeping the organisation's whole window by time instead.
-    let at = if q.person.is_some() {
-        "+f.started_at"
-    } else {
-        "f.started_at"
-    };
-    sql += &format!(" AND {at} >= {}", b.millis(q.from));
-    sql += &format!(" AND {at} < {}", b.millis(q.before));
+    sql += &format!(" AND f.started_at >= {}", b.millis(q.from));
+    sql += &format!(" AND f.started_at < {}", b.millis(q.before));
     if let Some(services) = &q.services {
         if services.is_empty() {
             sql += " AND 1 = 0";
