@@ -306,6 +306,106 @@ fn past_child(nation: Nation) -> (i64, Vec<Line>) {
     )
 }
 
+/// Shorter episodes from the months before, so the patterns page has something to show:
+/// (days ago, hour of day last seen, where, found in which town, minutes away, police told
+/// after how many minutes, what became of the return interview: 0 not offered, 1 held,
+/// 2 declined).
+type Past = (i64, i64, &'static str, &'static str, i64, Option<i64>, u8);
+
+const HISTORY: [&[Past]; 3] = [
+    &[
+        (300, 21, "Bus station", "Cardiff", 180, Some(60), 1),
+        (240, 22, "Bus station", "Cardiff", 300, Some(45), 2),
+        (150, 16, "After school, Heol y Ffynnon", "Newport", 1560, Some(30), 1),
+        (40, 21, "Bus station", "Cardiff", 240, Some(60), 0),
+    ],
+    &[
+        (280, 19, "Retail park", "Cardiff", 120, None, 1),
+        (150, 16, "After school, Heol y Ffynnon", "Newport", 1500, Some(35), 1),
+        (60, 23, "Front door, after tea", "Pontypridd", 90, Some(20), 2),
+    ],
+    &[
+        (200, 14, "Town centre", "Cardiff", 200, Some(50), 1),
+        (90, 20, "Retail park", "Caerphilly", 400, Some(40), 1),
+    ],
+];
+
+/// One short past episode, from "not back" to closed.
+fn past_short(now: Timestamp, (days, hour, place, town, away, told, interview): Past) -> (i64, Vec<Line>) {
+    // Last seen at that hour, UK time, that many days ago.
+    let day = homeward_domain::time::in_london(now - SignedDuration::from_hours(24 * days)).date();
+    let seen = day
+        .at(hour as i8, 5, 0, 0)
+        .to_zoned(homeward_domain::time::london())
+        .map(|z| z.timestamp())
+        .unwrap_or(now);
+    let ago = now.duration_since(seen).as_mins();
+    let mut lines: Vec<Line> = vec![(
+        10,
+        WORKER,
+        opened(place, "Dark hoodie, jeans", "Did not come back when expected"),
+    )];
+    if let Some(after) = told {
+        lines.push((
+            after,
+            LEAD,
+            police(
+                "Heddlu De Cymru / South Wales Police",
+                PoliceNumber::NonEmergency,
+                "SWP-DEMO",
+                "Call handler",
+            ),
+        ));
+    }
+    lines.push((
+        away,
+        WORKER,
+        located("With friends", town, "South Wales", "Staff", "Tired, unhurt"),
+    ));
+    lines.push((away + 30, WORKER, returned("Staff car")));
+    match interview {
+        1 | 2 => {
+            lines.push((
+                away + 60 * 30,
+                LEAD,
+                Event::ReturnInterviewOffered {
+                    offered_by: s("Return interview worker (local authority)"),
+                    independent: true,
+                },
+            ));
+            if interview == 1 {
+                lines.push((
+                    away + 60 * 48,
+                    LEAD,
+                    Event::ReturnInterviewHeld(ReturnInterview {
+                        held_by: s("Return interview worker (local authority)"),
+                        ..ReturnInterview::default()
+                    }),
+                ));
+            } else {
+                lines.push((
+                    away + 60 * 31,
+                    LEAD,
+                    Event::ReturnInterviewDeclined {
+                        reason: s("Did not want to talk about it"),
+                        offer_again: s("Next week, with their key worker"),
+                    },
+                ));
+            }
+        }
+        _ => {}
+    }
+    lines.push((
+        away + 60 * 72,
+        MANAGER,
+        Event::Closed {
+            summary: s("Back safe; plan reviewed."),
+            left_open: Vec::new(),
+        },
+    ));
+    (ago, lines)
+}
+
 /// An adult with dementia who walked from home, found by police the same evening.
 fn past_adult() -> (i64, Vec<Line>) {
     (
@@ -561,6 +661,15 @@ impl App {
                 self.demo_episode(now_missing, domain, adult_missing_now())
                     .await?;
             } else {
+                // Earlier history first, so each episode counts those before it.
+                if nation == Nation::Wales {
+                    for (person, history) in people.iter().skip(2).zip(HISTORY) {
+                        for past in history {
+                            self.demo_episode(person, domain, past_short(now, *past))
+                                .await?;
+                        }
+                    }
+                }
                 self.demo_episode(past, domain, past_child(nation)).await?;
                 self.demo_episode(now_missing, domain, missing_now(now, nation))
                     .await?;
