@@ -316,13 +316,37 @@ const HISTORY: [&[Past]; 3] = [
     &[
         (300, 21, "Bus station", "Cardiff", 180, Some(60), 1),
         (240, 22, "Bus station", "Cardiff", 300, Some(45), 2),
-        (150, 16, "After school, Heol y Ffynnon", "Newport", 1560, Some(30), 1),
+        (
+            150,
+            16,
+            "After school, Heol y Ffynnon",
+            "Newport",
+            1560,
+            Some(30),
+            1,
+        ),
         (40, 21, "Bus station", "Cardiff", 240, Some(60), 0),
     ],
     &[
         (280, 19, "Retail park", "Cardiff", 120, None, 1),
-        (150, 16, "After school, Heol y Ffynnon", "Newport", 1500, Some(35), 1),
-        (60, 23, "Front door, after tea", "Pontypridd", 90, Some(20), 2),
+        (
+            150,
+            16,
+            "After school, Heol y Ffynnon",
+            "Newport",
+            1500,
+            Some(35),
+            1,
+        ),
+        (
+            60,
+            23,
+            "Front door, after tea",
+            "Pontypridd",
+            90,
+            Some(20),
+            2,
+        ),
     ],
     &[
         (200, 14, "Town centre", "Cardiff", 200, Some(50), 1),
@@ -331,7 +355,10 @@ const HISTORY: [&[Past]; 3] = [
 ];
 
 /// One short past episode, from "not back" to closed.
-fn past_short(now: Timestamp, (days, hour, place, town, away, told, interview): Past) -> (i64, Vec<Line>) {
+fn past_short(
+    now: Timestamp,
+    (days, hour, place, town, away, told, interview): Past,
+) -> (i64, Vec<Line>) {
     // Last seen at that hour, UK time, that many days ago.
     let day = homeward_domain::time::in_london(now - SignedDuration::from_hours(24 * days)).date();
     let seen = day
@@ -343,7 +370,11 @@ fn past_short(now: Timestamp, (days, hour, place, town, away, told, interview): 
     let mut lines: Vec<Line> = vec![(
         10,
         WORKER,
-        opened(place, "Dark hoodie, jeans", "Did not come back when expected"),
+        opened(
+            place,
+            "Dark hoodie, jeans",
+            "Did not come back when expected",
+        ),
     )];
     if let Some(after) = told {
         lines.push((
@@ -360,7 +391,13 @@ fn past_short(now: Timestamp, (days, hour, place, town, away, told, interview): 
     lines.push((
         away,
         WORKER,
-        located("With friends", town, "South Wales", "Staff", "Tired, unhurt"),
+        located(
+            "With friends",
+            town,
+            "South Wales",
+            "Staff",
+            "Tired, unhurt",
+        ),
     ));
     lines.push((away + 30, WORKER, returned("Staff car")));
     match interview {
