@@ -175,69 +175,67 @@ fn contains(text: &str) -> Bind {
     Bind::Text(format!("%{escaped}%"))
 }
 
-/// The SQL for a page of people (`$1` is the organisation) and the values to bind after it.
-#[doc(hidden)]
-pub fn people_query(q: &crate::PeopleQuery) -> (String, Vec<Bind>) {
+/// A page of people by name (`$1` is the organisation): in `services` if given, meeting the
+/// condition `condition` adds (with its values), after the cursor.
+fn people_sql(
+    services: &Option<Vec<homeward_domain::ids::ServiceId>>,
+    after: &Option<crate::PersonCursor>,
+    limit: i64,
+    condition: impl FnOnce(&mut Binds) -> Option<String>,
+) -> (String, Vec<Bind>) {
     let mut sql = String::from(
         "SELECT id, org_id, service_id, given_name, family_name, kind, date_of_birth, \
          estimated_age, created_at FROM people WHERE org_id = $1",
     );
     let mut b = Binds::default();
-    if let Some(services) = &q.services {
+    if let Some(services) = services {
         let list = b.list(services.iter().map(|s| Bind::Id(s.0)));
         sql += &format!(" AND service_id IN ({list})");
     }
-    if let Some(c) = &q.after {
+    if let Some(c) = condition(&mut b) {
+        sql += &format!(" AND ({c})");
+    }
+    if let Some(c) = after {
         let f = b.push(Bind::Text(c.family_name.clone()));
         let g = b.push(Bind::Text(c.given_name.clone()));
         let id = b.push(Bind::Id(c.id.0));
         sql += &format!(" AND (family_name, given_name, id) > ({f}, {g}, {id})");
     }
-    let limit = b.push(Bind::Int(q.limit));
+    let limit = b.push(Bind::Int(limit));
     sql += &format!(" ORDER BY family_name, given_name, id LIMIT {limit}");
     (sql, b.0)
+}
+
+/// The SQL for a page of people (`$1` is the organisation) and the values to bind after it.
+#[doc(hidden)]
+pub fn people_query(q: &crate::PeopleQuery) -> (String, Vec<Bind>) {
+    people_sql(&q.services, &q.after, q.limit, |_| None)
 }
 
 /// The SQL for a page of the people due for review (`$1` is the organisation). What is
 /// missing reads as the empty string, which is before every date.
 #[doc(hidden)]
 pub fn people_due_query(q: &crate::DueQuery) -> (String, Vec<Bind>) {
-    let mut sql = String::from(
-        "SELECT id, org_id, service_id, given_name, family_name, kind, date_of_birth, \
-         estimated_age, created_at FROM people WHERE org_id = $1",
-    );
-    let mut b = Binds::default();
-    if let Some(services) = &q.services {
-        let list = b.list(services.iter().map(|s| Bind::Id(s.0)));
-        sql += &format!(" AND service_id IN ({list})");
-    }
-    let photo = "COALESCE((SELECT ph.taken_on FROM person_photo_choices c \
-         JOIN person_photos ph ON ph.id = c.photo_id WHERE c.person_id = people.id \
-         ORDER BY c.id DESC LIMIT 1), '')";
-    let child = b.push(Bind::Text(q.child_photo_cutoff.to_string()));
-    let adult = b.push(Bind::Text(q.adult_photo_cutoff.to_string()));
-    let today = b.push(Bind::Text(q.today.to_string()));
-    let mut due = vec![format!(
-        "{photo} < CASE WHEN kind = 'child' THEN {child} ELSE {adult} END"
-    )];
-    for kind in homeward_domain::forms::DocKind::ALL {
-        // Kind codes are the domain's own constants, not input.
-        due.push(format!(
-            "COALESCE((SELECT d.review_date FROM person_documents d WHERE d.person_id = people.id \
-             AND d.kind = '{}' ORDER BY d.version DESC LIMIT 1), '') < {today}",
-            kind.code()
-        ));
-    }
-    sql += &format!(" AND ({})", due.join(" OR "));
-    if let Some(c) = &q.after {
-        let f = b.push(Bind::Text(c.family_name.clone()));
-        let g = b.push(Bind::Text(c.given_name.clone()));
-        let id = b.push(Bind::Id(c.id.0));
-        sql += &format!(" AND (family_name, given_name, id) > ({f}, {g}, {id})");
-    }
-    let limit = b.push(Bind::Int(q.limit));
-    sql += &format!(" ORDER BY family_name, given_name, id LIMIT {limit}");
-    (sql, b.0)
+    people_sql(&q.services, &q.after, q.limit, |b| {
+        let photo = "COALESCE((SELECT ph.taken_on FROM person_photo_choices c \
+             JOIN person_photos ph ON ph.id = c.photo_id WHERE c.person_id = people.id \
+             ORDER BY c.id DESC LIMIT 1), '')";
+        let child = b.push(Bind::Text(q.child_photo_cutoff.to_string()));
+        let adult = b.push(Bind::Text(q.adult_photo_cutoff.to_string()));
+        let today = b.push(Bind::Text(q.today.to_string()));
+        let mut due = vec![format!(
+            "{photo} < CASE WHEN kind = 'child' THEN {child} ELSE {adult} END"
+        )];
+        for kind in homeward_domain::forms::DocKind::ALL {
+            // Kind codes are the domain's own constants, not input.
+            due.push(format!(
+                "COALESCE((SELECT d.review_date FROM person_documents d WHERE d.person_id = people.id \
+                 AND d.kind = '{}' ORDER BY d.version DESC LIMIT 1), '') < {today}",
+                kind.code()
+            ));
+        }
+        Some(due.join(" OR "))
+    })
 }
 
 /// The SQL for a page of users (`$1` is the organisation) and the values to bind after it.
@@ -729,6 +727,23 @@ macro_rules! impl_sql_store {
                     previous_return_at: at("previous_return_at")?,
                     phase: row.try_get("phase").map_err(Self::db_err)?,
                 })
+            }
+
+            /// A generated list of people, its reading audited first (nothing is shown if the
+            /// audit record cannot be written); nothing at all when it can find no one.
+            async fn audited_people(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                empty: bool,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+                query: (String, Vec<$crate::sql_impl::Bind>),
+            ) -> $crate::StoreResult<Vec<$crate::Person>> {
+                if empty {
+                    return Ok(Vec::new());
+                }
+                $crate::Store::record_audit(self, audit).await?;
+                let rows = self.fetch_generated(org, query).await?;
+                rows.iter().map(Self::row_person).collect()
             }
 
             /// Runs a generated query and hands each row to `each` as it arrives, so a long
@@ -1844,12 +1859,8 @@ macro_rules! impl_sql_store {
                 query: &$crate::PeopleQuery,
                 audit: &$crate::sql_impl::domain::audit::AuditEvent,
             ) -> $crate::StoreResult<Vec<$crate::Person>> {
-                if query.services.as_ref().is_some_and(|s| s.is_empty()) || query.limit <= 0 {
-                    return Ok(Vec::new());
-                }
-                self.record_audit(audit).await?;
-                let rows = self.fetch_generated(org, $crate::sql_impl::people_query(query)).await?;
-                rows.iter().map(Self::row_person).collect()
+                let empty = query.services.as_ref().is_some_and(|s| s.is_empty()) || query.limit <= 0;
+                self.audited_people(org, empty, audit, $crate::sql_impl::people_query(query)).await
             }
 
             async fn people_due(
@@ -1858,12 +1869,8 @@ macro_rules! impl_sql_store {
                 query: &$crate::DueQuery,
                 audit: &$crate::sql_impl::domain::audit::AuditEvent,
             ) -> $crate::StoreResult<Vec<$crate::Person>> {
-                if query.services.as_ref().is_some_and(|s| s.is_empty()) || query.limit <= 0 {
-                    return Ok(Vec::new());
-                }
-                self.record_audit(audit).await?;
-                let rows = self.fetch_generated(org, $crate::sql_impl::people_due_query(query)).await?;
-                rows.iter().map(Self::row_person).collect()
+                let empty = query.services.as_ref().is_some_and(|s| s.is_empty()) || query.limit <= 0;
+                self.audited_people(org, empty, audit, $crate::sql_impl::people_due_query(query)).await
             }
 
             async fn count_people(

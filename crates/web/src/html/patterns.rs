@@ -599,25 +599,21 @@ pub async fn episodes(
     Ok(render(&page, StatusCode::OK))
 }
 
-/// The patterns as a PDF, in the reader's language (or `lang`).
+/// What can be taken away from the patterns page.
+#[derive(Clone, Copy)]
+enum Download {
+    PatternsPdf,
+    InspectionPdf,
+    Csv,
+}
+
+/// The patterns as a PDF, in the reader's language.
 pub async fn report_pdf(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<PatternsQuery>,
 ) -> Result<Response, Failure> {
-    let Some(ask) = download_ask(&state, &q) else {
-        return Err(Failure::new(ctx, homeward_app::AppError::NotFound));
-    };
-    let actor = ctx.actor().or_fail(&ctx)?;
-    let pdf = state
-        .app
-        .patterns_report(actor, &ctx.meta, &ask, ctx.locale_or(None))
-        .await
-        .or_fail(&ctx)?;
-    Ok(crate::headers::pdf(
-        pdf,
-        "attachment; filename=\"patterns.pdf\"",
-    ))
+    download(state, ctx, q, Download::PatternsPdf).await
 }
 
 /// The figures an inspection asks for, then the patterns, as a PDF.
@@ -626,19 +622,7 @@ pub async fn inspection_pdf(
     ctx: Ctx,
     Query(q): Query<PatternsQuery>,
 ) -> Result<Response, Failure> {
-    let Some(ask) = download_ask(&state, &q) else {
-        return Err(Failure::new(ctx, homeward_app::AppError::NotFound));
-    };
-    let actor = ctx.actor().or_fail(&ctx)?;
-    let pdf = state
-        .app
-        .inspection_report(actor, &ctx.meta, &ask, ctx.locale_or(None))
-        .await
-        .or_fail(&ctx)?;
-    Ok(crate::headers::pdf(
-        pdf,
-        "attachment; filename=\"inspection-figures.pdf\"",
-    ))
+    download(state, ctx, q, Download::InspectionPdf).await
 }
 
 /// The patterns as CSV.
@@ -647,20 +631,42 @@ pub async fn report_csv(
     ctx: Ctx,
     Query(q): Query<PatternsQuery>,
 ) -> Result<Response, Failure> {
+    download(state, ctx, q, Download::Csv).await
+}
+
+async fn download(
+    state: AppState,
+    ctx: Ctx,
+    q: PatternsQuery,
+    what: Download,
+) -> Result<Response, Failure> {
     let Some(ask) = download_ask(&state, &q) else {
         return Err(Failure::new(ctx, homeward_app::AppError::NotFound));
     };
     let actor = ctx.actor().or_fail(&ctx)?;
-    let csv = state
-        .app
-        .patterns_csv(actor, &ctx.meta, &ask, ctx.locale_or(None))
-        .await
-        .or_fail(&ctx)?;
-    Ok(crate::headers::private_file(
-        csv.into_bytes(),
-        "text/csv; charset=utf-8",
-        "attachment; filename=\"patterns.csv\"",
-    ))
+    let (app, meta, locale) = (&state.app, &ctx.meta, ctx.locale_or(None));
+    Ok(match what {
+        Download::PatternsPdf => crate::headers::pdf(
+            app.patterns_report(actor, meta, &ask, locale)
+                .await
+                .or_fail(&ctx)?,
+            "attachment; filename=\"patterns.pdf\"",
+        ),
+        Download::InspectionPdf => crate::headers::pdf(
+            app.inspection_report(actor, meta, &ask, locale)
+                .await
+                .or_fail(&ctx)?,
+            "attachment; filename=\"inspection-figures.pdf\"",
+        ),
+        Download::Csv => crate::headers::private_file(
+            app.patterns_csv(actor, meta, &ask, locale)
+                .await
+                .or_fail(&ctx)?
+                .into_bytes(),
+            "text/csv; charset=utf-8",
+            "attachment; filename=\"patterns.csv\"",
+        ),
+    })
 }
 
 /// The window of a download; the page itself explains a wrong date, so a download asked
