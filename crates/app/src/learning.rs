@@ -18,22 +18,15 @@ pub struct Rebuilt {
     pub episodes: usize,
     /// Episodes whose chronology could not be read; logged, and the rest rebuilt.
     pub failed: usize,
+    /// The organisations' counts stored afresh from the rebuilt facts.
+    pub counts: u64,
 }
 
 impl App {
     /// Works out every episode's facts again from its chronology and writes them, for one
     /// organisation or all of them. An episode that fails is logged and skipped.
     pub async fn rebuild_learning(&self, only: Option<OrgId>) -> AppResult<Rebuilt> {
-        let orgs = match only {
-            Some(org) => vec![org],
-            None => self
-                .store
-                .list_organisations()
-                .await?
-                .into_iter()
-                .map(|o| o.id)
-                .collect(),
-        };
+        let orgs = self.organisations_or(only).await?;
         // Twice: an episode's near-repeat warning reads when the person came back from the one
         // before, from that one's facts, and the list runs newest first. The second pass
         // reads what the first wrote; its counts are the answer.
@@ -44,7 +37,35 @@ impl App {
                 self.rebuild_org(org, &mut done).await?;
             }
         }
+        // Writing each episode's facts kept the counts up to date as it went; counting them
+        // again from the facts puts right any count a failed write or an older version left.
+        done.counts = self.rebuild_counts(only).await?;
         Ok(done)
+    }
+
+    /// The one organisation asked for, or all of them.
+    async fn organisations_or(&self, only: Option<OrgId>) -> AppResult<Vec<OrgId>> {
+        Ok(match only {
+            Some(org) => vec![org],
+            None => self
+                .store
+                .list_organisations()
+                .await?
+                .into_iter()
+                .map(|o| o.id)
+                .collect(),
+        })
+    }
+
+    /// Counts each organisation's patterns (or one's) again from the facts kept, replacing
+    /// the counts kept entry by entry. Returns how many counts are stored.
+    pub async fn rebuild_counts(&self, only: Option<OrgId>) -> AppResult<u64> {
+        let orgs = self.organisations_or(only).await?;
+        let mut counts = 0;
+        for org in orgs {
+            counts += self.store.rebuild_rollups(org).await?;
+        }
+        Ok(counts)
     }
 
     async fn rebuild_org(&self, org: OrgId, done: &mut Rebuilt) -> AppResult<()> {

@@ -189,7 +189,12 @@ impl App {
         let filter = self.facts_filter(actor, ask)?;
         Ok(self
             .store
-            .patterns(actor.org_id(), &filter, self.clock.now())
+            .patterns_tiles(
+                actor.org_id(),
+                &filter,
+                self.clock.now(),
+                &[homeward_store::Tile::Headline],
+            )
             .await?
             .episodes)
     }

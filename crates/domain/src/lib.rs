@@ -16,6 +16,7 @@ pub mod organisation;
 pub mod password;
 pub mod person;
 pub mod role;
+pub mod rollup;
 pub mod session;
 pub mod settings;
 pub mod throttle;

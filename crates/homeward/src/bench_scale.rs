@@ -294,6 +294,9 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
         runs.min(20),
     )
     .await?;
+    println!();
+    println!("== the patterns dashboard, tile by tile");
+    crate::bench_tiles::run(&app, &made, &engine, runs.min(20), &dir).await?;
     let (rss, peak) = memory_mb();
     println!("memory at the end: {rss} MB resident (peak {peak} MB)");
     if args.database_url.is_none() && args.data_dir.is_none() {

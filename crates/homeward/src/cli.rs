@@ -52,8 +52,19 @@ pub enum Command {
     /// people, episodes and their chronologies), for benchmarks at scale.
     Generate(crate::generate::GenerateArgs),
     /// Work out every episode's facts for the patterns pages and reports again from the
-    /// chronologies (after an upgrade that changes how they are derived, or an import).
-    RebuildLearning(DbArgs),
+    /// chronologies (after an upgrade that changes how they are derived, or an import), and
+    /// count each organisation's patterns again from them.
+    RebuildLearning(RebuildArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RebuildArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Only count the patterns again from the facts already kept (quick: no chronology is
+    /// read).
+    #[arg(long)]
+    pub counts_only: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -440,16 +451,28 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
             crate::generate::generate(&app, &args).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::RebuildLearning(db) => {
+        Command::RebuildLearning(RebuildArgs { db, counts_only }) => {
             let app = open_app(&db).await?;
             let started = std::time::Instant::now();
+            if counts_only {
+                let counts = app
+                    .rebuild_counts(None)
+                    .await
+                    .map_err(|e| format!("counting again failed: {e}"))?;
+                println!(
+                    "Counted the patterns again from the episodes' facts: {counts} counts in {:.1} s.",
+                    started.elapsed().as_secs_f64()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             let done = app
                 .rebuild_learning(None)
                 .await
                 .map_err(|e| format!("rebuilding failed: {e}"))?;
             println!(
-                "Rebuilt the facts of {} episodes in {:.1} s.",
+                "Rebuilt the facts of {} episodes, and {} counts for the patterns pages, in {:.1} s.",
                 done.episodes,
+                done.counts,
                 started.elapsed().as_secs_f64()
             );
             if done.failed > 0 {

@@ -30,21 +30,22 @@ pub struct GenerateArgs {
     pub nation: String,
 }
 
-/// How big a region to make: by default a region's decade.
+/// How big a region to make: by default a nation's decade (3 million episodes, 30 million
+/// chronology entries, 400,000 people, 2,000 homes).
 #[derive(Args, Debug, Clone)]
 pub struct RegionSize {
     /// Episodes in all, open and closed.
-    #[arg(long, default_value_t = 1_000_000)]
+    #[arg(long, default_value_t = 3_000_000)]
     pub episodes: usize,
     /// Of which this many are open (people missing now).
     #[arg(long, default_value_t = 2_003)]
     pub open: usize,
-    #[arg(long, default_value_t = 200_000)]
+    #[arg(long, default_value_t = 400_000)]
     pub people: usize,
-    #[arg(long, default_value_t = 505)]
+    #[arg(long, default_value_t = 2_000)]
     pub services: usize,
     /// Chronology entries in all (about ten an episode).
-    #[arg(long, default_value_t = 10_000_000)]
+    #[arg(long, default_value_t = 30_000_000)]
     pub events: usize,
 }
 
@@ -108,17 +109,161 @@ fn record(seq: i64, at: Timestamp, label: &str, event: Event) -> EventRecord {
     }
 }
 
+const PLACES: [&str; 10] = [
+    "The bus station",
+    "Town centre",
+    "School gates",
+    "A friend's house",
+    "The train station",
+    "The park",
+    "Shopping centre",
+    "Outside the home",
+    "Fast food restaurant",
+    "The seafront",
+];
+const TOWNS: [(&str, &str); 12] = [
+    ("Birmingham", "West Midlands Police"),
+    ("Coventry", "West Midlands Police"),
+    ("Manchester", "Greater Manchester Police"),
+    ("Salford", "Greater Manchester Police"),
+    ("Leeds", "West Yorkshire Police"),
+    ("Bradford", "West Yorkshire Police"),
+    ("Liverpool", "Merseyside Police"),
+    ("Bristol", "Avon and Somerset Police"),
+    ("Newport", "Gwent Police"),
+    ("Cardiff", "South Wales Police"),
+    ("London", "Metropolitan Police"),
+    ("Blackpool", "Lancashire Police"),
+];
+
+/// How one generated episode went: when and where, whether police were told and how they
+/// graded it, how long they were away, where they were found, and the return interview.
+struct Shape {
+    seen: Timestamp,
+    place: &'static str,
+    /// Minutes after going missing that police were told, if they were.
+    reported_after: Option<i64>,
+    grade: PoliceGrade,
+    away: i64,
+    town: usize,
+    /// Hours after coming back it was offered, whether declined, whether held.
+    interview: Option<(i64, bool, bool)>,
+}
+
+impl Shape {
+    /// Mostly evenings and weekends, some school-day afternoons, a few in the small hours;
+    /// a person's usual place most times; most found within hours, some away for days.
+    fn roll(dice: &mut Dice, day: jiff::civil::Date, usual: usize) -> Shape {
+        let hour = match dice.below(10) {
+            0..=4 => 17 + dice.below(6),
+            5..=6 => 14 + dice.below(3),
+            7 => dice.below(4),
+            _ => dice.below(24),
+        } as i8;
+        let minute = dice.below(60) as i8;
+        // On the night the clocks go forward 01:xx does not exist; jiff moves it on an hour,
+        // as a person would read the clock. On the night they go back it is the first 01:xx.
+        let seen = day
+            .at(hour, minute, 0, 0)
+            .to_zoned(homeward_domain::time::london())
+            .map(|z| z.timestamp())
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let place = if dice.below(10) < 6 {
+            PLACES[usual % PLACES.len()]
+        } else {
+            PLACES[dice.below(PLACES.len() as u64) as usize]
+        };
+        let away = match dice.below(20) {
+            0..=11 => 30 + dice.below(5 * 60) as i64,
+            12..=17 => 5 * 60 + dice.below(19 * 60) as i64,
+            _ => 24 * 60 + dice.below(4 * 24 * 60) as i64,
+        };
+        let reported_after = (dice.below(10) < 8).then(|| 10 + dice.below(120) as i64);
+        let grade = match dice.below(10) {
+            0..=1 => PoliceGrade::Low,
+            2..=7 => PoliceGrade::Medium,
+            _ => PoliceGrade::High,
+        };
+        let interview = match dice.below(10) {
+            0 => None,
+            n => Some((
+                if n < 8 {
+                    4 + dice.below(68)
+                } else {
+                    72 + dice.below(120)
+                } as i64,
+                n % 3 == 0,
+                n % 3 != 0,
+            )),
+        };
+        Shape {
+            seen,
+            place,
+            reported_after,
+            grade,
+            away,
+            town: (usual + dice.below(3) as usize) % TOWNS.len(),
+            interview,
+        }
+    }
+
+    /// The duties as the rules would leave them: police told on time or late, parents and
+    /// the social worker told, the return interview offered within 72 hours or not.
+    fn duties(&self, open: bool) -> Vec<homeward_domain::learning::DutyOutcome> {
+        use homeward_domain::learning::DutyOutcome;
+        let outcome = |rule: &str, due: Timestamp, done: Option<Timestamp>| DutyOutcome {
+            rule: rule.into(),
+            due_at: Some(due),
+            done_at: done,
+            status: match (done, open) {
+                (Some(_), _) => "done",
+                (None, true) => "open",
+                (None, false) => "not_done_at_closing",
+            }
+            .into(),
+        };
+        let back = self.seen + mins(self.away + 60);
+        let mut out = vec![
+            outcome(
+                "report_police",
+                self.seen + mins(60),
+                self.reported_after.map(|m| self.seen + mins(m)),
+            ),
+            outcome(
+                "tell_parents",
+                self.seen + mins(120),
+                Some(self.seen + mins(30 + self.away.min(200) / 2)),
+            ),
+            outcome(
+                "tell_social_worker",
+                self.seen + mins(24 * 60),
+                Some(self.seen + mins(60 + self.away.min(2000))),
+            ),
+        ];
+        if !open {
+            out.push(outcome(
+                "return_interview",
+                back + SignedDuration::from_hours(72),
+                self.interview
+                    .map(|(h, _, _)| back + SignedDuration::from_hours(h)),
+            ));
+        }
+        out
+    }
+}
+
 /// The chronology of one episode: a closed one runs from the report to its closing; an open
 /// one has the first hour or so.
-fn chronology(seen: Timestamp, entries: usize, open: bool) -> Vec<EventRecord> {
+fn chronology(shape: &Shape, entries: usize, open: bool) -> Vec<EventRecord> {
     let worker = "care-worker@generated.example";
+    let seen = shape.seen;
     let mut out = vec![record(
         1,
         seen + mins(20),
         worker,
         Event::Opened(Opened {
             last_seen: Some(Occurred::in_london(seen)),
-            last_seen_place: "The bus station".into(),
+            last_seen_place: shape.place.into(),
             whereabouts: Some(Whereabouts::Unknown),
             clothing: "Grey hoodie, black jeans".into(),
             circumstances: "Did not come back after school".into(),
@@ -128,18 +273,32 @@ fn chronology(seen: Timestamp, entries: usize, open: bool) -> Vec<EventRecord> {
             settings_version: None,
         }),
     )];
+    let push = |out: &mut Vec<EventRecord>, at: Timestamp, e: Event| {
+        let seq = out.len() as i64 + 1;
+        out.push(record(seq, at, worker, e));
+    };
+    if let Some(after) = shape.reported_after {
+        push(
+            &mut out,
+            seen + mins(after),
+            Event::ReportedToPolice(PoliceReport {
+                force: TOWNS[shape.town].1.into(),
+                number: PoliceNumber::NonEmergency,
+                reference: "GEN-0001".into(),
+                spoke_to: "Call handler".into(),
+            }),
+        );
+        push(
+            &mut out,
+            seen + mins(after + 5),
+            Event::PoliceGraded {
+                grade: shape.grade,
+                scheme: GradeScheme::EnglandWalesApp,
+                review_at: None,
+            },
+        );
+    }
     let middle = [
-        Event::ReportedToPolice(PoliceReport {
-            force: "Generated Police".into(),
-            number: PoliceNumber::NonEmergency,
-            reference: "GEN-0001".into(),
-            spoke_to: "Call handler".into(),
-        }),
-        Event::PoliceGraded {
-            grade: PoliceGrade::Medium,
-            scheme: GradeScheme::EnglandWalesApp,
-            review_at: None,
-        },
         Event::ContactMade {
             name: "Her friend".into(),
             relationship: "Friend".into(),
@@ -156,44 +315,73 @@ fn chronology(seen: Timestamp, entries: usize, open: bool) -> Vec<EventRecord> {
             details: "Seen heading to the station".into(),
         },
     ];
-    let end: Vec<Event> = if open {
-        Vec::new()
-    } else {
-        vec![
+    let found = seen + mins(shape.away);
+    let back = found + mins(60);
+    let mut end: Vec<(Timestamp, Event)> = Vec::new();
+    if !open {
+        let (town, area) = TOWNS[shape.town];
+        end.push((
+            found,
             Event::Located(Located {
                 place: "A friend's flat".into(),
-                town: "Generated Town".into(),
-                police_area: "Generated Police".into(),
+                town: town.into(),
+                police_area: area.into(),
                 found_by: "Police".into(),
                 condition: "Safe and well".into(),
                 who_was_told: "Social worker, parents".into(),
             }),
+        ));
+        end.push((
+            back,
             Event::Returned(Returned {
                 to_where: "Home".into(),
                 how: "Staff car".into(),
                 via_police_station: false,
                 why_police_station: String::new(),
             }),
+        ));
+        if let Some((hours, declined, held)) = shape.interview {
+            let offered = back + SignedDuration::from_hours(hours);
+            end.push((
+                offered,
+                Event::ReturnInterviewOffered {
+                    offered_by: "Independent return interviewer".into(),
+                    independent: true,
+                },
+            ));
+            if declined {
+                end.push((
+                    offered + mins(30),
+                    Event::ReturnInterviewDeclined {
+                        reason: "Did not want to talk about it".into(),
+                        offer_again: "Next week".into(),
+                    },
+                ));
+            }
+            if held {
+                end.push((
+                    offered + mins(24 * 60),
+                    Event::ReturnInterviewHeld(Default::default()),
+                ));
+            }
+        }
+        let last = end.last().map_or(back, |(at, _)| *at);
+        end.push((
+            last + mins(60),
             Event::Closed {
-                summary: "Found safe and back the same night.".into(),
+                summary: "Found safe and back.".into(),
                 left_open: Vec::new(),
             },
-        ]
-    };
-    let middle_count = entries.saturating_sub(1 + end.len()).max(1);
-    for i in 0..middle_count {
-        let seq = out.len() as i64 + 1;
-        out.push(record(
-            seq,
-            seen + mins(30 + 10 * i as i64),
-            worker,
-            middle[i % middle.len()].clone(),
         ));
     }
-    let last = out.last().map_or(seen, |r| r.when.at);
-    for (i, e) in end.into_iter().enumerate() {
-        let seq = out.len() as i64 + 1;
-        out.push(record(seq, last + mins(60 * (i as i64 + 1)), worker, e));
+    let middle_count = entries.saturating_sub(out.len() + end.len()).max(1);
+    let span = if open { 60 } else { shape.away.max(30) };
+    for i in 0..middle_count {
+        let at = seen + mins(25 + span * i as i64 / middle_count as i64);
+        push(&mut out, at, middle[i % middle.len()].clone());
+    }
+    for (at, e) in end {
+        push(&mut out, at, e);
     }
     out
 }
@@ -292,24 +480,33 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
         started.elapsed().as_secs_f64()
     );
 
-    // The open ones belong to distinct people, spread across the homes; the closed ones to
-    // anyone, over ten years.
+    // The open ones belong to distinct people, spread across the homes. The closed ones,
+    // over ten years, mostly to the one in twelve who go missing again and again; one in six
+    // with someone else from their home within the hour.
     let per_episode = (size.events / size.episodes.max(1)).max(2);
     let open_n = size.open.min(size.episodes);
     let stride = (people.len() / open_n.max(1)).max(1);
-    let decade = 24 * 3650;
+    let today = homeward_domain::time::in_london(now).date();
     let batch = 5_000;
     let mut done = 0;
     let mut events_done = 0usize;
     let mut history_person = people[0].id;
     let mut times_missing = std::collections::HashMap::<PersonId, i64>::new();
     let mut learning = Vec::new();
+    let mut companion: Option<(usize, Timestamp)> = None;
+    let risk_sets = [
+        "cse",
+        "cce,county_lines",
+        "self_harm,mental_health",
+        "substances",
+        "cse,substances",
+    ];
     while done < size.episodes {
         let n = batch.min(size.episodes - done);
         let mut episodes = Vec::with_capacity(n);
         for k in done..done + n {
             let open = k < open_n;
-            let person = if open {
+            let index = if open {
                 // Distinct people, and spread across the homes (not all in one) where the
                 // stride leaves room to.
                 let spread = if stride > services_n {
@@ -317,21 +514,40 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
                 } else {
                     0
                 };
-                &people[(k * stride + spread) % people.len()]
+                (k * stride + spread) % people.len()
+            } else if let Some((with, _)) = companion {
+                // Someone else from the same home (people are dealt to homes in turn).
+                (with + services_n * (1 + dice.below(8) as usize)) % people.len()
+            } else if dice.below(10) < 6 {
+                (dice.below(people.len().div_ceil(12) as u64) as usize * 12) % people.len()
             } else {
-                &people[dice.below(people.len() as u64) as usize]
+                dice.below(people.len() as u64) as usize
             };
-            let seen = if open {
-                now - mins(30 + dice.below(60 * 24 * 3) as i64)
+            let person = &people[index];
+            let mut shape = if open {
+                let day = today;
+                let mut s = Shape::roll(&mut dice, day, index);
+                s.seen = now - mins(30 + dice.below(60 * 24 * 3) as i64);
+                s
             } else {
-                now - SignedDuration::from_hours(24 * 4 + dice.below(decade) as i64)
+                let back = 4 + dice.below(3650) as i64;
+                let day = today
+                    .checked_sub(jiff::Span::new().days(back))
+                    .map_err(|e| e.to_string())?;
+                Shape::roll(&mut dice, day, index)
             };
+            match companion.take() {
+                Some((_, at)) if !open => shape.seen = at + mins(dice.below(40) as i64),
+                _ if !open && dice.below(6) == 0 => companion = Some((index, shape.seen)),
+                _ => {}
+            }
             let entries = if open { 5 } else { per_episode };
-            let events = chronology(seen, entries, open);
+            let events = chronology(&shape, entries, open);
             let last = events.last().cloned().ok_or("no entries")?;
             if !open && k == open_n {
                 history_person = person.id;
             }
+            let seen = shape.seen;
             let summary = EpisodeSummary {
                 id: EpisodeId::new_random(),
                 org_id: org,
@@ -341,7 +557,7 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
                 is_open: open,
                 opened_at: seen,
                 last_seen_at: Some(seen),
-                police_grade: Some("medium".into()),
+                police_grade: shape.reported_after.map(|_| shape.grade.code().to_string()),
                 last_event_seq: last.seq,
                 last_event_kind: last.event.kind().into(),
                 last_event_at: last.recorded_at,
@@ -363,17 +579,21 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
             // made, which is near enough for timings).
             let number = times_missing.entry(person.id).or_insert(0);
             *number += 1;
-            if let Some(facts) = homeward_domain::learning::facts(
-                &events,
-                &homeward_domain::duties::Risks::default(),
-                *number - 1,
-                None,
-            ) {
+            let risks = if index % 10 < 3 {
+                homeward_domain::duties::Risks::from_codes(
+                    risk_sets[index % risk_sets.len()].split(','),
+                )
+            } else {
+                homeward_domain::duties::Risks::default()
+            };
+            if let Some(facts) =
+                homeward_domain::learning::facts(&events, &risks, *number - 1, None)
+            {
                 learning.push((
                     summary.clone(),
                     homeward_store::Learning {
                         facts,
-                        duties: Vec::new(),
+                        duties: shape.duties(open),
                     },
                 ));
             }

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_scale;
+mod bench_tiles;
 mod cli;
 mod demo;
 mod generate;

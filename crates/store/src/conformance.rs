@@ -2327,6 +2327,19 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
     };
     episode_with_facts(&*store, &a, p4, mistaken, Vec::new()).await;
 
+    // Episode 3 was found and then the finding was corrected away again: the organisation's
+    // kept counts follow each change and end where they started.
+    let (summary3, _) = store.episode(org.id, id3).await.unwrap().unwrap();
+    let kept3 = store.learning_of(org.id, id3).await.unwrap().unwrap();
+    let mut found3 = kept3.clone();
+    found3.facts.found_at = Some(at("2026-10-28T09:00:00Z"));
+    found3.facts.away_minutes = Some(2 * 24 * 60);
+    found3.facts.police_grade = Some("medium".into());
+    found3.duties[0].status = "done".into();
+    found3.duties[0].done_at = found3.facts.found_at;
+    store.put_learning(&summary3, &found3).await.unwrap();
+    store.put_learning(&summary3, &kept3).await.unwrap();
+
     let now = at("2026-10-28T12:00:00Z");
     let window = |cut: Option<Cut>| FactsFilter {
         services: Some(vec![a.id]),
@@ -2465,6 +2478,44 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(none.episodes, 0);
+
+    // The whole organisation over whole UK days is added up from its kept counts (days, and
+    // whole months as months): the same figures as counting the facts of every home.
+    for (from, before) in [
+        ("2026-10-19T23:00:00Z", "2026-11-01T00:00:00Z"),
+        ("2026-08-31T23:00:00Z", "2026-11-01T00:00:00Z"),
+        ("2026-08-31T23:00:00Z", "2026-10-26T00:00:00Z"),
+        ("2026-10-24T23:00:00Z", "2026-10-26T00:00:00Z"),
+    ] {
+        let everywhere = FactsFilter {
+            services: None,
+            person: None,
+            from: at(from),
+            before: at(before),
+            cut: None,
+        };
+        assert!(crate::sql_impl::rollup_ranges(&everywhere).is_some());
+        let every_home = FactsFilter {
+            services: Some(vec![a.id, b.id]),
+            ..everywhere.clone()
+        };
+        let counted = store.patterns(org.id, &everywhere, now).await.unwrap();
+        assert!(counted.episodes > 0, "{from} to {before}");
+        assert_eq!(
+            counted,
+            store.patterns(org.id, &every_home, now).await.unwrap(),
+            "{from} to {before}"
+        );
+    }
+    // Counted again from the facts, the counts are exactly those kept entry by entry.
+    let kept = store.rollups(org.id).await.unwrap();
+    assert!(kept.iter().any(|r| r.grain == "month" && r.figure == "cut"));
+    assert!(kept.iter().all(|r| r.n != 0), "no count left at nothing");
+    assert_eq!(
+        store.rebuild_rollups(org.id).await.unwrap(),
+        kept.len() as u64
+    );
+    assert_eq!(store.rollups(org.id).await.unwrap(), kept);
 }
 
 /// Two from one home within the hour make a pair; the same person twice, another home, or

@@ -355,6 +355,116 @@ pub struct Patterns {
     /// For each duty: how many episodes had it, done on time, done late, the median minutes
     /// late of the late ones, and how many are open past their deadline now.
     pub duties: Vec<DutyTimeliness>,
+    /// Kept counts under a name this version does not know (from a newer version).
+    pub unknown: i64,
+}
+
+/// A part of the patterns page, worked out on its own (and timed on its own by the benchmark).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tile {
+    /// Episodes, first-time and repeat, still away and over 24 hours, police told, returned and
+    /// the return interviews.
+    Headline,
+    /// How many people.
+    People,
+    /// The median time away and time to tell police.
+    Durations,
+    Grades,
+    /// The time-of-day by day-of-week grid.
+    Grid,
+    /// Where last seen, and where found.
+    Places,
+    /// Risk indicators, by episodes and by people.
+    Risks,
+    /// Who went missing most.
+    Most,
+    /// Each duty's timeliness.
+    Duties,
+}
+
+impl Tile {
+    pub const ALL: [Tile; 9] = [
+        Tile::Headline,
+        Tile::People,
+        Tile::Durations,
+        Tile::Grades,
+        Tile::Grid,
+        Tile::Places,
+        Tile::Risks,
+        Tile::Most,
+        Tile::Duties,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Tile::Headline => "headline figures",
+            Tile::People => "people",
+            Tile::Durations => "how long away, how soon police were told",
+            Tile::Grades => "police risk grades",
+            Tile::Grid => "time of day by day of week",
+            Tile::Places => "where last seen and found",
+            Tile::Risks => "risk indicators",
+            Tile::Most => "who went missing most",
+            Tile::Duties => "duties on time",
+        }
+    }
+
+    /// The kept counts (see `homeward_domain::rollup`) this part adds up.
+    pub fn rollup_figures(self) -> &'static [&'static str] {
+        use homeward_domain::rollup as r;
+        match self {
+            Tile::Headline => &[r::CUT],
+            Tile::Grades => &[r::GRADE],
+            Tile::Grid => &[r::SLOT],
+            Tile::Places => &[r::LAST_SEEN, r::FOUND_TOWN],
+            Tile::Risks => &[r::RISK],
+            Tile::Durations => &[r::AWAY_MINUTES, r::REPORTED_MINUTES],
+            Tile::Duties => &[r::DUTY, r::DUTY_ON_TIME, r::DUTY_LATE, r::DUTY_LATE_MINUTES],
+            Tile::People | Tile::Most => &[],
+        }
+    }
+}
+
+impl Patterns {
+    /// The headline count a cut's name (as kept in the counts) stands for.
+    pub fn cut_mut(&mut self, name: &str) -> &mut i64 {
+        match name {
+            "episodes" => &mut self.episodes,
+            "first_time" => &mut self.first_time,
+            "repeat" => &mut self.repeat,
+            "still_away" => &mut self.still_away,
+            "over_24_hours" => &mut self.over_24_hours,
+            "reported" => &mut self.reported,
+            "not_reported" => &mut self.not_reported,
+            "returned" => &mut self.returned,
+            "offered" => &mut self.interview_offered,
+            "in_time" => &mut self.interview_offered_in_time,
+            "declined" => &mut self.interview_declined,
+            "held" => &mut self.interview_held,
+            "not_offered" => &mut self.interview_not_offered,
+            // A name this version does not know is counted nowhere it could be mistaken.
+            _ => &mut self.unknown,
+        }
+    }
+}
+
+/// One episode's facts, with whose and which home's they are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactRow {
+    pub episode_id: homeward_domain::ids::EpisodeId,
+    pub service_id: ServiceId,
+    pub person_id: PersonId,
+    pub facts: homeward_domain::learning::EpisodeFacts,
+}
+
+/// One of an organisation's kept counts (see `homeward_domain::rollup`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RollupRow {
+    pub grain: String,
+    pub period: i64,
+    pub figure: String,
+    pub key: String,
+    pub n: i64,
 }
 
 /// Two people from the same service who went missing within a set time of each other.
@@ -744,6 +854,16 @@ pub trait Store: Send + Sync {
         org: OrgId,
         filter: &FactsFilter,
         now: Timestamp,
+    ) -> StoreResult<Patterns> {
+        self.patterns_tiles(org, filter, now, &Tile::ALL).await
+    }
+    /// Only some parts of the patterns (the rest left empty).
+    async fn patterns_tiles(
+        &self,
+        org: OrgId,
+        filter: &FactsFilter,
+        now: Timestamp,
+        tiles: &[Tile],
     ) -> StoreResult<Patterns>;
     /// Pairs of episodes in the window from the same service that began within `within` of
     /// each other (different people), latest first, at most `limit`.
@@ -949,8 +1069,37 @@ pub trait Store: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<()>;
 
-    /// Loads generated episodes' facts for learning in bulk (after `bulk_load`).
+    /// Loads generated episodes' facts for learning in bulk (after `bulk_load`), with the
+    /// organisation's counts.
     async fn bulk_load_learning(&self, rows: &[(EpisodeSummary, Learning)]) -> StoreResult<()>;
+
+    /// Counts an organisation's patterns again from its episodes' facts, replacing the counts
+    /// kept as entries were written. Returns how many counts it stored.
+    async fn rebuild_rollups(&self, org: OrgId) -> StoreResult<u64>;
+
+    /// Every episode's facts in an organisation, with whose and which home's they are, in no
+    /// set order: for analysis elsewhere (the benchmark compares DuckDB over them).
+    async fn each_fact(
+        &self,
+        org: OrgId,
+        each: &mut (dyn FnMut(FactRow) -> StoreResult<()> + Send),
+    ) -> StoreResult<()>;
+
+    /// Every episode's duty outcomes in an organisation, in no set order.
+    async fn each_duty_outcome(
+        &self,
+        org: OrgId,
+        each: &mut (
+                 dyn FnMut(
+            homeward_domain::ids::EpisodeId,
+            homeward_domain::learning::DutyOutcome,
+        ) -> StoreResult<()>
+                     + Send
+             ),
+    ) -> StoreResult<()>;
+
+    /// Every count kept for an organisation, in order (to compare a rebuild with them).
+    async fn rollups(&self, org: OrgId) -> StoreResult<Vec<RollupRow>>;
 
     // The audit trail.
     async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()>;

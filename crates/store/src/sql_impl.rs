@@ -419,6 +419,42 @@ pub fn cut_condition(
     }
 }
 
+/// The stored periods of the organisation's kept counts that make up a filter's window, when
+/// those counts can answer it: the whole organisation (no homes picked, no person, no cut) over
+/// whole UK days.
+#[doc(hidden)]
+pub fn rollup_ranges(q: &crate::FactsFilter) -> Option<Vec<(domain::rollup::Grain, i64, i64)>> {
+    if q.services.is_some() || q.person.is_some() || q.cut.is_some() {
+        return None;
+    }
+    let day = |at: jiff::Timestamp| {
+        let z = homeward_domain::time::in_london(at);
+        (z.time() == jiff::civil::Time::midnight()).then(|| z.date())
+    };
+    Some(domain::rollup::ranges(day(q.from)?, day(q.before)?))
+}
+
+/// Largest first, then by name, as every list of counts is shown; the grid and the duties in
+/// their own order; top ten places.
+#[doc(hidden)]
+pub fn order_counts(p: &mut crate::Patterns) {
+    let by_size = |a: &(String, i64), b: &(String, i64)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+    p.grades.sort_by(by_size);
+    p.last_seen_places.sort_by(by_size);
+    p.last_seen_places.truncate(10);
+    p.found_towns.sort_by(by_size);
+    p.found_towns.truncate(10);
+    // The same indicator from different lists of risks adds up.
+    let mut risks = std::collections::BTreeMap::<String, i64>::new();
+    for (code, n) in p.risks.drain(..) {
+        *risks.entry(code).or_default() += n;
+    }
+    p.risks = risks.into_iter().collect();
+    p.risks.sort_by(by_size);
+    p.slots.sort();
+    p.duties.sort_by(|a, b| a.rule.cmp(&b.rule));
+}
+
 /// `1` where a condition holds, for summing.
 #[doc(hidden)]
 pub fn counted(condition: &str) -> String {
@@ -610,6 +646,275 @@ macro_rules! impl_sql_store {
                 q.fetch_all(self.reader()).await.map_err(Self::db_err)
             }
 
+            /// The figures that add up across days, from the organisation's kept counts, and
+            /// what depends on the time now from the episodes still missing.
+            async fn counts_from_rollups(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                filter: &$crate::FactsFilter,
+                now: $crate::sql_impl::jiff::Timestamp,
+                ranges: &[($crate::sql_impl::domain::rollup::Grain, i64, i64)],
+                tiles: &[$crate::Tile],
+            ) -> $crate::StoreResult<$crate::Patterns> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::{Bind, Binds, facts_where};
+                use $crate::sql_impl::domain::rollup as r;
+                let mut figures: Vec<&str> = Vec::new();
+                for t in tiles {
+                    figures.extend_from_slice(t.rollup_figures());
+                }
+                let mut p = $crate::Patterns::default();
+                if figures.is_empty() {
+                    return Ok(p);
+                }
+                let mut b = Binds::default();
+                let periods: Vec<String> = ranges
+                    .iter()
+                    .map(|(grain, low, high)| {
+                        let g = b.push(Bind::Text(grain.as_str().into()));
+                        let l = b.push(Bind::Int(*low));
+                        let h = b.push(Bind::Int(*high));
+                        format!("(grain = {g} AND period >= {l} AND period < {h})")
+                    })
+                    .collect();
+                let list = b.list(figures.iter().map(|f| Bind::Text((*f).to_string())));
+                let sql = format!(
+                    "SELECT figure, key, CAST(SUM(n) AS BIGINT) AS n FROM pattern_rollups WHERE org_id = $1 \
+                     AND ({}) AND figure IN ({list}) GROUP BY figure, key",
+                    periods.join(" OR ")
+                );
+                let mut duties = std::collections::BTreeMap::<String, $crate::DutyTimeliness>::new();
+                let (mut away, mut reported) = (Vec::new(), Vec::new());
+                let mut lateness = std::collections::BTreeMap::<String, Vec<(i64, i64)>>::new();
+                for row in self.fetch_generated(org, (sql, b.0)).await? {
+                    let figure: String = row.try_get("figure").map_err(Self::db_err)?;
+                    let key: String = row.try_get("key").map_err(Self::db_err)?;
+                    let n: i64 = row.try_get::<Option<i64>, _>("n").map_err(Self::db_err)?.unwrap_or(0);
+                    if n == 0 {
+                        continue;
+                    }
+                    match figure.as_str() {
+                        r::CUT => *p.cut_mut(&key) += n,
+                        r::GRADE => p.grades.push((key, n)),
+                        r::LAST_SEEN => p.last_seen_places.push((key, n)),
+                        r::FOUND_TOWN => p.found_towns.push((key, n)),
+                        r::RISK => p.risks.push((key, n)),
+                        r::SLOT => {
+                            let (d, h) = key.split_once(':').unwrap_or_default();
+                            p.slots.push((d.parse().unwrap_or(0), h.parse().unwrap_or(0), n));
+                        }
+                        r::AWAY_MINUTES => away.push((key.parse().unwrap_or(0), n)),
+                        r::REPORTED_MINUTES => reported.push((key.parse().unwrap_or(0), n)),
+                        r::DUTY_LATE_MINUTES => {
+                            if let Some((rule, minutes)) = key.split_once(':') {
+                                lateness.entry(rule.to_string()).or_default().push((minutes.parse().unwrap_or(0), n));
+                            }
+                        }
+                        r::DUTY | r::DUTY_ON_TIME | r::DUTY_LATE => {
+                            let d = duties.entry(key.clone()).or_insert_with(|| $crate::DutyTimeliness {
+                                rule: key.clone(),
+                                ..Default::default()
+                            });
+                            match figure.as_str() {
+                                r::DUTY => d.total += n,
+                                r::DUTY_ON_TIME => d.on_time += n,
+                                _ => d.late += n,
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                p.duties = duties.into_values().collect();
+                for d in &mut p.duties {
+                    d.late_median_minutes = lateness.remove(&d.rule).and_then(r::lower_median);
+                }
+                p.away_median_minutes = r::lower_median(away);
+                p.report_median_minutes = r::lower_median(reported);
+                $crate::sql_impl::order_counts(&mut p);
+                if tiles.contains(&$crate::Tile::Headline) {
+                    // Still missing and away over 24 hours now: from the few still missing.
+                    let mut b = Binds::default();
+                    let base = facts_where(filter, now, &mut b);
+                    let since = b.millis(now - $crate::sql_impl::jiff::SignedDuration::from_hours(24));
+                    let sql = format!(
+                        "SELECT COUNT(*) AS n FROM episode_facts f WHERE {base} AND f.found_at IS NULL \
+                         AND f.started_at < {since} AND (f.away_minutes IS NULL OR f.away_minutes <= {})",
+                        r::LONG_AWAY_MINUTES
+                    );
+                    if let Some(row) = self.fetch_generated(org, (sql, b.0)).await?.first() {
+                        p.over_24_hours += row.try_get::<i64, _>("n").map_err(Self::db_err)?;
+                    }
+                }
+                Ok(p)
+            }
+
+            /// The figures that add up across days, counted from the facts in the window.
+            async fn counts_from_facts(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                filter: &$crate::FactsFilter,
+                now: $crate::sql_impl::jiff::Timestamp,
+                tiles: &[$crate::Tile],
+            ) -> $crate::StoreResult<$crate::Patterns> {
+                use sqlx::Row as _;
+                use $crate::{Cut, Tile};
+                use $crate::sql_impl::{Binds, counted, cut_condition, facts_where};
+                let get = |row: &<$db as sqlx::Database>::Row, name: &str| -> $crate::StoreResult<i64> {
+                    Ok(row.try_get::<Option<i64>, _>(name).map_err(Self::db_err)?.unwrap_or(0))
+                };
+                let mut p = $crate::Patterns::default();
+                if tiles.contains(&Tile::Headline) {
+                    // The headline figures, each counted with the condition its list uses.
+                    let sums = [
+                        ("first_time", Cut::FirstTime),
+                        ("repeat", Cut::Repeat),
+                        ("still_away", Cut::StillAway),
+                        ("over_24_hours", Cut::Over24Hours),
+                        ("reported", Cut::ReportedToPolice),
+                        ("not_reported", Cut::NotReportedToPolice),
+                        ("returned", Cut::Returned),
+                        ("offered", Cut::InterviewOffered),
+                        ("in_time", Cut::InterviewOfferedInTime),
+                        ("declined", Cut::InterviewDeclined),
+                        ("held", Cut::InterviewHeld),
+                        ("not_offered", Cut::InterviewNotOffered),
+                    ];
+                    let mut b = Binds::default();
+                    let base = facts_where(filter, now, &mut b);
+                    let mut columns = vec!["COUNT(*) AS episodes".to_string()];
+                    for (name, cut) in &sums {
+                        let condition = cut_condition(Some(cut), now, &mut b).unwrap_or_default();
+                        columns.push(format!("COALESCE({}, 0) AS {name}", counted(&condition)));
+                    }
+                    let sql = format!("SELECT {} FROM episode_facts f WHERE {base}", columns.join(", "));
+                    if let Some(row) = self.fetch_generated(org, (sql, b.0)).await?.first() {
+                        *p.cut_mut("episodes") = get(row, "episodes")?;
+                        for (name, _) in &sums {
+                            *p.cut_mut(name) = get(row, name)?;
+                        }
+                    }
+                }
+                // Counts by one text column.
+                let by = |column: &'static str| async move {
+                    let mut b = Binds::default();
+                    let base = facts_where(filter, now, &mut b);
+                    let sql = format!(
+                        "SELECT f.{column} AS k, COUNT(*) AS n FROM episode_facts f WHERE {base} \
+                         AND f.{column} IS NOT NULL AND f.{column} <> '' GROUP BY f.{column}"
+                    );
+                    let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get::<String, _>("k").map_err(Self::db_err)?, r.try_get::<i64, _>("n").map_err(Self::db_err)?)))
+                        .collect::<$crate::StoreResult<Vec<(String, i64)>>>()
+                };
+                if tiles.contains(&Tile::Grades) {
+                    p.grades = by("police_grade").await?;
+                }
+                if tiles.contains(&Tile::Places) {
+                    p.last_seen_places = by("last_seen_place").await?;
+                    p.found_towns = by("found_town").await?;
+                }
+                if tiles.contains(&Tile::Risks) {
+                    for (codes, n) in by("risks").await? {
+                        for code in codes.split(',').filter(|c| !c.is_empty()) {
+                            p.risks.push((code.to_string(), n));
+                        }
+                    }
+                }
+                if tiles.contains(&Tile::Grid) {
+                    let mut b = Binds::default();
+                    let base = facts_where(filter, now, &mut b);
+                    let sql = format!(
+                        "SELECT f.start_weekday AS d, f.start_hour AS h, COUNT(*) AS n FROM episode_facts f \
+                         WHERE {base} GROUP BY f.start_weekday, f.start_hour"
+                    );
+                    for r in self.fetch_generated(org, (sql, b.0)).await? {
+                        let d: i64 = r.try_get("d").map_err(Self::db_err)?;
+                        let h: i64 = r.try_get("h").map_err(Self::db_err)?;
+                        let n: i64 = r.try_get("n").map_err(Self::db_err)?;
+                        p.slots.push((u8::try_from(d).unwrap_or(0), u8::try_from(h).unwrap_or(0), n));
+                    }
+                }
+                if tiles.contains(&Tile::Duties) {
+                    let mut b = Binds::default();
+                    let base = facts_where(filter, now, &mut b);
+                    let on_time = counted("d.status = 'done' AND (d.due_at IS NULL OR d.done_at IS NULL OR d.done_at <= d.due_at)");
+                    let late = counted("d.status = 'done' AND d.due_at IS NOT NULL AND d.done_at > d.due_at");
+                    let sql = format!(
+                        "SELECT d.rule AS rule, COUNT(*) AS total, COALESCE({on_time}, 0) AS on_time, \
+                         COALESCE({late}, 0) AS late FROM episode_duty_outcomes d \
+                         JOIN episode_facts f ON f.episode_id = d.episode_id \
+                         WHERE {base} AND d.status <> 'information' GROUP BY d.rule"
+                    );
+                    for r in self.fetch_generated(org, (sql, b.0)).await? {
+                        p.duties.push($crate::DutyTimeliness {
+                            rule: r.try_get("rule").map_err(Self::db_err)?,
+                            total: get(&r, "total")?,
+                            on_time: get(&r, "on_time")?,
+                            late: get(&r, "late")?,
+                            overdue: 0,
+                            late_median_minutes: None,
+                        });
+                    }
+                }
+                if tiles.contains(&Tile::Durations) {
+                    // A value's lower median: the middle one of those present, by one read.
+                    let median = |column: &'static str| async move {
+                        let mut b = Binds::default();
+                        let base = facts_where(filter, now, &mut b);
+                        let sql = format!(
+                            "SELECT COUNT(f.{column}) AS n FROM episode_facts f WHERE {base}"
+                        );
+                        let present = match self.fetch_generated(org, (sql, b.0)).await?.first() {
+                            Some(r) => get(r, "n")?,
+                            None => 0,
+                        };
+                        if present == 0 {
+                            return Ok::<_, $crate::StoreError>(None);
+                        }
+                        let mut b = Binds::default();
+                        let base = facts_where(filter, now, &mut b);
+                        let offset = b.push($crate::sql_impl::Bind::Int((present - 1) / 2));
+                        let sql = format!(
+                            "SELECT f.{column} AS m FROM episode_facts f WHERE {base} \
+                             AND f.{column} IS NOT NULL ORDER BY f.{column} LIMIT 1 OFFSET {offset}"
+                        );
+                        let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                        Ok(match rows.first() {
+                            Some(r) => r.try_get::<Option<i64>, _>("m").map_err(Self::db_err)?,
+                            None => None,
+                        })
+                    };
+                    p.away_median_minutes = median("away_minutes").await?;
+                    p.report_median_minutes = median("reported_after_minutes").await?;
+                }
+                if tiles.contains(&Tile::Duties) {
+                    // How late the late ones were: read from the window's duty outcomes.
+                    let mut b = Binds::default();
+                    let base = facts_where(filter, now, &mut b);
+                    let late_condition = "d.status = 'done' AND d.due_at IS NOT NULL AND d.done_at > d.due_at";
+                    let sql = format!(
+                        "SELECT d.rule AS rule, d.done_at - d.due_at AS late FROM episode_duty_outcomes d \
+                         JOIN episode_facts f ON f.episode_id = d.episode_id WHERE {base} AND {late_condition} \
+                         AND d.org_id = $1 AND d.started_at = f.started_at"
+                    );
+                    let mut lateness = std::collections::BTreeMap::<String, Vec<i64>>::new();
+                    for r in self.fetch_generated(org, (sql, b.0)).await? {
+                        let rule: String = r.try_get("rule").map_err(Self::db_err)?;
+                        let ms: i64 = r.try_get("late").map_err(Self::db_err)?;
+                        lateness.entry(rule).or_default().push(ms / 60_000);
+                    }
+                    for d in &mut p.duties {
+                        if let Some(list) = lateness.get_mut(&d.rule) {
+                            list.sort_unstable();
+                            d.late_median_minutes = list.get((list.len() - 1) / 2).copied();
+                        }
+                    }
+                }
+                $crate::sql_impl::order_counts(&mut p);
+                Ok(p)
+            }
+
             /// Replaces an episode's facts and duty outcomes inside a write transaction.
             async fn write_learning(
                 tx: &mut sqlx::Transaction<'static, $db>,
@@ -617,6 +922,13 @@ macro_rules! impl_sql_store {
                 learning: &$crate::Learning,
             ) -> $crate::StoreResult<()> {
                 let f = &learning.facts;
+                // The organisation's counts lose what the old facts gave and gain the new.
+                let old = Self::read_learning(&mut **tx, summary.org_id, summary.id).await?;
+                let deltas = $crate::sql_impl::domain::rollup::change(
+                    old.as_ref().map(|o| (&o.facts, o.duties.as_slice())),
+                    (f, learning.duties.as_slice()),
+                );
+                Self::apply_rollups(tx, summary.org_id, &deltas).await?;
                 for sql in [
                     "DELETE FROM episode_facts WHERE episode_id = $1",
                     "DELETE FROM episode_duty_outcomes WHERE episode_id = $1",
@@ -637,6 +949,84 @@ macro_rules! impl_sql_store {
                     .bind(d.due_at.map(Self::ms))
                     .bind(d.done_at.map(Self::ms))
                     .bind(&d.status)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                }
+                Ok(())
+            }
+
+            /// An episode's facts for learning as stored, if any.
+            async fn read_learning(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                episode: $crate::sql_impl::domain::ids::EpisodeId,
+            ) -> $crate::StoreResult<Option<$crate::Learning>> {
+                let row = sqlx::query("SELECT * FROM episode_facts WHERE org_id = $1 AND episode_id = $2")
+                    .bind(org.0)
+                    .bind(episode.0)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(Self::db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                let facts = Self::row_facts(&row)?;
+                let rows = sqlx::query(
+                    "SELECT rule, due_at, done_at, status FROM episode_duty_outcomes \
+                     WHERE episode_id = $1 ORDER BY rule",
+                )
+                .bind(episode.0)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(Self::db_err)?;
+                let duties = rows.iter().map(Self::row_duty_outcome).collect::<$crate::StoreResult<Vec<_>>>()?;
+                Ok(Some($crate::Learning { facts, duties }))
+            }
+
+            fn row_duty_outcome(
+                r: &<$db as sqlx::Database>::Row,
+            ) -> $crate::StoreResult<$crate::sql_impl::domain::learning::DutyOutcome> {
+                use sqlx::Row as _;
+                Ok($crate::sql_impl::domain::learning::DutyOutcome {
+                    rule: r.try_get("rule").map_err(Self::db_err)?,
+                    due_at: r.try_get::<Option<i64>, _>("due_at").map_err(Self::db_err)?.map(Self::at),
+                    done_at: r.try_get::<Option<i64>, _>("done_at").map_err(Self::db_err)?.map(Self::at),
+                    status: r.try_get("status").map_err(Self::db_err)?,
+                })
+            }
+
+            /// Adds changes to an organisation's counts, many to a statement; a count that
+            /// comes to nothing is removed, so the table holds what a rebuild would.
+            async fn apply_rollups(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                deltas: &$crate::sql_impl::domain::rollup::Deltas,
+            ) -> $crate::StoreResult<()> {
+                const ROWS: usize = 150;
+                let rows: Vec<_> = deltas.iter().filter(|(_, n)| **n != 0).collect();
+                for chunk in rows.chunks(ROWS) {
+                    let mut sql = $crate::sql_impl::multi_insert(
+                        "INSERT INTO pattern_rollups (org_id, grain, period, figure, key, n) VALUES ",
+                        6,
+                        chunk.len(),
+                    );
+                    sql += " ON CONFLICT (org_id, grain, period, figure, key) \
+                            DO UPDATE SET n = pattern_rollups.n + excluded.n";
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (c, n) in chunk {
+                        q = q.bind(org.0).bind(c.grain.as_str()).bind(c.period).bind(c.figure).bind(c.key.clone()).bind(**n);
+                    }
+                    q.execute(&mut **tx).await.map_err(Self::db_err)?;
+                }
+                for (c, _) in rows.iter().filter(|(_, n)| **n < 0) {
+                    sqlx::query(
+                        "DELETE FROM pattern_rollups WHERE org_id = $1 AND grain = $2 AND period = $3 \
+                         AND figure = $4 AND key = $5 AND n = 0",
+                    )
+                    .bind(org.0)
+                    .bind(c.grain.as_str())
+                    .bind(c.period)
+                    .bind(c.figure)
+                    .bind(c.key.clone())
                     .execute(&mut **tx)
                     .await
                     .map_err(Self::db_err)?;
@@ -2082,200 +2472,93 @@ macro_rules! impl_sql_store {
                 Self::commit(tx).await
             }
 
-            async fn patterns(
+            async fn patterns_tiles(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
                 filter: &$crate::FactsFilter,
                 now: $crate::sql_impl::jiff::Timestamp,
+                tiles: &[$crate::Tile],
             ) -> $crate::StoreResult<$crate::Patterns> {
                 use sqlx::Row as _;
-                use $crate::Cut;
-                use $crate::sql_impl::{Binds, counted, cut_condition, facts_where};
+                use $crate::Tile;
+                use $crate::sql_impl::{Binds, facts_where};
                 let get = |row: &<$db as sqlx::Database>::Row, name: &str| -> $crate::StoreResult<i64> {
                     Ok(row.try_get::<Option<i64>, _>(name).map_err(Self::db_err)?.unwrap_or(0))
                 };
-                // The headline figures, each counted with the condition its list uses.
-                let sums = [
-                    ("first_time", Cut::FirstTime),
-                    ("repeat", Cut::Repeat),
-                    ("still_away", Cut::StillAway),
-                    ("over_24_hours", Cut::Over24Hours),
-                    ("reported", Cut::ReportedToPolice),
-                    ("not_reported", Cut::NotReportedToPolice),
-                    ("returned", Cut::Returned),
-                    ("offered", Cut::InterviewOffered),
-                    ("in_time", Cut::InterviewOfferedInTime),
-                    ("declined", Cut::InterviewDeclined),
-                    ("held", Cut::InterviewHeld),
-                    ("not_offered", Cut::InterviewNotOffered),
-                ];
-                let mut b = Binds::default();
-                let base = facts_where(filter, now, &mut b);
-                let mut columns = vec![
-                    "COUNT(*) AS episodes".to_string(),
-                    "COUNT(DISTINCT f.person_id) AS people".to_string(),
-                ];
-                for (name, cut) in &sums {
-                    let condition = cut_condition(Some(cut), now, &mut b).unwrap_or_default();
-                    columns.push(format!("COALESCE({}, 0) AS {name}", counted(&condition)));
-                }
-                let sql = format!("SELECT {} FROM episode_facts f WHERE {base}", columns.join(", "));
-                let rows = self.fetch_generated(org, (sql, b.0)).await?;
-                let Some(row) = rows.first() else { return Ok($crate::Patterns::default()) };
-                let mut p = $crate::Patterns {
-                    episodes: get(row, "episodes")?,
-                    people: get(row, "people")?,
-                    first_time: get(row, "first_time")?,
-                    repeat: get(row, "repeat")?,
-                    still_away: get(row, "still_away")?,
-                    over_24_hours: get(row, "over_24_hours")?,
-                    reported: get(row, "reported")?,
-                    not_reported: get(row, "not_reported")?,
-                    returned: get(row, "returned")?,
-                    interview_offered: get(row, "offered")?,
-                    interview_offered_in_time: get(row, "in_time")?,
-                    interview_declined: get(row, "declined")?,
-                    interview_held: get(row, "held")?,
-                    interview_not_offered: get(row, "not_offered")?,
-                    ..$crate::Patterns::default()
+                let wants = |t: Tile| tiles.contains(&t);
+                // What adds up across days comes from the organisation's kept counts when the
+                // window is whole UK days across the whole organisation; otherwise (some homes,
+                // one person, one cut) from the facts of the few episodes in the window.
+                let mut p = match $crate::sql_impl::rollup_ranges(filter) {
+                    Some(ranges) => self.counts_from_rollups(org, filter, now, &ranges, tiles).await?,
+                    None => self.counts_from_facts(org, filter, now, tiles).await?,
                 };
-                if p.episodes == 0 {
-                    return Ok(p);
-                }
-                // A value's lower median: the middle one of those present, by one read.
-                let median = |column: &'static str, present: i64| async move {
-                    if present == 0 {
-                        return Ok::<_, $crate::StoreError>(None);
-                    }
+                // What does not add up across days is read from the facts by time window.
+                if wants(Tile::People) {
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
-                    let offset = b.push($crate::sql_impl::Bind::Int((present - 1) / 2));
+                    let sql = format!("SELECT COUNT(DISTINCT f.person_id) AS n FROM episode_facts f WHERE {base}");
+                    p.people = match self.fetch_generated(org, (sql, b.0)).await?.first() {
+                        Some(r) => get(r, "n")?,
+                        None => 0,
+                    };
+                }
+                if wants(Tile::Risks) {
+                    // The people behind them: each person once per indicator.
+                    let mut b = Binds::default();
+                    let base = facts_where(filter, now, &mut b);
                     let sql = format!(
-                        "SELECT f.{column} AS m FROM episode_facts f WHERE {base} \
-                         AND f.{column} IS NOT NULL ORDER BY f.{column} LIMIT 1 OFFSET {offset}"
+                        "SELECT DISTINCT f.person_id AS p, f.risks AS r FROM episode_facts f \
+                         WHERE {base} AND f.risks <> ''"
                     );
-                    let rows = self.fetch_generated(org, (sql, b.0)).await?;
-                    Ok(match rows.first() {
-                        Some(r) => r.try_get::<Option<i64>, _>("m").map_err(Self::db_err)?,
-                        None => None,
+                    let mut people_by_risk = std::collections::BTreeMap::<String, std::collections::BTreeSet<$crate::sql_impl::uuid::Uuid>>::new();
+                    // Streamed: a region's window can hold many people with risks recorded.
+                    self.each_generated(org, (sql, b.0), |r| {
+                        let person: $crate::sql_impl::uuid::Uuid = r.try_get("p").map_err(Self::db_err)?;
+                        let codes: String = r.try_get("r").map_err(Self::db_err)?;
+                        for code in codes.split(',').filter(|c| !c.is_empty()) {
+                            people_by_risk.entry(code.to_string()).or_default().insert(person);
+                        }
+                        Ok(())
                     })
-                };
-                p.away_median_minutes = median("away_minutes", p.episodes - p.still_away).await?;
-                p.report_median_minutes = median("reported_after_minutes", p.reported).await?;
-                // Counts by one text column, largest first.
-                let by = |column: &'static str, limit: Option<i64>| async move {
+                    .await?;
+                    p.risk_people = people_by_risk
+                        .into_iter()
+                        .map(|(code, people)| (code, people.len() as i64))
+                        .collect();
+                    p.risk_people.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                }
+                if wants(Tile::Most) {
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
-                    let limit = limit.map(|n| format!(" LIMIT {}", b.push($crate::sql_impl::Bind::Int(n)))).unwrap_or_default();
                     let sql = format!(
-                        "SELECT f.{column} AS k, COUNT(*) AS n FROM episode_facts f WHERE {base} \
-                         AND f.{column} IS NOT NULL AND f.{column} <> '' GROUP BY f.{column} \
-                         ORDER BY COUNT(*) DESC, f.{column}{limit}"
+                        "SELECT f.person_id AS p, COUNT(*) AS n FROM episode_facts f WHERE {base} \
+                         GROUP BY f.person_id ORDER BY COUNT(*) DESC, f.person_id LIMIT 10"
                     );
-                    let rows = self.fetch_generated(org, (sql, b.0)).await?;
-                    rows.iter()
-                        .map(|r| Ok((r.try_get::<String, _>("k").map_err(Self::db_err)?, r.try_get::<i64, _>("n").map_err(Self::db_err)?)))
-                        .collect::<$crate::StoreResult<Vec<(String, i64)>>>()
-                };
-                p.grades = by("police_grade", None).await?;
-                p.last_seen_places = by("last_seen_place", Some(10)).await?;
-                p.found_towns = by("found_town", Some(10)).await?;
-                let mut risks = std::collections::BTreeMap::<String, i64>::new();
-                for (codes, n) in by("risks", None).await? {
-                    for code in codes.split(',').filter(|c| !c.is_empty()) {
-                        *risks.entry(code.to_string()).or_default() += n;
+                    for r in self.fetch_generated(org, (sql, b.0)).await? {
+                        let id: $crate::sql_impl::uuid::Uuid = r.try_get("p").map_err(Self::db_err)?;
+                        p.most.push(($crate::sql_impl::domain::ids::PersonId(id), r.try_get("n").map_err(Self::db_err)?));
                     }
                 }
-                p.risks = risks.into_iter().collect();
-                p.risks.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                // The people behind them: each person once per indicator.
-                let mut b = Binds::default();
-                let base = facts_where(filter, now, &mut b);
-                let sql = format!(
-                    "SELECT DISTINCT f.person_id AS p, f.risks AS r FROM episode_facts f \
-                     WHERE {base} AND f.risks <> ''"
-                );
-                let mut people_by_risk = std::collections::BTreeMap::<String, std::collections::BTreeSet<$crate::sql_impl::uuid::Uuid>>::new();
-                // Streamed: a region's window can hold many people with risks recorded.
-                self.each_generated(org, (sql, b.0), |r| {
-                    let person: $crate::sql_impl::uuid::Uuid = r.try_get("p").map_err(Self::db_err)?;
-                    let codes: String = r.try_get("r").map_err(Self::db_err)?;
-                    for code in codes.split(',').filter(|c| !c.is_empty()) {
-                        people_by_risk.entry(code.to_string()).or_default().insert(person);
-                    }
-                    Ok(())
-                })
-                .await?;
-                p.risk_people = people_by_risk
-                    .into_iter()
-                    .map(|(code, people)| (code, people.len() as i64))
-                    .collect();
-                p.risk_people.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                // The time grid.
-                let mut b = Binds::default();
-                let base = facts_where(filter, now, &mut b);
-                let sql = format!(
-                    "SELECT f.start_weekday AS d, f.start_hour AS h, COUNT(*) AS n FROM episode_facts f \
-                     WHERE {base} GROUP BY f.start_weekday, f.start_hour"
-                );
-                for r in self.fetch_generated(org, (sql, b.0)).await? {
-                    let d: i64 = r.try_get("d").map_err(Self::db_err)?;
-                    let h: i64 = r.try_get("h").map_err(Self::db_err)?;
-                    let n: i64 = r.try_get("n").map_err(Self::db_err)?;
-                    p.slots.push((u8::try_from(d).unwrap_or(0), u8::try_from(h).unwrap_or(0), n));
-                }
-                p.slots.sort();
-                // Who went missing most.
-                let mut b = Binds::default();
-                let base = facts_where(filter, now, &mut b);
-                let sql = format!(
-                    "SELECT f.person_id AS p, COUNT(*) AS n FROM episode_facts f WHERE {base} \
-                     GROUP BY f.person_id ORDER BY COUNT(*) DESC, f.person_id LIMIT 10"
-                );
-                for r in self.fetch_generated(org, (sql, b.0)).await? {
-                    let id: $crate::sql_impl::uuid::Uuid = r.try_get("p").map_err(Self::db_err)?;
-                    p.most.push(($crate::sql_impl::domain::ids::PersonId(id), r.try_get("n").map_err(Self::db_err)?));
-                }
-                // Each duty: on time, late and how late, open past its deadline now.
-                let mut b = Binds::default();
-                let base = facts_where(filter, now, &mut b);
-                let at_now = b.millis(now);
-                let on_time = counted("d.status = 'done' AND (d.due_at IS NULL OR d.done_at IS NULL OR d.done_at <= d.due_at)");
-                let late_condition = "d.status = 'done' AND d.due_at IS NOT NULL AND d.done_at > d.due_at";
-                let late = counted(late_condition);
-                let overdue = counted(&format!("d.status = 'open' AND d.due_at IS NOT NULL AND d.due_at < {at_now}"));
-                let sql = format!(
-                    "SELECT d.rule AS rule, COUNT(*) AS total, COALESCE({on_time}, 0) AS on_time, \
-                     COALESCE({late}, 0) AS late, COALESCE({overdue}, 0) AS overdue \
-                     FROM episode_duty_outcomes d JOIN episode_facts f ON f.episode_id = d.episode_id \
-                     WHERE {base} AND d.status <> 'information' GROUP BY d.rule ORDER BY d.rule"
-                );
-                for r in self.fetch_generated(org, (sql, b.0)).await? {
-                    p.duties.push($crate::DutyTimeliness {
-                        rule: r.try_get("rule").map_err(Self::db_err)?,
-                        total: get(&r, "total")?,
-                        on_time: get(&r, "on_time")?,
-                        late: get(&r, "late")?,
-                        overdue: get(&r, "overdue")?,
-                        late_median_minutes: None,
-                    });
-                }
-                let mut b = Binds::default();
-                let base = facts_where(filter, now, &mut b);
-                let sql = format!(
-                    "SELECT d.rule AS rule, d.done_at - d.due_at AS late FROM episode_duty_outcomes d \
-                     JOIN episode_facts f ON f.episode_id = d.episode_id WHERE {base} AND {late_condition}"
-                );
-                let mut lateness = std::collections::BTreeMap::<String, Vec<i64>>::new();
-                for r in self.fetch_generated(org, (sql, b.0)).await? {
-                    let rule: String = r.try_get("rule").map_err(Self::db_err)?;
-                    let ms: i64 = r.try_get("late").map_err(Self::db_err)?;
-                    lateness.entry(rule).or_default().push(ms / 60_000);
-                }
-                for d in &mut p.duties {
-                    if let Some(list) = lateness.get_mut(&d.rule) {
-                        list.sort_unstable();
-                        d.late_median_minutes = list.get((list.len() - 1) / 2).copied();
+                if wants(Tile::Duties) {
+                    // Open past their deadline now: counted live from the few duties still open.
+                    let mut b = Binds::default();
+                    let base = facts_where(filter, now, &mut b);
+                    let at_now = b.millis(now);
+                    let from = b.millis(filter.from);
+                    let before = b.millis(filter.before);
+                    let sql = format!(
+                        "SELECT d.rule AS rule, COUNT(*) AS n FROM episode_duty_outcomes d \
+                         WHERE d.org_id = $1 AND d.status = 'open' AND d.started_at >= {from} \
+                         AND d.started_at < {before} AND d.due_at IS NOT NULL AND d.due_at < {at_now} \
+                         AND EXISTS (SELECT 1 FROM episode_facts f WHERE f.episode_id = d.episode_id AND {base}) \
+                         GROUP BY d.rule"
+                    );
+                    for r in self.fetch_generated(org, (sql, b.0)).await? {
+                        let rule: String = r.try_get("rule").map_err(Self::db_err)?;
+                        if let Some(d) = p.duties.iter_mut().find(|d| d.rule == rule) {
+                            d.overdue = get(&r, "n")?;
+                        }
                     }
                 }
                 Ok(p)
@@ -2386,32 +2669,8 @@ macro_rules! impl_sql_store {
                 episode: $crate::sql_impl::domain::ids::EpisodeId,
             ) -> $crate::StoreResult<Option<$crate::Learning>> {
                 use sqlx::Row as _;
-                let row = sqlx::query("SELECT * FROM episode_facts WHERE org_id = $1 AND episode_id = $2")
-                    .bind(org.0)
-                    .bind(episode.0)
-                    .fetch_optional(self.reader())
-                    .await
-                    .map_err(Self::db_err)?;
-                let Some(row) = row else { return Ok(None) };
-                let facts = Self::row_facts(&row)?;
-                let rows = sqlx::query(
-                    "SELECT rule, due_at, done_at, status FROM episode_duty_outcomes \
-                     WHERE episode_id = $1 ORDER BY rule",
-                )
-                .bind(episode.0)
-                .fetch_all(self.reader())
-                .await
-                .map_err(Self::db_err)?;
-                let mut duties = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    duties.push($crate::sql_impl::domain::learning::DutyOutcome {
-                        rule: r.try_get("rule").map_err(Self::db_err)?,
-                        due_at: r.try_get::<Option<i64>, _>("due_at").map_err(Self::db_err)?.map(Self::at),
-                        done_at: r.try_get::<Option<i64>, _>("done_at").map_err(Self::db_err)?.map(Self::at),
-                        status: r.try_get("status").map_err(Self::db_err)?,
-                    });
-                }
-                Ok(Some($crate::Learning { facts, duties }))
+                let mut conn = self.reader().acquire().await.map_err(Self::db_err)?;
+                Self::read_learning(&mut conn, org, episode).await
             }
 
             async fn append_episode_event(
@@ -2647,7 +2906,154 @@ macro_rules! impl_sql_store {
                 let mut tx = self.begin_write().await?;
                 let facts: Vec<_> = rows.iter().map(|(e, l)| (e, &l.facts)).collect();
                 Self::insert_facts(&mut tx, &facts).await?;
+                let duties: Vec<_> = rows
+                    .iter()
+                    .flat_map(|(e, l)| l.duties.iter().map(move |d| (e, &l.facts, d)))
+                    .collect();
+                const ROWS: usize = 400;
+                for chunk in duties.chunks(ROWS) {
+                    let sql = $crate::sql_impl::multi_insert(
+                        "INSERT INTO episode_duty_outcomes (episode_id, rule, org_id, service_id, \
+                         started_at, due_at, done_at, status) VALUES ",
+                        8,
+                        chunk.len(),
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (e, f, d) in chunk {
+                        q = q
+                            .bind(e.id.0)
+                            .bind(d.rule.clone())
+                            .bind(e.org_id.0)
+                            .bind(e.service_id.0)
+                            .bind(Self::ms(f.started_at))
+                            .bind(d.due_at.map(Self::ms))
+                            .bind(d.done_at.map(Self::ms))
+                            .bind(d.status.clone());
+                    }
+                    q.execute(&mut *tx).await.map_err(Self::db_err)?;
+                }
+                let mut by_org = std::collections::BTreeMap::<_, $crate::sql_impl::domain::rollup::Deltas>::new();
+                for (e, l) in rows {
+                    let deltas = by_org.entry(e.org_id.0).or_default();
+                    $crate::sql_impl::domain::rollup::add(deltas, &l.facts, &l.duties, 1);
+                }
+                for (org, deltas) in &by_org {
+                    Self::apply_rollups(&mut tx, $crate::sql_impl::domain::ids::OrgId(*org), deltas).await?;
+                }
                 Self::commit(tx).await
+            }
+
+            async fn rebuild_rollups(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+            ) -> $crate::StoreResult<u64> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::futures_util::TryStreamExt as _;
+                use $crate::sql_impl::domain::rollup;
+                // Counted inside the write transaction, so no entry written meanwhile is missed
+                // or counted twice.
+                let mut tx = self.begin_write().await?;
+                let mut deltas = rollup::Deltas::new();
+                {
+                    let mut rows = sqlx::query("SELECT * FROM episode_facts WHERE org_id = $1")
+                        .bind(org.0)
+                        .fetch(&mut *tx);
+                    while let Some(row) = rows.try_next().await.map_err(Self::db_err)? {
+                        let f = Self::row_facts(&row)?;
+                        rollup::add_figures(&mut deltas, f.start_day, &rollup::figures_of(&f), 1);
+                    }
+                }
+                {
+                    let mut rows = sqlx::query(
+                        "SELECT f.start_day AS start_day, f.phase AS phase, d.rule AS rule, \
+                         d.due_at AS due_at, d.done_at AS done_at, d.status AS status \
+                         FROM episode_duty_outcomes d JOIN episode_facts f ON f.episode_id = d.episode_id \
+                         WHERE d.org_id = $1",
+                    )
+                    .bind(org.0)
+                    .fetch(&mut *tx);
+                    while let Some(row) = rows.try_next().await.map_err(Self::db_err)? {
+                        let day: String = row.try_get("start_day").map_err(Self::db_err)?;
+                        let f = $crate::sql_impl::domain::learning::EpisodeFacts {
+                            start_day: day.parse().map_err(|_| $crate::StoreError::Internal(format!("a stored day is not a date: {day}")))?,
+                            phase: row.try_get("phase").map_err(Self::db_err)?,
+                            ..Default::default()
+                        };
+                        let d = Self::row_duty_outcome(&row)?;
+                        rollup::add_figures(&mut deltas, f.start_day, &rollup::duty_figures(&f, &d), 1);
+                    }
+                }
+                sqlx::query("DELETE FROM pattern_rollups WHERE org_id = $1")
+                    .bind(org.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                Self::apply_rollups(&mut tx, org, &deltas).await?;
+                Self::commit(tx).await?;
+                Ok(deltas.len() as u64)
+            }
+
+            async fn each_fact(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                each: &mut (dyn FnMut($crate::FactRow) -> $crate::StoreResult<()> + Send),
+            ) -> $crate::StoreResult<()> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::domain::ids::{EpisodeId, PersonId, ServiceId};
+                let sql = "SELECT * FROM episode_facts WHERE org_id = $1".to_string();
+                self.each_generated(org, (sql, Vec::new()), |r| {
+                    each($crate::FactRow {
+                        episode_id: EpisodeId(r.try_get("episode_id").map_err(Self::db_err)?),
+                        service_id: ServiceId(r.try_get("service_id").map_err(Self::db_err)?),
+                        person_id: PersonId(r.try_get("person_id").map_err(Self::db_err)?),
+                        facts: Self::row_facts(r)?,
+                    })
+                })
+                .await
+            }
+
+            async fn each_duty_outcome(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                each: &mut (dyn FnMut(
+                    $crate::sql_impl::domain::ids::EpisodeId,
+                    $crate::sql_impl::domain::learning::DutyOutcome,
+                ) -> $crate::StoreResult<()> + Send),
+            ) -> $crate::StoreResult<()> {
+                use sqlx::Row as _;
+                let sql = "SELECT episode_id, rule, due_at, done_at, status FROM episode_duty_outcomes \
+                           WHERE org_id = $1".to_string();
+                self.each_generated(org, (sql, Vec::new()), |r| {
+                    let id = $crate::sql_impl::domain::ids::EpisodeId(r.try_get("episode_id").map_err(Self::db_err)?);
+                    each(id, Self::row_duty_outcome(r)?)
+                })
+                .await
+            }
+
+            async fn rollups(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+            ) -> $crate::StoreResult<Vec<$crate::RollupRow>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT grain, period, figure, key, n FROM pattern_rollups WHERE org_id = $1 \
+                     ORDER BY grain, period, figure, key",
+                )
+                .bind(org.0)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok($crate::RollupRow {
+                            grain: r.try_get("grain").map_err(Self::db_err)?,
+                            period: r.try_get("period").map_err(Self::db_err)?,
+                            figure: r.try_get("figure").map_err(Self::db_err)?,
+                            key: r.try_get("key").map_err(Self::db_err)?,
+                            n: r.try_get("n").map_err(Self::db_err)?,
+                        })
+                    })
+                    .collect()
             }
 
             async fn bulk_load(

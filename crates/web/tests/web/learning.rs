@@ -176,8 +176,18 @@ async fn facts_written_entry_by_entry_are_the_facts_rebuilt_from_the_chronology(
             !first.body.contains(warning),
             "their first episode was not one"
         );
-        // Rebuilding every episode of the organisation gives exactly what was written.
+        // Rebuilding every episode of the organisation gives exactly what was written, and
+        // the patterns counted again from them are the counts kept entry by entry.
+        let kept = t.app.store.rollups(org).await.unwrap();
+        assert!(kept.iter().any(|r| r.figure == "cut" && r.key == "repeat"));
         let rebuilt = t.app.rebuild_learning(Some(org)).await.unwrap();
+        assert_eq!(
+            t.app.store.rollups(org).await.unwrap(),
+            kept,
+            "{}",
+            t.engine
+        );
+        assert_eq!(rebuilt.counts, kept.len() as u64);
         assert_eq!(rebuilt.failed, 0);
         assert!(rebuilt.episodes > 1);
         let rebuilt_closed = t.app.store.learning_of(org, id).await.unwrap().unwrap();
