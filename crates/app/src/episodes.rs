@@ -154,13 +154,15 @@ pub(crate) fn learning_of(
     duty_list: &[Duty],
     previous_return: Option<Timestamp>,
 ) -> Option<Learning> {
+    let mut facts = learning::facts(
+        events,
+        &context.risks,
+        context.earlier_episodes,
+        previous_return,
+    )?;
+    learning::expectations(&mut facts, context);
     Some(Learning {
-        facts: learning::facts(
-            events,
-            &context.risks,
-            context.earlier_episodes,
-            previous_return,
-        )?,
+        facts,
         duties: learning::duty_outcomes(events, duty_list),
     })
 }

@@ -85,6 +85,12 @@ pub struct PatternsView {
     pub people: Vec<Person>,
     /// Who went missing together, latest first.
     pub together: Vec<TogetherGroup>,
+    /// The organisation's nation (Scotland has Return Discussions, England a 72-hour clock)
+    /// and its repeat threshold now: so many episodes in so many days.
+    pub nation: homeward_domain::organisation::Nation,
+    pub repeat_threshold: (i64, i64),
+    /// Wales: the episode from which a return interview is expected.
+    pub interview_from_episode: i64,
 }
 
 impl App {
@@ -171,6 +177,12 @@ impl App {
                 people.push(p);
             }
         }
+        let nation = self
+            .fixed_organisation(org)
+            .await?
+            .map(|o| o.nation)
+            .unwrap_or(homeward_domain::organisation::Nation::England);
+        let duties = self.settings_in_force(org).await?.duties;
         Ok(PatternsView {
             now,
             current,
@@ -179,6 +191,9 @@ impl App {
             previous_to,
             people,
             together,
+            nation,
+            repeat_threshold: (duties.strategy_after_episodes, duties.strategy_window_days),
+            interview_from_episode: duties.wales_interview_from_episode,
         })
     }
 
@@ -363,6 +378,18 @@ impl PatternsView {
                         Cut::FirstTime,
                     ),
                     counted("patterns-repeat", c.repeat, p.repeat, Cut::Repeat),
+                    FigureRow {
+                        label: t.args(
+                            "patterns-over-threshold",
+                            &[
+                                ("count", &self.repeat_threshold.0.to_string()),
+                                ("days", &self.repeat_threshold.1.to_string()),
+                            ],
+                        ),
+                        value: n(c.over_threshold),
+                        before: n(p.over_threshold),
+                        cut: Some(Some(Cut::OverThreshold)),
+                    },
                     counted(
                         "patterns-still-away",
                         c.still_away,
@@ -407,21 +434,52 @@ impl PatternsView {
                 ],
             ),
             (
-                t.get("patterns-section-interviews"),
-                vec![
+                t.get(&format!(
+                    "patterns-section-interviews-{}",
+                    self.nation.code()
+                )),
+                [
                     counted("patterns-returned", c.returned, p.returned, Cut::Returned),
+                    FigureRow {
+                        label: t.with(
+                            &format!("patterns-expected-{}", self.nation.code()),
+                            "from",
+                            &self.interview_from_episode.to_string(),
+                        ),
+                        value: n(c.interview_expected),
+                        before: n(p.interview_expected),
+                        cut: Some(Some(Cut::InterviewExpected)),
+                    },
                     counted(
-                        "patterns-offered",
+                        "patterns-expected-offered",
+                        c.interview_expected_offered,
+                        p.interview_expected_offered,
+                        Cut::InterviewExpectedOffered,
+                    ),
+                    counted(
+                        if self.nation == homeward_domain::organisation::Nation::Scotland {
+                            "patterns-offered-scotland"
+                        } else {
+                            "patterns-offered"
+                        },
                         c.interview_offered,
                         p.interview_offered,
                         Cut::InterviewOffered,
                     ),
-                    counted(
-                        "patterns-offered-in-time",
-                        c.interview_offered_in_time,
-                        p.interview_offered_in_time,
-                        Cut::InterviewOfferedInTime,
-                    ),
+                ]
+                .into_iter()
+                // Only England's guidance sets a clock (72 hours) for offering one.
+                .chain(
+                    (self.nation == homeward_domain::organisation::Nation::England).then(|| {
+                        counted(
+                            "patterns-offered-in-time",
+                            c.interview_offered_in_time,
+                            p.interview_offered_in_time,
+                            Cut::InterviewOfferedInTime,
+                        )
+                    }),
+                )
+                .chain([
                     counted(
                         "patterns-declined",
                         c.interview_declined,
@@ -440,7 +498,8 @@ impl PatternsView {
                         p.interview_not_offered,
                         Cut::InterviewNotOffered,
                     ),
-                ],
+                ])
+                .collect(),
             ),
         ];
         let entries =

@@ -56,6 +56,12 @@ pub struct EpisodeFacts {
     pub previous_return_at: Option<Timestamp>,
     /// `missing`, `located`, `returned`, `closed` or `recorded_in_error`.
     pub phase: String,
+    /// It put the person at or over the organisation's repeat threshold (so many episodes in
+    /// so many days, this one included) when it began.
+    pub over_threshold: bool,
+    /// A return interview (Return Discussion in Scotland) was expected for it: for every child
+    /// in England, from the set episode in Wales, for everyone in Scotland.
+    pub interview_expected: bool,
 }
 
 impl EpisodeFacts {
@@ -157,6 +163,20 @@ pub fn facts(
     Some(f)
 }
 
+/// Records what the organisation's settings and the nation's guidance expected of an episode,
+/// as they stood when it began (the context is worked out for its start).
+pub fn expectations(f: &mut EpisodeFacts, context: &crate::duties::Context) {
+    use crate::organisation::Nation;
+    use crate::person::PersonKind;
+    f.over_threshold = context.recent_episodes >= context.settings.strategy_after_episodes;
+    let child = context.person == PersonKind::Child;
+    f.interview_expected = match context.nation {
+        Nation::England => child,
+        Nation::Wales => child && f.episode_number >= context.settings.wales_interview_from_episode,
+        Nation::Scotland => true,
+    };
+}
+
 /// How each duty went, with the time the entry that did it gives; one per rule (the latest,
 /// where a rule comes again), in rule order.
 pub fn duty_outcomes(events: &[EventRecord], duties: &[Duty]) -> Vec<DutyOutcome> {
@@ -213,6 +233,51 @@ pub fn risk_codes(r: &Risks) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn what_was_expected_follows_the_nation_the_person_and_the_settings() {
+        use crate::duties::{Context, DutySettings, Risks};
+        use crate::organisation::{Nation, ServiceKind};
+        use crate::person::PersonKind;
+        let context = |nation, person, number: i64, recent| Context {
+            nation,
+            person,
+            service: ServiceKind::ChildrensHome,
+            looked_after: true,
+            out_of_area: false,
+            risks: Risks::default(),
+            plan_report_after: None,
+            plan_back_by: None,
+            earlier_episodes: number - 1,
+            recent_episodes: recent,
+            settings: DutySettings::default(),
+        };
+        let expected = |nation, person, number: i64, recent| {
+            let mut f = EpisodeFacts {
+                episode_number: number,
+                ..EpisodeFacts::default()
+            };
+            expectations(&mut f, &context(nation, person, number, recent));
+            (f.interview_expected, f.over_threshold)
+        };
+        use {Nation::*, PersonKind::*};
+        // England: every child's episode; not an adult's. Three in thirty days is the default.
+        assert_eq!(expected(England, Child, 1, 1), (true, false));
+        assert_eq!(expected(England, Child, 5, 2), (true, false));
+        assert_eq!(expected(England, Child, 3, 3), (true, true));
+        assert_eq!(expected(England, Adult, 1, 1), (false, false));
+        // Wales: from the third.
+        assert_eq!(expected(Wales, Child, 2, 2), (false, false));
+        assert_eq!(expected(Wales, Child, 3, 1), (true, false));
+        // Scotland: a Return Discussion for everyone.
+        assert_eq!(expected(Scotland, Adult, 1, 1), (true, false));
+        // The organisation's own threshold.
+        let mut c = context(England, Child, 2, 2);
+        c.settings.strategy_after_episodes = 2;
+        let mut f = EpisodeFacts::default();
+        expectations(&mut f, &c);
+        assert!(f.over_threshold);
+    }
+
     use super::*;
     use crate::episode::{Located, Occurred, Opened, PoliceNumber, PoliceReport, Returned};
 

@@ -114,6 +114,12 @@ pub fn figures_of(f: &EpisodeFacts) -> Vec<(&'static str, String)> {
     cut("declined", back && f.interview_declines > 0);
     cut("held", back && f.interview == "held");
     cut("not_offered", back && f.interview_offers == 0);
+    cut("over_threshold", f.over_threshold);
+    cut("expected", f.interview_expected);
+    cut(
+        "expected_offered",
+        f.interview_expected && back && f.interview_offers > 0,
+    );
     if let Some(m) = f.away_minutes {
         out.push((AWAY_MINUTES, m.to_string()));
     }

@@ -586,9 +586,13 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
             } else {
                 homeward_domain::duties::Risks::default()
             };
-            if let Some(facts) =
+            if let Some(mut facts) =
                 homeward_domain::learning::facts(&events, &risks, *number - 1, None)
             {
+                // As the defaults would have it: an English child's every episode expects an
+                // interview; the threshold read from the numbering (made in no time order).
+                facts.interview_expected = true;
+                facts.over_threshold = facts.episode_number >= 3;
                 learning.push((
                     summary.clone(),
                     homeward_store::Learning {

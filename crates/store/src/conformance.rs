@@ -2251,6 +2251,7 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         interview_first_offered_at: Some(at("2026-10-26T09:00:00Z")),
         interview_offers: 1,
         risks: "cse".into(),
+        interview_expected: true,
         ..base("2026-10-24T23:30:00Z", 6, 0)
     };
     let e1_duties = vec![
@@ -2284,6 +2285,8 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         interview_first_offered_at: Some(at("2026-10-30T03:00:00Z")),
         interview_offers: 1,
         interview_declines: 1,
+        over_threshold: true,
+        interview_expected: true,
         ..base("2026-10-25T01:30:00Z", 6, 1)
     };
     // 3: Monday 09:00 GMT, still missing two days later, police told after half an hour,
@@ -2373,6 +2376,14 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         ),
         (2, 1, 1, 1, 0)
     );
+    assert_eq!(
+        (
+            p.over_threshold,
+            p.interview_expected,
+            p.interview_expected_offered
+        ),
+        (1, 2, 2)
+    );
     let report = p.duties.iter().find(|d| d.rule == "report_police").unwrap();
     assert_eq!(
         (report.total, report.on_time, report.late, report.overdue),
@@ -2411,6 +2422,9 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         (Cut::InterviewDeclined, p.interview_declined),
         (Cut::InterviewHeld, p.interview_held),
         (Cut::InterviewNotOffered, p.interview_not_offered),
+        (Cut::OverThreshold, p.over_threshold),
+        (Cut::InterviewExpected, p.interview_expected),
+        (Cut::InterviewExpectedOffered, p.interview_expected_offered),
         (Cut::Person(p1), 2),
         (Cut::Slot(6, 1), 1),
         (Cut::LastSeenAt("Bus station".into()), 2),

@@ -317,6 +317,11 @@ pub enum Cut {
     InterviewDeclined,
     InterviewHeld,
     InterviewNotOffered,
+    /// At or over the organisation's repeat threshold when it began.
+    OverThreshold,
+    /// A return interview (Return Discussion) expected; expected, back, and offered.
+    InterviewExpected,
+    InterviewExpectedOffered,
     Risk(String),
 }
 
@@ -347,6 +352,11 @@ pub struct Patterns {
     pub interview_declined: i64,
     pub interview_held: i64,
     pub interview_not_offered: i64,
+    /// At or over the organisation's repeat threshold when they began.
+    pub over_threshold: i64,
+    /// A return interview (Return Discussion) expected, and of those, back and offered one.
+    pub interview_expected: i64,
+    pub interview_expected_offered: i64,
     /// Episodes by the risk indicators written on the person then.
     pub risks: Vec<(String, i64)>,
     /// People (not episodes) by those risk indicators: "how many of the children who went
@@ -442,6 +452,9 @@ impl Patterns {
             "declined" => &mut self.interview_declined,
             "held" => &mut self.interview_held,
             "not_offered" => &mut self.interview_not_offered,
+            "over_threshold" => &mut self.over_threshold,
+            "expected" => &mut self.interview_expected,
+            "expected_offered" => &mut self.interview_expected_offered,
             // A name this version does not know is counted nowhere it could be mistaken.
             _ => &mut self.unknown,
         }

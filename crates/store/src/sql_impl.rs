@@ -412,6 +412,12 @@ pub fn cut_condition(
         Some(Cut::InterviewNotOffered) => {
             Some("f.returned_at IS NOT NULL AND f.interview_offers = 0".into())
         }
+        Some(Cut::OverThreshold) => Some("f.over_threshold = 1".into()),
+        Some(Cut::InterviewExpected) => Some("f.interview_expected = 1".into()),
+        Some(Cut::InterviewExpectedOffered) => Some(
+            "f.interview_expected = 1 AND f.returned_at IS NOT NULL AND f.interview_offers > 0"
+                .into(),
+        ),
         Some(Cut::Risk(code)) => Some(format!(
             "(',' || f.risks || ',') LIKE {}",
             b.push(Bind::Text(format!("%,{code},%")))
@@ -778,6 +784,9 @@ macro_rules! impl_sql_store {
                         ("declined", Cut::InterviewDeclined),
                         ("held", Cut::InterviewHeld),
                         ("not_offered", Cut::InterviewNotOffered),
+                        ("over_threshold", Cut::OverThreshold),
+                        ("expected", Cut::InterviewExpected),
+                        ("expected_offered", Cut::InterviewExpectedOffered),
                     ];
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
@@ -1046,8 +1055,9 @@ macro_rules! impl_sql_store {
                          start_day, start_weekday, start_hour, episode_number, found_at, away_minutes, \
                          reported_after_minutes, police_grade, last_seen_place, found_place, found_town, \
                          found_police_area, returned_at, interview, interview_first_offered_at, \
-                         interview_offers, interview_declines, risks, phase, previous_return_at) VALUES ",
-                        25,
+                         interview_offers, interview_declines, risks, phase, previous_return_at, \
+                         over_threshold, interview_expected) VALUES ",
+                        27,
                         chunk.len(),
                     );
                     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -1077,7 +1087,9 @@ macro_rules! impl_sql_store {
                             .bind(f.interview_declines)
                             .bind(f.risks.clone())
                             .bind(f.phase.clone())
-                            .bind(f.previous_return_at.map(Self::ms));
+                            .bind(f.previous_return_at.map(Self::ms))
+                            .bind(i64::from(f.over_threshold))
+                            .bind(i64::from(f.interview_expected));
                     }
                     q.execute(&mut **tx).await.map_err(Self::db_err)?;
                 }
@@ -1116,6 +1128,8 @@ macro_rules! impl_sql_store {
                     risks: row.try_get("risks").map_err(Self::db_err)?,
                     previous_return_at: at("previous_return_at")?,
                     phase: row.try_get("phase").map_err(Self::db_err)?,
+                    over_threshold: row.try_get::<i64, _>("over_threshold").map_err(Self::db_err)? != 0,
+                    interview_expected: row.try_get::<i64, _>("interview_expected").map_err(Self::db_err)? != 0,
                 })
             }
 

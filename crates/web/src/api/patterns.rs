@@ -29,7 +29,8 @@ pub struct PatternsParams {
     /// The last day, YYYY-MM-DD (UK); today if not given.
     pub to: Option<String>,
     /// One slice: first, repeat, still_away, over_24h, reported, not_reported, returned,
-    /// offered, offered_in_time, declined, held, not_offered, person:ID, slot:DAY-HOUR
+    /// offered, offered_in_time, declined, held, not_offered, over_threshold, expected,
+    /// expected_offered, person:ID, slot:DAY-HOUR
     /// (0 is Monday), seen:PLACE, found:TOWN, grade:GRADE or risk:CODE.
     pub cut: Option<String>,
     /// Minutes apart, at most, for going missing together (1 to 1440, 60 if not given).
@@ -59,6 +60,14 @@ pub struct FiguresDto {
     pub interview_declined: i64,
     pub interview_held: i64,
     pub interview_not_offered: i64,
+    /// Episodes that put the person at or over the organisation's repeat threshold (so many
+    /// in so many days) when they began.
+    pub over_repeat_threshold: i64,
+    /// Episodes for which a return interview (Return Discussion in Scotland) was expected:
+    /// every child's in England, from the set episode in Wales, everyone's in Scotland.
+    pub interview_expected: i64,
+    /// Of those, back and offered one.
+    pub interview_expected_and_offered: i64,
     /// Police risk grades and how many had each.
     pub grades: Vec<CountDto>,
     /// Day of the week (0 Monday) and hour (UK time) with how many went missing then.
@@ -148,6 +157,9 @@ impl From<&Patterns> for FiguresDto {
             interview_declined: p.interview_declined,
             interview_held: p.interview_held,
             interview_not_offered: p.interview_not_offered,
+            over_repeat_threshold: p.over_threshold,
+            interview_expected: p.interview_expected,
+            interview_expected_and_offered: p.interview_expected_offered,
             grades: counts(&p.grades),
             slots: p
                 .slots

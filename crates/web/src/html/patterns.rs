@@ -40,6 +40,9 @@ pub fn cut_code(cut: &Cut) -> String {
         Cut::InterviewDeclined => "declined".into(),
         Cut::InterviewHeld => "held".into(),
         Cut::InterviewNotOffered => "not_offered".into(),
+        Cut::OverThreshold => "over_threshold".into(),
+        Cut::InterviewExpected => "expected".into(),
+        Cut::InterviewExpectedOffered => "expected_offered".into(),
         Cut::Risk(code) => format!("risk:{code}"),
     }
 }
@@ -59,6 +62,9 @@ pub fn parse_cut(text: &str) -> Option<Cut> {
         "declined" => Cut::InterviewDeclined,
         "held" => Cut::InterviewHeld,
         "not_offered" => Cut::InterviewNotOffered,
+        "over_threshold" => Cut::OverThreshold,
+        "expected" => Cut::InterviewExpected,
+        "expected_offered" => Cut::InterviewExpectedOffered,
         _ => {
             let (kind, value) = text.split_once(':')?;
             match kind {

@@ -65,6 +65,21 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
             .map(|(_, n)| n)
             .sum::<usize>();
         assert_eq!(in_grid, total, "the table under the picture adds up");
+        // A Welsh organisation: a return interview is expected from the third episode, the
+        // repeat threshold is the organisation's own, and there is no 72-hour clock.
+        for label in [
+            "A return interview was expected (episode 3 or later)",
+            "At or over the repeat threshold (3 or more in 30 days)",
+            "Of those, offered once back",
+        ] {
+            assert!(page.body.contains(label), "{label}");
+        }
+        assert!(
+            links.iter().any(|(l, _)| l.contains("cut=expected&"))
+                || links.iter().any(|(l, _)| l.ends_with("cut=expected")),
+            "the expected interviews open their list"
+        );
+        assert!(!page.body.contains("Offered within 72 hours"));
         assert_eq!(
             page.body.matches("<a href=\"/patterns/episodes?").count() - links.len(),
             7 * 24,
