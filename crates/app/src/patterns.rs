@@ -546,6 +546,16 @@ impl PatternsView {
                 entries(&c.found_towns, Cut::FoundIn, &|k| k.to_string()),
             ),
             table(
+                "patterns-section-found-area",
+                "patterns-area",
+                entries(&c.found_areas, Cut::FoundInArea, &|k| k.to_string()),
+            ),
+            table(
+                &format!("patterns-section-declined-{}", self.nation.code()),
+                "patterns-reason",
+                entries(&c.decline_reasons, Cut::DeclinedBecause, &|k| k.to_string()),
+            ),
+            table(
                 "patterns-section-grades",
                 "patterns-grade",
                 entries(&c.grades, Cut::Grade, &|k| t.get(&choice_id("grade", k))),

@@ -50,6 +50,8 @@ pub struct EpisodeFacts {
     pub interview_first_offered_at: Option<Timestamp>,
     pub interview_offers: i64,
     pub interview_declines: i64,
+    /// Why it was last declined, as written.
+    pub decline_reason: String,
     /// The person's risk indicators when it was written, as codes (`cse,self_harm`).
     pub risks: String,
     /// When they came back (or were found) from their episode before this one, if they had one.
@@ -156,7 +158,12 @@ pub fn facts(
                 f.interview_offers += 1;
                 f.interview_first_offered_at.get_or_insert(when.at);
             }
-            Event::ReturnInterviewDeclined { .. } => f.interview_declines += 1,
+            Event::ReturnInterviewDeclined { reason, .. } => {
+                f.interview_declines += 1;
+                if !reason.trim().is_empty() {
+                    f.decline_reason = reason.trim().to_string();
+                }
+            }
             _ => {}
         }
     }
@@ -403,6 +410,7 @@ mod tests {
         );
         let f = facts(&c.0, &cse, 2, None).unwrap();
         assert_eq!((f.interview_offers, f.interview_declines), (1, 1));
+        assert_eq!(f.decline_reason, "Tired");
         assert_eq!(f.interview, "declined");
         assert_eq!(f.interview_offered_in_time(back), Some(true));
     }

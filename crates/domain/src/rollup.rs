@@ -25,6 +25,9 @@ pub const CUT: &str = "cut";
 pub const GRADE: &str = "grade";
 pub const LAST_SEEN: &str = "last_seen";
 pub const FOUND_TOWN: &str = "found_town";
+pub const FOUND_AREA: &str = "found_area";
+/// Why return interviews were declined, as written (the last reason of each episode).
+pub const DECLINE_REASON: &str = "decline_reason";
 pub const RISK: &str = "risk";
 /// Key `day:hour`, the day of the week 0 (Monday) to 6.
 pub const SLOT: &str = "slot";
@@ -134,6 +137,12 @@ pub fn figures_of(f: &EpisodeFacts) -> Vec<(&'static str, String)> {
     }
     if !f.found_town.is_empty() {
         out.push((FOUND_TOWN, f.found_town.clone()));
+    }
+    if !f.found_police_area.is_empty() {
+        out.push((FOUND_AREA, f.found_police_area.clone()));
+    }
+    if back && f.interview_declines > 0 && !f.decline_reason.is_empty() {
+        out.push((DECLINE_REASON, f.decline_reason.clone()));
     }
     for code in f.risks.split(',').filter(|c| !c.is_empty()) {
         out.push((RISK, code.to_string()));

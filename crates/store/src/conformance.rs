@@ -2246,6 +2246,7 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         police_grade: Some("medium".into()),
         last_seen_place: "Bus station".into(),
         found_town: "Newport".into(),
+        found_police_area: "Gwent Police".into(),
         returned_at: Some(at("2026-10-25T01:00:00Z")),
         interview: "held".into(),
         interview_first_offered_at: Some(at("2026-10-26T09:00:00Z")),
@@ -2285,6 +2286,7 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         interview_first_offered_at: Some(at("2026-10-30T03:00:00Z")),
         interview_offers: 1,
         interview_declines: 1,
+        decline_reason: "Too tired to talk".into(),
         over_threshold: true,
         interview_expected: true,
         ..base("2026-10-25T01:30:00Z", 6, 1)
@@ -2363,6 +2365,8 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
     assert_eq!(p.most, [(p1, 2), (p2, 1)]);
     assert_eq!(p.last_seen_places, [("Bus station".into(), 2)]);
     assert_eq!(p.found_towns, [("Newport".into(), 1)]);
+    assert_eq!(p.found_areas, [("Gwent Police".into(), 1)]);
+    assert_eq!(p.decline_reasons, [("Too tired to talk".into(), 1)]);
     assert_eq!(p.risks, [("cse".into(), 1)]);
     assert_eq!(p.risk_people, [("cse".into(), 1)]);
     assert_eq!(p.returned, 2);
@@ -2429,6 +2433,8 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         (Cut::Slot(6, 1), 1),
         (Cut::LastSeenAt("Bus station".into()), 2),
         (Cut::FoundIn("Newport".into()), 1),
+        (Cut::FoundInArea("Gwent Police".into()), 1),
+        (Cut::DeclinedBecause("Too tired to talk".into()), 1),
         (Cut::Grade("high".into()), 1),
         (Cut::Risk("cse".into()), 1),
         (Cut::Risk("cs".into()), 0),

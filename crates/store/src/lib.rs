@@ -308,6 +308,10 @@ pub enum Cut {
     Slot(u8, u8),
     LastSeenAt(String),
     FoundIn(String),
+    /// Found in this police force's area.
+    FoundInArea(String),
+    /// Back, and the return interview last declined for this reason (as written).
+    DeclinedBecause(String),
     Grade(String),
     /// Back, and the return interview offered, offered within 72 hours, declined (at least
     /// once), held, or not offered.
@@ -346,6 +350,10 @@ pub struct Patterns {
     pub most: Vec<(PersonId, i64)>,
     pub last_seen_places: Vec<(String, i64)>,
     pub found_towns: Vec<(String, i64)>,
+    /// Where found, by police force area.
+    pub found_areas: Vec<(String, i64)>,
+    /// Why return interviews were declined, as written, most often first (ten at most).
+    pub decline_reasons: Vec<(String, i64)>,
     pub returned: i64,
     pub interview_offered: i64,
     pub interview_offered_in_time: i64,
@@ -423,10 +431,10 @@ impl Tile {
     pub fn rollup_figures(self) -> &'static [&'static str] {
         use homeward_domain::rollup as r;
         match self {
-            Tile::Headline => &[r::CUT],
+            Tile::Headline => &[r::CUT, r::DECLINE_REASON],
             Tile::Grades => &[r::GRADE],
             Tile::Grid => &[r::SLOT],
-            Tile::Places => &[r::LAST_SEEN, r::FOUND_TOWN],
+            Tile::Places => &[r::LAST_SEEN, r::FOUND_TOWN, r::FOUND_AREA],
             Tile::Risks => &[r::RISK],
             Tile::Durations => &[r::AWAY_MINUTES, r::REPORTED_MINUTES],
             Tile::Duties => &[r::DUTY, r::DUTY_ON_TIME, r::DUTY_LATE, r::DUTY_LATE_MINUTES],

@@ -387,6 +387,14 @@ pub fn cut_condition(
             "f.last_seen_place = {}",
             b.push(Bind::Text(place.clone()))
         )),
+        Some(Cut::FoundInArea(area)) => Some(format!(
+            "f.found_police_area = {}",
+            b.push(Bind::Text(area.clone()))
+        )),
+        Some(Cut::DeclinedBecause(reason)) => Some(format!(
+            "f.returned_at IS NOT NULL AND f.interview_declines > 0 AND f.decline_reason = {}",
+            b.push(Bind::Text(reason.clone()))
+        )),
         Some(Cut::FoundIn(town)) => Some(format!(
             "f.found_town = {}",
             b.push(Bind::Text(town.clone()))
@@ -450,6 +458,10 @@ pub fn order_counts(p: &mut crate::Patterns) {
     p.last_seen_places.truncate(10);
     p.found_towns.sort_by(by_size);
     p.found_towns.truncate(10);
+    p.found_areas.sort_by(by_size);
+    p.found_areas.truncate(10);
+    p.decline_reasons.sort_by(by_size);
+    p.decline_reasons.truncate(10);
     // The same indicator from different lists of risks adds up.
     let mut risks = std::collections::BTreeMap::<String, i64>::new();
     for (code, n) in p.risks.drain(..) {
@@ -704,6 +716,8 @@ macro_rules! impl_sql_store {
                         r::GRADE => p.grades.push((key, n)),
                         r::LAST_SEEN => p.last_seen_places.push((key, n)),
                         r::FOUND_TOWN => p.found_towns.push((key, n)),
+                        r::FOUND_AREA => p.found_areas.push((key, n)),
+                        r::DECLINE_REASON => p.decline_reasons.push((key, n)),
                         r::RISK => p.risks.push((key, n)),
                         r::SLOT => {
                             let (d, h) = key.split_once(':').unwrap_or_default();
@@ -819,9 +833,25 @@ macro_rules! impl_sql_store {
                 if tiles.contains(&Tile::Grades) {
                     p.grades = by("police_grade").await?;
                 }
+                if tiles.contains(&Tile::Headline) {
+                    let mut b = Binds::default();
+                    let base = facts_where(filter, now, &mut b);
+                    let sql = format!(
+                        "SELECT f.decline_reason AS k, COUNT(*) AS n FROM episode_facts f WHERE {base} \
+                         AND f.returned_at IS NOT NULL AND f.interview_declines > 0 \
+                         AND f.decline_reason <> '' GROUP BY f.decline_reason"
+                    );
+                    for r in self.fetch_generated(org, (sql, b.0)).await? {
+                        p.decline_reasons.push((
+                            r.try_get("k").map_err(Self::db_err)?,
+                            r.try_get("n").map_err(Self::db_err)?,
+                        ));
+                    }
+                }
                 if tiles.contains(&Tile::Places) {
                     p.last_seen_places = by("last_seen_place").await?;
                     p.found_towns = by("found_town").await?;
+                    p.found_areas = by("found_police_area").await?;
                 }
                 if tiles.contains(&Tile::Risks) {
                     for (codes, n) in by("risks").await? {
@@ -1056,8 +1086,8 @@ macro_rules! impl_sql_store {
                          reported_after_minutes, police_grade, last_seen_place, found_place, found_town, \
                          found_police_area, returned_at, interview, interview_first_offered_at, \
                          interview_offers, interview_declines, risks, phase, previous_return_at, \
-                         over_threshold, interview_expected) VALUES ",
-                        27,
+                         over_threshold, interview_expected, decline_reason) VALUES ",
+                        28,
                         chunk.len(),
                     );
                     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -1089,7 +1119,8 @@ macro_rules! impl_sql_store {
                             .bind(f.phase.clone())
                             .bind(f.previous_return_at.map(Self::ms))
                             .bind(i64::from(f.over_threshold))
-                            .bind(i64::from(f.interview_expected));
+                            .bind(i64::from(f.interview_expected))
+                            .bind(f.decline_reason.clone());
                     }
                     q.execute(&mut **tx).await.map_err(Self::db_err)?;
                 }
@@ -1130,6 +1161,7 @@ macro_rules! impl_sql_store {
                     phase: row.try_get("phase").map_err(Self::db_err)?,
                     over_threshold: row.try_get::<i64, _>("over_threshold").map_err(Self::db_err)? != 0,
                     interview_expected: row.try_get::<i64, _>("interview_expected").map_err(Self::db_err)? != 0,
+                    decline_reason: row.try_get("decline_reason").map_err(Self::db_err)?,
                 })
             }
 

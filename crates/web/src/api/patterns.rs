@@ -31,7 +31,8 @@ pub struct PatternsParams {
     /// One slice: first, repeat, still_away, over_24h, reported, not_reported, returned,
     /// offered, offered_in_time, declined, held, not_offered, over_threshold, expected,
     /// expected_offered, person:ID, slot:DAY-HOUR
-    /// (0 is Monday), seen:PLACE, found:TOWN, grade:GRADE or risk:CODE.
+    /// (0 is Monday), seen:PLACE, found:TOWN, area:POLICE FORCE AREA, declined:REASON,
+    /// grade:GRADE or risk:CODE.
     pub cut: Option<String>,
     /// Minutes apart, at most, for going missing together (1 to 1440, 60 if not given).
     pub within: Option<i64>,
@@ -75,6 +76,10 @@ pub struct FiguresDto {
     pub most: Vec<PersonCountDto>,
     pub last_seen_places: Vec<CountDto>,
     pub found_towns: Vec<CountDto>,
+    /// Where they were found, by police force area (ten at most).
+    pub found_police_areas: Vec<CountDto>,
+    /// Why return interviews were declined, as written (ten at most).
+    pub decline_reasons: Vec<CountDto>,
     pub risks: Vec<CountDto>,
     pub duties: Vec<DutyDto>,
 }
@@ -180,6 +185,8 @@ impl From<&Patterns> for FiguresDto {
                 .collect(),
             last_seen_places: counts(&p.last_seen_places),
             found_towns: counts(&p.found_towns),
+            found_police_areas: counts(&p.found_areas),
+            decline_reasons: counts(&p.decline_reasons),
             risks: counts(&p.risks),
             duties: p
                 .duties

@@ -33,6 +33,8 @@ pub fn cut_code(cut: &Cut) -> String {
         Cut::Slot(d, h) => format!("slot:{d}-{h}"),
         Cut::LastSeenAt(place) => format!("seen:{place}"),
         Cut::FoundIn(town) => format!("found:{town}"),
+        Cut::FoundInArea(area) => format!("area:{area}"),
+        Cut::DeclinedBecause(reason) => format!("declined:{reason}"),
         Cut::Grade(g) => format!("grade:{g}"),
         Cut::Returned => "returned".into(),
         Cut::InterviewOffered => "offered".into(),
@@ -79,6 +81,8 @@ pub fn parse_cut(text: &str) -> Option<Cut> {
                 }
                 "seen" => Cut::LastSeenAt(value.to_string()),
                 "found" => Cut::FoundIn(value.to_string()),
+                "area" => Cut::FoundInArea(value.to_string()),
+                "declined" => Cut::DeclinedBecause(value.to_string()),
                 "grade" => Cut::Grade(value.to_string()),
                 "risk" => Cut::Risk(value.to_string()),
                 _ => return None,

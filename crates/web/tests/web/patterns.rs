@@ -80,6 +80,20 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
             "the expected interviews open their list"
         );
         assert!(!page.body.contains("Offered within 72 hours"));
+        // Where they were found by police force area, and why interviews were declined,
+        // each opening its episodes.
+        assert!(
+            page.body
+                .contains("Where they were found (police force area)")
+        );
+        assert!(page.body.contains("Why return interviews were declined"));
+        assert!(page.body.contains("Did not want to talk about it"));
+        assert!(links.iter().any(|(l, _)| l.contains("cut=area")));
+        assert!(
+            links
+                .iter()
+                .any(|(l, _)| l.contains("cut=declined%3A") || l.contains("cut=declined:"))
+        );
         assert_eq!(
             page.body.matches("<a href=\"/patterns/episodes?").count() - links.len(),
             7 * 24,
