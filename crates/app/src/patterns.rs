@@ -35,6 +35,8 @@ pub const TOGETHER_MINUTES: i64 = 60;
 const MOST_PAIRS: i64 = 500;
 /// The most recent groups shown.
 const MOST_GROUPS: usize = 50;
+/// The most of one person's episodes drawn on their timeline.
+const MOST_ON_TIMELINE: i64 = 200;
 
 /// People from one home who went missing close together in time: each episode with who
 /// and when, earliest first.
@@ -91,6 +93,8 @@ pub struct PatternsView {
     pub repeat_threshold: (i64, i64),
     /// Wales: the episode from which a return interview is expected.
     pub interview_from_episode: i64,
+    /// For one person's patterns: all their episodes, latest first (at most 200).
+    pub timeline: Vec<homeward_store::FactRow>,
 }
 
 impl App {
@@ -183,6 +187,15 @@ impl App {
             .map(|o| o.nation)
             .unwrap_or(homeward_domain::organisation::Nation::England);
         let duties = self.settings_in_force(org).await?.duties;
+        // Their whole history, whatever the window: only someone the actor may see.
+        let timeline = match ask.person {
+            Some(person) if self.pattern_person(actor, person).await?.is_some() => {
+                self.store
+                    .person_facts(org, person, MOST_ON_TIMELINE)
+                    .await?
+            }
+            _ => Vec::new(),
+        };
         Ok(PatternsView {
             now,
             current,
@@ -194,6 +207,7 @@ impl App {
             nation,
             repeat_threshold: (duties.strategy_after_episodes, duties.strategy_window_days),
             interview_from_episode: duties.wales_interview_from_episode,
+            timeline,
         })
     }
 

@@ -1106,6 +1106,14 @@ pub trait Store: Send + Sync {
         each: &mut (dyn FnMut(FactRow) -> StoreResult<()> + Send),
     ) -> StoreResult<()>;
 
+    /// One person's episodes' facts, latest first, at most `limit` (their timeline).
+    async fn person_facts(
+        &self,
+        org: OrgId,
+        person: PersonId,
+        limit: i64,
+    ) -> StoreResult<Vec<FactRow>>;
+
     /// Every episode's duty outcomes in an organisation, in no set order.
     async fn each_duty_outcome(
         &self,

@@ -3058,6 +3058,36 @@ macro_rules! impl_sql_store {
                 .await
             }
 
+            async fn person_facts(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                person: $crate::sql_impl::domain::ids::PersonId,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::FactRow>> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::domain::ids::{EpisodeId, PersonId, ServiceId};
+                let rows = sqlx::query(
+                    "SELECT * FROM episode_facts WHERE org_id = $1 AND person_id = $2 \
+                     AND phase <> 'recorded_in_error' ORDER BY started_at DESC LIMIT $3",
+                )
+                .bind(org.0)
+                .bind(person.0)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok($crate::FactRow {
+                            episode_id: EpisodeId(r.try_get("episode_id").map_err(Self::db_err)?),
+                            service_id: ServiceId(r.try_get("service_id").map_err(Self::db_err)?),
+                            person_id: PersonId(r.try_get("person_id").map_err(Self::db_err)?),
+                            facts: Self::row_facts(r)?,
+                        })
+                    })
+                    .collect()
+            }
+
             async fn each_duty_outcome(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,

@@ -349,6 +349,137 @@ struct PatternsPage {
     /// Tables of counts: a heading, the first column's heading, the rows.
     tables: Vec<(String, String, Vec<CountRow>)>,
     duties: Vec<DutyRow>,
+    /// One person's episodes over time (their own patterns only).
+    timeline: Option<Timeline>,
+}
+
+/// One person's episodes drawn along a line from their first to now, each as long as they
+/// were away, with the same in a table.
+struct Timeline {
+    width: u32,
+    height: u32,
+    marks: Vec<TimelineMark>,
+    ticks: Vec<(String, u32)>,
+    rows: Vec<TimelineRow>,
+}
+
+struct TimelineMark {
+    x: u32,
+    width: u32,
+    /// `hw-timeline__away`, `…__again` (a near repeat) or `…__missing` (still missing).
+    class: &'static str,
+    href: String,
+    label: String,
+}
+
+struct TimelineRow {
+    when: String,
+    away: String,
+    seen: String,
+    found: String,
+    note: String,
+    href: String,
+}
+
+const TIMELINE_WIDTH: u32 = 600;
+const TIMELINE_PAD: u32 = 8;
+
+fn timeline(t: Tr, facts: &[homeward_store::FactRow], now: jiff::Timestamp) -> Option<Timeline> {
+    use homeward_app::episode_form::duration;
+    let first = facts.iter().map(|r| r.facts.started_at).min()?;
+    // At least a month across, so one episode is not drawn as the whole line.
+    let span = now.duration_since(first).as_secs().max(30 * 24 * 3600) as f64;
+    let inner = f64::from(TIMELINE_WIDTH - 2 * TIMELINE_PAD);
+    let x_of = |at: jiff::Timestamp| {
+        TIMELINE_PAD
+            + (at.duration_since(first).as_secs().max(0) as f64 / span * inner).round() as u32
+    };
+    let mut marks = Vec::new();
+    let mut rows = Vec::new();
+    for r in facts {
+        let f = &r.facts;
+        let back = f.found_at.unwrap_or(now);
+        let away = back.duration_since(f.started_at);
+        let x = x_of(f.started_at);
+        let width = (x_of(back).saturating_sub(x)).max(3);
+        let when = t.date_time(f.started_at);
+        let away_words = duration(t, away);
+        let note = if f.found_at.is_none() {
+            t.get("patterns-timeline-still-missing")
+        } else if let Some(gap) = f.near_repeat() {
+            t.with("patterns-timeline-again", "after", &duration(t, gap))
+        } else {
+            String::new()
+        };
+        let class = if f.found_at.is_none() {
+            "hw-timeline__missing"
+        } else if f.near_repeat().is_some() {
+            "hw-timeline__again"
+        } else {
+            "hw-timeline__away"
+        };
+        let href = format!("/episodes/{}", r.episode_id);
+        marks.push(TimelineMark {
+            x,
+            width,
+            class,
+            href: href.clone(),
+            label: t.args(
+                "patterns-timeline-mark",
+                &[("when", &when), ("away", &away_words)],
+            ),
+        });
+        rows.push(TimelineRow {
+            when,
+            away: away_words,
+            seen: f.last_seen_place.clone(),
+            found: [f.found_place.as_str(), f.found_town.as_str()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+            note,
+            href,
+        });
+    }
+    // A mark for each year (or each month, over a short history) along the line.
+    let from = homeward_domain::time::in_london(first).date();
+    let to = homeward_domain::time::in_london(now).date();
+    let yearly = (to - from).get_days() > 400 || span > 400.0 * 24.0 * 3600.0;
+    let mut ticks = Vec::new();
+    let mut day = if yearly {
+        jiff::civil::date(from.year() + 1, 1, 1)
+    } else {
+        from.first_of_month()
+            .checked_add(jiff::Span::new().months(1))
+            .ok()?
+    };
+    while day <= to {
+        let at = day
+            .to_zoned(homeward_domain::time::london())
+            .ok()?
+            .timestamp();
+        let label = if yearly {
+            day.year().to_string()
+        } else {
+            format!("{:02}/{}", day.month(), day.year())
+        };
+        ticks.push((label, x_of(at)));
+        day = day
+            .checked_add(if yearly {
+                jiff::Span::new().years(1)
+            } else {
+                jiff::Span::new().months(1)
+            })
+            .ok()?;
+    }
+    Some(Timeline {
+        width: TIMELINE_WIDTH,
+        height: 56,
+        marks,
+        ticks,
+        rows,
+    })
 }
 
 pub async fn show(
@@ -512,6 +643,7 @@ pub async fn show(
         grid_height: TOP + 7 * CELL + 4,
         tables,
         duties,
+        timeline: view.as_ref().and_then(|v| timeline(t, &v.timeline, v.now)),
     };
     Ok(render(&page, status))
 }

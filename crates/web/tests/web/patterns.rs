@@ -210,6 +210,34 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
             own_total >= 1 && own_total <= total,
             "{own_total} of {total}"
         );
+        // Their timeline: every episode they have had, each a bar and a row linking to it.
+        let person_id = homeward_domain::ids::PersonId(person.parse().unwrap());
+        let everything = t
+            .app
+            .store
+            .person_facts(demo.own(SafeguardingLead).org_id, person_id, 1000)
+            .await
+            .unwrap();
+        assert!(own.body.contains("Their episodes over time"));
+        assert_eq!(
+            ["away", "again", "missing"]
+                .iter()
+                .map(|c| own
+                    .body
+                    .matches(&format!("class=\"hw-timeline__{c}\""))
+                    .count())
+                .sum::<usize>(),
+            everything.len(),
+            "a bar for each episode"
+        );
+        for r in &everything {
+            assert!(
+                own.body
+                    .contains(&format!("href=\"/episodes/{}\"", r.episode_id)),
+                "{} is on the timeline",
+                r.episode_id
+            );
+        }
 
         // The same through the API: the figures, and each figure's episodes page by page.
         let api = req(
