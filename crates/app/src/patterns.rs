@@ -344,9 +344,118 @@ pub struct PatternsText {
     pub duties: Vec<DutyLine>,
     /// Who went missing together: when the first went, and who.
     pub together: Vec<(String, String)>,
+    /// What stands out, in sentences a manager can read out at a meeting.
+    pub findings: Vec<String>,
 }
 
 impl PatternsView {
+    /// What stands out in the period, each from the same figures as the tables: how many
+    /// against the period before, repeats, the busiest time and place, interviews, long
+    /// absences, the duty most often late and the commonest risk.
+    fn findings(&self, t: homeward_i18n::Tr) -> Vec<String> {
+        use homeward_domain::organisation::Nation;
+        let (c, p) = (&self.current, &self.previous);
+        if c.episodes == 0 {
+            return Vec::new();
+        }
+        let n = |v: i64| v.to_string();
+        let mut out = Vec::new();
+        let change = if p.episodes == 0 || c.episodes == p.episodes {
+            t.get("patterns-finding-same")
+        } else {
+            let pct = ((c.episodes - p.episodes).abs() * 100 + p.episodes / 2) / p.episodes;
+            let key = if c.episodes > p.episodes {
+                "patterns-finding-up"
+            } else {
+                "patterns-finding-down"
+            };
+            t.with(key, "percent", &pct.to_string())
+        };
+        out.push(t.args(
+            "patterns-finding-episodes",
+            &[
+                ("episodes", &n(c.episodes)),
+                ("people", &n(c.people)),
+                ("change", &change),
+                ("before", &n(p.episodes)),
+            ],
+        ));
+        out.push(t.args(
+            "patterns-finding-repeat",
+            &[
+                ("repeat", &n(c.repeat)),
+                ("episodes", &n(c.episodes)),
+                ("over", &n(c.over_threshold)),
+            ],
+        ));
+        if let Some((d, h, count)) = c
+            .slots
+            .iter()
+            .max_by_key(|s| (s.2, std::cmp::Reverse((s.0, s.1))))
+        {
+            out.push(t.args(
+                "patterns-finding-when",
+                &[
+                    ("day", &t.get(&format!("weekday-{d}"))),
+                    ("hour", &format!("{h:02}:00")),
+                    ("count", &n(*count)),
+                ],
+            ));
+        }
+        if let Some((place, count)) = c.last_seen_places.first() {
+            out.push(t.args(
+                "patterns-finding-place",
+                &[("place", place), ("count", &n(*count))],
+            ));
+        }
+        if c.over_24_hours > 0 {
+            out.push(t.with("patterns-finding-long", "count", &n(c.over_24_hours)));
+        }
+        if self.nation == Nation::England && c.returned > 0 {
+            out.push(t.args(
+                "patterns-finding-in-time",
+                &[
+                    ("offered", &n(c.interview_offered_in_time)),
+                    ("returned", &n(c.returned)),
+                ],
+            ));
+        } else if c.interview_expected > 0 {
+            out.push(t.args(
+                &format!("patterns-finding-expected-{}", self.nation.code()),
+                &[
+                    ("offered", &n(c.interview_expected_offered)),
+                    ("expected", &n(c.interview_expected)),
+                ],
+            ));
+        }
+        if let Some(d) = c
+            .duties
+            .iter()
+            .filter(|d| d.late + d.overdue > 0)
+            .max_by_key(|d| ((d.late + d.overdue) * 1000 / d.total.max(1), d.late))
+        {
+            out.push(t.args(
+                "patterns-finding-duty",
+                &[
+                    ("duty", &t.get(&format!("duty-{}", d.rule))),
+                    ("late", &n(d.late + d.overdue)),
+                    ("total", &n(d.total)),
+                ],
+            ));
+        }
+        if let Some((code, people)) = c.risk_people.first() {
+            out.push(t.args(
+                "patterns-finding-risk",
+                &[
+                    ("people", &n(*people)),
+                    ("all", &n(c.people)),
+                    ("risk", &t.get(&format!("option-{code}"))),
+                ],
+            ));
+        }
+        out
+    }
+
     /// The figures, tables and duties in words, for the page, the PDF and the CSV alike.
     pub fn text(&self, t: homeward_i18n::Tr, ask: &PatternsAsk) -> PatternsText {
         use crate::episode_form::{choice_id, duration};
@@ -619,8 +728,10 @@ impl PatternsView {
                 )
             })
             .collect();
+        let findings = self.findings(t);
         PatternsText {
             together,
+            findings,
             window: t.args(
                 "patterns-window",
                 &[("from", &t.date(ask.from)), ("to", &t.date(ask.to))],
@@ -848,6 +959,18 @@ impl App {
                 )
             }
         };
+        // What stands out comes first, as a manager would read it out.
+        sections.insert(
+            0,
+            homeward_reports::Section {
+                title: t.get("patterns-section-findings"),
+                rows: text
+                    .findings
+                    .iter()
+                    .map(|f| (f.clone(), String::new()))
+                    .collect(),
+            },
+        );
         let doc = homeward_reports::PolicePack {
             lang: locale.code().into(),
             title,
@@ -895,6 +1018,11 @@ impl App {
             t.get("patterns-window-before"),
         ])
         .map_err(fail)?;
+        let findings = t.get("patterns-section-findings");
+        for f in &text.findings {
+            out.write_record([cell(&findings), cell(f), String::new(), String::new()])
+                .map_err(fail)?;
+        }
         for (title, rows) in &text.figures {
             for r in rows {
                 out.write_record([cell(title), cell(&r.label), cell(&r.value), cell(&r.before)])

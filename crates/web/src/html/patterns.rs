@@ -351,6 +351,8 @@ struct PatternsPage {
     duties: Vec<DutyRow>,
     /// One person's episodes over time (their own patterns only).
     timeline: Option<Timeline>,
+    /// What stands out, in sentences.
+    findings: Vec<String>,
 }
 
 /// One person's episodes drawn along a line from their first to now, each as long as they
@@ -644,6 +646,10 @@ pub async fn show(
         tables,
         duties,
         timeline: view.as_ref().and_then(|v| timeline(t, &v.timeline, v.now)),
+        findings: text
+            .as_ref()
+            .map(|x| x.findings.clone())
+            .unwrap_or_default(),
     };
     Ok(render(&page, status))
 }

@@ -80,6 +80,12 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
             "the expected interviews open their list"
         );
         assert!(!page.body.contains("Offered within 72 hours"));
+        // What stands out, in sentences from the same figures.
+        assert!(page.body.contains("What stands out"));
+        assert!(
+            page.body.contains(&format!("{total} episodes by ")),
+            "the first finding gives the episodes"
+        );
         // Where they were found by police force area, and why interviews were declined,
         // each opening its episodes.
         assert!(
@@ -145,6 +151,7 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
                 "{text}"
             );
             assert!(text.contains(&format!("{total} (period before:")), "{text}");
+            assert!(text.contains("What stands out"), "{text}");
         }
         let csv = req(
             "GET",
@@ -163,6 +170,13 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
             csv.body
                 .lines()
                 .any(|l| l.starts_with(&format!("Episodes and people,Episodes,{total},"))),
+            "{}",
+            csv.body
+        );
+        assert!(
+            csv.body
+                .lines()
+                .any(|l| l.starts_with(&format!("What stands out,{total} episodes by "))),
             "{}",
             csv.body
         );
