@@ -750,11 +750,73 @@ impl PatternsView {
     }
 }
 
-/// Which PDF: the patterns for a meeting, or the figures an inspection asks for first.
+/// Which PDF: the patterns for a meeting, the figures an inspection asks for first, or
+/// the summary for the multi-agency group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Report {
     Patterns,
     Inspection,
+    GroupSummary,
+}
+
+/// The most episodes a group summary lists.
+const MOST_IN_SUMMARY: i64 = 500;
+
+/// Sharing people's names in a group summary: with whom, why, and on what lawful basis.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Disclosure {
+    pub recipient: String,
+    pub purpose: String,
+    pub basis: String,
+}
+
+impl Disclosure {
+    /// Each part is needed, and kept short enough to read in the audit trail.
+    fn check(&self) -> AppResult<()> {
+        let problems = self.problems();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(problems))
+        }
+    }
+
+    /// What is missing or too long, each naming its field.
+    pub fn problems(&self) -> Vec<crate::FieldError> {
+        let mut problems = Vec::new();
+        for (field, value, empty) in [
+            ("recipient", &self.recipient, "error-summary-recipient"),
+            ("purpose", &self.purpose, "error-summary-purpose"),
+            ("basis", &self.basis, "error-summary-basis"),
+        ] {
+            let message = if value.trim().is_empty() {
+                empty
+            } else if value.chars().count() > 300 {
+                "error-summary-too-long"
+            } else {
+                continue;
+            };
+            problems.push(crate::FieldError {
+                field: field.to_string(),
+                message,
+            });
+        }
+        problems
+    }
+}
+
+/// A, B, … Z, AA, AB, …: the letter for the `i`th person.
+fn letters(mut i: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The counts an inspection asks for, with the period before beside each.
@@ -819,7 +881,7 @@ impl App {
         ask: &PatternsAsk,
         locale: homeward_domain::locale::Locale,
     ) -> AppResult<Vec<u8>> {
-        self.report(actor, meta, ask, locale, Report::Patterns)
+        self.report(actor, meta, ask, locale, Report::Patterns, None)
             .await
     }
 
@@ -834,7 +896,27 @@ impl App {
         ask: &PatternsAsk,
         locale: homeward_domain::locale::Locale,
     ) -> AppResult<Vec<u8>> {
-        self.report(actor, meta, ask, locale, Report::Inspection)
+        self.report(actor, meta, ask, locale, Report::Inspection, None)
+            .await
+    }
+
+    /// The summary for the multi-agency operational group: the patterns of a period and
+    /// its episodes, with each person a letter ("Person A") unless the user shares their
+    /// names, which is a disclosure: to whom, why and on what lawful basis, recorded in the
+    /// audit trail. Audited either way.
+    pub async fn group_summary(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        ask: &PatternsAsk,
+        named: Option<&Disclosure>,
+        locale: homeward_domain::locale::Locale,
+    ) -> AppResult<Vec<u8>> {
+        if let Some(d) = named {
+            require(actor, Action::ShareNamedSummary)?;
+            d.check()?;
+        }
+        self.report(actor, meta, ask, locale, Report::GroupSummary, named)
             .await
     }
 
@@ -845,9 +927,47 @@ impl App {
         ask: &PatternsAsk,
         locale: homeward_domain::locale::Locale,
         kind: Report,
+        named: Option<&Disclosure>,
     ) -> AppResult<Vec<u8>> {
-        let view = self.patterns(actor, meta, ask).await?;
+        let mut view = self.patterns(actor, meta, ask).await?;
         let t = homeward_i18n::Tr(locale);
+        // The group summary lists the period's episodes; unless names are shared, each
+        // person is a letter, the same throughout.
+        let mut listed = Vec::new();
+        if kind == Report::GroupSummary {
+            let filter = self.facts_filter(actor, ask)?;
+            listed = self
+                .store
+                .facts_episodes(actor.org_id(), &filter, view.now, None, MOST_IN_SUMMARY)
+                .await?;
+            listed.reverse();
+            let mut wanted: Vec<PersonId> = listed.iter().map(|(e, _)| e.person_id).collect();
+            wanted.retain(|id| !view.people.iter().any(|p| p.id == *id));
+            wanted.sort();
+            wanted.dedup();
+            for id in wanted {
+                if let Some(p) = self.store.get_person(actor.org_id(), id).await? {
+                    view.people.push(p);
+                }
+            }
+            if named.is_none() {
+                let mut order: Vec<PersonId> = Vec::new();
+                for id in listed
+                    .iter()
+                    .map(|(e, _)| e.person_id)
+                    .chain(view.people.iter().map(|p| p.id))
+                {
+                    if !order.contains(&id) {
+                        order.push(id);
+                    }
+                }
+                for p in &mut view.people {
+                    let i = order.iter().position(|id| *id == p.id).unwrap_or(0);
+                    p.given_name = t.get("summary-person");
+                    p.family_name = letters(i);
+                }
+            }
+        }
         let text = view.text(t, ask);
         let place = self.patterns_place(actor, ask).await?;
         let with_before = |r: &FigureRow| {
@@ -940,6 +1060,30 @@ impl App {
             .unwrap_or_default();
         let (title, key_rows) = match kind {
             Report::Patterns => (t.get("patterns-report-title"), headline),
+            Report::GroupSummary => {
+                let name = |id: PersonId| {
+                    view.people
+                        .iter()
+                        .find(|p| p.id == id)
+                        .map(|p| format!("{} {}", p.given_name, p.family_name))
+                        .unwrap_or_default()
+                };
+                sections.push(homeward_reports::Section {
+                    title: t.get("summary-section-episodes"),
+                    rows: listed
+                        .iter()
+                        .map(|(e, started)| {
+                            let mut what =
+                                vec![t.date_time(*started), t.get(&format!("phase-{}", e.phase))];
+                            if let Some(g) = &e.police_grade {
+                                what.push(t.get(&crate::episode_form::choice_id("grade", g)));
+                            }
+                            (name(e.person_id), what.join(" · "))
+                        })
+                        .collect(),
+                });
+                (t.get("summary-title"), headline)
+            }
             Report::Inspection => {
                 let nation = self
                     .fixed_organisation(actor.org_id())
@@ -971,10 +1115,22 @@ impl App {
                     .collect(),
             },
         );
+        let marking = match (kind, named) {
+            (Report::GroupSummary, None) => t.get("summary-marking-letters"),
+            (Report::GroupSummary, Some(d)) => t.args(
+                "summary-marking-named",
+                &[
+                    ("to", &d.recipient),
+                    ("purpose", &d.purpose),
+                    ("basis", &d.basis),
+                ],
+            ),
+            _ => t.get("patterns-report-marking"),
+        };
         let doc = homeward_reports::PolicePack {
             lang: locale.code().into(),
             title,
-            marking: t.get("patterns-report-marking"),
+            marking,
             name: place,
             subtitle: format!("{} · {}", text.window, text.before_window),
             key_rows,
@@ -988,10 +1144,22 @@ impl App {
             meta,
             match kind {
                 Report::Patterns => "patterns.report",
+                Report::GroupSummary if named.is_some() => "patterns.group_summary.named",
+                Report::GroupSummary => "patterns.group_summary",
                 Report::Inspection => "patterns.inspection_report",
             },
             "patterns",
-            Some(describe(ask)),
+            Some(match named {
+                // What was disclosed, to whom, why and on what basis.
+                Some(d) => format!(
+                    "{} named to {}; purpose: {}; lawful basis: {}",
+                    describe(ask),
+                    d.recipient,
+                    d.purpose,
+                    d.basis
+                ),
+                None => describe(ask),
+            }),
             Outcome::Allowed,
         );
         self.typeset(doc, made).await

@@ -45,10 +45,12 @@ pub enum Action {
     /// See patterns and trends across episodes, follow them to the episodes, and make the
     /// reports inspectors ask for.
     ViewPatterns,
+    /// Share people's names in the summary for the multi-agency group (a disclosure).
+    ShareNamedSummary,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ViewOwnHome,
         Action::ViewPeople,
         Action::EditPeople,
@@ -66,6 +68,7 @@ impl Action {
         Action::AnswerAnyPage,
         Action::ManageUndeliveredMail,
         Action::ViewPatterns,
+        Action::ShareNamedSummary,
     ];
 }
 
@@ -110,6 +113,9 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         // Those who lead and those who inspect learn from the patterns; care staff see
         // their own people's episodes, not the organisation's trends.
         ViewPatterns => matches!(role, ShiftLead | Manager | SafeguardingLead | Auditor),
+        // Naming people to partners is a safeguarding decision: those who lead, not those
+        // who inspect.
+        ShareNamedSummary => matches!(role, Manager | SafeguardingLead),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod episodes;
 pub mod errors;
 pub mod event_form;
 pub mod form_view;
+pub mod group_summary;
 pub mod home;
 pub mod mail;
 pub mod on_call;

@@ -48,7 +48,11 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("GET", "/api/v1/patterns") | ("GET", "/api/v1/patterns/episodes") => Only(PATTERN_READERS),
         ("GET", "/patterns/report.pdf")
         | ("GET", "/patterns/report.csv")
-        | ("GET", "/patterns/inspection.pdf") => Only(PATTERN_READERS),
+        | ("GET", "/patterns/inspection.pdf")
+        | ("GET", "/patterns/summary")
+        | ("GET", "/patterns/summary.pdf") => Only(PATTERN_READERS),
+        // Naming people to partners is a disclosure: those who lead only.
+        ("POST", "/patterns/summary.pdf") => Only(PLAN_AGREERS),
         ("GET", "/admin/settings") | ("GET", "/api/v1/settings") => Only(SETTINGS_READERS),
         ("POST", "/admin/settings") | ("PUT", "/api/v1/settings") => Only(ADMINS),
         ("POST", "/admin/settings/duties") | ("PUT", "/api/v1/settings/duties") => Only(ADMINS),

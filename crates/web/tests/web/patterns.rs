@@ -432,3 +432,116 @@ async fn people_who_went_missing_together_are_shown_as_a_group() {
         assert!(wrong.body.contains("from 1 to 1440"));
     }
 }
+
+/// The group summary names nobody (each person a letter, the same throughout) unless a
+/// manager or safeguarding lead records to whom, why and on what lawful basis.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_group_summary_names_nobody_unless_the_disclosure_is_recorded() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let lead = session_for(&t, demo.own(SafeguardingLead)).await;
+        let today = homeward_domain::time::in_london(t.app.clock.now()).date();
+        let window = format!("from=2018-01-01&to={today}");
+        let form = req("GET", &format!("/patterns/summary?{window}"))
+            .session(&lead)
+            .send(&t)
+            .await;
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains("Share it with names"));
+        // Someone who went missing in the period, by name.
+        let listed = req("GET", "/api/v1/episodes?limit=1")
+            .session(&lead)
+            .send(&t)
+            .await;
+        let first: serde_json::Value = serde_json::from_str(&listed.body).unwrap();
+        let person: homeward_domain::ids::PersonId =
+            first[0]["person_id"].as_str().unwrap().parse().unwrap();
+        let org = demo.own(SafeguardingLead).org_id;
+        let who = t.app.store.get_person(org, person).await.unwrap().unwrap();
+        let name = format!("{} {}", who.given_name, who.family_name);
+
+        let letters = req("GET", &format!("/patterns/summary.pdf?{window}"))
+            .session(&lead)
+            .send(&t)
+            .await;
+        assert_eq!(letters.status, 200);
+        assert!(letters.bytes.starts_with(b"%PDF-"));
+        if let Some(text) = crate::pack::pdf_text(&letters.bytes) {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(text.contains("Person A"), "{text}");
+            assert!(!text.contains(&name), "{name} is not named: {text}");
+            assert!(text.contains("The episodes in the period"), "{text}");
+        }
+
+        // Names only with the disclosure written down; each part is asked for.
+        let form_body = |pairs: &[(&str, &str)]| {
+            let mut f = form_urlencoded::Serializer::new(String::new());
+            f.append_pair("csrf_token", &lead.csrf);
+            f.append_pair("from", "2018-01-01");
+            f.append_pair("to", &today.to_string());
+            for (k, v) in pairs {
+                f.append_pair(k, v);
+            }
+            f.finish()
+        };
+        let missing = req("POST", "/patterns/summary.pdf")
+            .session(&lead)
+            .form(&form_body(&[(
+                "recipient",
+                "Missing children group, Cardiff",
+            )]))
+            .send(&t)
+            .await;
+        assert_eq!(missing.status, 422);
+        assert!(missing.body.contains("Enter why they need the names"));
+        assert!(
+            missing
+                .body
+                .contains("Enter the lawful basis for sharing the names")
+        );
+        assert!(
+            missing.body.contains("Missing children group, Cardiff"),
+            "kept as typed"
+        );
+        let named = req("POST", "/patterns/summary.pdf")
+            .session(&lead)
+            .form(&form_body(&[
+                ("recipient", "Missing children group, Cardiff"),
+                ("purpose", "agree a safety plan"),
+                ("basis", "UK GDPR 6(1)(e), 9(2)(g)"),
+            ]))
+            .send(&t)
+            .await;
+        assert_eq!(named.status, 200, "{}", named.body);
+        if let Some(text) = crate::pack::pdf_text(&named.bytes) {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(text.contains(&name), "{name} is named: {text}");
+            assert!(text.contains("Missing children group, Cardiff"), "{text}");
+        }
+        let trail = t.app.store.audit_page(0, 1_000_000).await.unwrap();
+        assert!(
+            trail
+                .iter()
+                .any(|r| r.event.action == "patterns.group_summary")
+        );
+        let disclosed = trail
+            .iter()
+            .find(|r| r.event.action == "patterns.group_summary.named")
+            .expect("the disclosure is recorded");
+        let what = disclosed.event.resource_id.clone().unwrap_or_default();
+        assert!(
+            what.contains("named to Missing children group, Cardiff")
+                && what.contains("purpose: agree a safety plan")
+                && what.contains("lawful basis: UK GDPR 6(1)(e), 9(2)(g)"),
+            "{what}"
+        );
+        // An auditor reads the summary with letters, and cannot name anyone.
+        let auditor = session_for(&t, demo.own(homeward_domain::role::Role::Auditor)).await;
+        let form = req("GET", "/patterns/summary")
+            .session(&auditor)
+            .send(&t)
+            .await;
+        assert_eq!(form.status, 200);
+        assert!(!form.body.contains("Share it with names"));
+    }
+}
