@@ -65,6 +65,7 @@ impl App {
         for org in orgs {
             counts += self.store.rebuild_rollups(org).await?;
         }
+        self.store.refresh_statistics().await?;
         Ok(counts)
     }
 

@@ -620,6 +620,12 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
             );
         }
     }
+    // Bulk loading leaves the planner's picture of the tables behind: brought up to date so
+    // what is timed next uses the indexes it would in service.
+    app.store
+        .refresh_statistics()
+        .await
+        .map_err(|e| e.to_string())?;
     println!(
         "generated: 1 organisation, {} services, {} people, {} episodes ({} open), {} chronology entries in {:.0} s",
         services_n,

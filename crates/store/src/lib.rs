@@ -1094,6 +1094,11 @@ pub trait Store: Send + Sync {
     /// organisation's counts.
     async fn bulk_load_learning(&self, rows: &[(EpisodeSummary, Learning)]) -> StoreResult<()>;
 
+    /// Tells the query planner how the tables now look (after a bulk load, for example), so
+    /// it picks the index that suits each question: SQLite from a sample of each index,
+    /// PostgreSQL from its usual sample.
+    async fn refresh_statistics(&self) -> StoreResult<()>;
+
     /// Counts an organisation's patterns again from its episodes' facts, replacing the counts
     /// kept as entries were written. Returns how many counts it stored.
     async fn rebuild_rollups(&self, org: OrgId) -> StoreResult<u64>;

@@ -2989,6 +2989,16 @@ macro_rules! impl_sql_store {
                 Self::commit(tx).await
             }
 
+            async fn refresh_statistics(&self) -> $crate::StoreResult<()> {
+                let sql = match $engine {
+                    $crate::Engine::Sqlite => "PRAGMA analysis_limit = 1000; ANALYZE;",
+                    $crate::Engine::Postgres => "ANALYZE",
+                };
+                let mut tx = self.begin_write().await?;
+                sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(Self::db_err)?;
+                Self::commit(tx).await
+            }
+
             async fn rebuild_rollups(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
