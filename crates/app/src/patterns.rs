@@ -162,8 +162,11 @@ impl App {
             ))
             .await?;
         let org = actor.org_id();
-        let current = self.store.patterns(org, &filter, now).await?;
-        let previous = self.store.patterns(org, &before, now).await?;
+        // The period and the one before are read side by side.
+        let (current, previous) = tokio::try_join!(
+            self.store.patterns(org, &filter, now),
+            self.store.patterns(org, &before, now)
+        )?;
         let within = jiff::SignedDuration::from_mins(ask.together_minutes.clamp(1, 24 * 60));
         let pairs = self
             .store

@@ -43,6 +43,17 @@ pub const REPORTED_MINUTES: &str = "reported_minutes";
 /// How many of a duty were done each number of minutes late, keyed `rule:minutes`.
 pub const DUTY_LATE_MINUTES: &str = "duty_late_minutes";
 
+/// A time in minutes as the medians count it: to the minute up to a day, to the hour after
+/// (so a decade's counts stay few). Never larger than the time itself, and never out of
+/// order, so the median of these is the median time, so rounded.
+pub fn median_key(minutes: i64) -> i64 {
+    if minutes <= 24 * 60 {
+        minutes
+    } else {
+        minutes - minutes % 60
+    }
+}
+
 /// Away this long is "over 24 hours".
 pub const LONG_AWAY_MINUTES: i64 = 24 * 60;
 
@@ -124,10 +135,10 @@ pub fn figures_of(f: &EpisodeFacts) -> Vec<(&'static str, String)> {
         f.interview_expected && back && f.interview_offers > 0,
     );
     if let Some(m) = f.away_minutes {
-        out.push((AWAY_MINUTES, m.to_string()));
+        out.push((AWAY_MINUTES, median_key(m).to_string()));
     }
     if let Some(m) = f.reported_after_minutes {
-        out.push((REPORTED_MINUTES, m.to_string()));
+        out.push((REPORTED_MINUTES, median_key(m).to_string()));
     }
     if let Some(g) = f.police_grade.as_deref().filter(|g| !g.is_empty()) {
         out.push((GRADE, g.to_string()));
@@ -163,7 +174,7 @@ pub fn duty_figures(f: &EpisodeFacts, d: &DutyOutcome) -> Vec<(&'static str, Str
         match (due, done) {
             (Some(due), Some(done)) if done > due => {
                 out.push((DUTY_LATE, d.rule.clone()));
-                let minutes = (done - due) / 60_000;
+                let minutes = median_key((done - due) / 60_000);
                 out.push((DUTY_LATE_MINUTES, format!("{}:{minutes}", d.rule)));
             }
             _ => out.push((DUTY_ON_TIME, d.rule.clone())),
@@ -433,6 +444,17 @@ pub fn lower_median(mut counts: Vec<(i64, i64)>) -> Option<i64> {
 #[cfg(test)]
 mod median_tests {
     use super::lower_median;
+
+    #[test]
+    fn times_over_a_day_count_to_the_hour() {
+        use super::median_key;
+        assert_eq!(median_key(0), 0);
+        assert_eq!(median_key(1440), 1440);
+        assert_eq!(median_key(1441), 1440);
+        assert_eq!(median_key(1500), 1500);
+        assert_eq!(median_key(1559), 1500);
+        assert_eq!(median_key(1560), 1560);
+    }
 
     #[test]
     fn the_lower_median_of_counted_values_is_the_middle_one() {

@@ -9,7 +9,8 @@ CREATE TABLE pattern_rollups (
     figure TEXT NOT NULL,
     key TEXT NOT NULL,
     n BIGINT NOT NULL,
-    PRIMARY KEY (org_id, grain, period, figure, key)
+    -- By figure first: a tile reads only its own figures' counts over the window.
+    PRIMARY KEY (org_id, figure, grain, period, key)
 );
 
 -- What is still counted from the facts themselves reads only these few columns, in time order.

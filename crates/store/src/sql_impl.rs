@@ -924,8 +924,10 @@ macro_rules! impl_sql_store {
                             None => None,
                         })
                     };
-                    p.away_median_minutes = median("away_minutes").await?;
-                    p.report_median_minutes = median("reported_after_minutes").await?;
+                    // Rounded as the kept counts round them, so both ways agree.
+                    let key = $crate::sql_impl::domain::rollup::median_key;
+                    p.away_median_minutes = median("away_minutes").await?.map(key);
+                    p.report_median_minutes = median("reported_after_minutes").await?.map(key);
                 }
                 if tiles.contains(&Tile::Duties) {
                     // How late the late ones were: read from the window's duty outcomes.
@@ -946,7 +948,10 @@ macro_rules! impl_sql_store {
                     for d in &mut p.duties {
                         if let Some(list) = lateness.get_mut(&d.rule) {
                             list.sort_unstable();
-                            d.late_median_minutes = list.get((list.len() - 1) / 2).copied();
+                            d.late_median_minutes = list
+                                .get((list.len() - 1) / 2)
+                                .copied()
+                                .map($crate::sql_impl::domain::rollup::median_key);
                         }
                     }
                 }
@@ -1048,7 +1053,7 @@ macro_rules! impl_sql_store {
                         6,
                         chunk.len(),
                     );
-                    sql += " ON CONFLICT (org_id, grain, period, figure, key) \
+                    sql += " ON CONFLICT (org_id, figure, grain, period, key) \
                             DO UPDATE SET n = pattern_rollups.n + excluded.n";
                     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                     for (c, n) in chunk {
