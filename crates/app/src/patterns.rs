@@ -6,7 +6,7 @@ use crate::policy::Action;
 use crate::{Actor, App, AppError, AppResult, RequestMeta};
 use homeward_domain::audit::Outcome;
 use homeward_domain::ids::{EpisodeId, PersonId, ServiceId};
-use homeward_store::{Cut, EpisodeSummary, FactsFilter, Patterns, Person};
+use homeward_store::{Cut, EpisodeSummary, FactsFilter, Patterns, Person, Tile};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -165,7 +165,13 @@ impl App {
         // The period and the one before are read side by side.
         let (current, previous) = tokio::try_join!(
             self.store.patterns(org, &filter, now),
-            self.store.patterns(org, &before, now)
+            // The period before is shown beside the figures only, not the tables.
+            self.store.patterns_tiles(
+                org,
+                &before,
+                now,
+                &[Tile::Headline, Tile::People, Tile::Durations, Tile::Risks]
+            )
         )?;
         let within = jiff::SignedDuration::from_mins(ask.together_minutes.clamp(1, 24 * 60));
         let pairs = self
@@ -221,12 +227,7 @@ impl App {
         let filter = self.facts_filter(actor, ask)?;
         Ok(self
             .store
-            .patterns_tiles(
-                actor.org_id(),
-                &filter,
-                self.clock.now(),
-                &[homeward_store::Tile::Headline],
-            )
+            .patterns_tiles(actor.org_id(), &filter, self.clock.now(), &[Tile::Headline])
             .await?
             .episodes)
     }

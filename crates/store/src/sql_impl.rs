@@ -753,12 +753,23 @@ macro_rules! impl_sql_store {
                 $crate::sql_impl::order_counts(&mut p);
                 if tiles.contains(&$crate::Tile::Headline) {
                     // Still missing and away over 24 hours now: from the few still missing.
+                    // The window is whole organisation-wide days here, so these are the only
+                    // conditions; `+` keeps the planner on the index of those still missing
+                    // rather than sweeping the window in time order (SQLite's sampled
+                    // statistics cannot tell one organisation from many, so it is told).
+                    let facts = match $engine {
+                        $crate::Engine::Sqlite => "episode_facts f INDEXED BY episode_facts_still_missing",
+                        $crate::Engine::Postgres => "episode_facts f",
+                    };
                     let mut b = Binds::default();
-                    let base = facts_where(filter, now, &mut b);
+                    let from = b.millis(filter.from);
+                    let before = b.millis(filter.before);
                     let since = b.millis(now - $crate::sql_impl::jiff::SignedDuration::from_hours(24));
                     let sql = format!(
-                        "SELECT COUNT(*) AS n FROM episode_facts f WHERE {base} AND f.found_at IS NULL \
-                         AND f.started_at < {since} AND (f.away_minutes IS NULL OR f.away_minutes <= {})",
+                        "SELECT COUNT(*) AS n FROM {facts} WHERE f.org_id = $1 AND f.found_at IS NULL \
+                         AND f.phase <> 'recorded_in_error' AND +f.started_at >= {from} \
+                         AND +f.started_at < {before} AND +f.started_at < {since} \
+                         AND (f.away_minutes IS NULL OR f.away_minutes <= {})",
                         r::LONG_AWAY_MINUTES
                     );
                     if let Some(row) = self.fetch_generated(org, (sql, b.0)).await?.first() {
