@@ -161,6 +161,7 @@ pub(crate) fn learning_of(
         previous_return,
     )?;
     learning::expectations(&mut facts, context);
+    learning::places_known(&mut facts, &context.known_places);
     Some(Learning {
         facts,
         duties: learning::duty_outcomes(events, duty_list),
@@ -592,6 +593,14 @@ impl App {
             earlier_episodes: earlier,
             recent_episodes: in_window + 1,
             settings: settings.duties,
+            known_places: profile
+                .items("places", "place")
+                .iter()
+                .map(|item| homeward_domain::learning::KnownPlace {
+                    kind: item.get("kind").cloned().unwrap_or_default(),
+                    place: item.get("where").cloned().unwrap_or_default(),
+                })
+                .collect(),
         })
     }
 

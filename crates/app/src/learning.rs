@@ -71,6 +71,8 @@ impl App {
 
     async fn rebuild_org(&self, org: OrgId, done: &mut Rebuilt) -> AppResult<()> {
         let mut after: Option<EpisodeCursor> = None;
+        // Each person's associates once, from their latest information form.
+        let mut people_done = std::collections::HashSet::new();
         loop {
             let query = EpisodeQuery {
                 after,
@@ -79,6 +81,11 @@ impl App {
             };
             let page = self.store.list_episodes(org, &query).await?;
             for summary in &page {
+                if people_done.insert(summary.person_id)
+                    && let Err(e) = self.refresh_associates(org, summary.person_id).await
+                {
+                    tracing::error!(person = %summary.person_id, error = %e, "could not keep this person's associates; the others go on");
+                }
                 match self.rebuild_one(org, summary.id).await {
                     Ok(()) => done.episodes += 1,
                     Err(e) => {
@@ -97,6 +104,22 @@ impl App {
                 _ => return Ok(()),
             }
         }
+    }
+
+    async fn refresh_associates(
+        &self,
+        org: OrgId,
+        person: homeward_domain::ids::PersonId,
+    ) -> AppResult<()> {
+        let profile = self
+            .store
+            .latest_document(org, person, homeward_domain::forms::DocKind::Profile)
+            .await?
+            .map(|v| v.document)
+            .unwrap_or_default();
+        let associates = homeward_domain::learning::associates(&profile);
+        self.store.refresh_associates(person, &associates).await?;
+        Ok(())
     }
 
     async fn rebuild_one(&self, org: OrgId, id: homeward_domain::ids::EpisodeId) -> AppResult<()> {

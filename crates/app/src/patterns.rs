@@ -75,6 +75,80 @@ pub fn groups(pairs: &[homeward_store::Together]) -> Vec<TogetherGroup> {
     groups
 }
 
+/// People whose information forms name the same associate, with their episodes in the window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedGroup {
+    /// The associate's name as the forms write it (the most carefully written).
+    pub name: String,
+    /// Someone's form marks the associate as a concern.
+    pub concern: bool,
+    pub people: Vec<SharedPerson>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedPerson {
+    pub person: PersonId,
+    /// Their episodes in the window, and the first and last of them began.
+    pub episodes: i64,
+    pub first_at: Timestamp,
+    pub last_at: Timestamp,
+}
+
+/// The most rows read for the people who share associates.
+const MOST_SHARED_ROWS: i64 = 600;
+/// The most associates shown.
+const MOST_SHARED: usize = 30;
+
+/// Rows by associate into groups: those marked as a concern first, then those shared by
+/// most, then by name.
+pub fn shared_groups(rows: &[homeward_store::SharedAssociate]) -> Vec<SharedGroup> {
+    let mut groups: Vec<(String, SharedGroup)> = Vec::new();
+    for r in rows {
+        let i = match groups.iter().position(|(key, _)| *key == r.key) {
+            Some(i) => i,
+            None => {
+                groups.push((
+                    r.key.clone(),
+                    SharedGroup {
+                        name: r.name.clone(),
+                        concern: false,
+                        people: Vec::new(),
+                    },
+                ));
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[i].1;
+        // Forms write the same name differently; the one written most carefully (with the
+        // most capitals) is shown, whichever form was read first.
+        let capitals = |s: &str| s.chars().filter(|c| c.is_uppercase()).count();
+        if (capitals(&r.name), std::cmp::Reverse(&r.name))
+            > (capitals(&g.name), std::cmp::Reverse(&g.name))
+        {
+            g.name = r.name.clone();
+        }
+        g.concern |= r.trust == "concern";
+        g.people.push(SharedPerson {
+            person: r.person_id,
+            episodes: r.episodes,
+            first_at: r.first_at,
+            last_at: r.last_at,
+        });
+    }
+    let mut out: Vec<SharedGroup> = groups
+        .into_iter()
+        .map(|(_, g)| g)
+        .filter(|g| g.people.len() > 1)
+        .collect();
+    out.sort_by(|a, b| {
+        b.concern
+            .cmp(&a.concern)
+            .then(b.people.len().cmp(&a.people.len()))
+            .then(a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+    });
+    out
+}
+
 /// A window's figures beside those of the window of the same length just before it.
 #[derive(Clone, Debug)]
 pub struct PatternsView {
@@ -87,6 +161,8 @@ pub struct PatternsView {
     pub people: Vec<Person>,
     /// Who went missing together, latest first.
     pub together: Vec<TogetherGroup>,
+    /// Who share an associate (for one person: those who share one of theirs).
+    pub shared: Vec<SharedGroup>,
     /// The organisation's nation (Scotland has Return Discussions, England a 72-hour clock)
     /// and its repeat threshold now: so many episodes in so many days.
     pub nation: homeward_domain::organisation::Nation,
@@ -180,8 +256,28 @@ impl App {
             .await?;
         let mut together = groups(&pairs);
         together.truncate(MOST_GROUPS);
+        // For one person, whoever in the window shares one of their associates.
+        let everyone = FactsFilter {
+            person: None,
+            ..filter.clone()
+        };
+        let mut shared = shared_groups(
+            &self
+                .store
+                .shared_associates(org, &everyone, now, MOST_SHARED_ROWS)
+                .await?,
+        );
+        if let Some(person) = ask.person {
+            shared.retain(|g| g.people.iter().any(|p| p.person == person));
+        }
+        shared.truncate(MOST_SHARED);
         let mut wanted: Vec<PersonId> = current.most.iter().map(|(id, _)| *id).collect();
         wanted.extend(together.iter().flat_map(|g| g.episodes.iter().map(|e| e.1)));
+        wanted.extend(
+            shared
+                .iter()
+                .flat_map(|g| g.people.iter().map(|p| p.person)),
+        );
         wanted.sort();
         wanted.dedup();
         let mut people = Vec::new();
@@ -213,6 +309,7 @@ impl App {
             previous_to,
             people,
             together,
+            shared,
             nation,
             repeat_threshold: (duties.strategy_after_episodes, duties.strategy_window_days),
             interview_from_episode: duties.wales_interview_from_episode,
@@ -348,11 +445,63 @@ pub struct PatternsText {
     pub duties: Vec<DutyLine>,
     /// Who went missing together: when the first went, and who.
     pub together: Vec<(String, String)>,
+    /// Who share an associate: the associate, and each of them with their episodes.
+    pub shared: Vec<(String, String)>,
     /// What stands out, in sentences a manager can read out at a meeting.
     pub findings: Vec<String>,
 }
 
 impl PatternsView {
+    /// An associate's name, and whether a form marks them as a concern.
+    pub fn associate_words(&self, t: homeward_i18n::Tr, g: &SharedGroup) -> String {
+        if g.concern {
+            t.with("patterns-shared-concern", "name", &g.name)
+        } else {
+            g.name.clone()
+        }
+    }
+
+    /// Someone who shares an associate, with their episodes in the window.
+    pub fn shared_person_words(&self, t: homeward_i18n::Tr, p: &SharedPerson) -> String {
+        let name = self
+            .people
+            .iter()
+            .find(|x| x.id == p.person)
+            .map(|x| format!("{} {}", x.given_name, x.family_name))
+            .unwrap_or_default();
+        let dates = if p.episodes == 1 {
+            t.date(homeward_domain::time::in_london(p.first_at).date())
+        } else {
+            t.args(
+                "patterns-shared-dates",
+                &[
+                    (
+                        "first",
+                        &t.date(homeward_domain::time::in_london(p.first_at).date()),
+                    ),
+                    (
+                        "last",
+                        &t.date(homeward_domain::time::in_london(p.last_at).date()),
+                    ),
+                ],
+            )
+        };
+        t.args(
+            "patterns-shared-person",
+            &[
+                ("name", &name),
+                (
+                    "episodes",
+                    &t.count(
+                        "patterns-episode-count",
+                        usize::try_from(p.episodes).unwrap_or(0),
+                    ),
+                ),
+                ("dates", &dates),
+            ],
+        )
+    }
+
     /// What stands out in the period, each from the same figures as the tables: how many
     /// against the period before, repeats, the busiest time and place, interviews, long
     /// absences, the duty most often late and the commonest risk.
@@ -410,6 +559,18 @@ impl PatternsView {
             out.push(t.args(
                 "patterns-finding-place",
                 &[("place", place), ("count", &n(*count))],
+            ));
+        }
+        let not_on_form = |list: &[(String, i64)]| {
+            list.iter()
+                .find(|(k, _)| k == homeward_domain::learning::NOT_ON_FORM)
+                .map_or(0, |(_, n)| *n)
+        };
+        if not_on_form(&c.found_kinds) > 0 {
+            out.push(t.with(
+                "patterns-finding-not-on-form",
+                "count",
+                &n(not_on_form(&c.found_kinds)),
             ));
         }
         if c.over_24_hours > 0 {
@@ -673,6 +834,20 @@ impl PatternsView {
                 entries(&c.found_towns, Cut::FoundIn, &|k| k.to_string()),
             ),
             table(
+                "patterns-section-seen-kind",
+                "patterns-kind",
+                entries(&c.last_seen_kinds, Cut::LastSeenAtKind, &|k| {
+                    place_kind_words(t, k)
+                }),
+            ),
+            table(
+                "patterns-section-found-kind",
+                "patterns-kind",
+                entries(&c.found_kinds, Cut::FoundAtKind, &|k| {
+                    place_kind_words(t, k)
+                }),
+            ),
+            table(
                 "patterns-section-found-area",
                 "patterns-area",
                 entries(&c.found_areas, Cut::FoundInArea, &|k| k.to_string()),
@@ -732,9 +907,24 @@ impl PatternsView {
                 )
             })
             .collect();
+        let shared = self
+            .shared
+            .iter()
+            .map(|g| {
+                (
+                    self.associate_words(t, g),
+                    g.people
+                        .iter()
+                        .map(|p| self.shared_person_words(t, p))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            })
+            .collect();
         let findings = self.findings(t);
         PatternsText {
             together,
+            shared,
             findings,
             window: t.args(
                 "patterns-window",
@@ -806,6 +996,15 @@ impl Disclosure {
             });
         }
         problems
+    }
+}
+
+/// The words for a kind of place on a person's form, or for somewhere not on it.
+pub fn place_kind_words(t: homeward_i18n::Tr, kind: &str) -> String {
+    if kind == homeward_domain::learning::NOT_ON_FORM {
+        t.get("patterns-kind-not-on-form")
+    } else {
+        t.get(&format!("option-{kind}"))
     }
 }
 
@@ -955,6 +1154,10 @@ impl App {
                 }
             }
             if named.is_none() {
+                // Associates are people too: numbered, not named.
+                for (i, g) in view.shared.iter_mut().enumerate() {
+                    g.name = t.with("summary-associate", "number", &(i + 1).to_string());
+                }
                 let mut order: Vec<PersonId> = Vec::new();
                 for id in listed
                     .iter()
@@ -1029,6 +1232,10 @@ impl App {
         sections.push(homeward_reports::Section {
             title: t.get("patterns-section-together"),
             rows: text.together.clone(),
+        });
+        sections.push(homeward_reports::Section {
+            title: t.get("patterns-section-shared"),
+            rows: text.shared.clone(),
         });
         sections.push(homeward_reports::Section {
             title: t.get("patterns-section-duties"),
@@ -1217,6 +1424,15 @@ impl App {
                 cell(&t.get("patterns-section-together")),
                 cell(who),
                 cell(when),
+                String::new(),
+            ])
+            .map_err(fail)?;
+        }
+        for (associate, who) in &text.shared {
+            out.write_record([
+                cell(&t.get("patterns-section-shared")),
+                cell(associate),
+                cell(who),
                 String::new(),
             ])
             .map_err(fail)?;

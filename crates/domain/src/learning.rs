@@ -64,6 +64,11 @@ pub struct EpisodeFacts {
     /// A return interview (Return Discussion in Scotland) was expected for it: for every child
     /// in England, from the set episode in Wales, for everyone in Scotland.
     pub interview_expected: bool,
+    /// Which of the places on the person's information form they were last seen and found
+    /// at: its kind (`family`, `friend`, `hangout`…), [`NOT_ON_FORM`] when the place written
+    /// is none of them, empty when no place was written.
+    pub last_seen_kind: String,
+    pub found_kind: String,
 }
 
 impl EpisodeFacts {
@@ -93,6 +98,144 @@ pub fn near_repeat(started: Timestamp, came_back: Timestamp) -> Option<jiff::Sig
     (since >= jiff::SignedDuration::ZERO
         && since <= jiff::SignedDuration::from_hours(24 * NEAR_REPEAT_DAYS))
     .then_some(since)
+}
+
+/// A place written during an episode that is none of the places on the person's form.
+pub const NOT_ON_FORM: &str = "not_on_form";
+
+/// A significant place on the person's information form: its kind and where it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KnownPlace {
+    pub kind: String,
+    pub place: String,
+}
+
+/// Which of the known places a place written during an episode is: the kind of the one it
+/// names (`other` when the form gave no kind), [`NOT_ON_FORM`] when it names none of them,
+/// empty when nothing was written. Staff write "Tesco, Queen St" where the form says
+/// "Tesco Extra, Queen St, Cardiff", so a place matches when the words of one run on in
+/// the other (case, punctuation and apostrophes aside); an exact match wins over a partial one.
+pub fn place_kind(written: &str, known: &[KnownPlace]) -> String {
+    let within = |hay: &[String], needle: &[String]| {
+        !needle.is_empty()
+            && needle.iter().map(String::len).sum::<usize>() >= 4
+            && hay.windows(needle.len()).any(|w| w == needle)
+    };
+    let w = words(written);
+    if w.is_empty() {
+        return String::new();
+    }
+    let kind = |p: &KnownPlace| {
+        if p.kind.is_empty() {
+            "other".to_string()
+        } else {
+            p.kind.clone()
+        }
+    };
+    let forms: Vec<(Vec<String>, &KnownPlace)> =
+        known.iter().map(|p| (words(&p.place), p)).collect();
+    if let Some((_, p)) = forms.iter().find(|(k, _)| !k.is_empty() && *k == w) {
+        return kind(p);
+    }
+    forms
+        .iter()
+        .find(|(k, _)| within(k, &w) || within(&w, k))
+        .map_or_else(|| NOT_ON_FORM.to_string(), |(_, p)| kind(p))
+}
+
+/// Little words that say where about a place rather than which place: "outside the skate
+/// park" is the skate park.
+const LITTLE_WORDS: &[&str] = &[
+    "the", "a", "an", "at", "in", "on", "by", "near", "outside", "inside", "behind", "of", "y",
+    "yr", "ger", "tu", "allan", "i",
+];
+
+/// The words of a name or place as they are compared: lower case, apostrophes dropped,
+/// split at anything that is not a letter or digit, little words left out.
+fn words(s: &str) -> Vec<String> {
+    s.to_lowercase()
+        .replace(['\'', '\u{2019}'], "")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !LITTLE_WORDS.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// An associate named on a person's information form, keyed by the words of their name so
+/// that "Jay  Smith" on one form and "jay smith" on another are the same person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Associate {
+    pub key: String,
+    pub name: String,
+    /// `trusted`, `concern`, `unknown` or empty.
+    pub trust: String,
+}
+
+/// Names that say how someone is related rather than who they are: two children who each
+/// name "Mum" do not share an associate.
+const RELATIONS: &[&str] = &[
+    "mum",
+    "mam",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "nan",
+    "nana",
+    "nain",
+    "gran",
+    "granny",
+    "grandma",
+    "grandad",
+    "grandmother",
+    "grandfather",
+    "taid",
+    "brother",
+    "sister",
+    "aunt",
+    "auntie",
+    "aunty",
+    "uncle",
+    "cousin",
+    "carer",
+    "friend",
+    "friends",
+    "boyfriend",
+    "girlfriend",
+    "partner",
+    "stepmum",
+    "stepdad",
+    "teacher",
+    "unknown",
+    "none",
+];
+
+/// The associates on an information form, one per name, in the order written.
+pub fn associates(profile: &crate::forms::Document) -> Vec<Associate> {
+    let mut out: Vec<Associate> = Vec::new();
+    for item in profile.items("associates", "associate") {
+        let name = item.get("name").map(|n| n.trim()).unwrap_or_default();
+        let w = words(name);
+        if w.is_empty() || (w.len() == 1 && RELATIONS.contains(&w[0].as_str())) {
+            continue;
+        }
+        let key = w.join(" ");
+        if out.iter().any(|a| a.key == key) {
+            continue;
+        }
+        out.push(Associate {
+            key,
+            name: name.to_string(),
+            trust: item.get("trust").cloned().unwrap_or_default(),
+        });
+    }
+    out
+}
+
+/// Records which of the person's known places they were last seen and found at.
+pub fn places_known(f: &mut EpisodeFacts, known: &[KnownPlace]) {
+    f.last_seen_kind = place_kind(&f.last_seen_place, known);
+    f.found_kind = place_kind(&f.found_place, known);
 }
 
 /// How one duty went: its deadline, when it was done and how it ended.
@@ -257,6 +400,7 @@ mod tests {
             earlier_episodes: number - 1,
             recent_episodes: recent,
             settings: DutySettings::default(),
+            known_places: Vec::new(),
         };
         let expected = |nation, person, number: i64, recent| {
             let mut f = EpisodeFacts {
@@ -283,6 +427,69 @@ mod tests {
         let mut f = EpisodeFacts::default();
         expectations(&mut f, &c);
         assert!(f.over_threshold);
+    }
+
+    #[test]
+    fn a_place_written_during_an_episode_is_matched_to_the_form_by_its_words() {
+        let known = [
+            KnownPlace {
+                kind: "family".into(),
+                place: "Mum's flat, 12 Acacia Road, Cardiff".into(),
+            },
+            KnownPlace {
+                kind: "hangout".into(),
+                place: "Tesco Extra, Queen St".into(),
+            },
+            KnownPlace {
+                kind: String::new(),
+                place: "The skate park".into(),
+            },
+        ];
+        // Part of a known place, in other case and punctuation.
+        assert_eq!(place_kind("12 acacia road", &known), "family");
+        assert_eq!(place_kind("Mums flat", &known), "family");
+        // A known place inside a longer description.
+        assert_eq!(
+            place_kind("outside Tesco Extra, Queen St at 9", &known),
+            "hangout"
+        );
+        // No kind on the form; the little words are no matter.
+        assert_eq!(place_kind("skate park", &known), "other");
+        assert_eq!(place_kind("Outside the skate park", &known), "other");
+        // Somewhere new, and nothing written.
+        assert_eq!(place_kind("Bus station", &known), NOT_ON_FORM);
+        assert_eq!(place_kind("  ", &known), "");
+        // Too little to go on: one short word matches nothing.
+        assert_eq!(place_kind("St", &known), NOT_ON_FORM);
+        assert_eq!(place_kind("Bus station", &[]), NOT_ON_FORM);
+    }
+
+    #[test]
+    fn associates_are_keyed_by_their_names_words_and_relations_alone_are_left_out() {
+        use crate::forms::{Document, SectionData};
+        let item = |name: &str, trust: &str| {
+            [("name", name), ("trust", trust)]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let mut section = SectionData::default();
+        section.groups.insert(
+            "associate".into(),
+            vec![
+                item("Jay  O'Neill", "concern"),
+                item("Mum", "trusted"),
+                item("jay oneill", "unknown"),
+                item("Tiny", ""),
+                item("  ", ""),
+            ],
+        );
+        let profile = Document::default().with_section("associates", section);
+        let found = associates(&profile);
+        let keys: Vec<&str> = found.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, ["jay oneill", "tiny"]);
+        assert_eq!(found[0].name, "Jay  O'Neill");
+        assert_eq!(found[0].trust, "concern");
     }
 
     use super::*;

@@ -26,6 +26,9 @@ pub const GRADE: &str = "grade";
 pub const LAST_SEEN: &str = "last_seen";
 pub const FOUND_TOWN: &str = "found_town";
 pub const FOUND_AREA: &str = "found_area";
+/// Episodes by which of the places on the person's form they were last seen and found at.
+pub const LAST_SEEN_KIND: &str = "last_seen_kind";
+pub const FOUND_KIND: &str = "found_kind";
 /// Why return interviews were declined, as written (the last reason of each episode).
 pub const DECLINE_REASON: &str = "decline_reason";
 pub const RISK: &str = "risk";
@@ -151,6 +154,12 @@ pub fn figures_of(f: &EpisodeFacts) -> Vec<(&'static str, String)> {
     }
     if !f.found_police_area.is_empty() {
         out.push((FOUND_AREA, f.found_police_area.clone()));
+    }
+    if !f.last_seen_kind.is_empty() {
+        out.push((LAST_SEEN_KIND, f.last_seen_kind.clone()));
+    }
+    if !f.found_kind.is_empty() {
+        out.push((FOUND_KIND, f.found_kind.clone()));
     }
     if back && f.interview_declines > 0 && !f.decline_reason.is_empty() {
         out.push((DECLINE_REASON, f.decline_reason.clone()));

@@ -593,6 +593,19 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
                 // interview; the threshold read from the numbering (made in no time order).
                 facts.interview_expected = true;
                 facts.over_threshold = facts.episode_number >= 3;
+                // Their forms name their usual place and a friend's house; anywhere else
+                // they turn up is somewhere the forms do not know.
+                let known = [
+                    homeward_domain::learning::KnownPlace {
+                        kind: "hangout".into(),
+                        place: PLACES[index % PLACES.len()].into(),
+                    },
+                    homeward_domain::learning::KnownPlace {
+                        kind: "friend".into(),
+                        place: "A friend's house".into(),
+                    },
+                ];
+                homeward_domain::learning::places_known(&mut facts, &known);
                 learning.push((
                     summary.clone(),
                     homeward_store::Learning {

@@ -2245,8 +2245,10 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         reported_after_minutes: Some(20),
         police_grade: Some("medium".into()),
         last_seen_place: "Bus station".into(),
+        last_seen_kind: "hangout".into(),
         found_town: "Newport".into(),
         found_police_area: "Gwent Police".into(),
+        found_kind: "not_on_form".into(),
         returned_at: Some(at("2026-10-25T01:00:00Z")),
         interview: "held".into(),
         interview_first_offered_at: Some(at("2026-10-26T09:00:00Z")),
@@ -2297,6 +2299,7 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         reported_after_minutes: Some(30),
         police_grade: Some("high".into()),
         last_seen_place: "Bus station".into(),
+        last_seen_kind: "hangout".into(),
         phase: "missing".into(),
         ..base("2026-10-26T09:00:00Z", 0, 9)
     };
@@ -2366,6 +2369,8 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
     assert_eq!(p.last_seen_places, [("Bus station".into(), 2)]);
     assert_eq!(p.found_towns, [("Newport".into(), 1)]);
     assert_eq!(p.found_areas, [("Gwent Police".into(), 1)]);
+    assert_eq!(p.last_seen_kinds, [("hangout".into(), 2)]);
+    assert_eq!(p.found_kinds, [("not_on_form".into(), 1)]);
     assert_eq!(p.decline_reasons, [("Too tired to talk".into(), 1)]);
     assert_eq!(p.risks, [("cse".into(), 1)]);
     assert_eq!(p.risk_people, [("cse".into(), 1)]);
@@ -2434,6 +2439,9 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         (Cut::LastSeenAt("Bus station".into()), 2),
         (Cut::FoundIn("Newport".into()), 1),
         (Cut::FoundInArea("Gwent Police".into()), 1),
+        (Cut::LastSeenAtKind("hangout".into()), 2),
+        (Cut::FoundAtKind("not_on_form".into()), 1),
+        (Cut::FoundAtKind("family".into()), 0),
         (Cut::DeclinedBecause("Too tired to talk".into()), 1),
         (Cut::Grade("high".into()), 1),
         (Cut::Risk("cse".into()), 1),

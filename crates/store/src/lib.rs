@@ -310,6 +310,10 @@ pub enum Cut {
     FoundIn(String),
     /// Found in this police force's area.
     FoundInArea(String),
+    /// Last seen, or found, at a place of this kind on their form (`family`, `hangout`…), or
+    /// somewhere not on it (`not_on_form`).
+    LastSeenAtKind(String),
+    FoundAtKind(String),
     /// Back, and the return interview last declined for this reason (as written).
     DeclinedBecause(String),
     Grade(String),
@@ -352,6 +356,9 @@ pub struct Patterns {
     pub found_towns: Vec<(String, i64)>,
     /// Where found, by police force area.
     pub found_areas: Vec<(String, i64)>,
+    /// Last seen and found, by the kind of place on their form it was, or not on it.
+    pub last_seen_kinds: Vec<(String, i64)>,
+    pub found_kinds: Vec<(String, i64)>,
     /// Why return interviews were declined, as written, most often first (ten at most).
     pub decline_reasons: Vec<(String, i64)>,
     pub returned: i64,
@@ -434,7 +441,13 @@ impl Tile {
             Tile::Headline => &[r::CUT, r::DECLINE_REASON],
             Tile::Grades => &[r::GRADE],
             Tile::Grid => &[r::SLOT],
-            Tile::Places => &[r::LAST_SEEN, r::FOUND_TOWN, r::FOUND_AREA],
+            Tile::Places => &[
+                r::LAST_SEEN,
+                r::FOUND_TOWN,
+                r::FOUND_AREA,
+                r::LAST_SEEN_KIND,
+                r::FOUND_KIND,
+            ],
             Tile::Risks => &[r::RISK],
             Tile::Durations => &[r::AWAY_MINUTES, r::REPORTED_MINUTES],
             Tile::Duties => &[r::DUTY, r::DUTY_ON_TIME, r::DUTY_LATE, r::DUTY_LATE_MINUTES],
@@ -486,6 +499,22 @@ pub struct RollupRow {
     pub figure: String,
     pub key: String,
     pub n: i64,
+}
+
+/// One person, with episodes in a window, whose information form names an associate that
+/// someone else's with episodes in the window names too.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedAssociate {
+    /// The words of the associate's name, as compared; and as written on this person's form.
+    pub key: String,
+    pub name: String,
+    /// `trusted`, `concern`, `unknown` or empty, as this person's form has it.
+    pub trust: String,
+    pub person_id: PersonId,
+    /// Their episodes in the window, and when the first and last began.
+    pub episodes: i64,
+    pub first_at: Timestamp,
+    pub last_at: Timestamp,
 }
 
 /// Two people from the same service who went missing within a set time of each other.
@@ -886,6 +915,22 @@ pub trait Store: Send + Sync {
         now: Timestamp,
         tiles: &[Tile],
     ) -> StoreResult<Patterns>;
+    /// People with episodes in the window whose forms name the same associate, by associate
+    /// (at most `limit` rows).
+    async fn shared_associates(
+        &self,
+        org: OrgId,
+        filter: &FactsFilter,
+        now: Timestamp,
+        limit: i64,
+    ) -> StoreResult<Vec<SharedAssociate>>;
+    /// Writes again the associates kept from a person's latest information form (they are
+    /// kept as each version is saved; this puts right those saved before they were).
+    async fn refresh_associates(
+        &self,
+        person: PersonId,
+        associates: &[homeward_domain::learning::Associate],
+    ) -> StoreResult<()>;
     /// Pairs of episodes in the window from the same service that began within `within` of
     /// each other (different people), latest first, at most `limit`.
     async fn missing_together(

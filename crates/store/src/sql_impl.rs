@@ -387,6 +387,14 @@ pub fn cut_condition(
             "f.last_seen_place = {}",
             b.push(Bind::Text(place.clone()))
         )),
+        Some(Cut::LastSeenAtKind(kind)) => Some(format!(
+            "f.last_seen_kind = {}",
+            b.push(Bind::Text(kind.clone()))
+        )),
+        Some(Cut::FoundAtKind(kind)) => Some(format!(
+            "f.found_kind = {}",
+            b.push(Bind::Text(kind.clone()))
+        )),
         Some(Cut::FoundInArea(area)) => Some(format!(
             "f.found_police_area = {}",
             b.push(Bind::Text(area.clone()))
@@ -460,6 +468,8 @@ pub fn order_counts(p: &mut crate::Patterns) {
     p.found_towns.truncate(10);
     p.found_areas.sort_by(by_size);
     p.found_areas.truncate(10);
+    p.last_seen_kinds.sort_by(by_size);
+    p.found_kinds.sort_by(by_size);
     p.decline_reasons.sort_by(by_size);
     p.decline_reasons.truncate(10);
     // The same indicator from different lists of risks adds up.
@@ -717,6 +727,8 @@ macro_rules! impl_sql_store {
                         r::LAST_SEEN => p.last_seen_places.push((key, n)),
                         r::FOUND_TOWN => p.found_towns.push((key, n)),
                         r::FOUND_AREA => p.found_areas.push((key, n)),
+                        r::LAST_SEEN_KIND => p.last_seen_kinds.push((key, n)),
+                        r::FOUND_KIND => p.found_kinds.push((key, n)),
                         r::DECLINE_REASON => p.decline_reasons.push((key, n)),
                         r::RISK => p.risks.push((key, n)),
                         r::SLOT => {
@@ -863,6 +875,8 @@ macro_rules! impl_sql_store {
                     p.last_seen_places = by("last_seen_place").await?;
                     p.found_towns = by("found_town").await?;
                     p.found_areas = by("found_police_area").await?;
+                    p.last_seen_kinds = by("last_seen_kind").await?;
+                    p.found_kinds = by("found_kind").await?;
                 }
                 if tiles.contains(&Tile::Risks) {
                     for (codes, n) in by("risks").await? {
@@ -1102,8 +1116,8 @@ macro_rules! impl_sql_store {
                          reported_after_minutes, police_grade, last_seen_place, found_place, found_town, \
                          found_police_area, returned_at, interview, interview_first_offered_at, \
                          interview_offers, interview_declines, risks, phase, previous_return_at, \
-                         over_threshold, interview_expected, decline_reason) VALUES ",
-                        28,
+                         over_threshold, interview_expected, decline_reason, last_seen_kind, found_kind) VALUES ",
+                        30,
                         chunk.len(),
                     );
                     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -1136,7 +1150,9 @@ macro_rules! impl_sql_store {
                             .bind(f.previous_return_at.map(Self::ms))
                             .bind(i64::from(f.over_threshold))
                             .bind(i64::from(f.interview_expected))
-                            .bind(f.decline_reason.clone());
+                            .bind(f.decline_reason.clone())
+                            .bind(f.last_seen_kind.clone())
+                            .bind(f.found_kind.clone());
                     }
                     q.execute(&mut **tx).await.map_err(Self::db_err)?;
                 }
@@ -1178,6 +1194,8 @@ macro_rules! impl_sql_store {
                     over_threshold: row.try_get::<i64, _>("over_threshold").map_err(Self::db_err)? != 0,
                     interview_expected: row.try_get::<i64, _>("interview_expected").map_err(Self::db_err)? != 0,
                     decline_reason: row.try_get("decline_reason").map_err(Self::db_err)?,
+                    last_seen_kind: row.try_get("last_seen_kind").map_err(Self::db_err)?,
+                    found_kind: row.try_get("found_kind").map_err(Self::db_err)?,
                 })
             }
 
@@ -1659,6 +1677,37 @@ macro_rules! impl_sql_store {
                 .execute(&mut **tx)
                 .await
                 .map_err(Self::db_err)?;
+                if d.kind == $crate::sql_impl::domain::forms::DocKind::Profile {
+                    let associates = $crate::sql_impl::domain::learning::associates(&d.document);
+                    Self::write_associates(tx, d.person_id, &associates).await?;
+                }
+                Ok(())
+            }
+
+            /// Replaces the associates kept for a person with those on their latest form.
+            async fn write_associates(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                person: $crate::sql_impl::domain::ids::PersonId,
+                associates: &[$crate::sql_impl::domain::learning::Associate],
+            ) -> $crate::StoreResult<()> {
+                sqlx::query("DELETE FROM person_associates WHERE person_id = $1")
+                    .bind(person.0)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                for a in associates {
+                    sqlx::query(
+                        "INSERT INTO person_associates (person_id, org_id, name_key, name, trust) \
+                         SELECT p.id, p.org_id, $2, $3, $4 FROM people p WHERE p.id = $1",
+                    )
+                    .bind(person.0)
+                    .bind(&a.key)
+                    .bind(&a.name)
+                    .bind(&a.trust)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                }
                 Ok(())
             }
 
@@ -2624,6 +2673,55 @@ macro_rules! impl_sql_store {
                     }
                 }
                 Ok(p)
+            }
+
+            async fn shared_associates(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                filter: &$crate::FactsFilter,
+                now: $crate::sql_impl::jiff::Timestamp,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::SharedAssociate>> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::{Bind, Binds, facts_where};
+                let mut b = Binds::default();
+                let base = facts_where(filter, now, &mut b);
+                let n = b.push(Bind::Int(limit));
+                // The window's people first (few), then their associates by the kept key.
+                let sql = format!(
+                    "WITH people AS (SELECT f.person_id, COUNT(*) AS episodes, MIN(f.started_at) AS first_at, \
+                     MAX(f.started_at) AS last_at FROM episode_facts f WHERE {base} GROUP BY f.person_id), \
+                     links AS (SELECT a.name_key, a.name, a.trust, p.person_id, p.episodes, p.first_at, p.last_at \
+                     FROM person_associates a JOIN people p ON p.person_id = a.person_id WHERE a.org_id = $1), \
+                     shared AS (SELECT name_key FROM links GROUP BY name_key HAVING COUNT(*) > 1) \
+                     SELECT l.name_key, l.name, l.trust, l.person_id, l.episodes, l.first_at, l.last_at \
+                     FROM links l JOIN shared s ON s.name_key = l.name_key \
+                     ORDER BY l.name_key, l.last_at DESC, l.person_id LIMIT {n}"
+                );
+                let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok($crate::SharedAssociate {
+                            key: r.try_get("name_key").map_err(Self::db_err)?,
+                            name: r.try_get("name").map_err(Self::db_err)?,
+                            trust: r.try_get("trust").map_err(Self::db_err)?,
+                            person_id: $crate::sql_impl::domain::ids::PersonId(r.try_get("person_id").map_err(Self::db_err)?),
+                            episodes: r.try_get("episodes").map_err(Self::db_err)?,
+                            first_at: Self::at(r.try_get("first_at").map_err(Self::db_err)?),
+                            last_at: Self::at(r.try_get("last_at").map_err(Self::db_err)?),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn refresh_associates(
+                &self,
+                person: $crate::sql_impl::domain::ids::PersonId,
+                associates: &[$crate::sql_impl::domain::learning::Associate],
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                Self::write_associates(&mut tx, person, associates).await?;
+                Self::commit(tx).await
             }
 
             async fn missing_together(

@@ -141,6 +141,9 @@ pub struct Context {
     /// Their episodes in the strategy window, this one included (England's repeat threshold).
     pub recent_episodes: i64,
     pub settings: DutySettings,
+    /// The significant places on their form: no rule reads them, but what each episode
+    /// teaches (where they were seen and found, against where they were known to go) does.
+    pub known_places: Vec<crate::learning::KnownPlace>,
 }
 
 /// The risk indicators an information form records (`risks.indicators`), each one an input

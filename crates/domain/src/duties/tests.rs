@@ -22,6 +22,7 @@ fn ctx(nation: Nation, person: PersonKind, service: ServiceKind) -> Context {
         earlier_episodes: 0,
         recent_episodes: 1,
         settings: DutySettings::default(),
+        known_places: Vec::new(),
     }
 }
 
@@ -792,7 +793,7 @@ fn in_england_cse_makes_regulation_40_a_notification_without_delay() {
     assert!(plain.iter().all(|d| d.rule != "notify_ofsted"));
     let cse = Context {
         risks: Risks::from_codes(["cse"]),
-        ..home
+        ..home.clone()
     };
     let list = duties(&cse, &events, t0);
     assert!(

@@ -78,6 +78,10 @@ pub struct FiguresDto {
     pub found_towns: Vec<CountDto>,
     /// Where they were found, by police force area (ten at most).
     pub found_police_areas: Vec<CountDto>,
+    /// Where they were last seen and found, by the kind of place it is on the person's
+    /// information form (`family`, `hangout`…), or `not_on_form`.
+    pub last_seen_by_kind_of_place: Vec<CountDto>,
+    pub found_by_kind_of_place: Vec<CountDto>,
     /// Why return interviews were declined, as written (ten at most).
     pub decline_reasons: Vec<CountDto>,
     pub risks: Vec<CountDto>,
@@ -123,6 +127,26 @@ pub struct TogetherDto {
     pub first_started_at: String,
 }
 
+/// An associate named on the information forms of several people with episodes in the
+/// window.
+#[derive(Serialize, ToSchema)]
+pub struct SharedAssociateDto {
+    /// As the forms write it (the most carefully written).
+    pub associate: String,
+    /// Someone's form marks them as a concern.
+    pub concern: bool,
+    pub people: Vec<SharedPersonDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SharedPersonDto {
+    pub person_id: Uuid,
+    /// Their episodes in the window, and when the first and last began (RFC 3339).
+    pub episodes: i64,
+    pub first_started_at: String,
+    pub last_started_at: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct PatternsDto {
     pub from: String,
@@ -132,6 +156,8 @@ pub struct PatternsDto {
     pub previous_to: String,
     pub previous: FiguresDto,
     pub together: Vec<TogetherDto>,
+    /// People who share an associate, those marked as a concern first.
+    pub shared_associates: Vec<SharedAssociateDto>,
 }
 
 fn counts(list: &[(String, i64)]) -> Vec<CountDto> {
@@ -186,6 +212,8 @@ impl From<&Patterns> for FiguresDto {
             last_seen_places: counts(&p.last_seen_places),
             found_towns: counts(&p.found_towns),
             found_police_areas: counts(&p.found_areas),
+            last_seen_by_kind_of_place: counts(&p.last_seen_kinds),
+            found_by_kind_of_place: counts(&p.found_kinds),
             decline_reasons: counts(&p.decline_reasons),
             risks: counts(&p.risks),
             duties: p
@@ -283,6 +311,24 @@ pub async fn show(
                     .first()
                     .map(|e| e.2.to_string())
                     .unwrap_or_default(),
+            })
+            .collect(),
+        shared_associates: view
+            .shared
+            .iter()
+            .map(|g| SharedAssociateDto {
+                associate: g.name.clone(),
+                concern: g.concern,
+                people: g
+                    .people
+                    .iter()
+                    .map(|p| SharedPersonDto {
+                        person_id: p.person.0,
+                        episodes: p.episodes,
+                        first_started_at: p.first_at.to_string(),
+                        last_started_at: p.last_at.to_string(),
+                    })
+                    .collect(),
             })
             .collect(),
     }))

@@ -34,6 +34,8 @@ pub fn cut_code(cut: &Cut) -> String {
         Cut::LastSeenAt(place) => format!("seen:{place}"),
         Cut::FoundIn(town) => format!("found:{town}"),
         Cut::FoundInArea(area) => format!("area:{area}"),
+        Cut::LastSeenAtKind(kind) => format!("seen_kind:{kind}"),
+        Cut::FoundAtKind(kind) => format!("found_kind:{kind}"),
         Cut::DeclinedBecause(reason) => format!("declined:{reason}"),
         Cut::Grade(g) => format!("grade:{g}"),
         Cut::Returned => "returned".into(),
@@ -82,6 +84,8 @@ pub fn parse_cut(text: &str) -> Option<Cut> {
                 "seen" => Cut::LastSeenAt(value.to_string()),
                 "found" => Cut::FoundIn(value.to_string()),
                 "area" => Cut::FoundInArea(value.to_string()),
+                "seen_kind" => Cut::LastSeenAtKind(value.to_string()),
+                "found_kind" => Cut::FoundAtKind(value.to_string()),
                 "declined" => Cut::DeclinedBecause(value.to_string()),
                 "grade" => Cut::Grade(value.to_string()),
                 "risk" => Cut::Risk(value.to_string()),
@@ -104,6 +108,18 @@ fn cut_words(t: Tr, cut: &Cut, person: Option<&str>) -> String {
         ),
         Cut::LastSeenAt(place) => t.with("patterns-cut-seen", "place", place),
         Cut::FoundIn(town) => t.with("patterns-cut-found", "town", town),
+        Cut::FoundInArea(area) => t.with("patterns-cut-area", "area", area),
+        Cut::DeclinedBecause(reason) => t.with("patterns-cut-declined-because", "reason", reason),
+        Cut::LastSeenAtKind(kind) => t.with(
+            "patterns-cut-seen-kind",
+            "kind",
+            &homeward_app::patterns::place_kind_words(t, kind),
+        ),
+        Cut::FoundAtKind(kind) => t.with(
+            "patterns-cut-found-kind",
+            "kind",
+            &homeward_app::patterns::place_kind_words(t, kind),
+        ),
         Cut::Grade(g) => t.get(&choice_id("grade", g)),
         Cut::Risk(code) => t.get(&format!("option-{code}")),
         other => t.get(&format!(
@@ -225,6 +241,14 @@ pub struct TogetherRow {
     pub home: String,
 }
 
+/// An associate several people's forms name: who, and each person with their episodes in
+/// the window and a link to their own patterns.
+pub struct SharedRow {
+    pub associate: String,
+    pub concern: bool,
+    pub who: Vec<(String, String)>,
+}
+
 pub struct DutyRow {
     pub duty: String,
     pub total: i64,
@@ -338,6 +362,7 @@ struct PatternsPage {
     /// Whose own patterns these are: their name, their page and the hidden value.
     person: Option<(String, String, String)>,
     together: Vec<TogetherRow>,
+    shared: Vec<SharedRow>,
     /// The same figures to download.
     pdf_href: String,
     csv_href: String,
@@ -632,6 +657,29 @@ pub async fn show(
                             .map(|s| s.name.clone())
                             .unwrap_or_default();
                         TogetherRow { when, who, home }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        shared: view
+            .as_ref()
+            .map(|v| {
+                v.shared
+                    .iter()
+                    .map(|g| SharedRow {
+                        associate: v.associate_words(t, g),
+                        concern: g.concern,
+                        who: g
+                            .people
+                            .iter()
+                            .map(|p| {
+                                let own = PatternsAsk {
+                                    person: Some(p.person),
+                                    ..ask.clone()
+                                };
+                                (v.shared_person_words(t, p), window_href("/patterns", &own))
+                            })
+                            .collect(),
                     })
                     .collect()
             })

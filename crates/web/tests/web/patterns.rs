@@ -545,3 +545,220 @@ async fn the_group_summary_names_nobody_unless_the_disclosure_is_recorded() {
         assert!(!form.body.contains("Share it with names"));
     }
 }
+
+/// Where people were seen and found is matched to the places on their information forms,
+/// and people whose forms name the same associate are shown together, on the page, in their
+/// own patterns and in the CSV; each count opens its episodes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn places_are_matched_to_the_forms_and_shared_associates_are_shown() {
+    use homeward_app::actor::RequestMeta;
+    use homeward_app::episodes::OpenEpisodeInput;
+    use homeward_domain::episode::{Event, Located};
+    use homeward_domain::forms::{DocKind, RawSection};
+    use homeward_domain::role::Role::Manager;
+    use std::collections::BTreeMap;
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let org = demo.own(Manager).org_id;
+        let manager = t
+            .app
+            .resolve_session(&session_for(&t, demo.own(Manager)).await.token)
+            .await
+            .unwrap()
+            .unwrap();
+        let meta = RequestMeta::default();
+        let people = t
+            .app
+            .store
+            .people_page(
+                org,
+                &homeward_store::PeopleQuery {
+                    limit: 100,
+                    ..Default::default()
+                },
+                &test_event(org),
+            )
+            .await
+            .unwrap();
+        let mut free = Vec::new();
+        for p in &people {
+            if t.app
+                .store
+                .open_episode_of(org, p.id)
+                .await
+                .unwrap()
+                .is_none()
+            {
+                free.push(p.clone());
+            }
+        }
+        let (a, b) = (free[0].clone(), free[1].clone());
+        let item = |pairs: &[(&str, &str)]| -> BTreeMap<String, Vec<String>> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+                .collect()
+        };
+        for (p, associate) in [(&a, "Dean  Morgan"), (&b, "dean morgan")] {
+            let mut places = RawSection::default();
+            places.groups.insert(
+                "place".into(),
+                vec![item(&[
+                    ("kind", "hangout"),
+                    ("where", "Skate park, Victoria Road"),
+                ])],
+            );
+            let mut associates = RawSection::default();
+            associates.groups.insert(
+                "associate".into(),
+                vec![
+                    item(&[("name", associate), ("trust", "concern")]),
+                    item(&[("name", "Mum"), ("trust", "trusted")]),
+                ],
+            );
+            for (section, raw) in [("places", &places), ("associates", &associates)] {
+                let version = t
+                    .app
+                    .store
+                    .latest_document(org, p.id, DocKind::Profile)
+                    .await
+                    .unwrap()
+                    .map_or(0, |v| v.version);
+                t.app
+                    .save_section(
+                        &manager,
+                        &meta,
+                        p.id,
+                        DocKind::Profile,
+                        section,
+                        raw,
+                        version,
+                    )
+                    .await
+                    .unwrap();
+            }
+        }
+        let now = t.app.clock.now();
+        let mut opened = Vec::new();
+        for (p, place) in [(&a, "outside the skate park"), (&b, "Bus station")] {
+            opened.push(
+                t.app
+                    .open_episode(
+                        &manager,
+                        &meta,
+                        p.id,
+                        OpenEpisodeInput {
+                            last_seen: Some(now - jiff::SignedDuration::from_hours(5)),
+                            last_seen_place: place.into(),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap(),
+            );
+        }
+        t.app
+            .record_event(
+                &manager,
+                &meta,
+                opened[0],
+                None,
+                Event::Located(Located {
+                    place: "Cardiff Central station".into(),
+                    town: "Cardiff".into(),
+                    police_area: "South Wales".into(),
+                    found_by: "Police".into(),
+                    condition: "Well".into(),
+                    who_was_told: "Manager".into(),
+                }),
+            )
+            .await
+            .unwrap();
+        let facts = |id| {
+            let t = &t;
+            async move {
+                t.app
+                    .store
+                    .learning_of(org, id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .facts
+            }
+        };
+        let first = facts(opened[0]).await;
+        assert_eq!(
+            (first.last_seen_kind.as_str(), first.found_kind.as_str()),
+            ("hangout", "not_on_form"),
+            "{}",
+            t.engine
+        );
+        assert_eq!(facts(opened[1]).await.last_seen_kind, "not_on_form");
+
+        let lead = session_for(&t, demo.own(SafeguardingLead)).await;
+        let page = req("GET", "/patterns").session(&lead).send(&t).await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body
+                .contains("by the places on their information forms")
+        );
+        assert!(page.body.contains("Not on their information form"));
+        assert!(
+            page.body
+                .contains("were found somewhere not on the person’s information form"),
+            "a finding says so"
+        );
+        // Each count by kind of place opens exactly its episodes.
+        let links: Vec<_> = figure_links(&page.body)
+            .into_iter()
+            .filter(|(l, _)| l.contains("_kind"))
+            .collect();
+        assert!(links.len() >= 2, "{links:?}");
+        every_figure_adds_up(&t, &lead, &links).await;
+        let shared = page
+            .body
+            .split("<tr class=\"hw-shared\">")
+            .nth(1)
+            .expect("an associate shared")
+            .split("</tr>")
+            .next()
+            .unwrap();
+        assert!(shared.contains("Dean  Morgan (a concern)"), "{shared}");
+        assert!(
+            shared.contains(&a.given_name) && shared.contains(&b.given_name),
+            "{shared}"
+        );
+        assert!(
+            !page.body.contains(">Mum"),
+            "a relation alone is not shared"
+        );
+        // A's own patterns show who shares their associate.
+        let own = req("GET", &format!("/patterns?person={}", a.id))
+            .session(&lead)
+            .send(&t)
+            .await;
+        assert_eq!(own.status, 200);
+        assert!(own.body.contains("<tr class=\"hw-shared\">"));
+        let csv = req("GET", "/patterns/report.csv")
+            .session(&lead)
+            .send(&t)
+            .await;
+        assert!(
+            csv.body
+                .contains("People who share an associate,Dean  Morgan (a concern)"),
+            "{}",
+            csv.body
+        );
+        let api = req("GET", "/api/v1/patterns").session(&lead).send(&t).await;
+        let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+        assert_eq!(
+            json["shared_associates"][0]["concern"], true,
+            "{}",
+            api.body
+        );
+        assert_eq!(
+            json["current"]["found_by_kind_of_place"][0]["value"],
+            "not_on_form"
+        );
+    }
+}
