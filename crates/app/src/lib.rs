@@ -22,6 +22,7 @@ pub mod people;
 pub mod photos;
 pub mod police_pack;
 pub mod policy;
+pub mod reviews;
 pub mod secrets;
 pub mod settings;
 pub mod users;

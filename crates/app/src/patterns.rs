@@ -947,10 +947,12 @@ impl PatternsView {
 /// Which PDF: the patterns for a meeting, the figures an inspection asks for first, or
 /// the summary for the multi-agency group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Report {
+pub(crate) enum Report<'a> {
     Patterns,
-    Inspection,
-    GroupSummary,
+    /// Names shared only with this disclosure recorded.
+    GroupSummary(Option<&'a Disclosure>),
+    /// An inspection's or review's figures, with what the manager wrote.
+    Review(crate::reviews::ReviewKind, &'a crate::reviews::Evaluation),
 }
 
 /// The most episodes a group summary lists.
@@ -1022,52 +1024,9 @@ fn letters(mut i: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// The counts an inspection asks for, with the period before beside each.
-fn inspection_rows(t: homeward_i18n::Tr, view: &PatternsView) -> Vec<(String, String)> {
-    let (c, p) = (&view.current, &view.previous);
-    let at_risk = |x: &Patterns, code: &str| {
-        x.risk_people
-            .iter()
-            .find(|(k, _)| k == code)
-            .map_or(0, |(_, n)| *n)
-    };
-    [
-        ("inspection-times", c.episodes, p.episodes),
-        ("inspection-children", c.people, p.people),
-        ("inspection-cse", at_risk(c, "cse"), at_risk(p, "cse")),
-        ("inspection-cce", at_risk(c, "cce"), at_risk(p, "cce")),
-        ("inspection-repeat", c.repeat, p.repeat),
-        ("inspection-over-24h", c.over_24_hours, p.over_24_hours),
-        ("inspection-reported", c.reported, p.reported),
-        (
-            "inspection-offered-in-time",
-            c.interview_offered_in_time,
-            p.interview_offered_in_time,
-        ),
-        ("inspection-held", c.interview_held, p.interview_held),
-        (
-            "inspection-declined",
-            c.interview_declined,
-            p.interview_declined,
-        ),
-        ("inspection-still-away", c.still_away, p.still_away),
-    ]
-    .into_iter()
-    .map(|(key, now, before)| {
-        (
-            t.get(key),
-            t.args(
-                "patterns-report-value",
-                &[("value", &now.to_string()), ("before", &before.to_string())],
-            ),
-        )
-    })
-    .collect()
-}
-
 /// A value for a spreadsheet cell: text a spreadsheet would run as a formula (`=`, `+`, `-`,
 /// `@`, tab or return first) is kept as text with a leading apostrophe.
-fn cell(value: &str) -> String {
+pub(crate) fn cell(value: &str) -> String {
     match value.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
         _ => value.to_string(),
@@ -1084,7 +1043,7 @@ impl App {
         ask: &PatternsAsk,
         locale: homeward_domain::locale::Locale,
     ) -> AppResult<Vec<u8>> {
-        self.report(actor, meta, ask, locale, Report::Patterns, None)
+        self.report(actor, meta, ask, locale, Report::Patterns)
             .await
     }
 
@@ -1099,8 +1058,15 @@ impl App {
         ask: &PatternsAsk,
         locale: homeward_domain::locale::Locale,
     ) -> AppResult<Vec<u8>> {
-        self.report(actor, meta, ask, locale, Report::Inspection, None)
-            .await
+        // The nation's own: Ofsted's list in England, the review's figures elsewhere.
+        let first = self.review_kinds(actor).await?;
+        let review = first
+            .first()
+            .copied()
+            .unwrap_or(crate::reviews::ReviewKind::AnnexA);
+        let none = crate::reviews::Evaluation::default();
+        let kind = Report::Review(review, &none);
+        self.report(actor, meta, ask, locale, kind).await
     }
 
     /// The summary for the multi-agency operational group: the patterns of a period and
@@ -1119,25 +1085,28 @@ impl App {
             require(actor, Action::ShareNamedSummary)?;
             d.check()?;
         }
-        self.report(actor, meta, ask, locale, Report::GroupSummary, named)
+        self.report(actor, meta, ask, locale, Report::GroupSummary(named))
             .await
     }
 
-    async fn report(
+    pub(crate) async fn report(
         &self,
         actor: &Actor,
         meta: &RequestMeta,
         ask: &PatternsAsk,
         locale: homeward_domain::locale::Locale,
-        kind: Report,
-        named: Option<&Disclosure>,
+        kind: Report<'_>,
     ) -> AppResult<Vec<u8>> {
+        let named = match kind {
+            Report::GroupSummary(named) => named,
+            _ => None,
+        };
         let mut view = self.patterns(actor, meta, ask).await?;
         let t = homeward_i18n::Tr(locale);
         // The group summary lists the period's episodes; unless names are shared, each
         // person is a letter, the same throughout.
         let mut listed = Vec::new();
-        if kind == Report::GroupSummary {
+        if let Report::GroupSummary(_) = kind {
             let filter = self.facts_filter(actor, ask)?;
             listed = self
                 .store
@@ -1271,7 +1240,7 @@ impl App {
             .unwrap_or_default();
         let (title, key_rows) = match kind {
             Report::Patterns => (t.get("patterns-report-title"), headline),
-            Report::GroupSummary => {
+            Report::GroupSummary(_) => {
                 let name = |id: PersonId| {
                     view.people
                         .iter()
@@ -1295,12 +1264,7 @@ impl App {
                 });
                 (t.get("summary-title"), headline)
             }
-            Report::Inspection => {
-                let nation = self
-                    .fixed_organisation(actor.org_id())
-                    .await?
-                    .map(|o| o.nation.code())
-                    .unwrap_or("england");
+            Report::Review(..) => {
                 sections.insert(
                     0,
                     homeward_reports::Section {
@@ -1308,10 +1272,7 @@ impl App {
                         rows: headline,
                     },
                 );
-                (
-                    t.get(&format!("inspection-title-{nation}")),
-                    inspection_rows(t, &view),
-                )
+                (String::new(), Vec::new())
             }
         };
         // What stands out comes first, as a manager would read it out.
@@ -1326,9 +1287,19 @@ impl App {
                     .collect(),
             },
         );
-        let marking = match (kind, named) {
-            (Report::GroupSummary, None) => t.get("summary-marking-letters"),
-            (Report::GroupSummary, Some(d)) => t.args(
+        // A review opens with what it is for and what the manager made of the figures.
+        let (title, key_rows) = match kind {
+            Report::Review(review, evaluation) => {
+                let place = self.patterns_place(actor, ask).await?;
+                let opening = review.opening(t, &place, &text.window, evaluation);
+                sections.splice(0..0, opening);
+                (review.title(t), review.key_rows(t, &view, evaluation))
+            }
+            _ => (title, key_rows),
+        };
+        let marking = match kind {
+            Report::GroupSummary(None) => t.get("summary-marking-letters"),
+            Report::GroupSummary(Some(d)) => t.args(
                 "summary-marking-named",
                 &[
                     ("to", &d.recipient),
@@ -1355,9 +1326,9 @@ impl App {
             meta,
             match kind {
                 Report::Patterns => "patterns.report",
-                Report::GroupSummary if named.is_some() => "patterns.group_summary.named",
-                Report::GroupSummary => "patterns.group_summary",
-                Report::Inspection => "patterns.inspection_report",
+                Report::GroupSummary(Some(_)) => "patterns.group_summary.named",
+                Report::GroupSummary(None) => "patterns.group_summary",
+                Report::Review(review, _) => review.audit_action(),
             },
             "patterns",
             Some(match named {
@@ -1369,7 +1340,10 @@ impl App {
                     d.purpose,
                     d.basis
                 ),
-                None => describe(ask),
+                None => match kind {
+                    Report::Review(review, _) => format!("{}: {}", review.code(), describe(ask)),
+                    _ => describe(ask),
+                },
             }),
             Outcome::Allowed,
         );
@@ -1385,6 +1359,18 @@ impl App {
         ask: &PatternsAsk,
         locale: homeward_domain::locale::Locale,
     ) -> AppResult<String> {
+        self.csv(actor, meta, ask, locale, None).await
+    }
+
+    /// The patterns as CSV, a review's own figures and what the manager wrote first.
+    pub(crate) async fn csv(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        ask: &PatternsAsk,
+        locale: homeward_domain::locale::Locale,
+        review: Option<(crate::reviews::ReviewKind, &crate::reviews::Evaluation)>,
+    ) -> AppResult<String> {
         let view = self.patterns(actor, meta, ask).await?;
         let t = homeward_i18n::Tr(locale);
         let text = view.text(t, ask);
@@ -1397,6 +1383,12 @@ impl App {
             t.get("patterns-window-before"),
         ])
         .map_err(fail)?;
+        if let Some((kind, evaluation)) = review {
+            for [section, figure, now, before] in kind.csv_rows(t, &view, evaluation) {
+                out.write_record([cell(&section), cell(&figure), cell(&now), cell(&before)])
+                    .map_err(fail)?;
+            }
+        }
         let findings = t.get("patterns-section-findings");
         for f in &text.findings {
             out.write_record([cell(&findings), cell(f), String::new(), String::new()])
@@ -1459,9 +1451,15 @@ impl App {
             .record_audit(&actor.event(
                 self.clock.now(),
                 meta,
-                "patterns.csv",
+                match review {
+                    Some((kind, _)) => kind.csv_audit_action(),
+                    None => "patterns.csv",
+                },
                 "patterns",
-                Some(describe(ask)),
+                Some(match review {
+                    Some((kind, _)) => format!("{}: {}", kind.code(), describe(ask)),
+                    None => describe(ask),
+                }),
                 Outcome::Allowed,
             ))
             .await?;

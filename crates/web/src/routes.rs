@@ -142,6 +142,8 @@ pub fn table() -> Vec<Route> {
         r("GET", "/patterns/report.pdf", Requires(Action::ViewPatterns), Html, get(html::patterns::report_pdf)),
         r("GET", "/patterns/report.csv", Requires(Action::ViewPatterns), Html, get(html::patterns::report_csv)),
         r("GET", "/patterns/inspection.pdf", Requires(Action::ViewPatterns), Html, get(html::patterns::inspection_pdf)),
+        r("GET", "/patterns/reports", Requires(Action::ViewPatterns), Html, get(html::reviews::show)),
+        r("POST", "/patterns/reports", Requires(Action::ViewPatterns), Html, post(html::reviews::download)),
         r("GET", "/patterns/summary", Requires(Action::ViewPatterns), Html, get(html::group_summary::show)),
         r("GET", "/patterns/summary.pdf", Requires(Action::ViewPatterns), Html, get(html::group_summary::letters_pdf)),
         r("POST", "/patterns/summary.pdf", Requires(Action::ShareNamedSummary), Html, post(html::group_summary::named_pdf)),

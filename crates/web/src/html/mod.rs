@@ -13,6 +13,7 @@ pub mod patterns;
 pub mod people;
 pub mod person;
 pub mod photos;
+pub mod reviews;
 pub mod settings;
 pub mod sign_in;
 pub mod users;

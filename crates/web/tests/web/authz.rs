@@ -50,7 +50,9 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         | ("GET", "/patterns/report.csv")
         | ("GET", "/patterns/inspection.pdf")
         | ("GET", "/patterns/summary")
-        | ("GET", "/patterns/summary.pdf") => Only(PATTERN_READERS),
+        | ("GET", "/patterns/summary.pdf")
+        | ("GET", "/patterns/reports")
+        | ("POST", "/patterns/reports") => Only(PATTERN_READERS),
         // Naming people to partners is a disclosure: those who lead only.
         ("POST", "/patterns/summary.pdf") => Only(PLAN_AGREERS),
         ("GET", "/admin/settings") | ("GET", "/api/v1/settings") => Only(SETTINGS_READERS),

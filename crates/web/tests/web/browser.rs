@@ -1454,4 +1454,70 @@ async fn a_safeguarding_lead_follows_a_pattern_to_its_episodes_and_takes_the_rep
             "{text}"
         );
     }
+    // The inspection's own report, for the same home and period, with the evaluation typed
+    // in: the form's own fields, sent as the browser would send them.
+    click(&client, "a[href='/patterns/reports']").await;
+    wait_for_path(&client, |p| p.starts_with("/patterns/reports")).await;
+    assert_accessible(&client, &axe, "the reports for inspection and review").await;
+    client
+        .find(Locator::Css(&format!("#service option[value='{service}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .execute(
+            "document.getElementById('from').value = '2020-01-01';\
+             document.getElementById('to').value = arguments[0];",
+            vec![serde_json::Value::String(
+                homeward_domain::time::in_london(t.app.clock.now())
+                    .date()
+                    .to_string(),
+            )],
+        )
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#working_well"))
+        .await
+        .unwrap()
+        .send_keys("Staff searched the places on the forms first.")
+        .await
+        .unwrap();
+    let bytes = client
+        .execute_async(
+            "var done = arguments[arguments.length - 1];\
+             var form = new FormData(document.querySelector('main form'));\
+             form.append('format', 'pdf');\
+             fetch('/patterns/reports', {method: 'POST', body: new URLSearchParams(form), credentials: 'same-origin'})\
+               .then(function (r) { return r.arrayBuffer(); })\
+               .then(function (b) { done(Array.from(new Uint8Array(b))); });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let pdf: Vec<u8> = bytes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_u64().unwrap() as u8)
+        .collect();
+    assert!(
+        pdf.starts_with(b"%PDF-"),
+        "{}",
+        String::from_utf8_lossy(&pdf)
+    );
+    if let Some(text) = crate::pack::pdf_text(&pdf) {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("Quality of care review"), "{text}");
+        assert!(
+            text.contains("Staff searched the places on the forms first."),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("{number} (period before:")),
+            "{text}"
+        );
+    }
 }

@@ -143,7 +143,7 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
         if let Some(text) = crate::pack::pdf_text(&inspection.bytes) {
             let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
             assert!(
-                text.contains("figures for the quality of care review"),
+                text.contains("Quality of care review: people missing from care"),
                 "{text}"
             );
             assert!(
@@ -185,7 +185,8 @@ async fn every_figure_opens_a_list_of_exactly_that_many_episodes() {
             "patterns.report",
             "patterns.csv",
             "patterns.list",
-            "patterns.inspection_report",
+            // The figures an inspection asks for in Wales: the quality of care review's.
+            "patterns.review_report",
         ] {
             assert!(trail.iter().any(|r| r.event.action == action), "{action}");
         }
@@ -760,5 +761,201 @@ async fn places_are_matched_to_the_forms_and_shared_associates_are_shown() {
             json["current"]["found_by_kind_of_place"][0]["value"],
             "not_on_form"
         );
+    }
+}
+
+/// The reports for inspection and review: each nation's own, with the manager's evaluation
+/// in the PDF and the CSV; a report for another nation, a grade off the scale or too much
+/// text is refused with the form kept as typed; every report made is audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_nation_gets_its_own_review_reports_with_the_managers_evaluation() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let today = homeward_domain::time::in_london(t.app.clock.now()).date();
+        let welsh = session_for(&t, demo.own(SafeguardingLead)).await;
+        let english = session_for(&t, demo.other(SafeguardingLead)).await;
+        let form = req("GET", "/patterns/reports")
+            .session(&welsh)
+            .send(&t)
+            .await;
+        assert_eq!(form.status, 200);
+        assert!(
+            form.body
+                .contains("Quality of care review: people missing from care")
+        );
+        assert!(!form.body.contains("Regulation 45 review"));
+        let form = req("GET", "/patterns/reports")
+            .session(&english)
+            .send(&t)
+            .await;
+        assert!(form.body.contains("Regulation 45 review"));
+        assert!(form.body.contains("figures for Ofsted"));
+        assert!(!form.body.contains("Quality of care review"));
+
+        let body = |session: &Session, pairs: &[(&str, &str)]| {
+            let mut f = form_urlencoded::Serializer::new(String::new());
+            f.append_pair("csrf_token", &session.csrf);
+            f.append_pair("from", "2018-01-01");
+            if !pairs.iter().any(|(k, _)| *k == "to") {
+                f.append_pair("to", &today.to_string());
+            }
+            for (k, v) in pairs {
+                f.append_pair(k, v);
+            }
+            f.finish()
+        };
+        let evaluation = [
+            ("kind", "quality_of_care"),
+            (
+                "working_well",
+                "Staff searched the known places first.\nPolice were told within the hour.",
+            ),
+            (
+                "improve",
+                "Return interviews are offered too late; the manager will check each within a day.",
+            ),
+        ];
+        let pdf = req("POST", "/patterns/reports")
+            .session(&welsh)
+            .form(&body(
+                &welsh,
+                &[&evaluation[..], &[("format", "pdf")]].concat(),
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(pdf.status, 200, "{}", pdf.body);
+        assert_eq!(pdf.header("content-type").unwrap(), "application/pdf");
+        let csv = req("POST", "/patterns/reports")
+            .session(&welsh)
+            .form(&body(
+                &welsh,
+                &[&evaluation[..], &[("format", "csv")]].concat(),
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(csv.status, 200);
+        let episodes = csv
+            .body
+            .lines()
+            .find(|l| {
+                l.starts_with(
+                    "Quality of care review: people missing from care,Times children were missing",
+                )
+            })
+            .expect("the figures first")
+            .split(',')
+            .nth(2)
+            .unwrap()
+            .to_string();
+        assert!(episodes.parse::<i64>().unwrap() > 0, "{}", csv.body);
+        assert!(
+            csv.body
+                .contains("What is working well,Staff searched the known places first.")
+        );
+        assert!(
+            csv.body
+                .contains("Times a return interview was expected (from the child’s episode 3)")
+        );
+        if let Some(text) = crate::pack::pdf_text(&pdf.bytes) {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for wanted in [
+                "Quality of care review: people missing from care",
+                "regulation 80",
+                "What is working well",
+                "Staff searched the known places first.",
+                "What needs to improve, and how",
+                "Times children were missing or away without authorisation",
+                &format!("{episodes} (period before:"),
+            ] {
+                assert!(text.contains(wanted), "{wanted}: {text}");
+            }
+        }
+        // England's regulation 45 review, with nothing written: it says so.
+        let reg45 = req("POST", "/patterns/reports")
+            .session(&english)
+            .form(&body(
+                &english,
+                &[("kind", "regulation_45"), ("format", "pdf")],
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(reg45.status, 200, "{}", reg45.body);
+        if let Some(text) = crate::pack::pdf_text(&reg45.bytes) {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(text.contains("Regulation 45 review"), "{text}");
+            assert!(text.contains("No evaluation was written"), "{text}");
+            assert!(text.contains("within 72 hours"), "{text}");
+        }
+        // Refused, with the form as typed.
+        for (pairs, message) in [
+            (
+                vec![("kind", "regulation_45"), ("improve", "Kept as typed")],
+                "This report is for services in another nation",
+            ),
+            (
+                vec![
+                    ("kind", "quality_of_care"),
+                    ("grade", "9"),
+                    ("improve", "Kept as typed"),
+                ],
+                "Choose a grade from 1 to 6",
+            ),
+            (
+                vec![("kind", "inspectors"), ("improve", "Kept as typed")],
+                "Choose which report",
+            ),
+            (
+                vec![
+                    ("kind", "quality_of_care"),
+                    ("to", "31/02/2026"),
+                    ("improve", "Kept as typed"),
+                ],
+                "Enter the date as year-month-day",
+            ),
+        ] {
+            let refused = req("POST", "/patterns/reports")
+                .session(&welsh)
+                .form(&body(&welsh, &pairs))
+                .send(&t)
+                .await;
+            assert_eq!(refused.status, 422, "{message}");
+            assert!(
+                refused.body.contains(message),
+                "{message}: {}",
+                refused.body
+            );
+            assert!(refused.body.contains("Kept as typed"));
+        }
+        let long = "a".repeat(10_001);
+        let refused = req("POST", "/patterns/reports")
+            .session(&welsh)
+            .form(&body(
+                &welsh,
+                &[("kind", "quality_of_care"), ("working_well", &long)],
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(refused.status, 422);
+        assert!(
+            refused
+                .body
+                .contains("Write no more than 10,000 characters")
+        );
+        let trail = t.app.store.audit_page(0, 1_000_000).await.unwrap();
+        for action in ["patterns.review_report", "patterns.review_csv"] {
+            let made = trail
+                .iter()
+                .find(|r| r.event.action == action)
+                .unwrap_or_else(|| panic!("{action} is audited"));
+            assert!(
+                made.event
+                    .resource_id
+                    .as_deref()
+                    .unwrap_or_default()
+                    .starts_with("quality_of_care: "),
+                "{:?}",
+                made.event.resource_id
+            );
+        }
     }
 }
