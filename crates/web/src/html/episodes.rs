@@ -79,6 +79,29 @@ pub fn instant_view(
     }
 }
 
+/// The significant places on a person's information form, as suggestions for a place typed
+/// during an episode.
+pub fn known_places(view: &homeward_app::people::PersonView) -> Vec<super::form_view::OptionView> {
+    let Some(profile) = &view.profile else {
+        return Vec::new();
+    };
+    profile
+        .document
+        .items("places", "place")
+        .iter()
+        .filter_map(|item| item.get("where"))
+        .map(|place| place.trim())
+        .filter(|place| !place.is_empty())
+        .enumerate()
+        .map(|(i, place)| super::form_view::OptionView {
+            id: format!("place-{i}"),
+            value: place.to_string(),
+            label: place.to_string(),
+            checked: false,
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // The live board.
 
@@ -551,7 +574,13 @@ async fn new_episode_page(
         now_href: format!("/people/{id}/episodes/new?now=1"),
         when: instant_view(t, "last_seen", "ev-opened-last_seen", values, &errors),
         fields: vec![
-            text("last_seen_place", "text", true),
+            {
+                // The places on their form, offered as they type: picking one lets the
+                // patterns see they went where they were known to go.
+                let mut place = text("last_seen_place", "text", true);
+                place.options = known_places(&view);
+                place
+            },
             whereabouts,
             text("clothing", "textarea", false),
             text("circumstances", "textarea", false),

@@ -639,6 +639,21 @@ async fn places_are_matched_to_the_forms_and_shared_associates_are_shown() {
                     .unwrap();
             }
         }
+        // Reporting them missing offers the places on their form as they type.
+        let in_charge = session_for(&t, demo.own(Manager)).await;
+        let form = req("GET", &format!("/people/{}/episodes/new", a.id))
+            .session(&in_charge)
+            .send(&t)
+            .await;
+        assert_eq!(form.status, 200);
+        assert!(
+            form.body.contains("list=\"last_seen_place-list\"")
+                && form
+                    .body
+                    .contains("<option value=\"Skate park, Victoria Road\"></option>"),
+            "{}",
+            form.body
+        );
         let now = t.app.clock.now();
         let mut opened = Vec::new();
         for (p, place) in [(&a, "outside the skate park"), (&b, "Bus station")] {
