@@ -5,16 +5,17 @@
 //! Each episode contributes a handful of (figure, key) counts on the day and in the month it
 //! began, and each of its duties a few more. When an entry changes an episode's facts, the
 //! store takes away what the old facts contributed and adds what the new ones do, in the same
-//! transaction; rebuilding them all from the facts must give exactly the same table. Only
-//! counts that add up across days live here: distinct people, medians and who went missing
-//! most are read from the facts by time window, and what depends on the time now (away over
-//! 24 hours while still missing, a duty overdue now) is counted live from the few episodes
-//! still open.
+//! transaction; rebuilding them all from the facts must give exactly the same table. Who
+//! went missing is kept too, keyed by the person, on each day and in each month: a window's
+//! people are the distinct keys of its periods and who went missing most the largest sums,
+//! exactly, without reading the episodes. What depends on the time now (away over 24 hours
+//! while still missing, a duty overdue now) is counted live from the few episodes still open.
 //!
 //! The conditions here are the same as the store's conditions on the facts for each cut:
 //! a conformance test checks that the organisation's figures from these counts equal those
 //! counted from the facts themselves.
 
+use crate::ids::PersonId;
 use crate::learning::{DutyOutcome, EpisodeFacts, INTERVIEW_OFFER_HOURS};
 use crate::time::to_millis;
 use jiff::civil::Date;
@@ -38,6 +39,65 @@ pub const SLOT: &str = "slot";
 pub const DUTY: &str = "duty";
 pub const DUTY_ON_TIME: &str = "duty_on_time";
 pub const DUTY_LATE: &str = "duty_late";
+
+/// Keyed by the person's id: their episodes on the day or in the month.
+pub const PERSON: &str = "person";
+/// The same, for the episodes with each risk indicator written on the person then
+/// (`person_risk_cse`…): a window's people at risk of each.
+pub const PERSON_RISK_PREFIX: &str = "person_risk_";
+
+/// The figure for the people with one risk indicator; the indicators are a fixed list.
+pub fn person_risk_figure(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "cse" => "person_risk_cse",
+        "cce" => "person_risk_cce",
+        "county_lines" => "person_risk_county_lines",
+        "trafficking" => "person_risk_trafficking",
+        "uasc" => "person_risk_uasc",
+        "self_harm" => "person_risk_self_harm",
+        "mental_health" => "person_risk_mental_health",
+        "substances" => "person_risk_substances",
+        "dementia" => "person_risk_dementia",
+        _ => return None,
+    })
+}
+
+/// Every figure keyed by a person.
+pub fn person_figure_names() -> Vec<&'static str> {
+    let mut out = vec![PERSON];
+    out.extend(
+        [
+            "cse",
+            "cce",
+            "county_lines",
+            "trafficking",
+            "uasc",
+            "self_harm",
+            "mental_health",
+            "substances",
+            "dementia",
+        ]
+        .iter()
+        .filter_map(|c| person_risk_figure(c)),
+    );
+    out
+}
+
+/// The (figure, person) pairs an episode counts towards: the person, and the person under
+/// each risk indicator written on them then. Nothing for an episode recorded in error.
+pub fn person_figures(person: PersonId, f: &EpisodeFacts) -> Vec<(&'static str, String)> {
+    if f.phase == "recorded_in_error" {
+        return Vec::new();
+    }
+    let key = person.to_string();
+    let mut out = vec![(PERSON, key.clone())];
+    for code in f.risks.split(',') {
+        if let Some(figure) = person_risk_figure(code) {
+            out.push((figure, key.clone()));
+        }
+    }
+    out
+}
 
 /// How many were away, or told police after, each number of minutes: the medians are read
 /// from these. Keyed by the minutes.
@@ -192,10 +252,17 @@ pub fn duty_figures(f: &EpisodeFacts, d: &DutyOutcome) -> Vec<(&'static str, Str
     out
 }
 
-/// Adds `sign` times everything an episode (its facts and duties) counts towards, on its day
-/// and in its month.
-pub fn add(deltas: &mut Deltas, f: &EpisodeFacts, duties: &[DutyOutcome], sign: i64) {
+/// Adds `sign` times everything an episode (its person, facts and duties) counts towards, on
+/// its day and in its month.
+pub fn add(
+    deltas: &mut Deltas,
+    person: PersonId,
+    f: &EpisodeFacts,
+    duties: &[DutyOutcome],
+    sign: i64,
+) {
     let mut figures = figures_of(f);
+    figures.extend(person_figures(person, f));
     for d in duties {
         figures.extend(duty_figures(f, d));
     }
@@ -218,16 +285,18 @@ pub fn add_figures(deltas: &mut Deltas, day: Date, figures: &[(&'static str, Str
     }
 }
 
-/// What changes when an episode's facts go from `old` to `new`: only the counts that differ.
+/// What changes when a person's episode's facts go from `old` to `new`: only the counts that
+/// differ.
 pub fn change(
+    person: PersonId,
     old: Option<(&EpisodeFacts, &[DutyOutcome])>,
     new: (&EpisodeFacts, &[DutyOutcome]),
 ) -> Deltas {
     let mut deltas = Deltas::new();
     if let Some((f, d)) = old {
-        add(&mut deltas, f, d, -1);
+        add(&mut deltas, person, f, d, -1);
     }
-    add(&mut deltas, new.0, new.1, 1);
+    add(&mut deltas, person, new.0, new.1, 1);
     deltas.retain(|_, n| *n != 0);
     deltas
 }
@@ -280,6 +349,10 @@ mod tests {
     use super::*;
     use jiff::civil::date;
 
+    fn someone() -> PersonId {
+        PersonId("7d3c4a52-0a51-4d6e-9d86-0f2b6a1f7c11".parse().unwrap())
+    }
+
     fn facts() -> EpisodeFacts {
         EpisodeFacts {
             start_day: date(2026, 10, 25),
@@ -330,7 +403,7 @@ mod tests {
     #[test]
     fn an_episode_counts_on_its_day_and_in_its_month() {
         let mut d = Deltas::new();
-        add(&mut d, &facts(), &[], 1);
+        add(&mut d, someone(), &facts(), &[], 1);
         let keys: Vec<_> = d
             .keys()
             .filter(|c| c.grain == Grain::Day)
@@ -344,6 +417,10 @@ mod tests {
                 "cut=repeat",
                 "cut=still_away",
                 "last_seen=Bus station",
+                // Who: once, and once under each risk written on them.
+                "person=7d3c4a52-0a51-4d6e-9d86-0f2b6a1f7c11",
+                "person_risk_cse=7d3c4a52-0a51-4d6e-9d86-0f2b6a1f7c11",
+                "person_risk_self_harm=7d3c4a52-0a51-4d6e-9d86-0f2b6a1f7c11",
                 "risk=cse",
                 "risk=self_harm",
                 "slot=6:1"
@@ -353,7 +430,7 @@ mod tests {
             d.keys()
                 .all(|c| c.period == 20_261_025 || c.period == 20_261_000)
         );
-        assert_eq!(d.len(), 16);
+        assert_eq!(d.len(), 22);
     }
 
     #[test]
@@ -362,7 +439,7 @@ mod tests {
         let mut new = old.clone();
         new.found_at = Some(jiff::Timestamp::UNIX_EPOCH);
         new.away_minutes = Some(25 * 60);
-        let d = change(Some((&old, &[])), (&new, &[]));
+        let d = change(someone(), Some((&old, &[])), (&new, &[]));
         let day: Vec<_> = d
             .iter()
             .filter(|(c, _)| c.grain == Grain::Day)
@@ -389,7 +466,7 @@ mod tests {
             status: "done".into(),
         };
         let mut d = Deltas::new();
-        add(&mut d, &f, &[duty], 1);
+        add(&mut d, someone(), &f, &[duty], 1);
         assert!(d.is_empty());
     }
 

@@ -88,3 +88,27 @@ async fn the_chronology_refuses_change_and_episodes_are_never_deleted() {
         assert!(store.execute_unchecked(sql).await.is_err(), "{sql}");
     }
 }
+
+/// The upgrade that began keeping counts by person fills them from the facts already kept,
+/// exactly as the app would have kept them.
+#[tokio::test]
+async fn the_upgrade_counts_people_from_the_facts_as_the_app_does() {
+    let Some(store) = open().await else { return };
+    let org = homeward_store::conformance::facts_for_the_people_upgrade(&store).await;
+    let kept = store.rollups(org).await.unwrap();
+    assert!(kept.iter().any(|r| r.figure == "person_risk_county_lines"));
+    store
+        .execute_unchecked("DELETE FROM pattern_rollups WHERE figure LIKE 'person%'")
+        .await
+        .unwrap();
+    assert_ne!(store.rollups(org).await.unwrap(), kept);
+    for statement in include_str!("../migrations/0015_people_kept_by_person.sql").split(";\n") {
+        if statement
+            .lines()
+            .any(|l| !l.trim().is_empty() && !l.starts_with("--"))
+        {
+            store.execute_unchecked(statement).await.unwrap();
+        }
+    }
+    assert_eq!(store.rollups(org).await.unwrap(), kept);
+}

@@ -2531,6 +2531,11 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         };
         let counted = store.patterns(org.id, &everywhere, now).await.unwrap();
         assert!(counted.episodes > 0, "{from} to {before}");
+        // Who went missing, most, and at risk come from the counts kept by person.
+        assert!(
+            counted.people > 0 && !counted.most.is_empty(),
+            "{from} to {before}"
+        );
         assert_eq!(
             counted,
             store.patterns(org.id, &every_home, now).await.unwrap(),
@@ -2540,6 +2545,11 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
     // Counted again from the facts, the counts are exactly those kept entry by entry.
     let kept = store.rollups(org.id).await.unwrap();
     assert!(kept.iter().any(|r| r.grain == "month" && r.figure == "cut"));
+    assert!(
+        kept.iter()
+            .any(|r| r.grain == "day" && r.figure == "person")
+    );
+    assert!(kept.iter().any(|r| r.figure == "person_risk_cse"));
     assert!(kept.iter().all(|r| r.n != 0), "no count left at nothing");
     assert_eq!(
         store.rebuild_rollups(org.id).await.unwrap(),
@@ -2691,4 +2701,41 @@ macro_rules! conformance_suite {
             }
         )*
     };
+}
+
+/// Episodes whose facts were kept before the counts by person were (for the upgrade's own
+/// test): three people over two months, with risks, and one episode recorded in error.
+/// Returns the organisation; its counts, as the app keeps them, are the answer.
+pub async fn facts_for_the_people_upgrade(store: &dyn Store) -> OrgId {
+    use homeward_domain::learning::EpisodeFacts;
+    let (org, home) = organisation(store, "Upgrade").await;
+    let mut people = Vec::new();
+    for _ in 0..3 {
+        let p = ada(org.id, home.id);
+        store
+            .create_person(&p, &event(Some(org.id), "person.create"))
+            .await
+            .unwrap();
+        people.push(p.id);
+    }
+    for (person, started, risks, phase) in [
+        (0, "2026-09-30T22:30:00Z", "cse,county_lines", "closed"),
+        (0, "2026-10-02T18:00:00Z", "cse", "closed"),
+        (1, "2026-10-02T19:00:00Z", "", "missing"),
+        (2, "2026-10-31T23:59:00Z", "self_harm", "closed"),
+        (2, "2026-10-05T10:00:00Z", "cse", "recorded_in_error"),
+    ] {
+        let at: jiff::Timestamp = started.parse().unwrap();
+        let facts = EpisodeFacts {
+            started_at: at,
+            start_day: in_london_day(at),
+            episode_number: 1,
+            risks: risks.into(),
+            phase: phase.into(),
+            interview: "not_offered".into(),
+            ..EpisodeFacts::default()
+        };
+        episode_with_facts(store, &home, people[person], facts, Vec::new()).await;
+    }
+    org.id
 }

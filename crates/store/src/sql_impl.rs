@@ -441,6 +441,25 @@ pub fn cut_condition(
     }
 }
 
+/// The condition on `pattern_rollups` for the stored periods of a window.
+#[doc(hidden)]
+pub fn periods_clause(ranges: &[(domain::rollup::Grain, i64, i64)], b: &mut Binds) -> String {
+    let periods: Vec<String> = ranges
+        .iter()
+        .map(|(grain, low, high)| {
+            let g = b.push(Bind::Text(grain.as_str().into()));
+            let l = b.push(Bind::Int(*low));
+            let h = b.push(Bind::Int(*high));
+            format!("(grain = {g} AND period >= {l} AND period < {h})")
+        })
+        .collect();
+    if periods.is_empty() {
+        "1 = 0".into()
+    } else {
+        periods.join(" OR ")
+    }
+}
+
 /// The stored periods of the organisation's kept counts that make up a filter's window, when
 /// those counts can answer it: the whole organisation (no homes picked, no person, no cut) over
 /// whole UK days.
@@ -674,6 +693,69 @@ macro_rules! impl_sql_store {
                 q.fetch_all(self.reader()).await.map_err(Self::db_err)
             }
 
+            /// How many people went missing in a window, who went most, and how many people
+            /// had each risk indicator, from the counts kept by person: the distinct keys of the
+            /// window's months and edge days, exactly as counting the episodes would.
+            async fn people_from_rollups(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                ranges: &[($crate::sql_impl::domain::rollup::Grain, i64, i64)],
+                tiles: &[$crate::Tile],
+                p: &mut $crate::Patterns,
+            ) -> $crate::StoreResult<()> {
+                use sqlx::Row as _;
+                use $crate::Tile;
+                use $crate::sql_impl::{Bind, Binds};
+                use $crate::sql_impl::domain::rollup as r;
+                if tiles.contains(&Tile::People) {
+                    let mut b = Binds::default();
+                    let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
+                    let figure = b.push(Bind::Text(r::PERSON.into()));
+                    let sql = format!(
+                        "SELECT COUNT(DISTINCT key) AS n FROM pattern_rollups \
+                         WHERE org_id = $1 AND figure = {figure} AND ({periods})"
+                    );
+                    if let Some(row) = self.fetch_generated(org, (sql, b.0)).await?.first() {
+                        p.people = row.try_get::<Option<i64>, _>("n").map_err(Self::db_err)?.unwrap_or(0);
+                    }
+                }
+                if tiles.contains(&Tile::Most) {
+                    let mut b = Binds::default();
+                    let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
+                    let figure = b.push(Bind::Text(r::PERSON.into()));
+                    let sql = format!(
+                        "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM pattern_rollups \
+                         WHERE org_id = $1 AND figure = {figure} AND ({periods}) \
+                         GROUP BY key ORDER BY SUM(n) DESC, key LIMIT 10"
+                    );
+                    for row in self.fetch_generated(org, (sql, b.0)).await? {
+                        let key: String = row.try_get("key").map_err(Self::db_err)?;
+                        let n: i64 = row.try_get::<Option<i64>, _>("n").map_err(Self::db_err)?.unwrap_or(0);
+                        let id = key.parse().map_err(|_| $crate::StoreError::Internal(format!("a kept count's person is not an id: {key}")))?;
+                        p.most.push(($crate::sql_impl::domain::ids::PersonId(id), n));
+                    }
+                }
+                if tiles.contains(&Tile::Risks) {
+                    let mut b = Binds::default();
+                    let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
+                    let names = r::person_figure_names();
+                    let list = b.list(names.iter().filter(|f| **f != r::PERSON).map(|f| Bind::Text((*f).to_string())));
+                    let sql = format!(
+                        "SELECT figure, COUNT(DISTINCT key) AS n FROM pattern_rollups \
+                         WHERE org_id = $1 AND figure IN ({list}) AND ({periods}) GROUP BY figure"
+                    );
+                    for row in self.fetch_generated(org, (sql, b.0)).await? {
+                        let figure: String = row.try_get("figure").map_err(Self::db_err)?;
+                        let n: i64 = row.try_get::<Option<i64>, _>("n").map_err(Self::db_err)?.unwrap_or(0);
+                        if let Some(code) = figure.strip_prefix(r::PERSON_RISK_PREFIX) && n > 0 {
+                            p.risk_people.push((code.to_string(), n));
+                        }
+                    }
+                    p.risk_people.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                }
+                Ok(())
+            }
+
             /// The figures that add up across days, from the organisation's kept counts, and
             /// what depends on the time now from the episodes still missing.
             async fn counts_from_rollups(
@@ -696,20 +778,11 @@ macro_rules! impl_sql_store {
                     return Ok(p);
                 }
                 let mut b = Binds::default();
-                let periods: Vec<String> = ranges
-                    .iter()
-                    .map(|(grain, low, high)| {
-                        let g = b.push(Bind::Text(grain.as_str().into()));
-                        let l = b.push(Bind::Int(*low));
-                        let h = b.push(Bind::Int(*high));
-                        format!("(grain = {g} AND period >= {l} AND period < {h})")
-                    })
-                    .collect();
+                let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
                 let list = b.list(figures.iter().map(|f| Bind::Text((*f).to_string())));
                 let sql = format!(
                     "SELECT figure, key, CAST(SUM(n) AS BIGINT) AS n FROM pattern_rollups WHERE org_id = $1 \
-                     AND ({}) AND figure IN ({list}) GROUP BY figure, key",
-                    periods.join(" OR ")
+                     AND ({periods}) AND figure IN ({list}) GROUP BY figure, key"
                 );
                 let mut duties = std::collections::BTreeMap::<String, $crate::DutyTimeliness>::new();
                 let (mut away, mut reported) = (Vec::new(), Vec::new());
@@ -994,6 +1067,7 @@ macro_rules! impl_sql_store {
                 // The organisation's counts lose what the old facts gave and gain the new.
                 let old = Self::read_learning(&mut **tx, summary.org_id, summary.id).await?;
                 let deltas = $crate::sql_impl::domain::rollup::change(
+                    summary.person_id,
                     old.as_ref().map(|o| (&o.facts, o.duties.as_slice())),
                     (f, learning.duties.as_slice()),
                 );
@@ -2604,8 +2678,16 @@ macro_rules! impl_sql_store {
                     Some(ranges) => self.counts_from_rollups(org, filter, now, &ranges, tiles).await?,
                     None => self.counts_from_facts(org, filter, now, tiles).await?,
                 };
-                // What does not add up across days is read from the facts by time window.
-                if wants(Tile::People) {
+                // Who went missing: from the counts kept by person when they can answer,
+                // otherwise from the facts by time window.
+                let by_person = match $crate::sql_impl::rollup_ranges(filter) {
+                    Some(ranges) => {
+                        self.people_from_rollups(org, &ranges, tiles, &mut p).await?;
+                        true
+                    }
+                    None => false,
+                };
+                if wants(Tile::People) && !by_person {
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
                     let sql = format!("SELECT COUNT(DISTINCT f.person_id) AS n FROM episode_facts f WHERE {base}");
@@ -2614,7 +2696,7 @@ macro_rules! impl_sql_store {
                         None => 0,
                     };
                 }
-                if wants(Tile::Risks) {
+                if wants(Tile::Risks) && !by_person {
                     // The people behind them: each person once per indicator.
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
@@ -2639,7 +2721,7 @@ macro_rules! impl_sql_store {
                         .collect();
                     p.risk_people.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 }
-                if wants(Tile::Most) {
+                if wants(Tile::Most) && !by_person {
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
                     let sql = format!(
@@ -3095,7 +3177,7 @@ macro_rules! impl_sql_store {
                 let mut by_org = std::collections::BTreeMap::<_, $crate::sql_impl::domain::rollup::Deltas>::new();
                 for (e, l) in rows {
                     let deltas = by_org.entry(e.org_id.0).or_default();
-                    $crate::sql_impl::domain::rollup::add(deltas, &l.facts, &l.duties, 1);
+                    $crate::sql_impl::domain::rollup::add(deltas, e.person_id, &l.facts, &l.duties, 1);
                 }
                 for (org, deltas) in &by_org {
                     Self::apply_rollups(&mut tx, $crate::sql_impl::domain::ids::OrgId(*org), deltas).await?;
@@ -3130,7 +3212,9 @@ macro_rules! impl_sql_store {
                         .fetch(&mut *tx);
                     while let Some(row) = rows.try_next().await.map_err(Self::db_err)? {
                         let f = Self::row_facts(&row)?;
+                        let person = $crate::sql_impl::domain::ids::PersonId(row.try_get("person_id").map_err(Self::db_err)?);
                         rollup::add_figures(&mut deltas, f.start_day, &rollup::figures_of(&f), 1);
+                        rollup::add_figures(&mut deltas, f.start_day, &rollup::person_figures(person, &f), 1);
                     }
                 }
                 {
