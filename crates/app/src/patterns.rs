@@ -775,6 +775,12 @@ impl PatternsView {
                         Cut::InterviewDeclined,
                     ),
                     counted(
+                        "patterns-re-offered",
+                        c.interview_re_offered,
+                        p.interview_re_offered,
+                        Cut::InterviewReOffered,
+                    ),
+                    counted(
                         "patterns-held",
                         c.interview_held,
                         p.interview_held,

@@ -189,6 +189,7 @@ pub fn figures_of(f: &EpisodeFacts) -> Vec<(&'static str, String)> {
     };
     cut("in_time", in_time);
     cut("declined", back && f.interview_declines > 0);
+    cut("re_offered", back && f.interview_offers > 1);
     cut("held", back && f.interview == "held");
     cut("not_offered", back && f.interview_offers == 0);
     cut("over_threshold", f.over_threshold);

@@ -113,6 +113,10 @@ for i, w in enumerate(windows):
                 if first is None:
                     first = rows
             times.append((time.perf_counter() - t) * 1000)
+            # A query that takes many seconds is timed three times, not fifty: its p95 is
+            # then its slowest, which is enough to compare with.
+            if len(times) >= 3 and sum(times) > 15000:
+                break
         times.sort()
         out = {
             "window": i,

@@ -102,3 +102,14 @@ INSERT INTO pattern_rollups (org_id, grain, period, figure, key, n)
 SELECT org_id, 'month', (CAST(replace(start_day, '-', '') AS BIGINT) / 100) * 100, 'person_risk_dementia', person_id::text, COUNT(*)
 FROM episode_facts WHERE phase <> 'recorded_in_error' AND (',' || risks || ',') LIKE '%,dementia,%'
 GROUP BY org_id, (CAST(replace(start_day, '-', '') AS BIGINT) / 100) * 100, person_id::text;
+
+-- Return interviews offered again (more than once) once back: a new headline count.
+INSERT INTO pattern_rollups (org_id, grain, period, figure, key, n)
+SELECT org_id, 'day', CAST(replace(start_day, '-', '') AS BIGINT), 'cut', 're_offered', COUNT(*)
+FROM episode_facts WHERE phase <> 'recorded_in_error' AND returned_at IS NOT NULL AND interview_offers > 1
+GROUP BY org_id, CAST(replace(start_day, '-', '') AS BIGINT);
+
+INSERT INTO pattern_rollups (org_id, grain, period, figure, key, n)
+SELECT org_id, 'month', (CAST(replace(start_day, '-', '') AS BIGINT) / 100) * 100, 'cut', 're_offered', COUNT(*)
+FROM episode_facts WHERE phase <> 'recorded_in_error' AND returned_at IS NOT NULL AND interview_offers > 1
+GROUP BY org_id, (CAST(replace(start_day, '-', '') AS BIGINT) / 100) * 100;

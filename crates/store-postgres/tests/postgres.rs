@@ -97,8 +97,16 @@ async fn the_upgrade_counts_people_from_the_facts_as_the_app_does() {
     let org = homeward_store::conformance::facts_for_the_people_upgrade(&store).await;
     let kept = store.rollups(org).await.unwrap();
     assert!(kept.iter().any(|r| r.figure == "person_risk_county_lines"));
+    assert_eq!(
+        kept.iter()
+            .filter(|r| r.key == "re_offered" && r.grain == "month")
+            .count(),
+        2
+    );
     store
-        .execute_unchecked("DELETE FROM pattern_rollups WHERE figure LIKE 'person%'")
+        .execute_unchecked(
+            "DELETE FROM pattern_rollups WHERE figure LIKE 'person%' OR key = 're_offered'",
+        )
         .await
         .unwrap();
     assert_ne!(store.rollups(org).await.unwrap(), kept);

@@ -2429,6 +2429,7 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
         (Cut::InterviewOffered, p.interview_offered),
         (Cut::InterviewOfferedInTime, p.interview_offered_in_time),
         (Cut::InterviewDeclined, p.interview_declined),
+        (Cut::InterviewReOffered, p.interview_re_offered),
         (Cut::InterviewHeld, p.interview_held),
         (Cut::InterviewNotOffered, p.interview_not_offered),
         (Cut::OverThreshold, p.over_threshold),
@@ -2718,12 +2719,12 @@ pub async fn facts_for_the_people_upgrade(store: &dyn Store) -> OrgId {
             .unwrap();
         people.push(p.id);
     }
-    for (person, started, risks, phase) in [
-        (0, "2026-09-30T22:30:00Z", "cse,county_lines", "closed"),
-        (0, "2026-10-02T18:00:00Z", "cse", "closed"),
-        (1, "2026-10-02T19:00:00Z", "", "missing"),
-        (2, "2026-10-31T23:59:00Z", "self_harm", "closed"),
-        (2, "2026-10-05T10:00:00Z", "cse", "recorded_in_error"),
+    for (person, started, risks, phase, offers) in [
+        (0, "2026-09-30T22:30:00Z", "cse,county_lines", "closed", 2),
+        (0, "2026-10-02T18:00:00Z", "cse", "closed", 1),
+        (1, "2026-10-02T19:00:00Z", "", "missing", 0),
+        (2, "2026-10-31T23:59:00Z", "self_harm", "closed", 3),
+        (2, "2026-10-05T10:00:00Z", "cse", "recorded_in_error", 2),
     ] {
         let at: jiff::Timestamp = started.parse().unwrap();
         let facts = EpisodeFacts {
@@ -2732,7 +2733,9 @@ pub async fn facts_for_the_people_upgrade(store: &dyn Store) -> OrgId {
             episode_number: 1,
             risks: risks.into(),
             phase: phase.into(),
-            interview: "not_offered".into(),
+            interview: "offered".into(),
+            interview_offers: offers,
+            returned_at: (phase == "closed").then_some(at),
             ..EpisodeFacts::default()
         };
         episode_with_facts(store, &home, people[person], facts, Vec::new()).await;

@@ -323,6 +323,8 @@ pub enum Cut {
     InterviewOffered,
     InterviewOfferedInTime,
     InterviewDeclined,
+    /// Back, and offered more than once (after a refusal, or when it could not go ahead).
+    InterviewReOffered,
     InterviewHeld,
     InterviewNotOffered,
     /// At or over the organisation's repeat threshold when it began.
@@ -365,6 +367,7 @@ pub struct Patterns {
     pub interview_offered: i64,
     pub interview_offered_in_time: i64,
     pub interview_declined: i64,
+    pub interview_re_offered: i64,
     pub interview_held: i64,
     pub interview_not_offered: i64,
     /// At or over the organisation's repeat threshold when they began.
@@ -471,6 +474,7 @@ impl Patterns {
             "offered" => &mut self.interview_offered,
             "in_time" => &mut self.interview_offered_in_time,
             "declined" => &mut self.interview_declined,
+            "re_offered" => &mut self.interview_re_offered,
             "held" => &mut self.interview_held,
             "not_offered" => &mut self.interview_not_offered,
             "over_threshold" => &mut self.over_threshold,

@@ -419,6 +419,9 @@ pub fn cut_condition(
             "f.returned_at IS NOT NULL AND f.interview_first_offered_at IS NOT NULL \
              AND f.interview_first_offered_at <= f.returned_at + {in_time}"
         )),
+        Some(Cut::InterviewReOffered) => {
+            Some("f.returned_at IS NOT NULL AND f.interview_offers > 1".into())
+        }
         Some(Cut::InterviewDeclined) => {
             Some("f.returned_at IS NOT NULL AND f.interview_declines > 0".into())
         }
@@ -892,6 +895,7 @@ macro_rules! impl_sql_store {
                         ("offered", Cut::InterviewOffered),
                         ("in_time", Cut::InterviewOfferedInTime),
                         ("declined", Cut::InterviewDeclined),
+                        ("re_offered", Cut::InterviewReOffered),
                         ("held", Cut::InterviewHeld),
                         ("not_offered", Cut::InterviewNotOffered),
                         ("over_threshold", Cut::OverThreshold),

@@ -59,6 +59,8 @@ pub struct FiguresDto {
     pub interview_offered: i64,
     pub interview_offered_within_72_hours: i64,
     pub interview_declined: i64,
+    /// Back, and offered more than once.
+    pub interview_re_offered: i64,
     pub interview_held: i64,
     pub interview_not_offered: i64,
     /// Episodes that put the person at or over the organisation's repeat threshold (so many
@@ -186,6 +188,7 @@ impl From<&Patterns> for FiguresDto {
             interview_offered: p.interview_offered,
             interview_offered_within_72_hours: p.interview_offered_in_time,
             interview_declined: p.interview_declined,
+            interview_re_offered: p.interview_re_offered,
             interview_held: p.interview_held,
             interview_not_offered: p.interview_not_offered,
             over_repeat_threshold: p.over_threshold,
