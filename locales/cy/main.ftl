@@ -27,6 +27,45 @@ sign-in-password-hint = Mae eich cyfrinair o leiaf 12 nod. Gallwch ei ludo.
 sign-in-button = Mewngofnodi
 sign-in-signed-out = Rydych wedi allgofnodi.
 sign-in-expired = Mae eich sesiwn wedi dod i ben. Mewngofnodwch eto i barhau.
+sign-in-again = Arhosodd y mewngofnodi hwnnw’n rhy hir neu cafwyd gormod o godau anghywir. Mewngofnodwch eto.
+sign-in-code-title = Rhowch y cod o’ch ap dilysu
+sign-in-code-intro = Agorwch yr ap dilysu ar eich ffôn a rhowch y cod 6 digid y mae’n ei ddangos ar gyfer Homeward. Mae’r cod yn newid bob 30 eiliad.
+sign-in-code-label = Cod 6 digid
+sign-in-code-button = Parhau
+sign-in-remember = Peidiwch â gofyn am god ar y ddyfais hon am 30 diwrnod
+sign-in-use-recovery = Defnyddio cod adfer yn lle hynny
+sign-in-use-app = Defnyddio cod o’ch ap dilysu yn lle hynny
+sign-in-recovery-intro = Rhowch un o’r codau adfer a gawsoch pan wnaethoch sefydlu eich ap dilysu. Mae pob cod yn gweithio unwaith.
+sign-in-recovery-label = Cod adfer
+sign-in-lost-phone = Wedi colli eich ffôn a’ch codau adfer? Gofynnwch i weinyddwr eich sefydliad ailosod eich ail ffactor.
+sign-in-start-again = Mewngofnodwch eto
+sign-in-set-up-title = Sefydlu ail ffordd o brofi mai chi sydd yno
+sign-in-set-up-intro = Mae eich rôl yn golygu bod Homeward yn gofyn am god o ap dilysu yn ogystal â’ch cyfrinair. Mae hyn yn diogelu’r plant a’r oedolion y gallwch weld eu cofnodion. Mae’n cymryd tua dau funud.
+sign-in-set-up-step-app = Gosodwch ap dilysu ar eich ffôn, os nad oes gennych un (er enghraifft Microsoft Authenticator, Google Authenticator neu FreeOTP).
+sign-in-set-up-step-key = Yn yr ap, ychwanegwch gyfrif a theipiwch yr allwedd hon (seiliedig ar amser):
+sign-in-set-up-account = Cyfrif
+sign-in-set-up-key = Allwedd
+sign-in-set-up-link = Neu agorwch y ddolen hon ar y ffôn sydd â’r ap
+sign-in-set-up-step-code = Rhowch y cod 6 digid y mae’r ap yn ei ddangos nawr ar gyfer Homeward.
+sign-in-set-up-button = Sefydlu a mewngofnodi
+sign-in-recovery-title = Cadwch eich codau adfer
+sign-in-recovery-codes-intro = Os byddwch yn colli eich ffôn, mae pob un o’r codau hyn yn gadael i chi fewngofnodi unwaith yn lle cod o’r ap.
+sign-in-recovery-codes-warning = Ysgrifennwch nhw i lawr neu argraffwch y dudalen hon, a’u cadw rywle diogel. Ni fyddant yn cael eu dangos eto.
+sign-in-recovery-codes-continue = Rwyf wedi eu cadw: parhau
+error-code-six-digits = Rhowch y cod 6 digid o’ch ap dilysu
+error-code-wrong = Nid yw’r cod hwnnw’n gywir. Gwiriwch fod yr ap yn dangos Homeward a rhowch y cod y mae’n ei ddangos nawr. { $tries ->
+    [one] Gallwch geisio unwaith eto.
+   *[other] Gallwch geisio { $tries } gwaith eto.
+}
+error-recovery-code-empty = Rhowch god adfer
+error-recovery-code-wrong = Nid yw’r cod adfer hwnnw’n gywir neu mae wedi’i ddefnyddio. { $tries ->
+    [one] Gallwch geisio unwaith eto.
+   *[other] Gallwch geisio { $tries } gwaith eto.
+}
+audit-do-session-second_factor = Wedi rhoi cod ail ffactor anghywir
+audit-do-second_factor-enrol = Wedi sefydlu ail ffactor
+audit-do-second_factor-remove = Wedi ailosod ail ffactor rhywun
+audit-do-second_factor-recovery_code = Wedi mewngofnodi gyda chod adfer
 error-sign-in-wrong = Nid yw’r cyfeiriad e-bost neu’r cyfrinair yn gywir
 error-sign-in-throttled = Bu gormod o ymdrechion i fewngofnodi. Arhoswch 15 munud a rhowch gynnig arall arni.
 error-email-empty = Rhowch gyfeiriad e-bost
@@ -89,6 +128,14 @@ users-active = Gweithredol
 users-inactive = Wedi’i ddadactifadu
 users-view = Gweld
 users-created = Crëwyd
+users-second-factor = Ail ffactor
+users-second-factor-on = Wedi’i sefydlu ({ $left } cod adfer ar ôl)
+users-second-factor-off = Heb ei sefydlu (nid oes ei angen ar gyfer y rolau hyn)
+users-second-factor-at-next = Heb ei sefydlu eto: gofynnir amdano y tro nesaf y byddant yn mewngofnodi
+users-second-factor-title = Ailosod eu hail ffactor
+users-second-factor-explain = Os ydynt wedi colli eu ffôn, ailosodwch ef: byddant yn cael eu hallgofnodi ym mhobman nawr ac yn sefydlu un newydd pan fyddant yn mewngofnodi nesaf. Gwiriwch yn gyntaf mai nhw sy’n gofyn, er enghraifft drwy eu ffonio.
+users-second-factor-submit = Ailosod eu hail ffactor
+users-second-factor-reset = Mae ail ffactor { $name } wedi’i ailosod. Byddant yn sefydlu un newydd pan fyddant yn mewngofnodi nesaf.
 users-new-title = Ychwanegu defnyddiwr
 users-new-name = Enw llawn
 users-new-email-hint = Byddant yn defnyddio hwn i fewngofnodi.

@@ -26,6 +26,45 @@ sign-in-password-hint = Your password is at least 12 characters. You can paste i
 sign-in-button = Sign in
 sign-in-signed-out = You have signed out.
 sign-in-expired = Your session has ended. Sign in again to carry on.
+sign-in-again = That sign-in waited too long or had too many wrong codes. Sign in again.
+sign-in-code-title = Enter the code from your authenticator app
+sign-in-code-intro = Open the authenticator app on your phone and enter the 6-digit code it shows for Homeward. The code changes every 30 seconds.
+sign-in-code-label = 6-digit code
+sign-in-code-button = Continue
+sign-in-remember = Do not ask for a code on this device for 30 days
+sign-in-use-recovery = Use a recovery code instead
+sign-in-use-app = Use a code from your authenticator app instead
+sign-in-recovery-intro = Enter one of the recovery codes you were given when you set up your authenticator app. Each code works once.
+sign-in-recovery-label = Recovery code
+sign-in-lost-phone = Lost your phone and your recovery codes? Ask your organisation’s administrator to reset your second factor.
+sign-in-start-again = Sign in again
+sign-in-set-up-title = Set up a second way to prove it is you
+sign-in-set-up-intro = Your role means Homeward asks for a code from an authenticator app as well as your password. This protects the children and adults whose records you can see. It takes about two minutes.
+sign-in-set-up-step-app = Install an authenticator app on your phone, if you do not have one (for example Microsoft Authenticator, Google Authenticator or FreeOTP).
+sign-in-set-up-step-key = In the app, add an account and type in this key (time-based):
+sign-in-set-up-account = Account
+sign-in-set-up-key = Key
+sign-in-set-up-link = Or open this link on the phone that has the app
+sign-in-set-up-step-code = Enter the 6-digit code the app now shows for Homeward.
+sign-in-set-up-button = Set up and sign in
+sign-in-recovery-title = Keep your recovery codes
+sign-in-recovery-codes-intro = If you lose your phone, each of these codes lets you sign in once instead of a code from the app.
+sign-in-recovery-codes-warning = Write them down or print this page, and keep them somewhere safe. They will not be shown again.
+sign-in-recovery-codes-continue = I have kept them: continue
+error-code-six-digits = Enter the 6-digit code from your authenticator app
+error-code-wrong = That code is not right. Check the app shows Homeward and enter the code it shows now. { $tries ->
+    [one] You can try once more.
+   *[other] You can try { $tries } more times.
+}
+error-recovery-code-empty = Enter a recovery code
+error-recovery-code-wrong = That recovery code is not right or has been used. { $tries ->
+    [one] You can try once more.
+   *[other] You can try { $tries } more times.
+}
+audit-do-session-second_factor = Entered a wrong second-factor code
+audit-do-second_factor-enrol = Set up a second factor
+audit-do-second_factor-remove = Reset someone’s second factor
+audit-do-second_factor-recovery_code = Signed in with a recovery code
 error-sign-in-wrong = The email address or password is not right
 error-sign-in-throttled = There have been too many attempts to sign in. Wait 15 minutes and try again.
 error-email-empty = Enter an email address
@@ -84,6 +123,14 @@ users-active = Active
 users-inactive = Deactivated
 users-view = View
 users-created = Created
+users-second-factor = Second factor
+users-second-factor-on = Set up ({ $left } recovery codes left)
+users-second-factor-off = Not set up (not needed for these roles)
+users-second-factor-at-next = Not set up yet: asked for at their next sign-in
+users-second-factor-title = Reset their second factor
+users-second-factor-explain = If they have lost their phone, reset it: they will be signed out everywhere now and set up a new one when they next sign in. Check it is really them asking first, for example by phoning them.
+users-second-factor-submit = Reset their second factor
+users-second-factor-reset = { $name }’s second factor has been reset. They will set up a new one when they next sign in.
 users-new-title = Add a user
 users-new-name = Full name
 users-new-email-hint = They will use this to sign in.

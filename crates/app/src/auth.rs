@@ -65,6 +65,24 @@ pub struct SignedIn {
     pub session_token: String,
     /// A new "this browser has signed in before" token, when the browser had none for this user.
     pub new_device_token: Option<String>,
+    /// A new "no code needed on this browser" token, when the user asked for it.
+    pub remembered_token: Option<String>,
+}
+
+/// Where a sign-in with the right password goes next.
+#[derive(Debug)]
+pub enum SignInStep {
+    SignedIn(SignedIn),
+    /// The code from their authenticator app, for this challenge.
+    Code {
+        challenge: String,
+        new_device_token: Option<String>,
+    },
+    /// Their role needs a second factor and they have none: set one up, for this challenge.
+    SetUp {
+        challenge: String,
+        new_device_token: Option<String>,
+    },
 }
 
 /// Why a sign-in was refused. Deliberately coarse: unknown account and wrong password are
@@ -80,7 +98,7 @@ pub enum SignInFailure {
 }
 
 impl App {
-    fn system_event(
+    pub(crate) fn system_event(
         &self,
         meta: &RequestMeta,
         action: &str,
@@ -100,13 +118,16 @@ impl App {
         }
     }
 
+    /// Checks the password; then signs in, or asks for the second factor (or for one to be
+    /// set up) unless this browser is remembered for it.
     pub async fn sign_in(
         &self,
         email: &str,
         password: &str,
         device_token: Option<&str>,
+        remembered_token: Option<&str>,
         meta: &RequestMeta,
-    ) -> AppResult<Result<SignedIn, SignInFailure>> {
+    ) -> AppResult<Result<SignInStep, SignInFailure>> {
         let email = match EmailAddress::parse(email) {
             Ok(e) => e,
             Err(homeward_domain::email::EmailError::Empty) => {
@@ -157,6 +178,40 @@ impl App {
             }
         };
 
+        let new_device_token = if trusted {
+            None
+        } else {
+            let device = random_token().map_err(|e| AppError::Internal(e.to_string()))?;
+            self.store
+                .trust_device(&token_hash(&device), user.id, now)
+                .await?;
+            Some(device)
+        };
+        let step = match self.second_factor_needed(&user, remembered_token).await? {
+            crate::second_factor::Needed::No => {
+                let mut signed_in = self.start_session(&user, meta).await?;
+                signed_in.new_device_token = new_device_token;
+                SignInStep::SignedIn(signed_in)
+            }
+            crate::second_factor::Needed::Code => SignInStep::Code {
+                challenge: self.challenge(&user, false).await?,
+                new_device_token,
+            },
+            crate::second_factor::Needed::SetUp => SignInStep::SetUp {
+                challenge: self.challenge(&user, true).await?,
+                new_device_token,
+            },
+        };
+        Ok(Ok(step))
+    }
+
+    /// A new session for someone who has proved who they are; audited as the sign-in.
+    pub(crate) async fn start_session(
+        &self,
+        user: &homeward_store::User,
+        meta: &RequestMeta,
+    ) -> AppResult<SignedIn> {
+        let now = self.clock.now();
         let token = random_token().map_err(|e| AppError::Internal(e.to_string()))?;
         let session = SessionRecord {
             token_hash: token_hash(&token),
@@ -170,20 +225,11 @@ impl App {
         e.org_id = Some(user.org_id);
         e.actor = Some(user.id);
         self.store.create_session(&session, &e).await?;
-
-        let new_device_token = if trusted {
-            None
-        } else {
-            let device = random_token().map_err(|e| AppError::Internal(e.to_string()))?;
-            self.store
-                .trust_device(&token_hash(&device), user.id, now)
-                .await?;
-            Some(device)
-        };
-        Ok(Ok(SignedIn {
+        Ok(SignedIn {
             session_token: token,
-            new_device_token,
-        }))
+            new_device_token: None,
+            remembered_token: None,
+        })
     }
 
     /// The actor behind a session cookie, if the session is still live. Expired sessions are

@@ -20,6 +20,8 @@ pub struct DemoAccount {
     pub organisation: String,
     pub role: Role,
     pub email: String,
+    /// The account's authenticator secret in base32, to add to an app (or make codes from).
+    pub second_factor: String,
 }
 
 struct DemoOrg {
@@ -346,9 +348,15 @@ impl App {
                 if matches!(role, Role::ShiftLead | Role::Manager) {
                     on_call.push((role, new.user.id, new.user.display_name.clone()));
                 }
+                // Every demo account has its second factor set up, from a secret printed
+                // beside it, so a newcomer signs in with any authenticator app.
+                self.enrol_demo_account(&new.user).await?;
                 accounts.push(DemoAccount {
                     organisation: spec.name.into(),
                     role,
+                    second_factor: homeward_domain::totp::secret_text(
+                        &self.keys.demo_second_factor_secret(&email),
+                    ),
                     email,
                 });
             }

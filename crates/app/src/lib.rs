@@ -23,6 +23,7 @@ pub mod photos;
 pub mod police_pack;
 pub mod policy;
 pub mod reviews;
+pub mod second_factor;
 pub mod secrets;
 pub mod settings;
 pub mod users;

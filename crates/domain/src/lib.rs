@@ -22,3 +22,4 @@ pub mod settings;
 pub mod throttle;
 pub mod time;
 pub mod time_entry;
+pub mod totp;

@@ -58,7 +58,8 @@ impl Role {
         )
     }
 
-    /// Roles whose accounts must use a second factor once it is available (design.md).
+    /// Roles whose accounts must use a second factor (design.md): those who decide, share,
+    /// administer, or come from outside.
     pub fn needs_second_factor(self) -> bool {
         matches!(
             self,

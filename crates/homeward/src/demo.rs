@@ -75,10 +75,17 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, String> {
 
     println!("Homeward demo: http://{}", args.listen);
     println!("Password for every demo account: {password}");
-    println!("Demo accounts (ROLE EMAIL):");
-    // One account per line, exactly `ROLE EMAIL`; the email's domain names the organisation.
+    println!("Demo accounts (ROLE EMAIL SECOND-FACTOR-SECRET):");
+    // One account per line, exactly `ROLE EMAIL SECRET`; the email's domain names the
+    // organisation; the secret (base32) goes into any authenticator app, which then gives
+    // the six-digit code asked for after the password.
     for account in &accounts {
-        println!("{} {}", account.role.code(), account.email);
+        println!(
+            "{} {} {}",
+            account.role.code(),
+            account.email,
+            account.second_factor
+        );
     }
     println!(
         "Ready in {} ms. Press Ctrl+C to stop.",

@@ -382,6 +382,119 @@ pub async fn trusted_devices_belong_to_one_user(store: Arc<dyn Store>) {
     assert!(!store.is_trusted_device("dev-2", u.id).await.unwrap());
 }
 
+/// A second factor: each code's step used once, each recovery code once, a remembered device
+/// until it expires, a challenge's tries counted, and removal signs the user out everywhere.
+pub async fn a_second_factor_is_used_once_and_removed_with_its_sessions(store: Arc<dyn Store>) {
+    use crate::{Challenge, Enrolment};
+    let (org, _) = organisation(&*store, "Second factor").await;
+    let u = user(&*store, org.id, "sf@example.org", &[Role::Manager]).await;
+    let other = user(&*store, org.id, "other@example.org", &[Role::Manager]).await;
+    assert!(store.second_factor(u.id).await.unwrap().is_none());
+    let challenge = Challenge {
+        token_hash: "challenge-1".into(),
+        user: u.id,
+        created_at: t0(),
+        tries: 0,
+        new_secret_sealed: Some(vec![9, 9, 9]),
+    };
+    store.create_challenge(&challenge).await.unwrap();
+    assert_eq!(
+        store.find_challenge("challenge-1").await.unwrap(),
+        Some((challenge.clone(), org.id))
+    );
+    assert_eq!(store.challenge_tried("challenge-1").await.unwrap(), 1);
+    assert_eq!(store.challenge_tried("challenge-1").await.unwrap(), 2);
+    let before = audit_count(&*store).await;
+    store
+        .enrol_second_factor(
+            &Enrolment {
+                user: u.id,
+                secret_sealed: vec![1, 2, 3],
+                step: 100,
+                recovery_hashes: vec!["r1".into(), "r2".into()],
+                at: t0(),
+                challenge_hash: Some("challenge-1".into()),
+            },
+            &event(Some(org.id), "second_factor.enrol"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit_count(&*store).await, before + 1);
+    assert!(
+        store.find_challenge("challenge-1").await.unwrap().is_none(),
+        "used up"
+    );
+    let kept = store.second_factor(u.id).await.unwrap().unwrap();
+    assert_eq!(
+        (kept.secret_sealed, kept.last_step),
+        (vec![1, 2, 3], Some(100))
+    );
+    // The step that proved it is used; a later one works once.
+    assert!(!store.use_second_factor_step(u.id, 100).await.unwrap());
+    assert!(store.use_second_factor_step(u.id, 101).await.unwrap());
+    assert!(!store.use_second_factor_step(u.id, 101).await.unwrap());
+    assert!(
+        !store.use_second_factor_step(other.id, 500).await.unwrap(),
+        "none set up"
+    );
+    // Recovery codes: each once, only the user's own.
+    assert_eq!(store.recovery_codes_left(u.id).await.unwrap(), 2);
+    assert!(!store.use_recovery_code(other.id, "r1", t0()).await.unwrap());
+    assert!(store.use_recovery_code(u.id, "r1", t0()).await.unwrap());
+    assert!(!store.use_recovery_code(u.id, "r1", t0()).await.unwrap());
+    assert_eq!(store.recovery_codes_left(u.id).await.unwrap(), 1);
+    // A remembered device, until it expires, for its user only.
+    let later = t0() + jiff::SignedDuration::from_hours(24);
+    store
+        .remember_device("device-1", u.id, t0(), later)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .is_remembered_device("device-1", u.id, t0())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .is_remembered_device("device-1", other.id, t0())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .is_remembered_device("device-1", u.id, later)
+            .await
+            .unwrap()
+    );
+    // Removed (a lost phone): nothing left, and signed out.
+    let session = crate::SessionRecord {
+        token_hash: "session-sf".into(),
+        user_id: u.id,
+        csrf_token: "csrf".into(),
+        created_at: t0(),
+        last_seen_at: t0(),
+        ip: None,
+    };
+    store
+        .create_session(&session, &event(Some(org.id), "session.sign_in"))
+        .await
+        .unwrap();
+    store
+        .remove_second_factor(u.id, &event(Some(org.id), "second_factor.remove"))
+        .await
+        .unwrap();
+    assert!(store.second_factor(u.id).await.unwrap().is_none());
+    assert_eq!(store.recovery_codes_left(u.id).await.unwrap(), 0);
+    assert!(
+        !store
+            .is_remembered_device("device-1", u.id, t0())
+            .await
+            .unwrap()
+    );
+    assert!(store.find_session("session-sf").await.unwrap().is_none());
+}
+
 pub async fn people_are_listed_by_service_and_the_read_is_audited(store: Arc<dyn Store>) {
     let (org, home) = organisation(&*store, "P").await;
     let second = Service {
@@ -2673,6 +2786,7 @@ macro_rules! conformance_suite {
             deactivation_ends_sessions_and_tokens_at_once,
             sign_in_failures_are_counted_in_the_window,
             trusted_devices_belong_to_one_user,
+            a_second_factor_is_used_once_and_removed_with_its_sessions,
             people_are_listed_by_service_and_the_read_is_audited,
             the_audit_chain_holds_under_concurrent_writes,
             document_versions_append_in_order_and_never_overwrite,

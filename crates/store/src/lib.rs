@@ -505,6 +505,36 @@ pub struct RollupRow {
     pub n: i64,
 }
 
+/// A user's second factor as kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecondFactor {
+    pub secret_sealed: Vec<u8>,
+    pub enrolled_at: Timestamp,
+    pub last_step: Option<i64>,
+}
+
+/// Setting up a second factor: the sealed secret, the step of the first code, the recovery
+/// codes' hashes, and the challenge it completes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enrolment {
+    pub user: UserId,
+    pub secret_sealed: Vec<u8>,
+    pub step: i64,
+    pub recovery_hashes: Vec<String>,
+    pub at: Timestamp,
+    pub challenge_hash: Option<String>,
+}
+
+/// A sign-in waiting for its code (or, with a new secret, for the account's set-up).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Challenge {
+    pub token_hash: String,
+    pub user: UserId,
+    pub created_at: Timestamp,
+    pub tries: i64,
+    pub new_secret_sealed: Option<Vec<u8>>,
+}
+
 /// One person, with episodes in a window, whose information form names an associate that
 /// someone else's with episodes in the window names too.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -776,6 +806,50 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Option<(ApiToken, UserWithRoles)>>;
     async fn trust_device(&self, token_hash: &str, user: UserId, at: Timestamp) -> StoreResult<()>;
     async fn is_trusted_device(&self, token_hash: &str, user: UserId) -> StoreResult<bool>;
+
+    // The second factor.
+    async fn second_factor(&self, user: UserId) -> StoreResult<Option<SecondFactor>>;
+    /// Keeps a user's sealed secret and their recovery codes' hashes (replacing any before),
+    /// with the step of the code that proved it, and ends the challenge that set it up.
+    async fn enrol_second_factor(
+        &self,
+        enrolment: &Enrolment,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Takes away a user's second factor (a lost phone), so they set up a new one when they
+    /// next sign in.
+    async fn remove_second_factor(&self, user: UserId, audit: &AuditEvent) -> StoreResult<()>;
+    /// Marks a step's code as used if no code of that step or a later one was: false means
+    /// it was used already.
+    async fn use_second_factor_step(&self, user: UserId, step: i64) -> StoreResult<bool>;
+    /// Uses up a recovery code: false if there is no such unused code.
+    async fn use_recovery_code(
+        &self,
+        user: UserId,
+        code_hash: &str,
+        at: Timestamp,
+    ) -> StoreResult<bool>;
+    /// How many of a user's recovery codes are left.
+    async fn recovery_codes_left(&self, user: UserId) -> StoreResult<i64>;
+    async fn remember_device(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        at: Timestamp,
+        until: Timestamp,
+    ) -> StoreResult<()>;
+    async fn is_remembered_device(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        now: Timestamp,
+    ) -> StoreResult<bool>;
+    async fn create_challenge(&self, challenge: &Challenge) -> StoreResult<()>;
+    /// A challenge, with the organisation of the user it is for.
+    async fn find_challenge(&self, token_hash: &str) -> StoreResult<Option<(Challenge, OrgId)>>;
+    /// Counts a wrong code against a challenge and returns the tries so far.
+    async fn challenge_tried(&self, token_hash: &str) -> StoreResult<i64>;
+    async fn end_challenge(&self, token_hash: &str) -> StoreResult<()>;
 
     // Sign-in throttling.
     async fn record_sign_in_failure(

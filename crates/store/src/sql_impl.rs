@@ -2345,6 +2345,253 @@ macro_rules! impl_sql_store {
                 Ok(row.is_some())
             }
 
+            async fn second_factor(
+                &self,
+                user: $crate::sql_impl::domain::ids::UserId,
+            ) -> $crate::StoreResult<Option<$crate::SecondFactor>> {
+                use sqlx::Row as _;
+                let row = sqlx::query("SELECT secret_sealed, enrolled_at, last_step FROM second_factors WHERE user_id = $1")
+                    .bind(user.0)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                row.map(|r| {
+                    Ok($crate::SecondFactor {
+                        secret_sealed: r.try_get("secret_sealed").map_err(Self::db_err)?,
+                        enrolled_at: Self::at(r.try_get("enrolled_at").map_err(Self::db_err)?),
+                        last_step: r.try_get("last_step").map_err(Self::db_err)?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn enrol_second_factor(
+                &self,
+                e: &$crate::Enrolment,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                for sql in [
+                    "DELETE FROM second_factors WHERE user_id = $1",
+                    "DELETE FROM recovery_codes WHERE user_id = $1",
+                    "DELETE FROM remembered_devices WHERE user_id = $1",
+                ] {
+                    sqlx::query(sql).bind(e.user.0).execute(&mut *tx).await.map_err(Self::db_err)?;
+                }
+                sqlx::query("INSERT INTO second_factors (user_id, secret_sealed, enrolled_at, last_step) VALUES ($1, $2, $3, $4)")
+                    .bind(e.user.0)
+                    .bind(e.secret_sealed.clone())
+                    .bind(Self::ms(e.at))
+                    .bind(e.step)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                for hash in &e.recovery_hashes {
+                    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                        .bind(e.user.0)
+                        .bind(hash)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(Self::db_err)?;
+                }
+                if let Some(challenge) = &e.challenge_hash {
+                    sqlx::query("DELETE FROM sign_in_challenges WHERE token_hash = $1")
+                        .bind(challenge)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(Self::db_err)?;
+                }
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn remove_second_factor(
+                &self,
+                user: $crate::sql_impl::domain::ids::UserId,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                for sql in [
+                    "DELETE FROM second_factors WHERE user_id = $1",
+                    "DELETE FROM recovery_codes WHERE user_id = $1",
+                    "DELETE FROM remembered_devices WHERE user_id = $1",
+                    "DELETE FROM sign_in_challenges WHERE user_id = $1",
+                    // Whoever holds the lost phone is signed out everywhere too.
+                    "DELETE FROM sessions WHERE user_id = $1",
+                ] {
+                    sqlx::query(sql).bind(user.0).execute(&mut *tx).await.map_err(Self::db_err)?;
+                }
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn use_second_factor_step(
+                &self,
+                user: $crate::sql_impl::domain::ids::UserId,
+                step: i64,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "UPDATE second_factors SET last_step = $2 WHERE user_id = $1 \
+                     AND (last_step IS NULL OR last_step < $2)",
+                )
+                .bind(user.0)
+                .bind(step)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?
+                .rows_affected();
+                Self::commit(tx).await?;
+                Ok(done == 1)
+            }
+
+            async fn use_recovery_code(
+                &self,
+                user: $crate::sql_impl::domain::ids::UserId,
+                code_hash: &str,
+                at: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+                )
+                .bind(user.0)
+                .bind(code_hash)
+                .bind(Self::ms(at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?
+                .rows_affected();
+                Self::commit(tx).await?;
+                Ok(done == 1)
+            }
+
+            async fn recovery_codes_left(
+                &self,
+                user: $crate::sql_impl::domain::ids::UserId,
+            ) -> $crate::StoreResult<i64> {
+                use sqlx::Row as _;
+                sqlx::query("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+                    .bind(user.0)
+                    .fetch_one(self.reader())
+                    .await
+                    .map_err(Self::db_err)?
+                    .try_get("n")
+                    .map_err(Self::db_err)
+            }
+
+            async fn remember_device(
+                &self,
+                token_hash: &str,
+                user: $crate::sql_impl::domain::ids::UserId,
+                at: $crate::sql_impl::jiff::Timestamp,
+                until: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("INSERT INTO remembered_devices (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                    .bind(token_hash)
+                    .bind(user.0)
+                    .bind(Self::ms(at))
+                    .bind(Self::ms(until))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                Self::commit(tx).await
+            }
+
+            async fn is_remembered_device(
+                &self,
+                token_hash: &str,
+                user: $crate::sql_impl::domain::ids::UserId,
+                now: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<bool> {
+                let row = sqlx::query(
+                    "SELECT user_id FROM remembered_devices WHERE token_hash = $1 AND user_id = $2 AND expires_at > $3",
+                )
+                .bind(token_hash)
+                .bind(user.0)
+                .bind(Self::ms(now))
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                Ok(row.is_some())
+            }
+
+            async fn create_challenge(&self, c: &$crate::Challenge) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO sign_in_challenges (token_hash, user_id, created_at, tries, new_secret_sealed) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&c.token_hash)
+                .bind(c.user.0)
+                .bind(Self::ms(c.created_at))
+                .bind(c.tries)
+                .bind(c.new_secret_sealed.clone())
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                Self::commit(tx).await
+            }
+
+            async fn find_challenge(
+                &self,
+                token_hash: &str,
+            ) -> $crate::StoreResult<Option<($crate::Challenge, $crate::sql_impl::domain::ids::OrgId)>> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT c.token_hash, c.user_id, c.created_at, c.tries, c.new_secret_sealed, u.org_id \
+                     FROM sign_in_challenges c JOIN users u ON u.id = c.user_id WHERE c.token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                row.map(|r| {
+                    Ok((
+                        $crate::Challenge {
+                            token_hash: r.try_get("token_hash").map_err(Self::db_err)?,
+                            user: $crate::sql_impl::domain::ids::UserId(r.try_get("user_id").map_err(Self::db_err)?),
+                            created_at: Self::at(r.try_get("created_at").map_err(Self::db_err)?),
+                            tries: r.try_get("tries").map_err(Self::db_err)?,
+                            new_secret_sealed: r.try_get("new_secret_sealed").map_err(Self::db_err)?,
+                        },
+                        $crate::sql_impl::domain::ids::OrgId(r.try_get("org_id").map_err(Self::db_err)?),
+                    ))
+                })
+                .transpose()
+            }
+
+            async fn challenge_tried(&self, token_hash: &str) -> $crate::StoreResult<i64> {
+                use sqlx::Row as _;
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE sign_in_challenges SET tries = tries + 1 WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                let tries: Option<i64> = sqlx::query("SELECT tries FROM sign_in_challenges WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?
+                    .map(|r| r.try_get("tries"))
+                    .transpose()
+                    .map_err(Self::db_err)?;
+                Self::commit(tx).await?;
+                Ok(tries.unwrap_or(i64::MAX))
+            }
+
+            async fn end_challenge(&self, token_hash: &str) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM sign_in_challenges WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                Self::commit(tx).await
+            }
+
             async fn record_sign_in_failure(
                 &self,
                 email: &str,

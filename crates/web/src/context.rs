@@ -12,6 +12,10 @@ pub const SESSION_COOKIE: &str = "__Host-homeward_session";
 pub const LANG_COOKIE: &str = "__Host-homeward_lang";
 pub const CSRF_COOKIE: &str = "__Host-homeward_csrf";
 pub const DEVICE_COOKIE: &str = "__Host-homeward_device";
+/// A sign-in whose password was right, waiting for its second factor.
+pub const CHALLENGE_COOKIE: &str = "__Host-homeward_challenge";
+/// This browser need not be asked for the code again (30 days at most).
+pub const REMEMBER_COOKIE: &str = "__Host-homeward_remember";
 
 #[derive(Clone, Debug)]
 pub struct Ctx {

@@ -97,6 +97,10 @@ pub fn table() -> Vec<Route> {
         // Signing in and out, and the language.
         r("GET", "/sign-in", Public, Html, get(html::sign_in::show)),
         r("POST", "/sign-in", Public, Html, post(html::sign_in::submit)),
+        r("GET", "/sign-in/code", Public, Html, get(html::sign_in::code_form)),
+        r("POST", "/sign-in/code", Public, Html, post(html::sign_in::code_submit)),
+        r("GET", "/sign-in/set-up", Public, Html, get(html::sign_in::set_up_form)),
+        r("POST", "/sign-in/set-up", Public, Html, post(html::sign_in::set_up_submit)),
         r("POST", "/sign-out", Requires(Action::ViewOwnHome), Html, post(html::sign_in::sign_out)),
         r("GET", "/language", Public, Html, get(html::sign_in::switch_language)),
         // Pages.
@@ -136,6 +140,7 @@ pub fn table() -> Vec<Route> {
         r("POST", "/admin/users/{id}/roles", Requires(Action::ManageUsers), Html, post(html::users::set_roles)),
         r("POST", "/admin/users/{id}/deactivate", Requires(Action::ManageUsers), Html, post(html::users::deactivate)),
         r("POST", "/admin/users/{id}/details", Requires(Action::ManageUsers), Html, post(html::users::update_details)),
+        r("POST", "/admin/users/{id}/second-factor/reset", Requires(Action::ManageUsers), Html, post(html::users::reset_second_factor)),
         r("GET", "/audit", Requires(Action::ViewAuditTrail), Html, get(html::audit::list)),
         r("GET", "/patterns", Requires(Action::ViewPatterns), Html, get(html::patterns::show)),
         r("GET", "/patterns/episodes", Requires(Action::ViewPatterns), Html, get(html::patterns::episodes)),

@@ -124,6 +124,11 @@ impl FormErrors {
         Self(vec![(field.to_string(), t.get(message))])
     }
 
+    /// One field's error, already in words.
+    pub fn message(field: &str, message: String) -> Self {
+        Self(vec![(field.to_string(), message)])
+    }
+
     pub fn for_field(&self, field: &str) -> Option<&str> {
         self.0
             .iter()

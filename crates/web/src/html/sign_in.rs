@@ -2,14 +2,17 @@
 
 use super::{FormErrors, Page, render};
 use crate::AppState;
-use crate::context::{CSRF_COOKIE, Ctx, DEVICE_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+use crate::context::{
+    CHALLENGE_COOKIE, CSRF_COOKIE, Ctx, DEVICE_COOKIE, LANG_COOKIE, REMEMBER_COOKIE, SESSION_COOKIE,
+};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{CookieJar, Form};
-use homeward_app::auth::SignInFailure;
+use homeward_app::auth::{SignInFailure, SignInStep, SignedIn};
+use homeward_app::second_factor::CodeFailure;
 use homeward_app::secrets::random_token;
 use homeward_domain::locale::Locale;
 use serde::Deserialize;
@@ -58,6 +61,8 @@ pub struct SignInQuery {
     next: Option<String>,
     signed_out: Option<String>,
     expired: Option<String>,
+    /// Back from a second-factor step that waited too long or was tried too often.
+    again: Option<String>,
 }
 
 pub async fn show(ctx: Ctx, jar: CookieJar, Query(q): Query<SignInQuery>) -> Response {
@@ -78,6 +83,8 @@ pub async fn show(ctx: Ctx, jar: CookieJar, Query(q): Query<SignInQuery>) -> Res
         Some(ctx.tr.get("sign-in-signed-out"))
     } else if q.expired.is_some() {
         Some(ctx.tr.get("sign-in-expired"))
+    } else if q.again.is_some() {
+        Some(ctx.tr.get("sign-in-again"))
     } else {
         None
     };
@@ -111,29 +118,33 @@ pub async fn submit(
     Form(form): Form<SignInForm>,
 ) -> Response {
     let device = jar.get(DEVICE_COOKIE).map(|c| c.value().to_string());
+    let remembered = jar.get(REMEMBER_COOKIE).map(|c| c.value().to_string());
     let result = state
         .app
-        .sign_in(&form.email, &form.password, device.as_deref(), &ctx.meta)
+        .sign_in(
+            &form.email,
+            &form.password,
+            device.as_deref(),
+            remembered.as_deref(),
+            &ctx.meta,
+        )
         .await;
+    let next = safe_next(form.next.as_deref());
     let failure = match result {
-        Ok(Ok(signed_in)) => {
-            // A new session at every sign-in: any session this browser already had is ended,
-            // so a session id planted before sign-in is worthless after it.
-            if let Some(previous) = &ctx.actor
-                && let Err(e) = state.app.sign_out(previous, &ctx.meta).await
-            {
-                return super::errors::page(&ctx, e);
-            }
-            let mut headers = HeaderMap::new();
-            headers.append(
-                SET_COOKIE,
-                cookie(SESSION_COOKIE, &signed_in.session_token, None),
-            );
-            headers.append(SET_COOKIE, cookie(CSRF_COOKIE, "", Some(0)));
-            if let Some(device) = signed_in.new_device_token {
-                headers.append(SET_COOKIE, cookie(DEVICE_COOKIE, &device, Some(YEAR)));
-            }
-            return (headers, Redirect::to(&safe_next(form.next.as_deref()))).into_response();
+        Ok(Ok(SignInStep::SignedIn(signed_in))) => {
+            return signed_in_response(&state, &ctx, signed_in, &next).await;
+        }
+        Ok(Ok(SignInStep::Code {
+            challenge,
+            new_device_token,
+        })) => {
+            return challenge_response(&challenge, new_device_token, "/sign-in/code", &next);
+        }
+        Ok(Ok(SignInStep::SetUp {
+            challenge,
+            new_device_token,
+        })) => {
+            return challenge_response(&challenge, new_device_token, "/sign-in/set-up", &next);
         }
         Ok(Err(failure)) => failure,
         Err(e) => return super::errors::page(&ctx, e),
@@ -155,6 +166,304 @@ pub async fn submit(
         next: safe_next(form.next.as_deref()),
         csrf,
         banner: None,
+    };
+    render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+/// Signed in: a new session cookie (ending any session this browser had, so a session id
+/// planted before sign-in is worthless after it), and on to where they were going.
+async fn signed_in_response(
+    state: &AppState,
+    ctx: &Ctx,
+    signed_in: SignedIn,
+    next: &str,
+) -> Response {
+    if let Some(previous) = &ctx.actor
+        && let Err(e) = state.app.sign_out(previous, &ctx.meta).await
+    {
+        return super::errors::page(ctx, e);
+    }
+    let mut headers = HeaderMap::new();
+    headers.append(SET_COOKIE, session_cookies(&signed_in));
+    headers.append(SET_COOKIE, cookie(CSRF_COOKIE, "", Some(0)));
+    headers.append(SET_COOKIE, cookie(CHALLENGE_COOKIE, "", Some(0)));
+    if let Some(device) = signed_in.new_device_token {
+        headers.append(SET_COOKIE, cookie(DEVICE_COOKIE, &device, Some(YEAR)));
+    }
+    if let Some(remember) = signed_in.remembered_token {
+        let days = u32::try_from(homeward_domain::totp::REMEMBER_DAYS).unwrap_or(30);
+        headers.append(
+            SET_COOKIE,
+            cookie(REMEMBER_COOKIE, &remember, Some(days * 24 * 60 * 60)),
+        );
+    }
+    (headers, Redirect::to(next)).into_response()
+}
+
+fn session_cookies(signed_in: &SignedIn) -> HeaderValue {
+    cookie(SESSION_COOKIE, &signed_in.session_token, None)
+}
+
+/// The password was right: the challenge cookie, and on to the code (or the set-up).
+fn challenge_response(
+    challenge: &str,
+    new_device_token: Option<String>,
+    to: &str,
+    next: &str,
+) -> Response {
+    let mut headers = HeaderMap::new();
+    let minutes = u32::try_from(homeward_domain::totp::CHALLENGE_MINUTES).unwrap_or(10);
+    headers.append(
+        SET_COOKIE,
+        cookie(CHALLENGE_COOKIE, challenge, Some(minutes * 60)),
+    );
+    if let Some(device) = new_device_token {
+        headers.append(SET_COOKIE, cookie(DEVICE_COOKIE, &device, Some(YEAR)));
+    }
+    let to = format!("{to}?next={}", url_escape(next));
+    (headers, Redirect::to(&to)).into_response()
+}
+
+fn url_escape(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "sign_in_code.html")]
+struct CodePage {
+    page: Page,
+    errors: FormErrors,
+    csrf: String,
+    next: String,
+    /// The same, for a link's query.
+    next_q: String,
+    /// A recovery code rather than one from the app.
+    recovery: bool,
+    remember: bool,
+}
+
+#[derive(Template)]
+#[template(path = "sign_in_set_up.html")]
+struct SetUpPage {
+    page: Page,
+    errors: FormErrors,
+    csrf: String,
+    next: String,
+    email: String,
+    secret: String,
+    uri: String,
+}
+
+#[derive(Template)]
+#[template(path = "sign_in_recovery_codes.html")]
+struct RecoveryCodesPage {
+    page: Page,
+    codes: Vec<String>,
+    next: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CodeQuery {
+    next: Option<String>,
+    recovery: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CodeForm {
+    code: String,
+    next: Option<String>,
+    recovery: Option<String>,
+    remember: Option<String>,
+}
+
+fn challenge_of(jar: &CookieJar) -> String {
+    jar.get(CHALLENGE_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default()
+}
+
+fn csrf_of(jar: &CookieJar) -> String {
+    jar.get(CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default()
+}
+
+/// Back to the start, saying why: the sign-in waited too long or was tried too often.
+fn start_again(next: &str) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.append(SET_COOKIE, cookie(CHALLENGE_COOKIE, "", Some(0)));
+    (
+        headers,
+        Redirect::to(&format!("/sign-in?again=1&next={}", url_escape(next))),
+    )
+        .into_response()
+}
+
+/// The code from their authenticator app (or a recovery code).
+pub async fn code_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    jar: CookieJar,
+    Query(q): Query<CodeQuery>,
+) -> Response {
+    let next = safe_next(q.next.as_deref());
+    match state.app.second_factor_waiting(&challenge_of(&jar)).await {
+        Ok(true) => {}
+        Ok(false) => return start_again(&next),
+        Err(e) => return super::errors::page(&ctx, e),
+    }
+    let page = CodePage {
+        page: Page::new(&ctx, "sign-in-code-title", ""),
+        errors: FormErrors::default(),
+        csrf: csrf_of(&jar),
+        next_q: url_escape(&next),
+        next,
+        recovery: q.recovery.is_some(),
+        remember: false,
+    };
+    render(&page, StatusCode::OK)
+}
+
+pub async fn code_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    jar: CookieJar,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
+    let recovery = form.recovery.is_some();
+    let remember = form.remember.as_deref() == Some("yes");
+    let result = state
+        .app
+        .sign_in_with_code(
+            &challenge_of(&jar),
+            &form.code,
+            recovery,
+            remember,
+            &ctx.meta,
+        )
+        .await;
+    let errors = match result {
+        Ok(Ok(signed_in)) => return signed_in_response(&state, &ctx, signed_in, &next).await,
+        Ok(Err(CodeFailure::StartAgain)) => return start_again(&next),
+        Ok(Err(failure)) => code_errors(&ctx, failure, recovery),
+        Err(e) => return super::errors::page(&ctx, e),
+    };
+    let page = CodePage {
+        page: Page::new(&ctx, "sign-in-code-title", "").with_errors(&errors),
+        errors,
+        csrf: csrf_of(&jar),
+        next_q: url_escape(&next),
+        next,
+        recovery,
+        remember,
+    };
+    render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+fn code_errors(ctx: &Ctx, failure: CodeFailure, recovery: bool) -> FormErrors {
+    let message = match (failure, recovery) {
+        (CodeFailure::NotACode, false) => ctx.tr.get("error-code-six-digits"),
+        (CodeFailure::NotACode, true) => ctx.tr.get("error-recovery-code-empty"),
+        (CodeFailure::Wrong { tries_left }, false) => {
+            ctx.tr
+                .with("error-code-wrong", "tries", &tries_left.to_string())
+        }
+        (CodeFailure::Wrong { tries_left }, true) => ctx.tr.with(
+            "error-recovery-code-wrong",
+            "tries",
+            &tries_left.to_string(),
+        ),
+        (CodeFailure::StartAgain, _) => ctx.tr.get("sign-in-start-again"),
+    };
+    FormErrors::message("code", message)
+}
+
+/// Setting up the second factor that their role needs: the secret to add to an app, then
+/// the first code from it.
+pub async fn set_up_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    jar: CookieJar,
+    Query(q): Query<CodeQuery>,
+) -> Response {
+    let next = safe_next(q.next.as_deref());
+    let set_up = match state.app.second_factor_set_up(&challenge_of(&jar)).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return start_again(&next),
+        Err(e) => return super::errors::page(&ctx, e),
+    };
+    let page = SetUpPage {
+        page: Page::new(&ctx, "sign-in-set-up-title", ""),
+        errors: FormErrors::default(),
+        csrf: csrf_of(&jar),
+        next,
+        email: set_up.email,
+        secret: set_up.secret,
+        uri: set_up.uri,
+    };
+    render(&page, StatusCode::OK)
+}
+
+pub async fn set_up_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    jar: CookieJar,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
+    let challenge = challenge_of(&jar);
+    let result = state
+        .app
+        .set_up_second_factor(&challenge, &form.code, &ctx.meta)
+        .await;
+    let errors = match result {
+        Ok(Ok(done)) => {
+            // Signed in; the recovery codes are shown once, before going on.
+            let mut response = signed_in_response(&state, &ctx, done.signed_in, &next).await;
+            if response.status().is_redirection() {
+                let page = RecoveryCodesPage {
+                    page: Page::new(&ctx, "sign-in-recovery-title", ""),
+                    codes: done.recovery_codes,
+                    next: next.clone(),
+                };
+                let headers = std::mem::take(response.headers_mut());
+                let mut shown = render(&page, StatusCode::OK);
+                for (name, value) in headers.iter() {
+                    if name == SET_COOKIE {
+                        shown.headers_mut().append(SET_COOKIE, value.clone());
+                    }
+                }
+                return shown;
+            }
+            return response;
+        }
+        Ok(Err(CodeFailure::StartAgain)) => return start_again(&next),
+        Ok(Err(failure)) => code_errors(&ctx, failure, false),
+        Err(e) => return super::errors::page(&ctx, e),
+    };
+    let set_up = match state.app.second_factor_set_up(&challenge).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return start_again(&next),
+        Err(e) => return super::errors::page(&ctx, e),
+    };
+    let page = SetUpPage {
+        page: Page::new(&ctx, "sign-in-set-up-title", "").with_errors(&errors),
+        errors,
+        csrf: csrf_of(&jar),
+        next,
+        email: set_up.email,
+        secret: set_up.secret,
+        uri: set_up.uri,
     };
     render(&page, StatusCode::UNPROCESSABLE_ENTITY)
 }

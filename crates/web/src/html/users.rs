@@ -264,6 +264,9 @@ struct UserPage {
     action_roles: String,
     action_deactivate: String,
     action_details: String,
+    action_second_factor: String,
+    /// They have a second factor set up (an administrator may reset it).
+    has_second_factor: bool,
     /// The name and address in the "change details" form: as saved, or as just submitted.
     display_name: String,
     email: String,
@@ -282,6 +285,7 @@ pub struct UserQuery {
     saved: Option<String>,
     deactivated: Option<String>,
     details: Option<String>,
+    second_factor: Option<String>,
 }
 
 async fn user_page(
@@ -299,6 +303,11 @@ async fn user_page(
         .await
         .or_fail(ctx)?;
     let (_, services) = state.app.organisation_overview(actor).await.or_fail(ctx)?;
+    let second_factor = state
+        .app
+        .second_factor_status(found.user.id)
+        .await
+        .or_fail(ctx)?;
     let t = ctx.tr;
     let (display_name, email) = submitted
         .details
@@ -339,6 +348,20 @@ async fn user_page(
             key: t.get("users-created"),
             value: t.date_time(found.user.created_at),
         },
+        super::home::Row {
+            key: t.get("users-second-factor"),
+            value: match second_factor {
+                Some(left) => t.with("users-second-factor-on", "left", &left.to_string()),
+                None if found
+                    .memberships
+                    .iter()
+                    .any(|m| m.role.needs_second_factor()) =>
+                {
+                    t.get("users-second-factor-at-next")
+                }
+                None => t.get("users-second-factor-off"),
+            },
+        },
     ];
     let mut page = Page::new(ctx, "users-title", "/admin/users").with_errors(&errors);
     page.title = found.user.display_name.clone();
@@ -354,6 +377,8 @@ async fn user_page(
         action_roles: format!("/admin/users/{id}/roles"),
         action_deactivate: format!("/admin/users/{id}/deactivate"),
         action_details: format!("/admin/users/{id}/details"),
+        action_second_factor: format!("/admin/users/{id}/second-factor/reset"),
+        has_second_factor: second_factor.is_some(),
         display_name,
         email,
         user: found,
@@ -375,6 +400,8 @@ pub async fn show(
         Some("users-deactivated")
     } else if q.details.is_some() {
         Some("users-details-saved")
+    } else if q.second_factor.is_some() {
+        Some("users-second-factor-reset")
     } else {
         None
     };
@@ -452,6 +479,23 @@ pub async fn deactivate(
         }
         Err(e) => Err(Failure::new(ctx, e)),
     }
+}
+
+/// Resets a user's second factor (a lost phone): they set up a new one at their next
+/// sign-in, and are signed out everywhere now.
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
+    let id = parse_id(&ctx, &id)?;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    state
+        .app
+        .remove_second_factor(actor, &ctx.meta, id)
+        .await
+        .or_fail(&ctx)?;
+    Ok(Redirect::to(&format!("/admin/users/{id}?second_factor=1")).into_response())
 }
 
 #[derive(Deserialize, Default)]

@@ -30,6 +30,10 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
     Some(match (method, path) {
         ("GET", "/healthz") | ("GET", "/readyz") | ("GET", "/assets/{name}") => Public,
         ("GET", "/sign-in") | ("POST", "/sign-in") | ("GET", "/language") => Public,
+        ("GET", "/sign-in/code")
+        | ("POST", "/sign-in/code")
+        | ("GET", "/sign-in/set-up")
+        | ("POST", "/sign-in/set-up") => Public,
         ("GET", "/api/v1/openapi.json") => Public,
         ("POST", "/sign-out") | ("GET", "/") | ("GET", "/api/v1/me") => AnySignedIn,
         ("GET", "/people") | ("GET", "/api/v1/people") => Only(CARE),
@@ -43,6 +47,7 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
             Only(ADMINS)
         }
         ("POST", "/admin/users/{id}/details") | ("PUT", "/api/v1/users/{id}") => Only(ADMINS),
+        ("POST", "/admin/users/{id}/second-factor/reset") => Only(ADMINS),
         ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
         ("GET", "/patterns") | ("GET", "/patterns/episodes") => Only(PATTERN_READERS),
         ("GET", "/api/v1/patterns") | ("GET", "/api/v1/patterns/episodes") => Only(PATTERN_READERS),

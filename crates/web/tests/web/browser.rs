@@ -250,12 +250,20 @@ async fn submit(client: &Client) {
     click(client, "main form button[type=submit]").await;
 }
 
-async fn sign_in(client: &Client, base: &str, email: &str) {
+/// Signs in through the pages: the password, then (for accounts with a second factor) the
+/// code their authenticator app would show.
+async fn sign_in(t: &TestApp, client: &Client, base: &str, email: &str) {
     client.goto(&format!("{base}/sign-in")).await.unwrap();
     fill(client, "email", email).await;
     fill(client, "password", PASSWORD).await;
     submit(client).await;
-    wait_for_path(client, |p| p == "/").await;
+    let at = wait_for_path(client, |p| p == "/" || p.starts_with("/sign-in/code")).await;
+    if at.starts_with("/sign-in/code") {
+        let code = authenticator_code(t, email).await;
+        fill(client, "code", &code).await;
+        submit(client).await;
+        wait_for_path(client, |p| p == "/").await;
+    }
 }
 
 async fn sign_out(client: &Client, base: &str) {
@@ -334,6 +342,26 @@ async fn a_manager_signs_in_switches_language_and_signs_out_accessibly() {
         .click()
         .await
         .unwrap();
+    // A manager proves it is them with the code from their authenticator app: a wrong one
+    // first, said plainly, then the right one.
+    wait_for_path(&client, |p| p.starts_with("/sign-in/code")).await;
+    assert_accessible(&client, &axe, "the second-factor page").await;
+    fill(&client, "code", "000 000").await;
+    submit(&client).await;
+    client
+        .wait()
+        .for_element(Locator::Css(".hw-error-summary"))
+        .await
+        .unwrap();
+    assert!(
+        text(&client).await.contains("That code is not right"),
+        "{}",
+        text(&client).await
+    );
+    assert_accessible(&client, &axe, "the second-factor page with an error").await;
+    let code = authenticator_code(&t, "manager@cartrefi-ffug.example").await;
+    fill(&client, "code", &code).await;
+    submit(&client).await;
     wait_for_path(&client, |p| p == "/").await;
     assert!(text(&client).await.contains("Hello, Demo Manager"));
     assert_accessible(&client, &axe, "the home page").await;
@@ -428,7 +456,7 @@ async fn a_child_is_added_photographed_planned_agreed_and_packed() {
     let profile = tempfile::tempdir().unwrap();
     let (_driver, client) = start_browser(profile.path()).await;
 
-    sign_in(&client, &base, "care-worker@cartrefi-ffug.example").await;
+    sign_in(&t, &client, &base, "care-worker@cartrefi-ffug.example").await;
     client.goto(&format!("{base}/people/new")).await.unwrap();
     client
         .find(Locator::Id("service"))
@@ -512,7 +540,7 @@ async fn a_child_is_added_photographed_planned_agreed_and_packed() {
     sign_out(&client, &base).await;
 
     // The manager agrees it.
-    sign_in(&client, &base, "manager@cartrefi-ffug.example").await;
+    sign_in(&t, &client, &base, "manager@cartrefi-ffug.example").await;
     client.goto(&format!("{base}{person}")).await.unwrap();
     assert_accessible(&client, &axe, "a new child's page").await;
     click(&client, "form[action$='/missing-plan/agree'] button").await;
@@ -728,13 +756,13 @@ async fn whole_episodes_with_a_live_board_in_a_second_browser() {
     let (_watcher_driver, board) = start_browser(watcher_profile.path()).await;
 
     // The manager keeps the board open; it already shows the demo's missing child.
-    sign_in(&board, &base, "manager@cartrefi-ffug.example").await;
+    sign_in(&t, &board, &base, "manager@cartrefi-ffug.example").await;
     board.goto(&format!("{base}/episodes")).await.unwrap();
     board_shows(&board, "Tomos", true).await;
     assert_accessible(&board, &axe, "the live board").await;
 
     // 1. Ffion, looked after in a children's home in Wales.
-    sign_in(&client, &base, "care-worker@cartrefi-ffug.example").await;
+    sign_in(&t, &client, &base, "care-worker@cartrefi-ffug.example").await;
     let ffion = person_path(&t, "Ffion").await;
     let episode = report_missing(
         &client,
@@ -863,7 +891,7 @@ async fn whole_episodes_with_a_live_board_in_a_second_browser() {
         "the board took {slowest:?} to show an entry"
     );
     sign_out(&client, &base).await;
-    sign_in(&client, &base, "manager@cartrefi-ffug.example").await;
+    sign_in(&t, &client, &base, "manager@cartrefi-ffug.example").await;
     add_entry(
         &t,
         &client,
@@ -880,7 +908,7 @@ async fn whole_episodes_with_a_live_board_in_a_second_browser() {
     sign_out(&client, &base).await;
 
     // 2. Teddy, in a children's home in England: the return home interview, declined then held.
-    sign_in(&client, &base, "care-worker@sample-shire.example").await;
+    sign_in(&t, &client, &base, "care-worker@sample-shire.example").await;
     let teddy = person_path(&t, "Teddy").await;
     let episode = report_missing(
         &client,
@@ -961,7 +989,7 @@ async fn whole_episodes_with_a_live_board_in_a_second_browser() {
     sign_out(&client, &base).await;
 
     // 3. Gwilym, who has dementia and home care in Conwy, recorded in Welsh.
-    sign_in(&client, &base, "care-worker@gofal-dychmygol.example").await;
+    sign_in(&t, &client, &base, "care-worker@gofal-dychmygol.example").await;
     client
         .goto(&format!("{base}/language?to=cy&next=/"))
         .await
@@ -1086,7 +1114,7 @@ async fn an_unanswered_page_escalates_to_the_manager_who_acknowledges_it() {
         .await
         .unwrap();
 
-    sign_in(&client, &base, "care-worker@cartrefi-ffug.example").await;
+    sign_in(&t, &client, &base, "care-worker@cartrefi-ffug.example").await;
     let episode = report_missing(
         &client,
         &base,
@@ -1124,7 +1152,7 @@ async fn an_unanswered_page_escalates_to_the_manager_who_acknowledges_it() {
     );
 
     // The manager signs in: Homeward shows the page, and the link leads to the episode.
-    sign_in(&client, &base, "manager@cartrefi-ffug.example").await;
+    sign_in(&t, &client, &base, "manager@cartrefi-ffug.example").await;
     let home = text(&client).await;
     assert!(home.contains("You have been paged"), "{home}");
     assert!(home.contains("Ffion Ffug: reported missing"));
@@ -1176,7 +1204,7 @@ async fn an_unanswered_page_escalates_to_the_manager_who_acknowledges_it() {
 
     // The rota and the duty forms, as the manager sees them, pass the accessibility checks.
     // (An hour has passed on the clock: the manager signs in again.)
-    sign_in(&client, &base, "manager@cartrefi-ffug.example").await;
+    sign_in(&t, &client, &base, "manager@cartrefi-ffug.example").await;
     client
         .goto(&format!("{base}/services/{}/on-call", person.service_id))
         .await
@@ -1255,7 +1283,7 @@ async fn a_child_with_cse_in_wales_pages_once_shows_section_130_and_closes_accou
     let child = t.app.store.get_person(org, child).await.unwrap().unwrap();
     let path = format!("/people/{}", child.id);
 
-    sign_in(&client, &base, "care-worker@cartrefi-ffug.example").await;
+    sign_in(&t, &client, &base, "care-worker@cartrefi-ffug.example").await;
     let episode = report_missing(
         &client,
         &base,
@@ -1321,7 +1349,7 @@ async fn a_child_with_cse_in_wales_pages_once_shows_section_130_and_closes_accou
     sign_out(&client, &base).await;
 
     // The manager closes it: refused until each duty still open has a reason.
-    sign_in(&client, &base, "manager@cartrefi-ffug.example").await;
+    sign_in(&t, &client, &base, "manager@cartrefi-ffug.example").await;
     client
         .goto(&format!("{base}{episode}/add/closed"))
         .await
@@ -1366,7 +1394,13 @@ async fn a_safeguarding_lead_follows_a_pattern_to_its_episodes_and_takes_the_rep
     let base = serve(&t).await;
     let profile = tempfile::tempdir().unwrap();
     let (_driver, client) = start_browser(profile.path()).await;
-    sign_in(&client, &base, "safeguarding-lead@cartrefi-ffug.example").await;
+    sign_in(
+        &t,
+        &client,
+        &base,
+        "safeguarding-lead@cartrefi-ffug.example",
+    )
+    .await;
     click(&client, "nav a[href='/patterns']").await;
     wait_for_path(&client, |p| p.starts_with("/patterns")).await;
     // The home with the demo's episodes, over the last few years.

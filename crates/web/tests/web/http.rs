@@ -6,19 +6,49 @@ use homeward_domain::audit::Outcome;
 use homeward_domain::role::Role;
 use jiff::SignedDuration;
 
-/// Signs in through the real form and returns the session cookie's value.
+/// Signs in through the real forms (the password, then the code from the account's
+/// authenticator app when it has one) and returns the last reply.
 async fn sign_in(t: &TestApp, email: &str, password: &str, ip: &str) -> Reply {
+    let (reply, csrf) = password_step(t, email, password, ip).await;
+    match reply.location() {
+        Some(to) if to.starts_with("/sign-in/code") => {
+            let challenge = reply.cookie("__Host-homeward_challenge").unwrap();
+            let code = authenticator_code(t, email).await;
+            code_step(t, &csrf, &challenge, &code, ip).await
+        }
+        _ => reply,
+    }
+}
+
+/// The password form alone: its reply, and the CSRF token the next form needs.
+async fn password_step(t: &TestApp, email: &str, password: &str, ip: &str) -> (Reply, String) {
     let page = req("GET", "/sign-in").sent_from(ip).send(t).await;
     let csrf = page
         .cookie("__Host-homeward_csrf")
         .expect("the sign-in page sets a CSRF cookie");
-    req("POST", "/sign-in")
+    let reply = req("POST", "/sign-in")
         .sent_from(ip)
         .header("cookie", &format!("__Host-homeward_csrf={csrf}"))
         .form(&format!(
             "csrf_token={csrf}&email={}&password={}&next=%2Fpeople",
             email.replace('@', "%40"),
             password.replace(' ', "+")
+        ))
+        .send(t)
+        .await;
+    (reply, csrf)
+}
+
+async fn code_step(t: &TestApp, csrf: &str, challenge: &str, code: &str, ip: &str) -> Reply {
+    req("POST", "/sign-in/code")
+        .sent_from(ip)
+        .header(
+            "cookie",
+            &format!("__Host-homeward_csrf={csrf}; __Host-homeward_challenge={challenge}"),
+        )
+        .form(&format!(
+            "csrf_token={csrf}&code={}&next=%2Fpeople",
+            code.replace(' ', "+")
         ))
         .send(t)
         .await
@@ -93,6 +123,16 @@ async fn signing_in_again_ends_the_previous_session() {
         .send(&t)
         .await;
     assert_eq!(reply.status, 303);
+    // The password was right; the code from the app comes next, in the same browser.
+    let challenge = reply.cookie("__Host-homeward_challenge").unwrap();
+    let code = authenticator_code(&t, "shift-lead@cartrefi-ffug.example").await;
+    let reply = req("POST", "/sign-in/code")
+        .session(&old)
+        .header("cookie", &format!("__Host-homeward_challenge={challenge}"))
+        .form(&format!("csrf_token={}&code={code}", old.csrf))
+        .send(&t)
+        .await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
     let new = reply.cookie("__Host-homeward_session").unwrap();
     assert_ne!(new, old.token);
     assert_eq!(
@@ -177,7 +217,7 @@ async fn repeated_failures_are_throttled_without_locking_out_the_users_own_brows
     seed(&t).await;
     let email = "manager@cartrefi-ffug.example";
     // The user signs in once from their usual browser, which is then trusted.
-    let first = sign_in(&t, email, PASSWORD, "10.9.9.9").await;
+    let (first, _) = password_step(&t, email, PASSWORD, "10.9.9.9").await;
     let device = first
         .cookie("__Host-homeward_device")
         .expect("a trusted-browser cookie");
@@ -217,6 +257,10 @@ async fn repeated_failures_are_throttled_without_locking_out_the_users_own_brows
         .send(&t)
         .await;
     assert_eq!(own.status, 303, "{}", own.body);
+    assert!(
+        own.location().unwrap().starts_with("/sign-in/code"),
+        "on to the code"
+    );
 }
 
 #[tokio::test]
@@ -682,5 +726,303 @@ async fn health_and_readiness_and_a_lost_database() {
             200,
             "the process itself is alive"
         );
+    }
+}
+
+/// A manager proves it is them with a code after the password: a wrong code is counted and
+/// said plainly, five end the attempt, a code works once, a remembered browser is not asked
+/// again for 30 days, and every step is audited.
+#[tokio::test]
+async fn the_second_factor_is_asked_for_after_the_password_and_each_code_works_once() {
+    for t in engines().await {
+        seed(&t).await;
+        let email = "manager@cartrefi-ffug.example";
+        let ip = "10.4.4.4";
+        let (reply, csrf) = password_step(&t, email, PASSWORD, ip).await;
+        assert_eq!(reply.status, 303);
+        assert!(
+            reply
+                .location()
+                .unwrap()
+                .starts_with("/sign-in/code?next=/people")
+        );
+        assert!(
+            reply.cookie("__Host-homeward_session").is_none(),
+            "not signed in yet"
+        );
+        let challenge = reply.cookie("__Host-homeward_challenge").unwrap();
+        // The code page needs the challenge; without it, back to the start.
+        let lost = req("GET", "/sign-in/code").sent_from(ip).send(&t).await;
+        assert_eq!(lost.location(), Some("/sign-in?again=1&next=/"));
+        let page = req("GET", "/sign-in/code")
+            .sent_from(ip)
+            .header("cookie", &format!("__Host-homeward_challenge={challenge}"))
+            .send(&t)
+            .await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body
+                .contains("Enter the code from your authenticator app")
+        );
+        let wrong = code_step(&t, &csrf, &challenge, "123 45", ip).await;
+        assert_eq!(wrong.status, 422);
+        assert!(
+            wrong
+                .body
+                .contains("Enter the 6-digit code from your authenticator app")
+        );
+        let code = authenticator_code(&t, email).await;
+        let not_it = if code == "000000" { "111111" } else { "000000" };
+        let wrong = code_step(&t, &csrf, &challenge, not_it, ip).await;
+        assert_eq!(wrong.status, 422);
+        assert!(
+            wrong.body.contains("You can try 4 more times"),
+            "{}",
+            wrong.body
+        );
+        // The right code, typed as the app shows it, remembering this browser.
+        let spaced = format!("{} {}", &code[..3], &code[3..]);
+        let signed = req("POST", "/sign-in/code")
+            .sent_from(ip)
+            .header(
+                "cookie",
+                &format!("__Host-homeward_csrf={csrf}; __Host-homeward_challenge={challenge}"),
+            )
+            .form(&format!(
+                "csrf_token={csrf}&code={}&remember=yes&next=%2Fpeople",
+                spaced.replace(' ', "+")
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(signed.status, 303, "{}", signed.body);
+        assert_eq!(signed.location(), Some("/people"));
+        assert!(signed.cookie("__Host-homeward_session").is_some());
+        let remembered = signed.cookie("__Host-homeward_remember").unwrap();
+        let raw: Vec<String> = signed
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        let remember_cookie = raw
+            .iter()
+            .find(|c| c.starts_with("__Host-homeward_remember="))
+            .unwrap();
+        assert!(
+            remember_cookie.contains("Max-Age=2592000"),
+            "{remember_cookie}"
+        );
+        // The challenge is spent: the same code again, on a new sign-in, is refused.
+        let (again, csrf2) = password_step(&t, email, PASSWORD, ip).await;
+        let challenge2 = again.cookie("__Host-homeward_challenge").unwrap();
+        let replayed = code_step(&t, &csrf2, &challenge2, &code, ip).await;
+        assert_eq!(replayed.status, 422, "a code works once");
+        // Five wrong codes end the attempt.
+        for _ in 0..4 {
+            code_step(&t, &csrf2, &challenge2, not_it, ip).await;
+        }
+        let ended = code_step(
+            &t,
+            &csrf2,
+            &challenge2,
+            &authenticator_code(&t, email).await,
+            ip,
+        )
+        .await;
+        assert_eq!(ended.status, 303);
+        assert!(ended.location().unwrap().starts_with("/sign-in?again=1"));
+        // The remembered browser goes straight in.
+        let page = req("GET", "/sign-in").sent_from(ip).send(&t).await;
+        let csrf3 = page.cookie("__Host-homeward_csrf").unwrap();
+        let straight = req("POST", "/sign-in")
+            .sent_from(ip)
+            .header(
+                "cookie",
+                &format!("__Host-homeward_csrf={csrf3}; __Host-homeward_remember={remembered}"),
+            )
+            .form(&format!(
+                "csrf_token={csrf3}&email=manager%40cartrefi-ffug.example&password={}&next=%2Fpeople",
+                PASSWORD.replace(' ', "+")
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(straight.location(), Some("/people"));
+        assert!(straight.cookie("__Host-homeward_session").is_some());
+        // …for 30 days.
+        t.clock.advance(SignedDuration::from_hours(24 * 30));
+        let (later, _) = password_step(&t, email, PASSWORD, ip).await;
+        assert!(later.location().unwrap().starts_with("/sign-in/code"));
+        let trail = t.app.store.audit_page(0, 1_000_000).await.unwrap();
+        let wrong_codes = trail
+            .iter()
+            .filter(|r| {
+                r.event.action == "session.second_factor" && r.event.outcome == Outcome::Failed
+            })
+            .count();
+        // One on the first sign-in; the replayed code and four more on the second.
+        assert_eq!(wrong_codes, 1 + 1 + 4, "{}", t.engine);
+    }
+}
+
+/// Someone whose role needs a second factor and who has none sets one up at sign-in, keeps
+/// recovery codes (each works once), and an administrator can reset it when a phone is lost.
+#[tokio::test]
+async fn a_second_factor_is_set_up_at_sign_in_and_reset_by_an_administrator() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let admin = session_for(&t, demo.own(Role::OrgAdmin)).await;
+        let email = "new-lead@cartrefi-ffug.example";
+        let made = req("POST", "/admin/users")
+            .session(&admin)
+            .form(&format!(
+                "csrf_token={}&display_name=Nia+Newydd&email={}&password={}&roles=safeguarding_lead",
+                admin.csrf,
+                email.replace('@', "%40"),
+                PASSWORD.replace(' ', "+")
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(made.status, 303, "{}", made.body);
+        let ip = "10.5.5.5";
+        let (reply, csrf) = password_step(&t, email, PASSWORD, ip).await;
+        assert!(
+            reply.location().unwrap().starts_with("/sign-in/set-up"),
+            "{:?}",
+            reply.location()
+        );
+        let challenge = reply.cookie("__Host-homeward_challenge").unwrap();
+        let cookies = format!("__Host-homeward_csrf={csrf}; __Host-homeward_challenge={challenge}");
+        let page = req("GET", "/sign-in/set-up")
+            .sent_from(ip)
+            .header("cookie", &cookies)
+            .send(&t)
+            .await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body
+                .contains("otpauth://totp/Homeward:new-lead@cartrefi-ffug.example?secret=")
+        );
+        let secret_text = page
+            .body
+            .split("id=\"secret\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string();
+        let secret = homeward_domain::totp::secret_from_text(&secret_text).unwrap();
+        let set_up = |code: String| {
+            let (t, cookies, csrf) = (&t, cookies.clone(), csrf.clone());
+            async move {
+                req("POST", "/sign-in/set-up")
+                    .sent_from(ip)
+                    .header("cookie", &cookies)
+                    .form(&format!("csrf_token={csrf}&code={code}&next=%2F"))
+                    .send(t)
+                    .await
+            }
+        };
+        let code = code_after(&t, &secret, None);
+        let not_it = if code == "000000" { "111111" } else { "000000" };
+        let wrong = set_up(not_it.into()).await;
+        assert_eq!(wrong.status, 422);
+        assert!(wrong.body.contains("That code is not right"));
+        assert!(wrong.body.contains(&secret_text), "the same key again");
+        let done = set_up(code).await;
+        assert_eq!(done.status, 200, "{}", done.body);
+        assert!(done.body.contains("Keep your recovery codes"));
+        assert!(
+            done.cookie("__Host-homeward_session").is_some(),
+            "signed in"
+        );
+        let recovery: Vec<String> = done
+            .body
+            .split("<li><code>")
+            .skip(1)
+            .map(|c| c.split('<').next().unwrap().to_string())
+            .collect();
+        assert_eq!(recovery.len(), 10);
+        // Next time: a recovery code instead of the app; once only.
+        let (next, csrf) = password_step(&t, email, PASSWORD, ip).await;
+        assert!(next.location().unwrap().starts_with("/sign-in/code"));
+        let challenge = next.cookie("__Host-homeward_challenge").unwrap();
+        let with_recovery = |code: String, challenge: String| {
+            let (t, csrf) = (&t, csrf.clone());
+            async move {
+                req("POST", "/sign-in/code")
+                    .sent_from(ip)
+                    .header(
+                        "cookie",
+                        &format!(
+                            "__Host-homeward_csrf={csrf}; __Host-homeward_challenge={challenge}"
+                        ),
+                    )
+                    .form(&format!(
+                        "csrf_token={csrf}&code={code}&recovery=yes&next=%2F"
+                    ))
+                    .send(t)
+                    .await
+            }
+        };
+        let used = with_recovery(recovery[3].to_uppercase(), challenge.clone()).await;
+        assert_eq!(used.status, 303, "{}", used.body);
+        let (again, _) = password_step(&t, email, PASSWORD, ip).await;
+        let challenge = again.cookie("__Host-homeward_challenge").unwrap();
+        let reused = with_recovery(recovery[3].clone(), challenge).await;
+        assert_eq!(reused.status, 422);
+        assert!(
+            reused
+                .body
+                .contains("That recovery code is not right or has been used")
+        );
+        // The phone is lost: an administrator resets it; the session ends and set-up comes
+        // again at the next sign-in.
+        let session = Session {
+            token: used.cookie("__Host-homeward_session").unwrap(),
+            csrf: String::new(),
+        };
+        assert_eq!(req("GET", "/").session(&session).send(&t).await.status, 200);
+        let user = t
+            .app
+            .store
+            .find_credentials(email)
+            .await
+            .unwrap()
+            .unwrap()
+            .user;
+        let shown = req("GET", &format!("/admin/users/{}", user.id))
+            .session(&admin)
+            .send(&t)
+            .await;
+        assert!(
+            shown.body.contains("Set up (9 recovery codes left)"),
+            "{}",
+            shown.body
+        );
+        let reset = req(
+            "POST",
+            &format!("/admin/users/{}/second-factor/reset", user.id),
+        )
+        .session(&admin)
+        .form(&format!("csrf_token={}", admin.csrf))
+        .send(&t)
+        .await;
+        assert_eq!(reset.status, 303);
+        assert_eq!(
+            req("GET", "/").session(&session).send(&t).await.status,
+            303,
+            "signed out"
+        );
+        let (fresh, _) = password_step(&t, email, PASSWORD, ip).await;
+        assert!(fresh.location().unwrap().starts_with("/sign-in/set-up"));
+        let trail = t.app.store.audit_page(0, 1_000_000).await.unwrap();
+        for action in [
+            "second_factor.enrol",
+            "second_factor.recovery_code",
+            "second_factor.remove",
+        ] {
+            assert!(trail.iter().any(|r| r.event.action == action), "{action}");
+        }
     }
 }

@@ -405,3 +405,41 @@ pub async fn open_episode_for(t: &TestApp, person: &homeward_store::Person) -> E
         .unwrap();
     id
 }
+
+/// The code an account's authenticator app would show now, for a step not used yet (moving
+/// the test clock on 30 seconds when this one's codes are used up, as a person would wait).
+pub async fn authenticator_code(t: &TestApp, email: &str) -> String {
+    let creds = t
+        .app
+        .store
+        .find_credentials(email)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no account {email}"));
+    let factor = t
+        .app
+        .store
+        .second_factor(creds.user.id)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{email} has no second factor"));
+    let secret = t
+        .app
+        .keys
+        .open_second_factor(creds.user.id.0.as_bytes(), &factor.secret_sealed)
+        .expect("the secret opens");
+    code_after(t, &secret, factor.last_step)
+}
+
+/// A code from `secret` for the earliest step the server accepts now that is after `last`.
+pub fn code_after(t: &TestApp, secret: &[u8], last: Option<i64>) -> String {
+    use homeward_domain::totp;
+    let now_step = totp::step_of(t.app.clock.now());
+    let step = (now_step - totp::DRIFT_STEPS).max(last.map_or(i64::MIN, |l| l + 1));
+    if step > now_step + totp::DRIFT_STEPS {
+        let wait = step - now_step - totp::DRIFT_STEPS;
+        t.clock
+            .advance(jiff::SignedDuration::from_secs(totp::STEP_SECONDS * wait));
+    }
+    format!("{:06}", totp::code_at_step(secret, step))
+}
