@@ -10,6 +10,7 @@ pub mod board;
 pub mod demo;
 mod demo_episodes;
 mod demo_profiles;
+pub mod disclosures;
 pub mod episode_form;
 pub mod episodes;
 pub mod error;

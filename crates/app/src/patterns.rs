@@ -1032,7 +1032,7 @@ fn letters(mut i: usize) -> String {
 
 /// A value for a spreadsheet cell: text a spreadsheet would run as a formula (`=`, `+`, `-`,
 /// `@`, tab or return first) is kept as text with a leading apostrophe.
-pub(crate) fn cell(value: &str) -> String {
+pub fn cell(value: &str) -> String {
     match value.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
         _ => value.to_string(),
@@ -1353,6 +1353,46 @@ impl App {
             }),
             Outcome::Allowed,
         );
+        // Naming people is a disclosure about each of them: it goes on each one's record
+        // of what was shared, as well as in the audit trail.
+        if let Some(d) = named {
+            let records: Vec<homeward_store::DisclosureRecord> = view
+                .people
+                .iter()
+                .map(|p| homeward_store::DisclosureRecord {
+                    id: uuid::Uuid::new_v4(),
+                    org_id: p.org_id,
+                    service_id: p.service_id,
+                    person_id: p.id,
+                    shared: homeward_domain::episode::Occurred::in_london(now),
+                    recorded_at: now,
+                    decided_by: Some(actor.user.id),
+                    decided_by_label: actor.user.display_name.clone(),
+                    kind: "group_summary".into(),
+                    disclosure: homeward_domain::disclosure::Disclosure {
+                        what: t.with("disclosure-what-group-summary", "window", &text.window),
+                        recipient: d.recipient.clone(),
+                        purpose: d.purpose.clone(),
+                        lawful_basis: d.basis.clone(),
+                        condition: String::new(),
+                        consent: "not_asked".into(),
+                        concern: String::new(),
+                        told_person: String::new(),
+                    },
+                })
+                .collect();
+            if !records.is_empty() {
+                let e = actor.event(
+                    now,
+                    meta,
+                    "disclosure.record",
+                    "patterns",
+                    Some(format!("group summary to {}", d.recipient)),
+                    Outcome::Allowed,
+                );
+                self.store.record_disclosures(&records, &e).await?;
+            }
+        }
         self.typeset(doc, made).await
     }
 

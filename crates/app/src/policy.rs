@@ -47,10 +47,14 @@ pub enum Action {
     ViewPatterns,
     /// Share people's names in the summary for the multi-agency group (a disclosure).
     ShareNamedSummary,
+    /// Record information shared about a person they care for (a disclosure).
+    RecordDisclosures,
+    /// Read the organisation's log of everything shared about anyone.
+    ViewDisclosures,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewOwnHome,
         Action::ViewPeople,
         Action::EditPeople,
@@ -69,6 +73,8 @@ impl Action {
         Action::ManageUndeliveredMail,
         Action::ViewPatterns,
         Action::ShareNamedSummary,
+        Action::RecordDisclosures,
+        Action::ViewDisclosures,
     ];
 }
 
@@ -116,6 +122,10 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         // Naming people to partners is a safeguarding decision: those who lead, not those
         // who inspect.
         ShareNamedSummary => matches!(role, Manager | SafeguardingLead),
+        // Whoever shares something about a person (a care worker telling police on the phone)
+        // writes it down; those who lead and those who inspect read the whole log.
+        RecordDisclosures => matches!(role, CareWorker | ShiftLead | Manager | SafeguardingLead),
+        ViewDisclosures => matches!(role, Manager | SafeguardingLead | Auditor),
     }
 }
 

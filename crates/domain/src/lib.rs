@@ -4,6 +4,7 @@
 //! [`time::Clock`]. That keeps every rule testable with plain values, and most tests live here.
 
 pub mod audit;
+pub mod disclosure;
 pub mod duties;
 pub mod email;
 pub mod episode;

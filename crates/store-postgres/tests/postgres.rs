@@ -120,3 +120,16 @@ async fn the_upgrade_counts_people_from_the_facts_as_the_app_does() {
     }
     assert_eq!(store.rollups(org).await.unwrap(), kept);
 }
+
+#[tokio::test]
+async fn disclosures_refuse_change_removal_and_truncate() {
+    let Some(store) = open().await else { return };
+    homeward_store::conformance::a_recorded_disclosure(&store).await;
+    for sql in [
+        "UPDATE disclosures SET recipient = 'someone else'",
+        "DELETE FROM disclosures",
+        "TRUNCATE disclosures",
+    ] {
+        assert!(store.execute_unchecked(sql).await.is_err(), "{sql}");
+    }
+}

@@ -118,3 +118,15 @@ async fn the_upgrade_counts_people_from_the_facts_as_the_app_does() {
     }
     assert_eq!(store.rollups(org).await.unwrap(), kept);
 }
+
+#[tokio::test]
+async fn disclosures_refuse_change_and_removal() {
+    let (store, _dir) = open().await;
+    homeward_store::conformance::a_recorded_disclosure(&store).await;
+    for sql in [
+        "UPDATE disclosures SET recipient = 'someone else'",
+        "DELETE FROM disclosures",
+    ] {
+        assert!(store.execute_unchecked(sql).await.is_err(), "{sql}");
+    }
+}

@@ -382,6 +382,190 @@ pub async fn trusted_devices_belong_to_one_user(store: Arc<dyn Store>) {
     assert!(!store.is_trusted_device("dev-2", u.id).await.unwrap());
 }
 
+/// Disclosures are kept per person, listed latest first a page at a time, narrowed by person,
+/// service, window and recipient, and only for the person's own organisation.
+pub async fn disclosures_are_kept_per_person_and_listed_within_the_organisation(
+    store: Arc<dyn Store>,
+) {
+    use crate::{DisclosureQuery, DisclosureRecord};
+    let (org, home) = organisation(&*store, "Shares").await;
+    let (other_org, other_home) = organisation(&*store, "Elsewhere").await;
+    let ada_here = ada(org.id, home.id);
+    let someone_else = ada(other_org.id, other_home.id);
+    for (p, o) in [(&ada_here, org.id), (&someone_else, other_org.id)] {
+        store
+            .create_person(p, &event(Some(o), "person.create"))
+            .await
+            .unwrap();
+    }
+    let record = |person: PersonId, at: &str, recipient: &str| DisclosureRecord {
+        id: uuid::Uuid::new_v4(),
+        org_id: org.id,
+        service_id: home.id,
+        person_id: person,
+        shared: homeward_domain::episode::Occurred::in_london(at.parse().unwrap()),
+        recorded_at: t0(),
+        decided_by: None,
+        decided_by_label: "Shift lead".into(),
+        kind: "recorded".into(),
+        disclosure: homeward_domain::disclosure::Disclosure {
+            what: "Photo and description".into(),
+            recipient: recipient.into(),
+            purpose: "To find her".into(),
+            lawful_basis: "vital_interests".into(),
+            condition: "safeguarding".into(),
+            consent: "not_asked".into(),
+            concern: String::new(),
+            told_person: "Told on return".into(),
+        },
+    };
+    let first = record(
+        ada_here.id,
+        "2026-10-24T23:30:00Z",
+        "PC Jones, Gwent Police",
+    );
+    let second = record(
+        ada_here.id,
+        "2026-10-25T01:30:00Z",
+        "Duty team, 100% Council",
+    );
+    let before = audit_count(&*store).await;
+    store
+        .record_disclosures(
+            &[first.clone(), second.clone()],
+            &event(Some(org.id), "disclosure.record"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit_count(&*store).await, before + 1);
+    // Someone in another organisation cannot be recorded against this one: nothing written.
+    let wrong = record(someone_else.id, "2026-10-25T02:00:00Z", "PC Jones");
+    assert!(matches!(
+        store
+            .record_disclosures(&[wrong], &event(Some(org.id), "disclosure.record"))
+            .await,
+        Err(crate::StoreError::Conflict(_))
+    ));
+    let list = |q: DisclosureQuery| {
+        let store = store.clone();
+        async move {
+            store
+                .disclosures(org.id, &q, &event(Some(org.id), "disclosure.list"))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|d| d.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let all = DisclosureQuery {
+        limit: 10,
+        ..DisclosureQuery::default()
+    };
+    assert_eq!(list(all.clone()).await, [second.id, first.id]);
+    let kept = store
+        .disclosures(org.id, &all, &event(Some(org.id), "disclosure.list"))
+        .await
+        .unwrap();
+    assert_eq!(kept[1], first, "kept as recorded");
+    assert_eq!(
+        list(DisclosureQuery {
+            person: Some(ada_here.id),
+            limit: 1,
+            ..all.clone()
+        })
+        .await,
+        [second.id]
+    );
+    assert_eq!(
+        list(DisclosureQuery {
+            after: Some((second.shared.at, second.id)),
+            ..all.clone()
+        })
+        .await,
+        [first.id]
+    );
+    // A percent sign is a percent sign; words match in any case.
+    assert_eq!(
+        list(DisclosureQuery {
+            recipient: Some("100%".into()),
+            ..all.clone()
+        })
+        .await,
+        [second.id]
+    );
+    assert_eq!(
+        list(DisclosureQuery {
+            recipient: Some("gwent".into()),
+            ..all.clone()
+        })
+        .await,
+        [first.id]
+    );
+    assert!(
+        list(DisclosureQuery {
+            services: Some(vec![other_home.id]),
+            ..all.clone()
+        })
+        .await
+        .is_empty()
+    );
+    assert_eq!(
+        list(DisclosureQuery {
+            from: Some("2026-10-25T00:00:00Z".parse().unwrap()),
+            ..all.clone()
+        })
+        .await,
+        [second.id]
+    );
+    // The other organisation sees none of them.
+    assert!(
+        store
+            .disclosures(
+                other_org.id,
+                &all,
+                &event(Some(other_org.id), "disclosure.list")
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// One disclosure recorded about one person (for the engines' own append-only tests).
+pub async fn a_recorded_disclosure(store: &dyn Store) {
+    let (org, home) = organisation(store, "One share").await;
+    let person = ada(org.id, home.id);
+    store
+        .create_person(&person, &event(Some(org.id), "person.create"))
+        .await
+        .unwrap();
+    let record = crate::DisclosureRecord {
+        id: uuid::Uuid::new_v4(),
+        org_id: org.id,
+        service_id: home.id,
+        person_id: person.id,
+        shared: homeward_domain::episode::Occurred::in_london(t0()),
+        recorded_at: t0(),
+        decided_by: None,
+        decided_by_label: "Manager".into(),
+        kind: "recorded".into(),
+        disclosure: homeward_domain::disclosure::Disclosure {
+            what: "Photo".into(),
+            recipient: "PC Jones".into(),
+            purpose: "To find her".into(),
+            lawful_basis: "vital_interests".into(),
+            condition: "safeguarding".into(),
+            consent: "given".into(),
+            ..Default::default()
+        },
+    };
+    store
+        .record_disclosures(&[record], &event(Some(org.id), "disclosure.record"))
+        .await
+        .unwrap();
+}
+
 /// A second factor: each code's step used once, each recovery code once, a remembered device
 /// until it expires, a challenge's tries counted, and removal signs the user out everywhere.
 pub async fn a_second_factor_is_used_once_and_removed_with_its_sessions(store: Arc<dyn Store>) {
@@ -2787,6 +2971,7 @@ macro_rules! conformance_suite {
             sign_in_failures_are_counted_in_the_window,
             trusted_devices_belong_to_one_user,
             a_second_factor_is_used_once_and_removed_with_its_sessions,
+            disclosures_are_kept_per_person_and_listed_within_the_organisation,
             people_are_listed_by_service_and_the_read_is_audited,
             the_audit_chain_holds_under_concurrent_writes,
             document_versions_append_in_order_and_never_overwrite,

@@ -505,6 +505,37 @@ pub struct RollupRow {
     pub n: i64,
 }
 
+/// Information shared about one person, as recorded (see `homeward_domain::disclosure`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisclosureRecord {
+    pub id: uuid::Uuid,
+    pub org_id: OrgId,
+    pub service_id: ServiceId,
+    pub person_id: PersonId,
+    /// When it was shared, with the offset the user saw.
+    pub shared: homeward_domain::episode::Occurred,
+    pub recorded_at: Timestamp,
+    pub decided_by: Option<UserId>,
+    pub decided_by_label: String,
+    /// `recorded` (written down by staff) or `group_summary` (named in a summary).
+    pub kind: String,
+    pub disclosure: homeward_domain::disclosure::Disclosure,
+}
+
+/// Which disclosures to list: one person's or those of some services, in a window, to a
+/// recipient whose name contains some words; latest first, a page at a time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DisclosureQuery {
+    pub person: Option<PersonId>,
+    pub services: Option<Vec<ServiceId>>,
+    pub from: Option<Timestamp>,
+    pub before: Option<Timestamp>,
+    pub recipient: Option<String>,
+    /// The last one of the page before: (shared at, id).
+    pub after: Option<(Timestamp, uuid::Uuid)>,
+    pub limit: i64,
+}
+
 /// A user's second factor as kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SecondFactor {
@@ -806,6 +837,21 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Option<(ApiToken, UserWithRoles)>>;
     async fn trust_device(&self, token_hash: &str, user: UserId, at: Timestamp) -> StoreResult<()>;
     async fn is_trusted_device(&self, token_hash: &str, user: UserId) -> StoreResult<bool>;
+
+    // Disclosures.
+    /// Records shares of information (one per person), with the audit record, all or none.
+    async fn record_disclosures(
+        &self,
+        records: &[DisclosureRecord],
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Disclosures as asked for, within the organisation. The reading is audited first.
+    async fn disclosures(
+        &self,
+        org: OrgId,
+        query: &DisclosureQuery,
+        audit: &AuditEvent,
+    ) -> StoreResult<Vec<DisclosureRecord>>;
 
     // The second factor.
     async fn second_factor(&self, user: UserId) -> StoreResult<Option<SecondFactor>>;

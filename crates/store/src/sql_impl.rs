@@ -166,7 +166,8 @@ impl Binds {
 
 /// `%text%` for a LIKE that finds `text` anywhere, with LIKE's own wildcards taken literally
 /// (the queries say `ESCAPE '\'`).
-fn contains(text: &str) -> Bind {
+#[doc(hidden)]
+pub fn contains(text: &str) -> Bind {
     let escaped = text
         .to_lowercase()
         .replace('\\', "\\\\")
@@ -2343,6 +2344,126 @@ macro_rules! impl_sql_store {
                     .await
                     .map_err(Self::db_err)?;
                 Ok(row.is_some())
+            }
+
+            async fn record_disclosures(
+                &self,
+                records: &[$crate::DisclosureRecord],
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                for r in records {
+                    let d = &r.disclosure;
+                    sqlx::query(
+                        "INSERT INTO disclosures (id, org_id, service_id, person_id, shared_at, shared_offset_seconds, \
+                         recorded_at, decided_by, decided_by_label, kind, what, recipient, purpose, lawful_basis, \
+                         condition, consent, concern, told_person) \
+                         SELECT $1, p.org_id, p.service_id, p.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 \
+                         FROM people p WHERE p.id = $3 AND p.org_id = $2",
+                    )
+                    .bind(r.id)
+                    .bind(r.org_id.0)
+                    .bind(r.person_id.0)
+                    .bind(Self::ms(r.shared.at))
+                    .bind(i64::from(r.shared.offset_seconds))
+                    .bind(Self::ms(r.recorded_at))
+                    .bind(r.decided_by.map(|u| u.0))
+                    .bind(&r.decided_by_label)
+                    .bind(&r.kind)
+                    .bind(&d.what)
+                    .bind(&d.recipient)
+                    .bind(&d.purpose)
+                    .bind(&d.lawful_basis)
+                    .bind(&d.condition)
+                    .bind(&d.consent)
+                    .bind(&d.concern)
+                    .bind(&d.told_person)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)
+                    .and_then(|done| {
+                        if done.rows_affected() == 1 {
+                            Ok(())
+                        } else {
+                            Err($crate::StoreError::Conflict("no such person in this organisation"))
+                        }
+                    })?;
+                }
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn disclosures(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                query: &$crate::DisclosureQuery,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<Vec<$crate::DisclosureRecord>> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::{Bind, Binds};
+                if query.limit <= 0 || query.services.as_ref().is_some_and(|s| s.is_empty()) {
+                    return Ok(Vec::new());
+                }
+                $crate::Store::record_audit(self, audit).await?;
+                let mut b = Binds::default();
+                let mut sql = String::from(
+                    "SELECT id, org_id, service_id, person_id, shared_at, shared_offset_seconds, recorded_at, \
+                     decided_by, decided_by_label, kind, what, recipient, purpose, lawful_basis, condition, \
+                     consent, concern, told_person FROM disclosures WHERE org_id = $1",
+                );
+                if let Some(p) = query.person {
+                    sql += &format!(" AND person_id = {}", b.push(Bind::Id(p.0)));
+                }
+                if let Some(services) = &query.services {
+                    let list = b.list(services.iter().map(|s| Bind::Id(s.0)));
+                    sql += &format!(" AND service_id IN ({list})");
+                }
+                if let Some(from) = query.from {
+                    sql += &format!(" AND shared_at >= {}", b.millis(from));
+                }
+                if let Some(before) = query.before {
+                    sql += &format!(" AND shared_at < {}", b.millis(before));
+                }
+                if let Some(words) = query.recipient.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+                    sql += &format!(" AND LOWER(recipient) LIKE {} ESCAPE '\\'", b.push($crate::sql_impl::contains(words)));
+                }
+                if let Some((at, id)) = query.after {
+                    let at = b.millis(at);
+                    let id = b.push(Bind::Id(id));
+                    sql += &format!(" AND (shared_at < {at} OR (shared_at = {at} AND id < {id}))");
+                }
+                sql += &format!(" ORDER BY shared_at DESC, id DESC LIMIT {}", b.push(Bind::Int(query.limit)));
+                let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                rows.iter()
+                    .map(|r| {
+                        let by: Option<$crate::sql_impl::uuid::Uuid> = r.try_get("decided_by").map_err(Self::db_err)?;
+                        let offset: i64 = r.try_get("shared_offset_seconds").map_err(Self::db_err)?;
+                        Ok($crate::DisclosureRecord {
+                            id: r.try_get("id").map_err(Self::db_err)?,
+                            org_id: $crate::sql_impl::domain::ids::OrgId(r.try_get("org_id").map_err(Self::db_err)?),
+                            service_id: $crate::sql_impl::domain::ids::ServiceId(r.try_get("service_id").map_err(Self::db_err)?),
+                            person_id: $crate::sql_impl::domain::ids::PersonId(r.try_get("person_id").map_err(Self::db_err)?),
+                            shared: $crate::sql_impl::domain::episode::Occurred {
+                                at: Self::at(r.try_get("shared_at").map_err(Self::db_err)?),
+                                offset_seconds: i32::try_from(offset).unwrap_or(0),
+                            },
+                            recorded_at: Self::at(r.try_get("recorded_at").map_err(Self::db_err)?),
+                            decided_by: by.map($crate::sql_impl::domain::ids::UserId),
+                            decided_by_label: r.try_get("decided_by_label").map_err(Self::db_err)?,
+                            kind: r.try_get("kind").map_err(Self::db_err)?,
+                            disclosure: $crate::sql_impl::domain::disclosure::Disclosure {
+                                what: r.try_get("what").map_err(Self::db_err)?,
+                                recipient: r.try_get("recipient").map_err(Self::db_err)?,
+                                purpose: r.try_get("purpose").map_err(Self::db_err)?,
+                                lawful_basis: r.try_get("lawful_basis").map_err(Self::db_err)?,
+                                condition: r.try_get("condition").map_err(Self::db_err)?,
+                                consent: r.try_get("consent").map_err(Self::db_err)?,
+                                concern: r.try_get("concern").map_err(Self::db_err)?,
+                                told_person: r.try_get("told_person").map_err(Self::db_err)?,
+                            },
+                        })
+                    })
+                    .collect()
             }
 
             async fn second_factor(

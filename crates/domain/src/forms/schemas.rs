@@ -233,6 +233,7 @@ pub const PROFILE: FormDef = FormDef {
             parts: &[
                 Part::Field(field("capacity_to_consent", FieldKind::Choice(CAPACITY))),
                 Part::Field(field("consents_to_sharing", YES_NO)),
+                Part::Field(field("what_shared_with_whom", LONG)),
                 Part::Field(field("best_interests", LONG)),
                 Part::Field(field("decided_on", PAST)),
             ],
@@ -243,6 +244,16 @@ pub const PROFILE: FormDef = FormDef {
             parts: &[
                 Part::Field(field("indicators", FieldKind::MultiChoice(RISK_INDICATORS))),
                 Part::Field(field("notes", LONG)),
+            ],
+        },
+        // A child's views on their information being shared, sought where possible (seed 004).
+        SectionDef {
+            id: "sharing_views",
+            applies_to: AppliesTo::Children,
+            parts: &[
+                Part::Field(field("views_sought", YES_NO)),
+                Part::Field(field("views", LONG)),
+                Part::Field(field("recorded_on", PAST)),
             ],
         },
         SectionDef {

@@ -35,12 +35,12 @@ fn episode_id(ctx: &Ctx, raw: &str) -> Result<EpisodeId, Failure> {
     raw.parse().map_err(|_| not_found(ctx))
 }
 
-fn person_id(ctx: &Ctx, raw: &str) -> Result<PersonId, Failure> {
+pub(crate) fn person_id(ctx: &Ctx, raw: &str) -> Result<PersonId, Failure> {
     raw.parse().map_err(|_| not_found(ctx))
 }
 
 /// A submitted form as name → value (the last value wins; these forms repeat no names).
-fn values_from(body: &Bytes) -> Values {
+pub(crate) fn values_from(body: &Bytes) -> Values {
     form_urlencoded::parse(body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()

@@ -1,6 +1,7 @@
 //! Server-rendered pages, following the GOV.UK Design System's patterns with our own styles.
 
 pub mod audit;
+pub mod disclosures;
 pub mod episodes;
 pub mod errors;
 pub mod event_form;
@@ -58,12 +59,13 @@ impl Page {
         let mut csrf = String::new();
         let mut user = None;
         if let Some(actor) = &ctx.actor {
-            let items: [(&'static str, &str, Action); 7] = [
+            let items: [(&'static str, &str, Action); 8] = [
                 ("/", "nav-home", Action::ViewOwnHome),
                 ("/episodes", "nav-board", Action::ViewEpisodes),
                 ("/people", "nav-people", Action::ViewPeople),
                 ("/patterns", "nav-patterns", Action::ViewPatterns),
                 ("/admin/users", "nav-users", Action::ViewUsers),
+                ("/disclosures", "nav-disclosures", Action::ViewDisclosures),
                 ("/audit", "nav-audit", Action::ViewAuditTrail),
                 ("/admin/settings", "nav-settings", Action::ViewSettings),
             ];
@@ -107,7 +109,7 @@ impl Page {
 }
 
 /// A form's problems, translated, in the order the fields appear.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct FormErrors(Vec<(String, String)>);
 
 impl FormErrors {

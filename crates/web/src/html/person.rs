@@ -243,6 +243,7 @@ struct PersonPage {
     risk: Vec<Row>,
     docs: Vec<DocSummary>,
     history_href: String,
+    disclosures_href: String,
     /// Missing now: the open episode; or the way to report them missing.
     missing: Option<(String, String)>,
     /// Their episodes, newest first (a few), and where the rest are.
@@ -499,6 +500,7 @@ pub async fn show(
         risk,
         docs,
         history_href: format!("/people/{}/history", p.id),
+        disclosures_href: format!("/people/{}/disclosures", p.id),
         missing,
         episodes_href: sees_episodes.then(|| format!("/episodes/all?person={}", p.id)),
         near_repeat,

@@ -24,6 +24,7 @@ const AUDIT_READERS: &[Role] = &[OrgAdmin, Auditor, SafeguardingLead];
 const PATTERN_READERS: &[Role] = &[ShiftLead, Manager, SafeguardingLead, Auditor];
 const SETTINGS_READERS: &[Role] = &[OrgAdmin, Manager, SafeguardingLead, Auditor];
 const MAIL_FIXERS: &[Role] = &[Manager, SafeguardingLead, OrgAdmin];
+const DISCLOSURE_READERS: &[Role] = &[Manager, SafeguardingLead, Auditor];
 
 fn expectation(method: &str, path: &str) -> Option<Expect> {
     use Expect::*;
@@ -49,6 +50,11 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("POST", "/admin/users/{id}/details") | ("PUT", "/api/v1/users/{id}") => Only(ADMINS),
         ("POST", "/admin/users/{id}/second-factor/reset") => Only(ADMINS),
         ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
+        ("GET", "/disclosures") | ("GET", "/disclosures.csv") => Only(DISCLOSURE_READERS),
+        ("GET", "/people/{id}/disclosures") => Only(CARE),
+        ("GET", "/people/{id}/disclosures/new") | ("POST", "/people/{id}/disclosures") => {
+            Only(EDITORS)
+        }
         ("GET", "/patterns") | ("GET", "/patterns/episodes") => Only(PATTERN_READERS),
         ("GET", "/api/v1/patterns") | ("GET", "/api/v1/patterns/episodes") => Only(PATTERN_READERS),
         ("GET", "/patterns/report.pdf")

@@ -7,6 +7,7 @@
 
 mod authz;
 mod browser;
+mod disclosures;
 mod episodes;
 mod episodes_http;
 mod escalation;
