@@ -15,6 +15,8 @@ pub enum Via {
     Session {
         token_hash: String,
         csrf_token: String,
+        /// When the code from the authenticator app was last entered in this session.
+        second_factor_at: Option<jiff::Timestamp>,
     },
     /// A bearer token for the API.
     ApiToken,

@@ -189,7 +189,7 @@ impl App {
         };
         let step = match self.second_factor_needed(&user, remembered_token).await? {
             crate::second_factor::Needed::No => {
-                let mut signed_in = self.start_session(&user, meta).await?;
+                let mut signed_in = self.start_session(&user, meta, false).await?;
                 signed_in.new_device_token = new_device_token;
                 SignInStep::SignedIn(signed_in)
             }
@@ -210,6 +210,7 @@ impl App {
         &self,
         user: &homeward_store::User,
         meta: &RequestMeta,
+        with_code: bool,
     ) -> AppResult<SignedIn> {
         let now = self.clock.now();
         let token = random_token().map_err(|e| AppError::Internal(e.to_string()))?;
@@ -220,6 +221,7 @@ impl App {
             created_at: now,
             last_seen_at: now,
             ip: meta.ip.clone(),
+            second_factor_at: with_code.then_some(now),
         };
         let mut e = self.system_event(meta, "session.sign_in", &user.email, Outcome::Allowed);
         e.org_id = Some(user.org_id);
@@ -254,6 +256,7 @@ impl App {
                     Via::Session {
                         token_hash: hash,
                         csrf_token: session.csrf_token,
+                        second_factor_at: session.second_factor_at,
                     },
                 )))
             }

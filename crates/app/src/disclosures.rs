@@ -241,6 +241,8 @@ impl App {
         ask: &LogAsk,
         locale: homeward_domain::locale::Locale,
     ) -> AppResult<String> {
+        require(actor, Action::ViewDisclosures)?;
+        self.require_recent_second_factor(actor).await?;
         let all = LogAsk {
             after: None,
             limit: 100_000,

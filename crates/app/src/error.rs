@@ -23,6 +23,9 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     #[error("the database is unavailable")]
     Unavailable,
+    /// The code from the authenticator app must be entered again first.
+    #[error("the second factor must be entered again")]
+    StepUp,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -38,6 +41,7 @@ impl AppError {
             AppError::NotFound => "not-found",
             AppError::Invalid(_) => "invalid",
             AppError::Unavailable => "unavailable",
+            AppError::StepUp => "step-up",
             AppError::Internal(_) => "internal",
         }
     }

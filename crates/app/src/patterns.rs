@@ -1090,6 +1090,7 @@ impl App {
         if let Some(d) = named {
             require(actor, Action::ShareNamedSummary)?;
             d.check()?;
+            self.require_recent_second_factor(actor).await?;
         }
         self.report(actor, meta, ask, locale, Report::GroupSummary(named))
             .await

@@ -228,7 +228,7 @@ impl App {
             return Ok(Err(self.wrong(&c, &user, meta).await?));
         }
         self.store.end_challenge(&c.token_hash).await?;
-        let mut signed_in = self.start_session(&user, meta).await?;
+        let mut signed_in = self.start_session(&user, meta, true).await?;
         if remember {
             let token = random_token().map_err(|e| AppError::Internal(e.to_string()))?;
             let until = now + SignedDuration::from_hours(24 * totp::REMEMBER_DAYS);
@@ -283,7 +283,7 @@ impl App {
                 &e,
             )
             .await?;
-        let signed_in = self.start_session(&user, meta).await?;
+        let signed_in = self.start_session(&user, meta, true).await?;
         Ok(Ok(SetUpDone {
             signed_in,
             recovery_codes,
@@ -359,6 +359,68 @@ impl App {
         );
         self.store.remove_second_factor(user, &e).await?;
         Ok(())
+    }
+
+    /// Refuses with [`AppError::StepUp`] unless the code from the authenticator app was entered
+    /// in this session within the last 15 minutes: before exporting, or naming people to
+    /// partners. Those without a second factor (whose roles need none) are not asked.
+    pub async fn require_recent_second_factor(&self, actor: &Actor) -> AppResult<()> {
+        let crate::actor::Via::Session {
+            second_factor_at, ..
+        } = &actor.via
+        else {
+            return Ok(());
+        };
+        if self.store.second_factor(actor.user.id).await?.is_none() {
+            return Ok(());
+        }
+        let fresh = second_factor_at.is_some_and(|at| {
+            self.clock.now().duration_since(at) <= SignedDuration::from_mins(totp::STEP_UP_MINUTES)
+        });
+        if fresh { Ok(()) } else { Err(AppError::StepUp) }
+    }
+
+    /// The code entered again in a session (a step-up). Audited either way.
+    pub async fn confirm_second_factor(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        code: &str,
+    ) -> AppResult<Result<(), CodeFailure>> {
+        let crate::actor::Via::Session { token_hash, .. } = &actor.via else {
+            return Ok(Ok(()));
+        };
+        let Some(factor) = self.store.second_factor(actor.user.id).await? else {
+            return Ok(Ok(()));
+        };
+        if totp::typed_digits(code).is_none() {
+            return Ok(Err(CodeFailure::NotACode));
+        }
+        let now = self.clock.now();
+        let secret = self.open(actor.user.id, &factor.secret_sealed)?;
+        let accepted = match totp::verify(&secret, code, now, factor.last_step) {
+            Some(step) => {
+                self.store
+                    .use_second_factor_step(actor.user.id, step)
+                    .await?
+            }
+            None => false,
+        };
+        let outcome = if accepted {
+            Outcome::Allowed
+        } else {
+            Outcome::Failed
+        };
+        let e = actor.event(now, meta, "session.step_up", "session", None, outcome);
+        if accepted {
+            self.store
+                .confirm_second_factor(token_hash, now, &e)
+                .await?;
+            Ok(Ok(()))
+        } else {
+            self.store.record_audit(&e).await?;
+            Ok(Err(CodeFailure::Wrong { tries_left: 1 }))
+        }
     }
 
     /// Whether a user has a second factor set up, and how many recovery codes they have left.

@@ -21,6 +21,9 @@ pub const MOST_TRIES: i64 = 5;
 pub const CHALLENGE_MINUTES: i64 = 10;
 /// How long a device may be remembered, so the code is not asked for on it.
 pub const REMEMBER_DAYS: i64 = 30;
+/// How long after entering a code someone may export or name people to partners without
+/// entering one again.
+pub const STEP_UP_MINUTES: i64 = 15;
 /// How many single-use recovery codes an account is given.
 pub const RECOVERY_CODES: usize = 10;
 

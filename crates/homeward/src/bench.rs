@@ -231,6 +231,7 @@ pub(crate) async fn signed_in(
         created_at: now,
         last_seen_at: now,
         ip: None,
+        second_factor_at: None,
     };
     let audit = homeward_domain::audit::AuditEvent {
         at: now,

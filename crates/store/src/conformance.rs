@@ -260,6 +260,7 @@ pub async fn sessions_live_until_ended(store: Arc<dyn Store>) {
         created_at: t0(),
         last_seen_at: t0(),
         ip: Some("10.0.0.1".into()),
+        second_factor_at: None,
     };
     store
         .create_session(&s, &event(Some(org.id), "session.start"))
@@ -298,6 +299,7 @@ pub async fn deactivation_ends_sessions_and_tokens_at_once(store: Arc<dyn Store>
         created_at: t0(),
         last_seen_at: t0(),
         ip: None,
+        second_factor_at: None,
     };
     store
         .create_session(&s, &event(Some(org.id), "session.start"))
@@ -659,6 +661,7 @@ pub async fn a_second_factor_is_used_once_and_removed_with_its_sessions(store: A
         created_at: t0(),
         last_seen_at: t0(),
         ip: None,
+        second_factor_at: None,
     };
     store
         .create_session(&session, &event(Some(org.id), "session.sign_in"))

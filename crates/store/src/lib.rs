@@ -111,6 +111,8 @@ pub struct SessionRecord {
     pub created_at: Timestamp,
     pub last_seen_at: Timestamp,
     pub ip: Option<String>,
+    /// When the code from the authenticator app was last entered in this session.
+    pub second_factor_at: Option<Timestamp>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -829,6 +831,13 @@ pub trait Store: Send + Sync {
         token_hash: &str,
     ) -> StoreResult<Option<(SessionRecord, UserWithRoles)>>;
     async fn touch_session(&self, token_hash: &str, at: Timestamp) -> StoreResult<()>;
+    /// Records that the code was entered again in a session (a step-up), with its audit.
+    async fn confirm_second_factor(
+        &self,
+        token_hash: &str,
+        at: Timestamp,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
     async fn end_session(&self, token_hash: &str, audit: Option<&AuditEvent>) -> StoreResult<()>;
     async fn create_api_token(&self, token: &ApiToken, audit: &AuditEvent) -> StoreResult<()>;
     async fn find_api_token(

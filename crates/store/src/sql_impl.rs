@@ -2186,8 +2186,8 @@ macro_rules! impl_sql_store {
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(
-                    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, ip) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, ip, second_factor_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(&s.token_hash)
                 .bind(s.user_id.0)
@@ -2195,6 +2195,7 @@ macro_rules! impl_sql_store {
                 .bind(Self::ms(s.created_at))
                 .bind(Self::ms(s.last_seen_at))
                 .bind(&s.ip)
+                .bind(s.second_factor_at.map(Self::ms))
                 .execute(&mut *tx)
                 .await
                 .map_err(Self::db_err)?;
@@ -2208,7 +2209,7 @@ macro_rules! impl_sql_store {
             ) -> $crate::StoreResult<Option<($crate::SessionRecord, $crate::UserWithRoles)>> {
                 use sqlx::Row as _;
                 let row = sqlx::query(
-                    "SELECT s.token_hash, s.csrf_token, s.created_at AS s_created, s.last_seen_at, s.ip, \
+                    "SELECT s.token_hash, s.csrf_token, s.created_at AS s_created, s.last_seen_at, s.ip, s.second_factor_at, \
                      u.id, u.org_id, u.email, u.display_name, u.active, u.created_at \
                      FROM sessions s JOIN users u ON u.id = s.user_id \
                      WHERE s.token_hash = $1 AND u.active = $2",
@@ -2227,9 +2228,27 @@ macro_rules! impl_sql_store {
                     created_at: Self::at(row.try_get("s_created").map_err(Self::db_err)?),
                     last_seen_at: Self::at(row.try_get("last_seen_at").map_err(Self::db_err)?),
                     ip: row.try_get("ip").map_err(Self::db_err)?,
+                    second_factor_at: row.try_get::<Option<i64>, _>("second_factor_at").map_err(Self::db_err)?.map(Self::at),
                 };
                 let user = self.with_roles(vec![user]).await?.pop();
                 Ok(user.map(|u| (session, u)))
+            }
+
+            async fn confirm_second_factor(
+                &self,
+                token_hash: &str,
+                at: $crate::sql_impl::jiff::Timestamp,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE sessions SET second_factor_at = $2 WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .bind(Self::ms(at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
             }
 
             async fn touch_session(

@@ -101,6 +101,8 @@ pub fn table() -> Vec<Route> {
         r("POST", "/sign-in/code", Public, Html, post(html::sign_in::code_submit)),
         r("GET", "/sign-in/set-up", Public, Html, get(html::sign_in::set_up_form)),
         r("POST", "/sign-in/set-up", Public, Html, post(html::sign_in::set_up_submit)),
+        r("GET", "/sign-in/confirm", Requires(Action::ViewOwnHome), Html, get(html::sign_in::confirm_form)),
+        r("POST", "/sign-in/confirm", Requires(Action::ViewOwnHome), Html, post(html::sign_in::confirm_submit)),
         r("POST", "/sign-out", Requires(Action::ViewOwnHome), Html, post(html::sign_in::sign_out)),
         r("GET", "/language", Public, Html, get(html::sign_in::switch_language)),
         // Pages.

@@ -58,6 +58,7 @@ impl Problem {
             AppError::NotFound => (StatusCode::NOT_FOUND, "error-404-title"),
             AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "problem-invalid"),
             AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "error-503-title"),
+            AppError::StepUp => (StatusCode::FORBIDDEN, "error-step-up"),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error-500-title")

@@ -26,6 +26,7 @@ fn status_and_text(e: &AppError) -> (StatusCode, &'static str, &'static str) {
             "error-503-title",
             "error-503-body",
         ),
+        AppError::StepUp => (StatusCode::FORBIDDEN, "error-403-title", "error-step-up"),
         AppError::Invalid(fields) => {
             let body = fields
                 .first()
@@ -53,6 +54,10 @@ fn status_and_text(e: &AppError) -> (StatusCode, &'static str, &'static str) {
 pub fn page(ctx: &Ctx, e: AppError) -> Response {
     if matches!(e, AppError::NotSignedIn) {
         return Redirect::to("/sign-in").into_response();
+    }
+    if matches!(e, AppError::StepUp) {
+        // Back to this page once the code is entered.
+        return Redirect::to(&super::sign_in::confirm_href(&ctx.path_and_query)).into_response();
     }
     let (status, title, body) = status_and_text(&e);
     render(

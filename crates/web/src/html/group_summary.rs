@@ -11,7 +11,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use homeward_app::AppError;
 use homeward_app::FieldError;
 use homeward_app::patterns::{Disclosure, PatternsAsk};
@@ -195,6 +195,12 @@ pub async fn named_pdf(
             pdf,
             "attachment; filename=\"group-summary-named.pdf\"",
         )),
+        // Naming people to partners needs the code entered again if it has been a while;
+        // then back to this form to send it again.
+        Err(AppError::StepUp) => Ok(axum::response::Redirect::to(&super::sign_in::confirm_href(
+            "/patterns/summary",
+        ))
+        .into_response()),
         Err(AppError::Invalid(fields)) => {
             problems.extend(fields);
             let errors = FormErrors::from_fields(ctx.tr, &problems);

@@ -468,6 +468,59 @@ pub async fn set_up_submit(
     render(&page, StatusCode::UNPROCESSABLE_ENTITY)
 }
 
+/// Where to enter the code again before going on to `next`.
+pub fn confirm_href(next: &str) -> String {
+    format!(
+        "/sign-in/confirm?next={}",
+        url_escape(&safe_next(Some(next)))
+    )
+}
+
+#[derive(Template)]
+#[template(path = "sign_in_confirm.html")]
+struct ConfirmPage {
+    page: Page,
+    errors: FormErrors,
+    next: String,
+}
+
+/// Entering the code again before exporting or naming people to partners.
+pub async fn confirm_form(ctx: Ctx, Query(q): Query<CodeQuery>) -> Response {
+    let page = ConfirmPage {
+        page: Page::new(&ctx, "sign-in-confirm-title", ""),
+        errors: FormErrors::default(),
+        next: safe_next(q.next.as_deref()),
+    };
+    render(&page, StatusCode::OK)
+}
+
+pub async fn confirm_submit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
+    let Some(actor) = &ctx.actor else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    let errors = match state
+        .app
+        .confirm_second_factor(actor, &ctx.meta, &form.code)
+        .await
+    {
+        Ok(Ok(())) => return Redirect::to(&next).into_response(),
+        Ok(Err(CodeFailure::NotACode)) => FormErrors::one(ctx.tr, "code", "error-code-six-digits"),
+        Ok(Err(_)) => FormErrors::one(ctx.tr, "code", "error-code-wrong-again"),
+        Err(e) => return super::errors::page(&ctx, e),
+    };
+    let page = ConfirmPage {
+        page: Page::new(&ctx, "sign-in-confirm-title", "").with_errors(&errors),
+        errors,
+        next,
+    };
+    render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
 pub async fn sign_out(State(state): State<AppState>, ctx: Ctx) -> Response {
     if let Some(actor) = &ctx.actor
         && let Err(e) = state.app.sign_out(actor, &ctx.meta).await

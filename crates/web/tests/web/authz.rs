@@ -37,6 +37,7 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         | ("POST", "/sign-in/set-up") => Public,
         ("GET", "/api/v1/openapi.json") => Public,
         ("POST", "/sign-out") | ("GET", "/") | ("GET", "/api/v1/me") => AnySignedIn,
+        ("GET", "/sign-in/confirm") | ("POST", "/sign-in/confirm") => AnySignedIn,
         ("GET", "/people") | ("GET", "/api/v1/people") => Only(CARE),
         ("GET", "/admin/users") | ("GET", "/api/v1/users") => Only(USER_VIEWERS),
         ("GET", "/admin/users/{id}") | ("GET", "/api/v1/users/{id}") => Only(USER_VIEWERS),

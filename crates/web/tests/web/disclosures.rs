@@ -230,3 +230,76 @@ async fn naming_people_in_the_group_summary_records_a_disclosure_for_each() {
         assert_eq!(log.body.matches("class=\"hw-disclosure\"").count(), before);
     }
 }
+
+/// Naming people to partners or exporting the log asks for the code again when it was
+/// entered more than 15 minutes ago, then goes back to where the user was.
+#[tokio::test]
+async fn sharing_names_or_exporting_asks_for_the_code_again_after_15_minutes() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let lead = session_for(&t, demo.own(Role::SafeguardingLead)).await;
+        let today = homeward_domain::time::in_london(t.app.clock.now()).date();
+        let named = [
+            ("from", "2018-01-01"),
+            ("to", &today.to_string()),
+            ("recipient", "Missing children group"),
+            ("purpose", "agree a safety plan"),
+            ("basis", "UK GDPR 6(1)(e)"),
+        ];
+        t.clock.advance(jiff::SignedDuration::from_mins(16));
+        let asked = req("POST", "/patterns/summary.pdf")
+            .session(&lead)
+            .form(&form(&lead, &named))
+            .send(&t)
+            .await;
+        assert_eq!(asked.status, 303);
+        assert_eq!(
+            asked.location(),
+            Some("/sign-in/confirm?next=/patterns/summary")
+        );
+        let csv = req("GET", "/disclosures.csv").session(&lead).send(&t).await;
+        assert_eq!(
+            csv.location(),
+            Some("/sign-in/confirm?next=/disclosures.csv")
+        );
+        // Nothing was shared or recorded meanwhile.
+        let log = req("GET", "/disclosures").session(&lead).send(&t).await;
+        assert!(log.body.contains("Nothing has been recorded as shared."));
+        let page = req("GET", "/sign-in/confirm?next=/patterns/summary")
+            .session(&lead)
+            .send(&t)
+            .await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Enter your code again"));
+        let wrong = req("POST", "/sign-in/confirm")
+            .session(&lead)
+            .form(&form(
+                &lead,
+                &[("code", "12345"), ("next", "/patterns/summary")],
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(wrong.status, 422);
+        let code = authenticator_code(&t, "safeguarding-lead@cartrefi-ffug.example").await;
+        let confirmed = req("POST", "/sign-in/confirm")
+            .session(&lead)
+            .form(&form(
+                &lead,
+                &[("code", &code), ("next", "/patterns/summary")],
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(confirmed.location(), Some("/patterns/summary"));
+        let shared = req("POST", "/patterns/summary.pdf")
+            .session(&lead)
+            .form(&form(&lead, &named))
+            .send(&t)
+            .await;
+        assert_eq!(shared.status, 200, "{}", shared.body);
+        let csv = req("GET", "/disclosures.csv").session(&lead).send(&t).await;
+        assert_eq!(csv.status, 200);
+        let trail = t.app.store.audit_page(0, 1_000_000).await.unwrap();
+        assert!(trail.iter().any(|r| r.event.action == "session.step_up"
+            && r.event.outcome == homeward_domain::audit::Outcome::Allowed));
+    }
+}

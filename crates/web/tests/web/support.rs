@@ -160,6 +160,8 @@ pub async fn session_for(t: &TestApp, user: &User) -> Session {
         created_at: t.clock.now_ts(),
         last_seen_at: t.clock.now_ts(),
         ip: None,
+        // As if signed in with the code just now.
+        second_factor_at: Some(t.clock.now_ts()),
     };
     let event = homeward_domain::audit::AuditEvent {
         at: t.clock.now_ts(),
