@@ -355,6 +355,24 @@ pub fn facts_where(q: &crate::FactsFilter, now: jiff::Timestamp, b: &mut Binds) 
     sql
 }
 
+/// The facts table as a patterns query reads it. SQLite's planner prefers the primary key's
+/// time range over a home's or a person's own index even when that reads every home's
+/// window (without statistics, and with sampled ones that cannot tell one organisation from
+/// many), so it is told which index to use; PostgreSQL's statistics choose well by themselves.
+#[doc(hidden)]
+pub fn facts_from(q: &crate::FactsFilter, engine: crate::Engine) -> &'static str {
+    match engine {
+        crate::Engine::Postgres => "episode_facts f",
+        crate::Engine::Sqlite => match (&q.person, &q.services) {
+            (Some(_), _) => "episode_facts f INDEXED BY episode_facts_by_person",
+            (None, Some(services)) if !services.is_empty() => {
+                "episode_facts f INDEXED BY episode_facts_by_service"
+            }
+            _ => "episode_facts f",
+        },
+    }
+}
+
 /// The condition on `episode_facts f` for one cut (see [`crate::Cut`]).
 #[doc(hidden)]
 pub fn cut_condition(
@@ -905,12 +923,13 @@ macro_rules! impl_sql_store {
                     ];
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
+                    let facts = $crate::sql_impl::facts_from(filter, $engine);
                     let mut columns = vec!["COUNT(*) AS episodes".to_string()];
                     for (name, cut) in &sums {
                         let condition = cut_condition(Some(cut), now, &mut b).unwrap_or_default();
                         columns.push(format!("COALESCE({}, 0) AS {name}", counted(&condition)));
                     }
-                    let sql = format!("SELECT {} FROM episode_facts f WHERE {base}", columns.join(", "));
+                    let sql = format!("SELECT {} FROM {facts} WHERE {base}", columns.join(", "));
                     if let Some(row) = self.fetch_generated(org, (sql, b.0)).await?.first() {
                         *p.cut_mut("episodes") = get(row, "episodes")?;
                         for (name, _) in &sums {
@@ -922,8 +941,9 @@ macro_rules! impl_sql_store {
                 let by = |column: &'static str| async move {
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
+                    let facts = $crate::sql_impl::facts_from(filter, $engine);
                     let sql = format!(
-                        "SELECT f.{column} AS k, COUNT(*) AS n FROM episode_facts f WHERE {base} \
+                        "SELECT f.{column} AS k, COUNT(*) AS n FROM {facts} WHERE {base} \
                          AND f.{column} IS NOT NULL AND f.{column} <> '' GROUP BY f.{column}"
                     );
                     let rows = self.fetch_generated(org, (sql, b.0)).await?;
@@ -937,8 +957,9 @@ macro_rules! impl_sql_store {
                 if tiles.contains(&Tile::Headline) {
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
+                    let facts = $crate::sql_impl::facts_from(filter, $engine);
                     let sql = format!(
-                        "SELECT f.decline_reason AS k, COUNT(*) AS n FROM episode_facts f WHERE {base} \
+                        "SELECT f.decline_reason AS k, COUNT(*) AS n FROM {facts} WHERE {base} \
                          AND f.returned_at IS NOT NULL AND f.interview_declines > 0 \
                          AND f.decline_reason <> '' GROUP BY f.decline_reason"
                     );
@@ -966,8 +987,9 @@ macro_rules! impl_sql_store {
                 if tiles.contains(&Tile::Grid) {
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
+                    let facts = $crate::sql_impl::facts_from(filter, $engine);
                     let sql = format!(
-                        "SELECT f.start_weekday AS d, f.start_hour AS h, COUNT(*) AS n FROM episode_facts f \
+                        "SELECT f.start_weekday AS d, f.start_hour AS h, COUNT(*) AS n FROM {facts} \
                          WHERE {base} GROUP BY f.start_weekday, f.start_hour"
                     );
                     for r in self.fetch_generated(org, (sql, b.0)).await? {
@@ -980,12 +1002,13 @@ macro_rules! impl_sql_store {
                 if tiles.contains(&Tile::Duties) {
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
+                    let facts = $crate::sql_impl::facts_from(filter, $engine);
                     let on_time = counted("d.status = 'done' AND (d.due_at IS NULL OR d.done_at IS NULL OR d.done_at <= d.due_at)");
                     let late = counted("d.status = 'done' AND d.due_at IS NOT NULL AND d.done_at > d.due_at");
                     let sql = format!(
                         "SELECT d.rule AS rule, COUNT(*) AS total, COALESCE({on_time}, 0) AS on_time, \
                          COALESCE({late}, 0) AS late FROM episode_duty_outcomes d \
-                         JOIN episode_facts f ON f.episode_id = d.episode_id \
+                         JOIN {facts} ON f.episode_id = d.episode_id \
                          WHERE {base} AND d.status <> 'information' GROUP BY d.rule"
                     );
                     for r in self.fetch_generated(org, (sql, b.0)).await? {
@@ -1004,8 +1027,9 @@ macro_rules! impl_sql_store {
                     let median = |column: &'static str| async move {
                         let mut b = Binds::default();
                         let base = facts_where(filter, now, &mut b);
+                        let facts = $crate::sql_impl::facts_from(filter, $engine);
                         let sql = format!(
-                            "SELECT COUNT(f.{column}) AS n FROM episode_facts f WHERE {base}"
+                            "SELECT COUNT(f.{column}) AS n FROM {facts} WHERE {base}"
                         );
                         let present = match self.fetch_generated(org, (sql, b.0)).await?.first() {
                             Some(r) => get(r, "n")?,
@@ -1016,9 +1040,10 @@ macro_rules! impl_sql_store {
                         }
                         let mut b = Binds::default();
                         let base = facts_where(filter, now, &mut b);
+                        let facts = $crate::sql_impl::facts_from(filter, $engine);
                         let offset = b.push($crate::sql_impl::Bind::Int((present - 1) / 2));
                         let sql = format!(
-                            "SELECT f.{column} AS m FROM episode_facts f WHERE {base} \
+                            "SELECT f.{column} AS m FROM {facts} WHERE {base} \
                              AND f.{column} IS NOT NULL ORDER BY f.{column} LIMIT 1 OFFSET {offset}"
                         );
                         let rows = self.fetch_generated(org, (sql, b.0)).await?;
@@ -1036,11 +1061,14 @@ macro_rules! impl_sql_store {
                     // How late the late ones were: read from the window's duty outcomes.
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
+                    let facts = $crate::sql_impl::facts_from(filter, $engine);
                     let late_condition = "d.status = 'done' AND d.due_at IS NOT NULL AND d.done_at > d.due_at";
                     let sql = format!(
-                        "SELECT d.rule AS rule, d.done_at - d.due_at AS late FROM episode_duty_outcomes d \
-                         JOIN episode_facts f ON f.episode_id = d.episode_id WHERE {base} AND {late_condition} \
-                         AND d.org_id = $1 AND d.started_at = f.started_at"
+                        // The window's facts first, then each one's duties (SQLite keeps a CROSS
+                        // JOIN's order; otherwise it reads every duty in the window first).
+                        "SELECT d.rule AS rule, d.done_at - d.due_at AS late FROM {facts} \
+                         CROSS JOIN episode_duty_outcomes d WHERE f.episode_id = d.episode_id AND {base} \
+                         AND {late_condition} AND d.org_id = $1 AND d.started_at = f.started_at"
                     );
                     let mut lateness = std::collections::BTreeMap::<String, Vec<i64>>::new();
                     for r in self.fetch_generated(org, (sql, b.0)).await? {
@@ -3081,7 +3109,8 @@ macro_rules! impl_sql_store {
                 if wants(Tile::People) && !by_person {
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
-                    let sql = format!("SELECT COUNT(DISTINCT f.person_id) AS n FROM episode_facts f WHERE {base}");
+                    let facts = $crate::sql_impl::facts_from(filter, $engine);
+                    let sql = format!("SELECT COUNT(DISTINCT f.person_id) AS n FROM {facts} WHERE {base}");
                     p.people = match self.fetch_generated(org, (sql, b.0)).await?.first() {
                         Some(r) => get(r, "n")?,
                         None => 0,
@@ -3091,8 +3120,9 @@ macro_rules! impl_sql_store {
                     // The people behind them: each person once per indicator.
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
+                    let facts = $crate::sql_impl::facts_from(filter, $engine);
                     let sql = format!(
-                        "SELECT DISTINCT f.person_id AS p, f.risks AS r FROM episode_facts f \
+                        "SELECT DISTINCT f.person_id AS p, f.risks AS r FROM {facts} \
                          WHERE {base} AND f.risks <> ''"
                     );
                     let mut people_by_risk = std::collections::BTreeMap::<String, std::collections::BTreeSet<$crate::sql_impl::uuid::Uuid>>::new();
@@ -3115,8 +3145,9 @@ macro_rules! impl_sql_store {
                 if wants(Tile::Most) && !by_person {
                     let mut b = Binds::default();
                     let base = facts_where(filter, now, &mut b);
+                    let facts = $crate::sql_impl::facts_from(filter, $engine);
                     let sql = format!(
-                        "SELECT f.person_id AS p, COUNT(*) AS n FROM episode_facts f WHERE {base} \
+                        "SELECT f.person_id AS p, COUNT(*) AS n FROM {facts} WHERE {base} \
                          GROUP BY f.person_id ORDER BY COUNT(*) DESC, f.person_id LIMIT 10"
                     );
                     for r in self.fetch_generated(org, (sql, b.0)).await? {
@@ -3159,11 +3190,12 @@ macro_rules! impl_sql_store {
                 use $crate::sql_impl::{Bind, Binds, facts_where};
                 let mut b = Binds::default();
                 let base = facts_where(filter, now, &mut b);
+                let facts = $crate::sql_impl::facts_from(filter, $engine);
                 let n = b.push(Bind::Int(limit));
                 // The window's people first (few), then their associates by the kept key.
                 let sql = format!(
                     "WITH people AS (SELECT f.person_id, COUNT(*) AS episodes, MIN(f.started_at) AS first_at, \
-                     MAX(f.started_at) AS last_at FROM episode_facts f WHERE {base} GROUP BY f.person_id), \
+                     MAX(f.started_at) AS last_at FROM {facts} WHERE {base} GROUP BY f.person_id), \
                      links AS (SELECT a.name_key, a.name, a.trust, p.person_id, p.episodes, p.first_at, p.last_at \
                      FROM person_associates a JOIN people p ON p.person_id = a.person_id WHERE a.org_id = $1), \
                      shared AS (SELECT name_key FROM links GROUP BY name_key HAVING COUNT(*) > 1) \
@@ -3210,13 +3242,14 @@ macro_rules! impl_sql_store {
                 use $crate::sql_impl::domain::ids::{EpisodeId, PersonId, ServiceId};
                 let mut b = Binds::default();
                 let base = facts_where(filter, now, &mut b);
+                let facts = $crate::sql_impl::facts_from(filter, $engine);
                 let gap = b.push(Bind::Int(within.as_millis() as i64));
                 let n = b.push(Bind::Int(limit));
                 // Each pair once: the second began at or after the first (by id on a tie).
                 let sql = format!(
                     "SELECT a.episode_id AS ea, a.person_id AS pa, a.started_at AS sa, \
                      c.episode_id AS ec, c.person_id AS pc, c.started_at AS sc, a.service_id AS s \
-                     FROM (SELECT f.* FROM episode_facts f WHERE {base}) a \
+                     FROM (SELECT f.* FROM {facts} WHERE {base}) a \
                      JOIN episode_facts c ON c.org_id = a.org_id AND c.service_id = a.service_id \
                      AND c.person_id <> a.person_id AND c.phase <> 'recorded_in_error' \
                      AND c.started_at >= a.started_at AND c.started_at <= a.started_at + {gap} \
@@ -3253,8 +3286,9 @@ macro_rules! impl_sql_store {
                 use $crate::sql_impl::{Bind, Binds, facts_where};
                 let mut b = Binds::default();
                 let base = facts_where(filter, now, &mut b);
+                let facts = $crate::sql_impl::facts_from(filter, $engine);
                 let mut sql = format!(
-                    "SELECT {}, f.started_at AS fact_started_at FROM episode_facts f \
+                    "SELECT {}, f.started_at AS fact_started_at FROM {facts} \
                      JOIN episodes e ON e.id = f.episode_id WHERE {base}",
                     $crate::sql_impl::episode_columns_of("e")
                 );
