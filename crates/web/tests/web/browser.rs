@@ -1554,4 +1554,31 @@ async fn a_safeguarding_lead_follows_a_pattern_to_its_episodes_and_takes_the_rep
             "{text}"
         );
     }
+    // Recording what was shared about the child, from her page: the form, its errors and
+    // the record itself, each accessible.
+    client.goto(&format!("{base}{home}")).await.unwrap();
+    click(&client, &format!("a[href='{home}/disclosures']")).await;
+    wait_for_path(&client, |p| p.ends_with("/disclosures")).await;
+    click(&client, &format!("a[href='{home}/disclosures/new']")).await;
+    wait_for_path(&client, |p| p.ends_with("/disclosures/new")).await;
+    assert_accessible(&client, &axe, "recording information shared").await;
+    submit(&client).await;
+    client
+        .wait()
+        .for_element(Locator::Css(".hw-error-summary"))
+        .await
+        .unwrap();
+    assert_accessible(&client, &axe, "recording information shared, with errors").await;
+    fill(&client, "what", "Her photo and the places she may go").await;
+    fill(&client, "recipient", "PC Jones, Gwent Police").await;
+    fill(&client, "purpose", "To find her").await;
+    for choice in ["consent-not_asked", "lawful_basis", "condition"] {
+        click(&client, &format!("#{choice}")).await;
+    }
+    submit(&client).await;
+    wait_for_path(&client, |p| p.contains("/disclosures?recorded=1")).await;
+    assert!(text(&client).await.contains("PC Jones, Gwent Police"));
+    assert_accessible(&client, &axe, "information shared about a person").await;
+    client.goto(&format!("{base}/disclosures")).await.unwrap();
+    assert_accessible(&client, &axe, "the log of information shared").await;
 }
