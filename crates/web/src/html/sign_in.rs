@@ -388,6 +388,33 @@ fn code_errors(ctx: &Ctx, failure: CodeFailure, recovery: bool) -> FormErrors {
     FormErrors::message("code", message)
 }
 
+/// The set-up page for the challenge this browser holds (the same key each time it is
+/// shown), or back to the start if the challenge is gone.
+async fn set_up_page(
+    state: &AppState,
+    ctx: &Ctx,
+    jar: &CookieJar,
+    next: String,
+    errors: FormErrors,
+    status: StatusCode,
+) -> Response {
+    let set_up = match state.app.second_factor_set_up(&challenge_of(jar)).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return start_again(&next),
+        Err(e) => return super::errors::page(ctx, e),
+    };
+    let page = SetUpPage {
+        page: Page::new(ctx, "sign-in-set-up-title", "").with_errors(&errors),
+        errors,
+        csrf: csrf_of(jar),
+        next,
+        email: set_up.email,
+        secret: set_up.secret,
+        uri: set_up.uri,
+    };
+    render(&page, status)
+}
+
 /// Setting up the second factor that their role needs: the secret to add to an app, then
 /// the first code from it.
 pub async fn set_up_form(
@@ -397,21 +424,15 @@ pub async fn set_up_form(
     Query(q): Query<CodeQuery>,
 ) -> Response {
     let next = safe_next(q.next.as_deref());
-    let set_up = match state.app.second_factor_set_up(&challenge_of(&jar)).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return start_again(&next),
-        Err(e) => return super::errors::page(&ctx, e),
-    };
-    let page = SetUpPage {
-        page: Page::new(&ctx, "sign-in-set-up-title", ""),
-        errors: FormErrors::default(),
-        csrf: csrf_of(&jar),
+    set_up_page(
+        &state,
+        &ctx,
+        &jar,
         next,
-        email: set_up.email,
-        secret: set_up.secret,
-        uri: set_up.uri,
-    };
-    render(&page, StatusCode::OK)
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn set_up_submit(
@@ -451,21 +472,15 @@ pub async fn set_up_submit(
         Ok(Err(failure)) => code_errors(&ctx, failure, false),
         Err(e) => return super::errors::page(&ctx, e),
     };
-    let set_up = match state.app.second_factor_set_up(&challenge).await {
-        Ok(Some(s)) => s,
-        Ok(None) => return start_again(&next),
-        Err(e) => return super::errors::page(&ctx, e),
-    };
-    let page = SetUpPage {
-        page: Page::new(&ctx, "sign-in-set-up-title", "").with_errors(&errors),
-        errors,
-        csrf: csrf_of(&jar),
+    set_up_page(
+        &state,
+        &ctx,
+        &jar,
         next,
-        email: set_up.email,
-        secret: set_up.secret,
-        uri: set_up.uri,
-    };
-    render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 /// Where to enter the code again before going on to `next`.
