@@ -15,7 +15,7 @@
 //! a conformance test checks that the organisation's figures from these counts equal those
 //! counted from the facts themselves.
 
-use crate::ids::PersonId;
+use crate::ids::{EpisodeId, PersonId};
 use crate::learning::{DutyOutcome, EpisodeFacts, INTERVIEW_OFFER_HOURS};
 use crate::time::to_millis;
 use jiff::civil::Date;
@@ -46,6 +46,19 @@ pub const PERSON: &str = "person";
 /// (`person_risk_cse`…): a window's people at risk of each.
 pub const PERSON_RISK_PREFIX: &str = "person_risk_";
 
+/// The risk indicators kept by person: a fixed list.
+pub const PERSON_RISKS: [&str; 9] = [
+    "cse",
+    "cce",
+    "county_lines",
+    "trafficking",
+    "uasc",
+    "self_harm",
+    "mental_health",
+    "substances",
+    "dementia",
+];
+
 /// The figure for the people with one risk indicator; the indicators are a fixed list.
 pub fn person_risk_figure(code: &str) -> Option<&'static str> {
     Some(match code {
@@ -65,22 +78,99 @@ pub fn person_risk_figure(code: &str) -> Option<&'static str> {
 /// Every figure keyed by a person.
 pub fn person_figure_names() -> Vec<&'static str> {
     let mut out = vec![PERSON];
-    out.extend(
-        [
-            "cse",
-            "cce",
-            "county_lines",
-            "trafficking",
-            "uasc",
-            "self_harm",
-            "mental_health",
-            "substances",
-            "dementia",
-        ]
-        .iter()
-        .filter_map(|c| person_risk_figure(c)),
-    );
+    out.extend(PERSON_RISKS.iter().filter_map(|c| person_risk_figure(c)));
     out
+}
+
+/// Each episode counted once more, under `first_` and the figure of the person (or of the
+/// person under a risk), keyed by the month the same person's previous such episode began
+/// (`"0"` for none). A window's people are then its episodes whose previous one began before
+/// the window: one per person, however many times they went. Read by whole months, this
+/// is exact for a window that starts on the first of a month; the store adds, for a window
+/// starting later, the people who went both earlier that month and in the window.
+pub const FIRST_PREFIX: &str = "first_";
+/// The key of an episode with no previous one: sorts before every month.
+pub const NO_PREVIOUS: &str = "0";
+
+/// The `first_` figure of a figure kept by person.
+pub fn first_figure(person_figure: &str) -> Option<&'static str> {
+    Some(match person_figure {
+        "person" => "first_person",
+        "person_risk_cse" => "first_person_risk_cse",
+        "person_risk_cce" => "first_person_risk_cce",
+        "person_risk_county_lines" => "first_person_risk_county_lines",
+        "person_risk_trafficking" => "first_person_risk_trafficking",
+        "person_risk_uasc" => "first_person_risk_uasc",
+        "person_risk_self_harm" => "first_person_risk_self_harm",
+        "person_risk_mental_health" => "first_person_risk_mental_health",
+        "person_risk_substances" => "first_person_risk_substances",
+        "person_risk_dementia" => "first_person_risk_dementia",
+        _ => return None,
+    })
+}
+
+/// One of a person's episodes, as the `first_` counts read them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub episode: EpisodeId,
+    /// The instant it began, in milliseconds: the order of the person's episodes.
+    pub started_at: i64,
+    pub start_day: Date,
+    pub risks: String,
+    pub in_error: bool,
+}
+
+impl Link {
+    pub fn of(episode: EpisodeId, f: &EpisodeFacts) -> Link {
+        Link {
+            episode,
+            started_at: to_millis(f.started_at),
+            start_day: f.start_day,
+            risks: f.risks.clone(),
+            in_error: f.phase == "recorded_in_error",
+        }
+    }
+}
+
+/// Adds `sign` times the `first_` counts of one person's episodes, in any order.
+pub fn add_firsts(deltas: &mut Deltas, links: &[Link], sign: i64) {
+    let mut links: Vec<&Link> = links.iter().filter(|l| !l.in_error).collect();
+    links.sort_by(|a, b| (a.started_at, a.episode.0).cmp(&(b.started_at, b.episode.0)));
+    for figure in person_figure_names() {
+        let Some(first) = first_figure(figure) else {
+            continue;
+        };
+        let code = figure.strip_prefix(PERSON_RISK_PREFIX);
+        let mut previous: Option<Date> = None;
+        for l in &links {
+            if let Some(code) = code
+                && !l.risks.split(',').any(|c| c == code)
+            {
+                continue;
+            }
+            let key = previous.map_or_else(
+                || NO_PREVIOUS.to_string(),
+                |d| period(Grain::Month, d).to_string(),
+            );
+            add_figures(deltas, l.start_day, &[(first, key)], sign);
+            previous = Some(l.start_day);
+        }
+    }
+}
+
+/// What changes in a person's `first_` counts when their episodes go from `old` to `new`.
+pub fn change_firsts(deltas: &mut Deltas, old: &[Link], new: &[Link]) {
+    add_firsts(deltas, old, -1);
+    add_firsts(deltas, new, 1);
+    deltas.retain(|_, n| *n != 0);
+}
+
+/// Whether a change of an episode's facts can change anyone's `first_` counts.
+pub fn moves_firsts(old: &EpisodeFacts, new: &EpisodeFacts) -> bool {
+    old.started_at != new.started_at
+        || old.start_day != new.start_day
+        || old.risks != new.risks
+        || (old.phase == "recorded_in_error") != (new.phase == "recorded_in_error")
 }
 
 /// The (figure, person) pairs an episode counts towards: the person, and the person under
@@ -103,6 +193,10 @@ pub fn person_figures(person: PersonId, f: &EpisodeFacts) -> Vec<(&'static str, 
 /// from these. Keyed by the minutes.
 pub const AWAY_MINUTES: &str = "away_minutes";
 pub const REPORTED_MINUTES: &str = "reported_minutes";
+/// The same counts by the hour (`minutes / 60` of the kept minutes): a median over years reads
+/// these first, then only the minutes of the hour it falls in.
+pub const AWAY_HOURS: &str = "away_hours";
+pub const REPORTED_HOURS: &str = "reported_hours";
 /// How many of a duty were done each number of minutes late, keyed `rule:minutes`.
 pub const DUTY_LATE_MINUTES: &str = "duty_late_minutes";
 
@@ -120,11 +214,14 @@ pub fn median_key(minutes: i64) -> i64 {
 /// Away this long is "over 24 hours".
 pub const LONG_AWAY_MINUTES: i64 = 24 * 60;
 
-/// How long a stored count covers.
+/// How long a stored count covers. `All` is kept only for who went missing: each person's
+/// episodes ever, which bounds their count in any window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Grain {
     Day,
     Month,
+    Year,
+    All,
 }
 
 impl Grain {
@@ -132,16 +229,22 @@ impl Grain {
         match self {
             Grain::Day => "day",
             Grain::Month => "month",
+            Grain::Year => "year",
+            Grain::All => "all",
         }
     }
 }
 
-/// A day or a month as stored: `20261129` for a day, `20261100` for its month.
+/// A day, month or year as stored: `20261129` for a day, `20261100` for its month, `20260000`
+/// for its year; `0` for all time.
 pub fn period(grain: Grain, day: Date) -> i64 {
-    let month = i64::from(day.year()) * 10_000 + i64::from(day.month()) * 100;
+    let year = i64::from(day.year()) * 10_000;
+    let month = year + i64::from(day.month()) * 100;
     match grain {
         Grain::Day => month + i64::from(day.day()),
         Grain::Month => month,
+        Grain::Year => year,
+        Grain::All => 0,
     }
 }
 
@@ -200,9 +303,11 @@ pub fn figures_of(f: &EpisodeFacts) -> Vec<(&'static str, String)> {
     );
     if let Some(m) = f.away_minutes {
         out.push((AWAY_MINUTES, median_key(m).to_string()));
+        out.push((AWAY_HOURS, (median_key(m) / 60).to_string()));
     }
     if let Some(m) = f.reported_after_minutes {
         out.push((REPORTED_MINUTES, median_key(m).to_string()));
+        out.push((REPORTED_HOURS, (median_key(m) / 60).to_string()));
     }
     if let Some(g) = f.police_grade.as_deref().filter(|g| !g.is_empty()) {
         out.push((GRADE, g.to_string()));
@@ -270,11 +375,15 @@ pub fn add(
     add_figures(deltas, f.start_day, &figures, sign);
 }
 
-/// Adds `sign` to each of `figures` on `day` and in its month.
+/// Adds `sign` to each of `figures` on `day`, in its month and in its year; a person's
+/// episodes are counted for all time as well.
 pub fn add_figures(deltas: &mut Deltas, day: Date, figures: &[(&'static str, String)], sign: i64) {
-    for grain in [Grain::Day, Grain::Month] {
+    for grain in [Grain::Day, Grain::Month, Grain::Year, Grain::All] {
         let period = period(grain, day);
         for (figure, key) in figures {
+            if grain == Grain::All && *figure != PERSON {
+                continue;
+            }
             let count = Count {
                 grain,
                 period,
@@ -302,46 +411,47 @@ pub fn change(
     deltas
 }
 
-/// The stored periods that make up the UK days `[from, before)`: whole months as months, the
-/// days either side as days. Each range is `[low, high)` of one grain.
+/// The stored periods that make up the UK days `[from, before)`: whole years as years, the
+/// whole months either side as months, and the days either side of those as days. Each
+/// range is `[low, high)` of one grain.
 pub fn ranges(from: Date, before: Date) -> Vec<(Grain, i64, i64)> {
     let mut out = Vec::new();
     if from >= before {
         return out;
     }
-    let first_whole = if from.day() == 1 {
+    let push = |out: &mut Vec<_>, grain, low: Date, high: Date| {
+        if low < high {
+            out.push((grain, period(grain, low), period(grain, high)));
+        }
+    };
+    let first_month = if from.day() == 1 {
         from
     } else {
         from.last_of_month().tomorrow().unwrap_or(from)
     };
-    let end_whole = before.first_of_month();
-    if first_whole < end_whole {
-        if from < first_whole {
-            out.push((
-                Grain::Day,
-                period(Grain::Day, from),
-                period(Grain::Day, first_whole),
-            ));
-        }
-        out.push((
-            Grain::Month,
-            period(Grain::Month, first_whole),
-            period(Grain::Month, end_whole),
-        ));
-        if end_whole < before {
-            out.push((
-                Grain::Day,
-                period(Grain::Day, end_whole),
-                period(Grain::Day, before),
-            ));
-        }
-    } else {
-        out.push((
-            Grain::Day,
-            period(Grain::Day, from),
-            period(Grain::Day, before),
-        ));
+    let end_month = before.first_of_month();
+    if first_month >= end_month {
+        push(&mut out, Grain::Day, from, before);
+        return out;
     }
+    push(&mut out, Grain::Day, from, first_month);
+    let first_year = if first_month.month() == 1 {
+        first_month
+    } else {
+        first_month
+            .first_of_year()
+            .checked_add(jiff::Span::new().years(1))
+            .unwrap_or(end_month)
+    };
+    let end_year = end_month.first_of_year();
+    if first_year < end_year {
+        push(&mut out, Grain::Month, first_month, first_year);
+        push(&mut out, Grain::Year, first_year, end_year);
+        push(&mut out, Grain::Month, end_year, end_month);
+    } else {
+        push(&mut out, Grain::Month, first_month, end_month);
+    }
+    push(&mut out, Grain::Day, end_month, before);
     out
 }
 
@@ -372,6 +482,7 @@ mod tests {
     fn a_day_and_its_month_are_stored_as_numbers_that_sort() {
         assert_eq!(period(Grain::Day, date(2026, 3, 29)), 20_260_329);
         assert_eq!(period(Grain::Month, date(2026, 3, 29)), 20_260_300);
+        assert_eq!(period(Grain::Year, date(2026, 3, 29)), 20_260_000);
     }
 
     #[test]
@@ -399,6 +510,115 @@ mod tests {
             vec![(Grain::Day, 20_260_131, 20_260_201)]
         );
         assert!(ranges(date(2026, 2, 1), date(2026, 2, 1)).is_empty());
+        // Whole years as years, with the months and days either side.
+        assert_eq!(
+            ranges(date(2016, 11, 30), date(2026, 11, 30)),
+            vec![
+                (Grain::Day, 20_161_130, 20_161_201),
+                (Grain::Month, 20_161_200, 20_170_100),
+                (Grain::Year, 20_170_000, 20_260_000),
+                (Grain::Month, 20_260_100, 20_261_100),
+                (Grain::Day, 20_261_101, 20_261_130),
+            ]
+        );
+        assert_eq!(
+            ranges(date(2024, 1, 1), date(2026, 1, 1)),
+            vec![(Grain::Year, 20_240_000, 20_260_000)]
+        );
+        // From February to the next February: months, as no whole year lies inside.
+        assert_eq!(
+            ranges(date(2025, 2, 1), date(2026, 2, 1)),
+            vec![(Grain::Month, 20_250_200, 20_260_200)]
+        );
+    }
+
+    fn link(n: u128, day: jiff::civil::Date, risks: &str) -> Link {
+        Link {
+            episode: EpisodeId(uuid::Uuid::from_u128(n)),
+            started_at: i64::from(
+                day.to_zoned(jiff::tz::TimeZone::UTC)
+                    .unwrap()
+                    .timestamp()
+                    .as_second(),
+            ) * 1000,
+            start_day: day,
+            risks: risks.into(),
+            in_error: false,
+        }
+    }
+
+    #[test]
+    fn each_episode_is_kept_under_the_month_of_the_persons_previous_one() {
+        let mut in_error = link(2, date(2026, 2, 3), "cse");
+        in_error.in_error = true;
+        let links = [
+            link(4, date(2026, 3, 5), "cse"),
+            link(1, date(2026, 1, 10), "cse"),
+            in_error,
+            link(3, date(2026, 1, 20), ""),
+        ];
+        let mut d = Deltas::new();
+        add_firsts(&mut d, &links, 1);
+        let months: Vec<_> = d
+            .iter()
+            .filter(|(c, _)| c.grain == Grain::Month)
+            .map(|(c, n)| format!("{} {} {}={n}", c.period, c.figure, c.key))
+            .collect();
+        assert_eq!(
+            months,
+            [
+                "20260100 first_person 0=1",
+                "20260100 first_person 20260100=1",
+                "20260100 first_person_risk_cse 0=1",
+                "20260300 first_person 20260100=1",
+                "20260300 first_person_risk_cse 20260100=1",
+            ]
+        );
+        // Correcting the day of the first episode moves the keys of the one after it too.
+        let mut moved = links.clone();
+        moved[1] = link(1, date(2025, 12, 30), "cse");
+        let mut c = Deltas::new();
+        change_firsts(&mut c, &links, &moved);
+        assert!(
+            c.keys()
+                .any(|k| k.figure == "first_person" && k.key == "20251200")
+        );
+        assert!(c.values().any(|n| *n < 0));
+    }
+
+    proptest::proptest! {
+        /// A window's people are its episodes whose previous one began in an earlier month,
+        /// and those who went both earlier in its first month and in it: for any people,
+        /// episodes and window of days.
+        #[test]
+        fn a_windows_people_are_those_first_in_it(
+            episodes in proptest::collection::vec((0u8..12, 0u32..120), 0..80),
+            from in 0u32..120,
+            days in 1u32..90,
+        ) {
+            let start = date(2025, 12, 20);
+            let day = |n: u32| start.checked_add(jiff::Span::new().days(i64::from(n))).unwrap();
+            let (a, b) = (day(from), day(from + days));
+            let mut by_person = BTreeMap::<u8, Vec<Link>>::new();
+            for (i, (who, d)) in episodes.iter().enumerate() {
+                by_person.entry(*who).or_default().push(link(i as u128, day(*d), ""));
+            }
+            let mut d = Deltas::new();
+            for links in by_person.values() {
+                add_firsts(&mut d, links, 1);
+            }
+            let a_month = period(Grain::Month, a).to_string();
+            let mut counted: i64 = d
+                .iter()
+                .filter(|(c, _)| c.figure == "first_person" && c.key < a_month)
+                .filter(|(c, _)| ranges(a, b).iter().any(|(g, lo, hi)| c.grain == *g && c.period >= *lo && c.period < *hi))
+                .map(|(_, n)| n)
+                .sum();
+            let went = |who: &u8, lo: Date, hi: Date| by_person[who].iter().any(|l| l.start_day >= lo && l.start_day < hi);
+            counted += by_person.keys().filter(|w| went(w, a.first_of_month(), a) && went(w, a, b)).count() as i64;
+            let people = by_person.keys().filter(|w| went(w, a, b)).count() as i64;
+            proptest::prop_assert_eq!(counted, people);
+        }
     }
 
     #[test]
@@ -429,9 +649,15 @@ mod tests {
         );
         assert!(
             d.keys()
-                .all(|c| c.period == 20_261_025 || c.period == 20_261_000)
+                .all(|c| [20_261_025, 20_261_000, 20_260_000, 0].contains(&c.period))
         );
-        assert_eq!(d.len(), 22);
+        // Eleven on the day, in the month and in the year; the person for all time.
+        assert_eq!(d.len(), 34);
+        assert!(
+            d.keys()
+                .filter(|c| c.grain == Grain::All)
+                .all(|c| c.figure == PERSON)
+        );
     }
 
     #[test]
@@ -449,6 +675,7 @@ mod tests {
         assert_eq!(
             day,
             [
+                "away_hours=25 1",
                 "away_minutes=1500 1",
                 "cut=over_24_hours 1",
                 "cut=still_away -1"
@@ -528,6 +755,36 @@ pub fn lower_median(mut counts: Vec<(i64, i64)>) -> Option<i64> {
     None
 }
 
+/// Which of the counted values holds the lower median, and how many values lie before it
+/// among those equal to it or in its bucket: with hours as the values, the hour the median
+/// falls in and the median's place among that hour's minutes.
+pub fn lower_median_place(mut counts: Vec<(i64, i64)>) -> Option<(i64, i64)> {
+    counts.retain(|(_, n)| *n > 0);
+    counts.sort_unstable();
+    let total: i64 = counts.iter().map(|(_, n)| n).sum();
+    let mut wanted = (total - 1).max(0) / 2;
+    for (value, n) in counts {
+        if wanted < n {
+            return Some((value, wanted));
+        }
+        wanted -= n;
+    }
+    None
+}
+
+/// The value at place `place` (from 0) of counted values.
+pub fn nth_counted(mut counts: Vec<(i64, i64)>, mut place: i64) -> Option<i64> {
+    counts.retain(|(_, n)| *n > 0);
+    counts.sort_unstable();
+    for (value, n) in counts {
+        if place < n {
+            return Some(value);
+        }
+        place -= n;
+    }
+    None
+}
+
 #[cfg(test)]
 mod median_tests {
     use super::lower_median;
@@ -554,5 +811,25 @@ mod median_tests {
         // 10, 10, 10, 90, 95: the third.
         assert_eq!(lower_median(vec![(10, 3), (95, 1), (90, 1)]), Some(10));
         assert_eq!(lower_median(vec![(10, 2), (95, 2), (90, 1)]), Some(90));
+    }
+
+    proptest::proptest! {
+        /// Reading the hour first and then only that hour's minutes finds the same median as
+        /// reading every minute.
+        #[test]
+        fn the_median_by_the_hour_then_the_minute_is_the_median(
+            minutes in proptest::collection::vec((0i64..3000, 1i64..4), 0..60)
+        ) {
+            let keyed: Vec<(i64, i64)> = minutes.iter().map(|(m, n)| (super::median_key(*m), *n)).collect();
+            let mut hours = std::collections::BTreeMap::<i64, i64>::new();
+            for (m, n) in &keyed {
+                *hours.entry(m / 60).or_default() += n;
+            }
+            let two_steps = super::lower_median_place(hours.into_iter().collect()).and_then(|(hour, place)| {
+                let in_hour = keyed.iter().filter(|(m, _)| m / 60 == hour).copied().collect();
+                super::nth_counted(in_hour, place)
+            });
+            proptest::prop_assert_eq!(two_steps, lower_median(keyed));
+        }
     }
 }

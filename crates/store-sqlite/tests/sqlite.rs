@@ -87,14 +87,22 @@ async fn the_chronology_refuses_change_and_episodes_are_never_deleted() {
     }
 }
 
-/// The upgrade that began keeping counts by person fills them from the facts already kept,
-/// exactly as the app would have kept them.
+/// The upgrades that began keeping counts by person, by year and for all time fill them from
+/// the facts already kept, exactly as the app would have kept them.
 #[tokio::test]
 async fn the_upgrade_counts_people_from_the_facts_as_the_app_does() {
     let (store, _dir) = open().await;
     let org = homeward_store::conformance::facts_for_the_people_upgrade(&store).await;
     let kept = store.rollups(org).await.unwrap();
     assert!(kept.iter().any(|r| r.figure == "person_risk_county_lines"));
+    assert!(
+        kept.iter()
+            .any(|r| r.grain == "year" && r.period == 20_250_000)
+    );
+    assert!(
+        kept.iter()
+            .any(|r| r.figure == "first_person" && r.key == "20241200")
+    );
     assert_eq!(
         kept.iter()
             .filter(|r| r.key == "re_offered" && r.grain == "month")
@@ -102,19 +110,15 @@ async fn the_upgrade_counts_people_from_the_facts_as_the_app_does() {
         2
     );
     store
-        .execute_unchecked(
-            "DELETE FROM pattern_rollups WHERE figure LIKE 'person%' OR key = 're_offered'",
-        )
+        .execute_unchecked(homeward_store::conformance::UPGRADE_FILLS)
         .await
         .unwrap();
     assert_ne!(store.rollups(org).await.unwrap(), kept);
-    for statement in include_str!("../migrations/0015_people_kept_by_person.sql").split(";\n") {
-        if statement
-            .lines()
-            .any(|l| !l.trim().is_empty() && !l.starts_with("--"))
-        {
-            store.execute_unchecked(statement).await.unwrap();
-        }
+    for statement in homeward_store::conformance::upgrade_statements(&[
+        include_str!("../migrations/0015_people_kept_by_person.sql"),
+        include_str!("../migrations/0019_kept_by_year_and_first.sql"),
+    ]) {
+        store.execute_unchecked(&statement).await.unwrap();
     }
     assert_eq!(store.rollups(org).await.unwrap(), kept);
 }

@@ -454,7 +454,7 @@ impl Tile {
                 r::FOUND_KIND,
             ],
             Tile::Risks => &[r::RISK],
-            Tile::Durations => &[r::AWAY_MINUTES, r::REPORTED_MINUTES],
+            Tile::Durations => &[r::AWAY_HOURS, r::REPORTED_HOURS],
             Tile::Duties => &[r::DUTY, r::DUTY_ON_TIME, r::DUTY_LATE, r::DUTY_LATE_MINUTES],
             Tile::People | Tile::Most => &[],
         }

@@ -716,66 +716,266 @@ macro_rules! impl_sql_store {
             }
 
             /// How many people went missing in a window, who went most, and how many people
-            /// had each risk indicator, from the counts kept by person: the distinct keys of the
-            /// window's months and edge days, exactly as counting the episodes would.
+            /// had each risk indicator, from the counts kept by person: exactly as counting the
+            /// episodes would, without reading every person in the window.
             async fn people_from_rollups(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
+                filter: &$crate::FactsFilter,
                 ranges: &[($crate::sql_impl::domain::rollup::Grain, i64, i64)],
                 tiles: &[$crate::Tile],
                 p: &mut $crate::Patterns,
             ) -> $crate::StoreResult<()> {
-                use sqlx::Row as _;
                 use $crate::Tile;
-                use $crate::sql_impl::{Bind, Binds};
                 use $crate::sql_impl::domain::rollup as r;
+                let mut figures = Vec::new();
                 if tiles.contains(&Tile::People) {
-                    let mut b = Binds::default();
-                    let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
-                    let figure = b.push(Bind::Text(r::PERSON.into()));
-                    let sql = format!(
-                        "SELECT COUNT(DISTINCT key) AS n FROM pattern_rollups \
-                         WHERE org_id = $1 AND figure = {figure} AND ({periods})"
-                    );
-                    if let Some(row) = self.fetch_generated(org, (sql, b.0)).await?.first() {
-                        p.people = row.try_get::<Option<i64>, _>("n").map_err(Self::db_err)?.unwrap_or(0);
-                    }
-                }
-                if tiles.contains(&Tile::Most) {
-                    let mut b = Binds::default();
-                    let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
-                    let figure = b.push(Bind::Text(r::PERSON.into()));
-                    let sql = format!(
-                        "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM pattern_rollups \
-                         WHERE org_id = $1 AND figure = {figure} AND ({periods}) \
-                         GROUP BY key ORDER BY SUM(n) DESC, key LIMIT 10"
-                    );
-                    for row in self.fetch_generated(org, (sql, b.0)).await? {
-                        let key: String = row.try_get("key").map_err(Self::db_err)?;
-                        let n: i64 = row.try_get::<Option<i64>, _>("n").map_err(Self::db_err)?.unwrap_or(0);
-                        let id = key.parse().map_err(|_| $crate::StoreError::Internal(format!("a kept count's person is not an id: {key}")))?;
-                        p.most.push(($crate::sql_impl::domain::ids::PersonId(id), n));
-                    }
+                    figures.push(r::PERSON);
                 }
                 if tiles.contains(&Tile::Risks) {
-                    let mut b = Binds::default();
-                    let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
-                    let names = r::person_figure_names();
-                    let list = b.list(names.iter().filter(|f| **f != r::PERSON).map(|f| Bind::Text((*f).to_string())));
-                    let sql = format!(
-                        "SELECT figure, COUNT(DISTINCT key) AS n FROM pattern_rollups \
-                         WHERE org_id = $1 AND figure IN ({list}) AND ({periods}) GROUP BY figure"
-                    );
-                    for row in self.fetch_generated(org, (sql, b.0)).await? {
-                        let figure: String = row.try_get("figure").map_err(Self::db_err)?;
-                        let n: i64 = row.try_get::<Option<i64>, _>("n").map_err(Self::db_err)?.unwrap_or(0);
-                        if let Some(code) = figure.strip_prefix(r::PERSON_RISK_PREFIX) && n > 0 {
+                    figures.extend(r::person_figure_names().into_iter().filter(|f| *f != r::PERSON));
+                }
+                if !figures.is_empty() {
+                    let people = self.firsts_in_window(org, filter, ranges, &figures).await?;
+                    for (figure, n) in people {
+                        if figure == r::PERSON {
+                            p.people = n;
+                        } else if let Some(code) = figure.strip_prefix(r::PERSON_RISK_PREFIX) && n > 0 {
                             p.risk_people.push((code.to_string(), n));
                         }
                     }
                     p.risk_people.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 }
+                if tiles.contains(&Tile::Most) {
+                    p.most = self.most_in_window(org, filter, ranges).await?;
+                }
                 Ok(())
+            }
+
+            /// For each figure kept by person, how many people it holds in the window: the
+            /// window's episodes whose person's previous one began in an earlier month (kept as
+            /// `first_` counts), and, when the window starts after the first of a month, those
+            /// who went both earlier that month and in the window.
+            async fn firsts_in_window(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                filter: &$crate::FactsFilter,
+                ranges: &[($crate::sql_impl::domain::rollup::Grain, i64, i64)],
+                figures: &[&'static str],
+            ) -> $crate::StoreResult<std::collections::BTreeMap<String, i64>> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::{Bind, Binds};
+                use $crate::sql_impl::domain::rollup as r;
+                let mut out: std::collections::BTreeMap<String, i64> = figures.iter().map(|f| (f.to_string(), 0)).collect();
+                let a = $crate::sql_impl::domain::time::in_london(filter.from).date();
+                let mut b = Binds::default();
+                let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
+                let list = b.list(figures.iter().filter_map(|f| r::first_figure(f)).map(|f| Bind::Text(f.into())));
+                let before = b.push(Bind::Text(r::period(r::Grain::Month, a).to_string()));
+                let sql = format!(
+                    "SELECT figure, CAST(SUM(n) AS BIGINT) AS n FROM pattern_rollups WHERE org_id = $1 \
+                     AND figure IN ({list}) AND ({periods}) AND key < {before} GROUP BY figure"
+                );
+                for row in self.fetch_generated(org, (sql, b.0)).await? {
+                    let figure: String = row.try_get("figure").map_err(Self::db_err)?;
+                    let n: i64 = row.try_get::<Option<i64>, _>("n").map_err(Self::db_err)?.unwrap_or(0);
+                    if let Some(person_figure) = figure.strip_prefix(r::FIRST_PREFIX) {
+                        *out.entry(person_figure.to_string()).or_default() += n;
+                    }
+                }
+                if a.day() == 1 {
+                    return Ok(out);
+                }
+                // Those who went earlier in the window's first month are kept by day; each of
+                // them who also went in the window counts once more.
+                let (facts, person) = match $engine {
+                    $crate::Engine::Sqlite => (
+                        "episode_facts f INDEXED BY episode_facts_by_person",
+                        "unhex(replace(s.key, '-', ''))",
+                    ),
+                    $crate::Engine::Postgres => ("episode_facts f", "CAST(s.key AS uuid)"),
+                };
+                let mut b = Binds::default();
+                let list = b.list(figures.iter().map(|f| Bind::Text((*f).into())));
+                let day = b.push(Bind::Text(r::Grain::Day.as_str().into()));
+                let month_start = b.push(Bind::Int(r::period(r::Grain::Day, a.first_of_month())));
+                let first_day = b.push(Bind::Int(r::period(r::Grain::Day, a)));
+                let from = b.millis(filter.from);
+                let until = b.millis(filter.before);
+                let all = b.push(Bind::Text(r::PERSON.into()));
+                let skip = r::PERSON_RISK_PREFIX.len() + 1;
+                let sql = format!(
+                    "SELECT s.figure AS figure, COUNT(*) AS n FROM (SELECT DISTINCT figure, key FROM pattern_rollups \
+                     WHERE org_id = $1 AND figure IN ({list}) AND grain = {day} AND period >= {month_start} \
+                     AND period < {first_day}) s WHERE EXISTS (SELECT 1 FROM {facts} WHERE f.org_id = $1 \
+                     AND f.person_id = {person} AND f.started_at >= {from} AND f.started_at < {until} \
+                     AND f.phase <> 'recorded_in_error' AND (s.figure = {all} \
+                     OR (',' || f.risks || ',') LIKE ('%,' || substr(s.figure, {skip}) || ',%'))) GROUP BY s.figure"
+                );
+                for row in self.fetch_generated(org, (sql, b.0)).await? {
+                    let figure: String = row.try_get("figure").map_err(Self::db_err)?;
+                    let n: i64 = row.try_get::<i64, _>("n").map_err(Self::db_err)?;
+                    *out.entry(figure).or_default() += n;
+                }
+                Ok(out)
+            }
+
+            /// Who went missing most in the window, the ten with the most episodes (ties by
+            /// their id), found without summing every person's window: people are taken in
+            /// order of a bound on their window's count (their episodes in the one or two UK
+            /// years the window touches, or ever), each one's window counted from their own
+            /// episodes, until no one left can reach the tenth. If that would take too many,
+            /// the window's kept counts are summed instead.
+            async fn most_in_window(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                filter: &$crate::FactsFilter,
+                ranges: &[($crate::sql_impl::domain::rollup::Grain, i64, i64)],
+            ) -> $crate::StoreResult<Vec<($crate::sql_impl::domain::ids::PersonId, i64)>> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::{Bind, Binds};
+                use $crate::sql_impl::domain::ids::PersonId;
+                use $crate::sql_impl::domain::rollup as r;
+                const MOST: usize = 10;
+                const BATCH: i64 = 100;
+                const MOST_TRIED: usize = 2_000;
+                let first = $crate::sql_impl::domain::time::in_london(filter.from).date();
+                let last = $crate::sql_impl::domain::time::in_london(filter.before).date().yesterday().unwrap_or(first);
+                let sources: Vec<(r::Grain, i64)> = if last.year() - first.year() <= 1 {
+                    (first.year()..=last.year()).map(|y| (r::Grain::Year, i64::from(y) * 10_000)).collect()
+                } else {
+                    vec![(r::Grain::All, 0)]
+                };
+                let parse = |key: &str| -> $crate::StoreResult<PersonId> {
+                    key.parse().map(PersonId).map_err(|_| $crate::StoreError::Internal(format!("a kept count's person is not an id: {key}")))
+                };
+                // Per source: how far read, and the smallest count read so far.
+                let mut read: Vec<(i64, Option<i64>)> = vec![(0, None); sources.len()];
+                let mut tried = std::collections::BTreeSet::<String>::new();
+                let mut best: Vec<(String, i64)> = Vec::new();
+                loop {
+                    let mut fresh = Vec::new();
+                    for (i, (grain, period)) in sources.iter().enumerate() {
+                        if read[i].1 == Some(0) {
+                            continue;
+                        }
+                        let mut b = Binds::default();
+                        let grain = b.push(Bind::Text(grain.as_str().into()));
+                        let period = b.push(Bind::Int(*period));
+                        let offset = b.push(Bind::Int(read[i].0));
+                        // The partial index's own terms, word for word, so both engines use it.
+                        let sql = format!(
+                            "SELECT key, n FROM pattern_rollups WHERE org_id = $1 AND figure = 'person' \
+                             AND grain IN ('year', 'all') AND grain = {grain} AND period = {period} \
+                             ORDER BY n DESC, key LIMIT {BATCH} OFFSET {offset}"
+                        );
+                        let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                        let whole_batch = rows.len() as i64 == BATCH;
+                        read[i].0 += rows.len() as i64;
+                        read[i].1 = Some(0);
+                        for row in rows {
+                            let key: String = row.try_get("key").map_err(Self::db_err)?;
+                            let n: i64 = row.try_get("n").map_err(Self::db_err)?;
+                            read[i].1 = Some(n);
+                            if tried.insert(key.clone()) {
+                                fresh.push(key);
+                            }
+                        }
+                        if !whole_batch {
+                            // Everyone in this source has been read.
+                            read[i].1 = Some(0);
+                        }
+                    }
+                    if !fresh.is_empty() {
+                        let mut b = Binds::default();
+                        let ids = b.list(fresh.iter().map(|k| parse(k).map(|p| Bind::Id(p.0))).collect::<$crate::StoreResult<Vec<_>>>()?);
+                        let from = b.millis(filter.from);
+                        let until = b.millis(filter.before);
+                        let facts = match $engine {
+                            $crate::Engine::Sqlite => "episode_facts f INDEXED BY episode_facts_by_person",
+                            $crate::Engine::Postgres => "episode_facts f",
+                        };
+                        let sql = format!(
+                            "SELECT f.person_id AS person, COUNT(*) AS n FROM {facts} WHERE f.org_id = $1 \
+                             AND f.person_id IN ({ids}) AND f.started_at >= {from} AND f.started_at < {until} \
+                             AND f.phase <> 'recorded_in_error' GROUP BY f.person_id"
+                        );
+                        for row in self.fetch_generated(org, (sql, b.0)).await? {
+                            let person = PersonId(row.try_get("person").map_err(Self::db_err)?);
+                            best.push((person.to_string(), row.try_get::<i64, _>("n").map_err(Self::db_err)?));
+                        }
+                        best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                        best.truncate(MOST);
+                    }
+                    // No one not yet counted can have more than the sum of the smallest read.
+                    let bound: i64 = read.iter().map(|(_, n)| n.unwrap_or(i64::MAX / 4)).sum();
+                    let settled = bound == 0 || (best.len() == MOST && best[MOST - 1].1 > bound);
+                    if settled {
+                        break;
+                    }
+                    if tried.len() >= MOST_TRIED {
+                        return self.most_from_sums(org, ranges).await;
+                    }
+                }
+                best.into_iter().map(|(key, n)| Ok((parse(&key)?, n))).collect()
+            }
+
+            /// Who went missing most in the window, from every person's kept counts in it.
+            async fn most_from_sums(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                ranges: &[($crate::sql_impl::domain::rollup::Grain, i64, i64)],
+            ) -> $crate::StoreResult<Vec<($crate::sql_impl::domain::ids::PersonId, i64)>> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::{Bind, Binds};
+                let mut b = Binds::default();
+                let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
+                let figure = b.push(Bind::Text($crate::sql_impl::domain::rollup::PERSON.into()));
+                let sql = format!(
+                    "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM pattern_rollups \
+                     WHERE org_id = $1 AND figure = {figure} AND ({periods}) \
+                     GROUP BY key ORDER BY SUM(n) DESC, key LIMIT 10"
+                );
+                let mut out = Vec::new();
+                for row in self.fetch_generated(org, (sql, b.0)).await? {
+                    let key: String = row.try_get("key").map_err(Self::db_err)?;
+                    let n: i64 = row.try_get::<Option<i64>, _>("n").map_err(Self::db_err)?.unwrap_or(0);
+                    let id = key.parse().map_err(|_| $crate::StoreError::Internal(format!("a kept count's person is not an id: {key}")))?;
+                    out.push(($crate::sql_impl::domain::ids::PersonId(id), n));
+                }
+                Ok(out)
+            }
+
+            /// The lower median of a window's kept minutes, given its counts by the hour: only
+            /// the minutes of the hour it falls in are read.
+            async fn median_from_rollups(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                ranges: &[($crate::sql_impl::domain::rollup::Grain, i64, i64)],
+                minutes_figure: &'static str,
+                hours: Vec<(i64, i64)>,
+            ) -> $crate::StoreResult<Option<i64>> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::{Bind, Binds};
+                use $crate::sql_impl::domain::rollup as r;
+                let Some((hour, place)) = r::lower_median_place(hours) else {
+                    return Ok(None);
+                };
+                let mut b = Binds::default();
+                let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
+                let figure = b.push(Bind::Text(minutes_figure.into()));
+                let keys = b.list((hour * 60..hour * 60 + 60).map(|m| Bind::Text(m.to_string())));
+                let sql = format!(
+                    "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM pattern_rollups WHERE org_id = $1 \
+                     AND figure = {figure} AND ({periods}) AND key IN ({keys}) GROUP BY key"
+                );
+                let mut minutes = Vec::new();
+                for row in self.fetch_generated(org, (sql, b.0)).await? {
+                    let key: String = row.try_get("key").map_err(Self::db_err)?;
+                    let n: i64 = row.try_get::<Option<i64>, _>("n").map_err(Self::db_err)?.unwrap_or(0);
+                    minutes.push((key.parse().unwrap_or(0), n));
+                }
+                Ok(r::nth_counted(minutes, place))
             }
 
             /// The figures that add up across days, from the organisation's kept counts, and
@@ -830,8 +1030,8 @@ macro_rules! impl_sql_store {
                             let (d, h) = key.split_once(':').unwrap_or_default();
                             p.slots.push((d.parse().unwrap_or(0), h.parse().unwrap_or(0), n));
                         }
-                        r::AWAY_MINUTES => away.push((key.parse().unwrap_or(0), n)),
-                        r::REPORTED_MINUTES => reported.push((key.parse().unwrap_or(0), n)),
+                        r::AWAY_HOURS => away.push((key.parse().unwrap_or(0), n)),
+                        r::REPORTED_HOURS => reported.push((key.parse().unwrap_or(0), n)),
                         r::DUTY_LATE_MINUTES => {
                             if let Some((rule, minutes)) = key.split_once(':') {
                                 lateness.entry(rule.to_string()).or_default().push((minutes.parse().unwrap_or(0), n));
@@ -855,8 +1055,8 @@ macro_rules! impl_sql_store {
                 for d in &mut p.duties {
                     d.late_median_minutes = lateness.remove(&d.rule).and_then(r::lower_median);
                 }
-                p.away_median_minutes = r::lower_median(away);
-                p.report_median_minutes = r::lower_median(reported);
+                p.away_median_minutes = self.median_from_rollups(org, ranges, r::AWAY_MINUTES, away).await?;
+                p.report_median_minutes = self.median_from_rollups(org, ranges, r::REPORTED_MINUTES, reported).await?;
                 $crate::sql_impl::order_counts(&mut p);
                 if tiles.contains(&$crate::Tile::Headline) {
                     // Still missing and away over 24 hours now: from the few still missing.
@@ -1099,11 +1299,15 @@ macro_rules! impl_sql_store {
                 let f = &learning.facts;
                 // The organisation's counts lose what the old facts gave and gain the new.
                 let old = Self::read_learning(&mut **tx, summary.org_id, summary.id).await?;
-                let deltas = $crate::sql_impl::domain::rollup::change(
+                let mut deltas = $crate::sql_impl::domain::rollup::change(
                     summary.person_id,
                     old.as_ref().map(|o| (&o.facts, o.duties.as_slice())),
                     (f, learning.duties.as_slice()),
                 );
+                if old.as_ref().is_none_or(|o| $crate::sql_impl::domain::rollup::moves_firsts(&o.facts, f)) {
+                    let link = $crate::sql_impl::domain::rollup::Link::of(summary.id, f);
+                    Self::firsts_change(tx, summary.org_id, &[(summary.person_id, link)], &mut deltas).await?;
+                }
                 Self::apply_rollups(tx, summary.org_id, &deltas).await?;
                 for sql in [
                     "DELETE FROM episode_facts WHERE episode_id = $1",
@@ -1128,6 +1332,61 @@ macro_rules! impl_sql_store {
                     .execute(&mut **tx)
                     .await
                     .map_err(Self::db_err)?;
+                }
+                Ok(())
+            }
+
+            /// What the `first_` counts of the people of `links` gain and lose when each of
+            /// those episodes is written as given (replacing what is stored for it, if
+            /// anything), read from the people's episodes as stored before the write.
+            async fn firsts_change(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                links: &[($crate::sql_impl::domain::ids::PersonId, $crate::sql_impl::domain::rollup::Link)],
+                deltas: &mut $crate::sql_impl::domain::rollup::Deltas,
+            ) -> $crate::StoreResult<()> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::domain::{ids::{EpisodeId, PersonId}, rollup};
+                let mut people = std::collections::BTreeMap::<PersonId, (Vec<rollup::Link>, Vec<rollup::Link>)>::new();
+                for (person, link) in links {
+                    people.entry(*person).or_default().1.push(link.clone());
+                }
+                let ids: Vec<PersonId> = people.keys().copied().collect();
+                for chunk in ids.chunks(500) {
+                    let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+                    let sql = format!(
+                        "SELECT person_id, episode_id, started_at, start_day, risks, phase FROM episode_facts \
+                         WHERE org_id = $1 AND person_id IN ({})",
+                        marks.join(", ")
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
+                    for p in chunk {
+                        q = q.bind(p.0);
+                    }
+                    for row in q.fetch_all(&mut **tx).await.map_err(Self::db_err)? {
+                        let person = PersonId(row.try_get("person_id").map_err(Self::db_err)?);
+                        let day: String = row.try_get("start_day").map_err(Self::db_err)?;
+                        let phase: String = row.try_get("phase").map_err(Self::db_err)?;
+                        let link = rollup::Link {
+                            episode: EpisodeId(row.try_get("episode_id").map_err(Self::db_err)?),
+                            started_at: row.try_get("started_at").map_err(Self::db_err)?,
+                            start_day: day.parse().map_err(|_| $crate::StoreError::Internal(format!("a stored day is not a date: {day}")))?,
+                            risks: row.try_get("risks").map_err(Self::db_err)?,
+                            in_error: phase == "recorded_in_error",
+                        };
+                        if let Some(p) = people.get_mut(&person) {
+                            p.0.push(link);
+                        }
+                    }
+                }
+                for (stored, written) in people.into_values() {
+                    let mut after: Vec<rollup::Link> = stored
+                        .iter()
+                        .filter(|l| !written.iter().any(|w| w.episode == l.episode))
+                        .cloned()
+                        .collect();
+                    after.extend(written);
+                    rollup::change_firsts(deltas, &stored, &after);
                 }
                 Ok(())
             }
@@ -3101,7 +3360,7 @@ macro_rules! impl_sql_store {
                 // otherwise from the facts by time window.
                 let by_person = match $crate::sql_impl::rollup_ranges(filter) {
                     Some(ranges) => {
-                        self.people_from_rollups(org, &ranges, tiles, &mut p).await?;
+                        self.people_from_rollups(org, filter, &ranges, tiles, &mut p).await?;
                         true
                     }
                     None => false,
@@ -3571,6 +3830,16 @@ macro_rules! impl_sql_store {
                 rows: &[($crate::EpisodeSummary, $crate::Learning)],
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
+                // The people's `first_` counts are read from their episodes before these join.
+                let mut by_org = std::collections::BTreeMap::<_, ($crate::sql_impl::domain::rollup::Deltas, Vec<_>)>::new();
+                for (e, l) in rows {
+                    let (deltas, links) = by_org.entry(e.org_id.0).or_default();
+                    $crate::sql_impl::domain::rollup::add(deltas, e.person_id, &l.facts, &l.duties, 1);
+                    links.push((e.person_id, $crate::sql_impl::domain::rollup::Link::of(e.id, &l.facts)));
+                }
+                for (org, (deltas, links)) in &mut by_org {
+                    Self::firsts_change(&mut tx, $crate::sql_impl::domain::ids::OrgId(*org), links, deltas).await?;
+                }
                 let facts: Vec<_> = rows.iter().map(|(e, l)| (e, &l.facts)).collect();
                 Self::insert_facts(&mut tx, &facts).await?;
                 let duties: Vec<_> = rows
@@ -3599,12 +3868,7 @@ macro_rules! impl_sql_store {
                     }
                     q.execute(&mut *tx).await.map_err(Self::db_err)?;
                 }
-                let mut by_org = std::collections::BTreeMap::<_, $crate::sql_impl::domain::rollup::Deltas>::new();
-                for (e, l) in rows {
-                    let deltas = by_org.entry(e.org_id.0).or_default();
-                    $crate::sql_impl::domain::rollup::add(deltas, e.person_id, &l.facts, &l.duties, 1);
-                }
-                for (org, deltas) in &by_org {
+                for (org, (deltas, _)) in &by_org {
                     Self::apply_rollups(&mut tx, $crate::sql_impl::domain::ids::OrgId(*org), deltas).await?;
                 }
                 Self::commit(tx).await
@@ -3631,6 +3895,7 @@ macro_rules! impl_sql_store {
                 // or counted twice.
                 let mut tx = self.begin_write().await?;
                 let mut deltas = rollup::Deltas::new();
+                let mut links = std::collections::BTreeMap::<_, Vec<rollup::Link>>::new();
                 {
                     let mut rows = sqlx::query("SELECT * FROM episode_facts WHERE org_id = $1")
                         .bind(org.0)
@@ -3640,7 +3905,12 @@ macro_rules! impl_sql_store {
                         let person = $crate::sql_impl::domain::ids::PersonId(row.try_get("person_id").map_err(Self::db_err)?);
                         rollup::add_figures(&mut deltas, f.start_day, &rollup::figures_of(&f), 1);
                         rollup::add_figures(&mut deltas, f.start_day, &rollup::person_figures(person, &f), 1);
+                        let episode = $crate::sql_impl::domain::ids::EpisodeId(row.try_get("episode_id").map_err(Self::db_err)?);
+                        links.entry(person).or_default().push(rollup::Link::of(episode, &f));
                     }
+                }
+                for person_links in links.values() {
+                    rollup::add_firsts(&mut deltas, person_links, 1);
                 }
                 {
                     let mut rows = sqlx::query(
