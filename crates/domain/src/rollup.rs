@@ -135,7 +135,7 @@ impl Link {
 /// Adds `sign` times the `first_` counts of one person's episodes, in any order.
 pub fn add_firsts(deltas: &mut Deltas, links: &[Link], sign: i64) {
     let mut links: Vec<&Link> = links.iter().filter(|l| !l.in_error).collect();
-    links.sort_by(|a, b| (a.started_at, a.episode.0).cmp(&(b.started_at, b.episode.0)));
+    links.sort_by_key(|a| (a.started_at, a.episode.0));
     for figure in person_figure_names() {
         let Some(first) = first_figure(figure) else {
             continue;
@@ -535,12 +535,11 @@ mod tests {
     fn link(n: u128, day: jiff::civil::Date, risks: &str) -> Link {
         Link {
             episode: EpisodeId(uuid::Uuid::from_u128(n)),
-            started_at: i64::from(
-                day.to_zoned(jiff::tz::TimeZone::UTC)
-                    .unwrap()
-                    .timestamp()
-                    .as_second(),
-            ) * 1000,
+            started_at: day
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .unwrap()
+                .timestamp()
+                .as_millisecond(),
             start_day: day,
             risks: risks.into(),
             in_error: false,
