@@ -3217,8 +3217,8 @@ pub async fn facts_for_the_people_upgrade(store: &dyn Store) -> OrgId {
             interview: "offered".into(),
             interview_offers: offers,
             returned_at: (phase == "closed").then_some(at),
-            away_minutes: (phase == "closed").then_some(i64::from(offers) * 700 + 5),
-            reported_after_minutes: Some(i64::from(offers) * 30 + 1),
+            away_minutes: (phase == "closed").then_some(offers * 700 + 5),
+            reported_after_minutes: Some(offers * 30 + 1),
             ..EpisodeFacts::default()
         };
         episode_with_facts(store, &home, people[person], facts, Vec::new()).await;
