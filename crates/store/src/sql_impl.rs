@@ -463,22 +463,32 @@ pub fn cut_condition(
     }
 }
 
-/// The condition on `pattern_rollups` for the stored periods of a window.
+/// The organisation's kept counts of a window that meet `condition` (on `figure` and `key`),
+/// as a table of `figure`, `key` and `n`: one indexed read per stored range, joined. (Written
+/// as one condition with `OR`, SQLite reads every period of each figure instead.)
 #[doc(hidden)]
-pub fn periods_clause(ranges: &[(domain::rollup::Grain, i64, i64)], b: &mut Binds) -> String {
-    let periods: Vec<String> = ranges
+pub fn kept_in_window(
+    ranges: &[(domain::rollup::Grain, i64, i64)],
+    b: &mut Binds,
+    condition: impl Fn(&mut Binds) -> String,
+) -> String {
+    let parts: Vec<String> = ranges
         .iter()
         .map(|(grain, low, high)| {
+            let c = condition(b);
             let g = b.push(Bind::Text(grain.as_str().into()));
             let l = b.push(Bind::Int(*low));
             let h = b.push(Bind::Int(*high));
-            format!("(grain = {g} AND period >= {l} AND period < {h})")
+            format!(
+                "SELECT figure, key, n FROM pattern_rollups WHERE org_id = $1 AND {c} \
+                 AND grain = {g} AND period >= {l} AND period < {h}"
+            )
         })
         .collect();
-    if periods.is_empty() {
-        "1 = 0".into()
+    if parts.is_empty() {
+        "(SELECT figure, key, n FROM pattern_rollups WHERE 1 = 0) k".into()
     } else {
-        periods.join(" OR ")
+        format!("({}) k", parts.join(" UNION ALL "))
     }
 }
 
@@ -769,13 +779,13 @@ macro_rules! impl_sql_store {
                 let mut out: std::collections::BTreeMap<String, i64> = figures.iter().map(|f| (f.to_string(), 0)).collect();
                 let a = $crate::sql_impl::domain::time::in_london(filter.from).date();
                 let mut b = Binds::default();
-                let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
-                let list = b.list(figures.iter().filter_map(|f| r::first_figure(f)).map(|f| Bind::Text(f.into())));
-                let before = b.push(Bind::Text(r::period(r::Grain::Month, a).to_string()));
-                let sql = format!(
-                    "SELECT figure, CAST(SUM(n) AS BIGINT) AS n FROM pattern_rollups WHERE org_id = $1 \
-                     AND figure IN ({list}) AND ({periods}) AND key < {before} GROUP BY figure"
-                );
+                let before = r::period(r::Grain::Month, a).to_string();
+                let kept = $crate::sql_impl::kept_in_window(ranges, &mut b, |b| {
+                    let list = b.list(figures.iter().filter_map(|f| r::first_figure(f)).map(|f| Bind::Text(f.into())));
+                    let before = b.push(Bind::Text(before.clone()));
+                    format!("figure IN ({list}) AND key < {before}")
+                });
+                let sql = format!("SELECT figure, CAST(SUM(n) AS BIGINT) AS n FROM {kept} GROUP BY figure");
                 for row in self.fetch_generated(org, (sql, b.0)).await? {
                     let figure: String = row.try_get("figure").map_err(Self::db_err)?;
                     let n: i64 = row.try_get::<Option<i64>, _>("n").map_err(Self::db_err)?.unwrap_or(0);
@@ -821,11 +831,11 @@ macro_rules! impl_sql_store {
             }
 
             /// Who went missing most in the window, the ten with the most episodes (ties by
-            /// their id), found without summing every person's window: people are taken in
-            /// order of a bound on their window's count (their episodes in the one or two UK
-            /// years the window touches, or ever), each one's window counted from their own
-            /// episodes, until no one left can reach the tenth. If that would take too many,
-            /// the window's kept counts are summed instead.
+            /// their id). Over a year or two, every person's kept counts in the window are
+            /// summed. Over longer, where that would read most people many times, people are
+            /// taken in order of their episodes ever (which bounds their count in any window),
+            /// each one's window counted from their own episodes, until no one left can reach
+            /// the tenth; if that would take too many, the sums are read after all.
             async fn most_in_window(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
@@ -835,87 +845,69 @@ macro_rules! impl_sql_store {
                 use sqlx::Row as _;
                 use $crate::sql_impl::{Bind, Binds};
                 use $crate::sql_impl::domain::ids::PersonId;
-                use $crate::sql_impl::domain::rollup as r;
                 const MOST: usize = 10;
-                const BATCH: i64 = 100;
-                const MOST_TRIED: usize = 2_000;
+                const BATCH: i64 = 50;
+                const MOST_TRIED: i64 = 2_000;
                 let first = $crate::sql_impl::domain::time::in_london(filter.from).date();
                 let last = $crate::sql_impl::domain::time::in_london(filter.before).date().yesterday().unwrap_or(first);
-                let sources: Vec<(r::Grain, i64)> = if last.year() - first.year() <= 1 {
-                    (first.year()..=last.year()).map(|y| (r::Grain::Year, i64::from(y) * 10_000)).collect()
-                } else {
-                    vec![(r::Grain::All, 0)]
-                };
+                if last.year() - first.year() < 2 {
+                    return self.most_from_sums(org, ranges).await;
+                }
                 let parse = |key: &str| -> $crate::StoreResult<PersonId> {
                     key.parse().map(PersonId).map_err(|_| $crate::StoreError::Internal(format!("a kept count's person is not an id: {key}")))
                 };
-                // Per source: how far read, and the smallest count read so far.
-                let mut read: Vec<(i64, Option<i64>)> = vec![(0, None); sources.len()];
-                let mut tried = std::collections::BTreeSet::<String>::new();
+                let (facts, in_error) = match $engine {
+                    $crate::Engine::Sqlite => (
+                        "episode_facts f INDEXED BY episode_facts_by_person",
+                        "episode_facts f INDEXED BY episode_facts_in_error",
+                    ),
+                    $crate::Engine::Postgres => ("episode_facts f", "episode_facts f"),
+                };
                 let mut best: Vec<(String, i64)> = Vec::new();
+                let mut read = 0;
                 loop {
-                    let mut fresh = Vec::new();
-                    for (i, (grain, period)) in sources.iter().enumerate() {
-                        if read[i].1 == Some(0) {
-                            continue;
-                        }
-                        let mut b = Binds::default();
-                        let grain = b.push(Bind::Text(grain.as_str().into()));
-                        let period = b.push(Bind::Int(*period));
-                        let offset = b.push(Bind::Int(read[i].0));
-                        // The partial index's own terms, word for word, so both engines use it.
-                        let sql = format!(
-                            "SELECT key, n FROM pattern_rollups WHERE org_id = $1 AND figure = 'person' \
-                             AND grain IN ('year', 'all') AND grain = {grain} AND period = {period} \
-                             ORDER BY n DESC, key LIMIT {BATCH} OFFSET {offset}"
-                        );
-                        let rows = self.fetch_generated(org, (sql, b.0)).await?;
-                        let whole_batch = rows.len() as i64 == BATCH;
-                        read[i].0 += rows.len() as i64;
-                        read[i].1 = Some(0);
-                        for row in rows {
-                            let key: String = row.try_get("key").map_err(Self::db_err)?;
-                            let n: i64 = row.try_get("n").map_err(Self::db_err)?;
-                            read[i].1 = Some(n);
-                            if tried.insert(key.clone()) {
-                                fresh.push(key);
-                            }
-                        }
-                        if !whole_batch {
-                            // Everyone in this source has been read.
-                            read[i].1 = Some(0);
-                        }
+                    // The next people by their episodes ever, with the partial index's own
+                    // terms word for word so that both engines read it in order.
+                    let mut b = Binds::default();
+                    let offset = b.push(Bind::Int(read));
+                    let sql = format!(
+                        "SELECT key, n FROM pattern_rollups WHERE org_id = $1 AND figure = 'person' \
+                         AND grain = 'all' ORDER BY n DESC, key LIMIT {BATCH} OFFSET {offset}"
+                    );
+                    let mut next = Vec::new();
+                    for row in self.fetch_generated(org, (sql, b.0)).await? {
+                        let key: String = row.try_get("key").map_err(Self::db_err)?;
+                        next.push((key, row.try_get::<i64, _>("n").map_err(Self::db_err)?));
                     }
-                    if !fresh.is_empty() {
+                    read += next.len() as i64;
+                    // No one from here on can have more in the window than this one has ever.
+                    let Some((_, bound)) = next.first() else { break };
+                    if best.len() == MOST && best[MOST - 1].1 > *bound {
+                        break;
+                    }
+                    if read > MOST_TRIED {
+                        return self.most_from_sums(org, ranges).await;
+                    }
+                    let mut counts = std::collections::BTreeMap::<String, i64>::new();
+                    for (table, sign) in [(facts, 1), (in_error, -1)] {
                         let mut b = Binds::default();
-                        let ids = b.list(fresh.iter().map(|k| parse(k).map(|p| Bind::Id(p.0))).collect::<$crate::StoreResult<Vec<_>>>()?);
+                        let ids = b.list(next.iter().map(|(k, _)| parse(k).map(|p| Bind::Id(p.0))).collect::<$crate::StoreResult<Vec<_>>>()?);
                         let from = b.millis(filter.from);
                         let until = b.millis(filter.before);
-                        let facts = match $engine {
-                            $crate::Engine::Sqlite => "episode_facts f INDEXED BY episode_facts_by_person",
-                            $crate::Engine::Postgres => "episode_facts f",
-                        };
+                        let only_errors = if sign < 0 { "AND f.phase = 'recorded_in_error'" } else { "" };
                         let sql = format!(
-                            "SELECT f.person_id AS person, COUNT(*) AS n FROM {facts} WHERE f.org_id = $1 \
+                            "SELECT f.person_id AS person, COUNT(*) AS n FROM {table} WHERE f.org_id = $1 \
                              AND f.person_id IN ({ids}) AND f.started_at >= {from} AND f.started_at < {until} \
-                             AND f.phase <> 'recorded_in_error' GROUP BY f.person_id"
+                             {only_errors} GROUP BY f.person_id"
                         );
                         for row in self.fetch_generated(org, (sql, b.0)).await? {
                             let person = PersonId(row.try_get("person").map_err(Self::db_err)?);
-                            best.push((person.to_string(), row.try_get::<i64, _>("n").map_err(Self::db_err)?));
+                            *counts.entry(person.to_string()).or_default() += sign * row.try_get::<i64, _>("n").map_err(Self::db_err)?;
                         }
-                        best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                        best.truncate(MOST);
                     }
-                    // No one not yet counted can have more than the sum of the smallest read.
-                    let bound: i64 = read.iter().map(|(_, n)| n.unwrap_or(i64::MAX / 4)).sum();
-                    let settled = bound == 0 || (best.len() == MOST && best[MOST - 1].1 > bound);
-                    if settled {
-                        break;
-                    }
-                    if tried.len() >= MOST_TRIED {
-                        return self.most_from_sums(org, ranges).await;
-                    }
+                    best.extend(counts.into_iter().filter(|(_, n)| *n > 0));
+                    best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                    best.truncate(MOST);
                 }
                 best.into_iter().map(|(key, n)| Ok((parse(&key)?, n))).collect()
             }
@@ -929,12 +921,11 @@ macro_rules! impl_sql_store {
                 use sqlx::Row as _;
                 use $crate::sql_impl::{Bind, Binds};
                 let mut b = Binds::default();
-                let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
-                let figure = b.push(Bind::Text($crate::sql_impl::domain::rollup::PERSON.into()));
+                let kept = $crate::sql_impl::kept_in_window(ranges, &mut b, |b| {
+                    format!("figure = {}", b.push(Bind::Text($crate::sql_impl::domain::rollup::PERSON.into())))
+                });
                 let sql = format!(
-                    "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM pattern_rollups \
-                     WHERE org_id = $1 AND figure = {figure} AND ({periods}) \
-                     GROUP BY key ORDER BY SUM(n) DESC, key LIMIT 10"
+                    "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM {kept} GROUP BY key ORDER BY SUM(n) DESC, key LIMIT 10"
                 );
                 let mut out = Vec::new();
                 for row in self.fetch_generated(org, (sql, b.0)).await? {
@@ -962,13 +953,12 @@ macro_rules! impl_sql_store {
                     return Ok(None);
                 };
                 let mut b = Binds::default();
-                let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
-                let figure = b.push(Bind::Text(minutes_figure.into()));
-                let keys = b.list((hour * 60..hour * 60 + 60).map(|m| Bind::Text(m.to_string())));
-                let sql = format!(
-                    "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM pattern_rollups WHERE org_id = $1 \
-                     AND figure = {figure} AND ({periods}) AND key IN ({keys}) GROUP BY key"
-                );
+                let kept = $crate::sql_impl::kept_in_window(ranges, &mut b, |b| {
+                    let figure = b.push(Bind::Text(minutes_figure.into()));
+                    let keys = b.list((hour * 60..hour * 60 + 60).map(|m| Bind::Text(m.to_string())));
+                    format!("figure = {figure} AND key IN ({keys})")
+                });
+                let sql = format!("SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM {kept} GROUP BY key");
                 let mut minutes = Vec::new();
                 for row in self.fetch_generated(org, (sql, b.0)).await? {
                     let key: String = row.try_get("key").map_err(Self::db_err)?;
@@ -1000,12 +990,10 @@ macro_rules! impl_sql_store {
                     return Ok(p);
                 }
                 let mut b = Binds::default();
-                let periods = $crate::sql_impl::periods_clause(ranges, &mut b);
-                let list = b.list(figures.iter().map(|f| Bind::Text((*f).to_string())));
-                let sql = format!(
-                    "SELECT figure, key, CAST(SUM(n) AS BIGINT) AS n FROM pattern_rollups WHERE org_id = $1 \
-                     AND ({periods}) AND figure IN ({list}) GROUP BY figure, key"
-                );
+                let kept = $crate::sql_impl::kept_in_window(ranges, &mut b, |b| {
+                    format!("figure IN ({})", b.list(figures.iter().map(|f| Bind::Text((*f).to_string()))))
+                });
+                let sql = format!("SELECT figure, key, CAST(SUM(n) AS BIGINT) AS n FROM {kept} GROUP BY figure, key");
                 let mut duties = std::collections::BTreeMap::<String, $crate::DutyTimeliness>::new();
                 let (mut away, mut reported) = (Vec::new(), Vec::new());
                 let mut lateness = std::collections::BTreeMap::<String, Vec<(i64, i64)>>::new();
