@@ -411,48 +411,117 @@ pub fn change(
     deltas
 }
 
-/// The stored periods that make up the UK days `[from, before)`: whole years as years, the
-/// whole months either side as months, and the days either side of those as days. Each
-/// range is `[low, high)` of one grain.
-pub fn ranges(from: Date, before: Date) -> Vec<(Grain, i64, i64)> {
+/// Stored periods of one grain, `[low, high)`, added (`sign` 1) or taken away (-1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    pub grain: Grain,
+    pub low: i64,
+    pub high: i64,
+    pub sign: i64,
+}
+
+impl Range {
+    fn of(grain: Grain, low: Date, high: Date, sign: i64) -> Range {
+        Range {
+            grain,
+            low: period(grain, low),
+            high: period(grain, high),
+            sign,
+        }
+    }
+
+    /// Whether a stored period of this grain lies in the range.
+    pub fn holds(&self, grain: Grain, period: i64) -> bool {
+        grain == self.grain && period >= self.low && period < self.high
+    }
+}
+
+/// The stored periods whose counts add up to the UK days `[from, before)`: whole years as
+/// years, whole months as months, days as days. Where a window covers most of a month (or
+/// of a year), the month (or year) is read and the few days (or months) outside the window
+/// are taken away, so a window never reads more than about half a month of days or half a
+/// year of months at either end.
+pub fn ranges(from: Date, before: Date) -> Vec<Range> {
     let mut out = Vec::new();
     if from >= before {
         return out;
     }
-    let push = |out: &mut Vec<_>, grain, low: Date, high: Date| {
-        if low < high {
-            out.push((grain, period(grain, low), period(grain, high)));
-        }
-    };
     let first_month = if from.day() == 1 {
         from
     } else {
-        from.last_of_month().tomorrow().unwrap_or(from)
+        next_month(from)
     };
     let end_month = before.first_of_month();
-    if first_month >= end_month {
-        push(&mut out, Grain::Day, from, before);
+    if first_month > end_month {
+        days_within_month(&mut out, from, before);
         return out;
     }
-    push(&mut out, Grain::Day, from, first_month);
+    days_within_month(&mut out, from, first_month);
     let first_year = if first_month.month() == 1 {
         first_month
     } else {
-        first_month
-            .first_of_year()
-            .checked_add(jiff::Span::new().years(1))
-            .unwrap_or(end_month)
+        next_year(first_month)
     };
     let end_year = end_month.first_of_year();
-    if first_year < end_year {
-        push(&mut out, Grain::Month, first_month, first_year);
-        push(&mut out, Grain::Year, first_year, end_year);
-        push(&mut out, Grain::Month, end_year, end_month);
+    if first_year > end_year {
+        months_within_year(&mut out, first_month, end_month);
     } else {
-        push(&mut out, Grain::Month, first_month, end_month);
+        months_within_year(&mut out, first_month, first_year);
+        if first_year < end_year {
+            out.push(Range::of(Grain::Year, first_year, end_year, 1));
+        }
+        months_within_year(&mut out, end_year, end_month);
     }
-    push(&mut out, Grain::Day, end_month, before);
+    days_within_month(&mut out, end_month, before);
     out
+}
+
+fn next_month(day: Date) -> Date {
+    day.last_of_month().tomorrow().unwrap_or(day)
+}
+
+fn next_year(day: Date) -> Date {
+    day.last_of_year().tomorrow().unwrap_or(day)
+}
+
+/// Days `[low, high)` of one month (`high` at most the first of the next).
+fn days_within_month(out: &mut Vec<Range>, low: Date, high: Date) {
+    if low >= high {
+        return;
+    }
+    let month = low.first_of_month();
+    let after = next_month(low);
+    let covered = (high - low).get_days();
+    if 2 * covered > i32::from(low.days_in_month()) {
+        out.push(Range::of(Grain::Month, month, after, 1));
+        for (l, h) in [(month, low), (high, after)] {
+            if l < h {
+                out.push(Range::of(Grain::Day, l, h, -1));
+            }
+        }
+    } else {
+        out.push(Range::of(Grain::Day, low, high, 1));
+    }
+}
+
+/// Whole months `[low, high)` of one year (`high` at most the next first of January).
+fn months_within_year(out: &mut Vec<Range>, low: Date, high: Date) {
+    if low >= high {
+        return;
+    }
+    let year = low.first_of_year();
+    let after = next_year(low);
+    let covered = i32::from(high.month() - low.month()) + 12 * (high.year() - low.year()) as i32;
+    if 2 * covered > 12 {
+        out.push(Range::of(Grain::Year, year, after, 1));
+        for (l, h) in [(year, low), (high, after)] {
+            if l < h {
+                out.push(Range::of(Grain::Month, l, h, -1));
+            }
+        }
+    } else {
+        out.push(Range::of(Grain::Month, low, high, 1));
+    }
 }
 
 #[cfg(test)]
@@ -485,51 +554,99 @@ mod tests {
         assert_eq!(period(Grain::Year, date(2026, 3, 29)), 20_260_000);
     }
 
+    /// What a window's stored ranges add up to, day by day: each day's weight.
+    fn weights(from: Date, before: Date) -> BTreeMap<Date, i64> {
+        let mut out = BTreeMap::new();
+        let mut day = from
+            .first_of_year()
+            .checked_sub(jiff::Span::new().years(1))
+            .unwrap();
+        let end = before
+            .last_of_year()
+            .checked_add(jiff::Span::new().years(1))
+            .unwrap();
+        while day < end {
+            let w: i64 = ranges(from, before)
+                .iter()
+                .filter(|r| {
+                    [Grain::Day, Grain::Month, Grain::Year]
+                        .iter()
+                        .any(|g| r.holds(*g, period(*g, day)))
+                })
+                .map(|r| r.sign)
+                .sum();
+            if w != 0 {
+                out.insert(day, w);
+            }
+            day = day.tomorrow().unwrap();
+        }
+        out
+    }
+
     #[test]
-    fn a_window_is_whole_months_with_days_either_side() {
-        let r = ranges(date(2026, 1, 15), date(2026, 4, 10));
+    fn a_window_reads_years_months_and_days_and_takes_away_what_lies_outside() {
+        // Mid-January to early April: the days of January left over are taken from the
+        // month, February and March are months, April's first days are days.
         assert_eq!(
-            r,
+            ranges(date(2026, 1, 15), date(2026, 4, 10)),
             vec![
-                (Grain::Day, 20_260_115, 20_260_201),
-                (Grain::Month, 20_260_200, 20_260_400),
-                (Grain::Day, 20_260_401, 20_260_410),
+                Range::of(Grain::Month, date(2026, 1, 1), date(2026, 2, 1), 1),
+                Range::of(Grain::Day, date(2026, 1, 1), date(2026, 1, 15), -1),
+                Range::of(Grain::Month, date(2026, 2, 1), date(2026, 4, 1), 1),
+                Range::of(Grain::Day, date(2026, 4, 1), date(2026, 4, 10), 1),
             ]
         );
-        // Within one month: days only. Whole months: months only.
+        // Within one month: days only.
         assert_eq!(
             ranges(date(2026, 1, 3), date(2026, 1, 9)),
-            vec![(Grain::Day, 20_260_103, 20_260_109)]
+            vec![Range::of(Grain::Day, date(2026, 1, 3), date(2026, 1, 9), 1)]
         );
-        assert_eq!(
-            ranges(date(2025, 12, 1), date(2026, 12, 1)),
-            vec![(Grain::Month, 20_251_200, 20_261_200)]
-        );
-        assert_eq!(
-            ranges(date(2026, 1, 31), date(2026, 2, 1)),
-            vec![(Grain::Day, 20_260_131, 20_260_201)]
-        );
-        assert!(ranges(date(2026, 2, 1), date(2026, 2, 1)).is_empty());
-        // Whole years as years, with the months and days either side.
+        // Ten years to today: a day, a month, nine whole years, this year less December
+        // and November, and November less today.
         assert_eq!(
             ranges(date(2016, 11, 30), date(2026, 11, 30)),
             vec![
-                (Grain::Day, 20_161_130, 20_161_201),
-                (Grain::Month, 20_161_200, 20_170_100),
-                (Grain::Year, 20_170_000, 20_260_000),
-                (Grain::Month, 20_260_100, 20_261_100),
-                (Grain::Day, 20_261_101, 20_261_130),
+                Range::of(Grain::Day, date(2016, 11, 30), date(2016, 12, 1), 1),
+                Range::of(Grain::Month, date(2016, 12, 1), date(2017, 1, 1), 1),
+                Range::of(Grain::Year, date(2017, 1, 1), date(2026, 1, 1), 1),
+                Range::of(Grain::Year, date(2026, 1, 1), date(2027, 1, 1), 1),
+                Range::of(Grain::Month, date(2026, 11, 1), date(2027, 1, 1), -1),
+                Range::of(Grain::Month, date(2026, 11, 1), date(2026, 12, 1), 1),
+                Range::of(Grain::Day, date(2026, 11, 30), date(2026, 12, 1), -1),
             ]
         );
         assert_eq!(
             ranges(date(2024, 1, 1), date(2026, 1, 1)),
-            vec![(Grain::Year, 20_240_000, 20_260_000)]
+            vec![Range::of(
+                Grain::Year,
+                date(2024, 1, 1),
+                date(2026, 1, 1),
+                1
+            )]
         );
-        // From February to the next February: months, as no whole year lies inside.
-        assert_eq!(
-            ranges(date(2025, 2, 1), date(2026, 2, 1)),
-            vec![(Grain::Month, 20_250_200, 20_260_200)]
-        );
+        assert!(ranges(date(2026, 2, 1), date(2026, 2, 1)).is_empty());
+    }
+
+    #[test]
+    fn every_day_of_a_window_counts_once_and_no_other_day_counts() {
+        let windows = [
+            (date(2026, 1, 15), date(2026, 4, 10)),
+            (date(2016, 11, 30), date(2026, 11, 30)),
+            (date(2025, 12, 31), date(2026, 1, 2)),
+            (date(2024, 2, 2), date(2024, 3, 1)),
+            (date(2024, 2, 29), date(2026, 7, 4)),
+            (date(2026, 3, 29), date(2026, 10, 25)),
+            (date(2025, 2, 1), date(2026, 2, 1)),
+        ];
+        for (from, before) in windows {
+            let w = weights(from, before);
+            let days = (before - from).get_days() as usize;
+            assert_eq!(w.len(), days, "{from} to {before}");
+            assert!(
+                w.iter().all(|(d, n)| *n == 1 && *d >= from && *d < before),
+                "{from} to {before}"
+            );
+        }
     }
 
     fn link(n: u128, day: jiff::civil::Date, risks: &str) -> Link {
@@ -610,8 +727,7 @@ mod tests {
             let mut counted: i64 = d
                 .iter()
                 .filter(|(c, _)| c.figure == "first_person" && c.key < a_month)
-                .filter(|(c, _)| ranges(a, b).iter().any(|(g, lo, hi)| c.grain == *g && c.period >= *lo && c.period < *hi))
-                .map(|(_, n)| n)
+                .map(|(c, n)| ranges(a, b).iter().filter(|r| r.holds(c.grain, c.period)).map(|r| r.sign * n).sum::<i64>())
                 .sum();
             let went = |who: &u8, lo: Date, hi: Date| by_person[who].iter().any(|l| l.start_day >= lo && l.start_day < hi);
             counted += by_person.keys().filter(|w| went(w, a.first_of_month(), a) && went(w, a, b)).count() as i64;

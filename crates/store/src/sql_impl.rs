@@ -464,23 +464,25 @@ pub fn cut_condition(
 }
 
 /// The organisation's kept counts of a window that meet `condition` (on `figure` and `key`),
-/// as a table of `figure`, `key` and `n`: one indexed read per stored range, joined. (Written
+/// as a table of `figure`, `key` and `n` (negative for what a range takes away), to be
+/// summed: one indexed read per stored range, joined. (Written
 /// as one condition with `OR`, SQLite reads every period of each figure instead.)
 #[doc(hidden)]
 pub fn kept_in_window(
-    ranges: &[(domain::rollup::Grain, i64, i64)],
+    ranges: &[domain::rollup::Range],
     b: &mut Binds,
     condition: impl Fn(&mut Binds) -> String,
 ) -> String {
     let parts: Vec<String> = ranges
         .iter()
-        .map(|(grain, low, high)| {
+        .map(|r| {
             let c = condition(b);
-            let g = b.push(Bind::Text(grain.as_str().into()));
-            let l = b.push(Bind::Int(*low));
-            let h = b.push(Bind::Int(*high));
+            let g = b.push(Bind::Text(r.grain.as_str().into()));
+            let l = b.push(Bind::Int(r.low));
+            let h = b.push(Bind::Int(r.high));
+            let n = if r.sign < 0 { "-n AS n" } else { "n" };
             format!(
-                "SELECT figure, key, n FROM pattern_rollups WHERE org_id = $1 AND {c} \
+                "SELECT figure, key, {n} FROM pattern_rollups WHERE org_id = $1 AND {c} \
                  AND grain = {g} AND period >= {l} AND period < {h}"
             )
         })
@@ -496,7 +498,7 @@ pub fn kept_in_window(
 /// those counts can answer it: the whole organisation (no homes picked, no person, no cut) over
 /// whole UK days.
 #[doc(hidden)]
-pub fn rollup_ranges(q: &crate::FactsFilter) -> Option<Vec<(domain::rollup::Grain, i64, i64)>> {
+pub fn rollup_ranges(q: &crate::FactsFilter) -> Option<Vec<domain::rollup::Range>> {
     if q.services.is_some() || q.person.is_some() || q.cut.is_some() {
         return None;
     }
@@ -732,7 +734,7 @@ macro_rules! impl_sql_store {
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
                 filter: &$crate::FactsFilter,
-                ranges: &[($crate::sql_impl::domain::rollup::Grain, i64, i64)],
+                ranges: &[$crate::sql_impl::domain::rollup::Range],
                 tiles: &[$crate::Tile],
                 p: &mut $crate::Patterns,
             ) -> $crate::StoreResult<()> {
@@ -770,7 +772,7 @@ macro_rules! impl_sql_store {
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
                 filter: &$crate::FactsFilter,
-                ranges: &[($crate::sql_impl::domain::rollup::Grain, i64, i64)],
+                ranges: &[$crate::sql_impl::domain::rollup::Range],
                 figures: &[&'static str],
             ) -> $crate::StoreResult<std::collections::BTreeMap<String, i64>> {
                 use sqlx::Row as _;
@@ -840,7 +842,7 @@ macro_rules! impl_sql_store {
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
                 filter: &$crate::FactsFilter,
-                ranges: &[($crate::sql_impl::domain::rollup::Grain, i64, i64)],
+                ranges: &[$crate::sql_impl::domain::rollup::Range],
             ) -> $crate::StoreResult<Vec<($crate::sql_impl::domain::ids::PersonId, i64)>> {
                 use sqlx::Row as _;
                 use $crate::sql_impl::{Bind, Binds};
@@ -916,7 +918,7 @@ macro_rules! impl_sql_store {
             async fn most_from_sums(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
-                ranges: &[($crate::sql_impl::domain::rollup::Grain, i64, i64)],
+                ranges: &[$crate::sql_impl::domain::rollup::Range],
             ) -> $crate::StoreResult<Vec<($crate::sql_impl::domain::ids::PersonId, i64)>> {
                 use sqlx::Row as _;
                 use $crate::sql_impl::{Bind, Binds};
@@ -925,7 +927,8 @@ macro_rules! impl_sql_store {
                     format!("figure = {}", b.push(Bind::Text($crate::sql_impl::domain::rollup::PERSON.into())))
                 });
                 let sql = format!(
-                    "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM {kept} GROUP BY key ORDER BY SUM(n) DESC, key LIMIT 10"
+                    "SELECT key, CAST(SUM(n) AS BIGINT) AS n FROM {kept} GROUP BY key HAVING SUM(n) > 0 \
+                     ORDER BY SUM(n) DESC, key LIMIT 10"
                 );
                 let mut out = Vec::new();
                 for row in self.fetch_generated(org, (sql, b.0)).await? {
@@ -942,7 +945,7 @@ macro_rules! impl_sql_store {
             async fn median_from_rollups(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
-                ranges: &[($crate::sql_impl::domain::rollup::Grain, i64, i64)],
+                ranges: &[$crate::sql_impl::domain::rollup::Range],
                 minutes_figure: &'static str,
                 hours: Vec<(i64, i64)>,
             ) -> $crate::StoreResult<Option<i64>> {
@@ -975,7 +978,7 @@ macro_rules! impl_sql_store {
                 org: $crate::sql_impl::domain::ids::OrgId,
                 filter: &$crate::FactsFilter,
                 now: $crate::sql_impl::jiff::Timestamp,
-                ranges: &[($crate::sql_impl::domain::rollup::Grain, i64, i64)],
+                ranges: &[$crate::sql_impl::domain::rollup::Range],
                 tiles: &[$crate::Tile],
             ) -> $crate::StoreResult<$crate::Patterns> {
                 use sqlx::Row as _;
