@@ -442,9 +442,52 @@ impl Range {
 /// are taken away, so a window never reads more than about half a month of days or half a
 /// year of months at either end.
 pub fn ranges(from: Date, before: Date) -> Vec<Range> {
-    let mut out = Vec::new();
+    let mut parts = Vec::new();
+    covering(&mut parts, from, before);
+    // A month a year's range takes away and a month's range adds back cancel out: each
+    // period's additions and subtractions are netted, and neighbours of one grain and sign
+    // joined again.
+    let mut net = BTreeMap::<(Grain, Date), i64>::new();
+    for r in &parts {
+        let mut at = r.0;
+        while at < r.1 {
+            *net.entry((r.2, at)).or_default() += r.3;
+            at = after(r.2, at);
+        }
+    }
+    let mut out: Vec<(Grain, Date, Date, i64)> = Vec::new();
+    for ((grain, at), sign) in net {
+        if sign == 0 {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.0 == grain && last.2 == at && last.3 == sign => {
+                last.2 = after(grain, at)
+            }
+            _ => out.push((grain, at, after(grain, at), sign)),
+        }
+    }
+    out.sort_by_key(|r| (r.1, std::cmp::Reverse(r.0)));
+    out.into_iter()
+        .map(|(grain, low, high, sign)| Range::of(grain, low, high, sign))
+        .collect()
+}
+
+/// The start of the period after the one starting at `at`.
+fn after(grain: Grain, at: Date) -> Date {
+    match grain {
+        Grain::Day => at.tomorrow().unwrap_or(at),
+        Grain::Month => next_month(at),
+        Grain::Year | Grain::All => next_year(at),
+    }
+}
+
+/// Ranges as (first day, first day after, grain, sign), before netting.
+type Part = (Date, Date, Grain, i64);
+
+fn covering(out: &mut Vec<Part>, from: Date, before: Date) {
     if from >= before {
-        return out;
+        return;
     }
     let first_month = if from.day() == 1 {
         from
@@ -453,10 +496,10 @@ pub fn ranges(from: Date, before: Date) -> Vec<Range> {
     };
     let end_month = before.first_of_month();
     if first_month > end_month {
-        days_within_month(&mut out, from, before);
-        return out;
+        days_within_month(out, from, before);
+        return;
     }
-    days_within_month(&mut out, from, first_month);
+    days_within_month(out, from, first_month);
     let first_year = if first_month.month() == 1 {
         first_month
     } else {
@@ -464,16 +507,15 @@ pub fn ranges(from: Date, before: Date) -> Vec<Range> {
     };
     let end_year = end_month.first_of_year();
     if first_year > end_year {
-        months_within_year(&mut out, first_month, end_month);
+        months_within_year(out, first_month, end_month);
     } else {
-        months_within_year(&mut out, first_month, first_year);
+        months_within_year(out, first_month, first_year);
         if first_year < end_year {
-            out.push(Range::of(Grain::Year, first_year, end_year, 1));
+            out.push((first_year, end_year, Grain::Year, 1));
         }
-        months_within_year(&mut out, end_year, end_month);
+        months_within_year(out, end_year, end_month);
     }
-    days_within_month(&mut out, end_month, before);
-    out
+    days_within_month(out, end_month, before);
 }
 
 fn next_month(day: Date) -> Date {
@@ -485,7 +527,7 @@ fn next_year(day: Date) -> Date {
 }
 
 /// Days `[low, high)` of one month (`high` at most the first of the next).
-fn days_within_month(out: &mut Vec<Range>, low: Date, high: Date) {
+fn days_within_month(out: &mut Vec<Part>, low: Date, high: Date) {
     if low >= high {
         return;
     }
@@ -493,19 +535,19 @@ fn days_within_month(out: &mut Vec<Range>, low: Date, high: Date) {
     let after = next_month(low);
     let covered = (high - low).get_days();
     if 2 * covered > i32::from(low.days_in_month()) {
-        out.push(Range::of(Grain::Month, month, after, 1));
+        out.push((month, after, Grain::Month, 1));
         for (l, h) in [(month, low), (high, after)] {
             if l < h {
-                out.push(Range::of(Grain::Day, l, h, -1));
+                out.push((l, h, Grain::Day, -1));
             }
         }
     } else {
-        out.push(Range::of(Grain::Day, low, high, 1));
+        out.push((low, high, Grain::Day, 1));
     }
 }
 
 /// Whole months `[low, high)` of one year (`high` at most the next first of January).
-fn months_within_year(out: &mut Vec<Range>, low: Date, high: Date) {
+fn months_within_year(out: &mut Vec<Part>, low: Date, high: Date) {
     if low >= high {
         return;
     }
@@ -513,14 +555,14 @@ fn months_within_year(out: &mut Vec<Range>, low: Date, high: Date) {
     let after = next_year(low);
     let covered = i32::from(high.month() - low.month()) + 12 * (high.year() - low.year()) as i32;
     if 2 * covered > 12 {
-        out.push(Range::of(Grain::Year, year, after, 1));
+        out.push((year, after, Grain::Year, 1));
         for (l, h) in [(year, low), (high, after)] {
             if l < h {
-                out.push(Range::of(Grain::Month, l, h, -1));
+                out.push((l, h, Grain::Month, -1));
             }
         }
     } else {
-        out.push(Range::of(Grain::Month, low, high, 1));
+        out.push((low, high, Grain::Month, 1));
     }
 }
 
@@ -585,14 +627,13 @@ mod tests {
 
     #[test]
     fn a_window_reads_years_months_and_days_and_takes_away_what_lies_outside() {
-        // Mid-January to early April: the days of January left over are taken from the
-        // month, February and March are months, April's first days are days.
+        // Mid-January to early April: January to March as months less the first fortnight
+        // of January, and April's first days as days.
         assert_eq!(
             ranges(date(2026, 1, 15), date(2026, 4, 10)),
             vec![
-                Range::of(Grain::Month, date(2026, 1, 1), date(2026, 2, 1), 1),
+                Range::of(Grain::Month, date(2026, 1, 1), date(2026, 4, 1), 1),
                 Range::of(Grain::Day, date(2026, 1, 1), date(2026, 1, 15), -1),
-                Range::of(Grain::Month, date(2026, 2, 1), date(2026, 4, 1), 1),
                 Range::of(Grain::Day, date(2026, 4, 1), date(2026, 4, 10), 1),
             ]
         );
@@ -601,18 +642,15 @@ mod tests {
             ranges(date(2026, 1, 3), date(2026, 1, 9)),
             vec![Range::of(Grain::Day, date(2026, 1, 3), date(2026, 1, 9), 1)]
         );
-        // Ten years to today: a day, a month, nine whole years, this year less December
-        // and November, and November less today.
+        // Ten years to today: a day, a month, ten years less this December and today.
         assert_eq!(
             ranges(date(2016, 11, 30), date(2026, 11, 30)),
             vec![
                 Range::of(Grain::Day, date(2016, 11, 30), date(2016, 12, 1), 1),
                 Range::of(Grain::Month, date(2016, 12, 1), date(2017, 1, 1), 1),
-                Range::of(Grain::Year, date(2017, 1, 1), date(2026, 1, 1), 1),
-                Range::of(Grain::Year, date(2026, 1, 1), date(2027, 1, 1), 1),
-                Range::of(Grain::Month, date(2026, 11, 1), date(2027, 1, 1), -1),
-                Range::of(Grain::Month, date(2026, 11, 1), date(2026, 12, 1), 1),
+                Range::of(Grain::Year, date(2017, 1, 1), date(2027, 1, 1), 1),
                 Range::of(Grain::Day, date(2026, 11, 30), date(2026, 12, 1), -1),
+                Range::of(Grain::Month, date(2026, 12, 1), date(2027, 1, 1), -1),
             ]
         );
         assert_eq!(
