@@ -526,6 +526,48 @@ fn next_year(day: Date) -> Date {
     day.last_of_year().tomorrow().unwrap_or(day)
 }
 
+/// A few stored periods whose counts together include everything in a window's ranges:
+/// for a window over more than two calendar years, all time; otherwise the years, months
+/// and (as their months) days it adds. `None` if that takes more than `most`.
+pub fn cover(ranges: &[Range], most: usize) -> Option<Vec<(Grain, i64)>> {
+    let adds = ranges.iter().filter(|r| r.sign > 0);
+    let years: Vec<i64> = adds
+        .clone()
+        .flat_map(|r| [r.low / 10_000, (r.high - 1) / 10_000])
+        .collect();
+    let (first, last) = (years.iter().min()?, years.iter().max()?);
+    if last - first >= 2 {
+        return Some(vec![(Grain::All, 0)]);
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for r in adds {
+        match r.grain {
+            Grain::Year => {
+                out.extend((r.low / 10_000..r.high / 10_000).map(|y| (Grain::Year, y * 10_000)))
+            }
+            Grain::Month => {
+                let mut m = r.low;
+                while m < r.high {
+                    out.insert((Grain::Month, m));
+                    m = if m % 10_000 >= 1_200 {
+                        (m / 10_000 + 1) * 10_000 + 100
+                    } else {
+                        m + 100
+                    };
+                }
+            }
+            Grain::Day => {
+                out.insert((Grain::Month, r.low - r.low % 100));
+                out.insert((Grain::Month, (r.high - 1) - (r.high - 1) % 100));
+            }
+            Grain::All => {
+                out.insert((Grain::All, 0));
+            }
+        }
+    }
+    (out.len() <= most).then(|| out.into_iter().collect())
+}
+
 /// Days `[low, high)` of one month (`high` at most the first of the next).
 fn days_within_month(out: &mut Vec<Part>, low: Date, high: Date) {
     if low >= high {
@@ -663,6 +705,31 @@ mod tests {
             )]
         );
         assert!(ranges(date(2026, 2, 1), date(2026, 2, 1)).is_empty());
+    }
+
+    #[test]
+    fn a_windows_cover_holds_every_period_it_adds() {
+        // A year to today: last year's last day as its month, last December, this year.
+        assert_eq!(
+            cover(&ranges(date(2025, 11, 30), date(2026, 11, 30)), 4),
+            Some(vec![
+                (Grain::Month, 20_251_100),
+                (Grain::Month, 20_251_200),
+                (Grain::Year, 20_260_000)
+            ])
+        );
+        assert_eq!(
+            cover(&ranges(date(2016, 11, 30), date(2026, 11, 30)), 4),
+            Some(vec![(Grain::All, 0)])
+        );
+        // Days either side of a month boundary: both months.
+        assert_eq!(
+            cover(&ranges(date(2026, 1, 30), date(2026, 2, 3)), 4),
+            Some(vec![(Grain::Month, 20_260_100), (Grain::Month, 20_260_200)])
+        );
+        // Five months from a year end: too many.
+        assert_eq!(cover(&ranges(date(2025, 10, 1), date(2026, 3, 1)), 4), None);
+        assert_eq!(cover(&[], 4), None);
     }
 
     #[test]

@@ -156,9 +156,9 @@ GROUP BY l.org_id, g.grain,
     CASE g.grain WHEN 'day' THEN l.d WHEN 'month' THEN (l.d / 100) * 100 ELSE (l.d / 10000) * 10000 END,
     CASE WHEN l.prev IS NULL THEN '0' ELSE CAST((l.prev / 100) * 100 AS TEXT) END;
 
--- Who went missing most over years: each person's episodes ever, largest first.
-CREATE INDEX pattern_rollups_most ON pattern_rollups (org_id, n DESC, key)
-    WHERE figure = 'person' AND grain = 'all';
+-- Who went missing most: each person's episodes in each period, largest first.
+CREATE INDEX pattern_rollups_most ON pattern_rollups (org_id, grain, period, n DESC, key)
+    WHERE figure = 'person';
 -- The few episodes recorded in error, by person: a person's episodes in a window are counted
 -- from the index by person alone, less these.
 CREATE INDEX episode_facts_in_error ON episode_facts (org_id, person_id, started_at)

@@ -833,11 +833,11 @@ macro_rules! impl_sql_store {
             }
 
             /// Who went missing most in the window, the ten with the most episodes (ties by
-            /// their id). Over a year or two, every person's kept counts in the window are
-            /// summed. Over longer, where that would read most people many times, people are
-            /// taken in order of their episodes ever (which bounds their count in any window),
-            /// each one's window counted from their own episodes, until no one left can reach
-            /// the tenth; if that would take too many, the sums are read after all.
+            /// their id), without summing every person's window: people are taken in order of
+            /// their kept counts in a few periods that together cover the window (ever, over
+            /// more than two years), whose sum bounds their count in it; each one's window is
+            /// counted from their own episodes, until no one left can reach the tenth. If
+            /// that would take too many, every person's counts in the window are summed.
             async fn most_in_window(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
@@ -847,14 +847,13 @@ macro_rules! impl_sql_store {
                 use sqlx::Row as _;
                 use $crate::sql_impl::{Bind, Binds};
                 use $crate::sql_impl::domain::ids::PersonId;
+                use $crate::sql_impl::domain::rollup as r;
                 const MOST: usize = 10;
-                const BATCH: i64 = 50;
-                const MOST_TRIED: i64 = 2_000;
-                let first = $crate::sql_impl::domain::time::in_london(filter.from).date();
-                let last = $crate::sql_impl::domain::time::in_london(filter.before).date().yesterday().unwrap_or(first);
-                if last.year() - first.year() < 2 {
+                const BATCH: i64 = 100;
+                const MOST_TRIED: usize = 3_000;
+                let Some(cover) = r::cover(ranges, 4) else {
                     return self.most_from_sums(org, ranges).await;
-                }
+                };
                 let parse = |key: &str| -> $crate::StoreResult<PersonId> {
                     key.parse().map(PersonId).map_err(|_| $crate::StoreError::Internal(format!("a kept count's person is not an id: {key}")))
                 };
@@ -865,51 +864,72 @@ macro_rules! impl_sql_store {
                     ),
                     $crate::Engine::Postgres => ("episode_facts f", "episode_facts f"),
                 };
+                // Per period of the cover: how far read, and the smallest count read so far.
+                let mut read: Vec<(i64, Option<i64>)> = vec![(0, None); cover.len()];
+                let mut tried = std::collections::BTreeSet::<String>::new();
                 let mut best: Vec<(String, i64)> = Vec::new();
-                let mut read = 0;
                 loop {
-                    // The next people by their episodes ever, with the partial index's own
-                    // terms word for word so that both engines read it in order.
-                    let mut b = Binds::default();
-                    let offset = b.push(Bind::Int(read));
-                    let sql = format!(
-                        "SELECT key, n FROM pattern_rollups WHERE org_id = $1 AND figure = 'person' \
-                         AND grain = 'all' ORDER BY n DESC, key LIMIT {BATCH} OFFSET {offset}"
-                    );
-                    let mut next = Vec::new();
-                    for row in self.fetch_generated(org, (sql, b.0)).await? {
-                        let key: String = row.try_get("key").map_err(Self::db_err)?;
-                        next.push((key, row.try_get::<i64, _>("n").map_err(Self::db_err)?));
-                    }
-                    read += next.len() as i64;
-                    // No one from here on can have more in the window than this one has ever.
-                    let Some((_, bound)) = next.first() else { break };
-                    if best.len() == MOST && best[MOST - 1].1 > *bound {
-                        break;
-                    }
-                    if read > MOST_TRIED {
-                        return self.most_from_sums(org, ranges).await;
-                    }
-                    let mut counts = std::collections::BTreeMap::<String, i64>::new();
-                    for (table, sign) in [(facts, 1), (in_error, -1)] {
+                    let mut fresh = Vec::new();
+                    for (i, (grain, period)) in cover.iter().enumerate() {
+                        if read[i].1 == Some(0) {
+                            continue;
+                        }
+                        // The partial index's own term word for word, so both engines read it
+                        // in order.
                         let mut b = Binds::default();
-                        let ids = b.list(next.iter().map(|(k, _)| parse(k).map(|p| Bind::Id(p.0))).collect::<$crate::StoreResult<Vec<_>>>()?);
-                        let from = b.millis(filter.from);
-                        let until = b.millis(filter.before);
-                        let only_errors = if sign < 0 { "AND f.phase = 'recorded_in_error'" } else { "" };
+                        let grain = b.push(Bind::Text(grain.as_str().into()));
+                        let period = b.push(Bind::Int(*period));
+                        let offset = b.push(Bind::Int(read[i].0));
                         let sql = format!(
-                            "SELECT f.person_id AS person, COUNT(*) AS n FROM {table} WHERE f.org_id = $1 \
-                             AND f.person_id IN ({ids}) AND f.started_at >= {from} AND f.started_at < {until} \
-                             {only_errors} GROUP BY f.person_id"
+                            "SELECT key, n FROM pattern_rollups WHERE org_id = $1 AND figure = 'person' \
+                             AND grain = {grain} AND period = {period} ORDER BY n DESC, key LIMIT {BATCH} OFFSET {offset}"
                         );
-                        for row in self.fetch_generated(org, (sql, b.0)).await? {
-                            let person = PersonId(row.try_get("person").map_err(Self::db_err)?);
-                            *counts.entry(person.to_string()).or_default() += sign * row.try_get::<i64, _>("n").map_err(Self::db_err)?;
+                        let rows = self.fetch_generated(org, (sql, b.0)).await?;
+                        read[i].0 += rows.len() as i64;
+                        // Everyone in this period has been read once a batch comes back short.
+                        let mut smallest = 0;
+                        if rows.len() as i64 == BATCH {
+                            smallest = rows.last().map(|row| row.try_get::<i64, _>("n")).transpose().map_err(Self::db_err)?.unwrap_or(0);
+                        }
+                        read[i].1 = Some(smallest);
+                        for row in rows {
+                            let key: String = row.try_get("key").map_err(Self::db_err)?;
+                            if tried.insert(key.clone()) {
+                                fresh.push(key);
+                            }
                         }
                     }
-                    best.extend(counts.into_iter().filter(|(_, n)| *n > 0));
-                    best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                    best.truncate(MOST);
+                    if !fresh.is_empty() {
+                        let mut counts = std::collections::BTreeMap::<String, i64>::new();
+                        for (table, sign) in [(facts, 1), (in_error, -1)] {
+                            let mut b = Binds::default();
+                            let ids = b.list(fresh.iter().map(|k| parse(k).map(|p| Bind::Id(p.0))).collect::<$crate::StoreResult<Vec<_>>>()?);
+                            let from = b.millis(filter.from);
+                            let until = b.millis(filter.before);
+                            let only_errors = if sign < 0 { "AND f.phase = 'recorded_in_error'" } else { "" };
+                            let sql = format!(
+                                "SELECT f.person_id AS person, COUNT(*) AS n FROM {table} WHERE f.org_id = $1 \
+                                 AND f.person_id IN ({ids}) AND f.started_at >= {from} AND f.started_at < {until} \
+                                 {only_errors} GROUP BY f.person_id"
+                            );
+                            for row in self.fetch_generated(org, (sql, b.0)).await? {
+                                let person = PersonId(row.try_get("person").map_err(Self::db_err)?);
+                                *counts.entry(person.to_string()).or_default() += sign * row.try_get::<i64, _>("n").map_err(Self::db_err)?;
+                            }
+                        }
+                        best.extend(counts.into_iter().filter(|(_, n)| *n > 0));
+                        best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                        best.truncate(MOST);
+                    }
+                    // No one not yet read can have more in the window than the sum of the
+                    // smallest counts read in each period of the cover.
+                    let bound: i64 = read.iter().map(|(_, n)| n.unwrap_or(0)).sum();
+                    if bound == 0 || (best.len() == MOST && best[MOST - 1].1 > bound) {
+                        break;
+                    }
+                    if tried.len() >= MOST_TRIED {
+                        return self.most_from_sums(org, ranges).await;
+                    }
                 }
                 best.into_iter().map(|(key, n)| Ok((parse(&key)?, n))).collect()
             }
