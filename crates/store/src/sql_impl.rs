@@ -874,14 +874,18 @@ macro_rules! impl_sql_store {
                         if read[i].1 == Some(0) {
                             continue;
                         }
-                        // The partial index's own term word for word, so both engines read it
-                        // in order.
+                        // The partial index's own term word for word, so both engines can read
+                        // it in order (SQLite is told to: it would rather sort the period).
+                        let table = match $engine {
+                            $crate::Engine::Sqlite => "pattern_rollups INDEXED BY pattern_rollups_most",
+                            $crate::Engine::Postgres => "pattern_rollups",
+                        };
                         let mut b = Binds::default();
                         let grain = b.push(Bind::Text(grain.as_str().into()));
                         let period = b.push(Bind::Int(*period));
                         let offset = b.push(Bind::Int(read[i].0));
                         let sql = format!(
-                            "SELECT key, n FROM pattern_rollups WHERE org_id = $1 AND figure = 'person' \
+                            "SELECT key, n FROM {table} WHERE org_id = $1 AND figure = 'person' \
                              AND grain = {grain} AND period = {period} ORDER BY n DESC, key LIMIT {BATCH} OFFSET {offset}"
                         );
                         let rows = self.fetch_generated(org, (sql, b.0)).await?;
