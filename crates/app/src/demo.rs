@@ -285,6 +285,7 @@ impl App {
                 registered_manager: spec.manager.into(),
                 safeguarding_lead: spec.lead.into(),
                 created_at: now,
+                kind: "provider".into(),
             };
             self.store
                 .create_organisation(

@@ -28,6 +28,9 @@ pub struct NewOrganisationInput {
     pub registration_number: String,
     pub registered_manager: String,
     pub safeguarding_lead: String,
+    /// `provider` (the usual), or a partner's kind: `police`, `local_authority`,
+    /// `return_interviews` or `inspectorate`.
+    pub kind: String,
 }
 
 impl App {
@@ -65,6 +68,9 @@ impl App {
         if let Some((field, _)) = required.iter().find(|(_, v)| v.trim().is_empty()) {
             return Err(AppError::invalid(field, "error-name-empty"));
         }
+        if !homeward_domain::access::ORGANISATION_KINDS.contains(&input.kind.as_str()) {
+            return Err(AppError::invalid("kind", "error-organisation-kind"));
+        }
         let regulator =
             input
                 .regulator
@@ -81,6 +87,7 @@ impl App {
             registered_manager: input.registered_manager.trim().into(),
             safeguarding_lead: input.safeguarding_lead.trim().into(),
             created_at: self.clock.now(),
+            kind: input.kind.clone(),
         };
         let e = self.setup_event(
             org.id,

@@ -3,6 +3,7 @@
 //! Nothing here performs I/O, awaits, or reads the system clock; time comes in through
 //! [`time::Clock`]. That keeps every rule testable with plain values, and most tests live here.
 
+pub mod access;
 pub mod audit;
 pub mod disclosure;
 pub mod duties;

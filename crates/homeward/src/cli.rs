@@ -235,6 +235,10 @@ pub enum OrgCommand {
         registered_manager: String,
         #[arg(long)]
         safeguarding_lead: String,
+        /// provider (the default), or a partner: police, local_authority, return_interviews
+        /// or inspectorate.
+        #[arg(long, default_value = "provider")]
+        kind: String,
     },
 }
 
@@ -497,6 +501,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
             registration_number,
             registered_manager,
             safeguarding_lead,
+            kind,
         }) => {
             let nation =
                 Nation::from_code(&nation).ok_or("--nation must be england, wales or scotland")?;
@@ -516,6 +521,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
                     registration_number,
                     registered_manager,
                     safeguarding_lead,
+                    kind,
                 })
                 .await
                 .map_err(app_error)?;

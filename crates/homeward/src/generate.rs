@@ -416,6 +416,7 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
             registration_number: "GEN-REGION".into(),
             registered_manager: "Generated Manager".into(),
             safeguarding_lead: "Generated Lead".into(),
+            kind: "provider".into(),
         })
         .await
         .map_err(|e| e.to_string())?;

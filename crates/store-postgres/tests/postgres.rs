@@ -126,13 +126,21 @@ async fn the_upgrade_counts_people_from_the_facts_as_the_app_does() {
 }
 
 #[tokio::test]
-async fn disclosures_refuse_change_removal_and_truncate() {
+async fn disclosures_and_grants_refuse_change_removal_and_truncate() {
     let Some(store) = open().await else { return };
-    homeward_store::conformance::a_recorded_disclosure(&store).await;
+    let store = Arc::new(store);
+    homeward_store::conformance::a_recorded_disclosure(&*store).await;
+    // Grants and their endings too.
+    homeward_store::conformance::grants_reach_only_their_partner_while_live(store.clone()).await;
     for sql in [
         "UPDATE disclosures SET recipient = 'someone else'",
         "DELETE FROM disclosures",
+        "UPDATE access_grants SET ends_at = 0",
+        "DELETE FROM access_grants",
+        "UPDATE access_grant_endings SET reason = ''",
+        "DELETE FROM access_grant_endings",
         "TRUNCATE disclosures",
+        "TRUNCATE access_grant_endings",
     ] {
         assert!(store.execute_unchecked(sql).await.is_err(), "{sql}");
     }

@@ -41,6 +41,7 @@ pub async fn organisation(store: &dyn Store, name: &str) -> (Organisation, Servi
         registered_manager: "Morgan Example".into(),
         safeguarding_lead: "Rhian Sample".into(),
         created_at: t0(),
+        kind: "provider".into(),
     };
     store
         .create_organisation(&org, &event(Some(org.id), "organisation.create"))
@@ -566,6 +567,218 @@ pub async fn a_recorded_disclosure(store: &dyn Store) {
         .record_disclosures(&[record], &event(Some(org.id), "disclosure.record"))
         .await
         .unwrap();
+}
+
+/// A partner's grants: given with their disclosure, seen only by that partner while live,
+/// ended once by revoking or when their episode closes, and never for another provider's
+/// person.
+pub async fn grants_reach_only_their_partner_while_live(store: Arc<dyn Store>) {
+    use crate::{Grant, GrantEnding};
+    use jiff::SignedDuration;
+    let (org, home) = organisation(&*store, "Provider").await;
+    let (police, _) = organisation(&*store, "Police force").await;
+    let (council, _) = organisation(&*store, "Council").await;
+    let (elsewhere, elsewhere_home) = organisation(&*store, "Elsewhere").await;
+    let person = ada(org.id, home.id);
+    let stranger = ada(elsewhere.id, elsewhere_home.id);
+    for p in [&person, &stranger] {
+        store
+            .create_person(p, &event(Some(p.org_id), "person.create"))
+            .await
+            .unwrap();
+    }
+    let now = t0();
+    let episode = opened_with_facts(
+        &*store,
+        &home,
+        person.id,
+        homeward_domain::learning::EpisodeFacts {
+            started_at: now,
+            start_day: in_london_day(now),
+            phase: "missing".into(),
+            ..Default::default()
+        },
+        Vec::new(),
+        false,
+    )
+    .await
+    .id;
+    let disclosure = |person: &Person| crate::DisclosureRecord {
+        id: uuid::Uuid::new_v4(),
+        org_id: person.org_id,
+        service_id: person.service_id,
+        person_id: person.id,
+        shared: homeward_domain::episode::Occurred::in_london(now),
+        recorded_at: now,
+        decided_by: None,
+        decided_by_label: "Manager".into(),
+        kind: "grant".into(),
+        disclosure: homeward_domain::disclosure::Disclosure {
+            what: "The police pack".into(),
+            recipient: "Police force".into(),
+            purpose: "To find her".into(),
+            lawful_basis: "vital_interests".into(),
+            condition: "safeguarding".into(),
+            consent: "not_asked".into(),
+            ..Default::default()
+        },
+    };
+    let grant = |person: &Person, partner: OrgId, episode, hours: i64, d: uuid::Uuid| Grant {
+        id: uuid::Uuid::new_v4(),
+        org_id: person.org_id,
+        partner_org_id: partner,
+        person_id: person.id,
+        episode_id: episode,
+        purpose: "find".into(),
+        sections: vec!["police_pack".into(), "chronology".into()],
+        granted_by: None,
+        granted_by_label: "Manager".into(),
+        granted_at: now,
+        ends_at: now + SignedDuration::from_hours(hours),
+        disclosure_id: d,
+        ended: None,
+    };
+    let d1 = disclosure(&person);
+    let whole = grant(&person, police.id, None, 48, d1.id);
+    store
+        .give_access(&whole, &d1, &event(Some(org.id), "grant.give"))
+        .await
+        .unwrap();
+    let d2 = disclosure(&person);
+    let for_episode = grant(&person, police.id, Some(episode), 72, d2.id);
+    store
+        .give_access(&for_episode, &d2, &event(Some(org.id), "grant.give"))
+        .await
+        .unwrap();
+    // Another provider's person cannot be given by this one: nothing is written.
+    let d3 = disclosure(&person);
+    let mut wrong = grant(&stranger, council.id, None, 48, d3.id);
+    wrong.org_id = org.id;
+    let before = audit_count(&*store).await;
+    assert!(matches!(
+        store
+            .give_access(&wrong, &d3, &event(Some(org.id), "grant.give"))
+            .await,
+        Err(crate::StoreError::Conflict(_))
+    ));
+    assert_eq!(audit_count(&*store).await, before);
+    let hours = |h: i64| now + SignedDuration::from_hours(h);
+    let live = |partner: OrgId, at| {
+        let store = store.clone();
+        async move {
+            store
+                .live_grants(partner, at)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|g| g.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(live(police.id, hours(1)).await.len(), 2);
+    assert!(live(council.id, hours(1)).await.is_empty());
+    assert_eq!(live(police.id, hours(50)).await, [for_episode.id]);
+    let (g, p) = store
+        .person_through_grant(police.id, whole.id, hours(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((g.id, p.id), (whole.id, person.id));
+    assert!(g.covers("police_pack") && !g.covers("risk_assessment"));
+    for (partner, at) in [(council.id, hours(1)), (police.id, hours(48))] {
+        assert!(
+            store
+                .person_through_grant(partner, whole.id, at)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+    // Revoked: from that moment, once.
+    let revoked = GrantEnding {
+        at: hours(2),
+        by: None,
+        by_label: "Manager".into(),
+        reason: "No longer needed".into(),
+    };
+    assert!(
+        store
+            .end_access(
+                org.id,
+                whole.id,
+                &revoked,
+                &event(Some(org.id), "grant.revoke")
+            )
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .end_access(
+                org.id,
+                whole.id,
+                &revoked,
+                &event(Some(org.id), "grant.revoke")
+            )
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .end_access(
+                elsewhere.id,
+                for_episode.id,
+                &revoked,
+                &event(Some(elsewhere.id), "grant.revoke")
+            )
+            .await
+            .unwrap(),
+        "another organisation cannot end it"
+    );
+    assert!(
+        store
+            .person_through_grant(police.id, whole.id, hours(1))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .person_through_grant(police.id, whole.id, hours(2))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // The episode closes: its grant ends a day later.
+    let closed = GrantEnding {
+        at: hours(30),
+        by: None,
+        by_label: "system".into(),
+        reason: "24 hours after the episode closed".into(),
+    };
+    assert_eq!(
+        store
+            .end_episode_access(org.id, episode, &closed)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(live(police.id, hours(29)).await, [for_episode.id]);
+    assert!(live(police.id, hours(30)).await.is_empty());
+    let all = store.grants_of_person(org.id, person.id).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().all(|g| g.ended.is_some()));
+    assert!(
+        all.iter()
+            .any(|g| g.ended.as_ref().unwrap().reason == "No longer needed")
+    );
+    assert!(
+        store
+            .grants_of_person(elsewhere.id, person.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// A second factor: each code's step used once, each recovery code once, a remembered device
@@ -3169,6 +3382,7 @@ macro_rules! conformance_suite {
             patterns_add_up_to_the_episodes_they_list,
             people_missing_together_are_paired_within_the_time_set,
             kept_counts_answer_any_window_as_the_facts_do,
+            grants_reach_only_their_partner_while_live,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

@@ -53,6 +53,8 @@ pub struct Organisation {
     pub registered_manager: String,
     pub safeguarding_lead: String,
     pub created_at: Timestamp,
+    /// `provider`, or the kind of partner (see `homeward_domain::access::ORGANISATION_KINDS`).
+    pub kind: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -524,6 +526,47 @@ pub struct DisclosureRecord {
     pub disclosure: homeward_domain::disclosure::Disclosure,
 }
 
+/// Access given to a partner organisation (see `homeward_domain::access`): kept as given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub id: uuid::Uuid,
+    /// The provider who gave it.
+    pub org_id: OrgId,
+    pub partner_org_id: OrgId,
+    pub person_id: PersonId,
+    /// Only this episode, if given for one.
+    pub episode_id: Option<homeward_domain::ids::EpisodeId>,
+    pub purpose: String,
+    pub sections: Vec<String>,
+    pub granted_by: Option<UserId>,
+    pub granted_by_label: String,
+    pub granted_at: Timestamp,
+    pub ends_at: Timestamp,
+    /// The disclosure recorded with it.
+    pub disclosure_id: uuid::Uuid,
+    /// Ended before `ends_at`: revoked, or after its episode closed.
+    pub ended: Option<GrantEnding>,
+}
+
+impl Grant {
+    pub fn is_live(&self, at: Timestamp) -> bool {
+        homeward_domain::access::is_live(self.ends_at, self.ended.as_ref().map(|e| e.at), at)
+    }
+
+    pub fn covers(&self, section: &str) -> bool {
+        self.sections.iter().any(|s| s == section)
+    }
+}
+
+/// How and when a grant ended early.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GrantEnding {
+    pub at: Timestamp,
+    pub by: Option<UserId>,
+    pub by_label: String,
+    pub reason: String,
+}
+
 /// Which disclosures to list: one person's or those of some services, in a window, to a
 /// recipient whose name contains some words; latest first, a page at a time.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -854,6 +897,42 @@ pub trait Store: Send + Sync {
         records: &[DisclosureRecord],
         audit: &AuditEvent,
     ) -> StoreResult<()>;
+    /// Gives a partner access, with the disclosure that records it, in one transaction.
+    async fn give_access(
+        &self,
+        grant: &Grant,
+        disclosure: &DisclosureRecord,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Ends a grant of the organisation's early; `false` if there is no such grant or it had
+    /// already ended.
+    async fn end_access(
+        &self,
+        org: OrgId,
+        grant: uuid::Uuid,
+        ending: &GrantEnding,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    /// Ends, as `ending` says, every grant for an episode that has not already ended (when it
+    /// closes). Returns how many.
+    async fn end_episode_access(
+        &self,
+        org: OrgId,
+        episode: homeward_domain::ids::EpisodeId,
+        ending: &GrantEnding,
+    ) -> StoreResult<u64>;
+    /// Every grant ever given for a person, latest first.
+    async fn grants_of_person(&self, org: OrgId, person: PersonId) -> StoreResult<Vec<Grant>>;
+    /// A partner organisation's grants live at `at`, latest first: chosen in the query.
+    async fn live_grants(&self, partner: OrgId, at: Timestamp) -> StoreResult<Vec<Grant>>;
+    /// A person as a partner may see them through one of its grants live at `at`: the grant
+    /// and the person, or nothing (no such grant, another partner's, ended, revoked).
+    async fn person_through_grant(
+        &self,
+        partner: OrgId,
+        grant: uuid::Uuid,
+        at: Timestamp,
+    ) -> StoreResult<Option<(Grant, Person)>>;
     /// Disclosures as asked for, within the organisation. The reading is audited first.
     async fn disclosures(
         &self,

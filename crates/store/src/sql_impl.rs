@@ -463,6 +463,17 @@ pub fn cut_condition(
     }
 }
 
+/// Grants with how they ended, if they did (`x_` columns).
+#[doc(hidden)]
+pub const GRANTS: &str = "SELECT g.id, g.org_id, g.partner_org_id, g.person_id, g.episode_id, g.purpose, \
+    g.sections, g.granted_by, g.granted_by_label, g.granted_at, g.ends_at, g.disclosure_id, \
+    x.ended_at AS x_ended_at, x.ended_by AS x_ended_by, x.ended_by_label AS x_ended_by_label, \
+    x.reason AS x_reason FROM access_grants g LEFT JOIN access_grant_endings x ON x.grant_id = g.id";
+
+/// A grant live at the instant bound as `$2`: not yet at its end, and not ended early.
+#[doc(hidden)]
+pub const LIVE_GRANT: &str = "g.ends_at > $2 AND (x.ended_at IS NULL OR x.ended_at > $2)";
+
 /// The organisation's kept counts of a window that meet `condition` (on `figure` and `key`),
 /// as a table of `figure`, `key` and `n` (negative for what a range takes away), to be
 /// summed: one indexed read per stored range, joined. (Written
@@ -1432,6 +1443,82 @@ macro_rules! impl_sql_store {
                 Ok(Some($crate::Learning { facts, duties }))
             }
 
+            fn row_grant(r: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::Grant> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::domain::ids::{EpisodeId, OrgId, PersonId, UserId};
+                let sections: String = r.try_get("sections").map_err(Self::db_err)?;
+                let ended_at: Option<i64> = r.try_get("x_ended_at").map_err(Self::db_err)?;
+                Ok($crate::Grant {
+                    id: r.try_get("id").map_err(Self::db_err)?,
+                    org_id: OrgId(r.try_get("org_id").map_err(Self::db_err)?),
+                    partner_org_id: OrgId(r.try_get("partner_org_id").map_err(Self::db_err)?),
+                    person_id: PersonId(r.try_get("person_id").map_err(Self::db_err)?),
+                    episode_id: r.try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("episode_id").map_err(Self::db_err)?.map(EpisodeId),
+                    purpose: r.try_get("purpose").map_err(Self::db_err)?,
+                    sections: sections.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                    granted_by: r.try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("granted_by").map_err(Self::db_err)?.map(UserId),
+                    granted_by_label: r.try_get("granted_by_label").map_err(Self::db_err)?,
+                    granted_at: Self::at(r.try_get("granted_at").map_err(Self::db_err)?),
+                    ends_at: Self::at(r.try_get("ends_at").map_err(Self::db_err)?),
+                    disclosure_id: r.try_get("disclosure_id").map_err(Self::db_err)?,
+                    ended: match ended_at {
+                        Some(at) => Some($crate::GrantEnding {
+                            at: Self::at(at),
+                            by: r.try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("x_ended_by").map_err(Self::db_err)?.map(UserId),
+                            by_label: r.try_get::<Option<String>, _>("x_ended_by_label").map_err(Self::db_err)?.unwrap_or_default(),
+                            reason: r.try_get::<Option<String>, _>("x_reason").map_err(Self::db_err)?.unwrap_or_default(),
+                        }),
+                        None => None,
+                    },
+                })
+            }
+
+            /// Writes one disclosure inside a write transaction: only about the organisation's
+            /// own person.
+            async fn insert_disclosure(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                r: &$crate::DisclosureRecord,
+            ) -> $crate::StoreResult<()> {
+                {
+                    let d = &r.disclosure;
+                    sqlx::query(
+                        "INSERT INTO disclosures (id, org_id, service_id, person_id, shared_at, shared_offset_seconds, \
+                         recorded_at, decided_by, decided_by_label, kind, what, recipient, purpose, lawful_basis, \
+                         condition, consent, concern, told_person) \
+                         SELECT $1, p.org_id, p.service_id, p.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 \
+                         FROM people p WHERE p.id = $3 AND p.org_id = $2",
+                    )
+                    .bind(r.id)
+                    .bind(r.org_id.0)
+                    .bind(r.person_id.0)
+                    .bind(Self::ms(r.shared.at))
+                    .bind(i64::from(r.shared.offset_seconds))
+                    .bind(Self::ms(r.recorded_at))
+                    .bind(r.decided_by.map(|u| u.0))
+                    .bind(&r.decided_by_label)
+                    .bind(&r.kind)
+                    .bind(&d.what)
+                    .bind(&d.recipient)
+                    .bind(&d.purpose)
+                    .bind(&d.lawful_basis)
+                    .bind(&d.condition)
+                    .bind(&d.consent)
+                    .bind(&d.concern)
+                    .bind(&d.told_person)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(Self::db_err)
+                    .and_then(|done| {
+                        if done.rows_affected() == 1 {
+                            Ok(())
+                        } else {
+                            Err($crate::StoreError::Conflict("no such person in this organisation"))
+                        }
+                    })?;
+                }
+                Ok(())
+            }
+
             fn row_duty_outcome(
                 r: &<$db as sqlx::Database>::Row,
             ) -> $crate::StoreResult<$crate::sql_impl::domain::learning::DutyOutcome> {
@@ -2170,7 +2257,7 @@ macro_rules! impl_sql_store {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO organisations (id, name, nation, regulator, registration_number, \
-                     registered_manager, safeguarding_lead, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     registered_manager, safeguarding_lead, created_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(org.id.0)
                 .bind(&org.name)
@@ -2180,6 +2267,7 @@ macro_rules! impl_sql_store {
                 .bind(&org.registered_manager)
                 .bind(&org.safeguarding_lead)
                 .bind(Self::ms(org.created_at))
+                .bind(&org.kind)
                 .execute(&mut *tx)
                 .await
                 .map_err(Self::db_err)?;
@@ -2198,7 +2286,7 @@ macro_rules! impl_sql_store {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "SELECT id, name, nation, regulator, registration_number, registered_manager, \
-                     safeguarding_lead, created_at FROM organisations ORDER BY name",
+                     safeguarding_lead, created_at, kind FROM organisations ORDER BY name",
                 )
                 .fetch_all(self.reader())
                 .await
@@ -2216,6 +2304,7 @@ macro_rules! impl_sql_store {
                             registered_manager: row.try_get("registered_manager").map_err(Self::db_err)?,
                             safeguarding_lead: row.try_get("safeguarding_lead").map_err(Self::db_err)?,
                             created_at: Self::at(row.try_get("created_at").map_err(Self::db_err)?),
+                            kind: row.try_get("kind").map_err(Self::db_err)?,
                         })
                     })
                     .collect()
@@ -2674,45 +2763,180 @@ macro_rules! impl_sql_store {
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 for r in records {
-                    let d = &r.disclosure;
-                    sqlx::query(
-                        "INSERT INTO disclosures (id, org_id, service_id, person_id, shared_at, shared_offset_seconds, \
-                         recorded_at, decided_by, decided_by_label, kind, what, recipient, purpose, lawful_basis, \
-                         condition, consent, concern, told_person) \
-                         SELECT $1, p.org_id, p.service_id, p.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 \
-                         FROM people p WHERE p.id = $3 AND p.org_id = $2",
-                    )
-                    .bind(r.id)
-                    .bind(r.org_id.0)
-                    .bind(r.person_id.0)
-                    .bind(Self::ms(r.shared.at))
-                    .bind(i64::from(r.shared.offset_seconds))
-                    .bind(Self::ms(r.recorded_at))
-                    .bind(r.decided_by.map(|u| u.0))
-                    .bind(&r.decided_by_label)
-                    .bind(&r.kind)
-                    .bind(&d.what)
-                    .bind(&d.recipient)
-                    .bind(&d.purpose)
-                    .bind(&d.lawful_basis)
-                    .bind(&d.condition)
-                    .bind(&d.consent)
-                    .bind(&d.concern)
-                    .bind(&d.told_person)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(Self::db_err)
-                    .and_then(|done| {
-                        if done.rows_affected() == 1 {
-                            Ok(())
-                        } else {
-                            Err($crate::StoreError::Conflict("no such person in this organisation"))
-                        }
-                    })?;
+                    Self::insert_disclosure(&mut tx, r).await?;
                 }
                 self.append_audit(&mut tx, audit).await?;
                 Self::commit(tx).await
             }
+
+            async fn give_access(
+                &self,
+                g: &$crate::Grant,
+                disclosure: &$crate::DisclosureRecord,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                Self::insert_disclosure(&mut tx, disclosure).await?;
+                // Only for the organisation's own person, and their own episode.
+                let done = sqlx::query(
+                    "INSERT INTO access_grants (id, org_id, partner_org_id, person_id, episode_id, purpose, \
+                     sections, granted_by, granted_by_label, granted_at, ends_at, disclosure_id) \
+                     SELECT $1, p.org_id, $3, p.id, $5, $6, $7, $8, $9, $10, $11, $12 FROM people p \
+                     WHERE p.id = $4 AND p.org_id = $2 AND ($5 IS NULL OR EXISTS (SELECT 1 FROM episodes e \
+                     WHERE e.id = $5 AND e.person_id = p.id))",
+                )
+                .bind(g.id)
+                .bind(g.org_id.0)
+                .bind(g.partner_org_id.0)
+                .bind(g.person_id.0)
+                .bind(g.episode_id.map(|e| e.0))
+                .bind(&g.purpose)
+                .bind(g.sections.join(","))
+                .bind(g.granted_by.map(|u| u.0))
+                .bind(&g.granted_by_label)
+                .bind(Self::ms(g.granted_at))
+                .bind(Self::ms(g.ends_at))
+                .bind(g.disclosure_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                if done.rows_affected() != 1 {
+                    return Err($crate::StoreError::Conflict("no such person or episode in this organisation"));
+                }
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn end_access(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                grant: $crate::sql_impl::uuid::Uuid,
+                ending: &$crate::GrantEnding,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "INSERT INTO access_grant_endings (grant_id, ended_at, ended_by, ended_by_label, reason) \
+                     SELECT g.id, $3, $4, $5, $6 FROM access_grants g WHERE g.id = $2 AND g.org_id = $1 \
+                     AND g.ends_at > $3 AND NOT EXISTS (SELECT 1 FROM access_grant_endings x WHERE x.grant_id = g.id)",
+                )
+                .bind(org.0)
+                .bind(grant)
+                .bind(Self::ms(ending.at))
+                .bind(ending.by.map(|u| u.0))
+                .bind(&ending.by_label)
+                .bind(&ending.reason)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await?;
+                Ok(true)
+            }
+
+            async fn end_episode_access(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                episode: $crate::sql_impl::domain::ids::EpisodeId,
+                ending: &$crate::GrantEnding,
+            ) -> $crate::StoreResult<u64> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "INSERT INTO access_grant_endings (grant_id, ended_at, ended_by, ended_by_label, reason) \
+                     SELECT g.id, $3, $4, $5, $6 FROM access_grants g WHERE g.episode_id = $2 AND g.org_id = $1 \
+                     AND g.ends_at > $3 AND NOT EXISTS (SELECT 1 FROM access_grant_endings x WHERE x.grant_id = g.id)",
+                )
+                .bind(org.0)
+                .bind(episode.0)
+                .bind(Self::ms(ending.at))
+                .bind(ending.by.map(|u| u.0))
+                .bind(&ending.by_label)
+                .bind(&ending.reason)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                Self::commit(tx).await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn grants_of_person(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                person: $crate::sql_impl::domain::ids::PersonId,
+            ) -> $crate::StoreResult<Vec<$crate::Grant>> {
+                let sql = format!(
+                    "{} WHERE g.org_id = $1 AND g.person_id = $2 ORDER BY g.granted_at DESC, g.id",
+                    $crate::sql_impl::GRANTS
+                );
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(org.0)
+                    .bind(person.0)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                rows.iter().map(Self::row_grant).collect()
+            }
+
+            async fn live_grants(
+                &self,
+                partner: $crate::sql_impl::domain::ids::OrgId,
+                at: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<Vec<$crate::Grant>> {
+                let sql = format!(
+                    "{} WHERE g.partner_org_id = $1 AND {} ORDER BY g.granted_at DESC, g.id",
+                    $crate::sql_impl::GRANTS,
+                    $crate::sql_impl::LIVE_GRANT
+                );
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(partner.0)
+                    .bind(Self::ms(at))
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                rows.iter().map(Self::row_grant).collect()
+            }
+
+            async fn person_through_grant(
+                &self,
+                partner: $crate::sql_impl::domain::ids::OrgId,
+                grant: $crate::sql_impl::uuid::Uuid,
+                at: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<Option<($crate::Grant, $crate::Person)>> {
+                // The grant's scope is the query's: a partner's id, live now, this grant.
+                let sql = format!(
+                    "{} WHERE g.partner_org_id = $1 AND {} AND g.id = $3",
+                    $crate::sql_impl::GRANTS,
+                    $crate::sql_impl::LIVE_GRANT
+                );
+                let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(partner.0)
+                    .bind(Self::ms(at))
+                    .bind(grant)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(Self::db_err)?
+                else {
+                    return Ok(None);
+                };
+                let g = Self::row_grant(&row)?;
+                let person = sqlx::query(
+                    "SELECT p.id, p.org_id, p.service_id, p.given_name, p.family_name, p.kind, p.date_of_birth, \
+                     p.estimated_age, p.created_at FROM people p JOIN access_grants g ON g.person_id = p.id \
+                     AND g.org_id = p.org_id WHERE g.id = $1",
+                )
+                .bind(grant)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                Ok(match person {
+                    Some(p) => Some((g, Self::row_person(&p)?)),
+                    None => None,
+                })
+            }
+
 
             async fn disclosures(
                 &self,

@@ -1,0 +1,51 @@
+-- Partner organisations (a police force, a local authority, a return-interview service, an
+-- inspectorate) are organisations of their own kind, with their own users.
+ALTER TABLE organisations ADD COLUMN kind TEXT NOT NULL DEFAULT 'provider'
+    CHECK (kind IN ('provider', 'police', 'local_authority', 'return_interviews', 'inspectorate'));
+
+-- Access a provider gives a partner organisation to one person (or one of their episodes), for
+-- a purpose, to some sections, until a time. Kept as given, never changed: ending one early
+-- is a revocation of its own.
+CREATE TABLE access_grants (
+    id BLOB PRIMARY KEY,
+    org_id BLOB NOT NULL REFERENCES organisations (id),
+    partner_org_id BLOB NOT NULL REFERENCES organisations (id),
+    person_id BLOB NOT NULL REFERENCES people (id),
+    episode_id BLOB REFERENCES episodes (id),
+    purpose TEXT NOT NULL,
+    sections TEXT NOT NULL,
+    granted_by BLOB,
+    granted_by_label TEXT NOT NULL,
+    granted_at INTEGER NOT NULL,
+    ends_at INTEGER NOT NULL,
+    disclosure_id BLOB NOT NULL REFERENCES disclosures (id)
+) STRICT;
+CREATE INDEX access_grants_by_partner ON access_grants (partner_org_id, ends_at);
+CREATE INDEX access_grants_by_person ON access_grants (org_id, person_id, granted_at);
+CREATE INDEX access_grants_by_episode ON access_grants (episode_id) WHERE episode_id IS NOT NULL;
+
+-- A grant ended early: revoked by someone, or 24 hours after its episode closed.
+CREATE TABLE access_grant_endings (
+    grant_id BLOB PRIMARY KEY REFERENCES access_grants (id),
+    ended_at INTEGER NOT NULL,
+    ended_by BLOB,
+    ended_by_label TEXT NOT NULL,
+    reason TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER access_grants_no_update BEFORE UPDATE ON access_grants
+BEGIN
+    SELECT RAISE(ABORT, 'grants are never changed');
+END;
+CREATE TRIGGER access_grants_no_delete BEFORE DELETE ON access_grants
+BEGIN
+    SELECT RAISE(ABORT, 'grants are never removed');
+END;
+CREATE TRIGGER access_grant_endings_no_update BEFORE UPDATE ON access_grant_endings
+BEGIN
+    SELECT RAISE(ABORT, 'grants are never changed');
+END;
+CREATE TRIGGER access_grant_endings_no_delete BEFORE DELETE ON access_grant_endings
+BEGIN
+    SELECT RAISE(ABORT, 'grants are never removed');
+END;
