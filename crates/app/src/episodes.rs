@@ -452,6 +452,18 @@ impl App {
         {
             Some(Ok(done)) => {
                 self.board.changed(BoardChange::of(&done.summary));
+                if matches!(done.record.event, Event::Closed { .. }) {
+                    // Partners given this episode keep it for a day after it closes.
+                    let ending = homeward_store::GrantEnding {
+                        at: done.record.recorded_at + homeward_domain::access::AFTER_CLOSING,
+                        by: Some(actor.user.id),
+                        by_label: actor.user.display_name.clone(),
+                        reason: "24 hours after the episode closed".into(),
+                    };
+                    self.store
+                        .end_episode_access(actor.org_id(), id, &ending)
+                        .await?;
+                }
                 Ok(done.record)
             }
             Some(Err(refusal)) => Err(refused(refusal)),

@@ -3,6 +3,7 @@
 //!
 //! Interfaces (web, API, command line) call these and render the result; they hold no rules.
 
+pub mod access;
 pub mod actor;
 pub mod audit;
 pub mod auth;

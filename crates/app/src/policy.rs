@@ -51,10 +51,16 @@ pub enum Action {
     RecordDisclosures,
     /// Read the organisation's log of everything shared about anyone.
     ViewDisclosures,
+    /// Give a partner organisation access to a person or an episode, and revoke it.
+    GiveAccess,
+    /// See who has been given access to a person, and the looks partners took.
+    ViewGrants,
+    /// As someone from a partner organisation, see what providers have shared with it.
+    UseGrants,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewOwnHome,
         Action::ViewPeople,
         Action::EditPeople,
@@ -75,6 +81,9 @@ impl Action {
         Action::ShareNamedSummary,
         Action::RecordDisclosures,
         Action::ViewDisclosures,
+        Action::GiveAccess,
+        Action::ViewGrants,
+        Action::UseGrants,
     ];
 }
 
@@ -126,6 +135,12 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         // writes it down; those who lead and those who inspect read the whole log.
         RecordDisclosures => matches!(role, CareWorker | ShiftLead | Manager | SafeguardingLead),
         ViewDisclosures => matches!(role, Manager | SafeguardingLead | Auditor),
+        // Letting someone outside in is a manager's decision; those who inspect can see who
+        // was let in.
+        GiveAccess => matches!(role, Manager | SafeguardingLead),
+        ViewGrants => matches!(role, Manager | SafeguardingLead | Auditor),
+        // Partners reach records only through grants, and only these roles are partners.
+        UseGrants => matches!(role, Police | SocialWorker | ReturnInterviewWorker),
     }
 }
 
@@ -146,7 +161,7 @@ mod tests {
     }
 
     #[test]
-    fn partners_reach_nothing_but_their_home_until_grants_exist() {
+    fn partners_reach_nothing_but_their_home_and_what_is_shared_with_them() {
         for role in [
             Role::Police,
             Role::SocialWorker,
@@ -155,7 +170,7 @@ mod tests {
             for action in Action::ALL {
                 assert_eq!(
                     role_allows(role, action),
-                    action == Action::ViewOwnHome,
+                    matches!(action, Action::ViewOwnHome | Action::UseGrants),
                     "{role:?} {action:?}"
                 );
             }

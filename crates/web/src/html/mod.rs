@@ -1,6 +1,7 @@
 //! Server-rendered pages, following the GOV.UK Design System's patterns with our own styles.
 
 pub mod audit;
+pub mod access;
 pub mod disclosures;
 pub mod episodes;
 pub mod errors;
@@ -59,13 +60,14 @@ impl Page {
         let mut csrf = String::new();
         let mut user = None;
         if let Some(actor) = &ctx.actor {
-            let items: [(&'static str, &str, Action); 8] = [
+            let items: [(&'static str, &str, Action); 9] = [
                 ("/", "nav-home", Action::ViewOwnHome),
                 ("/episodes", "nav-board", Action::ViewEpisodes),
                 ("/people", "nav-people", Action::ViewPeople),
                 ("/patterns", "nav-patterns", Action::ViewPatterns),
                 ("/admin/users", "nav-users", Action::ViewUsers),
                 ("/disclosures", "nav-disclosures", Action::ViewDisclosures),
+                ("/shared", "nav-shared", Action::UseGrants),
                 ("/audit", "nav-audit", Action::ViewAuditTrail),
                 ("/admin/settings", "nav-settings", Action::ViewSettings),
             ];

@@ -244,6 +244,8 @@ struct PersonPage {
     docs: Vec<DocSummary>,
     history_href: String,
     disclosures_href: String,
+    /// Who outside can see the record, for those who may see it.
+    access_href: Option<String>,
     /// Missing now: the open episode; or the way to report them missing.
     missing: Option<(String, String)>,
     /// Their episodes, newest first (a few), and where the rest are.
@@ -501,6 +503,9 @@ pub async fn show(
         docs,
         history_href: format!("/people/{}/history", p.id),
         disclosures_href: format!("/people/{}/disclosures", p.id),
+        access_href: actor
+            .can_in(Action::ViewGrants, p.service_id)
+            .then(|| format!("/people/{}/access", p.id)),
         missing,
         episodes_href: sees_episodes.then(|| format!("/episodes/all?person={}", p.id)),
         near_repeat,

@@ -25,6 +25,7 @@ const PATTERN_READERS: &[Role] = &[ShiftLead, Manager, SafeguardingLead, Auditor
 const SETTINGS_READERS: &[Role] = &[OrgAdmin, Manager, SafeguardingLead, Auditor];
 const MAIL_FIXERS: &[Role] = &[Manager, SafeguardingLead, OrgAdmin];
 const DISCLOSURE_READERS: &[Role] = &[Manager, SafeguardingLead, Auditor];
+const PARTNERS: &[Role] = &[Police, SocialWorker, ReturnInterviewWorker];
 
 fn expectation(method: &str, path: &str) -> Option<Expect> {
     use Expect::*;
@@ -53,6 +54,11 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
         ("GET", "/disclosures") | ("GET", "/disclosures.csv") => Only(DISCLOSURE_READERS),
         ("GET", "/people/{id}/disclosures") => Only(CARE),
+        ("GET", "/people/{id}/access") => Only(DISCLOSURE_READERS),
+        ("POST", "/people/{id}/access") | ("POST", "/people/{id}/access/{grant}/revoke") => {
+            Only(PLAN_AGREERS)
+        }
+        ("GET", "/shared") | ("GET", "/shared/{grant}") => Only(PARTNERS),
         ("GET", "/people/{id}/disclosures/new") | ("POST", "/people/{id}/disclosures") => {
             Only(EDITORS)
         }
@@ -202,7 +208,12 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
 
 /// A real address for a route: `{id}` is a person on people routes, an episode on episode
 /// routes and a user elsewhere.
-fn concrete(path: &str, user: &str, person: &(String, String, String, String, String)) -> String {
+fn concrete(
+    path: &str,
+    user: &str,
+    person: &(String, String, String, String, String),
+    grant: &str,
+) -> String {
     let (person, photo, episode, service, mail) = person;
     let asset = homeward_web::assets::css_url();
     let asset_name = asset.trim_start_matches("/assets/");
@@ -226,6 +237,7 @@ fn concrete(path: &str, user: &str, person: &(String, String, String, String, St
         .replace("{version}", "1")
         .replace("{photo}", photo)
         .replace("{kind}", "note")
+        .replace("{grant}", grant)
 }
 
 async fn call(t: &TestApp, method: &str, path: &str, session: Option<&Session>) -> Reply {
@@ -335,11 +347,13 @@ async fn run_matrix(t: &TestApp) {
     };
     let own_person = person_in(demo.own(CareWorker).org_id).await;
     let other_person = person_in(demo.other(CareWorker).org_id).await;
+    // Something the other organisation shares with this one, for the partners' routes.
+    let grant = share(t, demo.other(CareWorker).org_id, demo.own(CareWorker).org_id, &other_person.0).await;
     let mut checked = 0;
     for route in table() {
         let spec = route.spec;
         let expect = expectation(spec.method, spec.path).unwrap();
-        let own_path = concrete(spec.path, &own_target, &own_person);
+        let own_path = concrete(spec.path, &own_target, &own_person, &grant);
         let context = format!("[{}] {} {}", t.engine, spec.method, spec.path);
 
         let anon = call(t, spec.method, &own_path, None).await;
@@ -373,7 +387,7 @@ async fn run_matrix(t: &TestApp) {
 
             // The same request aimed at another organisation's record is never found.
             if spec.path.contains("{id}") {
-                let other_path = concrete(spec.path, &other_target, &other_person);
+                let other_path = concrete(spec.path, &other_target, &other_person, &grant);
                 let session = session_for(t, demo.own(role)).await;
                 let reply = call(t, spec.method, &other_path, Some(&session)).await;
                 let expected = if allowed { 404 } else { 403 };
@@ -386,6 +400,54 @@ async fn run_matrix(t: &TestApp) {
         }
     }
     assert!(checked > 200, "only {checked} checks ran");
+}
+
+/// A live grant from one organisation to another for a person: written straight to the store.
+async fn share(t: &TestApp, from: homeward_domain::ids::OrgId, to: homeward_domain::ids::OrgId, person: &str) -> String {
+    let person: homeward_domain::ids::PersonId = homeward_domain::ids::PersonId(person.parse().unwrap());
+    let found = t.app.store.get_person(from, person).await.unwrap().unwrap();
+    let now = start_time();
+    let disclosure = homeward_store::DisclosureRecord {
+        id: uuid::Uuid::new_v4(),
+        org_id: from,
+        service_id: found.service_id,
+        person_id: person,
+        shared: homeward_domain::episode::Occurred::in_london(now),
+        recorded_at: now,
+        decided_by: None,
+        decided_by_label: "test".into(),
+        kind: "grant".into(),
+        disclosure: homeward_domain::disclosure::Disclosure {
+            what: "Access".into(),
+            recipient: "Partner".into(),
+            purpose: "To find them".into(),
+            lawful_basis: "vital_interests".into(),
+            condition: "safeguarding".into(),
+            consent: "not_asked".into(),
+            ..Default::default()
+        },
+    };
+    let grant = homeward_store::Grant {
+        id: uuid::Uuid::new_v4(),
+        org_id: from,
+        partner_org_id: to,
+        person_id: person,
+        episode_id: None,
+        purpose: "find".into(),
+        sections: vec!["police_pack".into(), "chronology".into()],
+        granted_by: None,
+        granted_by_label: "test".into(),
+        granted_at: now,
+        ends_at: now + jiff::SignedDuration::from_hours(24 * 365),
+        disclosure_id: disclosure.id,
+        ended: None,
+    };
+    t.app
+        .store
+        .give_access(&grant, &disclosure, &test_event(from))
+        .await
+        .unwrap();
+    grant.id.to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,0 +1,422 @@
+//! Access for partners: a provider's manager gives a partner organisation (police, a local
+//! authority, a return-interview service) access to one person or one episode, for a purpose,
+//! to some sections, until a time; each grant is a disclosure, recorded with it. Partners see
+//! only what their live grants cover, chosen in the query, and every look they take leaves a
+//! receipt in the provider's own audit trail.
+
+use crate::actor::require;
+use crate::policy::Action;
+use crate::{Actor, App, AppError, AppResult, FieldError, RequestMeta};
+use homeward_domain::access;
+use homeward_domain::audit::{AuditEvent, Outcome};
+use homeward_domain::disclosure::{self, Disclosure};
+use homeward_domain::episode::{EventRecord, Occurred};
+use homeward_domain::forms::{DocKind, Document};
+use homeward_domain::ids::{EpisodeId, OrgId, PersonId};
+use homeward_store::{
+    AuditQuery, DisclosureRecord, EpisodeSummary, Grant, GrantEnding, Organisation, Person,
+};
+use jiff::Timestamp;
+
+/// What a manager fills in to give access.
+#[derive(Clone, Debug, Default)]
+pub struct GrantInput {
+    pub partner: Option<OrgId>,
+    /// Only this episode of the person's, if given.
+    pub episode: Option<EpisodeId>,
+    pub purpose: String,
+    pub sections: Vec<String>,
+    /// When it ends (30 days from now, at most and if not given).
+    pub ends: Option<Timestamp>,
+    /// Why, lawful basis, consent, concern and what the person was told: the disclosure.
+    pub disclosure: Disclosure,
+}
+
+/// A grant as the provider's page lists it.
+#[derive(Clone, Debug)]
+pub struct GrantLine {
+    pub grant: Grant,
+    pub partner_name: String,
+    pub live: bool,
+}
+
+/// A look a partner took, as the provider sees it.
+#[derive(Clone, Debug)]
+pub struct Receipt {
+    pub at: Timestamp,
+    pub who: String,
+    pub what: String,
+}
+
+/// A grant as the partner's list shows it.
+#[derive(Clone, Debug)]
+pub struct SharedLine {
+    pub grant: Grant,
+    pub person: Person,
+    pub provider_name: String,
+}
+
+/// What a partner sees through one grant: only the sections it covers.
+#[derive(Clone, Debug)]
+pub struct SharedRecord {
+    pub grant: Grant,
+    pub person: Person,
+    pub provider_name: String,
+    /// The information form, if the grant covers it or the police pack.
+    pub profile: Option<Document>,
+    /// The episode's chronology, if the grant covers it: the granted episode, or the
+    /// person's open one.
+    pub episode: Option<(EpisodeSummary, Vec<EventRecord>)>,
+}
+
+impl App {
+    /// The partner organisations a grant can go to, by name.
+    pub async fn partner_organisations(&self, actor: &Actor) -> AppResult<Vec<Organisation>> {
+        require(actor, Action::GiveAccess)?;
+        Ok(self
+            .store
+            .list_organisations()
+            .await?
+            .into_iter()
+            .filter(|o| access::is_partner_kind(&o.kind))
+            .collect())
+    }
+
+    /// Gives a partner access to a person (or one of their episodes), recording the
+    /// disclosure with it. Needs the code from the authenticator app entered in the last
+    /// minutes. Refused, each problem named, when the partner, purpose, sections, end or
+    /// disclosure is wrong; an adult's information without consent needs the safeguarding
+    /// concern written down.
+    pub async fn give_access(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        person: PersonId,
+        input: &GrantInput,
+    ) -> AppResult<uuid::Uuid> {
+        let found = self.person_for(actor, Action::GiveAccess, person).await?;
+        self.require_recent_second_factor(actor).await?;
+        let now = self.clock.now();
+        let partner = match input.partner {
+            Some(id) => self
+                .store
+                .get_organisation(id)
+                .await?
+                .filter(|o| access::is_partner_kind(&o.kind)),
+            None => None,
+        };
+        let mut problems: Vec<FieldError> = Vec::new();
+        if partner.is_none() {
+            problems.push(FieldError {
+                field: "partner".into(),
+                message: "error-grant-partner",
+            });
+        }
+        let mut d = input.disclosure.clone();
+        d.what = format!("Access in Homeward: {}", input.sections.join(", "));
+        d.recipient = partner.as_ref().map(|p| p.name.clone()).unwrap_or_default();
+        for (field, message) in access::problems(&input.purpose, &input.sections, now, input.ends)
+            .into_iter()
+            .chain(
+                disclosure::problems(&d, found.kind)
+                    .into_iter()
+                    .filter(|(f, _)| *f != "recipient" && *f != "what"),
+            )
+        {
+            problems.push(FieldError {
+                field: field.to_string(),
+                message,
+            });
+        }
+        let Some(partner) = partner.filter(|_| problems.is_empty()) else {
+            return Err(AppError::Invalid(problems));
+        };
+        let disclosure_id = uuid::Uuid::new_v4();
+        let grant = Grant {
+            id: uuid::Uuid::new_v4(),
+            org_id: found.org_id,
+            partner_org_id: partner.id,
+            person_id: found.id,
+            episode_id: input.episode,
+            purpose: input.purpose.clone(),
+            sections: input.sections.clone(),
+            granted_by: Some(actor.user.id),
+            granted_by_label: actor.user.display_name.clone(),
+            granted_at: now,
+            ends_at: access::ends_at(now, input.ends),
+            disclosure_id,
+            ended: None,
+        };
+        let record = DisclosureRecord {
+            id: disclosure_id,
+            org_id: found.org_id,
+            service_id: found.service_id,
+            person_id: found.id,
+            shared: Occurred::in_london(now),
+            recorded_at: now,
+            decided_by: Some(actor.user.id),
+            decided_by_label: actor.user.display_name.clone(),
+            kind: "grant".into(),
+            disclosure: d,
+        };
+        let e = actor.event(
+            now,
+            meta,
+            "grant.give",
+            "person",
+            Some(format!("{person}: to {}", partner.name)),
+            Outcome::Allowed,
+        );
+        match self.store.give_access(&grant, &record, &e).await {
+            Ok(()) => Ok(grant.id),
+            Err(homeward_store::StoreError::Conflict(_)) => {
+                Err(AppError::invalid("episode", "error-grant-episode"))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Ends a grant at once, with the reason. Not found if it is not this person's, or has
+    /// already ended.
+    pub async fn revoke_access(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        person: PersonId,
+        grant: uuid::Uuid,
+        reason: &str,
+    ) -> AppResult<()> {
+        let found = self.person_for(actor, Action::GiveAccess, person).await?;
+        if reason.trim().is_empty() {
+            return Err(AppError::invalid("reason", "error-grant-revoke-reason"));
+        }
+        let ours = self
+            .store
+            .grants_of_person(found.org_id, found.id)
+            .await?
+            .into_iter()
+            .any(|g| g.id == grant);
+        if !ours {
+            return Err(AppError::NotFound);
+        }
+        let now = self.clock.now();
+        let ending = GrantEnding {
+            at: now,
+            by: Some(actor.user.id),
+            by_label: actor.user.display_name.clone(),
+            reason: reason.trim().into(),
+        };
+        let e = actor.event(
+            now,
+            meta,
+            "grant.revoke",
+            "person",
+            Some(format!("{person}: grant {grant}")),
+            Outcome::Allowed,
+        );
+        if self
+            .store
+            .end_access(found.org_id, grant, &ending, &e)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// Every grant given for a person, latest first, and the looks partners took. Audited.
+    pub async fn person_grants(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        person: PersonId,
+    ) -> AppResult<(Vec<GrantLine>, Vec<Receipt>)> {
+        let found = self.person_for(actor, Action::ViewGrants, person).await?;
+        let now = self.clock.now();
+        self.store
+            .record_audit(&actor.event(
+                now,
+                meta,
+                "grant.list",
+                "person",
+                Some(person.to_string()),
+                Outcome::Allowed,
+            ))
+            .await?;
+        let names: std::collections::HashMap<OrgId, String> = self
+            .store
+            .list_organisations()
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+        let lines = self
+            .store
+            .grants_of_person(found.org_id, found.id)
+            .await?
+            .into_iter()
+            .map(|g| GrantLine {
+                partner_name: names.get(&g.partner_org_id).cloned().unwrap_or_default(),
+                live: g.is_live(now),
+                grant: g,
+            })
+            .collect();
+        let receipts = self
+            .store
+            .audit_search(
+                found.org_id,
+                &AuditQuery {
+                    record: Some(person.to_string()),
+                    kind: Some("person".into()),
+                    limit: 200,
+                    ..AuditQuery::default()
+                },
+            )
+            .await?
+            .into_iter()
+            .filter(|r| r.event.action == "grant.receipt")
+            .map(|r| Receipt {
+                at: r.event.at,
+                who: r.event.actor_label,
+                what: r.event.resource_id.unwrap_or_default(),
+            })
+            .collect();
+        Ok((lines, receipts))
+    }
+
+    /// What has been shared with the actor's organisation and is live now. Partners only.
+    pub async fn shared_with_me(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+    ) -> AppResult<Vec<SharedLine>> {
+        require(actor, Action::UseGrants)?;
+        let now = self.clock.now();
+        self.store
+            .record_audit(&actor.event(
+                now,
+                meta,
+                "grant.shared_list",
+                "grant",
+                None,
+                Outcome::Allowed,
+            ))
+            .await?;
+        let names: std::collections::HashMap<OrgId, String> = self
+            .store
+            .list_organisations()
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+        let mut out = Vec::new();
+        for g in self.store.live_grants(actor.org_id(), now).await? {
+            if let Some((grant, person)) = self
+                .store
+                .person_through_grant(actor.org_id(), g.id, now)
+                .await?
+            {
+                out.push(SharedLine {
+                    provider_name: names.get(&grant.org_id).cloned().unwrap_or_default(),
+                    grant,
+                    person,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// One shared record, only as far as the grant covers, while it is live. Audited in the
+    /// partner's trail, with a receipt in the provider's.
+    pub async fn shared_record(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        grant: uuid::Uuid,
+    ) -> AppResult<SharedRecord> {
+        require(actor, Action::UseGrants)?;
+        let now = self.clock.now();
+        let Some((grant, person)) = self
+            .store
+            .person_through_grant(actor.org_id(), grant, now)
+            .await?
+        else {
+            self.store
+                .record_audit(&actor.event(
+                    now,
+                    meta,
+                    "grant.read",
+                    "grant",
+                    Some(grant.to_string()),
+                    Outcome::Denied,
+                ))
+                .await?;
+            return Err(AppError::NotFound);
+        };
+        let partner_name = self
+            .store
+            .get_organisation(actor.org_id())
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        let provider_name = self
+            .store
+            .get_organisation(grant.org_id)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        let what = format!("{}: {}", person.id, grant.sections.join(", "));
+        self.store
+            .record_audit(&actor.event(
+                now,
+                meta,
+                "grant.read",
+                "person",
+                Some(what.clone()),
+                Outcome::Allowed,
+            ))
+            .await?;
+        // The receipt: in the provider's own trail, naming who and from where.
+        self.store
+            .record_audit(&AuditEvent {
+                at: now,
+                org_id: Some(grant.org_id),
+                actor: Some(actor.user.id),
+                actor_label: format!("{} ({partner_name})", actor.user.email),
+                action: "grant.receipt".into(),
+                resource_kind: "person".into(),
+                resource_id: Some(what),
+                outcome: Outcome::Allowed,
+                ip: meta.ip.clone(),
+            })
+            .await?;
+        let profile = if grant.covers("information_form") || grant.covers("police_pack") {
+            self.store
+                .latest_document(grant.org_id, person.id, DocKind::Profile)
+                .await?
+                .map(|v| v.document)
+        } else {
+            None
+        };
+        let episode = if grant.covers("chronology") {
+            let id = match grant.episode_id {
+                Some(id) => Some(id),
+                None => self.store.open_episode_of(grant.org_id, person.id).await?,
+            };
+            match id {
+                Some(id) => self.store.episode(grant.org_id, id).await?,
+                None => None,
+            }
+        } else {
+            None
+        };
+        Ok(SharedRecord {
+            grant,
+            person,
+            provider_name,
+            profile,
+            episode,
+        })
+    }
+}

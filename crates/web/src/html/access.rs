@@ -1,0 +1,488 @@
+//! Access for partners: on a person's page, who outside the organisation can see their record,
+//! the form to give access and the button to end it, and the looks partners took; for someone
+//! from a partner organisation, what has been shared with it and each shared record, only as
+//! far as its grant covers.
+
+use super::disclosures::{radios, text};
+use super::episodes::{instant_view, person_id, values_from};
+use super::form_view::{FieldView, OptionView};
+use super::home::Row;
+use super::person::{full_name, section_rows};
+use super::{Failure, FormErrors, OrFail, Page, render};
+use crate::AppState;
+use crate::context::Ctx;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use homeward_app::access::{GrantInput, GrantLine, Receipt, SharedLine};
+use homeward_app::episode_form::{self, Values, instant};
+use homeward_app::policy::Action;
+use homeward_app::{AppError, FieldError};
+use homeward_domain::access::{PURPOSES, SECTIONS, usual_sections};
+use homeward_domain::disclosure::{CONDITIONS, CONSENT, Disclosure, LAWFUL_BASES};
+use homeward_domain::forms::DocKind;
+use homeward_domain::ids::{EpisodeId, OrgId, PersonId};
+use homeward_i18n::Tr;
+use serde::Deserialize;
+
+/// One grant as a row of the person's table.
+pub struct GrantRow {
+    pub partner: String,
+    pub what: String,
+    pub purpose: String,
+    pub until: String,
+    pub by: String,
+    pub status: String,
+    pub revoke_action: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "access.html")]
+struct AccessPage {
+    page: Page,
+    errors: FormErrors,
+    name: String,
+    back_href: String,
+    banner: Option<String>,
+    rows: Vec<GrantRow>,
+    receipts: Vec<Row>,
+    /// The form to give access, for those who may.
+    action: Option<String>,
+    fields: Vec<FieldView>,
+}
+
+fn section_names(t: Tr, sections: &[String]) -> String {
+    sections
+        .iter()
+        .map(|s| t.get(&format!("access-section-{s}")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn grant_row(t: Tr, person: PersonId, line: &GrantLine, may_revoke: bool) -> GrantRow {
+    let g = &line.grant;
+    let status = match (&g.ended, line.live) {
+        (_, true) => t.get("access-live"),
+        (Some(e), false) => t.args(
+            "access-ended-because",
+            &[("when", &t.date_time(e.at)), ("why", &e.reason)],
+        ),
+        (None, false) => t.get("access-expired"),
+    };
+    GrantRow {
+        partner: line.partner_name.clone(),
+        what: match g.episode_id {
+            Some(_) => t.with("access-what-episode", "sections", &section_names(t, &g.sections)),
+            None => section_names(t, &g.sections),
+        },
+        purpose: t.get(&format!("access-purpose-{}", g.purpose)),
+        until: t.date_time(g.ends_at),
+        by: t.args(
+            "access-given-by",
+            &[("who", &g.granted_by_label), ("when", &t.date_time(g.granted_at))],
+        ),
+        status,
+        revoke_action: (line.live && may_revoke)
+            .then(|| format!("/people/{person}/access/{}/revoke", g.id)),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn access_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: PersonId,
+    values: &Values,
+    errors: FormErrors,
+    banner: Option<String>,
+) -> Result<AccessPage, Failure> {
+    let actor = ctx.actor().or_fail(ctx)?;
+    let t = ctx.tr;
+    let (lines, receipts) = state
+        .app
+        .person_grants(actor, &ctx.meta, id)
+        .await
+        .or_fail(ctx)?;
+    let person = state
+        .app
+        .store
+        .get_person(actor.org_id(), id)
+        .await
+        .map_err(AppError::from)
+        .or_fail(ctx)?
+        .ok_or(AppError::NotFound)
+        .or_fail(ctx)?;
+    let may_give = actor.can_in(Action::GiveAccess, person.service_id);
+    let mut fields = Vec::new();
+    if may_give {
+        let partners = state.app.partner_organisations(actor).await.or_fail(ctx)?;
+        let chosen = values.get("partner").cloned().unwrap_or_default();
+        let mut partner = text(t, values, &errors, "partner", "select");
+        partner.label = t.get("access-partner");
+        partner.hint = String::new();
+        partner.options = partners
+            .iter()
+            .map(|o| OptionView {
+                id: format!("partner-{}", o.id),
+                value: o.id.to_string(),
+                label: format!("{} ({})", o.name, t.get(&format!("org-kind-{}", o.kind))),
+                checked: chosen == o.id.to_string(),
+            })
+            .collect();
+        let open = state
+            .app
+            .store
+            .open_episode_of(actor.org_id(), id)
+            .await
+            .map_err(AppError::from)
+            .or_fail(ctx)?;
+        let mut scope = text(t, values, &errors, "episode", "radios");
+        scope.label = t.get("access-episode");
+        scope.hint = String::new();
+        let picked = values.get("episode").cloned().unwrap_or_default();
+        scope.options = vec![OptionView {
+            id: "episode".into(),
+            value: String::new(),
+            label: t.get("access-episode-person"),
+            checked: picked.is_empty(),
+        }];
+        if let Some(e) = open {
+            scope.options.push(OptionView {
+                id: "episode-open".into(),
+                value: e.to_string(),
+                label: t.get("access-episode-open"),
+                checked: picked == e.to_string(),
+            });
+        }
+        let mut purpose = radios(t, values, &errors, "purpose", PURPOSES);
+        purpose.label = t.get("access-purpose");
+        purpose.hint = String::new();
+        for o in &mut purpose.options {
+            o.label = t.get(&format!("access-purpose-{}", o.value));
+        }
+        let ticked: Vec<String> = values
+            .get("sections")
+            .map(|s| s.split(',').map(str::to_string).collect())
+            .unwrap_or_default();
+        let mut sections = text(t, values, &errors, "sections", "checkboxes");
+        sections.label = t.get("access-sections");
+        sections.hint = t.get("access-sections-hint");
+        sections.options = SECTIONS
+            .iter()
+            .enumerate()
+            .map(|(i, s)| OptionView {
+                id: if i == 0 { "sections".into() } else { format!("sections-{s}") },
+                value: (*s).into(),
+                label: t.get(&format!("access-section-{s}")),
+                checked: ticked.iter().any(|x| x == s),
+            })
+            .collect();
+        let mut ends = instant_view(t, "ends", "access-ends", values, &errors);
+        ends.hint = t.get("access-ends-hint");
+        let mut why = text(t, values, &errors, "purpose_words", "textarea");
+        why.label = t.get("access-why");
+        why.hint = String::new();
+        fields = vec![
+            partner,
+            scope,
+            purpose,
+            sections,
+            ends,
+            why,
+            radios(t, values, &errors, "consent", CONSENT),
+            text(t, values, &errors, "concern", "textarea"),
+            radios(t, values, &errors, "lawful_basis", LAWFUL_BASES),
+            radios(t, values, &errors, "condition", CONDITIONS),
+            text(t, values, &errors, "told_person", "textarea"),
+        ];
+    }
+    Ok(AccessPage {
+        page: Page::new(ctx, "access-title", "/people").with_errors(&errors),
+        errors: errors.clone(),
+        name: full_name(&person),
+        back_href: format!("/people/{id}"),
+        banner,
+        rows: lines.iter().map(|l| grant_row(t, id, l, may_give)).collect(),
+        receipts: receipts
+            .iter()
+            .map(|r: &Receipt| Row {
+                key: t.date_time(r.at),
+                value: format!("{} · {}", r.who, r.what),
+            })
+            .collect(),
+        action: may_give.then(|| format!("/people/{id}/access")),
+        fields,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AccessQuery {
+    done: String,
+}
+
+/// Who outside the organisation can see a person's record.
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<AccessQuery>,
+) -> Result<Response, Failure> {
+    let id = person_id(&ctx, &id)?;
+    let banner = match q.done.as_str() {
+        "given" => Some(ctx.tr.get("access-given")),
+        "ended" => Some(ctx.tr.get("access-revoked")),
+        _ => None,
+    };
+    let mut values = Values::new();
+    values.insert("purpose".into(), "find".into());
+    values.insert("sections".into(), usual_sections("find").join(","));
+    let page = access_page(&state, &ctx, id, &values, FormErrors::default(), banner).await?;
+    Ok(render(&page, StatusCode::OK))
+}
+
+/// Gives access, or shows the form again with what is wrong.
+pub async fn give(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let id = person_id(&ctx, &id)?;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let mut values = values_from(&body);
+    // Ticked sections come as repeated names.
+    let sections: Vec<String> = form_urlencoded::parse(&body)
+        .filter(|(k, _)| k == "sections")
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    values.insert("sections".into(), sections.join(","));
+    let get = |name: &str| values.get(name).cloned().unwrap_or_default();
+    let mut problems = Vec::new();
+    let ends = match instant(&values, "ends") {
+        Ok(at) => at,
+        Err(message) => {
+            problems.push(FieldError {
+                field: "ends".into(),
+                message,
+            });
+            None
+        }
+    };
+    let partner = get("partner").parse::<uuid::Uuid>().ok().map(OrgId);
+    let episode = match get("episode").as_str() {
+        "" => None,
+        e => match e.parse::<uuid::Uuid>() {
+            Ok(u) => Some(EpisodeId(u)),
+            Err(_) => {
+                problems.push(FieldError {
+                    field: "episode".into(),
+                    message: "error-grant-episode",
+                });
+                None
+            }
+        },
+    };
+    let input = GrantInput {
+        partner,
+        episode,
+        purpose: get("purpose"),
+        sections,
+        ends,
+        disclosure: Disclosure {
+            purpose: get("purpose_words"),
+            lawful_basis: get("lawful_basis"),
+            condition: get("condition"),
+            consent: get("consent"),
+            concern: get("concern"),
+            told_person: get("told_person"),
+            ..Disclosure::default()
+        },
+    };
+    let result = if problems.is_empty() {
+        state.app.give_access(actor, &ctx.meta, id, &input).await
+    } else {
+        Err(AppError::Invalid(Vec::new()))
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}/access?done=given")).into_response()),
+        Err(AppError::StepUp) => Ok(Redirect::to(&super::sign_in::confirm_href(&format!(
+            "/people/{id}/access"
+        )))
+        .into_response()),
+        Err(AppError::Invalid(fields)) => {
+            // The words of the disclosure's "why" are asked as `purpose_words` here.
+            problems.extend(fields.into_iter().map(|mut f| {
+                if f.field == "purpose" && f.message == "error-disclosure-purpose" {
+                    f.field = "purpose_words".into();
+                }
+                f
+            }));
+            let errors = FormErrors::from_fields(ctx.tr, &problems);
+            let page = access_page(&state, &ctx, id, &values, errors, None).await?;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(Failure::new(ctx, e)),
+    }
+}
+
+/// Ends a grant now, with the reason given.
+pub async fn revoke(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, grant)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let id = person_id(&ctx, &id)?;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let grant = grant
+        .parse::<uuid::Uuid>()
+        .map_err(|_| AppError::NotFound)
+        .or_fail(&ctx)?;
+    let values = values_from(&body);
+    let reason = values.get("reason").cloned().unwrap_or_default();
+    match state
+        .app
+        .revoke_access(actor, &ctx.meta, id, grant, &reason)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/people/{id}/access?done=ended")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let errors = FormErrors::from_fields(ctx.tr, &fields);
+            let mut values = Values::new();
+            values.insert("purpose".into(), "find".into());
+            let page = access_page(&state, &ctx, id, &values, errors, None).await?;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(Failure::new(ctx, e)),
+    }
+}
+
+/// One shared record as the partner's list shows it.
+pub struct SharedRow {
+    pub href: String,
+    pub name: String,
+    pub provider: String,
+    pub purpose: String,
+    pub what: String,
+    pub until: String,
+}
+
+#[derive(Template)]
+#[template(path = "shared.html")]
+struct SharedPage {
+    page: Page,
+    rows: Vec<SharedRow>,
+}
+
+/// What providers have shared with the actor's organisation, live now.
+pub async fn shared(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let t = ctx.tr;
+    let lines = state.app.shared_with_me(actor, &ctx.meta).await.or_fail(&ctx)?;
+    let page = SharedPage {
+        page: Page::new(&ctx, "shared-title", "/shared"),
+        rows: lines
+            .iter()
+            .map(|l: &SharedLine| SharedRow {
+                href: format!("/shared/{}", l.grant.id),
+                name: full_name(&l.person),
+                provider: l.provider_name.clone(),
+                purpose: t.get(&format!("access-purpose-{}", l.grant.purpose)),
+                what: section_names(t, &l.grant.sections),
+                until: t.date_time(l.grant.ends_at),
+            })
+            .collect(),
+    };
+    Ok(render(&page, StatusCode::OK))
+}
+
+/// One part of a shared record.
+pub struct SharedSection {
+    pub title: String,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "shared_record.html")]
+struct SharedRecordPage {
+    page: Page,
+    name: String,
+    about: String,
+    sections: Vec<SharedSection>,
+    chronology: Option<Vec<Row>>,
+}
+
+/// The profile's sections a police pack shows, when only the pack's fields are shared.
+const PACK_SECTIONS: &[&str] = &["about", "description", "health"];
+
+/// One shared record, as far as its grant covers.
+pub async fn shared_record(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(grant): Path<String>,
+) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let t = ctx.tr;
+    let grant = grant
+        .parse::<uuid::Uuid>()
+        .map_err(|_| AppError::NotFound)
+        .or_fail(&ctx)?;
+    let record = state
+        .app
+        .shared_record(actor, &ctx.meta, grant)
+        .await
+        .or_fail(&ctx)?;
+    let g = &record.grant;
+    let mut sections = Vec::new();
+    if let Some(doc) = &record.profile {
+        let whole = g.covers("information_form");
+        for def in DocKind::Profile.form().sections {
+            if whole || PACK_SECTIONS.contains(&def.id) {
+                let rows = section_rows(t, DocKind::Profile, def, doc);
+                if !rows.is_empty() {
+                    sections.push(SharedSection {
+                        title: t.get(&super::form_view::section_label(DocKind::Profile, def.id)),
+                        rows,
+                    });
+                }
+            }
+        }
+    }
+    let chronology = g.covers("chronology").then(|| {
+        record
+            .episode
+            .as_ref()
+            .map(|(_, events)| {
+                events
+                    .iter()
+                    .map(|r| {
+                        let (title, fields) = episode_form::describe(t, &r.event);
+                        let words: Vec<String> = fields.into_iter().map(|(_, v)| v).collect();
+                        Row {
+                            key: format!("{} · {title}", t.date_time(r.when.at)),
+                            value: words.join(" · "),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let page = SharedRecordPage {
+        page: Page::new(&ctx, "shared-record-title", "/shared"),
+        name: full_name(&record.person),
+        about: t.args(
+            "shared-record-about",
+            &[
+                ("provider", &record.provider_name),
+                ("purpose", &t.get(&format!("access-purpose-{}", g.purpose))),
+                ("until", &t.date_time(g.ends_at)),
+            ],
+        ),
+        sections,
+        chronology,
+    };
+    Ok(render(&page, StatusCode::OK))
+}
