@@ -74,14 +74,21 @@ fn grant_row(t: Tr, person: PersonId, line: &GrantLine, may_revoke: bool) -> Gra
     GrantRow {
         partner: line.partner_name.clone(),
         what: match g.episode_id {
-            Some(_) => t.with("access-what-episode", "sections", &section_names(t, &g.sections)),
+            Some(_) => t.with(
+                "access-what-episode",
+                "sections",
+                &section_names(t, &g.sections),
+            ),
             None => section_names(t, &g.sections),
         },
         purpose: t.get(&format!("access-purpose-{}", g.purpose)),
         until: t.date_time(g.ends_at),
         by: t.args(
             "access-given-by",
-            &[("who", &g.granted_by_label), ("when", &t.date_time(g.granted_at))],
+            &[
+                ("who", &g.granted_by_label),
+                ("when", &t.date_time(g.granted_at)),
+            ],
         ),
         status,
         revoke_action: (line.live && may_revoke)
@@ -173,7 +180,11 @@ async fn access_page(
             .iter()
             .enumerate()
             .map(|(i, s)| OptionView {
-                id: if i == 0 { "sections".into() } else { format!("sections-{s}") },
+                id: if i == 0 {
+                    "sections".into()
+                } else {
+                    format!("sections-{s}")
+                },
                 value: (*s).into(),
                 label: t.get(&format!("access-section-{s}")),
                 checked: ticked.iter().any(|x| x == s),
@@ -204,7 +215,10 @@ async fn access_page(
         name: full_name(&person),
         back_href: format!("/people/{id}"),
         banner,
-        rows: lines.iter().map(|l| grant_row(t, id, l, may_give)).collect(),
+        rows: lines
+            .iter()
+            .map(|l| grant_row(t, id, l, may_give))
+            .collect(),
         receipts: receipts
             .iter()
             .map(|r: &Receipt| Row {
@@ -381,7 +395,11 @@ struct SharedPage {
 pub async fn shared(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
     let actor = ctx.actor().or_fail(&ctx)?;
     let t = ctx.tr;
-    let lines = state.app.shared_with_me(actor, &ctx.meta).await.or_fail(&ctx)?;
+    let lines = state
+        .app
+        .shared_with_me(actor, &ctx.meta)
+        .await
+        .or_fail(&ctx)?;
     let page = SharedPage {
         page: Page::new(&ctx, "shared-title", "/shared"),
         rows: lines

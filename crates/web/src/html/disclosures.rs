@@ -57,7 +57,13 @@ struct LogPage {
     lines: Vec<Line>,
 }
 
-pub(crate) fn text(t: Tr, values: &Values, errors: &FormErrors, name: &str, kind: &'static str) -> FieldView {
+pub(crate) fn text(
+    t: Tr,
+    values: &Values,
+    errors: &FormErrors,
+    name: &str,
+    kind: &'static str,
+) -> FieldView {
     let mut label = t.get(&format!("disclosure-{name}"));
     if matches!(name, "concern" | "told_person") {
         label = t.with("label-optional", "label", &label);
@@ -79,7 +85,13 @@ pub(crate) fn text(t: Tr, values: &Values, errors: &FormErrors, name: &str, kind
     }
 }
 
-pub(crate) fn radios(t: Tr, values: &Values, errors: &FormErrors, name: &str, codes: &[&str]) -> FieldView {
+pub(crate) fn radios(
+    t: Tr,
+    values: &Values,
+    errors: &FormErrors,
+    name: &str,
+    codes: &[&str],
+) -> FieldView {
     let chosen = values.get(name).map(String::as_str).unwrap_or_default();
     FieldView {
         options: codes

@@ -1,7 +1,7 @@
 //! Server-rendered pages, following the GOV.UK Design System's patterns with our own styles.
 
-pub mod audit;
 pub mod access;
+pub mod audit;
 pub mod disclosures;
 pub mod episodes;
 pub mod errors;

@@ -348,7 +348,13 @@ async fn run_matrix(t: &TestApp) {
     let own_person = person_in(demo.own(CareWorker).org_id).await;
     let other_person = person_in(demo.other(CareWorker).org_id).await;
     // Something the other organisation shares with this one, for the partners' routes.
-    let grant = share(t, demo.other(CareWorker).org_id, demo.own(CareWorker).org_id, &other_person.0).await;
+    let grant = share(
+        t,
+        demo.other(CareWorker).org_id,
+        demo.own(CareWorker).org_id,
+        &other_person.0,
+    )
+    .await;
     let mut checked = 0;
     for route in table() {
         let spec = route.spec;
@@ -403,8 +409,14 @@ async fn run_matrix(t: &TestApp) {
 }
 
 /// A live grant from one organisation to another for a person: written straight to the store.
-async fn share(t: &TestApp, from: homeward_domain::ids::OrgId, to: homeward_domain::ids::OrgId, person: &str) -> String {
-    let person: homeward_domain::ids::PersonId = homeward_domain::ids::PersonId(person.parse().unwrap());
+async fn share(
+    t: &TestApp,
+    from: homeward_domain::ids::OrgId,
+    to: homeward_domain::ids::OrgId,
+    person: &str,
+) -> String {
+    let person: homeward_domain::ids::PersonId =
+        homeward_domain::ids::PersonId(person.parse().unwrap());
     let found = t.app.store.get_person(from, person).await.unwrap().unwrap();
     let now = start_time();
     let disclosure = homeward_store::DisclosureRecord {

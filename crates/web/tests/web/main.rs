@@ -5,6 +5,7 @@
 // Test code: failing loudly is its job.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod access;
 mod authz;
 mod browser;
 mod disclosures;

@@ -1,0 +1,297 @@
+//! Access for partners: a manager gives a police force access to a child's record; an officer
+//! from that force sees it in their list and opens it, only as far as the grant covers; the
+//! provider sees each look; revoking ends it at the next request; another force never sees
+//! it; an adult's record is not shared without consent unless the concern is written down.
+
+use crate::support::*;
+use homeward_domain::person::PersonKind;
+use homeward_domain::role::Role;
+
+fn form(session: &Session, pairs: &[(&str, &str)]) -> String {
+    let mut f = form_urlencoded::Serializer::new(String::new());
+    f.append_pair("csrf_token", &session.csrf);
+    for (k, v) in pairs {
+        f.append_pair(k, v);
+    }
+    f.finish()
+}
+
+/// A partner organisation of `kind` with one user in `role`, signed in.
+async fn partner(
+    t: &TestApp,
+    name: &str,
+    kind: &str,
+    role: &str,
+    email: &str,
+) -> (String, Session) {
+    let org = t
+        .app
+        .create_organisation_as_system(homeward_app::organisation::NewOrganisationInput {
+            name: name.into(),
+            nation: homeward_domain::organisation::Nation::Wales,
+            regulator: None,
+            registration_number: "-".into(),
+            registered_manager: "-".into(),
+            safeguarding_lead: "-".into(),
+            kind: kind.into(),
+        })
+        .await
+        .unwrap();
+    t.app
+        .add_user_as_system(
+            org,
+            homeward_app::users::NewUserInput {
+                display_name: format!("Officer of {name}"),
+                email: email.into(),
+                password: "kettle orbit lantern".into(),
+                roles: vec![(role.into(), None)],
+            },
+        )
+        .await
+        .unwrap();
+    let user = t
+        .app
+        .store
+        .find_credentials(email)
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    (org.to_string(), session_for(t, &user).await)
+}
+
+async fn someone(
+    t: &TestApp,
+    org: homeward_domain::ids::OrgId,
+    kind: PersonKind,
+) -> homeward_store::Person {
+    t.app
+        .store
+        .people_page(
+            org,
+            &homeward_store::PeopleQuery {
+                limit: 100,
+                ..Default::default()
+            },
+            &test_event(org),
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.kind == kind)
+        .expect("someone of that kind")
+}
+
+const GIVE: [(&str, &str); 7] = [
+    ("purpose", "find"),
+    ("sections", "police_pack"),
+    ("sections", "chronology"),
+    ("purpose_words", "She is missing and police are searching"),
+    ("lawful_basis", "vital_interests"),
+    ("condition", "safeguarding"),
+    ("consent", "not_asked"),
+];
+
+#[tokio::test]
+async fn a_partner_sees_only_what_a_live_grant_covers_and_the_provider_sees_each_look() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let org = demo.own(Role::Manager).org_id;
+        let manager = session_for(&t, demo.own(Role::Manager)).await;
+        let (force, officer) = partner(
+            &t,
+            "Dyfed-Powys Police",
+            "police",
+            "police",
+            "pc@dyfed.example",
+        )
+        .await;
+        let (_, elsewhere) =
+            partner(&t, "Gwent Police", "police", "police", "pc@gwent.example").await;
+        let child = someone(&t, org, PersonKind::Child).await;
+        let path = format!("/people/{}/access", child.id);
+        let page = req("GET", &path).session(&manager).send(&t).await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body
+                .contains("Nobody outside your organisation has been given access.")
+        );
+        assert!(page.body.contains("Dyfed-Powys Police (police)"));
+        // Nothing chosen: each part is asked for.
+        let missing = req("POST", &path)
+            .session(&manager)
+            .form(&form(&manager, &[("purpose", "")]))
+            .send(&t)
+            .await;
+        assert_eq!(missing.status, 422);
+        for message in [
+            "Choose who to give access to",
+            "Choose why they need access",
+            "Tick at least one thing they can see",
+        ] {
+            assert!(missing.body.contains(message), "{message}");
+        }
+        let mut pairs = GIVE.to_vec();
+        pairs.push(("partner", &force));
+        let given = req("POST", &path)
+            .session(&manager)
+            .form(&form(&manager, &pairs))
+            .send(&t)
+            .await;
+        assert_eq!(given.status, 303, "{}", given.body);
+        let page = req("GET", &format!("{path}?done=given"))
+            .session(&manager)
+            .send(&t)
+            .await;
+        for words in [
+            "Access given.",
+            "They can see it now",
+            "The police pack’s details",
+            "To find them",
+        ] {
+            assert!(page.body.contains(words), "{words}");
+        }
+        // The grant is a disclosure too.
+        let shares = req("GET", &format!("/people/{}/disclosures", child.id))
+            .session(&manager)
+            .send(&t)
+            .await;
+        assert!(shares.body.contains("Dyfed-Powys Police"));
+        // The officer sees it listed and opens it; another force sees nothing.
+        let list = req("GET", "/shared").session(&officer).send(&t).await;
+        assert_eq!(list.status, 200);
+        assert!(list.body.contains(&child.given_name), "{}", list.body);
+        let href = list
+            .body
+            .split("href=\"/shared/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        let record = req("GET", &format!("/shared/{href}"))
+            .session(&officer)
+            .send(&t)
+            .await;
+        assert_eq!(record.status, 200);
+        assert!(record.body.contains(&child.family_name));
+        assert!(record.body.contains("Chronology"));
+        let other = req("GET", "/shared").session(&elsewhere).send(&t).await;
+        assert!(
+            other
+                .body
+                .contains("Nothing is shared with your organisation")
+        );
+        assert!(!other.body.contains(&child.given_name));
+        let refused = req("GET", &format!("/shared/{href}"))
+            .session(&elsewhere)
+            .send(&t)
+            .await;
+        assert_eq!(refused.status, 404);
+        // The provider sees the look.
+        let page = req("GET", &path).session(&manager).send(&t).await;
+        assert!(
+            page.body.contains("pc@dyfed.example (Dyfed-Powys Police)"),
+            "{}",
+            page.body
+        );
+        // Ending it needs a reason, then takes effect at once.
+        let revoke = format!("{path}/{href}/revoke");
+        let no_reason = req("POST", &revoke)
+            .session(&manager)
+            .form(&form(&manager, &[]))
+            .send(&t)
+            .await;
+        assert_eq!(no_reason.status, 422);
+        assert!(no_reason.body.contains("Enter why you are ending access"));
+        let ended = req("POST", &revoke)
+            .session(&manager)
+            .form(&form(&manager, &[("reason", "She is home")]))
+            .send(&t)
+            .await;
+        assert_eq!(ended.status, 303);
+        let gone = req("GET", &format!("/shared/{href}"))
+            .session(&officer)
+            .send(&t)
+            .await;
+        assert_eq!(gone.status, 404);
+        let page = req("GET", &path).session(&manager).send(&t).await;
+        assert!(page.body.contains("She is home"));
+        // A care worker cannot give access; the officer cannot see the provider's pages.
+        let worker = session_for(&t, demo.own(Role::CareWorker)).await;
+        let mut pairs = GIVE.to_vec();
+        pairs.push(("partner", &force));
+        let no = req("POST", &path)
+            .session(&worker)
+            .form(&form(&worker, &pairs))
+            .send(&t)
+            .await;
+        assert_eq!(no.status, 403);
+        let no = req("GET", &path).session(&officer).send(&t).await;
+        assert_eq!(no.status, 403);
+        let trail = t.app.store.audit_page(0, 1_000_000).await.unwrap();
+        for action in ["grant.give", "grant.read", "grant.receipt", "grant.revoke"] {
+            assert!(trail.iter().any(|r| r.event.action == action), "{action}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_adults_record_is_not_shared_without_consent_unless_the_concern_is_written_down() {
+    for t in engines().await {
+        seed(&t).await;
+        let adults_org = t
+            .app
+            .store
+            .list_organisations()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|o| o.name.contains("Gofal"))
+            .map(|o| o.id);
+        let Some(org) = adults_org else {
+            panic!("the demo has a home-care provider for adults");
+        };
+        let adult = someone(&t, org, PersonKind::Adult).await;
+        let manager_user = t
+            .app
+            .store
+            .find_credentials("manager@gofal-dychmygol.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .user;
+        let manager = session_for(&t, &manager_user).await;
+        let (council, _) = partner(
+            &t,
+            "Cyngor Sir",
+            "local_authority",
+            "social_worker",
+            "sw@cyngor.example",
+        )
+        .await;
+        let path = format!("/people/{}/access", adult.id);
+        let mut pairs: Vec<(&str, &str)> = GIVE.to_vec();
+        pairs.push(("partner", &council));
+        let refused = req("POST", &path)
+            .session(&manager)
+            .form(&form(&manager, &pairs))
+            .send(&t)
+            .await;
+        assert_eq!(refused.status, 422);
+        assert!(
+            refused.body.contains("only be shared without their agreement when there is a significant safeguarding concern"),
+            "{}",
+            refused.body
+        );
+        pairs.push((
+            "concern",
+            "He has dementia and is missing in the cold overnight",
+        ));
+        let given = req("POST", &path)
+            .session(&manager)
+            .form(&form(&manager, &pairs))
+            .send(&t)
+            .await;
+        assert_eq!(given.status, 303, "{}", given.body);
+    }
+}
