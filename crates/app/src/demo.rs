@@ -11,7 +11,10 @@ use homeward_domain::ids::{OrgId, PersonId, ServiceId, UserId};
 use homeward_domain::organisation::{Nation, Regulator, ServiceKind};
 use homeward_domain::person::PersonKind;
 use homeward_domain::role::Role;
-use homeward_store::{DocumentVersion, Membership, NewUser, Organisation, Person, Service, User};
+use homeward_store::{
+    DisclosureRecord, DocumentVersion, Grant, Membership, NewUser, Organisation, Person, Service,
+    User,
+};
 use jiff::civil::date;
 
 /// A demo account, to print for whoever started the demo.
@@ -275,6 +278,7 @@ impl App {
         }
         let now = self.clock.now();
         let mut accounts = Vec::new();
+        let mut provider_people = Vec::new();
         for spec in &ORGS {
             let org = Organisation {
                 id: OrgId::new_random(),
@@ -444,7 +448,163 @@ impl App {
             // The demo's history is written as it happened; its facts for the patterns
             // pages are worked out from it as an upgrade would.
             self.rebuild_learning(Some(org.id)).await?;
+            provider_people.push((org.id, spec.manager, people));
         }
+        self.demo_partners(password, &provider_people, &mut accounts)
+            .await?;
         Ok(accounts)
     }
+
+    /// A police force, a local authority and a return-interview service, each with an
+    /// account for its partner role; the first provider has given each access to the
+    /// records of the person missing now, for their purpose.
+    async fn demo_partners(
+        &self,
+        password: &str,
+        providers: &[(OrgId, &str, Vec<Person>)],
+        accounts: &mut Vec<DemoAccount>,
+    ) -> AppResult<()> {
+        let now = self.clock.now();
+        for (name, kind, domain, role, purpose, sections) in PARTNERS {
+            let org = Organisation {
+                id: OrgId::new_random(),
+                name: (*name).into(),
+                nation: Nation::Wales,
+                regulator: Regulator::Ciw,
+                registration_number: "-".into(),
+                registered_manager: "-".into(),
+                safeguarding_lead: "-".into(),
+                created_at: now,
+                kind: (*kind).into(),
+            };
+            self.store
+                .create_organisation(
+                    &org,
+                    &self.demo_event(
+                        org.id,
+                        "organisation.create",
+                        "organisation",
+                        org.id.to_string(),
+                    ),
+                )
+                .await?;
+            let email = format!("{}@{domain}", role.code().replace('_', "-"));
+            let new = NewUser {
+                password_hash: hash_password(password.to_owned()).await?,
+                memberships: vec![Membership {
+                    role: role,
+                    service_id: None,
+                }],
+                user: User {
+                    id: UserId::new_random(),
+                    org_id: org.id,
+                    email: email.clone(),
+                    display_name: format!("Demo {}", role_label(role)),
+                    active: true,
+                    created_at: now,
+                },
+            };
+            self.store
+                .create_user(
+                    &new,
+                    &self.demo_event(org.id, "user.create", "user", new.user.id.to_string()),
+                )
+                .await?;
+            self.enrol_demo_account(&new.user).await?;
+            accounts.push(DemoAccount {
+                organisation: (*name).into(),
+                role: role,
+                second_factor: homeward_domain::totp::secret_text(
+                    &self.keys.demo_second_factor_secret(&email),
+                ),
+                email,
+            });
+            let Some((provider, manager, people)) = providers.first() else {
+                continue;
+            };
+            for person in people {
+                let Some(episode) = self.store.open_episode_of(*provider, person.id).await? else {
+                    continue;
+                };
+                let disclosure = DisclosureRecord {
+                    id: uuid::Uuid::new_v4(),
+                    org_id: *provider,
+                    service_id: person.service_id,
+                    person_id: person.id,
+                    shared: homeward_domain::episode::Occurred::in_london(now),
+                    recorded_at: now,
+                    decided_by: None,
+                    decided_by_label: (*manager).into(),
+                    kind: "grant".into(),
+                    disclosure: homeward_domain::disclosure::Disclosure {
+                        what: format!("Access in Homeward: {}", sections.join(", ")),
+                        recipient: (*name).into(),
+                        purpose: "They are missing now".into(),
+                        lawful_basis: "vital_interests".into(),
+                        condition: "safeguarding".into(),
+                        consent: "not_asked".into(),
+                        told_person: "They will be told when they are back".into(),
+                        ..Default::default()
+                    },
+                };
+                let grant = Grant {
+                    id: uuid::Uuid::new_v4(),
+                    org_id: *provider,
+                    partner_org_id: org.id,
+                    person_id: person.id,
+                    episode_id: Some(episode),
+                    purpose: (*purpose).into(),
+                    sections: sections.iter().map(|s| (*s).to_string()).collect(),
+                    granted_by: None,
+                    granted_by_label: (*manager).into(),
+                    granted_at: now,
+                    ends_at: homeward_domain::access::ends_at(now, None),
+                    disclosure_id: disclosure.id,
+                    ended: None,
+                };
+                self.store
+                    .give_access(
+                        &grant,
+                        &disclosure,
+                        &self.demo_event(*provider, "grant.give", "person", person.id.to_string()),
+                    )
+                    .await?;
+            }
+        }
+        Ok(())
+    }
 }
+
+/// The demo's partners: name, kind, email domain, the role of its account, and what the
+/// first provider shares with it about the person missing now.
+const PARTNERS: [(&str, &str, &str, Role, &str, &[&str]); 3] = [
+    (
+        "Heddlu Dychmygol Police",
+        "police",
+        "heddlu-dychmygol.example",
+        Role::Police,
+        "find",
+        &["police_pack", "chronology"],
+    ),
+    (
+        "Cyngor Sir Ffug County Council",
+        "local_authority",
+        "cyngor-ffug.example",
+        Role::SocialWorker,
+        "strategy_discussion",
+        &[
+            "information_form",
+            "risk_assessment",
+            "missing_plan",
+            "chronology",
+        ],
+    ),
+    (
+        "Siarad Return Interviews",
+        "return_interviews",
+        "siarad.example",
+        Role::ReturnInterviewWorker,
+        "return_interview",
+        &["information_form", "chronology"],
+    ),
+];

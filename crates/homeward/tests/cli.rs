@@ -320,9 +320,10 @@ fn demo_prints_its_accounts_and_serves() {
     let accounts: Vec<&String> = output.iter().filter(|l| l.contains('@')).collect();
     assert_eq!(
         accounts.len(),
-        27,
-        "an account for every role in each of three organisations"
+        30,
+        "an account for every role in each of three providers, and one in each of three partners"
     );
+    assert!(accounts.iter().any(|a| a.contains("police@heddlu-dychmygol.example")));
     for account in &accounts {
         assert!(regex_lite(account), "ROLE EMAIL SECRET: {account}");
     }
