@@ -1417,3 +1417,6 @@ audit-do-grant-list = Edrych ar bwy all weld cofnod
 audit-do-grant-shared_list = Edrych ar beth sydd wedi’i rannu â’u sefydliad
 audit-do-grant-read = Edrych ar gofnod a rannwyd
 audit-do-grant-receipt = Edrychodd partner ar gofnod
+shared-add = Ychwanegu at y gronoleg:
+error-shared-no-episode = Nid oes cyfnod i ychwanegu ato: nid ydynt ar goll nawr
+audit-do-grant-record = Ychwanegu at gronoleg a rannwyd

@@ -1409,3 +1409,6 @@ audit-do-grant-list = Looked at who can see a record
 audit-do-grant-shared_list = Looked at what is shared with their organisation
 audit-do-grant-read = Looked at a shared record
 audit-do-grant-receipt = A partner looked at a record
+shared-add = Add to the chronology:
+error-shared-no-episode = There is no episode to add to: they are not missing now
+audit-do-grant-record = Added to a shared chronology

@@ -419,4 +419,90 @@ impl App {
             episode,
         })
     }
+
+    /// The entries someone from a partner may add, by kind.
+    pub fn partner_entry_kinds(&self, actor: &Actor) -> Vec<&'static str> {
+        const KINDS: [&str; 10] = [
+            "reported_to_police",
+            "police_graded",
+            "sighting",
+            "located",
+            "safe_and_well_check",
+            "return_interview_offered",
+            "return_interview_declined",
+            "return_interview_held",
+            "strategy_discussion",
+            "referral",
+        ];
+        KINDS
+            .into_iter()
+            .filter(|k| actor.roles().any(|r| access::partner_may_record(r, k)))
+            .collect()
+    }
+
+    /// Adds an entry to the chronology a grant opens, as someone from the partner: only the
+    /// kinds their role records, only while the grant is live and covers the chronology, and
+    /// only to the granted episode (or the person's open one). The entry names them and their
+    /// organisation, and is audited in both organisations' trails.
+    pub async fn record_shared_event(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        grant: uuid::Uuid,
+        when: Option<Timestamp>,
+        event: homeward_domain::episode::Event,
+    ) -> AppResult<EventRecord> {
+        require(actor, Action::UseGrants)?;
+        if !actor
+            .roles()
+            .any(|r| access::partner_may_record(r, event.kind()))
+        {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.clock.now();
+        let Some((grant, person)) = self
+            .store
+            .person_through_grant(actor.org_id(), grant, now)
+            .await?
+        else {
+            return Err(AppError::NotFound);
+        };
+        if !grant.covers("chronology") {
+            return Err(AppError::Forbidden);
+        }
+        let episode = match grant.episode_id {
+            Some(id) => Some(id),
+            None => self.store.open_episode_of(grant.org_id, person.id).await?,
+        };
+        let Some((summary, events)) = (match episode {
+            Some(id) => self.store.episode(grant.org_id, id).await?,
+            None => None,
+        }) else {
+            return Err(AppError::invalid("event", "error-shared-no-episode"));
+        };
+        let partner_name = self
+            .store
+            .get_organisation(actor.org_id())
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        let writer = crate::episodes::Writer {
+            org: grant.org_id,
+            label: format!("{} ({partner_name})", actor.user.email),
+        };
+        let record = self
+            .append_event(actor, meta, &writer, (summary, events, person), when, event)
+            .await?;
+        self.store
+            .record_audit(&actor.event(
+                now,
+                meta,
+                "grant.record",
+                "episode",
+                Some(format!("{} #{}", record.event.kind(), record.seq)),
+                Outcome::Allowed,
+            ))
+            .await?;
+        Ok(record)
+    }
 }

@@ -19,6 +19,13 @@ use homeward_store::{
 };
 use jiff::Timestamp;
 
+/// Who an entry is written for: the organisation whose chronology it joins, and the name it
+/// is recorded under.
+pub(crate) struct Writer {
+    pub org: homeward_domain::ids::OrgId,
+    pub label: String,
+}
+
 /// What is asked when an episode is opened; the rest can come later.
 #[derive(Clone, Debug, Default)]
 pub struct OpenEpisodeInput {
@@ -388,6 +395,27 @@ impl App {
         {
             return Err(AppError::invalid("event", "error-page-not-yours"));
         }
+        let writer = Writer {
+            org: actor.org_id(),
+            label: actor.user.email.clone(),
+        };
+        self.append_event(actor, meta, &writer, (summary, events, person), when, event)
+            .await
+    }
+
+    /// Adds an entry to an episode's chronology, for whoever `writer` says: staff of the
+    /// organisation, or someone from a partner through a grant (named with their
+    /// organisation, and audited in the provider's trail).
+    pub(crate) async fn append_event(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        writer: &Writer,
+        (summary, events, person): (EpisodeSummary, Vec<EventRecord>, Person),
+        when: Option<Timestamp>,
+        event: Event,
+    ) -> AppResult<EventRecord> {
+        let id = summary.id;
         let state = episode::derive(&events)
             .map_err(|r| AppError::Internal(format!("stored chronology does not derive: {r:?}")))?;
         let plan = self.pinned_plan(&person, &state).await?;
@@ -400,7 +428,7 @@ impl App {
             when: Occurred::in_london(when.unwrap_or(now)),
             recorded_at: now,
             recorded_by: Some(actor.user.id),
-            recorded_by_label: actor.user.email.clone(),
+            recorded_by_label: writer.label.clone(),
             event: event.clone(),
         };
         if let Event::Closed { left_open, .. } = &event {
@@ -429,7 +457,7 @@ impl App {
             let mut summary = summary_of(id, &person, &state, &record);
             summary.schedule = schedule_of(&state, &all, &list, now);
             summary.schedule.paging_failed_since = current.schedule.paging_failed_since;
-            let audit = actor.event(
+            let mut audit = actor.event(
                 now,
                 meta,
                 &format!("episode.{}", record.event.kind()),
@@ -437,6 +465,8 @@ impl App {
                 Some(format!("{id} #{}", record.seq)),
                 Outcome::Allowed,
             );
+            audit.org_id = Some(writer.org);
+            audit.actor_label = writer.label.clone();
             Ok(PreparedAppend {
                 summary,
                 record,
@@ -447,7 +477,7 @@ impl App {
         };
         match self
             .store
-            .append_to_episode(actor.org_id(), id, &events, &prepare)
+            .append_to_episode(writer.org, id, &events, &prepare)
             .await?
         {
             Some(Ok(done)) => {
@@ -461,7 +491,7 @@ impl App {
                         reason: "24 hours after the episode closed".into(),
                     };
                     self.store
-                        .end_episode_access(actor.org_id(), id, &ending)
+                        .end_episode_access(writer.org, id, &ending)
                         .await?;
                 }
                 Ok(done.record)

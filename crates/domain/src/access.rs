@@ -91,6 +91,26 @@ pub fn problems(
     out
 }
 
+/// Whether someone from a partner in `role` may add an entry of `kind` to a chronology they
+/// were given: police their report and reference, risk grade, sightings, where the person was
+/// found and the safe and well check; return-interview workers the interview; social
+/// workers strategy discussions and referrals.
+pub fn partner_may_record(role: crate::role::Role, kind: &str) -> bool {
+    use crate::role::Role::*;
+    match role {
+        Police => matches!(
+            kind,
+            "reported_to_police" | "police_graded" | "sighting" | "located" | "safe_and_well_check"
+        ),
+        ReturnInterviewWorker => matches!(
+            kind,
+            "return_interview_offered" | "return_interview_declined" | "return_interview_held"
+        ),
+        SocialWorker => matches!(kind, "strategy_discussion" | "referral"),
+        _ => false,
+    }
+}
+
 /// Whether a grant given until `ends_at`, ended early at `revoked_at` (if at all), is live
 /// at `at`.
 pub fn is_live(ends_at: Timestamp, revoked_at: Option<Timestamp>, at: Timestamp) -> bool {
@@ -158,6 +178,14 @@ mod tests {
         assert!(is_live(end, revoked, at("2026-11-30T11:59:59Z")));
         assert!(!is_live(end, revoked, at("2026-11-30T12:00:00Z")));
         assert!(is_partner_kind("police") && !is_partner_kind("provider"));
+        use crate::role::Role;
+        assert!(partner_may_record(Role::Police, "located"));
+        assert!(!partner_may_record(Role::Police, "closed"));
+        assert!(partner_may_record(
+            Role::SocialWorker,
+            "strategy_discussion"
+        ));
+        assert!(!partner_may_record(Role::Manager, "note"));
         assert!(!is_partner_kind("pirates"));
     }
 }

@@ -323,7 +323,11 @@ fn demo_prints_its_accounts_and_serves() {
         30,
         "an account for every role in each of three providers, and one in each of three partners"
     );
-    assert!(accounts.iter().any(|a| a.contains("police@heddlu-dychmygol.example")));
+    assert!(
+        accounts
+            .iter()
+            .any(|a| a.contains("police@heddlu-dychmygol.example"))
+    );
     for account in &accounts {
         assert!(regex_lite(account), "ROLE EMAIL SECRET: {account}");
     }

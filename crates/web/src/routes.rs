@@ -154,6 +154,8 @@ pub fn table() -> Vec<Route> {
         r("POST", "/people/{id}/access/{grant}/revoke", Requires(Action::GiveAccess), Html, post(html::access::revoke)),
         r("GET", "/shared", Requires(Action::UseGrants), Html, get(html::access::shared)),
         r("GET", "/shared/{grant}", Requires(Action::UseGrants), Html, get(html::access::shared_record)),
+        r("GET", "/shared/{grant}/add/{kind}", Requires(Action::UseGrants), Html, get(html::access::entry_form)),
+        r("POST", "/shared/{grant}/add/{kind}", Requires(Action::UseGrants), Html, post(html::access::add_entry)),
         r("GET", "/patterns", Requires(Action::ViewPatterns), Html, get(html::patterns::show)),
         r("GET", "/patterns/episodes", Requires(Action::ViewPatterns), Html, get(html::patterns::episodes)),
         r("GET", "/patterns/report.pdf", Requires(Action::ViewPatterns), Html, get(html::patterns::report_pdf)),

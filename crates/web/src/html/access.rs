@@ -431,6 +431,8 @@ struct SharedRecordPage {
     about: String,
     sections: Vec<SharedSection>,
     chronology: Option<Vec<Row>>,
+    /// The entries the reader may add to the chronology: address and name.
+    entries: Vec<(String, String)>,
 }
 
 /// The profile's sections a police pack shows, when only the pack's fields are shared.
@@ -488,7 +490,23 @@ pub async fn shared_record(
             })
             .unwrap_or_default()
     });
+    let entries = if g.covers("chronology") && record.episode.is_some() {
+        state
+            .app
+            .partner_entry_kinds(actor)
+            .into_iter()
+            .map(|k| {
+                (
+                    format!("/shared/{}/add/{k}", g.id),
+                    t.get(&format!("event-{k}")),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = SharedRecordPage {
+        entries,
         page: Page::new(&ctx, "shared-record-title", "/shared"),
         name: full_name(&record.person),
         about: t.args(
@@ -503,4 +521,102 @@ pub async fn shared_record(
         chronology,
     };
     Ok(render(&page, StatusCode::OK))
+}
+
+/// The form for an entry to a shared chronology.
+pub async fn entry_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((grant, kind)): Path<(String, String)>,
+) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let grant = grant
+        .parse::<uuid::Uuid>()
+        .map_err(|_| AppError::NotFound)
+        .or_fail(&ctx)?;
+    if !state
+        .app
+        .partner_entry_kinds(actor)
+        .contains(&kind.as_str())
+    {
+        return Err(Failure::new(ctx, AppError::NotFound));
+    }
+    let record = state
+        .app
+        .shared_record(actor, &ctx.meta, grant)
+        .await
+        .or_fail(&ctx)?;
+    let mut values = Values::new();
+    homeward_app::episode_form::instant_values(&mut values, "when", state.app.clock.now());
+    Ok(super::episodes::partner_entry_page(
+        &ctx,
+        full_name(&record.person),
+        grant,
+        &kind,
+        &values,
+        FormErrors::default(),
+    ))
+}
+
+/// Adds an entry to a shared chronology, or shows the form again with what is wrong.
+pub async fn add_entry(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((grant, kind)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let grant = grant
+        .parse::<uuid::Uuid>()
+        .map_err(|_| AppError::NotFound)
+        .or_fail(&ctx)?;
+    if !state
+        .app
+        .partner_entry_kinds(actor)
+        .contains(&kind.as_str())
+    {
+        return Err(Failure::new(ctx, AppError::NotFound));
+    }
+    let values = values_from(&body);
+    let result = match (
+        instant(&values, "when"),
+        episode_form::parse(&kind, &values),
+    ) {
+        (Ok(when), Ok(event)) => {
+            state
+                .app
+                .record_shared_event(actor, &ctx.meta, grant, when, event)
+                .await
+        }
+        (when, event) => Err(AppError::Invalid(
+            when.err()
+                .map(|message| FieldError {
+                    field: "when".into(),
+                    message,
+                })
+                .into_iter()
+                .chain(event.err().unwrap_or_default())
+                .collect(),
+        )),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/shared/{grant}?added=1")).into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let record = state
+                .app
+                .shared_record(actor, &ctx.meta, grant)
+                .await
+                .or_fail(&ctx)?;
+            let errors = FormErrors::from_fields(ctx.tr, &fields);
+            Ok(super::episodes::partner_entry_page(
+                &ctx,
+                full_name(&record.person),
+                grant,
+                &kind,
+                &values,
+                errors,
+            ))
+        }
+        Err(e) => Err(Failure::new(ctx, e)),
+    }
 }

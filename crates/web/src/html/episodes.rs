@@ -1464,6 +1464,40 @@ pub async fn add(
     }
 }
 
+/// The form for an entry someone from a partner adds to a chronology shared with them: the
+/// same fields as staff see, sent to the grant's own address.
+pub(crate) fn partner_entry_page(
+    ctx: &Ctx,
+    name: String,
+    grant: uuid::Uuid,
+    kind: &str,
+    values: &Values,
+    errors: FormErrors,
+) -> Response {
+    let t = ctx.tr;
+    let page = AddPage {
+        page: Page::new(ctx, "episode-add-title", "/shared").with_errors(&errors),
+        name,
+        heading: t.get(&format!("event-{kind}")),
+        action: format!("/shared/{grant}/add/{kind}"),
+        back_href: format!("/shared/{grant}"),
+        amends: None,
+        duty: None,
+        hidden: Vec::new(),
+        reason: instant_view(t, "reason", "ev-amendment-reason", values, &errors),
+        when: instant_view(t, "when", "episode-when", values, &errors),
+        fields: views(t, kind, values, &errors),
+        left_open: Vec::new(),
+        errors: errors.clone(),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render(&page, status)
+}
+
 /// A correction: the reason, and the entry as it should have read.
 async fn amendment(
     state: &AppState,

@@ -82,6 +82,36 @@ async fn someone(
         .expect("someone of that kind")
 }
 
+/// A child of the organisation who is missing now.
+async fn missing_child(t: &TestApp, org: homeward_domain::ids::OrgId) -> homeward_store::Person {
+    let people = t
+        .app
+        .store
+        .people_page(
+            org,
+            &homeward_store::PeopleQuery {
+                limit: 100,
+                ..Default::default()
+            },
+            &test_event(org),
+        )
+        .await
+        .unwrap();
+    for p in people {
+        if p.kind == PersonKind::Child
+            && t.app
+                .store
+                .open_episode_of(org, p.id)
+                .await
+                .unwrap()
+                .is_some()
+        {
+            return p;
+        }
+    }
+    panic!("the demo has a child missing now")
+}
+
 const GIVE: [(&str, &str); 7] = [
     ("purpose", "find"),
     ("sections", "police_pack"),
@@ -108,14 +138,12 @@ async fn a_partner_sees_only_what_a_live_grant_covers_and_the_provider_sees_each
         .await;
         let (_, elsewhere) =
             partner(&t, "Gwent Police", "police", "police", "pc@gwent.example").await;
-        let child = someone(&t, org, PersonKind::Child).await;
+        let child = missing_child(&t, org).await;
         let path = format!("/people/{}/access", child.id);
         let page = req("GET", &path).session(&manager).send(&t).await;
         assert_eq!(page.status, 200);
-        assert!(
-            page.body
-                .contains("Nobody outside your organisation has been given access.")
-        );
+        // The demo's partners were given access to her record already.
+        assert!(page.body.contains("Heddlu Dychmygol Police"));
         assert!(page.body.contains("Dyfed-Powys Police (police)"));
         // Nothing chosen: each part is asked for.
         let missing = req("POST", &path)
@@ -175,6 +203,62 @@ async fn a_partner_sees_only_what_a_live_grant_covers_and_the_provider_sees_each
         assert_eq!(record.status, 200);
         assert!(record.body.contains(&child.family_name));
         assert!(record.body.contains("Chronology"));
+        // The officer adds the police's risk grade; the provider's chronology names them
+        // and their force.
+        assert!(
+            record
+                .body
+                .contains(&format!("/shared/{href}/add/police_graded"))
+        );
+        assert!(
+            !record
+                .body
+                .contains(&format!("/shared/{href}/add/strategy_discussion"))
+        );
+        let form_page = req("GET", &format!("/shared/{href}/add/police_graded"))
+            .session(&officer)
+            .send(&t)
+            .await;
+        assert_eq!(form_page.status, 200);
+        let wrong = req("POST", &format!("/shared/{href}/add/police_graded"))
+            .session(&officer)
+            .form(&form(&officer, &[("grade", "")]))
+            .send(&t)
+            .await;
+        assert_eq!(wrong.status, 422);
+        let graded = req("POST", &format!("/shared/{href}/add/police_graded"))
+            .session(&officer)
+            .form(&form(
+                &officer,
+                &[("grade", "high"), ("scheme", "england_wales_app")],
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(graded.status, 303, "{}", graded.body);
+        let not_theirs = req("POST", &format!("/shared/{href}/add/closed"))
+            .session(&officer)
+            .form(&form(&officer, &[]))
+            .send(&t)
+            .await;
+        assert_eq!(not_theirs.status, 404);
+        let episode = t
+            .app
+            .store
+            .open_episode_of(org, child.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let chronology = req("GET", &format!("/episodes/{episode}"))
+            .session(&manager)
+            .send(&t)
+            .await;
+        assert!(
+            chronology
+                .body
+                .contains("pc@dyfed.example (Dyfed-Powys Police)"),
+            "{}",
+            chronology.body
+        );
         let other = req("GET", "/shared").session(&elsewhere).send(&t).await;
         assert!(
             other

@@ -59,6 +59,9 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
             Only(PLAN_AGREERS)
         }
         ("GET", "/shared") | ("GET", "/shared/{grant}") => Only(PARTNERS),
+        ("GET", "/shared/{grant}/add/{kind}") | ("POST", "/shared/{grant}/add/{kind}") => {
+            Only(PARTNERS)
+        }
         ("GET", "/people/{id}/disclosures/new") | ("POST", "/people/{id}/disclosures") => {
             Only(EDITORS)
         }
@@ -378,6 +381,17 @@ async fn run_matrix(t: &TestApp) {
                 Expect::Only(roles) => roles.contains(&role),
             };
             let session = session_for(t, demo.own(role)).await;
+            // A partner adds only their own kinds of entry to a shared chronology.
+            let own_path = if spec.path.starts_with("/shared/") {
+                let kind = match role {
+                    SocialWorker => "referral",
+                    ReturnInterviewWorker => "return_interview_held",
+                    _ => "located",
+                };
+                own_path.replace("/add/note", &format!("/add/{kind}"))
+            } else {
+                own_path.clone()
+            };
             let reply = call(t, spec.method, &own_path, Some(&session)).await;
             if allowed {
                 assert!(
