@@ -465,7 +465,15 @@ impl App {
         accounts: &mut Vec<DemoAccount>,
     ) -> AppResult<()> {
         let now = self.clock.now();
-        for (name, kind, domain, role, purpose, sections) in PARTNERS {
+        for DemoPartner {
+            name,
+            kind,
+            domain,
+            role,
+            purpose,
+            sections,
+        } in PARTNERS
+        {
             let org = Organisation {
                 id: OrgId::new_random(),
                 name: (*name).into(),
@@ -492,7 +500,7 @@ impl App {
             let new = NewUser {
                 password_hash: hash_password(password.to_owned()).await?,
                 memberships: vec![Membership {
-                    role: role,
+                    role,
                     service_id: None,
                 }],
                 user: User {
@@ -513,7 +521,7 @@ impl App {
             self.enrol_demo_account(&new.user).await?;
             accounts.push(DemoAccount {
                 organisation: (*name).into(),
-                role: role,
+                role,
                 second_factor: homeward_domain::totp::secret_text(
                     &self.keys.demo_second_factor_secret(&email),
                 ),
@@ -575,36 +583,45 @@ impl App {
     }
 }
 
-/// The demo's partners: name, kind, email domain, the role of its account, and what the
-/// first provider shares with it about the person missing now.
-const PARTNERS: [(&str, &str, &str, Role, &str, &[&str]); 3] = [
-    (
-        "Heddlu Dychmygol Police",
-        "police",
-        "heddlu-dychmygol.example",
-        Role::Police,
-        "find",
-        &["police_pack", "chronology"],
-    ),
-    (
-        "Cyngor Sir Ffug County Council",
-        "local_authority",
-        "cyngor-ffug.example",
-        Role::SocialWorker,
-        "strategy_discussion",
-        &[
+/// One of the demo's partners, and what the first provider shares with it about the person
+/// missing now.
+struct DemoPartner {
+    name: &'static str,
+    kind: &'static str,
+    domain: &'static str,
+    role: Role,
+    purpose: &'static str,
+    sections: &'static [&'static str],
+}
+
+const PARTNERS: [DemoPartner; 3] = [
+    DemoPartner {
+        name: "Heddlu Dychmygol Police",
+        kind: "police",
+        domain: "heddlu-dychmygol.example",
+        role: Role::Police,
+        purpose: "find",
+        sections: &["police_pack", "chronology"],
+    },
+    DemoPartner {
+        name: "Cyngor Sir Ffug County Council",
+        kind: "local_authority",
+        domain: "cyngor-ffug.example",
+        role: Role::SocialWorker,
+        purpose: "strategy_discussion",
+        sections: &[
             "information_form",
             "risk_assessment",
             "missing_plan",
             "chronology",
         ],
-    ),
-    (
-        "Siarad Return Interviews",
-        "return_interviews",
-        "siarad.example",
-        Role::ReturnInterviewWorker,
-        "return_interview",
-        &["information_form", "chronology"],
-    ),
+    },
+    DemoPartner {
+        name: "Siarad Return Interviews",
+        kind: "return_interviews",
+        domain: "siarad.example",
+        role: Role::ReturnInterviewWorker,
+        purpose: "return_interview",
+        sections: &["information_form", "chronology"],
+    },
 ];
