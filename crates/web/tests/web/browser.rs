@@ -1582,3 +1582,177 @@ async fn a_safeguarding_lead_follows_a_pattern_to_its_episodes_and_takes_the_rep
     client.goto(&format!("{base}/disclosures")).await.unwrap();
     assert_accessible(&client, &axe, "the log of information shared").await;
 }
+
+/// A provider's manager lets a police force see a child's record; the officer, signed in with
+/// their second factor in another browser, finds it under "Shared with you", sees only what
+/// the grant covers and records the police's risk grade, which the provider's chronology
+/// shows with the force named; the moment the manager ends the access the officer's next
+/// request finds nothing. Each page is checked for accessibility.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_lets_the_police_in_and_the_officer_loses_access_when_it_ends() {
+    let Some(axe) = prerequisites() else { return };
+    let t = sqlite().await;
+    let demo = seed(&t).await;
+    let base = serve(&t).await;
+    let org = demo.other(homeward_domain::role::Role::Manager).org_id;
+    let mut child = None;
+    for p in t
+        .app
+        .store
+        .people_page(
+            org,
+            &homeward_store::PeopleQuery {
+                limit: 100,
+                ..Default::default()
+            },
+            &test_event(org),
+        )
+        .await
+        .unwrap()
+    {
+        if t.app
+            .store
+            .open_episode_of(org, p.id)
+            .await
+            .unwrap()
+            .is_some()
+        {
+            child = Some(p);
+            break;
+        }
+    }
+    let child = child.expect("the second provider has someone missing now");
+    let force = t
+        .app
+        .store
+        .list_organisations()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.kind == "police")
+        .unwrap();
+    let p1 = tempfile::tempdir().unwrap();
+    let (_d1, manager) = start_browser(p1.path()).await;
+    sign_in(&t, &manager, &base, "manager@sample-shire.example").await;
+    let person = format!("/people/{}", child.id);
+    manager.goto(&format!("{base}{person}")).await.unwrap();
+    click(&manager, &format!("a[href='{person}/access']")).await;
+    wait_for_path(&manager, |p| p.ends_with("/access")).await;
+    assert!(
+        text(&manager)
+            .await
+            .contains("Nobody outside your organisation has been given access.")
+    );
+    assert_accessible(&manager, &axe, "who outside can see a record").await;
+    // Sent empty: each problem named, accessibly.
+    manager
+        .execute(
+            "document.querySelectorAll('input[type=checkbox]').forEach(c => c.checked = false);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&manager, "main form[action$='/access'] button[type=submit]").await;
+    wait_for_element(&manager, ".hw-error-summary").await;
+    assert!(
+        text(&manager)
+            .await
+            .contains("Choose who to give access to")
+    );
+    assert_accessible(&manager, &axe, "giving access, with errors").await;
+    manager
+        .find(Locator::Id("partner"))
+        .await
+        .unwrap()
+        .select_by_value(&force.id.to_string())
+        .await
+        .unwrap();
+    answer(
+        &manager,
+        &[
+            Click("purpose"),
+            Click("sections"),
+            Click("sections-chronology"),
+            Type(
+                "purpose_words",
+                "She is missing and the police are searching",
+            ),
+            Click("consent-not_asked"),
+            Click("lawful_basis"),
+            Click("condition"),
+        ],
+    )
+    .await;
+    click(&manager, "main form[action$='/access'] button[type=submit]").await;
+    wait_for_path(&manager, |p| p.contains("done=given")).await;
+    assert!(text(&manager).await.contains("They can see it now"));
+
+    // The officer, in another browser.
+    let p2 = tempfile::tempdir().unwrap();
+    let (_d2, officer) = start_browser(p2.path()).await;
+    sign_in(&t, &officer, &base, "police@heddlu-dychmygol.example").await;
+    click(&officer, "nav a[href='/shared']").await;
+    wait_for_path(&officer, |p| p == "/shared").await;
+    assert_accessible(&officer, &axe, "what is shared with a partner").await;
+    let link = officer
+        .find(Locator::XPath(&format!(
+            "//a[contains(., '{}')][starts-with(@href, '/shared/')]",
+            child.given_name
+        )))
+        .await
+        .unwrap();
+    let shared = link.attr("href").await.unwrap().unwrap();
+    link.click().await.unwrap();
+    wait_for_path(&officer, |p| p == shared).await;
+    let page = text(&officer).await;
+    assert!(
+        page.contains(&child.family_name) && page.contains("Chronology"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Missing plan"),
+        "only what the grant covers: {page}"
+    );
+    assert_accessible(&officer, &axe, "a shared record").await;
+    click(&officer, &format!("a[href='{shared}/add/police_graded']")).await;
+    wait_for_path(&officer, |p| p.ends_with("/add/police_graded")).await;
+    assert_accessible(&officer, &axe, "a partner's entry").await;
+    answer(
+        &officer,
+        &[Choose("grade", "high"), Click("scheme-england_wales_app")],
+    )
+    .await;
+    submit(&officer).await;
+    wait_for_path(&officer, |p| p == format!("{shared}?added=1")).await;
+    // The provider's chronology names the officer and the force.
+    let episode = t
+        .app
+        .store
+        .open_episode_of(org, child.id)
+        .await
+        .unwrap()
+        .unwrap();
+    manager
+        .goto(&format!("{base}/episodes/{episode}"))
+        .await
+        .unwrap();
+    assert!(text(&manager).await.contains(&format!("({})", force.name)));
+    // Ended: the officer's next request finds nothing.
+    manager
+        .goto(&format!("{base}{person}/access"))
+        .await
+        .unwrap();
+    assert!(
+        text(&manager)
+            .await
+            .contains(&format!("police@heddlu-dychmygol.example ({})", force.name))
+    );
+    fill(&manager, "reason-1", "She has been found").await;
+    click(&manager, "form[action$='/revoke'] button").await;
+    wait_for_path(&manager, |p| p.contains("done=ended")).await;
+    officer.goto(&format!("{base}{shared}")).await.unwrap();
+    let gone = text(&officer).await;
+    assert!(!gone.contains(&child.family_name), "{gone}");
+    officer.goto(&format!("{base}/shared")).await.unwrap();
+    assert!(!text(&officer).await.contains(&child.given_name));
+}
