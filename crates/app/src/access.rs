@@ -139,6 +139,7 @@ impl App {
             person_id: found.id,
             episode_id: input.episode,
             purpose: input.purpose.clone(),
+            reason: input.disclosure.purpose.trim().into(),
             sections: input.sections.clone(),
             granted_by: Some(actor.user.id),
             granted_by_label: actor.user.display_name.clone(),
@@ -505,4 +506,226 @@ impl App {
             .await?;
         Ok(record)
     }
+
+    /// The providers emergency access can reach, by name.
+    pub async fn providers(&self, actor: &Actor) -> AppResult<Vec<Organisation>> {
+        require(actor, Action::BreakGlass)?;
+        Ok(self
+            .store
+            .list_organisations()
+            .await?
+            .into_iter()
+            .filter(|o| o.kind == "provider")
+            .collect())
+    }
+
+    /// Emergency access (break-glass) for police: someone missing now, found by their names
+    /// (and date of birth, if known) at a provider, opens the police pack's details for four
+    /// hours. The reason is required; the code from the authenticator app must have been
+    /// entered in the last minutes. It is a disclosure, an entry in the provider's
+    /// chronology (which pages their on-call chain at once), and a line on their review
+    /// list.
+    pub async fn break_glass(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        input: &BreakGlassInput,
+    ) -> AppResult<uuid::Uuid> {
+        require(actor, Action::BreakGlass)?;
+        self.require_recent_second_factor(actor).await?;
+        let now = self.clock.now();
+        let mut problems = Vec::new();
+        let mut problem = |field: &str, message: &'static str| {
+            problems.push(FieldError {
+                field: field.into(),
+                message,
+            })
+        };
+        let provider = match input.provider {
+            Some(id) => self
+                .store
+                .get_organisation(id)
+                .await?
+                .filter(|o| o.kind == "provider"),
+            None => None,
+        };
+        if provider.is_none() {
+            problem("provider", "error-break-glass-provider");
+        }
+        if input.given_name.trim().is_empty() || input.family_name.trim().is_empty() {
+            problem("given_name", "error-break-glass-name");
+        }
+        if input.reason.trim().is_empty() {
+            problem("reason", "error-break-glass-reason");
+        }
+        if input.reason.chars().count() > disclosure::LONGEST {
+            problem("reason", "error-too-long");
+        }
+        let Some(provider) = provider.filter(|_| problems.is_empty()) else {
+            return Err(AppError::Invalid(problems));
+        };
+        let Some((person, episode)) = self
+            .store
+            .missing_person_named(
+                provider.id,
+                &input.given_name,
+                &input.family_name,
+                input.born,
+            )
+            .await?
+        else {
+            self.store
+                .record_audit(&actor.event(
+                    now,
+                    meta,
+                    "grant.break_glass",
+                    "organisation",
+                    Some(format!("{}: no one missing by that name", provider.id)),
+                    Outcome::Denied,
+                ))
+                .await?;
+            return Err(AppError::invalid(
+                "given_name",
+                "error-break-glass-not-found",
+            ));
+        };
+        let force = self
+            .store
+            .get_organisation(actor.org_id())
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        let label = format!("{} ({force})", actor.user.email);
+        let reason = input.reason.trim().to_string();
+        let disclosure_id = uuid::Uuid::new_v4();
+        let grant = Grant {
+            id: uuid::Uuid::new_v4(),
+            org_id: provider.id,
+            partner_org_id: actor.org_id(),
+            person_id: person.id,
+            episode_id: Some(episode),
+            purpose: "break_glass".into(),
+            reason: reason.clone(),
+            sections: access::EMERGENCY_SECTIONS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            granted_by: Some(actor.user.id),
+            granted_by_label: label.clone(),
+            granted_at: now,
+            ends_at: now + access::EMERGENCY,
+            disclosure_id,
+            ended: None,
+        };
+        let record = DisclosureRecord {
+            id: disclosure_id,
+            org_id: provider.id,
+            service_id: person.service_id,
+            person_id: person.id,
+            shared: Occurred::in_london(now),
+            recorded_at: now,
+            decided_by: Some(actor.user.id),
+            decided_by_label: label.clone(),
+            kind: "break_glass".into(),
+            disclosure: Disclosure {
+                what: "Emergency access in Homeward: the police pack's details".into(),
+                recipient: force.clone(),
+                purpose: reason.clone(),
+                lawful_basis: "vital_interests".into(),
+                condition: "safeguarding".into(),
+                consent: "not_asked".into(),
+                concern: reason.clone(),
+                told_person: String::new(),
+            },
+        };
+        // In the provider's trail, naming the officer and their force.
+        let audit = AuditEvent {
+            at: now,
+            org_id: Some(provider.id),
+            actor: Some(actor.user.id),
+            actor_label: label.clone(),
+            action: "grant.break_glass".into(),
+            resource_kind: "person".into(),
+            resource_id: Some(person.id.to_string()),
+            outcome: Outcome::Allowed,
+            ip: meta.ip.clone(),
+        };
+        self.store.give_access(&grant, &record, &audit).await?;
+        self.store
+            .record_audit(&actor.event(
+                now,
+                meta,
+                "grant.break_glass",
+                "grant",
+                Some(grant.id.to_string()),
+                Outcome::Allowed,
+            ))
+            .await?;
+        // The entry that pages the provider's on-call chain.
+        if let Some((summary, events)) = self.store.episode(provider.id, episode).await? {
+            let writer = crate::episodes::Writer {
+                org: provider.id,
+                label,
+            };
+            self.append_event(
+                actor,
+                meta,
+                &writer,
+                (summary, events, person),
+                None,
+                homeward_domain::episode::Event::EmergencyAccess { reason },
+            )
+            .await?;
+        }
+        Ok(grant.id)
+    }
+
+    /// Every use of emergency access to the organisation's records, latest first, with the
+    /// person's name and the force: the review list. Audited.
+    pub async fn emergency_review(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+    ) -> AppResult<Vec<(GrantLine, Person)>> {
+        require(actor, Action::ViewGrants)?;
+        let now = self.clock.now();
+        self.store
+            .record_audit(&actor.event(now, meta, "grant.review", "grant", None, Outcome::Allowed))
+            .await?;
+        let names: std::collections::HashMap<OrgId, String> = self
+            .store
+            .list_organisations()
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+        let mut out = Vec::new();
+        for g in self.store.emergency_grants(actor.org_id(), 200).await? {
+            let Some(person) = self.store.get_person(actor.org_id(), g.person_id).await? else {
+                continue;
+            };
+            if !actor.can_in(Action::ViewGrants, person.service_id) {
+                continue;
+            }
+            out.push((
+                GrantLine {
+                    partner_name: names.get(&g.partner_org_id).cloned().unwrap_or_default(),
+                    live: g.is_live(now),
+                    grant: g,
+                },
+                person,
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// What an officer gives to use emergency access.
+#[derive(Clone, Debug, Default)]
+pub struct BreakGlassInput {
+    pub provider: Option<OrgId>,
+    pub given_name: String,
+    pub family_name: String,
+    pub born: Option<jiff::civil::Date>,
+    pub reason: String,
 }

@@ -562,6 +562,7 @@ impl App {
                     person_id: person.id,
                     episode_id: Some(episode),
                     purpose: (*purpose).into(),
+                    reason: "They are missing now".into(),
                     sections: sections.iter().map(|s| (*s).to_string()).collect(),
                     granted_by: None,
                     granted_by_label: (*manager).into(),

@@ -595,6 +595,10 @@ pub fn describe(t: Tr, event: &Event) -> (String, Vec<(String, String)>) {
                 .map(|rule| (t.get("event-paged-overdue"), t.get(&format!("duty-{rule}"))))
                 .collect(),
         ),
+        Event::EmergencyAccess { reason } => (
+            title,
+            vec![(t.get("ev-emergency_access-reason"), reason.clone())],
+        ),
         Event::Acknowledged { page } => (
             t.with("event-acknowledged-page", "number", &page.to_string()),
             Vec::new(),

@@ -790,7 +790,13 @@ pub fn page_lines(
                     None => format!("- {name}"),
                 }
             }
-            None => format!("- {}", t.get(&format!("page-reason-{topic}"))),
+            None => format!(
+                "- {}",
+                t.get(&format!(
+                    "page-reason-{}",
+                    homeward_domain::escalation::PageReason::of_topic(topic).code()
+                ))
+            ),
         })
         .collect()
 }

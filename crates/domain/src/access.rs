@@ -58,6 +58,11 @@ pub fn usual_sections(purpose: &str) -> &'static [&'static str] {
 
 /// The longest a grant may run before it must be given again.
 pub const LONGEST: SignedDuration = SignedDuration::from_hours(30 * 24);
+/// How long emergency access (break-glass) lasts.
+pub const EMERGENCY: SignedDuration = SignedDuration::from_hours(4);
+/// What emergency access opens: the police pack's details only.
+pub const EMERGENCY_SECTIONS: &[&str] = &["police_pack"];
+
 /// How long a grant for an episode outlives the episode's closing.
 pub const AFTER_CLOSING: SignedDuration = SignedDuration::from_hours(24);
 

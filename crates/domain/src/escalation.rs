@@ -106,6 +106,8 @@ pub enum PageReason {
     HighRisk,
     DutyOverdue,
     Found,
+    /// Police used emergency access to the record.
+    EmergencyAccess,
 }
 
 impl PageReason {
@@ -115,6 +117,7 @@ impl PageReason {
             PageReason::HighRisk => "high_risk",
             PageReason::DutyOverdue => "duty_overdue",
             PageReason::Found => "found",
+            PageReason::EmergencyAccess => "emergency_access",
         }
     }
 
@@ -124,6 +127,7 @@ impl PageReason {
             "opened" => PageReason::Opened,
             "high_risk" => PageReason::HighRisk,
             "found" => PageReason::Found,
+            t if t.starts_with("emergency_access") => PageReason::EmergencyAccess,
             _ => PageReason::DutyOverdue,
         }
     }
@@ -251,6 +255,13 @@ fn topics(events: &[EventRecord], duties: &[Duty]) -> Vec<String> {
     if high {
         out.push("high_risk".into());
     }
+    // Each use of emergency access is told on its own.
+    out.extend(
+        events
+            .iter()
+            .filter(|r| matches!(r.event, Event::EmergencyAccess { .. }))
+            .map(|r| format!("emergency_access:{}", r.seq)),
+    );
     if !returned(events) {
         out.extend(
             duties
@@ -301,7 +312,12 @@ pub fn pages_due(
         .map(|t| PageReason::of_topic(t))
         .find(|r| *r != PageReason::DutyOverdue);
     let Some(latest) = waiting.iter().max_by_key(|p| p.seq) else {
-        return match fresh.first() {
+        // Police using emergency access leads the page, whatever else it tells.
+        let lead = fresh
+            .iter()
+            .find(|t| PageReason::of_topic(t) == PageReason::EmergencyAccess)
+            .or(fresh.first());
+        return match lead {
             Some(first) => vec![Page {
                 key: PageReason::of_topic(first).code().into(),
                 reason: PageReason::of_topic(first),
@@ -346,6 +362,7 @@ pub fn pages_due(
 fn topic_rank(topic: &str) -> u8 {
     match PageReason::of_topic(topic) {
         PageReason::Opened => 0,
+        PageReason::EmergencyAccess => 1,
         PageReason::Found => 1,
         PageReason::HighRisk => 2,
         PageReason::DutyOverdue => 3,

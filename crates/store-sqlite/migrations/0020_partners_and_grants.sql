@@ -13,6 +13,8 @@ CREATE TABLE access_grants (
     person_id BLOB NOT NULL REFERENCES people (id),
     episode_id BLOB REFERENCES episodes (id),
     purpose TEXT NOT NULL,
+    -- Why, in the words of whoever decided (for break-glass, the officer's reason).
+    reason TEXT NOT NULL,
     sections TEXT NOT NULL,
     granted_by BLOB,
     granted_by_label TEXT NOT NULL,
@@ -23,6 +25,8 @@ CREATE TABLE access_grants (
 CREATE INDEX access_grants_by_partner ON access_grants (partner_org_id, ends_at);
 CREATE INDEX access_grants_by_person ON access_grants (org_id, person_id, granted_at);
 CREATE INDEX access_grants_by_episode ON access_grants (episode_id) WHERE episode_id IS NOT NULL;
+-- Break-glass uses, for the provider's review list.
+CREATE INDEX access_grants_emergency ON access_grants (org_id, granted_at) WHERE purpose = 'break_glass';
 
 -- A grant ended early: revoked by someone, or 24 hours after its episode closed.
 CREATE TABLE access_grant_endings (

@@ -630,6 +630,7 @@ pub async fn grants_reach_only_their_partner_while_live(store: Arc<dyn Store>) {
         person_id: person.id,
         episode_id: episode,
         purpose: "find".into(),
+        reason: "To find her".into(),
         sections: vec!["police_pack".into(), "chronology".into()],
         granted_by: None,
         granted_by_label: "Manager".into(),

@@ -537,6 +537,8 @@ pub struct Grant {
     /// Only this episode, if given for one.
     pub episode_id: Option<homeward_domain::ids::EpisodeId>,
     pub purpose: String,
+    /// Why, in the words of whoever decided (for break-glass, the officer's reason).
+    pub reason: String,
     pub sections: Vec<String>,
     pub granted_by: Option<UserId>,
     pub granted_by_label: String,
@@ -921,6 +923,19 @@ pub trait Store: Send + Sync {
         episode: homeward_domain::ids::EpisodeId,
         ending: &GrantEnding,
     ) -> StoreResult<u64>;
+    /// Someone in the organisation missing now, by their exact names (any case) and, if
+    /// given, date of birth: the person and their open episode. For police using emergency
+    /// access; nobody who is not missing now is ever found this way.
+    async fn missing_person_named(
+        &self,
+        org: OrgId,
+        given: &str,
+        family: &str,
+        born: Option<Date>,
+    ) -> StoreResult<Option<(Person, homeward_domain::ids::EpisodeId)>>;
+    /// Every use of emergency access (break-glass) to the organisation's records, latest
+    /// first: its review list.
+    async fn emergency_grants(&self, org: OrgId, limit: i64) -> StoreResult<Vec<Grant>>;
     /// Every grant ever given for a person, latest first.
     async fn grants_of_person(&self, org: OrgId, person: PersonId) -> StoreResult<Vec<Grant>>;
     /// A partner organisation's grants live at `at`, latest first: chosen in the query.

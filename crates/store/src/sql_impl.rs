@@ -466,7 +466,7 @@ pub fn cut_condition(
 /// Grants with how they ended, if they did (`x_` columns).
 #[doc(hidden)]
 pub const GRANTS: &str = "SELECT g.id, g.org_id, g.partner_org_id, g.person_id, g.episode_id, g.purpose, \
-    g.sections, g.granted_by, g.granted_by_label, g.granted_at, g.ends_at, g.disclosure_id, \
+    g.reason, g.sections, g.granted_by, g.granted_by_label, g.granted_at, g.ends_at, g.disclosure_id, \
     x.ended_at AS x_ended_at, x.ended_by AS x_ended_by, x.ended_by_label AS x_ended_by_label, \
     x.reason AS x_reason FROM access_grants g LEFT JOIN access_grant_endings x ON x.grant_id = g.id";
 
@@ -1455,6 +1455,7 @@ macro_rules! impl_sql_store {
                     person_id: PersonId(r.try_get("person_id").map_err(Self::db_err)?),
                     episode_id: r.try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("episode_id").map_err(Self::db_err)?.map(EpisodeId),
                     purpose: r.try_get("purpose").map_err(Self::db_err)?,
+                    reason: r.try_get("reason").map_err(Self::db_err)?,
                     sections: sections.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
                     granted_by: r.try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("granted_by").map_err(Self::db_err)?.map(UserId),
                     granted_by_label: r.try_get("granted_by_label").map_err(Self::db_err)?,
@@ -2780,8 +2781,8 @@ macro_rules! impl_sql_store {
                 // Only for the organisation's own person, and their own episode.
                 let done = sqlx::query(
                     "INSERT INTO access_grants (id, org_id, partner_org_id, person_id, episode_id, purpose, \
-                     sections, granted_by, granted_by_label, granted_at, ends_at, disclosure_id) \
-                     SELECT $1, p.org_id, $3, p.id, $5, $6, $7, $8, $9, $10, $11, $12 FROM people p \
+                     sections, granted_by, granted_by_label, granted_at, ends_at, disclosure_id, reason) \
+                     SELECT $1, p.org_id, $3, p.id, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM people p \
                      WHERE p.id = $4 AND p.org_id = $2 AND ($5 IS NULL OR EXISTS (SELECT 1 FROM episodes e \
                      WHERE e.id = $5 AND e.person_id = p.id))",
                 )
@@ -2797,6 +2798,7 @@ macro_rules! impl_sql_store {
                 .bind(Self::ms(g.granted_at))
                 .bind(Self::ms(g.ends_at))
                 .bind(g.disclosure_id)
+                .bind(&g.reason)
                 .execute(&mut *tx)
                 .await
                 .map_err(Self::db_err)?;
@@ -2860,6 +2862,56 @@ macro_rules! impl_sql_store {
                 .map_err(Self::db_err)?;
                 Self::commit(tx).await?;
                 Ok(done.rows_affected())
+            }
+
+            async fn missing_person_named(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                given: &str,
+                family: &str,
+                born: Option<$crate::sql_impl::jiff::civil::Date>,
+            ) -> $crate::StoreResult<Option<($crate::Person, $crate::sql_impl::domain::ids::EpisodeId)>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT p.id, p.org_id, p.service_id, p.given_name, p.family_name, p.kind, p.date_of_birth, \
+                     p.estimated_age, p.created_at, e.id AS episode_id FROM people p JOIN episodes e \
+                     ON e.person_id = p.id AND e.is_open = 1 WHERE p.org_id = $1 AND e.org_id = $1 \
+                     AND lower(p.given_name) = lower($2) AND lower(p.family_name) = lower($3) \
+                     AND ($4 = '' OR p.date_of_birth = $4) ORDER BY p.id LIMIT 2",
+                )
+                .bind(org.0)
+                .bind(given.trim())
+                .bind(family.trim())
+                .bind(born.map(|d| d.to_string()).unwrap_or_default())
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                // Two people missing now with the same names and no date of birth given: not
+                // sure which, so neither.
+                if rows.len() != 1 {
+                    return Ok(None);
+                }
+                let person = Self::row_person(&rows[0])?;
+                let episode = $crate::sql_impl::domain::ids::EpisodeId(rows[0].try_get("episode_id").map_err(Self::db_err)?);
+                Ok(Some((person, episode)))
+            }
+
+            async fn emergency_grants(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::Grant>> {
+                let sql = format!(
+                    "{} WHERE g.org_id = $1 AND g.purpose = 'break_glass' ORDER BY g.granted_at DESC, g.id LIMIT $2",
+                    $crate::sql_impl::GRANTS
+                );
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(org.0)
+                    .bind(limit)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                rows.iter().map(Self::row_grant).collect()
             }
 
             async fn grants_of_person(

@@ -350,6 +350,12 @@ pub enum Event {
         duty: String,
         reason: String,
     },
+    /// Police used emergency access (break-glass) to the police pack's details while no one
+    /// had given them access: who (with their force) is the entry's author; why, as they
+    /// typed it. It pages the on-call chain at once.
+    EmergencyAccess {
+        reason: String,
+    },
     /// Someone paged (in the app and by email) about this episode; see [`crate::escalation`].
     Paged {
         key: String,
@@ -430,6 +436,7 @@ impl Event {
             Event::Referral { .. } => "referral",
             Event::Notified { .. } => "notified",
             Event::DutyDeclined { .. } => "duty_declined",
+            Event::EmergencyAccess { .. } => "emergency_access",
             Event::Paged { .. } => "paged",
             Event::Acknowledged { .. } => "acknowledged",
             Event::Closed { .. } => "closed",
@@ -439,7 +446,7 @@ impl Event {
     }
 
     /// Every kind, in the order a chronology's filter lists them.
-    pub const KINDS: [&'static str; 28] = [
+    pub const KINDS: [&'static str; 29] = [
         "opened",
         "step_done",
         "contact_made",
@@ -463,6 +470,7 @@ impl Event {
         "referral",
         "notified",
         "duty_declined",
+        "emergency_access",
         "paged",
         "acknowledged",
         "closed",

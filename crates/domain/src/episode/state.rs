@@ -381,6 +381,7 @@ pub fn derive(events: &[EventRecord]) -> Result<EpisodeState, Refusal> {
             | Event::StrategyDiscussion { .. }
             | Event::Referral { .. }
             | Event::Notified { .. }
+            | Event::EmergencyAccess { .. }
             | Event::Paged { .. } => {}
             Event::Acknowledged { page } => {
                 let paged = events

@@ -620,3 +620,172 @@ pub async fn add_entry(
         Err(e) => Err(Failure::new(ctx, e)),
     }
 }
+
+#[derive(Template)]
+#[template(path = "emergency_access.html")]
+struct EmergencyPage {
+    page: Page,
+    errors: FormErrors,
+    fields: Vec<FieldView>,
+}
+
+async fn emergency_page(
+    state: &AppState,
+    ctx: &Ctx,
+    values: &Values,
+    errors: FormErrors,
+) -> Result<EmergencyPage, Failure> {
+    let actor = ctx.actor().or_fail(ctx)?;
+    let t = ctx.tr;
+    let providers = state.app.providers(actor).await.or_fail(ctx)?;
+    let chosen = values.get("provider").cloned().unwrap_or_default();
+    let mut provider = text(t, values, &errors, "provider", "select");
+    provider.label = t.get("emergency-provider");
+    provider.hint = String::new();
+    provider.options = providers
+        .iter()
+        .map(|o| OptionView {
+            id: format!("provider-{}", o.id),
+            value: o.id.to_string(),
+            label: o.name.clone(),
+            checked: chosen == o.id.to_string(),
+        })
+        .collect();
+    let named = |name: &str, label: &str| {
+        let mut f = text(t, values, &errors, name, "text");
+        f.label = t.get(label);
+        f.hint = String::new();
+        f
+    };
+    let mut born = instant_view(t, "born", "emergency-born", values, &errors);
+    born.kind = "date";
+    born.label = t.with("label-optional", "label", &t.get("emergency-born"));
+    let mut reason = named("reason", "emergency-reason");
+    reason.kind = "textarea";
+    reason.hint = t.get("emergency-reason-hint");
+    Ok(EmergencyPage {
+        page: Page::new(ctx, "emergency-title", "/shared").with_errors(&errors),
+        errors: errors.clone(),
+        fields: vec![
+            provider,
+            named("given_name", "emergency-given-name"),
+            named("family_name", "emergency-family-name"),
+            born,
+            reason,
+        ],
+    })
+}
+
+/// The form police use for emergency access.
+pub async fn emergency_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
+    let page = emergency_page(&state, &ctx, &Values::new(), FormErrors::default()).await?;
+    Ok(render(&page, StatusCode::OK))
+}
+
+/// Uses emergency access, or shows the form again with what is wrong.
+pub async fn emergency(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let values = values_from(&body);
+    let get = |name: &str| values.get(name).cloned().unwrap_or_default();
+    let mut problems = Vec::new();
+    let parts = [get("born-day"), get("born-month"), get("born-year")];
+    let born = if parts.iter().all(|p| p.trim().is_empty()) {
+        None
+    } else {
+        match homeward_domain::forms::parse_date(&parts[0], &parts[1], &parts[2]) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                problems.push(FieldError {
+                    field: "born".into(),
+                    message,
+                });
+                None
+            }
+        }
+    };
+    let input = homeward_app::access::BreakGlassInput {
+        provider: get("provider").parse::<uuid::Uuid>().ok().map(OrgId),
+        given_name: get("given_name"),
+        family_name: get("family_name"),
+        born,
+        reason: get("reason"),
+    };
+    let result = if problems.is_empty() {
+        state.app.break_glass(actor, &ctx.meta, &input).await
+    } else {
+        Err(AppError::Invalid(Vec::new()))
+    };
+    match result {
+        Ok(grant) => Ok(Redirect::to(&format!("/shared/{grant}")).into_response()),
+        Err(AppError::StepUp) => {
+            Ok(Redirect::to(&super::sign_in::confirm_href("/emergency-access")).into_response())
+        }
+        Err(AppError::Invalid(fields)) => {
+            problems.extend(fields);
+            let errors = FormErrors::from_fields(ctx.tr, &problems);
+            let page = emergency_page(&state, &ctx, &values, errors).await?;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(Failure::new(ctx, e)),
+    }
+}
+
+/// One use of emergency access as the review list shows it.
+pub struct EmergencyRow {
+    pub person_href: String,
+    pub name: String,
+    pub who: String,
+    pub force: String,
+    pub when: String,
+    pub reason: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "emergency_review.html")]
+struct ReviewPage {
+    page: Page,
+    rows: Vec<EmergencyRow>,
+}
+
+/// Every use of emergency access to the organisation's records: the review list.
+pub async fn emergency_review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let t = ctx.tr;
+    let list = state
+        .app
+        .emergency_review(actor, &ctx.meta)
+        .await
+        .or_fail(&ctx)?;
+    let page = ReviewPage {
+        page: Page::new(&ctx, "emergency-review-title", "/access/emergency"),
+        rows: list
+            .iter()
+            .map(|(line, person)| EmergencyRow {
+                person_href: format!("/people/{}/access", person.id),
+                name: full_name(person),
+                who: line.grant.granted_by_label.clone(),
+                force: line.partner_name.clone(),
+                when: t.date_time(line.grant.granted_at),
+                reason: line.grant.reason.clone(),
+                status: if line.live {
+                    t.with(
+                        "emergency-live-until",
+                        "until",
+                        &t.date_time(line.grant.ends_at),
+                    )
+                } else {
+                    t.get("access-expired")
+                },
+            })
+            .collect(),
+    };
+    Ok(render(&page, StatusCode::OK))
+}

@@ -60,7 +60,7 @@ impl Page {
         let mut csrf = String::new();
         let mut user = None;
         if let Some(actor) = &ctx.actor {
-            let items: [(&'static str, &str, Action); 9] = [
+            let items: [(&'static str, &str, Action); 11] = [
                 ("/", "nav-home", Action::ViewOwnHome),
                 ("/episodes", "nav-board", Action::ViewEpisodes),
                 ("/people", "nav-people", Action::ViewPeople),
@@ -68,6 +68,12 @@ impl Page {
                 ("/admin/users", "nav-users", Action::ViewUsers),
                 ("/disclosures", "nav-disclosures", Action::ViewDisclosures),
                 ("/shared", "nav-shared", Action::UseGrants),
+                ("/emergency-access", "nav-emergency", Action::BreakGlass),
+                (
+                    "/access/emergency",
+                    "nav-emergency-review",
+                    Action::ViewGrants,
+                ),
                 ("/audit", "nav-audit", Action::ViewAuditTrail),
                 ("/admin/settings", "nav-settings", Action::ViewSettings),
             ];

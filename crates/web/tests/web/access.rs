@@ -379,3 +379,153 @@ async fn an_adults_record_is_not_shared_without_consent_unless_the_concern_is_wr
         assert_eq!(given.status, 303, "{}", given.body);
     }
 }
+
+/// Police use emergency access when no one has given them any: with a reason, to someone
+/// missing now, for four hours and the police pack's details only. The provider's on-call
+/// chain is paged at once, the chronology says so, and the use is on the review list.
+#[tokio::test]
+async fn police_emergency_access_pages_the_provider_and_is_listed_for_review() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let org = demo.other(Role::Manager).org_id;
+        let child = missing_child(&t, org).await;
+        let officer_user = t
+            .app
+            .store
+            .find_credentials("police@heddlu-dychmygol.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .user;
+        let officer = session_for(&t, &officer_user).await;
+        let page = req("GET", "/emergency-access")
+            .session(&officer)
+            .send(&t)
+            .await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Sample Shire Care Ltd"));
+        let org_id = org.to_string();
+        // No reason, wrong names: refused, each said.
+        let refused = req("POST", "/emergency-access")
+            .session(&officer)
+            .form(&form(
+                &officer,
+                &[("provider", &org_id), ("given_name", &child.given_name)],
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(refused.status, 422);
+        assert!(refused.body.contains("Enter their first and last names"));
+        assert!(refused.body.contains("Enter why you need it now"));
+        let nobody = req("POST", "/emergency-access")
+            .session(&officer)
+            .form(&form(
+                &officer,
+                &[
+                    ("provider", &org_id),
+                    ("given_name", "Nobody"),
+                    ("family_name", "Atall"),
+                    ("reason", "Incident 123"),
+                ],
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(nobody.status, 422);
+        assert!(
+            nobody
+                .body
+                .contains("Nobody missing now at that provider has those names")
+        );
+        let opened = req("POST", "/emergency-access")
+            .session(&officer)
+            .form(&form(
+                &officer,
+                &[
+                    ("provider", &org_id),
+                    ("given_name", &child.given_name.to_uppercase()),
+                    ("family_name", &child.family_name),
+                    ("reason", "Incident 4417: seen near the river at night"),
+                ],
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(opened.status, 303, "{}", opened.body);
+        let shared = opened.location().unwrap().to_string();
+        let record = req("GET", &shared).session(&officer).send(&t).await;
+        assert_eq!(record.status, 200);
+        assert!(record.body.contains(&child.family_name));
+        assert!(record.body.contains("Emergency access"));
+        // The police pack's details only: no chronology.
+        assert!(!record.body.contains("Add to the chronology"));
+        // The chronology says so, and the on-call chain is paged.
+        let episode = t
+            .app
+            .store
+            .open_episode_of(org, child.id)
+            .await
+            .unwrap()
+            .unwrap();
+        t.app.escalate("http://homeward.test").await.unwrap();
+        let (_, events) = t.app.store.episode(org, episode).await.unwrap().unwrap();
+        let used = events
+            .iter()
+            .find(|r| {
+                matches!(
+                    r.event,
+                    homeward_domain::episode::Event::EmergencyAccess { .. }
+                )
+            })
+            .expect("the entry");
+        assert_eq!(
+            used.recorded_by_label,
+            "police@heddlu-dychmygol.example (Heddlu Dychmygol Police)"
+        );
+        assert!(
+            events.iter().any(|r| matches!(
+                r.event,
+                homeward_domain::episode::Event::Paged {
+                    reason: homeward_domain::escalation::PageReason::EmergencyAccess,
+                    ..
+                }
+            )),
+            "the on-call chain is paged"
+        );
+        // On the provider's review list, with the reason.
+        let manager = session_for(&t, demo.other(Role::Manager)).await;
+        let review = req("GET", "/access/emergency")
+            .session(&manager)
+            .send(&t)
+            .await;
+        assert_eq!(review.status, 200);
+        for words in [
+            "Incident 4417: seen near the river at night",
+            "Heddlu Dychmygol Police",
+            &child.given_name,
+        ] {
+            assert!(review.body.contains(words), "{words}");
+        }
+        // Four hours later it has ended.
+        t.clock.advance(jiff::SignedDuration::from_hours(4));
+        let officer = session_for(&t, &officer_user).await;
+        let ended = req("GET", &shared).session(&officer).send(&t).await;
+        assert_eq!(ended.status, 404);
+        // Other partners cannot use it.
+        let social = t
+            .app
+            .store
+            .find_credentials("social-worker@cyngor-ffug.example")
+            .await
+            .unwrap()
+            .unwrap()
+            .user;
+        let social = session_for(&t, &social).await;
+        assert_eq!(
+            req("GET", "/emergency-access")
+                .session(&social)
+                .send(&t)
+                .await
+                .status,
+            403
+        );
+    }
+}

@@ -59,6 +59,8 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
             Only(PLAN_AGREERS)
         }
         ("GET", "/shared") | ("GET", "/shared/{grant}") => Only(PARTNERS),
+        ("GET", "/emergency-access") | ("POST", "/emergency-access") => Only(&[Police]),
+        ("GET", "/access/emergency") => Only(DISCLOSURE_READERS),
         ("GET", "/shared/{grant}/add/{kind}") | ("POST", "/shared/{grant}/add/{kind}") => {
             Only(PARTNERS)
         }
@@ -460,6 +462,7 @@ async fn share(
         person_id: person,
         episode_id: None,
         purpose: "find".into(),
+        reason: "To find them".into(),
         sections: vec!["police_pack".into(), "chronology".into()],
         granted_by: None,
         granted_by_label: "test".into(),
