@@ -1756,3 +1756,111 @@ async fn a_manager_lets_the_police_in_and_the_officer_loses_access_when_it_ends(
     officer.goto(&format!("{base}/shared")).await.unwrap();
     assert!(!text(&officer).await.contains(&child.given_name));
 }
+
+/// A police officer uses emergency access for a child missing from a provider that has given
+/// the force nothing: the form's errors, then the police pack's details; the provider's
+/// on-call person is paged (their home page says so) and the use is on the review list.
+/// Each page is checked for accessibility.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn police_use_emergency_access_and_the_provider_is_paged_and_reviews_it() {
+    let Some(axe) = prerequisites() else { return };
+    let t = sqlite().await;
+    let demo = seed(&t).await;
+    let base = serve(&t).await;
+    let org = demo.other(homeward_domain::role::Role::Manager).org_id;
+    let mut child = None;
+    for p in t
+        .app
+        .store
+        .people_page(
+            org,
+            &homeward_store::PeopleQuery {
+                limit: 100,
+                ..Default::default()
+            },
+            &test_event(org),
+        )
+        .await
+        .unwrap()
+    {
+        if t.app
+            .store
+            .open_episode_of(org, p.id)
+            .await
+            .unwrap()
+            .is_some()
+        {
+            child = Some(p);
+            break;
+        }
+    }
+    let child = child.expect("the second provider has someone missing now");
+    let p1 = tempfile::tempdir().unwrap();
+    let (_d1, officer) = start_browser(p1.path()).await;
+    sign_in(&t, &officer, &base, "police@heddlu-dychmygol.example").await;
+    click(&officer, "nav a[href='/emergency-access']").await;
+    wait_for_path(&officer, |p| p == "/emergency-access").await;
+    assert_accessible(&officer, &axe, "emergency access").await;
+    submit(&officer).await;
+    wait_for_element(&officer, ".hw-error-summary").await;
+    assert!(text(&officer).await.contains("Choose their care provider"));
+    assert_accessible(&officer, &axe, "emergency access, with errors").await;
+    officer
+        .find(Locator::Id("provider"))
+        .await
+        .unwrap()
+        .select_by_value(&org.to_string())
+        .await
+        .unwrap();
+    fill(&officer, "given_name", &child.given_name).await;
+    fill(&officer, "family_name", &child.family_name).await;
+    fill(
+        &officer,
+        "reason",
+        "Incident 4417: seen near the river at night",
+    )
+    .await;
+    submit(&officer).await;
+    wait_for_path(&officer, |p| p.starts_with("/shared/")).await;
+    let page = text(&officer).await;
+    assert!(
+        page.contains(&child.family_name) && page.contains("Emergency access"),
+        "{page}"
+    );
+    assert_accessible(&officer, &axe, "a record opened in an emergency").await;
+
+    // The provider's on-call chain is paged by the next pass.
+    t.app.escalate(&base).await.unwrap();
+    let p2 = tempfile::tempdir().unwrap();
+    let (_d2, manager) = start_browser(p2.path()).await;
+    sign_in(&t, &manager, &base, "manager@sample-shire.example").await;
+    click(&manager, "nav a[href='/access/emergency']").await;
+    wait_for_path(&manager, |p| p == "/access/emergency").await;
+    let review = text(&manager).await;
+    assert!(
+        review.contains("Incident 4417: seen near the river at night"),
+        "{review}"
+    );
+    assert!(review.contains("Heddlu Dychmygol Police"), "{review}");
+    assert_accessible(&manager, &axe, "the emergency access review list").await;
+    let episode = t
+        .app
+        .store
+        .open_episode_of(org, child.id)
+        .await
+        .unwrap()
+        .unwrap();
+    manager
+        .goto(&format!("{base}/episodes/{episode}"))
+        .await
+        .unwrap();
+    let chronology = text(&manager).await;
+    assert!(
+        chronology.contains("Police used emergency access"),
+        "{chronology}"
+    );
+    assert!(
+        chronology.contains("police used emergency access"),
+        "the page's reason: {chronology}"
+    );
+}
