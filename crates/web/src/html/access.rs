@@ -546,6 +546,9 @@ pub async fn entry_form(
         .shared_record(actor, &ctx.meta, grant)
         .await
         .or_fail(&ctx)?;
+    if !record.grant.covers("chronology") {
+        return Err(Failure::new(ctx, AppError::Forbidden));
+    }
     let mut values = Values::new();
     homeward_app::episode_form::instant_values(&mut values, "when", state.app.clock.now());
     Ok(super::episodes::partner_entry_page(

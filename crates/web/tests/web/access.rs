@@ -529,3 +529,191 @@ async fn police_emergency_access_pages_the_provider_and_is_listed_for_review() {
         );
     }
 }
+
+/// Every partner route against every state a grant can be in: live, expired, revoked, given
+/// to another partner, for another person's record, and without the section asked for. Only
+/// the live grant of one's own organisation opens anything, and only as far as it covers.
+#[tokio::test]
+async fn partner_routes_open_only_through_a_live_grant_that_covers_them() {
+    use homeward_store::{Grant, GrantEnding};
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let org = demo.own(Role::Manager).org_id;
+        let child = missing_child(&t, org).await;
+        let other_child = someone_else(&t, org, child.id).await;
+        let (force, officer) =
+            partner(&t, "Matrix Police", "police", "police", "pc@matrix.example").await;
+        let (other_force, _) =
+            partner(&t, "Other Police", "police", "police", "pc@other.example").await;
+        let force: homeward_domain::ids::OrgId =
+            homeward_domain::ids::OrgId(force.parse().unwrap());
+        let other_force: homeward_domain::ids::OrgId =
+            homeward_domain::ids::OrgId(other_force.parse().unwrap());
+        let now = t.app.clock.now();
+        let give = |partner, person: &homeward_store::Person, sections: &[&str], hours: i64| {
+            let person = person.clone();
+            let sections: Vec<String> = sections.iter().map(|s| s.to_string()).collect();
+            let t = &t;
+            async move {
+                let disclosure = homeward_store::DisclosureRecord {
+                    id: uuid::Uuid::new_v4(),
+                    org_id: org,
+                    service_id: person.service_id,
+                    person_id: person.id,
+                    shared: homeward_domain::episode::Occurred::in_london(now),
+                    recorded_at: now,
+                    decided_by: None,
+                    decided_by_label: "test".into(),
+                    kind: "grant".into(),
+                    disclosure: homeward_domain::disclosure::Disclosure {
+                        what: "Access".into(),
+                        recipient: "Police".into(),
+                        purpose: "To find them".into(),
+                        lawful_basis: "vital_interests".into(),
+                        condition: "safeguarding".into(),
+                        consent: "not_asked".into(),
+                        ..Default::default()
+                    },
+                };
+                let grant = Grant {
+                    id: uuid::Uuid::new_v4(),
+                    org_id: org,
+                    partner_org_id: partner,
+                    person_id: person.id,
+                    episode_id: None,
+                    purpose: "find".into(),
+                    reason: "To find them".into(),
+                    sections,
+                    granted_by: None,
+                    granted_by_label: "test".into(),
+                    granted_at: now,
+                    ends_at: now + jiff::SignedDuration::from_hours(hours),
+                    disclosure_id: disclosure.id,
+                    ended: None,
+                };
+                t.app
+                    .store
+                    .give_access(&grant, &disclosure, &test_event(org))
+                    .await
+                    .unwrap();
+                grant.id
+            }
+        };
+        let live = give(force, &child, &["police_pack", "chronology"], 48).await;
+        let expiring = give(force, &child, &["police_pack", "chronology"], 1).await;
+        let revoked = give(force, &child, &["police_pack", "chronology"], 48).await;
+        let another_partner = give(other_force, &child, &["police_pack", "chronology"], 48).await;
+        let another_person = give(force, &other_child, &["police_pack", "chronology"], 48).await;
+        let pack_only = give(force, &child, &["police_pack"], 48).await;
+        t.app
+            .store
+            .end_access(
+                org,
+                revoked,
+                &GrantEnding {
+                    at: now,
+                    by: None,
+                    by_label: "test".into(),
+                    reason: "Not needed".into(),
+                },
+                &test_event(org),
+            )
+            .await
+            .unwrap();
+        t.clock.advance(jiff::SignedDuration::from_hours(2));
+        let officer = {
+            let user = t
+                .app
+                .store
+                .find_credentials("pc@matrix.example")
+                .await
+                .unwrap()
+                .unwrap()
+                .user;
+            let _ = officer;
+            session_for(&t, &user).await
+        };
+        let mut checked = 0;
+        // (grant, reading it, the entry form, adding to its chronology)
+        let cases = [
+            (live, 200, 200, 303),
+            (expiring, 404, 404, 404),
+            (revoked, 404, 404, 404),
+            (another_partner, 404, 404, 404),
+            // Another person's record, given to this force: theirs to read; no episode open.
+            (another_person, 200, 200, 422),
+            // Without the chronology: read, but nothing to add to.
+            (pack_only, 200, 403, 403),
+        ];
+        for (grant, read, form_status, add) in cases {
+            let page = req("GET", &format!("/shared/{grant}"))
+                .session(&officer)
+                .send(&t)
+                .await;
+            assert_eq!(page.status, read, "reading grant {grant}");
+            let form_page = req("GET", &format!("/shared/{grant}/add/police_graded"))
+                .session(&officer)
+                .send(&t)
+                .await;
+            assert_eq!(
+                form_page.status, form_status,
+                "the entry form through grant {grant}"
+            );
+            let added = req("POST", &format!("/shared/{grant}/add/police_graded"))
+                .session(&officer)
+                .form(&form(
+                    &officer,
+                    &[("grade", "high"), ("scheme", "england_wales_app")],
+                ))
+                .send(&t)
+                .await;
+            assert_eq!(
+                added.status, add,
+                "adding through grant {grant}: {}",
+                added.body
+            );
+            checked += 3;
+        }
+        // What the force's list shows: only its live grants.
+        let list = req("GET", "/shared").session(&officer).send(&t).await;
+        for (grant, listed) in [
+            (live, true),
+            (expiring, false),
+            (revoked, false),
+            (another_partner, false),
+            (another_person, true),
+            (pack_only, true),
+        ] {
+            assert_eq!(
+                list.body.contains(&format!("/shared/{grant}")),
+                listed,
+                "listing {grant}"
+            );
+            checked += 1;
+        }
+        assert_eq!(checked, 24);
+    }
+}
+
+/// Someone of the organisation other than `not`.
+async fn someone_else(
+    t: &TestApp,
+    org: homeward_domain::ids::OrgId,
+    not: homeward_domain::ids::PersonId,
+) -> homeward_store::Person {
+    t.app
+        .store
+        .people_page(
+            org,
+            &homeward_store::PeopleQuery {
+                limit: 100,
+                ..Default::default()
+            },
+            &test_event(org),
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.id != not && p.kind == PersonKind::Child)
+        .expect("someone else")
+}
