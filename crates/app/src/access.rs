@@ -729,3 +729,229 @@ pub struct BreakGlassInput {
     pub born: Option<jiff::civil::Date>,
     pub reason: String,
 }
+
+/// What someone fills in to send the police pack as a link.
+#[derive(Clone, Debug, Default)]
+pub struct PackLinkInput {
+    /// Who it is for: their name and force.
+    pub recipient: String,
+    /// How many hours it works (4 if not given; 12 at most).
+    pub hours: Option<i64>,
+    /// Why, lawful basis, consent, concern and what the person was told.
+    pub disclosure: Disclosure,
+}
+
+/// A link as made: shown once, the code to be given by phone.
+#[derive(Clone, Debug)]
+pub struct PackLinkMade {
+    pub token: String,
+    pub code: String,
+    pub expires_at: Timestamp,
+}
+
+/// What opening a link gives.
+#[derive(Clone, Debug)]
+pub enum PackOpened {
+    Pdf(Vec<u8>),
+    /// The code was wrong: this many tries are left.
+    WrongCode(i64),
+    /// Opened already, expired, tried too often, or no such link.
+    Gone,
+}
+
+fn pack_code() -> AppResult<String> {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000))
+}
+
+fn pack_code_hash(token: &str, code: &str) -> String {
+    crate::secrets::token_hash(&format!("{token}:{}", code.trim()))
+}
+
+impl App {
+    /// Makes a link to a person's police pack that works once, for a named recipient, with a
+    /// 6-digit code to give them by phone, for a few hours. A disclosure, recorded with it.
+    pub async fn send_pack_link(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        person: PersonId,
+        input: &PackLinkInput,
+    ) -> AppResult<PackLinkMade> {
+        let found = self
+            .person_for(actor, Action::RecordDisclosures, person)
+            .await?;
+        self.require_recent_second_factor(actor).await?;
+        let now = self.clock.now();
+        let mut d = input.disclosure.clone();
+        d.what = "The police pack, as a link that works once".into();
+        d.recipient = input.recipient.trim().into();
+        let mut problems: Vec<FieldError> = disclosure::problems(&d, found.kind)
+            .into_iter()
+            .map(|(field, message)| FieldError {
+                field: field.to_string(),
+                message,
+            })
+            .collect();
+        let hours = input.hours.unwrap_or(access::PACK_LINK_USUAL_HOURS);
+        if !(1..=access::PACK_LINK_LONGEST_HOURS).contains(&hours) {
+            problems.push(FieldError {
+                field: "hours".into(),
+                message: "error-pack-link-hours",
+            });
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        let token =
+            crate::secrets::random_token().map_err(|e| AppError::Internal(e.to_string()))?;
+        let code = pack_code()?;
+        let disclosure_id = uuid::Uuid::new_v4();
+        let expires_at = now + jiff::SignedDuration::from_hours(hours);
+        let link = homeward_store::PackLink {
+            id: uuid::Uuid::new_v4(),
+            token_hash: crate::secrets::token_hash(&token),
+            code_hash: pack_code_hash(&token, &code),
+            org_id: found.org_id,
+            person_id: found.id,
+            recipient: d.recipient.clone(),
+            created_by: Some(actor.user.id),
+            created_by_label: actor.user.display_name.clone(),
+            created_at: now,
+            expires_at,
+            disclosure_id,
+        };
+        let record = DisclosureRecord {
+            id: disclosure_id,
+            org_id: found.org_id,
+            service_id: found.service_id,
+            person_id: found.id,
+            shared: Occurred::in_london(now),
+            recorded_at: now,
+            decided_by: Some(actor.user.id),
+            decided_by_label: actor.user.display_name.clone(),
+            kind: "pack_link".into(),
+            disclosure: d,
+        };
+        let e = actor.event(
+            now,
+            meta,
+            "pack_link.create",
+            "person",
+            Some(format!("{person}: for {}", link.recipient)),
+            Outcome::Allowed,
+        );
+        self.store.create_pack_link(&link, &record, &e).await?;
+        Ok(PackLinkMade {
+            token,
+            code,
+            expires_at,
+        })
+    }
+
+    /// Opens a link with its code: the police pack (with the episode, if they are missing
+    /// now), once. Every attempt is recorded in the provider's trail; five wrong codes, an
+    /// opening already made or the time passing end it.
+    pub async fn open_pack_link(
+        &self,
+        token: &str,
+        code: &str,
+        meta: &RequestMeta,
+        locale: homeward_domain::locale::Locale,
+    ) -> AppResult<PackOpened> {
+        let Some((link, tries)) = self
+            .store
+            .pack_link(&crate::secrets::token_hash(token))
+            .await?
+        else {
+            return Ok(PackOpened::Gone);
+        };
+        let now = self.clock.now();
+        let event = |action: &str, outcome: Outcome| AuditEvent {
+            at: now,
+            org_id: Some(link.org_id),
+            actor: None,
+            actor_label: format!("link for {}", link.recipient),
+            action: action.into(),
+            resource_kind: "person".into(),
+            resource_id: Some(link.person_id.to_string()),
+            outcome,
+            ip: meta.ip.clone(),
+        };
+        let ip = meta.ip.as_deref();
+        if tries.opened || now >= link.expires_at || tries.wrong_codes >= access::PACK_LINK_TRIES {
+            self.store
+                .record_pack_attempt(
+                    link.id,
+                    now,
+                    "refused",
+                    ip,
+                    &event("pack_link.refused", Outcome::Denied),
+                )
+                .await?;
+            return Ok(PackOpened::Gone);
+        }
+        if pack_code_hash(token, code) != link.code_hash {
+            self.store
+                .record_pack_attempt(
+                    link.id,
+                    now,
+                    "wrong_code",
+                    ip,
+                    &event("pack_link.wrong_code", Outcome::Denied),
+                )
+                .await?;
+            let left = access::PACK_LINK_TRIES - tries.wrong_codes - 1;
+            return Ok(if left > 0 {
+                PackOpened::WrongCode(left)
+            } else {
+                PackOpened::Gone
+            });
+        }
+        if !self
+            .store
+            .record_pack_attempt(
+                link.id,
+                now,
+                "opened",
+                ip,
+                &event("pack_link.open", Outcome::Allowed),
+            )
+            .await?
+        {
+            return Ok(PackOpened::Gone);
+        }
+        let person = self
+            .store
+            .get_person(link.org_id, link.person_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let episode = match self.store.open_episode_of(link.org_id, person.id).await? {
+            Some(id) => match self.store.episode(link.org_id, id).await? {
+                Some((summary, events)) => {
+                    let state = homeward_domain::episode::derive(&events).map_err(|r| {
+                        AppError::Internal(format!("stored chronology does not derive: {r:?}"))
+                    })?;
+                    Some(
+                        self.episode_view_of(summary, events, person.clone(), state)
+                            .await?,
+                    )
+                }
+                None => None,
+            },
+            None => None,
+        };
+        let view = self.person_view(person).await?;
+        let pdf = self
+            .pack_of(
+                view,
+                locale,
+                episode,
+                &link.recipient,
+                event("person.police_pack", Outcome::Allowed),
+            )
+            .await?;
+        Ok(PackOpened::Pdf(pdf))
+    }
+}

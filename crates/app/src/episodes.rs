@@ -357,6 +357,17 @@ impl App {
             Outcome::Allowed,
         );
         self.store.record_audit(&e).await?;
+        self.episode_view_of(summary, events, person, state).await
+    }
+
+    /// An episode as its page shows it, for whoever the caller has already allowed.
+    pub(crate) async fn episode_view_of(
+        &self,
+        summary: EpisodeSummary,
+        events: Vec<EventRecord>,
+        person: Person,
+        state: EpisodeState,
+    ) -> AppResult<EpisodeView> {
         let plan = self.pinned_plan(&person, &state).await?;
         let context = self.duty_context(&person, plan.as_ref(), &state).await?;
         let duties = duties::duties(&context, &events, self.clock.now());

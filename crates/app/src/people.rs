@@ -333,7 +333,13 @@ impl App {
             Outcome::Allowed,
         );
         self.store.record_audit(&e).await?;
-        let org = actor.org_id();
+        self.person_view(person).await
+    }
+
+    /// A person's current documents, photo and review warnings, read for whoever the caller
+    /// has already allowed to see them.
+    pub(crate) async fn person_view(&self, person: Person) -> AppResult<PersonView> {
+        let (org, id) = (person.org_id, person.id);
         let profile = self
             .store
             .latest_document(org, id, DocKind::Profile)

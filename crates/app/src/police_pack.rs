@@ -191,9 +191,32 @@ impl App {
         if !actor.can_in(Action::ViewPeople, view.person.service_id) {
             return Err(AppError::NotFound);
         }
+        let e = actor.event(
+            self.clock.now(),
+            meta,
+            "person.police_pack",
+            "person",
+            Some(id.to_string()),
+            Outcome::Allowed,
+        );
+        self.pack_of(view, locale, episode, &actor.user.display_name, e)
+            .await
+    }
+
+    /// The pack of a person already allowed to be seen, made for `who` (named in its footer)
+    /// and recorded as `made`.
+    pub(crate) async fn pack_of(
+        &self,
+        view: crate::people::PersonView,
+        locale: Locale,
+        episode: Option<EpisodeView>,
+        who: &str,
+        made: AuditEvent,
+    ) -> AppResult<Vec<u8>> {
+        let id = view.person.id;
         let org = self
             .store
-            .get_organisation(actor.org_id())
+            .get_organisation(view.person.org_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let t = Tr(locale);
@@ -469,7 +492,7 @@ impl App {
             footer: t.args(
                 "pack-footer",
                 &[
-                    ("who", &actor.user.display_name),
+                    ("who", who),
                     ("when", &t.date_time(now)),
                     (
                         "version",
@@ -479,15 +502,7 @@ impl App {
             ),
             name,
         };
-        let e = actor.event(
-            now,
-            meta,
-            "person.police_pack",
-            "person",
-            Some(id.to_string()),
-            Outcome::Allowed,
-        );
-        self.typeset(pack, e).await
+        self.typeset(pack, made).await
     }
 
     /// Typesets a document off the async runtime, then records that it was made.

@@ -63,6 +63,12 @@ pub const EMERGENCY: SignedDuration = SignedDuration::from_hours(4);
 /// What emergency access opens: the police pack's details only.
 pub const EMERGENCY_SECTIONS: &[&str] = &["police_pack"];
 
+/// The longest a link to the police pack may work, and the default.
+pub const PACK_LINK_LONGEST_HOURS: i64 = 12;
+pub const PACK_LINK_USUAL_HOURS: i64 = 4;
+/// Wrong codes a link takes before it stops working.
+pub const PACK_LINK_TRIES: i64 = 5;
+
 /// How long a grant for an episode outlives the episode's closing.
 pub const AFTER_CLOSING: SignedDuration = SignedDuration::from_hours(24);
 

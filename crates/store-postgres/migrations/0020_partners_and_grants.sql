@@ -50,3 +50,34 @@ CREATE TRIGGER access_grant_endings_no_change BEFORE UPDATE OR DELETE ON access_
     FOR EACH ROW EXECUTE FUNCTION access_grants_refuse_change();
 CREATE TRIGGER access_grant_endings_no_truncate BEFORE TRUNCATE ON access_grant_endings
     FOR EACH STATEMENT EXECUTE FUNCTION access_grants_refuse_change();
+
+-- The police pack sent as a link that works once, for a named recipient, with a code given by
+-- phone; it expires within hours. Every attempt to open it is kept.
+CREATE TABLE pack_links (
+    id UUID PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    code_hash TEXT NOT NULL,
+    org_id UUID NOT NULL REFERENCES organisations (id),
+    person_id UUID NOT NULL REFERENCES people (id),
+    recipient TEXT NOT NULL,
+    created_by UUID,
+    created_by_label TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    disclosure_id UUID NOT NULL REFERENCES disclosures (id)
+);
+CREATE INDEX pack_links_by_person ON pack_links (org_id, person_id, created_at);
+CREATE TABLE pack_link_attempts (
+    link_id UUID NOT NULL REFERENCES pack_links (id),
+    seq BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('opened', 'wrong_code', 'refused')),
+    ip TEXT,
+    PRIMARY KEY (link_id, seq)
+);
+-- Opened once at most.
+CREATE UNIQUE INDEX pack_link_opened_once ON pack_link_attempts (link_id) WHERE outcome = 'opened';
+CREATE TRIGGER pack_links_no_change BEFORE UPDATE OR DELETE ON pack_links
+    FOR EACH ROW EXECUTE FUNCTION access_grants_refuse_change();
+CREATE TRIGGER pack_link_attempts_no_change BEFORE UPDATE OR DELETE ON pack_link_attempts
+    FOR EACH ROW EXECUTE FUNCTION access_grants_refuse_change();

@@ -53,3 +53,42 @@ CREATE TRIGGER access_grant_endings_no_delete BEFORE DELETE ON access_grant_endi
 BEGIN
     SELECT RAISE(ABORT, 'grants are never removed');
 END;
+
+-- The police pack sent as a link that works once, for a named recipient, with a code given by
+-- phone; it expires within hours. Every attempt to open it is kept.
+CREATE TABLE pack_links (
+    id BLOB PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    code_hash TEXT NOT NULL,
+    org_id BLOB NOT NULL REFERENCES organisations (id),
+    person_id BLOB NOT NULL REFERENCES people (id),
+    recipient TEXT NOT NULL,
+    created_by BLOB,
+    created_by_label TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    disclosure_id BLOB NOT NULL REFERENCES disclosures (id)
+) STRICT;
+CREATE INDEX pack_links_by_person ON pack_links (org_id, person_id, created_at);
+CREATE TABLE pack_link_attempts (
+    link_id BLOB NOT NULL REFERENCES pack_links (id),
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('opened', 'wrong_code', 'refused')),
+    ip TEXT,
+    PRIMARY KEY (link_id, seq)
+) STRICT;
+-- Opened once at most.
+CREATE UNIQUE INDEX pack_link_opened_once ON pack_link_attempts (link_id) WHERE outcome = 'opened';
+CREATE TRIGGER pack_links_no_update BEFORE UPDATE ON pack_links
+BEGIN
+    SELECT RAISE(ABORT, 'links are never changed');
+END;
+CREATE TRIGGER pack_link_attempts_no_update BEFORE UPDATE ON pack_link_attempts
+BEGIN
+    SELECT RAISE(ABORT, 'links are never changed');
+END;
+CREATE TRIGGER pack_link_attempts_no_delete BEFORE DELETE ON pack_link_attempts
+BEGIN
+    SELECT RAISE(ABORT, 'links are never changed');
+END;

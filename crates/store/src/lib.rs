@@ -560,6 +560,29 @@ impl Grant {
     }
 }
 
+/// The police pack as a link that works once (see the pack link store methods).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackLink {
+    pub id: uuid::Uuid,
+    pub token_hash: String,
+    pub code_hash: String,
+    pub org_id: OrgId,
+    pub person_id: PersonId,
+    pub recipient: String,
+    pub created_by: Option<UserId>,
+    pub created_by_label: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub disclosure_id: uuid::Uuid,
+}
+
+/// How a link has been tried so far.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PackLinkTries {
+    pub opened: bool,
+    pub wrong_codes: i64,
+}
+
 /// How and when a grant ended early.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GrantEnding {
@@ -933,6 +956,26 @@ pub trait Store: Send + Sync {
         family: &str,
         born: Option<Date>,
     ) -> StoreResult<Option<(Person, homeward_domain::ids::EpisodeId)>>;
+    /// Keeps a link to the police pack with the disclosure that records it.
+    async fn create_pack_link(
+        &self,
+        link: &PackLink,
+        disclosure: &DisclosureRecord,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// A link by its token's hash, with how it has been tried.
+    async fn pack_link(&self, token_hash: &str) -> StoreResult<Option<(PackLink, PackLinkTries)>>;
+    /// Records an attempt to open a link (`opened`, `wrong_code` or `refused`) with its audit
+    /// record in the provider's trail. `false` for `opened` when it had been opened already
+    /// (the database keeps it to once).
+    async fn record_pack_attempt(
+        &self,
+        link: uuid::Uuid,
+        at: Timestamp,
+        outcome: &str,
+        ip: Option<&str>,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
     /// Every use of emergency access (break-glass) to the organisation's records, latest
     /// first: its review list.
     async fn emergency_grants(&self, org: OrgId, limit: i64) -> StoreResult<Vec<Grant>>;

@@ -2896,6 +2896,104 @@ macro_rules! impl_sql_store {
                 Ok(Some((person, episode)))
             }
 
+            async fn create_pack_link(
+                &self,
+                l: &$crate::PackLink,
+                disclosure: &$crate::DisclosureRecord,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                Self::insert_disclosure(&mut tx, disclosure).await?;
+                sqlx::query(
+                    "INSERT INTO pack_links (id, token_hash, code_hash, org_id, person_id, recipient, created_by, \
+                     created_by_label, created_at, expires_at, disclosure_id) \
+                     SELECT $1, $2, $3, p.org_id, p.id, $6, $7, $8, $9, $10, $11 FROM people p WHERE p.id = $5 AND p.org_id = $4",
+                )
+                .bind(l.id)
+                .bind(&l.token_hash)
+                .bind(&l.code_hash)
+                .bind(l.org_id.0)
+                .bind(l.person_id.0)
+                .bind(&l.recipient)
+                .bind(l.created_by.map(|u| u.0))
+                .bind(&l.created_by_label)
+                .bind(Self::ms(l.created_at))
+                .bind(Self::ms(l.expires_at))
+                .bind(l.disclosure_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn pack_link(
+                &self,
+                token_hash: &str,
+            ) -> $crate::StoreResult<Option<($crate::PackLink, $crate::PackLinkTries)>> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::domain::ids::{OrgId, PersonId, UserId};
+                let Some(r) = sqlx::query(
+                    "SELECT l.*, (SELECT COUNT(*) FROM pack_link_attempts a WHERE a.link_id = l.id \
+                     AND a.outcome = 'opened') AS opened, (SELECT COUNT(*) FROM pack_link_attempts a \
+                     WHERE a.link_id = l.id AND a.outcome = 'wrong_code') AS wrong FROM pack_links l WHERE l.token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?
+                else {
+                    return Ok(None);
+                };
+                let link = $crate::PackLink {
+                    id: r.try_get("id").map_err(Self::db_err)?,
+                    token_hash: r.try_get("token_hash").map_err(Self::db_err)?,
+                    code_hash: r.try_get("code_hash").map_err(Self::db_err)?,
+                    org_id: OrgId(r.try_get("org_id").map_err(Self::db_err)?),
+                    person_id: PersonId(r.try_get("person_id").map_err(Self::db_err)?),
+                    recipient: r.try_get("recipient").map_err(Self::db_err)?,
+                    created_by: r.try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("created_by").map_err(Self::db_err)?.map(UserId),
+                    created_by_label: r.try_get("created_by_label").map_err(Self::db_err)?,
+                    created_at: Self::at(r.try_get("created_at").map_err(Self::db_err)?),
+                    expires_at: Self::at(r.try_get("expires_at").map_err(Self::db_err)?),
+                    disclosure_id: r.try_get("disclosure_id").map_err(Self::db_err)?,
+                };
+                let tries = $crate::PackLinkTries {
+                    opened: r.try_get::<i64, _>("opened").map_err(Self::db_err)? > 0,
+                    wrong_codes: r.try_get("wrong").map_err(Self::db_err)?,
+                };
+                Ok(Some((link, tries)))
+            }
+
+            async fn record_pack_attempt(
+                &self,
+                link: $crate::sql_impl::uuid::Uuid,
+                at: $crate::sql_impl::jiff::Timestamp,
+                outcome: &str,
+                ip: Option<&str>,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "INSERT INTO pack_link_attempts (link_id, seq, at, outcome, ip) SELECT $1, \
+                     COALESCE((SELECT MAX(seq) FROM pack_link_attempts WHERE link_id = $1), 0) + 1, $2, $3, $4 \
+                     WHERE $3 <> 'opened' OR NOT EXISTS (SELECT 1 FROM pack_link_attempts WHERE link_id = $1 AND outcome = 'opened')",
+                )
+                .bind(link)
+                .bind(Self::ms(at))
+                .bind(outcome)
+                .bind(ip)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await?;
+                Ok(true)
+            }
+
             async fn emergency_grants(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,

@@ -11,6 +11,7 @@ pub mod group_summary;
 pub mod home;
 pub mod mail;
 pub mod on_call;
+pub mod pack_link;
 pub mod patterns;
 pub mod people;
 pub mod person;

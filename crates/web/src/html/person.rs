@@ -246,6 +246,8 @@ struct PersonPage {
     disclosures_href: String,
     /// Who outside can see the record, for those who may see it.
     access_href: Option<String>,
+    /// Sending the police pack as a link, for those who record what is shared.
+    pack_link_href: Option<String>,
     /// Missing now: the open episode; or the way to report them missing.
     missing: Option<(String, String)>,
     /// Their episodes, newest first (a few), and where the rest are.
@@ -506,6 +508,9 @@ pub async fn show(
         access_href: actor
             .can_in(Action::ViewGrants, p.service_id)
             .then(|| format!("/people/{}/access", p.id)),
+        pack_link_href: actor
+            .can_in(Action::RecordDisclosures, p.service_id)
+            .then(|| format!("/people/{}/pack-link", p.id)),
         missing,
         episodes_href: sees_episodes.then(|| format!("/episodes/all?person={}", p.id)),
         near_repeat,

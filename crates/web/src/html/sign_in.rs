@@ -291,7 +291,7 @@ fn challenge_of(jar: &CookieJar) -> String {
         .unwrap_or_default()
 }
 
-fn csrf_of(jar: &CookieJar) -> String {
+pub(crate) fn csrf_of(jar: &CookieJar) -> String {
     jar.get(CSRF_COOKIE)
         .map(|c| c.value().to_string())
         .unwrap_or_default()

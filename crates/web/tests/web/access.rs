@@ -717,3 +717,115 @@ async fn someone_else(
         .find(|p| p.id != not && p.kind == PersonKind::Child)
         .expect("someone else")
 }
+
+/// The police pack as a link: made for a named recipient with a code to give by phone,
+/// opened once with the code (a wrong code counts down), then never again; each attempt is
+/// in the provider's trail and the sending is recorded as information shared.
+#[tokio::test]
+async fn a_police_pack_link_opens_once_with_its_code() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let org = demo.own(Role::Manager).org_id;
+        let child = missing_child(&t, org).await;
+        let worker = session_for(&t, demo.own(Role::ShiftLead)).await;
+        let path = format!("/people/{}/pack-link", child.id);
+        let page = req("GET", &path).session(&worker).send(&t).await;
+        assert_eq!(page.status, 200);
+        let wrong = req("POST", &path)
+            .session(&worker)
+            .form(&form(&worker, &[("hours", "48")]))
+            .send(&t)
+            .await;
+        assert_eq!(wrong.status, 422);
+        assert!(wrong.body.contains("Enter a number of hours from 1 to 12"));
+        assert!(wrong.body.contains("Enter who it was shared with"));
+        let made = req("POST", &path)
+            .session(&worker)
+            .form(&form(
+                &worker,
+                &[
+                    ("recipient", "PC Jones, Gwent Police"),
+                    ("hours", "4"),
+                    ("purpose", "She is missing and they are searching"),
+                    ("consent", "not_asked"),
+                    ("lawful_basis", "vital_interests"),
+                    ("condition", "safeguarding"),
+                ],
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(made.status, 200, "{}", made.body);
+        let between = |body: &str, id: &str| -> String {
+            body.split(&format!("id=\"{id}\">"))
+                .nth(1)
+                .and_then(|s| s.split('<').next())
+                .unwrap()
+                .to_string()
+        };
+        let link = between(&made.body, "pack-link");
+        let code = between(&made.body, "pack-code");
+        assert_eq!(code.len(), 6);
+        let token_path = link
+            .split_once("/pack/")
+            .map(|(_, t)| format!("/pack/{t}"))
+            .unwrap();
+        // Anyone with the link is asked for the code; a wrong one counts down.
+        let anon = |body: &str| {
+            let mut f = form_urlencoded::Serializer::new(String::new());
+            f.append_pair("csrf_token", "anon-token");
+            f.append_pair("code", body);
+            f.finish()
+        };
+        let asked = req("GET", &token_path).send(&t).await;
+        assert_eq!(asked.status, 200);
+        assert!(asked.body.contains("Enter the 6-digit code"));
+        let bad_code = if code == "000000" { "111111" } else { "000000" };
+        let bad = req("POST", &token_path)
+            .header("cookie", "__Host-homeward_csrf=anon-token")
+            .form(&anon(bad_code))
+            .send(&t)
+            .await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("That code is not right"));
+        let opened = req("POST", &token_path)
+            .header("cookie", "__Host-homeward_csrf=anon-token")
+            .form(&anon(&code))
+            .send(&t)
+            .await;
+        assert_eq!(opened.status, 200);
+        assert!(opened.bytes.starts_with(b"%PDF-"));
+        if let Some(text) = crate::pack::pdf_text(&opened.bytes) {
+            assert!(text.contains(&child.family_name), "{text}");
+            assert!(
+                text.contains("PC Jones, Gwent Police"),
+                "named in its footer"
+            );
+        }
+        let again = req("POST", &token_path)
+            .header("cookie", "__Host-homeward_csrf=anon-token")
+            .form(&anon(&code))
+            .send(&t)
+            .await;
+        assert_eq!(again.status, 410);
+        assert!(again.body.contains("This link no longer works"));
+        let trail = t.app.store.audit_page(0, 1_000_000).await.unwrap();
+        for action in [
+            "pack_link.create",
+            "pack_link.wrong_code",
+            "pack_link.open",
+            "pack_link.refused",
+        ] {
+            assert!(
+                trail
+                    .iter()
+                    .any(|r| r.event.action == action && r.event.org_id == Some(org)),
+                "{action}"
+            );
+        }
+        let shared = req("GET", &format!("/people/{}/disclosures", child.id))
+            .session(&worker)
+            .send(&t)
+            .await;
+        assert!(shared.body.contains("PC Jones, Gwent Police"));
+    }
+}

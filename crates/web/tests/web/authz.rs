@@ -60,6 +60,8 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         }
         ("GET", "/shared") | ("GET", "/shared/{grant}") => Only(PARTNERS),
         ("GET", "/emergency-access") | ("POST", "/emergency-access") => Only(&[Police]),
+        ("GET", "/people/{id}/pack-link") | ("POST", "/people/{id}/pack-link") => Only(EDITORS),
+        ("GET", "/pack/{token}") | ("POST", "/pack/{token}") => Public,
         ("GET", "/access/emergency") => Only(DISCLOSURE_READERS),
         ("GET", "/shared/{grant}/add/{kind}") | ("POST", "/shared/{grant}/add/{kind}") => {
             Only(PARTNERS)
@@ -243,6 +245,7 @@ fn concrete(
         .replace("{photo}", photo)
         .replace("{kind}", "note")
         .replace("{grant}", grant)
+        .replace("{token}", "no-such-link")
 }
 
 async fn call(t: &TestApp, method: &str, path: &str, session: Option<&Session>) -> Reply {
