@@ -70,6 +70,17 @@ pub struct SharedRecord {
 }
 
 impl App {
+    /// Every organisation's name by its id: to name providers and partners on lists.
+    async fn organisation_names(&self) -> AppResult<std::collections::HashMap<OrgId, String>> {
+        Ok(self
+            .store
+            .list_organisations()
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect())
+    }
+
     /// The partner organisations a grant can go to, by name.
     pub async fn partner_organisations(&self, actor: &Actor) -> AppResult<Vec<Organisation>> {
         require(actor, Action::GiveAccess)?;
@@ -245,13 +256,7 @@ impl App {
                 Outcome::Allowed,
             ))
             .await?;
-        let names: std::collections::HashMap<OrgId, String> = self
-            .store
-            .list_organisations()
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect();
+        let names = self.organisation_names().await?;
         let lines = self
             .store
             .grants_of_person(found.org_id, found.id)
@@ -304,13 +309,7 @@ impl App {
                 Outcome::Allowed,
             ))
             .await?;
-        let names: std::collections::HashMap<OrgId, String> = self
-            .store
-            .list_organisations()
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect();
+        let names = self.organisation_names().await?;
         let mut out = Vec::new();
         for g in self.store.live_grants(actor.org_id(), now).await? {
             if let Some((grant, person)) = self
@@ -692,13 +691,7 @@ impl App {
         self.store
             .record_audit(&actor.event(now, meta, "grant.review", "grant", None, Outcome::Allowed))
             .await?;
-        let names: std::collections::HashMap<OrgId, String> = self
-            .store
-            .list_organisations()
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.name))
-            .collect();
+        let names = self.organisation_names().await?;
         let mut out = Vec::new();
         for g in self.store.emergency_grants(actor.org_id(), 200).await? {
             let Some(person) = self.store.get_person(actor.org_id(), g.person_id).await? else {
