@@ -163,3 +163,10 @@ CREATE INDEX pattern_rollups_most ON pattern_rollups (org_id, grain, period, n D
 -- from the index by person alone, less these.
 CREATE INDEX episode_facts_in_error ON episode_facts (org_id, person_id, started_at)
     WHERE phase = 'recorded_in_error';
+
+-- PostgreSQL keeps rows in no order, so each kept count read by a window costs a visit to
+-- the table unless the index holds the count too: the key carries it, and windows read
+-- the index alone.
+ALTER TABLE pattern_rollups DROP CONSTRAINT pattern_rollups_pkey;
+ALTER TABLE pattern_rollups ADD CONSTRAINT pattern_rollups_pkey
+    PRIMARY KEY (org_id, figure, grain, period, key) INCLUDE (n);
