@@ -693,13 +693,15 @@ impl App {
             .await?;
         let names = self.organisation_names().await?;
         let mut out = Vec::new();
-        for g in self.store.emergency_grants(actor.org_id(), 200).await? {
+        let homes = actor.scope_for(Action::ViewGrants);
+        for g in self
+            .store
+            .emergency_grants(actor.org_id(), homes.as_deref(), 200)
+            .await?
+        {
             let Some(person) = self.store.get_person(actor.org_id(), g.person_id).await? else {
                 continue;
             };
-            if !actor.can_in(Action::ViewGrants, person.service_id) {
-                continue;
-            }
             out.push((
                 GrantLine {
                     partner_name: names.get(&g.partner_org_id).cloned().unwrap_or_default(),

@@ -978,7 +978,13 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<bool>;
     /// Every use of emergency access (break-glass) to the organisation's records, latest
     /// first: its review list.
-    async fn emergency_grants(&self, org: OrgId, limit: i64) -> StoreResult<Vec<Grant>>;
+    /// Only those of people in `services`, if given.
+    async fn emergency_grants(
+        &self,
+        org: OrgId,
+        services: Option<&[ServiceId]>,
+        limit: i64,
+    ) -> StoreResult<Vec<Grant>>;
     /// Every grant ever given for a person, latest first.
     async fn grants_of_person(&self, org: OrgId, person: PersonId) -> StoreResult<Vec<Grant>>;
     /// A partner organisation's grants live at `at`, latest first: chosen in the query.

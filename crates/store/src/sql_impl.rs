@@ -1474,6 +1474,34 @@ macro_rules! impl_sql_store {
                 })
             }
 
+            /// Ends, inside a write transaction, the organisation's grants whose `column` (the
+            /// grant's or its episode's id) is `id` and that have not ended yet. Returns how many.
+            async fn end_grants(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                column: &'static str,
+                id: $crate::sql_impl::uuid::Uuid,
+                ending: &$crate::GrantEnding,
+            ) -> $crate::StoreResult<u64> {
+                // `column` is one of two fixed names; values are bound.
+                let sql = format!(
+                    "INSERT INTO access_grant_endings (grant_id, ended_at, ended_by, ended_by_label, reason) \
+                     SELECT g.id, $3, $4, $5, $6 FROM access_grants g WHERE {column} = $2 AND g.org_id = $1 \
+                     AND g.ends_at > $3 AND NOT EXISTS (SELECT 1 FROM access_grant_endings x WHERE x.grant_id = g.id)"
+                );
+                let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(org.0)
+                    .bind(id)
+                    .bind(Self::ms(ending.at))
+                    .bind(ending.by.map(|u| u.0))
+                    .bind(&ending.by_label)
+                    .bind(&ending.reason)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                Ok(done.rows_affected())
+            }
+
             /// Writes one disclosure inside a write transaction: only about the organisation's
             /// own person.
             async fn insert_disclosure(
@@ -2817,21 +2845,8 @@ macro_rules! impl_sql_store {
                 audit: &$crate::sql_impl::domain::audit::AuditEvent,
             ) -> $crate::StoreResult<bool> {
                 let mut tx = self.begin_write().await?;
-                let done = sqlx::query(
-                    "INSERT INTO access_grant_endings (grant_id, ended_at, ended_by, ended_by_label, reason) \
-                     SELECT g.id, $3, $4, $5, $6 FROM access_grants g WHERE g.id = $2 AND g.org_id = $1 \
-                     AND g.ends_at > $3 AND NOT EXISTS (SELECT 1 FROM access_grant_endings x WHERE x.grant_id = g.id)",
-                )
-                .bind(org.0)
-                .bind(grant)
-                .bind(Self::ms(ending.at))
-                .bind(ending.by.map(|u| u.0))
-                .bind(&ending.by_label)
-                .bind(&ending.reason)
-                .execute(&mut *tx)
-                .await
-                .map_err(Self::db_err)?;
-                if done.rows_affected() == 0 {
+                let ended = Self::end_grants(&mut tx, org, "g.id", grant, ending).await?;
+                if ended == 0 {
                     return Ok(false);
                 }
                 self.append_audit(&mut tx, audit).await?;
@@ -2846,22 +2861,9 @@ macro_rules! impl_sql_store {
                 ending: &$crate::GrantEnding,
             ) -> $crate::StoreResult<u64> {
                 let mut tx = self.begin_write().await?;
-                let done = sqlx::query(
-                    "INSERT INTO access_grant_endings (grant_id, ended_at, ended_by, ended_by_label, reason) \
-                     SELECT g.id, $3, $4, $5, $6 FROM access_grants g WHERE g.episode_id = $2 AND g.org_id = $1 \
-                     AND g.ends_at > $3 AND NOT EXISTS (SELECT 1 FROM access_grant_endings x WHERE x.grant_id = g.id)",
-                )
-                .bind(org.0)
-                .bind(episode.0)
-                .bind(Self::ms(ending.at))
-                .bind(ending.by.map(|u| u.0))
-                .bind(&ending.by_label)
-                .bind(&ending.reason)
-                .execute(&mut *tx)
-                .await
-                .map_err(Self::db_err)?;
+                let ended = Self::end_grants(&mut tx, org, "g.episode_id", episode.0, ending).await?;
                 Self::commit(tx).await?;
-                Ok(done.rows_affected())
+                Ok(ended)
             }
 
             async fn missing_person_named(
@@ -2997,18 +2999,25 @@ macro_rules! impl_sql_store {
             async fn emergency_grants(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
+                services: Option<&[$crate::sql_impl::domain::ids::ServiceId]>,
                 limit: i64,
             ) -> $crate::StoreResult<Vec<$crate::Grant>> {
+                use $crate::sql_impl::{Bind, Binds};
+                let mut b = Binds::default();
+                let limit = b.push(Bind::Int(limit));
+                let homes = match services {
+                    Some(list) => format!(
+                        "AND EXISTS (SELECT 1 FROM people p WHERE p.id = g.person_id AND p.service_id IN ({}))",
+                        if list.is_empty() { "NULL".to_string() } else { b.list(list.iter().map(|s| Bind::Id(s.0))) }
+                    ),
+                    None => String::new(),
+                };
                 let sql = format!(
-                    "{} WHERE g.org_id = $1 AND g.purpose = 'break_glass' ORDER BY g.granted_at DESC, g.id LIMIT $2",
+                    "{} WHERE g.org_id = $1 AND g.purpose = 'break_glass' {homes} \
+                     ORDER BY g.granted_at DESC, g.id LIMIT {limit}",
                     $crate::sql_impl::GRANTS
                 );
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(org.0)
-                    .bind(limit)
-                    .fetch_all(self.reader())
-                    .await
-                    .map_err(Self::db_err)?;
+                let rows = self.fetch_generated(org, (sql, b.0)).await?;
                 rows.iter().map(Self::row_grant).collect()
             }
 

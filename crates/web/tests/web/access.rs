@@ -7,15 +7,6 @@ use crate::support::*;
 use homeward_domain::person::PersonKind;
 use homeward_domain::role::Role;
 
-fn form(session: &Session, pairs: &[(&str, &str)]) -> String {
-    let mut f = form_urlencoded::Serializer::new(String::new());
-    f.append_pair("csrf_token", &session.csrf);
-    for (k, v) in pairs {
-        f.append_pair(k, v);
-    }
-    f.finish()
-}
-
 /// A partner organisation of `kind` with one user in `role`, signed in.
 async fn partner(
     t: &TestApp,
@@ -58,58 +49,6 @@ async fn partner(
         .unwrap()
         .user;
     (org.to_string(), session_for(t, &user).await)
-}
-
-async fn someone(
-    t: &TestApp,
-    org: homeward_domain::ids::OrgId,
-    kind: PersonKind,
-) -> homeward_store::Person {
-    t.app
-        .store
-        .people_page(
-            org,
-            &homeward_store::PeopleQuery {
-                limit: 100,
-                ..Default::default()
-            },
-            &test_event(org),
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.kind == kind)
-        .expect("someone of that kind")
-}
-
-/// A child of the organisation who is missing now.
-async fn missing_child(t: &TestApp, org: homeward_domain::ids::OrgId) -> homeward_store::Person {
-    let people = t
-        .app
-        .store
-        .people_page(
-            org,
-            &homeward_store::PeopleQuery {
-                limit: 100,
-                ..Default::default()
-            },
-            &test_event(org),
-        )
-        .await
-        .unwrap();
-    for p in people {
-        if p.kind == PersonKind::Child
-            && t.app
-                .store
-                .open_episode_of(org, p.id)
-                .await
-                .unwrap()
-                .is_some()
-        {
-            return p;
-        }
-    }
-    panic!("the demo has a child missing now")
 }
 
 const GIVE: [(&str, &str); 7] = [
@@ -693,29 +632,6 @@ async fn partner_routes_open_only_through_a_live_grant_that_covers_them() {
         }
         assert_eq!(checked, 24);
     }
-}
-
-/// Someone of the organisation other than `not`.
-async fn someone_else(
-    t: &TestApp,
-    org: homeward_domain::ids::OrgId,
-    not: homeward_domain::ids::PersonId,
-) -> homeward_store::Person {
-    t.app
-        .store
-        .people_page(
-            org,
-            &homeward_store::PeopleQuery {
-                limit: 100,
-                ..Default::default()
-            },
-            &test_event(org),
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.id != not && p.kind == PersonKind::Child)
-        .expect("someone else")
 }
 
 /// The police pack as a link: made for a named recipient with a code to give by phone,

@@ -1595,33 +1595,7 @@ async fn a_manager_lets_the_police_in_and_the_officer_loses_access_when_it_ends(
     let demo = seed(&t).await;
     let base = serve(&t).await;
     let org = demo.other(homeward_domain::role::Role::Manager).org_id;
-    let mut child = None;
-    for p in t
-        .app
-        .store
-        .people_page(
-            org,
-            &homeward_store::PeopleQuery {
-                limit: 100,
-                ..Default::default()
-            },
-            &test_event(org),
-        )
-        .await
-        .unwrap()
-    {
-        if t.app
-            .store
-            .open_episode_of(org, p.id)
-            .await
-            .unwrap()
-            .is_some()
-        {
-            child = Some(p);
-            break;
-        }
-    }
-    let child = child.expect("the second provider has someone missing now");
+    let child = missing_child(&t, org).await;
     let force = t
         .app
         .store
@@ -1768,33 +1742,7 @@ async fn police_use_emergency_access_and_the_provider_is_paged_and_reviews_it() 
     let demo = seed(&t).await;
     let base = serve(&t).await;
     let org = demo.other(homeward_domain::role::Role::Manager).org_id;
-    let mut child = None;
-    for p in t
-        .app
-        .store
-        .people_page(
-            org,
-            &homeward_store::PeopleQuery {
-                limit: 100,
-                ..Default::default()
-            },
-            &test_event(org),
-        )
-        .await
-        .unwrap()
-    {
-        if t.app
-            .store
-            .open_episode_of(org, p.id)
-            .await
-            .unwrap()
-            .is_some()
-        {
-            child = Some(p);
-            break;
-        }
-    }
-    let child = child.expect("the second provider has someone missing now");
+    let child = missing_child(&t, org).await;
     let p1 = tempfile::tempdir().unwrap();
     let (_d1, officer) = start_browser(p1.path()).await;
     sign_in(&t, &officer, &base, "police@heddlu-dychmygol.example").await;

@@ -7,15 +7,6 @@ use crate::support::*;
 use homeward_domain::person::PersonKind;
 use homeward_domain::role::Role;
 
-fn form(session: &Session, pairs: &[(&str, &str)]) -> String {
-    let mut f = form_urlencoded::Serializer::new(String::new());
-    f.append_pair("csrf_token", &session.csrf);
-    for (k, v) in pairs {
-        f.append_pair(k, v);
-    }
-    f.finish()
-}
-
 const SHARED: [(&str, &str); 5] = [
     ("what", "Photo, clothing and the places she may go"),
     ("recipient", "PC Jones, Gwent Police"),
@@ -23,28 +14,6 @@ const SHARED: [(&str, &str); 5] = [
     ("lawful_basis", "vital_interests"),
     ("condition", "safeguarding"),
 ];
-
-async fn someone(
-    t: &TestApp,
-    org: homeward_domain::ids::OrgId,
-    kind: PersonKind,
-) -> homeward_store::Person {
-    t.app
-        .store
-        .people_page(
-            org,
-            &homeward_store::PeopleQuery {
-                limit: 100,
-                ..Default::default()
-            },
-            &test_event(org),
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.kind == kind)
-        .expect("someone of that kind")
-}
 
 #[tokio::test]
 async fn a_share_is_recorded_with_its_reasons_and_listed_for_the_person_and_the_organisation() {

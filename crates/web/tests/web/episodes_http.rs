@@ -8,15 +8,6 @@ use http_body_util::BodyExt;
 use std::time::Duration;
 
 /// Field pairs as a form body, with the session's CSRF token.
-fn form(s: &Session, pairs: &[(&str, &str)]) -> String {
-    let mut f = form_urlencoded::Serializer::new(String::new());
-    f.append_pair("csrf_token", &s.csrf);
-    for (k, v) in pairs {
-        f.append_pair(k, v);
-    }
-    f.finish()
-}
-
 async fn post(t: &TestApp, s: &Session, path: &str, pairs: &[(&str, &str)]) -> Reply {
     req("POST", path)
         .session(s)

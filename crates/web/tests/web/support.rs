@@ -445,3 +445,78 @@ pub fn code_after(t: &TestApp, secret: &[u8], last: Option<i64>) -> String {
     }
     format!("{:06}", totp::code_at_step(secret, step))
 }
+
+/// A form's body with the session's CSRF token and the given fields.
+pub fn form(session: &Session, pairs: &[(&str, &str)]) -> String {
+    let mut f = form_urlencoded::Serializer::new(String::new());
+    f.append_pair("csrf_token", &session.csrf);
+    for (k, v) in pairs {
+        f.append_pair(k, v);
+    }
+    f.finish()
+}
+
+/// The organisation's people, as the store lists them (up to a hundred).
+pub async fn people_of(
+    t: &TestApp,
+    org: homeward_domain::ids::OrgId,
+) -> Vec<homeward_store::Person> {
+    t.app
+        .store
+        .people_page(
+            org,
+            &homeward_store::PeopleQuery {
+                limit: 100,
+                ..Default::default()
+            },
+            &test_event(org),
+        )
+        .await
+        .unwrap()
+}
+
+/// Someone of the organisation of that kind.
+pub async fn someone(
+    t: &TestApp,
+    org: homeward_domain::ids::OrgId,
+    kind: homeward_domain::person::PersonKind,
+) -> homeward_store::Person {
+    people_of(t, org)
+        .await
+        .into_iter()
+        .find(|p| p.kind == kind)
+        .expect("someone of that kind")
+}
+
+/// A child of the organisation other than `not`.
+pub async fn someone_else(
+    t: &TestApp,
+    org: homeward_domain::ids::OrgId,
+    not: homeward_domain::ids::PersonId,
+) -> homeward_store::Person {
+    people_of(t, org)
+        .await
+        .into_iter()
+        .find(|p| p.id != not && p.kind == homeward_domain::person::PersonKind::Child)
+        .expect("someone else")
+}
+
+/// A child of the organisation who is missing now.
+pub async fn missing_child(
+    t: &TestApp,
+    org: homeward_domain::ids::OrgId,
+) -> homeward_store::Person {
+    for p in people_of(t, org).await {
+        if p.kind == homeward_domain::person::PersonKind::Child
+            && t.app
+                .store
+                .open_episode_of(org, p.id)
+                .await
+                .unwrap()
+                .is_some()
+        {
+            return p;
+        }
+    }
+    panic!("the organisation has a child missing now")
+}
