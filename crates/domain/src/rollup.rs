@@ -160,9 +160,28 @@ pub fn add_firsts(deltas: &mut Deltas, links: &[Link], sign: i64) {
 
 /// What changes in a person's `first_` counts when their episodes go from `old` to `new`.
 pub fn change_firsts(deltas: &mut Deltas, old: &[Link], new: &[Link]) {
-    add_firsts(deltas, old, -1);
-    add_firsts(deltas, new, 1);
-    deltas.retain(|_, n| *n != 0);
+    // Netted for this person alone, then merged: netting the whole batch's map once per
+    // person made a bulk load quadratic.
+    let mut mine = Deltas::new();
+    add_firsts(&mut mine, old, -1);
+    add_firsts(&mut mine, new, 1);
+    for (count, n) in mine {
+        if n == 0 {
+            continue;
+        }
+        let entry = deltas.entry(count);
+        match entry {
+            std::collections::btree_map::Entry::Occupied(mut o) => {
+                *o.get_mut() += n;
+                if *o.get() == 0 {
+                    o.remove();
+                }
+            }
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(n);
+            }
+        }
+    }
 }
 
 /// Whether a change of an episode's facts can change anyone's `first_` counts.
