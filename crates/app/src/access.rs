@@ -71,7 +71,9 @@ pub struct SharedRecord {
 
 impl App {
     /// Every organisation's name by its id: to name providers and partners on lists.
-    async fn organisation_names(&self) -> AppResult<std::collections::HashMap<OrgId, String>> {
+    pub(crate) async fn organisation_names(
+        &self,
+    ) -> AppResult<std::collections::HashMap<OrgId, String>> {
         Ok(self
             .store
             .list_organisations()

@@ -22,12 +22,29 @@ pub enum Via {
     ApiToken,
 }
 
-/// A signed-in user acting within their organisation.
+/// A signed-in user acting within their organisation, or (an inspector) within the
+/// provider whose inspection they opened.
 #[derive(Clone, Debug)]
 pub struct Actor {
     pub user: User,
     pub memberships: Vec<Membership>,
     pub via: Via,
+    /// The inspection this inspector is reading under: checked live on this request.
+    pub inspecting: Option<Inspecting>,
+}
+
+/// An inspection an inspector has opened: while it lasts they read the provider's records
+/// (one home's, or all) and change nothing.
+#[derive(Clone, Debug)]
+pub struct Inspecting {
+    pub inspection: homeward_store::Inspection,
+    pub provider_name: String,
+}
+
+impl Inspecting {
+    fn inspectorate_label(&self) -> String {
+        format!("inspection {}", self.inspection.reference)
+    }
 }
 
 /// Facts about the request that go into the audit trail.
@@ -42,11 +59,16 @@ impl Actor {
             user: found.user,
             memberships: found.memberships,
             via,
+            inspecting: None,
         }
     }
 
+    /// The organisation whose records this request reads and writes: the provider being
+    /// inspected, while an inspection is open.
     pub fn org_id(&self) -> OrgId {
-        self.user.org_id
+        self.inspecting
+            .as_ref()
+            .map_or(self.user.org_id, |i| i.inspection.org_id)
     }
 
     pub fn roles(&self) -> impl Iterator<Item = Role> + '_ {
@@ -54,7 +76,10 @@ impl Actor {
     }
 
     pub fn can(&self, action: Action) -> bool {
-        policy::allows(self.roles(), action)
+        match &self.inspecting {
+            Some(_) => policy::inspection_allows(action),
+            None => policy::allows(self.roles(), action),
+        }
     }
 
     /// The services whose people this actor may see: `None` means every service of the
@@ -65,6 +90,13 @@ impl Actor {
 
     /// The services in which the actor's roles allow `action`: `None` means all of them.
     pub fn scope_for(&self, action: Action) -> Option<Vec<ServiceId>> {
+        if let Some(i) = &self.inspecting {
+            return match i.inspection.service_id {
+                _ if !policy::inspection_allows(action) => Some(Vec::new()),
+                Some(home) => Some(vec![home]),
+                None => None,
+            };
+        }
         let allowing: Vec<&Membership> = self
             .memberships
             .iter()
@@ -93,7 +125,11 @@ impl Actor {
             at,
             org_id: Some(self.org_id()),
             actor: Some(self.user.id),
-            actor_label: self.user.email.clone(),
+            actor_label: match &self.inspecting {
+                // The provider's trail names the inspector's organisation beside them.
+                Some(i) => format!("{} ({})", self.user.email, i.inspectorate_label()),
+                None => self.user.email.clone(),
+            },
             action: action.into(),
             resource_kind: resource_kind.into(),
             resource_id,

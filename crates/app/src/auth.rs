@@ -222,6 +222,7 @@ impl App {
             last_seen_at: now,
             ip: meta.ip.clone(),
             second_factor_at: with_code.then_some(now),
+            inspection_id: None,
         };
         let mut e = self.system_event(meta, "session.sign_in", &user.email, Outcome::Allowed);
         e.org_id = Some(user.org_id);
@@ -251,14 +252,22 @@ impl App {
                 if touch {
                     self.store.touch_session(&hash, now).await?;
                 }
-                Ok(Some(Actor::new(
+                let mut actor = Actor::new(
                     user,
                     Via::Session {
-                        token_hash: hash,
+                        token_hash: hash.clone(),
                         csrf_token: session.csrf_token,
                         second_factor_at: session.second_factor_at,
                     },
-                )))
+                );
+                if let Some(id) = session.inspection_id {
+                    actor.inspecting = self.inspecting(&actor, id).await?;
+                    if actor.inspecting.is_none() {
+                        // Ended or revoked since the last request: back to their own records.
+                        self.store.set_session_inspection(&hash, None, None).await?;
+                    }
+                }
+                Ok(Some(actor))
             }
             SessionState::IdleExpired | SessionState::AbsoluteExpired => {
                 self.store.end_session(&hash, None).await?;

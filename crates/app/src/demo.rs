@@ -192,6 +192,7 @@ fn role_label(role: Role) -> &'static str {
         Role::Police => "Police Officer",
         Role::SocialWorker => "Social Worker",
         Role::ReturnInterviewWorker => "Return Interviewer",
+        Role::Inspector => "Inspector",
     }
 }
 
@@ -326,7 +327,8 @@ impl App {
                 service_ids.push(service.id);
             }
             let mut on_call = Vec::new();
-            for role in Role::ALL {
+            // Partners are never members of a provider: they have organisations of their own.
+            for role in Role::ALL.into_iter().filter(|r| !r.is_partner()) {
                 let email = format!("{}@{}", role.code().replace('_', "-"), spec.domain);
                 // One care worker belongs to a single home, to show that roles can be scoped.
                 let service_id =
@@ -455,9 +457,10 @@ impl App {
         Ok(accounts)
     }
 
-    /// A police force, a local authority and a return-interview service, each with an
-    /// account for its partner role; the first provider has given each access to the
-    /// records of the person missing now, for their purpose.
+    /// A police force, a local authority, a return-interview service and an inspectorate,
+    /// each with an account for its partner role; the first provider has given each of the
+    /// first three access to the records of the person missing now, for their purpose, and
+    /// has an inspection open to the inspectorate.
     async fn demo_partners(
         &self,
         password: &str,
@@ -530,6 +533,34 @@ impl App {
             let Some((provider, manager, people)) = providers.first() else {
                 continue;
             };
+            if kind == "inspectorate" {
+                // An inspection under way: the inspector can read all of the first
+                // provider's homes this week.
+                let inspection = homeward_store::Inspection {
+                    id: uuid::Uuid::new_v4(),
+                    org_id: *provider,
+                    inspectorate_id: org.id,
+                    service_id: None,
+                    reference: "Demo inspection 2026/118".into(),
+                    granted_by: None,
+                    granted_by_label: (*manager).into(),
+                    granted_at: now,
+                    ends_at: now + homeward_domain::inspection::LONGEST / 2,
+                    ended: None,
+                };
+                self.store
+                    .open_inspection(
+                        &inspection,
+                        &self.demo_event(
+                            *provider,
+                            "inspection.open",
+                            "inspection",
+                            inspection.id.to_string(),
+                        ),
+                    )
+                    .await?;
+                continue;
+            }
             for person in people {
                 let Some(episode) = self.store.open_episode_of(*provider, person.id).await? else {
                     continue;
@@ -595,7 +626,7 @@ struct DemoPartner {
     sections: &'static [&'static str],
 }
 
-const PARTNERS: [DemoPartner; 3] = [
+const PARTNERS: [DemoPartner; 4] = [
     DemoPartner {
         name: "Heddlu Dychmygol Police",
         kind: "police",
@@ -624,5 +655,14 @@ const PARTNERS: [DemoPartner; 3] = [
         role: Role::ReturnInterviewWorker,
         purpose: "return_interview",
         sections: &["information_form", "chronology"],
+    },
+    // Not given grants: the first provider has an inspection open to it instead.
+    DemoPartner {
+        name: "Arolygiaeth Ffug Inspectorate",
+        kind: "inspectorate",
+        domain: "arolygiaeth-ffug.example",
+        role: Role::Inspector,
+        purpose: "",
+        sections: &[],
     },
 ];

@@ -17,6 +17,7 @@ pub mod episodes;
 pub mod error;
 pub mod escalation;
 mod fixed;
+pub mod inspections;
 pub mod learning;
 pub mod organisation;
 pub mod patterns;

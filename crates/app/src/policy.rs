@@ -60,10 +60,13 @@ pub enum Action {
     /// As police, open the police pack's details of someone missing now when no one has
     /// given access yet (break-glass): for four hours, the provider's on-call paged.
     BreakGlass,
+    /// As an inspector, see the inspections providers have opened to their inspectorate,
+    /// and read a provider's records under one.
+    Inspect,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::ViewOwnHome,
         Action::ViewPeople,
         Action::EditPeople,
@@ -88,6 +91,7 @@ impl Action {
         Action::ViewGrants,
         Action::UseGrants,
         Action::BreakGlass,
+        Action::Inspect,
     ];
 }
 
@@ -146,7 +150,27 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         // Partners reach records only through grants, and only these roles are partners.
         UseGrants => matches!(role, Police | SocialWorker | ReturnInterviewWorker),
         BreakGlass => matches!(role, Police),
+        // Inspectors read only under an inspection a provider opened (`inspection_allows`).
+        Inspect => matches!(role, Inspector),
     }
+}
+
+/// What an inspector may do while an inspection is open, whatever their roles: read the
+/// records an inspection reads (people, episodes, patterns and reports, what was shared and
+/// with whom), and nothing else. Nothing is written, and staff accounts, settings and the
+/// on-call rota stay the provider's own.
+pub fn inspection_allows(action: Action) -> bool {
+    use Action::*;
+    matches!(
+        action,
+        ViewOwnHome
+            | ViewPeople
+            | ViewEpisodes
+            | ViewPatterns
+            | ViewDisclosures
+            | ViewGrants
+            | Inspect
+    )
 }
 
 /// Whether any of the roles allows the action.

@@ -12,6 +12,7 @@ pub mod episode;
 pub mod escalation;
 pub mod forms;
 pub mod ids;
+pub mod inspection;
 pub mod learning;
 pub mod locale;
 pub mod organisation;

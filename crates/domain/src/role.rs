@@ -12,15 +12,18 @@ pub enum Role {
     OrgAdmin,
     /// Read-only: inspectors and auditors.
     Auditor,
-    /// Partner roles: outside professionals. Their scoped, time-limited grants come later;
-    /// until then they reach nothing but their own home page.
+    /// Partner roles: outside professionals, who reach a provider's records only through
+    /// the grants it gives their organisation.
     Police,
     SocialWorker,
     ReturnInterviewWorker,
+    /// From an inspectorate: reads a provider's records, without changing them, only while
+    /// the provider has an inspection open for their inspectorate.
+    Inspector,
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::CareWorker,
         Role::ShiftLead,
         Role::Manager,
@@ -30,6 +33,7 @@ impl Role {
         Role::Police,
         Role::SocialWorker,
         Role::ReturnInterviewWorker,
+        Role::Inspector,
     ];
 
     pub fn code(self) -> &'static str {
@@ -43,6 +47,7 @@ impl Role {
             Role::Police => "police",
             Role::SocialWorker => "social_worker",
             Role::ReturnInterviewWorker => "return_interview_worker",
+            Role::Inspector => "inspector",
         }
     }
 
@@ -50,11 +55,12 @@ impl Role {
         Self::ALL.into_iter().find(|r| r.code() == code)
     }
 
-    /// Partners are outside the organisation; they will reach records only through grants.
+    /// Partners are outside the organisation: they reach records only through grants, or
+    /// (inspectors) an open inspection.
     pub fn is_partner(self) -> bool {
         matches!(
             self,
-            Role::Police | Role::SocialWorker | Role::ReturnInterviewWorker
+            Role::Police | Role::SocialWorker | Role::ReturnInterviewWorker | Role::Inspector
         )
     }
 

@@ -232,6 +232,7 @@ pub(crate) async fn signed_in(
         last_seen_at: now,
         ip: None,
         second_factor_at: None,
+        inspection_id: None,
     };
     let audit = homeward_domain::audit::AuditEvent {
         at: now,

@@ -622,7 +622,7 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
             .await
             .map_err(|e| e.to_string())?;
         app.store
-            .bulk_load_learning(&learning)
+            .bulk_load_facts(&learning)
             .await
             .map_err(|e| e.to_string())?;
         learning.clear();
@@ -634,6 +634,17 @@ pub async fn generate(app: &App, args: &GenerateArgs) -> Result<Generated, Strin
             );
         }
     }
+    // Counted once at the end, as `homeward rebuild-learning --counts-only` would: adding each batch to
+    // counts spread over ten years rewrote most of them every batch.
+    let counts = app
+        .store
+        .rebuild_rollups(org)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{counts} pattern counts in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     // Bulk loading leaves the planner's picture of the tables behind: brought up to date so
     // what is timed next uses the indexes it would in service.
     app.store

@@ -320,8 +320,8 @@ fn demo_prints_its_accounts_and_serves() {
     let accounts: Vec<&String> = output.iter().filter(|l| l.contains('@')).collect();
     assert_eq!(
         accounts.len(),
-        30,
-        "an account for every role in each of three providers, and one in each of three partners"
+        22,
+        "an account for each of six staff roles in each of three providers, and one in each of four partners"
     );
     assert!(
         accounts

@@ -132,6 +132,11 @@ async fn disclosures_and_grants_refuse_change_removal_and_truncate() {
     homeward_store::conformance::a_recorded_disclosure(&*store).await;
     // Grants and their endings too.
     homeward_store::conformance::grants_reach_only_their_partner_while_live(store.clone()).await;
+    // Inspections and their endings too.
+    homeward_store::conformance::inspections_reach_only_their_inspectorate_while_live(
+        store.clone(),
+    )
+    .await;
     for sql in [
         "UPDATE disclosures SET recipient = 'someone else'",
         "DELETE FROM disclosures",
@@ -139,8 +144,13 @@ async fn disclosures_and_grants_refuse_change_removal_and_truncate() {
         "DELETE FROM access_grants",
         "UPDATE access_grant_endings SET reason = ''",
         "DELETE FROM access_grant_endings",
+        "UPDATE inspections SET ends_at = 0",
+        "DELETE FROM inspections",
+        "UPDATE inspection_endings SET reason = ''",
+        "DELETE FROM inspection_endings",
         "TRUNCATE disclosures",
         "TRUNCATE access_grant_endings",
+        "TRUNCATE inspections",
     ] {
         assert!(store.execute_unchecked(sql).await.is_err(), "{sql}");
     }

@@ -130,6 +130,11 @@ async fn disclosures_and_grants_refuse_change_and_removal() {
     homeward_store::conformance::a_recorded_disclosure(&*store).await;
     // Grants and their endings too.
     homeward_store::conformance::grants_reach_only_their_partner_while_live(store.clone()).await;
+    // Inspections and their endings too.
+    homeward_store::conformance::inspections_reach_only_their_inspectorate_while_live(
+        store.clone(),
+    )
+    .await;
     for sql in [
         "UPDATE disclosures SET recipient = 'someone else'",
         "DELETE FROM disclosures",
@@ -137,6 +142,10 @@ async fn disclosures_and_grants_refuse_change_and_removal() {
         "DELETE FROM access_grants",
         "UPDATE access_grant_endings SET reason = ''",
         "DELETE FROM access_grant_endings",
+        "UPDATE inspections SET ends_at = 0",
+        "DELETE FROM inspections",
+        "UPDATE inspection_endings SET reason = ''",
+        "DELETE FROM inspection_endings",
     ] {
         assert!(store.execute_unchecked(sql).await.is_err(), "{sql}");
     }

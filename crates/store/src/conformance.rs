@@ -262,6 +262,7 @@ pub async fn sessions_live_until_ended(store: Arc<dyn Store>) {
         last_seen_at: t0(),
         ip: Some("10.0.0.1".into()),
         second_factor_at: None,
+        inspection_id: None,
     };
     store
         .create_session(&s, &event(Some(org.id), "session.start"))
@@ -301,6 +302,7 @@ pub async fn deactivation_ends_sessions_and_tokens_at_once(store: Arc<dyn Store>
         last_seen_at: t0(),
         ip: None,
         second_factor_at: None,
+        inspection_id: None,
     };
     store
         .create_session(&s, &event(Some(org.id), "session.start"))
@@ -572,6 +574,197 @@ pub async fn a_recorded_disclosure(store: &dyn Store) {
 /// A partner's grants: given with their disclosure, seen only by that partner while live,
 /// ended once by revoking or when their episode closes, and never for another provider's
 /// person.
+/// An inspection reaches only its inspectorate, only while it is live (not past its end, not
+/// ended early), only for a home of the provider's own; ending one twice does nothing; a
+/// session remembers the inspection it reads under; and what the inspectorate's people did
+/// in the provider's records in that time is listed, and nothing else.
+pub async fn inspections_reach_only_their_inspectorate_while_live(store: Arc<dyn Store>) {
+    let (org, home) = organisation(&*store, "Provider").await;
+    let (inspectorate, _) = organisation(&*store, "Inspectorate").await;
+    let (other, other_home) = organisation(&*store, "Other inspectorate").await;
+    let now = t0();
+    let inspection = |service: Option<ServiceId>, hours: i64| Inspection {
+        id: uuid::Uuid::new_v4(),
+        org_id: org.id,
+        inspectorate_id: inspectorate.id,
+        service_id: service,
+        reference: "SC-1".into(),
+        granted_by: None,
+        granted_by_label: "Manager".into(),
+        granted_at: now,
+        ends_at: now + SignedDuration::from_hours(hours),
+        ended: None,
+    };
+    let whole = inspection(None, 48);
+    let one_home = inspection(Some(home.id), 48);
+    let short = inspection(None, 1);
+    for i in [&whole, &one_home, &short] {
+        store
+            .open_inspection(i, &event(Some(org.id), "inspection.open"))
+            .await
+            .unwrap();
+    }
+    // Another organisation's home is refused, and nothing is written.
+    let wrong = inspection(Some(other_home.id), 48);
+    assert!(
+        store
+            .open_inspection(&wrong, &event(Some(org.id), "inspection.open"))
+            .await
+            .is_err()
+    );
+    assert_eq!(store.inspections_of(org.id, 10).await.unwrap().len(), 3);
+
+    let later = now + SignedDuration::from_hours(2);
+    let live: Vec<uuid::Uuid> = store
+        .live_inspections(inspectorate.id, later)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(i, name)| {
+            assert_eq!(name, "Provider");
+            i.id
+        })
+        .collect();
+    assert!(live.contains(&whole.id) && live.contains(&one_home.id));
+    assert!(!live.contains(&short.id), "past its end");
+    assert!(
+        store
+            .live_inspections(other.id, later)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .live_inspection(other.id, whole.id, later)
+            .await
+            .unwrap()
+            .is_none(),
+        "another inspectorate's"
+    );
+    assert_eq!(
+        store
+            .live_inspection(inspectorate.id, one_home.id, later)
+            .await
+            .unwrap()
+            .map(|i| i.service_id),
+        Some(Some(home.id))
+    );
+
+    let ending = GrantEnding {
+        at: later,
+        by: None,
+        by_label: "Manager".into(),
+        reason: "The visit is over".into(),
+    };
+    assert!(
+        store
+            .end_inspection(
+                org.id,
+                whole.id,
+                &ending,
+                &event(Some(org.id), "inspection.end")
+            )
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .end_inspection(
+                org.id,
+                whole.id,
+                &ending,
+                &event(Some(org.id), "inspection.end")
+            )
+            .await
+            .unwrap(),
+        "ended once"
+    );
+    assert!(
+        !store
+            .end_inspection(
+                other.id,
+                one_home.id,
+                &ending,
+                &event(Some(other.id), "inspection.end")
+            )
+            .await
+            .unwrap(),
+        "only by its provider"
+    );
+    assert!(
+        store
+            .live_inspection(inspectorate.id, whole.id, later)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let listed = store.inspections_of(org.id, 10).await.unwrap();
+    let ended = listed.iter().find(|i| i.id == whole.id).unwrap();
+    assert_eq!(ended.ended.as_ref().unwrap().reason, "The visit is over");
+    assert!(!ended.is_live(later));
+
+    // A session reads under one, and stops.
+    let inspector = crate::NewUser {
+        user: crate::User {
+            id: UserId::new_random(),
+            org_id: inspectorate.id,
+            email: "inspector@inspectorate.example".into(),
+            display_name: "Inspector".into(),
+            active: true,
+            created_at: now,
+        },
+        password_hash: "x".into(),
+        memberships: vec![crate::Membership {
+            role: homeward_domain::role::Role::Inspector,
+            service_id: None,
+        }],
+    };
+    store
+        .create_user(&inspector, &event(Some(inspectorate.id), "user.create"))
+        .await
+        .unwrap();
+    let session = crate::SessionRecord {
+        token_hash: "inspecting".into(),
+        user_id: inspector.user.id,
+        csrf_token: "csrf".into(),
+        created_at: now,
+        last_seen_at: now,
+        ip: None,
+        second_factor_at: None,
+        inspection_id: None,
+    };
+    store
+        .create_session(&session, &event(Some(inspectorate.id), "session.sign_in"))
+        .await
+        .unwrap();
+    store
+        .set_session_inspection("inspecting", Some(one_home.id), None)
+        .await
+        .unwrap();
+    let (found, _) = store.find_session("inspecting").await.unwrap().unwrap();
+    assert_eq!(found.inspection_id, Some(one_home.id));
+
+    // What the inspector did in the provider's records is listed; a staff member's is not.
+    let mut read = event(Some(org.id), "person.view");
+    read.actor = Some(inspector.user.id);
+    read.at = later;
+    store.record_audit(&read).await.unwrap();
+    let mut staff = event(Some(org.id), "person.view");
+    staff.at = later;
+    store.record_audit(&staff).await.unwrap();
+    let views = store.inspection_views(&one_home, 10).await.unwrap();
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].event.actor, Some(inspector.user.id));
+
+    store
+        .set_session_inspection("inspecting", None, None)
+        .await
+        .unwrap();
+    let (found, _) = store.find_session("inspecting").await.unwrap().unwrap();
+    assert_eq!(found.inspection_id, None);
+}
+
 pub async fn grants_reach_only_their_partner_while_live(store: Arc<dyn Store>) {
     use crate::{Grant, GrantEnding};
     use jiff::SignedDuration;
@@ -876,6 +1069,7 @@ pub async fn a_second_factor_is_used_once_and_removed_with_its_sessions(store: A
         last_seen_at: t0(),
         ip: None,
         second_factor_at: None,
+        inspection_id: None,
     };
     store
         .create_session(&session, &event(Some(org.id), "session.sign_in"))
@@ -3384,6 +3578,7 @@ macro_rules! conformance_suite {
             people_missing_together_are_paired_within_the_time_set,
             kept_counts_answer_any_window_as_the_facts_do,
             grants_reach_only_their_partner_while_live,
+            inspections_reach_only_their_inspectorate_while_live,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

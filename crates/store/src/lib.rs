@@ -115,6 +115,8 @@ pub struct SessionRecord {
     pub ip: Option<String>,
     /// When the code from the authenticator app was last entered in this session.
     pub second_factor_at: Option<Timestamp>,
+    /// The inspection this session reads a provider's records under, if any.
+    pub inspection_id: Option<uuid::Uuid>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -592,6 +594,31 @@ pub struct GrantEnding {
     pub reason: String,
 }
 
+/// An inspectorate let in to read a provider's records (one home's, or all), until a time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inspection {
+    pub id: uuid::Uuid,
+    /// The provider inspected.
+    pub org_id: OrgId,
+    pub inspectorate_id: OrgId,
+    /// Only this home, if not all of them.
+    pub service_id: Option<ServiceId>,
+    /// The inspection's reference, or a few words on it.
+    pub reference: String,
+    pub granted_by: Option<UserId>,
+    pub granted_by_label: String,
+    pub granted_at: Timestamp,
+    pub ends_at: Timestamp,
+    /// Ended early by the provider.
+    pub ended: Option<GrantEnding>,
+}
+
+impl Inspection {
+    pub fn is_live(&self, at: Timestamp) -> bool {
+        homeward_domain::access::is_live(self.ends_at, self.ended.as_ref().map(|e| e.at), at)
+    }
+}
+
 /// Which disclosures to list: one person's or those of some services, in a window, to a
 /// recipient whose name contains some words; latest first, a page at a time.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -987,6 +1014,48 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Vec<Grant>>;
     /// Every grant ever given for a person, latest first.
     async fn grants_of_person(&self, org: OrgId, person: PersonId) -> StoreResult<Vec<Grant>>;
+    /// Lets an inspectorate in, with its audit, in one transaction.
+    async fn open_inspection(&self, inspection: &Inspection, audit: &AuditEvent)
+    -> StoreResult<()>;
+    /// Ends an inspection of the organisation's early; `false` if there is none such or it
+    /// had already ended.
+    async fn end_inspection(
+        &self,
+        org: OrgId,
+        inspection: uuid::Uuid,
+        ending: &GrantEnding,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
+    /// The organisation's inspections, latest first (`limit` of them).
+    async fn inspections_of(&self, org: OrgId, limit: i64) -> StoreResult<Vec<Inspection>>;
+    /// An inspectorate's inspections live at `at`, with the provider's name, latest first:
+    /// chosen in the query.
+    async fn live_inspections(
+        &self,
+        inspectorate: OrgId,
+        at: Timestamp,
+    ) -> StoreResult<Vec<(Inspection, String)>>;
+    /// One inspection, if it is the inspectorate's and live at `at`.
+    async fn live_inspection(
+        &self,
+        inspectorate: OrgId,
+        inspection: uuid::Uuid,
+        at: Timestamp,
+    ) -> StoreResult<Option<Inspection>>;
+    /// Sets (or clears) the inspection a session reads under, with its audit.
+    async fn set_session_inspection(
+        &self,
+        token_hash: &str,
+        inspection: Option<uuid::Uuid>,
+        audit: Option<&AuditEvent>,
+    ) -> StoreResult<()>;
+    /// What people from the inspectorate did in the provider's records while an inspection
+    /// was open (from the provider's audit trail), latest first.
+    async fn inspection_views(
+        &self,
+        inspection: &Inspection,
+        limit: i64,
+    ) -> StoreResult<Vec<homeward_domain::audit::AuditRecord>>;
     /// A partner organisation's grants live at `at`, latest first: chosen in the query.
     async fn live_grants(&self, partner: OrgId, at: Timestamp) -> StoreResult<Vec<Grant>>;
     /// A person as a partner may see them through one of its grants live at `at`: the grant
@@ -1414,6 +1483,10 @@ pub trait Store: Send + Sync {
     /// Loads generated episodes' facts for learning in bulk (after `bulk_load`), with the
     /// organisation's counts.
     async fn bulk_load_learning(&self, rows: &[(EpisodeSummary, Learning)]) -> StoreResult<()>;
+
+    /// Loads generated episodes' facts for learning in bulk without counting them: quicker
+    /// for a whole region at once, which must then be counted with [`Store::rebuild_rollups`].
+    async fn bulk_load_facts(&self, rows: &[(EpisodeSummary, Learning)]) -> StoreResult<()>;
 
     /// Tells the query planner how the tables now look (after a bulk load, for example), so
     /// it picks the index that suits each question: SQLite from a sample of each index,

@@ -470,6 +470,17 @@ pub const GRANTS: &str = "SELECT g.id, g.org_id, g.partner_org_id, g.person_id, 
     x.ended_at AS x_ended_at, x.ended_by AS x_ended_by, x.ended_by_label AS x_ended_by_label, \
     x.reason AS x_reason FROM access_grants g LEFT JOIN access_grant_endings x ON x.grant_id = g.id";
 
+/// Inspections with how they ended early, if they did (`x_` columns).
+#[doc(hidden)]
+pub const INSPECTIONS: &str = "SELECT i.id, i.org_id, i.inspectorate_id, i.service_id, i.reference, \
+    i.granted_by, i.granted_by_label, i.granted_at, i.ends_at, x.ended_at AS x_ended_at, \
+    x.ended_by AS x_ended_by, x.ended_by_label AS x_ended_by_label, x.reason AS x_reason \
+    FROM inspections i LEFT JOIN inspection_endings x ON x.inspection_id = i.id";
+
+/// An inspection live at the instant bound as `$2`.
+#[doc(hidden)]
+pub const LIVE_INSPECTION: &str = "i.ends_at > $2 AND (x.ended_at IS NULL OR x.ended_at > $2)";
+
 /// A grant live at the instant bound as `$2`: not yet at its end, and not ended early.
 #[doc(hidden)]
 pub const LIVE_GRANT: &str = "g.ends_at > $2 AND (x.ended_at IS NULL OR x.ended_at > $2)";
@@ -1362,6 +1373,42 @@ macro_rules! impl_sql_store {
                 Ok(())
             }
 
+            /// Episodes' facts and duty outcomes as loaded in bulk, without their counts.
+            async fn insert_learning(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                rows: &[($crate::EpisodeSummary, $crate::Learning)],
+            ) -> $crate::StoreResult<()> {
+                let facts: Vec<_> = rows.iter().map(|(e, l)| (e, &l.facts)).collect();
+                Self::insert_facts(tx, &facts).await?;
+                let duties: Vec<_> = rows
+                    .iter()
+                    .flat_map(|(e, l)| l.duties.iter().map(move |d| (e, &l.facts, d)))
+                    .collect();
+                const ROWS: usize = 400;
+                for chunk in duties.chunks(ROWS) {
+                    let sql = $crate::sql_impl::multi_insert(
+                        "INSERT INTO episode_duty_outcomes (episode_id, rule, org_id, service_id, \
+                         started_at, due_at, done_at, status) VALUES ",
+                        8,
+                        chunk.len(),
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (e, f, d) in chunk {
+                        q = q
+                            .bind(e.id.0)
+                            .bind(d.rule.clone())
+                            .bind(e.org_id.0)
+                            .bind(e.service_id.0)
+                            .bind(Self::ms(f.started_at))
+                            .bind(d.due_at.map(Self::ms))
+                            .bind(d.done_at.map(Self::ms))
+                            .bind(d.status.clone());
+                    }
+                    q.execute(&mut **tx).await.map_err(Self::db_err)?;
+                }
+                Ok(())
+            }
+
             /// What the `first_` counts of the people of `links` gain and lose when each of
             /// those episodes is written as given (replacing what is stored for it, if
             /// anything), read from the people's episodes as stored before the write.
@@ -1441,6 +1488,32 @@ macro_rules! impl_sql_store {
                 .map_err(Self::db_err)?;
                 let duties = rows.iter().map(Self::row_duty_outcome).collect::<$crate::StoreResult<Vec<_>>>()?;
                 Ok(Some($crate::Learning { facts, duties }))
+            }
+
+            fn row_inspection(r: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::Inspection> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::domain::ids::{OrgId, ServiceId, UserId};
+                let ended_at: Option<i64> = r.try_get("x_ended_at").map_err(Self::db_err)?;
+                Ok($crate::Inspection {
+                    id: r.try_get("id").map_err(Self::db_err)?,
+                    org_id: OrgId(r.try_get("org_id").map_err(Self::db_err)?),
+                    inspectorate_id: OrgId(r.try_get("inspectorate_id").map_err(Self::db_err)?),
+                    service_id: r.try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("service_id").map_err(Self::db_err)?.map(ServiceId),
+                    reference: r.try_get("reference").map_err(Self::db_err)?,
+                    granted_by: r.try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("granted_by").map_err(Self::db_err)?.map(UserId),
+                    granted_by_label: r.try_get("granted_by_label").map_err(Self::db_err)?,
+                    granted_at: Self::at(r.try_get("granted_at").map_err(Self::db_err)?),
+                    ends_at: Self::at(r.try_get("ends_at").map_err(Self::db_err)?),
+                    ended: match ended_at {
+                        Some(at) => Some($crate::GrantEnding {
+                            at: Self::at(at),
+                            by: r.try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("x_ended_by").map_err(Self::db_err)?.map(UserId),
+                            by_label: r.try_get::<Option<String>, _>("x_ended_by_label").map_err(Self::db_err)?.unwrap_or_default(),
+                            reason: r.try_get::<Option<String>, _>("x_reason").map_err(Self::db_err)?.unwrap_or_default(),
+                        }),
+                        None => None,
+                    },
+                })
             }
 
             fn row_grant(r: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::Grant> {
@@ -2606,8 +2679,8 @@ macro_rules! impl_sql_store {
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(
-                    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, ip, second_factor_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, ip, second_factor_at, inspection_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(&s.token_hash)
                 .bind(s.user_id.0)
@@ -2616,6 +2689,7 @@ macro_rules! impl_sql_store {
                 .bind(Self::ms(s.last_seen_at))
                 .bind(&s.ip)
                 .bind(s.second_factor_at.map(Self::ms))
+                .bind(s.inspection_id)
                 .execute(&mut *tx)
                 .await
                 .map_err(Self::db_err)?;
@@ -2629,7 +2703,7 @@ macro_rules! impl_sql_store {
             ) -> $crate::StoreResult<Option<($crate::SessionRecord, $crate::UserWithRoles)>> {
                 use sqlx::Row as _;
                 let row = sqlx::query(
-                    "SELECT s.token_hash, s.csrf_token, s.created_at AS s_created, s.last_seen_at, s.ip, s.second_factor_at, \
+                    "SELECT s.token_hash, s.csrf_token, s.created_at AS s_created, s.last_seen_at, s.ip, s.second_factor_at, s.inspection_id, \
                      u.id, u.org_id, u.email, u.display_name, u.active, u.created_at \
                      FROM sessions s JOIN users u ON u.id = s.user_id \
                      WHERE s.token_hash = $1 AND u.active = $2",
@@ -2649,6 +2723,7 @@ macro_rules! impl_sql_store {
                     last_seen_at: Self::at(row.try_get("last_seen_at").map_err(Self::db_err)?),
                     ip: row.try_get("ip").map_err(Self::db_err)?,
                     second_factor_at: row.try_get::<Option<i64>, _>("second_factor_at").map_err(Self::db_err)?.map(Self::at),
+                    inspection_id: row.try_get("inspection_id").map_err(Self::db_err)?,
                 };
                 let user = self.with_roles(vec![user]).await?.pop();
                 Ok(user.map(|u| (session, u)))
@@ -2835,6 +2910,174 @@ macro_rules! impl_sql_store {
                 }
                 self.append_audit(&mut tx, audit).await?;
                 Self::commit(tx).await
+            }
+
+            async fn open_inspection(
+                &self,
+                i: &$crate::Inspection,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                // Only for a home of the provider's own (the app checks the inspectorate).
+                let done = sqlx::query(
+                    "INSERT INTO inspections (id, org_id, inspectorate_id, service_id, reference, granted_by, \
+                     granted_by_label, granted_at, ends_at) \
+                     SELECT $1, $2, o.id, $4, $5, $6, $7, $8, $9 FROM organisations o \
+                     WHERE o.id = $3 AND o.id <> $2 \
+                     AND ($4 IS NULL OR EXISTS (SELECT 1 FROM services s WHERE s.id = $4 AND s.org_id = $2))",
+                )
+                .bind(i.id)
+                .bind(i.org_id.0)
+                .bind(i.inspectorate_id.0)
+                .bind(i.service_id.map(|s| s.0))
+                .bind(&i.reference)
+                .bind(i.granted_by.map(|u| u.0))
+                .bind(&i.granted_by_label)
+                .bind(Self::ms(i.granted_at))
+                .bind(Self::ms(i.ends_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                if done.rows_affected() != 1 {
+                    return Err($crate::StoreError::Conflict("no such organisation, or home in this organisation"));
+                }
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn end_inspection(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                inspection: $crate::sql_impl::uuid::Uuid,
+                ending: &$crate::GrantEnding,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "INSERT INTO inspection_endings (inspection_id, ended_at, ended_by, ended_by_label, reason) \
+                     SELECT i.id, $3, $4, $5, $6 FROM inspections i WHERE i.id = $2 AND i.org_id = $1 \
+                     AND i.ends_at > $3 AND NOT EXISTS (SELECT 1 FROM inspection_endings x WHERE x.inspection_id = i.id)",
+                )
+                .bind(org.0)
+                .bind(inspection)
+                .bind(Self::ms(ending.at))
+                .bind(ending.by.map(|u| u.0))
+                .bind(&ending.by_label)
+                .bind(&ending.reason)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await?;
+                Ok(true)
+            }
+
+            async fn inspections_of(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::Inspection>> {
+                let sql = format!(
+                    "{} WHERE i.org_id = $1 ORDER BY i.granted_at DESC, i.id LIMIT $2",
+                    $crate::sql_impl::INSPECTIONS
+                );
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(org.0)
+                    .bind(limit)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                rows.iter().map(Self::row_inspection).collect()
+            }
+
+            async fn live_inspections(
+                &self,
+                inspectorate: $crate::sql_impl::domain::ids::OrgId,
+                at: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<Vec<($crate::Inspection, String)>> {
+                use sqlx::Row as _;
+                let sql = format!(
+                    "SELECT q.*, o.name AS provider_name FROM ({} WHERE i.inspectorate_id = $1 AND {}) q \
+                     JOIN organisations o ON o.id = q.org_id ORDER BY q.granted_at DESC, q.id LIMIT 200",
+                    $crate::sql_impl::INSPECTIONS,
+                    $crate::sql_impl::LIVE_INSPECTION
+                );
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(inspectorate.0)
+                    .bind(Self::ms(at))
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                rows.iter()
+                    .map(|r| Ok((Self::row_inspection(r)?, r.try_get("provider_name").map_err(Self::db_err)?)))
+                    .collect()
+            }
+
+            async fn live_inspection(
+                &self,
+                inspectorate: $crate::sql_impl::domain::ids::OrgId,
+                inspection: $crate::sql_impl::uuid::Uuid,
+                at: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<Option<$crate::Inspection>> {
+                let sql = format!(
+                    "{} WHERE i.inspectorate_id = $1 AND {} AND i.id = $3",
+                    $crate::sql_impl::INSPECTIONS,
+                    $crate::sql_impl::LIVE_INSPECTION
+                );
+                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(inspectorate.0)
+                    .bind(Self::ms(at))
+                    .bind(inspection)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                row.as_ref().map(Self::row_inspection).transpose()
+            }
+
+            async fn set_session_inspection(
+                &self,
+                token_hash: &str,
+                inspection: Option<$crate::sql_impl::uuid::Uuid>,
+                audit: Option<&$crate::sql_impl::domain::audit::AuditEvent>,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE sessions SET inspection_id = $2 WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .bind(inspection)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                if let Some(audit) = audit {
+                    self.append_audit(&mut tx, audit).await?;
+                }
+                Self::commit(tx).await
+            }
+
+            async fn inspection_views(
+                &self,
+                i: &$crate::Inspection,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<$crate::sql_impl::domain::audit::AuditRecord>> {
+                let until = i.ended.as_ref().map_or(i.ends_at, |e| e.at.min(i.ends_at));
+                let rows = sqlx::query(
+                    "SELECT seq, at, org_id, actor_id, actor_label, action, resource_kind, resource_id, \
+                     outcome, ip, prev_hash, hash FROM audit_log \
+                     WHERE org_id = $1 AND at >= $2 AND at <= $3 \
+                     AND actor_id IN (SELECT u.id FROM users u WHERE u.org_id = $4) \
+                     ORDER BY seq DESC LIMIT $5",
+                )
+                    .bind(i.org_id.0)
+                    .bind(Self::ms(i.granted_at))
+                    .bind(Self::ms(until))
+                    .bind(i.inspectorate_id.0)
+                    .bind(limit)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                rows.iter().map(Self::row_audit).collect()
             }
 
             async fn end_access(
@@ -4238,37 +4481,19 @@ macro_rules! impl_sql_store {
                 for (org, (deltas, links)) in &mut by_org {
                     Self::firsts_change(&mut tx, $crate::sql_impl::domain::ids::OrgId(*org), links, deltas).await?;
                 }
-                let facts: Vec<_> = rows.iter().map(|(e, l)| (e, &l.facts)).collect();
-                Self::insert_facts(&mut tx, &facts).await?;
-                let duties: Vec<_> = rows
-                    .iter()
-                    .flat_map(|(e, l)| l.duties.iter().map(move |d| (e, &l.facts, d)))
-                    .collect();
-                const ROWS: usize = 400;
-                for chunk in duties.chunks(ROWS) {
-                    let sql = $crate::sql_impl::multi_insert(
-                        "INSERT INTO episode_duty_outcomes (episode_id, rule, org_id, service_id, \
-                         started_at, due_at, done_at, status) VALUES ",
-                        8,
-                        chunk.len(),
-                    );
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                    for (e, f, d) in chunk {
-                        q = q
-                            .bind(e.id.0)
-                            .bind(d.rule.clone())
-                            .bind(e.org_id.0)
-                            .bind(e.service_id.0)
-                            .bind(Self::ms(f.started_at))
-                            .bind(d.due_at.map(Self::ms))
-                            .bind(d.done_at.map(Self::ms))
-                            .bind(d.status.clone());
-                    }
-                    q.execute(&mut *tx).await.map_err(Self::db_err)?;
-                }
+                Self::insert_learning(&mut tx, rows).await?;
                 for (org, (deltas, _)) in &by_org {
                     Self::apply_rollups(&mut tx, $crate::sql_impl::domain::ids::OrgId(*org), deltas).await?;
                 }
+                Self::commit(tx).await
+            }
+
+            async fn bulk_load_facts(
+                &self,
+                rows: &[($crate::EpisodeSummary, $crate::Learning)],
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                Self::insert_learning(&mut tx, rows).await?;
                 Self::commit(tx).await
             }
 

@@ -9,6 +9,7 @@ pub mod event_form;
 pub mod form_view;
 pub mod group_summary;
 pub mod home;
+pub mod inspections;
 pub mod mail;
 pub mod on_call;
 pub mod pack_link;
@@ -47,6 +48,8 @@ pub struct Page {
     pub user: Option<String>,
     pub csrf: String,
     pub nav: Vec<NavLink>,
+    /// While an inspector reads a provider's records: whose, until when.
+    pub inspecting: Option<String>,
     pub css: String,
     pub js: String,
     pub has_errors: bool,
@@ -60,8 +63,9 @@ impl Page {
         let mut nav = Vec::new();
         let mut csrf = String::new();
         let mut user = None;
+        let mut inspecting = None;
         if let Some(actor) = &ctx.actor {
-            let items: [(&'static str, &str, Action); 11] = [
+            let items: [(&'static str, &str, Action); 13] = [
                 ("/", "nav-home", Action::ViewOwnHome),
                 ("/episodes", "nav-board", Action::ViewEpisodes),
                 ("/people", "nav-people", Action::ViewPeople),
@@ -75,6 +79,12 @@ impl Page {
                     "nav-emergency-review",
                     Action::ViewGrants,
                 ),
+                (
+                    "/access/inspections",
+                    "nav-inspections-given",
+                    Action::GiveAccess,
+                ),
+                ("/inspections", "nav-inspections", Action::Inspect),
                 ("/audit", "nav-audit", Action::ViewAuditTrail),
                 ("/admin/settings", "nav-settings", Action::ViewSettings),
             ];
@@ -91,6 +101,15 @@ impl Page {
                 csrf = csrf_token.clone();
             }
             user = Some(t.with("signed-in-as", "name", &actor.user.display_name));
+            inspecting = actor.inspecting.as_ref().map(|i| {
+                t.args(
+                    "inspecting-banner",
+                    &[
+                        ("provider", &i.provider_name),
+                        ("until", &t.date_time(i.inspection.ends_at)),
+                    ],
+                )
+            });
         }
         Self {
             t,
@@ -105,6 +124,7 @@ impl Page {
             user,
             csrf,
             nav,
+            inspecting,
             css: assets::css_url(),
             js: assets::js_url(),
             has_errors: false,

@@ -7,50 +7,6 @@ use crate::support::*;
 use homeward_domain::person::PersonKind;
 use homeward_domain::role::Role;
 
-/// A partner organisation of `kind` with one user in `role`, signed in.
-async fn partner(
-    t: &TestApp,
-    name: &str,
-    kind: &str,
-    role: &str,
-    email: &str,
-) -> (String, Session) {
-    let org = t
-        .app
-        .create_organisation_as_system(homeward_app::organisation::NewOrganisationInput {
-            name: name.into(),
-            nation: homeward_domain::organisation::Nation::Wales,
-            regulator: None,
-            registration_number: "-".into(),
-            registered_manager: "-".into(),
-            safeguarding_lead: "-".into(),
-            kind: kind.into(),
-        })
-        .await
-        .unwrap();
-    t.app
-        .add_user_as_system(
-            org,
-            homeward_app::users::NewUserInput {
-                display_name: format!("Officer of {name}"),
-                email: email.into(),
-                password: "kettle orbit lantern".into(),
-                roles: vec![(role.into(), None)],
-            },
-        )
-        .await
-        .unwrap();
-    let user = t
-        .app
-        .store
-        .find_credentials(email)
-        .await
-        .unwrap()
-        .unwrap()
-        .user;
-    (org.to_string(), session_for(t, &user).await)
-}
-
 const GIVE: [(&str, &str); 7] = [
     ("purpose", "find"),
     ("sections", "police_pack"),

@@ -26,6 +26,7 @@ const SETTINGS_READERS: &[Role] = &[OrgAdmin, Manager, SafeguardingLead, Auditor
 const MAIL_FIXERS: &[Role] = &[Manager, SafeguardingLead, OrgAdmin];
 const DISCLOSURE_READERS: &[Role] = &[Manager, SafeguardingLead, Auditor];
 const PARTNERS: &[Role] = &[Police, SocialWorker, ReturnInterviewWorker];
+const INSPECTORS: &[Role] = &[Inspector];
 
 fn expectation(method: &str, path: &str) -> Option<Expect> {
     use Expect::*;
@@ -63,6 +64,15 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("GET", "/people/{id}/pack-link") | ("POST", "/people/{id}/pack-link") => Only(EDITORS),
         ("GET", "/pack/{token}") | ("POST", "/pack/{token}") => Public,
         ("GET", "/access/emergency") => Only(DISCLOSURE_READERS),
+        ("GET", "/access/inspections") | ("GET", "/access/inspections/{inspection}") => {
+            Only(DISCLOSURE_READERS)
+        }
+        ("POST", "/access/inspections") | ("POST", "/access/inspections/{inspection}/end") => {
+            Only(PLAN_AGREERS)
+        }
+        ("GET", "/inspections")
+        | ("POST", "/inspections/{inspection}/open")
+        | ("POST", "/inspections/leave") => Only(INSPECTORS),
         ("GET", "/shared/{grant}/add/{kind}") | ("POST", "/shared/{grant}/add/{kind}") => {
             Only(PARTNERS)
         }
@@ -220,6 +230,7 @@ fn concrete(
     user: &str,
     person: &(String, String, String, String, String),
     grant: &str,
+    inspection: &str,
 ) -> String {
     let (person, photo, episode, service, mail) = person;
     let asset = homeward_web::assets::css_url();
@@ -245,6 +256,7 @@ fn concrete(
         .replace("{photo}", photo)
         .replace("{kind}", "note")
         .replace("{grant}", grant)
+        .replace("{inspection}", inspection)
         .replace("{token}", "no-such-link")
 }
 
@@ -355,19 +367,33 @@ async fn run_matrix(t: &TestApp) {
     };
     let own_person = person_in(demo.own(CareWorker).org_id).await;
     let other_person = person_in(demo.other(CareWorker).org_id).await;
-    // Something the other organisation shares with this one, for the partners' routes.
-    let grant = share(
-        t,
-        demo.other(CareWorker).org_id,
-        demo.own(CareWorker).org_id,
-        &other_person.0,
-    )
-    .await;
+    // Something the other organisation shares with each partner, for the partners' routes.
+    let mut grants = std::collections::HashMap::new();
+    for role in PARTNERS {
+        let grant = share(
+            t,
+            demo.other(CareWorker).org_id,
+            demo.own(*role).org_id,
+            &other_person.0,
+        )
+        .await;
+        grants.insert(*role, grant);
+    }
+    let grant = grants[&Police].clone();
+    // An inspection the other organisation opened to the inspectors (theirs to read), and
+    // one this organisation opened (its managers' to list and end).
+    let inbound = inspect(t, demo.other(CareWorker).org_id, demo.own(Inspector).org_id).await;
+    let outbound = inspect(t, demo.own(CareWorker).org_id, demo.own(Inspector).org_id).await;
     let mut checked = 0;
     for route in table() {
         let spec = route.spec;
         let expect = expectation(spec.method, spec.path).unwrap();
-        let own_path = concrete(spec.path, &own_target, &own_person, &grant);
+        let inspection = if spec.path.starts_with("/access/") {
+            &outbound
+        } else {
+            &inbound
+        };
+        let own_path = concrete(spec.path, &own_target, &own_person, &grant, inspection);
         let context = format!("[{}] {} {}", t.engine, spec.method, spec.path);
 
         let anon = call(t, spec.method, &own_path, None).await;
@@ -393,7 +419,9 @@ async fn run_matrix(t: &TestApp) {
                     ReturnInterviewWorker => "return_interview_held",
                     _ => "located",
                 };
-                own_path.replace("/add/note", &format!("/add/{kind}"))
+                let theirs = grants.get(&role).unwrap_or(&grant);
+                concrete(spec.path, &own_target, &own_person, theirs, inspection)
+                    .replace("/add/note", &format!("/add/{kind}"))
             } else {
                 own_path.clone()
             };
@@ -412,7 +440,8 @@ async fn run_matrix(t: &TestApp) {
 
             // The same request aimed at another organisation's record is never found.
             if spec.path.contains("{id}") {
-                let other_path = concrete(spec.path, &other_target, &other_person, &grant);
+                let other_path =
+                    concrete(spec.path, &other_target, &other_person, &grant, inspection);
                 let session = session_for(t, demo.own(role)).await;
                 let reply = call(t, spec.method, &other_path, Some(&session)).await;
                 let expected = if allowed { 404 } else { 403 };
@@ -480,6 +509,33 @@ async fn share(
         .await
         .unwrap();
     grant.id.to_string()
+}
+
+/// An inspection one organisation opens to another, live for a year: written to the store.
+async fn inspect(
+    t: &TestApp,
+    from: homeward_domain::ids::OrgId,
+    to: homeward_domain::ids::OrgId,
+) -> String {
+    let now = start_time();
+    let inspection = homeward_store::Inspection {
+        id: uuid::Uuid::new_v4(),
+        org_id: from,
+        inspectorate_id: to,
+        service_id: None,
+        reference: "Matrix".into(),
+        granted_by: None,
+        granted_by_label: "test".into(),
+        granted_at: now,
+        ends_at: now + jiff::SignedDuration::from_hours(24 * 365),
+        ended: None,
+    };
+    t.app
+        .store
+        .open_inspection(&inspection, &test_event(from))
+        .await
+        .unwrap();
+    inspection.id.to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,6 +14,7 @@ mod episodes_http;
 mod escalation;
 mod http;
 mod i18n;
+mod inspections;
 mod learning;
 mod lists;
 mod openapi;

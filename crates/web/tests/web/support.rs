@@ -134,7 +134,9 @@ pub async fn seed(t: &TestApp) -> Demo {
             .unwrap()
             .unwrap()
             .user;
-        if a.email.ends_with("@cartrefi-ffug.example") {
+        // Partners' accounts are in organisations of their own; a test reaches them as
+        // `own(Police)` and so on.
+        if a.email.ends_with("@cartrefi-ffug.example") || a.role.is_partner() {
             own.push((a.role, user));
         } else if a.email.ends_with("@sample-shire.example") {
             other.push((a.role, user));
@@ -162,6 +164,7 @@ pub async fn session_for(t: &TestApp, user: &User) -> Session {
         ip: None,
         // As if signed in with the code just now.
         second_factor_at: Some(t.clock.now_ts()),
+        inspection_id: None,
     };
     let event = homeward_domain::audit::AuditEvent {
         at: t.clock.now_ts(),
@@ -519,4 +522,48 @@ pub async fn missing_child(
         }
     }
     panic!("the organisation has a child missing now")
+}
+
+/// A partner organisation of `kind` with one user in `role`, signed in.
+pub async fn partner(
+    t: &TestApp,
+    name: &str,
+    kind: &str,
+    role: &str,
+    email: &str,
+) -> (String, Session) {
+    let org = t
+        .app
+        .create_organisation_as_system(homeward_app::organisation::NewOrganisationInput {
+            name: name.into(),
+            nation: homeward_domain::organisation::Nation::Wales,
+            regulator: None,
+            registration_number: "-".into(),
+            registered_manager: "-".into(),
+            safeguarding_lead: "-".into(),
+            kind: kind.into(),
+        })
+        .await
+        .unwrap();
+    t.app
+        .add_user_as_system(
+            org,
+            homeward_app::users::NewUserInput {
+                display_name: format!("Officer of {name}"),
+                email: email.into(),
+                password: "kettle orbit lantern".into(),
+                roles: vec![(role.into(), None)],
+            },
+        )
+        .await
+        .unwrap();
+    let user = t
+        .app
+        .store
+        .find_credentials(email)
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+    (org.to_string(), session_for(t, &user).await)
 }
