@@ -1521,3 +1521,17 @@ audit-do-inspection-list = Edrych ar yr arolygiadau
 audit-do-inspection-views = Edrych ar beth agorodd arolygydd
 audit-do-inspection-enter = Dechreuodd arolygydd ddarllen y cofnodion
 audit-do-inspection-leave = Gorffennodd arolygydd ddarllen y cofnodion
+
+## Reviewing emergency access
+emergency-review = Adolygiad
+emergency-not-reviewed = Heb ei adolygu eto
+emergency-review-outcome = A oedd cyfiawnhad dros y mynediad brys?
+emergency-outcome-justified = Oedd, roedd cyfiawnhad drosto
+emergency-outcome-not_justified = Nac oedd, doedd dim cyfiawnhad drosto
+emergency-review-notes = Beth a welsoch, ac unrhyw beth rydych chi wedi’i wneud amdano
+emergency-review-submit = Cofnodi’r adolygiad
+emergency-review-saved = Mae’r adolygiad wedi’i gofnodi.
+emergency-reviewed = { $outcome }. { $notes } ({ $who }, { $when })
+error-review-outcome = Dewiswch a oedd cyfiawnhad drosto
+error-review-notes = Rhowch beth a welsoch
+audit-do-grant-reviewed = Adolygu defnydd o fynediad brys

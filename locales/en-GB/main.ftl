@@ -1513,3 +1513,17 @@ audit-do-inspection-list = Looked at the inspections
 audit-do-inspection-views = Looked at what an inspector opened
 audit-do-inspection-enter = An inspector started reading the records
 audit-do-inspection-leave = An inspector stopped reading the records
+
+## Reviewing emergency access
+emergency-review = Review
+emergency-not-reviewed = Not reviewed yet
+emergency-review-outcome = Was the emergency access justified?
+emergency-outcome-justified = Yes, it was justified
+emergency-outcome-not_justified = No, it was not justified
+emergency-review-notes = What you found, and anything you have done about it
+emergency-review-submit = Record the review
+emergency-review-saved = The review is recorded.
+emergency-reviewed = { $outcome }. { $notes } ({ $who }, { $when })
+error-review-outcome = Choose whether it was justified
+error-review-notes = Enter what you found
+audit-do-grant-reviewed = Reviewed a use of emergency access

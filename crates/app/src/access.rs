@@ -48,6 +48,15 @@ pub struct Receipt {
     pub what: String,
 }
 
+/// A use of emergency access as the review list shows it.
+#[derive(Clone, Debug)]
+pub struct EmergencyLine {
+    pub line: GrantLine,
+    /// Whose record: their name.
+    pub name: String,
+    pub review: Option<homeward_store::GrantReview>,
+}
+
 /// A grant as the partner's list shows it.
 #[derive(Clone, Debug)]
 pub struct SharedLine {
@@ -681,39 +690,100 @@ impl App {
         Ok(grant.id)
     }
 
-    /// Every use of emergency access to the organisation's records, latest first, with the
-    /// person's name and the force: the review list. Audited.
+    /// Every use of emergency access to the organisation's records (of people in the actor's
+    /// homes), latest first, with its review if it has had one: the review list. Audited.
     pub async fn emergency_review(
         &self,
         actor: &Actor,
         meta: &RequestMeta,
-    ) -> AppResult<Vec<(GrantLine, Person)>> {
+    ) -> AppResult<Vec<EmergencyLine>> {
         require(actor, Action::ViewGrants)?;
         let now = self.clock.now();
         self.store
             .record_audit(&actor.event(now, meta, "grant.review", "grant", None, Outcome::Allowed))
             .await?;
         let names = self.organisation_names().await?;
-        let mut out = Vec::new();
         let homes = actor.scope_for(Action::ViewGrants);
-        for g in self
+        Ok(self
             .store
             .emergency_grants(actor.org_id(), homes.as_deref(), 200)
             .await?
-        {
-            let Some(person) = self.store.get_person(actor.org_id(), g.person_id).await? else {
-                continue;
-            };
-            out.push((
-                GrantLine {
-                    partner_name: names.get(&g.partner_org_id).cloned().unwrap_or_default(),
-                    live: g.is_live(now),
-                    grant: g,
+            .into_iter()
+            .map(|u| EmergencyLine {
+                name: format!("{} {}", u.given_name, u.family_name),
+                line: GrantLine {
+                    partner_name: names
+                        .get(&u.grant.partner_org_id)
+                        .cloned()
+                        .unwrap_or_default(),
+                    live: u.grant.is_live(now),
+                    grant: u.grant,
                 },
-                person,
-            ));
+                review: u.review,
+            })
+            .collect())
+    }
+
+    /// Records a manager's review of a use of emergency access: justified or not, and what
+    /// they found. Once only; refused, each problem named, without an outcome or notes.
+    pub async fn review_emergency(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        grant: uuid::Uuid,
+        outcome: &str,
+        notes: &str,
+    ) -> AppResult<()> {
+        require(actor, Action::GiveAccess)?;
+        let mut problems = Vec::new();
+        if !access::REVIEW_OUTCOMES.contains(&outcome) {
+            problems.push(FieldError {
+                field: format!("outcome-{grant}"),
+                message: "error-review-outcome",
+            });
         }
-        Ok(out)
+        if notes.trim().is_empty() {
+            problems.push(FieldError {
+                field: format!("notes-{grant}"),
+                message: "error-review-notes",
+            });
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        // Only a use of the actor's homes' records.
+        let homes = actor.scope_for(Action::GiveAccess);
+        let ours = self
+            .store
+            .emergency_grants(actor.org_id(), homes.as_deref(), 500)
+            .await?
+            .into_iter()
+            .any(|u| u.grant.id == grant);
+        if !ours {
+            return Err(AppError::NotFound);
+        }
+        let now = self.clock.now();
+        let review = homeward_store::GrantReview {
+            at: now,
+            by: Some(actor.user.id),
+            by_label: actor.user.display_name.clone(),
+            outcome: outcome.into(),
+            notes: notes.trim().into(),
+        };
+        let e = actor.event(
+            now,
+            meta,
+            "grant.reviewed",
+            "grant",
+            Some(format!("{grant}: {outcome}")),
+            Outcome::Allowed,
+        );
+        // Reviewed already (a second click, or a colleague first): the first review stands,
+        // and the list shows it.
+        self.store
+            .review_emergency(actor.org_id(), grant, &review, &e)
+            .await?;
+        Ok(())
     }
 }
 

@@ -69,6 +69,9 @@ pub const PACK_LINK_USUAL_HOURS: i64 = 4;
 /// Wrong codes a link takes before it stops working.
 pub const PACK_LINK_TRIES: i64 = 5;
 
+/// What a manager finds when reviewing a use of emergency access.
+pub const REVIEW_OUTCOMES: &[&str] = &["justified", "not_justified"];
+
 /// How long a grant for an episode outlives the episode's closing.
 pub const AFTER_CLOSING: SignedDuration = SignedDuration::from_hours(24);
 

@@ -594,6 +594,27 @@ pub struct GrantEnding {
     pub reason: String,
 }
 
+/// A manager's review of one use of emergency access: was it justified, and notes on what
+/// follows. Kept, never changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GrantReview {
+    pub at: Timestamp,
+    pub by: Option<UserId>,
+    pub by_label: String,
+    /// `justified` or `not_justified`.
+    pub outcome: String,
+    pub notes: String,
+}
+
+/// One use of emergency access as the review list shows it: whose record, and its review.
+#[derive(Clone, Debug)]
+pub struct EmergencyUse {
+    pub grant: Grant,
+    pub given_name: String,
+    pub family_name: String,
+    pub review: Option<GrantReview>,
+}
+
 /// An inspectorate let in to read a provider's records (one home's, or all), until a time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Inspection {
@@ -1011,7 +1032,16 @@ pub trait Store: Send + Sync {
         org: OrgId,
         services: Option<&[ServiceId]>,
         limit: i64,
-    ) -> StoreResult<Vec<Grant>>;
+    ) -> StoreResult<Vec<EmergencyUse>>;
+    /// Records the review of one of the organisation's uses of emergency access; `false` if
+    /// there is no such use or it has been reviewed already.
+    async fn review_emergency(
+        &self,
+        org: OrgId,
+        grant: uuid::Uuid,
+        review: &GrantReview,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
     /// Every grant ever given for a person, latest first.
     async fn grants_of_person(&self, org: OrgId, person: PersonId) -> StoreResult<Vec<Grant>>;
     /// Lets an inspectorate in, with its audit, in one transaction.

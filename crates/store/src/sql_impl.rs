@@ -3244,24 +3244,83 @@ macro_rules! impl_sql_store {
                 org: $crate::sql_impl::domain::ids::OrgId,
                 services: Option<&[$crate::sql_impl::domain::ids::ServiceId]>,
                 limit: i64,
-            ) -> $crate::StoreResult<Vec<$crate::Grant>> {
+            ) -> $crate::StoreResult<Vec<$crate::EmergencyUse>> {
+                use sqlx::Row as _;
                 use $crate::sql_impl::{Bind, Binds};
                 let mut b = Binds::default();
                 let limit = b.push(Bind::Int(limit));
                 let homes = match services {
                     Some(list) => format!(
-                        "AND EXISTS (SELECT 1 FROM people p WHERE p.id = g.person_id AND p.service_id IN ({}))",
+                        "AND p.service_id IN ({})",
                         if list.is_empty() { "NULL".to_string() } else { b.list(list.iter().map(|s| Bind::Id(s.0))) }
                     ),
                     None => String::new(),
                 };
+                // Whose record and its review come with each use: one query for the list.
                 let sql = format!(
-                    "{} WHERE g.org_id = $1 AND g.purpose = 'break_glass' {homes} \
-                     ORDER BY g.granted_at DESC, g.id LIMIT {limit}",
+                    "SELECT q.*, p.given_name AS p_given_name, p.family_name AS p_family_name, \
+                     v.reviewed_at AS v_at, v.reviewed_by AS v_by, v.reviewed_by_label AS v_by_label, \
+                     v.outcome AS v_outcome, v.notes AS v_notes \
+                     FROM ({} WHERE g.org_id = $1 AND g.purpose = 'break_glass') q \
+                     JOIN people p ON p.id = q.person_id \
+                     LEFT JOIN access_grant_reviews v ON v.grant_id = q.id \
+                     WHERE p.org_id = $1 {homes} \
+                     ORDER BY q.granted_at DESC, q.id LIMIT {limit}",
                     $crate::sql_impl::GRANTS
                 );
                 let rows = self.fetch_generated(org, (sql, b.0)).await?;
-                rows.iter().map(Self::row_grant).collect()
+                rows.iter()
+                    .map(|r| {
+                        let at: Option<i64> = r.try_get("v_at").map_err(Self::db_err)?;
+                        Ok($crate::EmergencyUse {
+                            grant: Self::row_grant(r)?,
+                            given_name: r.try_get("p_given_name").map_err(Self::db_err)?,
+                            family_name: r.try_get("p_family_name").map_err(Self::db_err)?,
+                            review: match at {
+                                Some(at) => Some($crate::GrantReview {
+                                    at: Self::at(at),
+                                    by: r.try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("v_by").map_err(Self::db_err)?.map($crate::sql_impl::domain::ids::UserId),
+                                    by_label: r.try_get::<Option<String>, _>("v_by_label").map_err(Self::db_err)?.unwrap_or_default(),
+                                    outcome: r.try_get::<Option<String>, _>("v_outcome").map_err(Self::db_err)?.unwrap_or_default(),
+                                    notes: r.try_get::<Option<String>, _>("v_notes").map_err(Self::db_err)?.unwrap_or_default(),
+                                }),
+                                None => None,
+                            },
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn review_emergency(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                grant: $crate::sql_impl::uuid::Uuid,
+                review: &$crate::GrantReview,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "INSERT INTO access_grant_reviews (grant_id, reviewed_at, reviewed_by, reviewed_by_label, outcome, notes) \
+                     SELECT g.id, $3, $4, $5, $6, $7 FROM access_grants g \
+                     WHERE g.id = $2 AND g.org_id = $1 AND g.purpose = 'break_glass' \
+                     AND NOT EXISTS (SELECT 1 FROM access_grant_reviews v WHERE v.grant_id = g.id)",
+                )
+                .bind(org.0)
+                .bind(grant)
+                .bind(Self::ms(review.at))
+                .bind(review.by.map(|u| u.0))
+                .bind(&review.by_label)
+                .bind(&review.outcome)
+                .bind(&review.notes)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                if done.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await?;
+                Ok(true)
             }
 
             async fn grants_of_person(

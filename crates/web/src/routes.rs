@@ -160,6 +160,7 @@ pub fn table() -> Vec<Route> {
         r("GET", "/emergency-access", Requires(Action::BreakGlass), Html, get(html::access::emergency_form)),
         r("POST", "/emergency-access", Requires(Action::BreakGlass), Html, post(html::access::emergency)),
         r("GET", "/access/emergency", Requires(Action::ViewGrants), Html, get(html::access::emergency_review)),
+        r("POST", "/access/emergency/{grant}/review", Requires(Action::GiveAccess), Html, post(html::access::review_emergency)),
         r("GET", "/access/inspections", Requires(Action::ViewGrants), Html, get(html::inspections::given)),
         r("POST", "/access/inspections", Requires(Action::GiveAccess), Html, post(html::inspections::open)),
         r("GET", "/access/inspections/{inspection}", Requires(Action::ViewGrants), Html, get(html::inspections::views)),

@@ -746,49 +746,152 @@ pub struct EmergencyRow {
     pub when: String,
     pub reason: String,
     pub status: String,
+    /// "Justified: notes (by whom, when)", once reviewed.
+    pub review: Option<String>,
+    /// The form to review it, for those who may and until it is reviewed.
+    pub review_action: Option<String>,
+    pub grant: String,
+    pub outcomes: Vec<OptionView>,
+    pub outcome_error: Option<String>,
+    pub notes: String,
+    pub notes_error: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "emergency_review.html")]
 struct ReviewPage {
     page: Page,
+    errors: FormErrors,
+    banner: Option<String>,
     rows: Vec<EmergencyRow>,
+}
+
+async fn review_page(
+    state: &AppState,
+    ctx: &Ctx,
+    values: &Values,
+    errors: FormErrors,
+    banner: Option<String>,
+) -> Result<ReviewPage, Failure> {
+    let actor = ctx.actor().or_fail(ctx)?;
+    let t = ctx.tr;
+    let list = state
+        .app
+        .emergency_review(actor, &ctx.meta)
+        .await
+        .or_fail(ctx)?;
+    let may_review = actor.can(Action::GiveAccess);
+    Ok(ReviewPage {
+        page: Page::new(ctx, "emergency-review-title", "/access/emergency").with_errors(&errors),
+        banner,
+        rows: list
+            .iter()
+            .map(|e| {
+                let g = &e.line.grant;
+                let id = g.id.to_string();
+                let chosen = values
+                    .get(&format!("outcome-{id}"))
+                    .cloned()
+                    .unwrap_or_default();
+                EmergencyRow {
+                    person_href: format!("/people/{}/access", g.person_id),
+                    name: e.name.clone(),
+                    who: g.granted_by_label.clone(),
+                    force: e.line.partner_name.clone(),
+                    when: t.date_time(g.granted_at),
+                    reason: g.reason.clone(),
+                    status: if e.line.live {
+                        t.with("emergency-live-until", "until", &t.date_time(g.ends_at))
+                    } else {
+                        t.get("access-expired")
+                    },
+                    review: e.review.as_ref().map(|r| {
+                        t.args(
+                            "emergency-reviewed",
+                            &[
+                                (
+                                    "outcome",
+                                    &t.get(&format!("emergency-outcome-{}", r.outcome)),
+                                ),
+                                ("notes", &r.notes),
+                                ("who", &r.by_label),
+                                ("when", &t.date_time(r.at)),
+                            ],
+                        )
+                    }),
+                    review_action: (may_review && e.review.is_none())
+                        .then(|| format!("/access/emergency/{id}/review")),
+                    outcomes: homeward_domain::access::REVIEW_OUTCOMES
+                        .iter()
+                        .enumerate()
+                        .map(|(i, o)| OptionView {
+                            id: if i == 0 {
+                                format!("outcome-{id}")
+                            } else {
+                                format!("outcome-{id}-{o}")
+                            },
+                            value: (*o).into(),
+                            label: t.get(&format!("emergency-outcome-{o}")),
+                            checked: chosen == *o,
+                        })
+                        .collect(),
+                    outcome_error: errors
+                        .for_field(&format!("outcome-{id}"))
+                        .map(str::to_string),
+                    notes: values
+                        .get(&format!("notes-{id}"))
+                        .cloned()
+                        .unwrap_or_default(),
+                    notes_error: errors.for_field(&format!("notes-{id}")).map(str::to_string),
+                    grant: id,
+                }
+            })
+            .collect(),
+        errors,
+    })
 }
 
 /// Every use of emergency access to the organisation's records: the review list.
 pub async fn emergency_review(
     State(state): State<AppState>,
     ctx: Ctx,
+    Query(q): Query<AccessQuery>,
+) -> Result<Response, Failure> {
+    let banner = (q.done == "reviewed").then(|| ctx.tr.get("emergency-review-saved"));
+    let page = review_page(&state, &ctx, &Values::new(), FormErrors::default(), banner).await?;
+    Ok(render(&page, StatusCode::OK))
+}
+
+/// Records the review of one use of emergency access, or shows the list again with what is
+/// wrong.
+pub async fn review_emergency(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(grant): Path<String>,
+    body: Bytes,
 ) -> Result<Response, Failure> {
     let actor = ctx.actor().or_fail(&ctx)?;
-    let t = ctx.tr;
-    let list = state
-        .app
-        .emergency_review(actor, &ctx.meta)
-        .await
+    let grant = grant
+        .parse::<uuid::Uuid>()
+        .map_err(|_| AppError::NotFound)
         .or_fail(&ctx)?;
-    let page = ReviewPage {
-        page: Page::new(&ctx, "emergency-review-title", "/access/emergency"),
-        rows: list
-            .iter()
-            .map(|(line, person)| EmergencyRow {
-                person_href: format!("/people/{}/access", person.id),
-                name: full_name(person),
-                who: line.grant.granted_by_label.clone(),
-                force: line.partner_name.clone(),
-                when: t.date_time(line.grant.granted_at),
-                reason: line.grant.reason.clone(),
-                status: if line.live {
-                    t.with(
-                        "emergency-live-until",
-                        "until",
-                        &t.date_time(line.grant.ends_at),
-                    )
-                } else {
-                    t.get("access-expired")
-                },
-            })
-            .collect(),
-    };
-    Ok(render(&page, StatusCode::OK))
+    let form = values_from(&body);
+    let get = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let (outcome, notes) = (get("outcome"), get("notes"));
+    match state
+        .app
+        .review_emergency(actor, &ctx.meta, grant, &outcome, &notes)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/access/emergency?done=reviewed").into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let errors = FormErrors::from_fields(ctx.tr, &fields);
+            let mut values = Values::new();
+            values.insert(format!("outcome-{grant}"), outcome);
+            values.insert(format!("notes-{grant}"), notes);
+            let page = review_page(&state, &ctx, &values, errors, None).await?;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(Failure::new(ctx, e)),
+    }
 }

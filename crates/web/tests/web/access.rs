@@ -399,6 +399,48 @@ async fn police_emergency_access_pages_the_provider_and_is_listed_for_review() {
         ] {
             assert!(review.body.contains(words), "{words}");
         }
+        assert!(review.body.contains("Not reviewed yet"));
+        // The manager reviews it: both parts are asked for, then it is recorded once.
+        let at = review.body.find("/access/emergency/").unwrap();
+        let action = review.body[at..].split('"').next().unwrap().to_string();
+        let empty = req("POST", &action)
+            .session(&manager)
+            .form(&form(&manager, &[("notes", " ")]))
+            .send(&t)
+            .await;
+        assert_eq!(empty.status, 422, "[{}] {}", t.engine, empty.body);
+        assert!(empty.body.contains("Choose whether it was justified"));
+        assert!(empty.body.contains("Enter what you found"));
+        for _ in 0..2 {
+            let done = req("POST", &action)
+                .session(&manager)
+                .form(&form(
+                    &manager,
+                    &[
+                        ("outcome", "justified"),
+                        (
+                            "notes",
+                            "Reported missing at 02:10; the officer needed the photo",
+                        ),
+                    ],
+                ))
+                .send(&t)
+                .await;
+            assert_eq!(done.status, 303, "a second click is no harm");
+        }
+        let reviewed = req("GET", "/access/emergency")
+            .session(&manager)
+            .send(&t)
+            .await;
+        assert!(reviewed.body.contains("Yes, it was justified"));
+        assert_eq!(
+            reviewed
+                .body
+                .matches("the officer needed the photo")
+                .count(),
+            1
+        );
+        assert!(!reviewed.body.contains("Not reviewed yet"));
         // Four hours later it has ended.
         t.clock.advance(jiff::SignedDuration::from_hours(4));
         let officer = session_for(&t, &officer_user).await;

@@ -64,6 +64,7 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("GET", "/people/{id}/pack-link") | ("POST", "/people/{id}/pack-link") => Only(EDITORS),
         ("GET", "/pack/{token}") | ("POST", "/pack/{token}") => Public,
         ("GET", "/access/emergency") => Only(DISCLOSURE_READERS),
+        ("POST", "/access/emergency/{grant}/review") => Only(PLAN_AGREERS),
         ("GET", "/access/inspections") | ("GET", "/access/inspections/{inspection}") => {
             Only(DISCLOSURE_READERS)
         }
