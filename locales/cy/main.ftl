@@ -1535,3 +1535,19 @@ emergency-reviewed = { $outcome }. { $notes } ({ $who }, { $when })
 error-review-outcome = Dewiswch a oedd cyfiawnhad drosto
 error-review-notes = Rhowch beth a welsoch
 audit-do-grant-reviewed = Adolygu defnydd o fynediad brys
+
+## Awdurdod lleoli
+placing-title = Awdurdod lleoli
+placing-lead = Gall yr awdurdod lleol sy’n lleoli’r person hwn gyda chi weld ei gofnod cyfan, ar draws pob darparwr sy’n ei gysylltu, nes i chi ddod â’r cysylltiad i ben.
+placing-link = Cysylltu’r awdurdod lleoli
+placing-intro = Cysylltwch yr awdurdod lleol sy’n lleoli { $name } gyda chi. Bydd ei weithwyr cymdeithasol yn gweld ffurflen wybodaeth, asesiad risg, cynllun mynd ar goll a chronoleg { $name }, a gallant gofnodi trafodaethau strategaeth ac atgyfeiriadau, nes i chi ddod â’r cysylltiad i ben. Caiff ei gofnodi fel gwybodaeth a rannwyd.
+placing-form-says = Mae’r ffurflen wybodaeth yn enwi’r awdurdod lleoli fel: { $authority }
+placing-authority = Awdurdod lleoli
+placing-submit = Cysylltu’r awdurdod lleoli
+placing-linked = Mae’r awdurdod lleoli wedi’i gysylltu. Gall ei weithwyr cymdeithasol weld y cofnod hwn nawr.
+access-purpose-placing_authority = Awdurdod lleoli
+access-until-ended = Nes i’r cysylltiad ddod i ben
+
+disclosure-what-grant = Gallai weld yn Homeward: { $sections }
+disclosure-what-break-glass = Agorodd yr heddlu fanylion y pecyn heddlu yn Homeward mewn argyfwng
+disclosure-what-pack-link = Y pecyn heddlu, wedi’i anfon fel dolen sy’n gweithio unwaith

@@ -1527,3 +1527,19 @@ emergency-reviewed = { $outcome }. { $notes } ({ $who }, { $when })
 error-review-outcome = Choose whether it was justified
 error-review-notes = Enter what you found
 audit-do-grant-reviewed = Reviewed a use of emergency access
+
+## Placing authority
+placing-title = Placing authority
+placing-lead = The local authority that places this person with you can see their whole record, across every provider that links it, until you end the link.
+placing-link = Link the placing authority
+placing-intro = Link the local authority that places { $name } with you. Its social workers will see { $name }’s information form, risk assessment, missing plan and chronology, and can record strategy discussions and referrals, until you end the link. It is recorded as information shared.
+placing-form-says = The information form names the placing authority as: { $authority }
+placing-authority = Placing authority
+placing-submit = Link the placing authority
+placing-linked = The placing authority is linked. Its social workers can see this record now.
+access-purpose-placing_authority = Placing authority
+access-until-ended = Until the link is ended
+
+disclosure-what-grant = Could see in Homeward: { $sections }
+disclosure-what-break-glass = Police opened the police pack’s details in Homeward in an emergency
+disclosure-what-pack-link = The police pack, sent as a link that works once

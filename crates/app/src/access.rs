@@ -100,7 +100,8 @@ impl App {
             .list_organisations()
             .await?
             .into_iter()
-            .filter(|o| access::is_partner_kind(&o.kind))
+            // Inspectors read under an inspection, not through grants.
+            .filter(|o| access::is_partner_kind(&o.kind) && o.kind != "inspectorate")
             .collect())
     }
 
@@ -116,6 +117,71 @@ impl App {
         person: PersonId,
         input: &GrantInput,
     ) -> AppResult<uuid::Uuid> {
+        let now = self.clock.now();
+        let problems = access::problems(&input.purpose, &input.sections, now, input.ends);
+        self.share_access(
+            actor,
+            meta,
+            person,
+            input,
+            |kind| access::is_partner_kind(kind) && kind != "inspectorate",
+            problems,
+            access::ends_at(now, input.ends),
+        )
+        .await
+    }
+
+    /// Links a child's (or adult's) placing authority to their record: a standing grant of
+    /// every section to that local authority, until the provider ends it. Its social workers
+    /// then see the person among what is shared with them, whichever provider made the link.
+    /// Recorded as a disclosure, like any grant, and asks for the code again.
+    pub async fn link_placing_authority(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        person: PersonId,
+        authority: Option<OrgId>,
+        disclosure: &Disclosure,
+    ) -> AppResult<uuid::Uuid> {
+        let mut d = disclosure.clone();
+        if d.purpose.trim().is_empty() {
+            d.purpose = "They place this person with us".into();
+        }
+        let input = GrantInput {
+            partner: authority,
+            episode: None,
+            purpose: access::PLACING.into(),
+            sections: access::SECTIONS.iter().map(|s| s.to_string()).collect(),
+            ends: None,
+            disclosure: d,
+        };
+        let now = self.clock.now();
+        self.share_access(
+            actor,
+            meta,
+            person,
+            &input,
+            |kind| kind == "local_authority",
+            Vec::new(),
+            access::placing_ends_at(now),
+        )
+        .await
+    }
+
+    /// Gives access as asked once the grant's own `problems` are known: checks the partner
+    /// (of a kind `partner_kind` allows) and the disclosure, then writes the grant and its
+    /// disclosure together.
+    #[allow(clippy::too_many_arguments)]
+    async fn share_access(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        person: PersonId,
+        input: &GrantInput,
+        partner_kind: impl Fn(&str) -> bool,
+        grant_problems: Vec<(&'static str, &'static str)>,
+        ends_at: Timestamp,
+    ) -> AppResult<uuid::Uuid> {
         let found = self.person_for(actor, Action::GiveAccess, person).await?;
         self.require_recent_second_factor(actor).await?;
         let now = self.clock.now();
@@ -124,7 +190,7 @@ impl App {
                 .store
                 .get_organisation(id)
                 .await?
-                .filter(|o| access::is_partner_kind(&o.kind)),
+                .filter(|o| partner_kind(&o.kind)),
             None => None,
         };
         let mut problems: Vec<FieldError> = Vec::new();
@@ -137,14 +203,11 @@ impl App {
         let mut d = input.disclosure.clone();
         d.what = format!("Access in Homeward: {}", input.sections.join(", "));
         d.recipient = partner.as_ref().map(|p| p.name.clone()).unwrap_or_default();
-        for (field, message) in access::problems(&input.purpose, &input.sections, now, input.ends)
-            .into_iter()
-            .chain(
-                disclosure::problems(&d, found.kind)
-                    .into_iter()
-                    .filter(|(f, _)| *f != "recipient" && *f != "what"),
-            )
-        {
+        for (field, message) in grant_problems.into_iter().chain(
+            disclosure::problems(&d, found.kind)
+                .into_iter()
+                .filter(|(f, _)| *f != "recipient" && *f != "what"),
+        ) {
             problems.push(FieldError {
                 field: field.to_string(),
                 message,
@@ -166,7 +229,7 @@ impl App {
             granted_by: Some(actor.user.id),
             granted_by_label: actor.user.display_name.clone(),
             granted_at: now,
-            ends_at: access::ends_at(now, input.ends),
+            ends_at,
             disclosure_id,
             ended: None,
         };

@@ -562,55 +562,106 @@ impl App {
                 continue;
             }
             for person in people {
+                // The council places the first provider's children, and the provider has
+                // linked it to their records.
+                if kind == "local_authority" && person.kind == PersonKind::Child {
+                    self.demo_grant(
+                        *provider,
+                        manager,
+                        person,
+                        &org,
+                        None,
+                        homeward_domain::access::PLACING,
+                        homeward_domain::access::SECTIONS,
+                        "They place this child with us",
+                        homeward_domain::access::placing_ends_at(now),
+                    )
+                    .await?;
+                }
                 let Some(episode) = self.store.open_episode_of(*provider, person.id).await? else {
                     continue;
                 };
-                let disclosure = DisclosureRecord {
-                    id: uuid::Uuid::new_v4(),
-                    org_id: *provider,
-                    service_id: person.service_id,
-                    person_id: person.id,
-                    shared: homeward_domain::episode::Occurred::in_london(now),
-                    recorded_at: now,
-                    decided_by: None,
-                    decided_by_label: (*manager).into(),
-                    kind: "grant".into(),
-                    disclosure: homeward_domain::disclosure::Disclosure {
-                        what: format!("Access in Homeward: {}", sections.join(", ")),
-                        recipient: (*name).into(),
-                        purpose: "They are missing now".into(),
-                        lawful_basis: "vital_interests".into(),
-                        condition: "safeguarding".into(),
-                        consent: "not_asked".into(),
-                        told_person: "They will be told when they are back".into(),
-                        ..Default::default()
-                    },
-                };
-                let grant = Grant {
-                    id: uuid::Uuid::new_v4(),
-                    org_id: *provider,
-                    partner_org_id: org.id,
-                    person_id: person.id,
-                    episode_id: Some(episode),
-                    purpose: (*purpose).into(),
-                    reason: "They are missing now".into(),
-                    sections: sections.iter().map(|s| (*s).to_string()).collect(),
-                    granted_by: None,
-                    granted_by_label: (*manager).into(),
-                    granted_at: now,
-                    ends_at: homeward_domain::access::ends_at(now, None),
-                    disclosure_id: disclosure.id,
-                    ended: None,
-                };
-                self.store
-                    .give_access(
-                        &grant,
-                        &disclosure,
-                        &self.demo_event(*provider, "grant.give", "person", person.id.to_string()),
-                    )
-                    .await?;
+                self.demo_grant(
+                    *provider,
+                    manager,
+                    person,
+                    &org,
+                    Some(episode),
+                    purpose,
+                    sections,
+                    "They are missing now",
+                    homeward_domain::access::ends_at(now, None),
+                )
+                .await?;
             }
         }
+        Ok(())
+    }
+
+    /// One of the demo's grants, with its disclosure, as a manager gave it.
+    #[allow(clippy::too_many_arguments)]
+    async fn demo_grant(
+        &self,
+        provider: OrgId,
+        manager: &str,
+        person: &Person,
+        partner: &Organisation,
+        episode: Option<homeward_domain::ids::EpisodeId>,
+        purpose: &str,
+        sections: &[&str],
+        why: &str,
+        ends_at: jiff::Timestamp,
+    ) -> AppResult<()> {
+        let now = self.clock.now();
+        let disclosure = DisclosureRecord {
+            id: uuid::Uuid::new_v4(),
+            org_id: provider,
+            service_id: person.service_id,
+            person_id: person.id,
+            shared: homeward_domain::episode::Occurred::in_london(now),
+            recorded_at: now,
+            decided_by: None,
+            decided_by_label: manager.into(),
+            kind: "grant".into(),
+            disclosure: homeward_domain::disclosure::Disclosure {
+                what: format!("Access in Homeward: {}", sections.join(", ")),
+                recipient: partner.name.clone(),
+                purpose: why.into(),
+                lawful_basis: if episode.is_some() {
+                    "vital_interests"
+                } else {
+                    "public_task"
+                }
+                .into(),
+                condition: "safeguarding".into(),
+                consent: "not_asked".into(),
+                told_person: "They will be told when they are back".into(),
+                ..Default::default()
+            },
+        };
+        let grant = Grant {
+            id: uuid::Uuid::new_v4(),
+            org_id: provider,
+            partner_org_id: partner.id,
+            person_id: person.id,
+            episode_id: episode,
+            purpose: purpose.into(),
+            reason: why.into(),
+            sections: sections.iter().map(|s| (*s).to_string()).collect(),
+            granted_by: None,
+            granted_by_label: manager.into(),
+            granted_at: now,
+            ends_at,
+            disclosure_id: disclosure.id,
+            ended: None,
+        };
+        self.store
+            .give_access(
+                &grant,
+                &disclosure,
+                &self.demo_event(provider, "grant.give", "person", person.id.to_string()),
+            )
+            .await?;
         Ok(())
     }
 }

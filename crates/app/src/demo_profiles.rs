@@ -376,7 +376,14 @@ pub fn documents(p: &Person, n: usize, nation: Nation, today: Date) -> AppResult
                             "care_plan"
                         },
                     ),
-                    ("placing_authority", "Fictional County Council"),
+                    (
+                        "placing_authority",
+                        if welsh {
+                            "Cyngor Sir Ffug County Council"
+                        } else {
+                            "Fictional County Council"
+                        },
+                    ),
                     ("out_of_area", "no"),
                 ],
                 &[],

@@ -172,6 +172,35 @@ pub struct Line {
 
 /// The words for one share: a basis or condition Homeward knows by its name, one written in
 /// (a named summary's) as written; consent with the concern that justified going without it.
+/// What was shared, in the reader's words: Homeward's own kinds of share (access given, the
+/// police pack opened in an emergency or sent as a link) are put in plain words in their
+/// language; what someone wrote down is shown as they wrote it.
+fn what_in_words(t: homeward_i18n::Tr, d: &DisclosureRecord) -> String {
+    let x = &d.disclosure;
+    match d.kind.as_str() {
+        "grant" => {
+            let sections: Vec<String> = x
+                .what
+                .strip_prefix("Access in Homeward: ")
+                .map(|rest| {
+                    rest.split(", ")
+                        .filter(|s| homeward_domain::access::SECTIONS.contains(s))
+                        .map(|s| t.get(&format!("access-section-{s}")))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if sections.is_empty() {
+                x.what.clone()
+            } else {
+                t.with("disclosure-what-grant", "sections", &sections.join("; "))
+            }
+        }
+        "break_glass" => t.get("disclosure-what-break-glass"),
+        "pack_link" => t.get("disclosure-what-pack-link"),
+        _ => x.what.clone(),
+    }
+}
+
 pub fn line(t: homeward_i18n::Tr, d: &DisclosureRecord, person: String) -> Line {
     use homeward_domain::disclosure::{CONDITIONS, CONSENT, LAWFUL_BASES};
     let x = &d.disclosure;
@@ -200,7 +229,7 @@ pub fn line(t: homeward_i18n::Tr, d: &DisclosureRecord, person: String) -> Line 
         when: t.date_time(d.shared.at),
         person,
         person_href: format!("/people/{}/disclosures", d.person_id),
-        what: x.what.clone(),
+        what: what_in_words(t, d),
         recipient: x.recipient.clone(),
         purpose: x.purpose.clone(),
         basis,

@@ -31,6 +31,13 @@ pub const PURPOSES: &[&str] = &[
     "strategy_discussion",
 ];
 
+/// The placing authority's standing link to a child it places: made by the provider from the
+/// person's access page (not among [`PURPOSES`]), to a local authority only, opening every
+/// section, and lasting until the provider ends it rather than [`LONGEST`].
+pub const PLACING: &str = "placing_authority";
+/// How long a placing authority's link lasts unless ended: in practice, until it is ended.
+pub const PLACING_LASTS: SignedDuration = SignedDuration::from_hours(100 * 365 * 24);
+
 /// The parts of the record a grant can open. `police_pack` is the police pack's fields only.
 pub const SECTIONS: &[&str] = &[
     "police_pack",
@@ -52,6 +59,7 @@ pub fn usual_sections(purpose: &str) -> &'static [&'static str] {
             "missing_plan",
             "chronology",
         ],
+        PLACING => SECTIONS,
         _ => &[],
     }
 }
@@ -74,6 +82,11 @@ pub const REVIEW_OUTCOMES: &[&str] = &["justified", "not_justified"];
 
 /// How long a grant for an episode outlives the episode's closing.
 pub const AFTER_CLOSING: SignedDuration = SignedDuration::from_hours(24);
+
+/// When a placing authority's link made at `now` ends, unless the provider ends it first.
+pub fn placing_ends_at(now: Timestamp) -> Timestamp {
+    now + PLACING_LASTS
+}
 
 /// When a grant given at `now` ends: when asked, but never later than [`LONGEST`] from now;
 /// [`LONGEST`] from now if not asked.

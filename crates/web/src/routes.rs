@@ -150,6 +150,8 @@ pub fn table() -> Vec<Route> {
         r("GET", "/people/{id}/disclosures/new", Requires(Action::RecordDisclosures), Html, get(html::disclosures::new_form)),
         r("POST", "/people/{id}/disclosures", Requires(Action::RecordDisclosures), Html, post(html::disclosures::create)),
         r("GET", "/people/{id}/access", Requires(Action::ViewGrants), Html, get(html::access::page)),
+        r("GET", "/people/{id}/placing-authority", Requires(Action::GiveAccess), Html, get(html::access::placing_form)),
+        r("POST", "/people/{id}/placing-authority", Requires(Action::GiveAccess), Html, post(html::access::link_placing)),
         r("POST", "/people/{id}/access", Requires(Action::GiveAccess), Html, post(html::access::give)),
         r("POST", "/people/{id}/access/{grant}/revoke", Requires(Action::GiveAccess), Html, post(html::access::revoke)),
         r("GET", "/shared", Requires(Action::UseGrants), Html, get(html::access::shared)),

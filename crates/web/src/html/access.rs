@@ -50,6 +50,8 @@ struct AccessPage {
     receipts: Vec<Row>,
     /// The form to give access, for those who may.
     action: Option<String>,
+    /// Where to link the placing authority, for those who may.
+    placing_href: Option<String>,
     fields: Vec<FieldView>,
 }
 
@@ -82,7 +84,11 @@ fn grant_row(t: Tr, person: PersonId, line: &GrantLine, may_revoke: bool) -> Gra
             None => section_names(t, &g.sections),
         },
         purpose: t.get(&format!("access-purpose-{}", g.purpose)),
-        until: t.date_time(g.ends_at),
+        until: if g.purpose == homeward_domain::access::PLACING {
+            t.get("access-until-ended")
+        } else {
+            t.date_time(g.ends_at)
+        },
         by: t.args(
             "access-given-by",
             &[
@@ -227,6 +233,7 @@ async fn access_page(
             })
             .collect(),
         action: may_give.then(|| format!("/people/{id}/access")),
+        placing_href: may_give.then(|| format!("/people/{id}/placing-authority")),
         fields,
     })
 }
@@ -247,6 +254,7 @@ pub async fn page(
     let id = person_id(&ctx, &id)?;
     let banner = match q.done.as_str() {
         "given" => Some(ctx.tr.get("access-given")),
+        "linked" => Some(ctx.tr.get("placing-linked")),
         "ended" => Some(ctx.tr.get("access-revoked")),
         _ => None,
     };
@@ -890,6 +898,156 @@ pub async fn review_emergency(
             values.insert(format!("outcome-{grant}"), outcome);
             values.insert(format!("notes-{grant}"), notes);
             let page = review_page(&state, &ctx, &values, errors, None).await?;
+            Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(Failure::new(ctx, e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "placing_authority.html")]
+struct PlacingPage {
+    page: Page,
+    errors: FormErrors,
+    name: String,
+    back_href: String,
+    action: String,
+    /// What the information form names as placing authority, if anything.
+    form_says: Option<String>,
+    consent_note: Option<String>,
+    fields: Vec<FieldView>,
+}
+
+/// Whether a local authority's name and the words on a form are the same authority: one
+/// holds the other, ignoring case ("Cyngor Sir Ffug" and "Cyngor Sir Ffug County Council").
+fn names_match(organisation: &str, written: &str) -> bool {
+    let (a, b) = (organisation.to_lowercase(), written.trim().to_lowercase());
+    !b.is_empty() && (a.contains(&b) || b.contains(&a))
+}
+
+async fn placing_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: PersonId,
+    values: &Values,
+    errors: FormErrors,
+) -> Result<PlacingPage, Failure> {
+    let actor = ctx.actor().or_fail(ctx)?;
+    let t = ctx.tr;
+    let view = state
+        .app
+        .view_person(actor, &ctx.meta, id)
+        .await
+        .or_fail(ctx)?;
+    let form_says = view
+        .profile
+        .as_ref()
+        .and_then(|p| p.document.value("legal_status", "placing_authority"))
+        .filter(|v| !v.trim().is_empty())
+        .map(str::to_string);
+    let authorities: Vec<_> = state
+        .app
+        .partner_organisations(actor)
+        .await
+        .or_fail(ctx)?
+        .into_iter()
+        .filter(|o| o.kind == "local_authority")
+        .collect();
+    // The authority the form names is offered first, chosen.
+    let chosen = values.get("partner").cloned().unwrap_or_else(|| {
+        authorities
+            .iter()
+            .find(|o| {
+                form_says
+                    .as_deref()
+                    .is_some_and(|w| names_match(&o.name, w))
+            })
+            .map(|o| o.id.to_string())
+            .unwrap_or_default()
+    });
+    let mut partner = text(t, values, &errors, "partner", "radios");
+    partner.label = t.get("placing-authority");
+    partner.hint = String::new();
+    partner.options = authorities
+        .iter()
+        .enumerate()
+        .map(|(i, o)| OptionView {
+            id: if i == 0 {
+                "partner".into()
+            } else {
+                format!("partner-{}", o.id)
+            },
+            value: o.id.to_string(),
+            label: o.name.clone(),
+            checked: chosen == o.id.to_string(),
+        })
+        .collect();
+    Ok(PlacingPage {
+        page: Page::new(ctx, "placing-title", "/people").with_errors(&errors),
+        errors: errors.clone(),
+        name: full_name(&view.person),
+        back_href: format!("/people/{id}/access"),
+        action: format!("/people/{id}/placing-authority"),
+        form_says: form_says.map(|w| t.with("placing-form-says", "authority", &w)),
+        consent_note: super::disclosures::consent_note(t, &view),
+        fields: vec![
+            partner,
+            radios(t, values, &errors, "consent", CONSENT),
+            text(t, values, &errors, "concern", "textarea"),
+            radios(t, values, &errors, "lawful_basis", LAWFUL_BASES),
+            radios(t, values, &errors, "condition", CONDITIONS),
+            text(t, values, &errors, "told_person", "textarea"),
+        ],
+    })
+}
+
+/// The form to link a person's placing authority to their record.
+pub async fn placing_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
+    let id = person_id(&ctx, &id)?;
+    let mut values = Values::new();
+    values.insert("lawful_basis".into(), "public_task".into());
+    values.insert("condition".into(), "health_or_social_care".into());
+    let page = placing_page(&state, &ctx, id, &values, FormErrors::default()).await?;
+    Ok(render(&page, StatusCode::OK))
+}
+
+/// Links the placing authority, or shows the form again with what is wrong.
+pub async fn link_placing(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let id = person_id(&ctx, &id)?;
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let values = values_from(&body);
+    let get = |name: &str| values.get(name).cloned().unwrap_or_default();
+    let disclosure = Disclosure {
+        lawful_basis: get("lawful_basis"),
+        condition: get("condition"),
+        consent: get("consent"),
+        concern: get("concern"),
+        told_person: get("told_person"),
+        ..Disclosure::default()
+    };
+    let authority = get("partner").parse::<uuid::Uuid>().ok().map(OrgId);
+    match state
+        .app
+        .link_placing_authority(actor, &ctx.meta, id, authority, &disclosure)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}/access?done=linked")).into_response()),
+        Err(AppError::StepUp) => Ok(Redirect::to(&super::sign_in::confirm_href(&format!(
+            "/people/{id}/placing-authority"
+        )))
+        .into_response()),
+        Err(AppError::Invalid(fields)) => {
+            let errors = FormErrors::from_fields(ctx.tr, &fields);
+            let page = placing_page(&state, &ctx, id, &values, errors).await?;
             Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
         Err(e) => Err(Failure::new(ctx, e)),

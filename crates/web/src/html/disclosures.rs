@@ -112,21 +112,10 @@ pub(crate) fn radios(
     }
 }
 
-async fn new_page(
-    state: &AppState,
-    ctx: &Ctx,
-    id: homeward_domain::ids::PersonId,
-    values: &Values,
-    errors: FormErrors,
-) -> Result<NewPage, Failure> {
-    let actor = ctx.actor().or_fail(ctx)?;
-    let view = state
-        .app
-        .view_person(actor, &ctx.meta, id)
-        .await
-        .or_fail(ctx)?;
-    let t = ctx.tr;
-    let consent_note = view.profile.as_ref().and_then(|p| {
+/// What the person's information form says about sharing their information, if anything:
+/// for an adult, whether they agreed; for a child, their views.
+pub(crate) fn consent_note(t: Tr, view: &homeward_app::people::PersonView) -> Option<String> {
+    view.profile.as_ref().and_then(|p| {
         let doc = &p.document;
         match view.person.kind {
             homeward_domain::person::PersonKind::Adult => {
@@ -142,7 +131,24 @@ async fn new_page(
                 .value("sharing_views", "views")
                 .map(|v| t.with("disclosure-form-says-child", "views", v)),
         }
-    });
+    })
+}
+
+async fn new_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: homeward_domain::ids::PersonId,
+    values: &Values,
+    errors: FormErrors,
+) -> Result<NewPage, Failure> {
+    let actor = ctx.actor().or_fail(ctx)?;
+    let view = state
+        .app
+        .view_person(actor, &ctx.meta, id)
+        .await
+        .or_fail(ctx)?;
+    let t = ctx.tr;
+    let consent_note = consent_note(t, &view);
     let mut shared = instant_view(t, "shared", "disclosure-shared", values, &errors);
     shared.hint = t.get("disclosure-shared-hint");
     Ok(NewPage {

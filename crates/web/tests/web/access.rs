@@ -743,3 +743,119 @@ async fn a_police_pack_link_opens_once_with_its_code() {
         assert!(shared.body.contains("PC Jones, Gwent Police"));
     }
 }
+
+/// A placing authority is linked by each provider that cares for a child it places; its
+/// social worker then sees all of them in one list, whichever provider, until a provider ends
+/// its own link. Only a local authority can be linked, and the link is a disclosure.
+#[tokio::test]
+async fn a_placing_authority_sees_the_children_it_places_across_providers() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let (council, social) = partner(
+            &t,
+            "Placing County Council",
+            "local_authority",
+            "social_worker",
+            "sw@placing.example",
+        )
+        .await;
+        let (force, _) = partner(&t, "Gwent Police", "police", "police", "pc@gwent.example").await;
+        let mut linked = Vec::new();
+        for (manager, org) in [
+            (demo.own(Role::Manager), demo.own(Role::Manager).org_id),
+            (demo.other(Role::Manager), demo.other(Role::Manager).org_id),
+        ] {
+            let manager = session_for(&t, manager).await;
+            let child = someone(&t, org, PersonKind::Child).await;
+            let path = format!("/people/{}/placing-authority", child.id);
+            let page = req("GET", &path).session(&manager).send(&t).await;
+            assert_eq!(page.status, 200, "[{}] {}", t.engine, page.body);
+            assert!(page.body.contains("Placing County Council"));
+            assert!(
+                !page.body.contains("Gwent Police"),
+                "only local authorities"
+            );
+            // Not a police force, and not without a choice.
+            for chosen in ["", force.as_str()] {
+                let wrong = req("POST", &path)
+                    .session(&manager)
+                    .form(&form(
+                        &manager,
+                        &[
+                            ("partner", chosen),
+                            ("consent", "not_asked"),
+                            ("lawful_basis", "public_task"),
+                            ("condition", "health_or_social_care"),
+                        ],
+                    ))
+                    .send(&t)
+                    .await;
+                assert_eq!(wrong.status, 422, "[{}] {chosen}", t.engine);
+            }
+            let done = req("POST", &path)
+                .session(&manager)
+                .form(&form(
+                    &manager,
+                    &[
+                        ("partner", &council),
+                        ("consent", "not_asked"),
+                        ("lawful_basis", "public_task"),
+                        ("condition", "health_or_social_care"),
+                        ("told_person", "Told at their review"),
+                    ],
+                ))
+                .send(&t)
+                .await;
+            assert_eq!(done.status, 303, "[{}] {}", t.engine, done.body);
+            let access = req("GET", &format!("/people/{}/access", child.id))
+                .session(&manager)
+                .send(&t)
+                .await;
+            assert!(access.body.contains("Until the link is ended"));
+            // Recorded as information shared with the council.
+            let shared = req("GET", &format!("/people/{}/disclosures", child.id))
+                .session(&manager)
+                .send(&t)
+                .await;
+            assert!(shared.body.contains("Placing County Council"));
+            assert!(
+                shared.body.contains("Could see in Homeward: "),
+                "in plain words"
+            );
+            assert!(
+                shared
+                    .body
+                    .contains("The information form; The risk assessment")
+            );
+            linked.push((manager, child, access.body));
+        }
+
+        let list = req("GET", "/shared").session(&social).send(&t).await;
+        assert_eq!(list.status, 200);
+        for (_, child, _) in &linked {
+            assert!(list.body.contains(&child.family_name), "{}", list.body);
+        }
+
+        // The first provider ends its link: only the other child is left.
+        let (manager, child, body) = &linked[0];
+        // The council's own block on the page (the demo links its own council too).
+        let ours = body
+            .find("<h2 class=\"hw-heading-s\">Placing County Council")
+            .unwrap();
+        let revoke = body[ours..]
+            .split('"')
+            .find(|piece| piece.ends_with("/revoke"))
+            .unwrap()
+            .to_string();
+        assert!(revoke.starts_with(&format!("/people/{}/access/", child.id)));
+        let ended = req("POST", &revoke)
+            .session(manager)
+            .form(&form(manager, &[("reason", "Moved to another home")]))
+            .send(&t)
+            .await;
+        assert_eq!(ended.status, 303, "[{}] {revoke}", t.engine);
+        let list = req("GET", "/shared").session(&social).send(&t).await;
+        assert!(!list.body.contains(&linked[0].1.family_name));
+        assert!(list.body.contains(&linked[1].1.family_name));
+    }
+}

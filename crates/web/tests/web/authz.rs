@@ -56,6 +56,9 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("GET", "/disclosures") | ("GET", "/disclosures.csv") => Only(DISCLOSURE_READERS),
         ("GET", "/people/{id}/disclosures") => Only(CARE),
         ("GET", "/people/{id}/access") => Only(DISCLOSURE_READERS),
+        ("GET", "/people/{id}/placing-authority") | ("POST", "/people/{id}/placing-authority") => {
+            Only(PLAN_AGREERS)
+        }
         ("POST", "/people/{id}/access") | ("POST", "/people/{id}/access/{grant}/revoke") => {
             Only(PLAN_AGREERS)
         }
