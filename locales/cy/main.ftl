@@ -1551,3 +1551,4 @@ access-until-ended = Nes i’r cysylltiad ddod i ben
 disclosure-what-grant = Gallai weld yn Homeward: { $sections }
 disclosure-what-break-glass = Agorodd yr heddlu fanylion y pecyn heddlu yn Homeward mewn argyfwng
 disclosure-what-pack-link = Y pecyn heddlu, wedi’i anfon fel dolen sy’n gweithio unwaith
+shared-pack-pdf = Lawrlwytho’r pecyn heddlu (PDF)

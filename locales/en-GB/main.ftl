@@ -1543,3 +1543,4 @@ access-until-ended = Until the link is ended
 disclosure-what-grant = Could see in Homeward: { $sections }
 disclosure-what-break-glass = Police opened the police pack’s details in Homeward in an emergency
 disclosure-what-pack-link = The police pack, sent as a link that works once
+shared-pack-pdf = Download the police pack (PDF)

@@ -57,6 +57,10 @@ pub struct EmergencyLine {
     pub review: Option<homeward_store::GrantReview>,
 }
 
+/// The most live grants a partner's list shows: a placing authority's children and the
+/// episodes shared with a force are far fewer.
+pub const SHARED_MOST: i64 = 1_000;
+
 /// A grant as the partner's list shows it.
 #[derive(Clone, Debug)]
 pub struct SharedLine {
@@ -129,6 +133,16 @@ impl App {
             access::ends_at(now, input.ends),
         )
         .await
+    }
+
+    /// The worker's sweep: ends, a day after their episode closed, grants for closed episodes
+    /// still running (a grant given as the episode closed, or one whose ending could not be
+    /// written at the close). Returns how many.
+    pub async fn end_closed_access(&self) -> AppResult<u64> {
+        Ok(self
+            .store
+            .end_access_of_closed_episodes(self.clock.now())
+            .await?)
     }
 
     /// Links a child's (or adult's) placing authority to their record: a standing grant of
@@ -384,21 +398,17 @@ impl App {
             ))
             .await?;
         let names = self.organisation_names().await?;
-        let mut out = Vec::new();
-        for g in self.store.live_grants(actor.org_id(), now).await? {
-            if let Some((grant, person)) = self
-                .store
-                .person_through_grant(actor.org_id(), g.id, now)
-                .await?
-            {
-                out.push(SharedLine {
-                    provider_name: names.get(&grant.org_id).cloned().unwrap_or_default(),
-                    grant,
-                    person,
-                });
-            }
-        }
-        Ok(out)
+        Ok(self
+            .store
+            .live_grants(actor.org_id(), now, SHARED_MOST)
+            .await?
+            .into_iter()
+            .map(|(grant, person)| SharedLine {
+                provider_name: names.get(&grant.org_id).cloned().unwrap_or_default(),
+                grant,
+                person,
+            })
+            .collect())
     }
 
     /// One shared record, only as far as the grant covers, while it is live. Audited in the
@@ -441,29 +451,7 @@ impl App {
             .map(|o| o.name)
             .unwrap_or_default();
         let what = format!("{}: {}", person.id, grant.sections.join(", "));
-        self.store
-            .record_audit(&actor.event(
-                now,
-                meta,
-                "grant.read",
-                "person",
-                Some(what.clone()),
-                Outcome::Allowed,
-            ))
-            .await?;
-        // The receipt: in the provider's own trail, naming who and from where.
-        self.store
-            .record_audit(&AuditEvent {
-                at: now,
-                org_id: Some(grant.org_id),
-                actor: Some(actor.user.id),
-                actor_label: format!("{} ({partner_name})", actor.user.email),
-                action: "grant.receipt".into(),
-                resource_kind: "person".into(),
-                resource_id: Some(what),
-                outcome: Outcome::Allowed,
-                ip: meta.ip.clone(),
-            })
+        self.read_with_receipt(actor, meta, &grant, &partner_name, what)
             .await?;
         let profile = if grant.covers("information_form") || grant.covers("police_pack") {
             self.store
@@ -492,6 +480,129 @@ impl App {
             profile,
             episode,
         })
+    }
+
+    /// Records a partner's read in their own trail and, as the receipt, in the provider's,
+    /// naming who and from which organisation.
+    async fn read_with_receipt(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        grant: &Grant,
+        partner_name: &str,
+        what: String,
+    ) -> AppResult<()> {
+        let now = self.clock.now();
+        self.store
+            .record_audit(&actor.event(
+                now,
+                meta,
+                "grant.read",
+                "person",
+                Some(what.clone()),
+                Outcome::Allowed,
+            ))
+            .await?;
+        self.store
+            .record_audit(&AuditEvent {
+                at: now,
+                org_id: Some(grant.org_id),
+                actor: Some(actor.user.id),
+                actor_label: format!("{} ({partner_name})", actor.user.email),
+                action: "grant.receipt".into(),
+                resource_kind: "person".into(),
+                resource_id: Some(what),
+                outcome: Outcome::Allowed,
+                ip: meta.ip.clone(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The police pack as a PDF, for a partner whose live grant covers the pack's details:
+    /// named in its footer, with a receipt for the provider. Not found otherwise.
+    pub async fn shared_pack(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        grant: uuid::Uuid,
+        locale: homeward_domain::locale::Locale,
+    ) -> AppResult<Vec<u8>> {
+        require(actor, Action::UseGrants)?;
+        let now = self.clock.now();
+        let Some((grant, person)) = self
+            .store
+            .person_through_grant(actor.org_id(), grant, now)
+            .await?
+            .filter(|(g, _)| g.covers("police_pack"))
+        else {
+            self.store
+                .record_audit(&actor.event(
+                    now,
+                    meta,
+                    "grant.read",
+                    "grant",
+                    Some(format!("{grant}: police pack")),
+                    Outcome::Denied,
+                ))
+                .await?;
+            return Err(AppError::NotFound);
+        };
+        let partner_name = self
+            .store
+            .get_organisation(actor.org_id())
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        self.read_with_receipt(
+            actor,
+            meta,
+            &grant,
+            &partner_name,
+            format!("{}: police pack PDF", person.id),
+        )
+        .await?;
+        let episode = self.open_episode_view(grant.org_id, &person).await?;
+        let view = self.person_view(person).await?;
+        let made = AuditEvent {
+            at: now,
+            org_id: Some(grant.org_id),
+            actor: Some(actor.user.id),
+            actor_label: format!("{} ({partner_name})", actor.user.email),
+            action: "person.police_pack".into(),
+            resource_kind: "person".into(),
+            resource_id: Some(view.person.id.to_string()),
+            outcome: Outcome::Allowed,
+            ip: meta.ip.clone(),
+        };
+        self.pack_of(
+            view,
+            locale,
+            episode,
+            &format!("{} ({partner_name})", actor.user.display_name),
+            made,
+        )
+        .await
+    }
+
+    /// The person's open episode as the police pack shows it, if they are missing now.
+    async fn open_episode_view(
+        &self,
+        org: OrgId,
+        person: &Person,
+    ) -> AppResult<Option<crate::episodes::EpisodeView>> {
+        let Some(id) = self.store.open_episode_of(org, person.id).await? else {
+            return Ok(None);
+        };
+        let Some((summary, events)) = self.store.episode(org, id).await? else {
+            return Ok(None);
+        };
+        let state = homeward_domain::episode::derive(&events)
+            .map_err(|r| AppError::Internal(format!("stored chronology does not derive: {r:?}")))?;
+        Ok(Some(
+            self.episode_view_of(summary, events, person.clone(), state)
+                .await?,
+        ))
     }
 
     /// The entries someone from a partner may add, by kind.
@@ -1057,21 +1168,7 @@ impl App {
             .get_person(link.org_id, link.person_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let episode = match self.store.open_episode_of(link.org_id, person.id).await? {
-            Some(id) => match self.store.episode(link.org_id, id).await? {
-                Some((summary, events)) => {
-                    let state = homeward_domain::episode::derive(&events).map_err(|r| {
-                        AppError::Internal(format!("stored chronology does not derive: {r:?}"))
-                    })?;
-                    Some(
-                        self.episode_view_of(summary, events, person.clone(), state)
-                            .await?,
-                    )
-                }
-                None => None,
-            },
-            None => None,
-        };
+        let episode = self.open_episode_view(link.org_id, &person).await?;
         let view = self.person_view(person).await?;
         let pdf = self
             .pack_of(

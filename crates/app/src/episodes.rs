@@ -501,9 +501,11 @@ impl App {
                         by_label: actor.user.display_name.clone(),
                         reason: "24 hours after the episode closed".into(),
                     };
-                    self.store
-                        .end_episode_access(writer.org, id, &ending)
-                        .await?;
+                    // The close is kept whatever happens here: if the endings cannot be
+                    // written now, the worker's sweep writes them.
+                    if let Err(e) = self.store.end_episode_access(writer.org, id, &ending).await {
+                        tracing::error!(episode = %id, error = %e, "could not end partners' access on closing; the worker will");
+                    }
                 }
                 Ok(done.record)
             }

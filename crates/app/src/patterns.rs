@@ -324,9 +324,8 @@ impl App {
         let filter = self.facts_filter(actor, ask)?;
         Ok(self
             .store
-            .patterns_tiles(actor.org_id(), &filter, self.clock.now(), &[Tile::Headline])
-            .await?
-            .episodes)
+            .count_episodes(actor.org_id(), &filter, self.clock.now())
+            .await?)
     }
 
     /// The episodes behind a figure, latest start first, a page at a time, with when each

@@ -180,6 +180,9 @@ fn start_worker(
             if let Err(e) = app.escalate(&worker.link).await {
                 tracing::warn!(error = %e, "escalation pass failed; trying again shortly");
             }
+            if let Err(e) = app.end_closed_access().await {
+                tracing::warn!(error = %e, "ending partners' access to closed episodes failed; trying again shortly");
+            }
             if let Some(mailer) = &worker.mailer
                 && let Err(e) = app.send_mail(mailer.as_ref()).await
             {

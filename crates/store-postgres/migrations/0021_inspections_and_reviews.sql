@@ -46,3 +46,7 @@ CREATE TRIGGER access_grant_reviews_no_change BEFORE UPDATE OR DELETE ON access_
 
 -- What one person did, for the provider's list of what an inspector looked at.
 CREATE INDEX audit_log_by_actor ON audit_log (actor_id, seq);
+
+-- Grants for an episode still running, for the worker's sweep that ends them a day after the
+-- episode closes.
+CREATE INDEX access_grants_episode_running ON access_grants (ends_at) WHERE episode_id IS NOT NULL;

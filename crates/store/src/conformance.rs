@@ -844,6 +844,8 @@ pub async fn grants_reach_only_their_partner_while_live(store: Arc<dyn Store>) {
         .give_access(&for_episode, &d2, &event(Some(org.id), "grant.give"))
         .await
         .unwrap();
+    // The worker's sweep leaves grants of open episodes alone.
+    assert_eq!(store.end_access_of_closed_episodes(now).await.unwrap(), 0);
     // Another provider's person cannot be given by this one: nothing is written.
     let d3 = disclosure(&person);
     let mut wrong = grant(&stranger, council.id, None, 48, d3.id);
@@ -861,11 +863,14 @@ pub async fn grants_reach_only_their_partner_while_live(store: Arc<dyn Store>) {
         let store = store.clone();
         async move {
             store
-                .live_grants(partner, at)
+                .live_grants(partner, at, 100)
                 .await
                 .unwrap()
                 .into_iter()
-                .map(|g| g.id)
+                .map(|(g, p)| {
+                    assert_eq!(g.person_id, p.id, "each grant with its person");
+                    g.id
+                })
                 .collect::<Vec<_>>()
         }
     };
@@ -972,6 +977,34 @@ pub async fn grants_reach_only_their_partner_while_live(store: Arc<dyn Store>) {
             .await
             .unwrap()
             .is_empty()
+    );
+    // The worker's sweep ends a grant given for an episode that had closed (as it closed)
+    // a day after the close, once.
+    let earlier = closed_episode(
+        &*store,
+        &home,
+        person.id,
+        now - SignedDuration::from_hours(5),
+    )
+    .await;
+    let d0 = disclosure(&person);
+    let late = grant(&person, elsewhere.id, Some(earlier), 24 * 10, d0.id);
+    store
+        .give_access(&late, &d0, &event(Some(org.id), "grant.give"))
+        .await
+        .unwrap();
+    assert_eq!(store.end_access_of_closed_episodes(now).await.unwrap(), 1);
+    assert_eq!(store.end_access_of_closed_episodes(now).await.unwrap(), 0);
+    let ended = store
+        .grants_of_person(org.id, person.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|g| g.id == late.id)
+        .unwrap();
+    assert_eq!(
+        ended.ended.map(|e| e.at),
+        Some(now - SignedDuration::from_hours(4) + homeward_domain::access::AFTER_CLOSING)
     );
 }
 
@@ -2926,6 +2959,60 @@ async fn opened_with_facts(
     summary
 }
 
+/// An episode of `person` that opened at `at` and closed an hour later, loaded whole.
+async fn closed_episode(
+    store: &dyn Store,
+    service: &Service,
+    person: PersonId,
+    at: jiff::Timestamp,
+) -> homeward_domain::ids::EpisodeId {
+    use homeward_domain::episode::{Event, EventRecord, Occurred, Opened};
+    let closed_at = at + SignedDuration::from_hours(1);
+    let summary = crate::EpisodeSummary {
+        id: homeward_domain::ids::EpisodeId::new_random(),
+        org_id: service.org_id,
+        service_id: service.id,
+        person_id: person,
+        phase: "closed".into(),
+        is_open: false,
+        opened_at: at,
+        last_seen_at: Some(at),
+        police_grade: None,
+        last_event_seq: 2,
+        last_event_kind: "closed".into(),
+        last_event_at: closed_at,
+        schedule: crate::Schedule::default(),
+    };
+    let record = |seq, when, event| EventRecord {
+        seq,
+        when: Occurred::in_london(when),
+        recorded_at: when,
+        recorded_by: None,
+        recorded_by_label: "manager@example.org".into(),
+        event,
+    };
+    let events = vec![
+        record(1, at, Event::Opened(Opened::default())),
+        record(
+            2,
+            closed_at,
+            Event::Closed {
+                summary: "Home safe".into(),
+                left_open: Vec::new(),
+            },
+        ),
+    ];
+    store
+        .bulk_load(
+            &[],
+            &[(summary.clone(), events)],
+            &event(Some(service.org_id), "episode.load"),
+        )
+        .await
+        .unwrap();
+    summary.id
+}
+
 /// Many people over three years, some of their episodes loaded in bulk and some corrected
 /// afterwards (moved to another day, recorded in error, a risk added): for windows starting
 /// on any day, across years and over all of it, the whole organisation's figures from its
@@ -3343,6 +3430,33 @@ pub async fn patterns_add_up_to_the_episodes_they_list(store: Arc<dyn Store>) {
             .await
             .unwrap();
         assert_eq!(narrowed.episodes, figure, "{cut:?}");
+        assert_eq!(
+            store
+                .count_episodes(org.id, &window(Some(cut.clone())), now)
+                .await
+                .unwrap(),
+            figure,
+            "{cut:?} counted"
+        );
+        // Over the whole organisation's UK days the total is read from the kept counts
+        // where they hold the cut: it must equal the list all the same.
+        let whole = FactsFilter {
+            services: None,
+            from: at("2026-10-19T23:00:00Z"),
+            before: at("2026-11-01T00:00:00Z"),
+            cut: Some(cut.clone()),
+            ..window(None)
+        };
+        let all = store
+            .facts_episodes(org.id, &whole, now, None, 100)
+            .await
+            .unwrap()
+            .len() as i64;
+        assert_eq!(
+            store.count_episodes(org.id, &whole, now).await.unwrap(),
+            all,
+            "{cut:?} over the organisation"
+        );
     }
     assert_eq!(listed(Some(Cut::Over24Hours)).await, [id3, id2]);
     // One person's own patterns: everything counted is theirs, and their lists add up too.

@@ -1086,8 +1086,18 @@ pub trait Store: Send + Sync {
         inspection: &Inspection,
         limit: i64,
     ) -> StoreResult<Vec<homeward_domain::audit::AuditRecord>>;
-    /// A partner organisation's grants live at `at`, latest first: chosen in the query.
-    async fn live_grants(&self, partner: OrgId, at: Timestamp) -> StoreResult<Vec<Grant>>;
+    /// Ends, 24 hours after their episode closed, the grants for closed episodes that are
+    /// still running at `at` (a grant written as its episode closed, or whose ending could not
+    /// be written then): the worker's sweep. Returns how many.
+    async fn end_access_of_closed_episodes(&self, at: Timestamp) -> StoreResult<u64>;
+    /// A partner organisation's grants live at `at`, latest first (`limit` of them), each
+    /// with its person: chosen in the query, two reads in all.
+    async fn live_grants(
+        &self,
+        partner: OrgId,
+        at: Timestamp,
+        limit: i64,
+    ) -> StoreResult<Vec<(Grant, Person)>>;
     /// A person as a partner may see them through one of its grants live at `at`: the grant
     /// and the person, or nothing (no such grant, another partner's, ended, revoked).
     async fn person_through_grant(
@@ -1260,6 +1270,15 @@ pub trait Store: Send + Sync {
         person: PersonId,
         photo: homeward_domain::ids::PhotoId,
     ) -> StoreResult<Option<Vec<u8>>>;
+
+    /// How many episodes a filter holds (the total of the list behind a figure): from the
+    /// kept counts when they can answer it, as the figure itself was.
+    async fn count_episodes(
+        &self,
+        org: OrgId,
+        filter: &FactsFilter,
+        now: Timestamp,
+    ) -> StoreResult<i64>;
 
     // Episodes: the chronology is appended to, never changed.
     /// Opens an episode with its first event. A person with an open episode already is a

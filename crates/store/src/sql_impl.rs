@@ -516,6 +516,30 @@ pub fn kept_in_window(
     }
 }
 
+/// The kept count that holds exactly the episodes of a cut, when there is one: the cuts that
+/// do not depend on the time now. (Still away, and away over 24 hours, do.)
+#[doc(hidden)]
+pub fn kept_cut(cut: &crate::Cut) -> Option<&'static str> {
+    use crate::Cut::*;
+    Some(match cut {
+        FirstTime => "first_time",
+        Repeat => "repeat",
+        ReportedToPolice => "reported",
+        NotReportedToPolice => "not_reported",
+        Returned => "returned",
+        InterviewOffered => "offered",
+        InterviewOfferedInTime => "in_time",
+        InterviewDeclined => "declined",
+        InterviewReOffered => "re_offered",
+        InterviewHeld => "held",
+        InterviewNotOffered => "not_offered",
+        OverThreshold => "over_threshold",
+        InterviewExpected => "expected",
+        InterviewExpectedOffered => "expected_offered",
+        _ => return None,
+    })
+}
+
 /// The stored periods of the organisation's kept counts that make up a filter's window, when
 /// those counts can answer it: the whole organisation (no homes picked, no person, no cut) over
 /// whole UK days.
@@ -3341,23 +3365,72 @@ macro_rules! impl_sql_store {
                 rows.iter().map(Self::row_grant).collect()
             }
 
+            async fn end_access_of_closed_episodes(
+                &self,
+                at: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<u64> {
+                let after = $crate::sql_impl::domain::access::AFTER_CLOSING.as_millis();
+                let mut tx = self.begin_write().await?;
+                // Only grants still running (a few weeks' worth, from their index), each
+                // ended at its episode's closing plus a day.
+                let sql = format!(
+                    "INSERT INTO access_grant_endings (grant_id, ended_at, ended_by, ended_by_label, reason) \
+                     SELECT g.id, c.recorded_at + {after}, NULL, 'Homeward', '24 hours after the episode closed' \
+                     FROM access_grants g JOIN episode_events c ON c.episode_id = g.episode_id AND c.kind = 'closed' \
+                     WHERE g.episode_id IS NOT NULL AND g.ends_at > $1 \
+                     AND g.ends_at > c.recorded_at + {after} \
+                     AND NOT EXISTS (SELECT 1 FROM access_grant_endings x WHERE x.grant_id = g.id)"
+                );
+                let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(Self::ms(at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                Self::commit(tx).await?;
+                Ok(done.rows_affected())
+            }
+
             async fn live_grants(
                 &self,
                 partner: $crate::sql_impl::domain::ids::OrgId,
                 at: $crate::sql_impl::jiff::Timestamp,
-            ) -> $crate::StoreResult<Vec<$crate::Grant>> {
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<($crate::Grant, $crate::Person)>> {
                 let sql = format!(
-                    "{} WHERE g.partner_org_id = $1 AND {} ORDER BY g.granted_at DESC, g.id",
+                    "{} WHERE g.partner_org_id = $1 AND {} ORDER BY g.granted_at DESC, g.id LIMIT $3",
                     $crate::sql_impl::GRANTS,
                     $crate::sql_impl::LIVE_GRANT
                 );
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(partner.0)
                     .bind(Self::ms(at))
+                    .bind(limit)
                     .fetch_all(self.reader())
                     .await
                     .map_err(Self::db_err)?;
-                rows.iter().map(Self::row_grant).collect()
+                let grants = rows.iter().map(Self::row_grant).collect::<$crate::StoreResult<Vec<_>>>()?;
+                // Their people, read once, under the same scope.
+                let sql = format!(
+                    "SELECT DISTINCT p.id, p.org_id, p.service_id, p.given_name, p.family_name, p.kind, \
+                     p.date_of_birth, p.estimated_age, p.created_at \
+                     FROM people p JOIN access_grants g ON g.person_id = p.id AND g.org_id = p.org_id \
+                     LEFT JOIN access_grant_endings x ON x.grant_id = g.id \
+                     WHERE g.partner_org_id = $1 AND {}",
+                    $crate::sql_impl::LIVE_GRANT
+                );
+                let people: std::collections::HashMap<_, _> = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(partner.0)
+                    .bind(Self::ms(at))
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(Self::db_err)?
+                    .iter()
+                    .map(|r| Self::row_person(r).map(|p| (p.id, p)))
+                    .collect::<$crate::StoreResult<_>>()?;
+                Ok(grants
+                    .into_iter()
+                    .filter_map(|g| people.get(&g.person_id).cloned().map(|p| (g, p)))
+                    .collect())
             }
 
             async fn person_through_grant(
@@ -4035,6 +4108,36 @@ macro_rules! impl_sql_store {
                 Self::commit(tx).await
             }
 
+            async fn count_episodes(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                filter: &$crate::FactsFilter,
+                now: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<i64> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::{Bind, Binds};
+                let whole = $crate::FactsFilter { cut: None, ..filter.clone() };
+                // A cut the kept counts hold, over the organisation's whole days: read from
+                // them, as the dashboard's figure was, instead of counting a year of facts.
+                if let (Some(ranges), Some(name)) = (
+                    $crate::sql_impl::rollup_ranges(&whole),
+                    filter.cut.as_ref().and_then($crate::sql_impl::kept_cut),
+                ) {
+                    let mut b = Binds::default();
+                    let kept = $crate::sql_impl::kept_in_window(&ranges, &mut b, |b| {
+                        let figure = b.push(Bind::Text($crate::sql_impl::domain::rollup::CUT.into()));
+                        let key = b.push(Bind::Text(name.into()));
+                        format!("figure = {figure} AND key = {key}")
+                    });
+                    let sql = format!("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM {kept}");
+                    return match self.fetch_generated(org, (sql, b.0)).await?.first() {
+                        Some(r) => Ok(r.try_get::<Option<i64>, _>("n").map_err(Self::db_err)?.unwrap_or(0)),
+                        None => Ok(0),
+                    };
+                }
+                Ok(self.patterns_tiles(org, filter, now, &[$crate::Tile::Headline]).await?.episodes)
+            }
+
             async fn patterns_tiles(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
@@ -4205,14 +4308,26 @@ macro_rules! impl_sql_store {
                 let gap = b.push(Bind::Int(within.as_millis() as i64));
                 let n = b.push(Bind::Int(limit));
                 // Each pair once: the second began at or after the first (by id on a tie).
+                let pair = format!(
+                    "c.org_id = a.org_id AND c.service_id = a.service_id \
+                     AND c.person_id <> a.person_id AND c.phase <> 'recorded_in_error' \
+                     AND c.started_at >= a.started_at AND c.started_at <= a.started_at + {gap} \
+                     AND (c.started_at > a.started_at OR c.episode_id > a.episode_id)"
+                );
+                // PostgreSQL, given one home's values, may read all of the home's episodes
+                // for each of the window's and filter them (100 ms at three million): the
+                // lateral read, kept apart by `OFFSET 0`, looks up each one's hour instead.
+                let join = match $engine {
+                    $crate::Engine::Postgres => format!(
+                        "CROSS JOIN LATERAL (SELECT c.episode_id, c.person_id, c.started_at \
+                         FROM episode_facts c WHERE {pair} OFFSET 0) c"
+                    ),
+                    $crate::Engine::Sqlite => format!("JOIN episode_facts c ON {pair}"),
+                };
                 let sql = format!(
                     "SELECT a.episode_id AS ea, a.person_id AS pa, a.started_at AS sa, \
                      c.episode_id AS ec, c.person_id AS pc, c.started_at AS sc, a.service_id AS s \
-                     FROM (SELECT f.* FROM {facts} WHERE {base}) a \
-                     JOIN episode_facts c ON c.org_id = a.org_id AND c.service_id = a.service_id \
-                     AND c.person_id <> a.person_id AND c.phase <> 'recorded_in_error' \
-                     AND c.started_at >= a.started_at AND c.started_at <= a.started_at + {gap} \
-                     AND (c.started_at > a.started_at OR c.episode_id > a.episode_id) \
+                     FROM (SELECT f.* FROM {facts} WHERE {base}) a {join} \
                      ORDER BY a.started_at DESC, a.episode_id, c.started_at LIMIT {n}"
                 );
                 let rows = self.fetch_generated(org, (sql, b.0)).await?;

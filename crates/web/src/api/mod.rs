@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1/`, authenticated by session cookie (with the CSRF header for
 //! unsafe methods) or by a bearer token. Errors are `application/problem+json` (RFC 9457).
 
+pub mod access;
 pub mod audit;
 pub mod dto;
 pub mod episodes;
@@ -73,6 +74,8 @@ use utoipa::{Modify, OpenApi};
         patterns::episodes,
         services::undelivered,
         services::resend,
+        access::person,
+        access::shared,
     ),
     components(schemas(
         dto::Me,
@@ -114,6 +117,10 @@ use utoipa::{Modify, OpenApi};
         services::UndeliveredDto,
         services::ResendRequest,
         dto::Health,
+        access::GrantDto,
+        access::ReceiptDto,
+        access::PersonAccessDto,
+        access::SharedDto,
         problem::ProblemDocument,
         problem::ProblemField,
     )),

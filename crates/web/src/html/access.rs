@@ -441,6 +441,8 @@ struct SharedRecordPage {
     chronology: Option<Vec<Row>>,
     /// The entries the reader may add to the chronology: address and name.
     entries: Vec<(String, String)>,
+    /// The police pack as a PDF, when the grant covers it.
+    pack_href: Option<String>,
 }
 
 /// The profile's sections a police pack shows, when only the pack's fields are shared.
@@ -513,8 +515,16 @@ pub async fn shared_record(
     } else {
         Vec::new()
     };
+    let until = if g.purpose == homeward_domain::access::PLACING {
+        t.get("access-until-ended")
+    } else {
+        t.date_time(g.ends_at)
+    };
     let page = SharedRecordPage {
         entries,
+        pack_href: g
+            .covers("police_pack")
+            .then(|| format!("/shared/{}/police-pack.pdf", g.id)),
         page: Page::new(&ctx, "shared-record-title", "/shared"),
         name: full_name(&record.person),
         about: t.args(
@@ -522,13 +532,35 @@ pub async fn shared_record(
             &[
                 ("provider", &record.provider_name),
                 ("purpose", &t.get(&format!("access-purpose-{}", g.purpose))),
-                ("until", &t.date_time(g.ends_at)),
+                ("until", &until),
             ],
         ),
         sections,
         chronology,
     };
     Ok(render(&page, StatusCode::OK))
+}
+
+/// The police pack as a PDF, through a grant that covers it.
+pub async fn shared_pack(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(grant): Path<String>,
+) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let grant = grant
+        .parse::<uuid::Uuid>()
+        .map_err(|_| AppError::NotFound)
+        .or_fail(&ctx)?;
+    let pdf = state
+        .app
+        .shared_pack(actor, &ctx.meta, grant, ctx.locale())
+        .await
+        .or_fail(&ctx)?;
+    Ok(crate::headers::pdf(
+        pdf,
+        "attachment; filename=\"police-pack.pdf\"",
+    ))
 }
 
 /// The form for an entry to a shared chronology.

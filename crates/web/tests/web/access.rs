@@ -542,6 +542,7 @@ async fn partner_routes_open_only_through_a_live_grant_that_covers_them() {
         let another_partner = give(other_force, &child, &["police_pack", "chronology"], 48).await;
         let another_person = give(force, &other_child, &["police_pack", "chronology"], 48).await;
         let pack_only = give(force, &child, &["police_pack"], 48).await;
+        let no_pack = give(force, &child, &["chronology"], 48).await;
         t.app
             .store
             .end_access(
@@ -571,23 +572,33 @@ async fn partner_routes_open_only_through_a_live_grant_that_covers_them() {
             session_for(&t, &user).await
         };
         let mut checked = 0;
-        // (grant, reading it, the entry form, adding to its chronology)
+        // (grant, reading it, the entry form, adding to its chronology, the pack's PDF)
         let cases = [
-            (live, 200, 200, 303),
-            (expiring, 404, 404, 404),
-            (revoked, 404, 404, 404),
-            (another_partner, 404, 404, 404),
+            (live, 200, 200, 303, 200),
+            (expiring, 404, 404, 404, 404),
+            (revoked, 404, 404, 404, 404),
+            (another_partner, 404, 404, 404, 404),
             // Another person's record, given to this force: theirs to read; no episode open.
-            (another_person, 200, 200, 422),
+            (another_person, 200, 200, 422, 200),
             // Without the chronology: read, but nothing to add to.
-            (pack_only, 200, 403, 403),
+            (pack_only, 200, 403, 403, 200),
+            // Without the pack: no PDF of it.
+            (no_pack, 200, 200, 303, 404),
         ];
-        for (grant, read, form_status, add) in cases {
+        for (grant, read, form_status, add, pdf) in cases {
             let page = req("GET", &format!("/shared/{grant}"))
                 .session(&officer)
                 .send(&t)
                 .await;
             assert_eq!(page.status, read, "reading grant {grant}");
+            let pack = req("GET", &format!("/shared/{grant}/police-pack.pdf"))
+                .session(&officer)
+                .send(&t)
+                .await;
+            assert_eq!(pack.status, pdf, "the pack's PDF through grant {grant}");
+            if pdf == 200 {
+                assert!(pack.bytes.starts_with(b"%PDF"), "a PDF");
+            }
             let form_page = req("GET", &format!("/shared/{grant}/add/police_graded"))
                 .session(&officer)
                 .send(&t)
@@ -609,7 +620,7 @@ async fn partner_routes_open_only_through_a_live_grant_that_covers_them() {
                 "adding through grant {grant}: {}",
                 added.body
             );
-            checked += 3;
+            checked += 4;
         }
         // What the force's list shows: only its live grants.
         let list = req("GET", "/shared").session(&officer).send(&t).await;
@@ -620,6 +631,7 @@ async fn partner_routes_open_only_through_a_live_grant_that_covers_them() {
             (another_partner, false),
             (another_person, true),
             (pack_only, true),
+            (no_pack, true),
         ] {
             assert_eq!(
                 list.body.contains(&format!("/shared/{grant}")),
@@ -628,7 +640,7 @@ async fn partner_routes_open_only_through_a_live_grant_that_covers_them() {
             );
             checked += 1;
         }
-        assert_eq!(checked, 24);
+        assert_eq!(checked, 35);
     }
 }
 
@@ -835,6 +847,41 @@ async fn a_placing_authority_sees_the_children_it_places_across_providers() {
         for (_, child, _) in &linked {
             assert!(list.body.contains(&child.family_name), "{}", list.body);
         }
+        // The same through the API, for the council and for the provider.
+        let api = req("GET", "/api/v1/shared").session(&social).send(&t).await;
+        assert_eq!(api.status, 200, "{}", api.body);
+        let shared: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+        let placed: Vec<&serde_json::Value> = shared
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["purpose"] == "placing_authority")
+            .collect();
+        assert_eq!(placed.len(), 2, "{}", api.body);
+        let (manager, child, _) = &linked[0];
+        let api = req("GET", &format!("/api/v1/people/{}/access", child.id))
+            .session(manager)
+            .send(&t)
+            .await;
+        assert_eq!(api.status, 200, "{}", api.body);
+        let access: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+        assert!(
+            access["grants"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|g| g["purpose"] == "placing_authority"
+                    && g["partner_name"] == "Placing County Council"
+                    && g["live"] == true)
+        );
+        let refused = req("GET", &format!("/api/v1/people/{}/access", child.id))
+            .session(&social)
+            .send(&t)
+            .await;
+        assert_eq!(
+            refused.status, 403,
+            "a partner does not read the provider's list"
+        );
 
         // The first provider ends its link: only the other child is left.
         let (manager, child, body) = &linked[0];

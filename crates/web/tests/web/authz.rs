@@ -55,7 +55,10 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
         ("GET", "/disclosures") | ("GET", "/disclosures.csv") => Only(DISCLOSURE_READERS),
         ("GET", "/people/{id}/disclosures") => Only(CARE),
-        ("GET", "/people/{id}/access") => Only(DISCLOSURE_READERS),
+        ("GET", "/people/{id}/access") | ("GET", "/api/v1/people/{id}/access") => {
+            Only(DISCLOSURE_READERS)
+        }
+        ("GET", "/api/v1/shared") => Only(PARTNERS),
         ("GET", "/people/{id}/placing-authority") | ("POST", "/people/{id}/placing-authority") => {
             Only(PLAN_AGREERS)
         }
@@ -63,6 +66,7 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
             Only(PLAN_AGREERS)
         }
         ("GET", "/shared") | ("GET", "/shared/{grant}") => Only(PARTNERS),
+        ("GET", "/shared/{grant}/police-pack.pdf") => Only(PARTNERS),
         ("GET", "/emergency-access") | ("POST", "/emergency-access") => Only(&[Police]),
         ("GET", "/people/{id}/pack-link") | ("POST", "/people/{id}/pack-link") => Only(EDITORS),
         ("GET", "/pack/{token}") | ("POST", "/pack/{token}") => Public,
