@@ -77,6 +77,9 @@ pub struct SharedRecord {
     pub provider_name: String,
     /// The information form, if the grant covers it or the police pack.
     pub profile: Option<Document>,
+    /// The risk assessment and the missing plan, if the grant covers them.
+    pub risk: Option<Document>,
+    pub plan: Option<Document>,
     /// The episode's chronology, if the grant covers it: the granted episode, or the
     /// person's open one.
     pub episode: Option<(EpisodeSummary, Vec<EventRecord>)>,
@@ -461,6 +464,22 @@ impl App {
         } else {
             None
         };
+        let covered = |section: &str, kind: DocKind| {
+            let wanted = grant.covers(section);
+            let (org, person) = (grant.org_id, person.id);
+            async move {
+                Ok::<_, AppError>(if wanted {
+                    self.store
+                        .latest_document(org, person, kind)
+                        .await?
+                        .map(|v| v.document)
+                } else {
+                    None
+                })
+            }
+        };
+        let risk = covered("risk_assessment", DocKind::RiskAssessment).await?;
+        let plan = covered("missing_plan", DocKind::MissingPlan).await?;
         let episode = if grant.covers("chronology") {
             let id = match grant.episode_id {
                 Some(id) => Some(id),
@@ -478,6 +497,8 @@ impl App {
             person,
             provider_name,
             profile,
+            risk,
+            plan,
             episode,
         })
     }

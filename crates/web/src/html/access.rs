@@ -481,6 +481,26 @@ pub async fn shared_record(
             }
         }
     }
+    // The risk assessment and the missing plan, whole, when the grant covers them.
+    for (kind, doc) in [
+        (DocKind::RiskAssessment, &record.risk),
+        (DocKind::MissingPlan, &record.plan),
+    ] {
+        let Some(doc) = doc else { continue };
+        for def in kind.form().sections {
+            let rows = section_rows(t, kind, def, doc);
+            if !rows.is_empty() {
+                sections.push(SharedSection {
+                    title: format!(
+                        "{}: {}",
+                        t.get(&format!("access-section-{}", kind.code())),
+                        t.get(&super::form_view::section_label(kind, def.id))
+                    ),
+                    rows,
+                });
+            }
+        }
+    }
     let chronology = g.covers("chronology").then(|| {
         record
             .episode

@@ -1812,3 +1812,194 @@ async fn police_use_emergency_access_and_the_provider_is_paged_and_reviews_it() 
         "the page's reason: {chronology}"
     );
 }
+
+/// The placing authority and the return interview: a provider links the council that places a
+/// child (its errors first); the council's social worker, signed in with a second factor, sees
+/// the child among those it places with the missing plan it covers, records a strategy
+/// discussion that the provider's chronology names them for, and loses access when the link
+/// is ended. A return-interview worker records the interview, which the provider then sees.
+/// Each page is checked for accessibility.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_placing_authority_and_the_return_interviewer_record_what_the_provider_sees() {
+    let Some(axe) = prerequisites() else { return };
+    let t = sqlite().await;
+    let demo = seed(&t).await;
+    let base = serve(&t).await;
+    let org = demo.other(homeward_domain::role::Role::Manager).org_id;
+    let child = missing_child(&t, org).await;
+    let council = t
+        .app
+        .store
+        .list_organisations()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.kind == "local_authority")
+        .unwrap();
+    let p1 = tempfile::tempdir().unwrap();
+    let (_d1, manager) = start_browser(p1.path()).await;
+    sign_in(&t, &manager, &base, "manager@sample-shire.example").await;
+    let person = format!("/people/{}", child.id);
+    manager
+        .goto(&format!("{base}{person}/access"))
+        .await
+        .unwrap();
+    click(&manager, &format!("a[href='{person}/placing-authority']")).await;
+    wait_for_path(&manager, |p| p.ends_with("/placing-authority")).await;
+    assert_accessible(&manager, &axe, "linking the placing authority").await;
+    submit(&manager).await;
+    wait_for_element(&manager, ".hw-error-summary").await;
+    assert!(
+        text(&manager)
+            .await
+            .contains("Choose who to give access to")
+    );
+    assert_accessible(&manager, &axe, "linking the placing authority, with errors").await;
+    answer(&manager, &[Click("partner"), Click("consent-not_asked")]).await;
+    submit(&manager).await;
+    wait_for_path(&manager, |p| p.contains("done=linked")).await;
+    assert!(text(&manager).await.contains("Until the link is ended"));
+
+    // The council's social worker, in another browser.
+    let p2 = tempfile::tempdir().unwrap();
+    let (_d2, social) = start_browser(p2.path()).await;
+    sign_in(&t, &social, &base, "social-worker@cyngor-ffug.example").await;
+    click(&social, "nav a[href='/shared']").await;
+    wait_for_path(&social, |p| p == "/shared").await;
+    let link = social
+        .find(Locator::XPath(&format!(
+            "//a[contains(., '{}')][starts-with(@href, '/shared/')]",
+            child.family_name
+        )))
+        .await
+        .unwrap();
+    let shared = link.attr("href").await.unwrap().unwrap();
+    link.click().await.unwrap();
+    wait_for_path(&social, |p| p == shared).await;
+    let page = text(&social).await;
+    assert!(page.contains("Placing authority"), "{page}");
+    assert!(
+        page.contains("The missing plan"),
+        "the plan it covers: {page}"
+    );
+    assert_accessible(&social, &axe, "a placed child's record").await;
+    click(
+        &social,
+        &format!("a[href='{shared}/add/strategy_discussion']"),
+    )
+    .await;
+    wait_for_path(&social, |p| p.ends_with("/add/strategy_discussion")).await;
+    answer(
+        &social,
+        &[Type(
+            "attendees",
+            "Social worker, police missing person coordinator, home manager",
+        )],
+    )
+    .await;
+    submit(&social).await;
+    wait_for_path(&social, |p| p == format!("{shared}?added=1")).await;
+    let episode = t
+        .app
+        .store
+        .open_episode_of(org, child.id)
+        .await
+        .unwrap()
+        .unwrap();
+    manager
+        .goto(&format!("{base}/episodes/{episode}"))
+        .await
+        .unwrap();
+    let chronology = text(&manager).await;
+    assert!(
+        chronology.contains(&format!("({})", council.name))
+            && chronology.contains("police missing person coordinator"),
+        "{chronology}"
+    );
+    // The link ended: the social worker's next request finds nothing.
+    manager
+        .goto(&format!("{base}{person}/access"))
+        .await
+        .unwrap();
+    fill(
+        &manager,
+        "reason-1",
+        "She has moved to another authority's care",
+    )
+    .await;
+    click(&manager, "form[action$='/revoke'] button").await;
+    wait_for_path(&manager, |p| p.contains("done=ended")).await;
+    social.goto(&format!("{base}{shared}")).await.unwrap();
+    assert!(!text(&social).await.contains(&child.family_name));
+
+    // The first provider's child comes back; the return-interview service was given her
+    // record for the interview, and its worker records it.
+    let own = demo.own(homeward_domain::role::Role::Manager).org_id;
+    let back = missing_child(&t, own).await;
+    let their_episode = t
+        .app
+        .store
+        .open_episode_of(own, back.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let staff = session_for(&t, demo.own(homeward_domain::role::Role::Manager)).await;
+    for (kind, fields) in [
+        (
+            "located",
+            vec![("place", "The bus station"), ("town", "Cardiff")],
+        ),
+        (
+            "returned",
+            vec![("to_where", "Home"), ("via_police_station", "no")],
+        ),
+    ] {
+        let done = req("POST", &format!("/episodes/{their_episode}/add/{kind}"))
+            .session(&staff)
+            .form(&form(&staff, &fields))
+            .send(&t)
+            .await;
+        assert_eq!(done.status, 303, "{kind}: {}", done.body);
+    }
+    let p3 = tempfile::tempdir().unwrap();
+    let (_d3, worker) = start_browser(p3.path()).await;
+    sign_in(&t, &worker, &base, "return-interview-worker@siarad.example").await;
+    click(&worker, "nav a[href='/shared']").await;
+    wait_for_path(&worker, |p| p == "/shared").await;
+    let link = worker
+        .find(Locator::XPath(&format!(
+            "//a[contains(., '{}')][starts-with(@href, '/shared/')]",
+            back.family_name
+        )))
+        .await
+        .unwrap();
+    let shared = link.attr("href").await.unwrap().unwrap();
+    link.click().await.unwrap();
+    wait_for_path(&worker, |p| p == shared).await;
+    click(
+        &worker,
+        &format!("a[href='{shared}/add/return_interview_held']"),
+    )
+    .await;
+    wait_for_path(&worker, |p| p.ends_with("/add/return_interview_held")).await;
+    assert_accessible(&worker, &axe, "a return interview, recorded by its worker").await;
+    answer(
+        &worker,
+        &[
+            Type("held_by", "Siân, Siarad Return Interviews"),
+            Type("own_words", "I went to see my friend and my phone died"),
+        ],
+    )
+    .await;
+    submit(&worker).await;
+    wait_for_path(&worker, |p| p == format!("{shared}?added=1")).await;
+    let theirs = req("GET", &format!("/episodes/{their_episode}"))
+        .session(&staff)
+        .send(&t)
+        .await;
+    assert!(
+        theirs.body.contains("(Siarad Return Interviews)") && theirs.body.contains("my phone died"),
+        "the provider sees the interview: {}",
+        theirs.body
+    );
+}
