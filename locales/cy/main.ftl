@@ -1552,3 +1552,4 @@ disclosure-what-grant = Gallai weld yn Homeward: { $sections }
 disclosure-what-break-glass = Agorodd yr heddlu fanylion y pecyn heddlu yn Homeward mewn argyfwng
 disclosure-what-pack-link = Y pecyn heddlu, wedi’i anfon fel dolen sy’n gweithio unwaith
 shared-pack-pdf = Lawrlwytho’r pecyn heddlu (PDF)
+disclosure-form-says-capacity = Mae eu ffurflen wybodaeth yn dweud, am eu gallu i benderfynu am rannu: { $answer }.

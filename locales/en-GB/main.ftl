@@ -1544,3 +1544,4 @@ disclosure-what-grant = Could see in Homeward: { $sections }
 disclosure-what-break-glass = Police opened the police pack’s details in Homeward in an emergency
 disclosure-what-pack-link = The police pack, sent as a link that works once
 shared-pack-pdf = Download the police pack (PDF)
+disclosure-form-says-capacity = Their information form says, on their capacity to decide about sharing: { $answer }.

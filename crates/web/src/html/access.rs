@@ -52,6 +52,8 @@ struct AccessPage {
     action: Option<String>,
     /// Where to link the placing authority, for those who may.
     placing_href: Option<String>,
+    /// What the person's information form says about sharing, beside the form to give access.
+    consent_note: Option<String>,
     fields: Vec<FieldView>,
 }
 
@@ -129,7 +131,14 @@ async fn access_page(
         .or_fail(ctx)?;
     let may_give = actor.can_in(Action::GiveAccess, person.service_id);
     let mut fields = Vec::new();
+    let mut consent_note = None;
     if may_give {
+        let view = state
+            .app
+            .view_person(actor, &ctx.meta, id)
+            .await
+            .or_fail(ctx)?;
+        consent_note = super::disclosures::consent_note(t, &view);
         let partners = state.app.partner_organisations(actor).await.or_fail(ctx)?;
         let chosen = values.get("partner").cloned().unwrap_or_default();
         let mut partner = text(t, values, &errors, "partner", "select");
@@ -234,6 +243,7 @@ async fn access_page(
             .collect(),
         action: may_give.then(|| format!("/people/{id}/access")),
         placing_href: may_give.then(|| format!("/people/{id}/placing-authority")),
+        consent_note,
         fields,
     })
 }

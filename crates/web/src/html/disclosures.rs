@@ -119,13 +119,26 @@ pub(crate) fn consent_note(t: Tr, view: &homeward_app::people::PersonView) -> Op
         let doc = &p.document;
         match view.person.kind {
             homeward_domain::person::PersonKind::Adult => {
-                doc.value("capacity", "consents_to_sharing").map(|v| {
+                let agreed = doc.value("capacity", "consents_to_sharing").map(|v| {
                     t.with(
                         "disclosure-form-says-adult",
                         "answer",
                         &t.get(&format!("option-{v}")),
                     )
-                })
+                });
+                // Whether they can decide at all comes first: without capacity, their answer
+                // is not consent, and the decision is made in their best interests.
+                let capacity = doc.value("capacity", "capacity_to_consent").map(|v| {
+                    t.with(
+                        "disclosure-form-says-capacity",
+                        "answer",
+                        &t.get(&format!("option-{v}")),
+                    )
+                });
+                match (capacity, agreed) {
+                    (Some(c), Some(a)) => Some(format!("{c} {a}")),
+                    (c, a) => c.or(a),
+                }
             }
             homeward_domain::person::PersonKind::Child => doc
                 .value("sharing_views", "views")

@@ -2003,3 +2003,69 @@ async fn the_placing_authority_and_the_return_interviewer_record_what_the_provid
         theirs.body
     );
 }
+
+/// An adult's record is not shared without their consent until the significant safeguarding
+/// concern is written down: the manager sees what the information form says about their
+/// capacity, is refused with the reason, writes the concern, and the access is given. Each page
+/// is checked for accessibility.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_adults_record_is_shared_without_consent_only_once_the_concern_is_written() {
+    let Some(axe) = prerequisites() else { return };
+    let t = sqlite().await;
+    seed(&t).await;
+    let base = serve(&t).await;
+    let orgs = t.app.store.list_organisations().await.unwrap();
+    let care = orgs.iter().find(|o| o.name.contains("Gofal")).unwrap();
+    let force = orgs.iter().find(|o| o.kind == "police").unwrap();
+    let adult = someone(&t, care.id, homeward_domain::person::PersonKind::Adult).await;
+    let p = tempfile::tempdir().unwrap();
+    let (_d, manager) = start_browser(p.path()).await;
+    sign_in(&t, &manager, &base, "manager@gofal-dychmygol.example").await;
+    let access = format!("/people/{}/access", adult.id);
+    manager.goto(&format!("{base}{access}")).await.unwrap();
+    let page = text(&manager).await;
+    assert!(
+        page.contains("on their capacity to decide about sharing"),
+        "the form's answer beside the decision: {page}"
+    );
+    manager
+        .find(Locator::Id("partner"))
+        .await
+        .unwrap()
+        .select_by_value(&force.id.to_string())
+        .await
+        .unwrap();
+    answer(
+        &manager,
+        &[
+            Type("purpose_words", "He is missing overnight in the cold"),
+            Click("consent-refused"),
+            Click("lawful_basis"),
+            Click("condition"),
+        ],
+    )
+    .await;
+    click(&manager, "main form[action$='/access'] button[type=submit]").await;
+    wait_for_element(&manager, ".hw-error-summary").await;
+    assert!(text(&manager).await.contains(
+        "only be shared without their agreement when there is a significant safeguarding concern"
+    ));
+    assert_accessible(&manager, &axe, "an adult's record refused without consent").await;
+    answer(
+        &manager,
+        &[Type(
+            "concern",
+            "He has dementia and has been missing for six hours in freezing weather",
+        )],
+    )
+    .await;
+    click(&manager, "main form[action$='/access'] button[type=submit]").await;
+    wait_for_path(&manager, |p| p.contains("done=given")).await;
+    assert!(text(&manager).await.contains(&force.name));
+    assert_accessible(
+        &manager,
+        &axe,
+        "an adult's record shared on a written concern",
+    )
+    .await;
+}
