@@ -393,6 +393,8 @@ async fn run_matrix(t: &TestApp) {
     let inbound = inspect(t, demo.other(CareWorker).org_id, demo.own(Inspector).org_id).await;
     let outbound = inspect(t, demo.own(CareWorker).org_id, demo.own(Inspector).org_id).await;
     let mut checked = 0;
+    // Allowed and refused, for the closing note's count.
+    let (mut allow, mut deny) = (0, 0);
     for route in table() {
         let spec = route.spec;
         let expect = expectation(spec.method, spec.path).unwrap();
@@ -444,6 +446,11 @@ async fn run_matrix(t: &TestApp) {
             } else {
                 assert_eq!(reply.status, 403, "{context} as {role:?} should be refused");
             }
+            if allowed {
+                allow += 1;
+            } else {
+                deny += 1;
+            }
             checked += 1;
 
             // The same request aimed at another organisation's record is never found.
@@ -457,10 +464,17 @@ async fn run_matrix(t: &TestApp) {
                     reply.status, expected,
                     "{context} as {role:?} on another organisation's record"
                 );
+                // Another organisation's record is refused either way.
+                deny += 1;
                 checked += 1;
             }
         }
     }
+    eprintln!(
+        "[{}] {} routes: {allow} allowed and {deny} refused as a signed-in role ({checked} in all), besides one anonymous request to each",
+        t.engine,
+        table().len()
+    );
     assert!(checked > 200, "only {checked} checks ran");
 }
 
