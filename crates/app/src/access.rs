@@ -946,17 +946,7 @@ impl App {
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
-        // Only a use of the actor's homes' records.
         let homes = actor.scope_for(Action::GiveAccess);
-        let ours = self
-            .store
-            .emergency_grants(actor.org_id(), homes.as_deref(), 500)
-            .await?
-            .into_iter()
-            .any(|u| u.grant.id == grant);
-        if !ours {
-            return Err(AppError::NotFound);
-        }
         let now = self.clock.now();
         let review = homeward_store::GrantReview {
             at: now,
@@ -973,12 +963,16 @@ impl App {
             Some(format!("{grant}: {outcome}")),
             Outcome::Allowed,
         );
-        // Reviewed already (a second click, or a colleague first): the first review stands,
-        // and the list shows it.
-        self.store
-            .review_emergency(actor.org_id(), grant, &review, &e)
-            .await?;
-        Ok(())
+        // Only a use of the actor's homes' records, chosen in the query. Reviewed already (a
+        // second click, or a colleague first): the first review stands, and the list shows it.
+        match self
+            .store
+            .review_emergency(actor.org_id(), homes.as_deref(), grant, &review, &e)
+            .await?
+        {
+            Some(_) => Ok(()),
+            None => Err(AppError::NotFound),
+        }
     }
 }
 

@@ -188,25 +188,15 @@ impl App {
         }
     }
 
-    /// One of the organisation's inspections, if the actor may see it.
+    /// One of the organisation's inspections, if the actor's homes cover it: chosen in the
+    /// query.
     async fn inspection_of(&self, actor: &Actor, id: uuid::Uuid) -> AppResult<Inspection> {
-        let found = self
-            .store
-            .inspections_of(actor.org_id(), 500)
+        let homes = actor.scope_for(Action::ViewGrants);
+        self.store
+            .inspections_of(actor.org_id(), homes.as_deref(), Some(id), 1)
             .await?
-            .into_iter()
-            .find(|i| i.id == id)
-            .ok_or(AppError::NotFound)?;
-        let visible = match (actor.scope_for(Action::ViewGrants), found.service_id) {
-            (None, _) => true,
-            (Some(list), Some(home)) => list.contains(&home),
-            (Some(_), None) => false,
-        };
-        if visible {
-            Ok(found)
-        } else {
-            Err(AppError::NotFound)
-        }
+            .pop()
+            .ok_or(AppError::NotFound)
     }
 
     /// The organisation's inspections, latest first, as the actor's homes allow. Audited.
@@ -235,17 +225,12 @@ impl App {
             .into_iter()
             .map(|s| (s.id, s.name))
             .collect();
-        let scope = actor.scope_for(Action::ViewGrants);
+        let homes = actor.scope_for(Action::ViewGrants);
         Ok(self
             .store
-            .inspections_of(actor.org_id(), 200)
+            .inspections_of(actor.org_id(), homes.as_deref(), None, 200)
             .await?
             .into_iter()
-            .filter(|i| match (&scope, i.service_id) {
-                (None, _) => true,
-                (Some(list), Some(home)) => list.contains(&home),
-                (Some(_), None) => false,
-            })
             .map(|i| InspectionLine {
                 inspectorate_name: names.get(&i.inspectorate_id).cloned().unwrap_or_default(),
                 service_name: i.service_id.and_then(|s| services.get(&s).cloned()),

@@ -612,7 +612,14 @@ pub async fn inspections_reach_only_their_inspectorate_while_live(store: Arc<dyn
             .await
             .is_err()
     );
-    assert_eq!(store.inspections_of(org.id, 10).await.unwrap().len(), 3);
+    assert_eq!(
+        store
+            .inspections_of(org.id, None, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
 
     let later = now + SignedDuration::from_hours(2);
     let live: Vec<uuid::Uuid> = store
@@ -699,7 +706,7 @@ pub async fn inspections_reach_only_their_inspectorate_while_live(store: Arc<dyn
             .unwrap()
             .is_none()
     );
-    let listed = store.inspections_of(org.id, 10).await.unwrap();
+    let listed = store.inspections_of(org.id, None, None, 10).await.unwrap();
     let ended = listed.iter().find(|i| i.id == whole.id).unwrap();
     assert_eq!(ended.ended.as_ref().unwrap().reason, "The visit is over");
     assert!(!ended.is_live(later));

@@ -1033,15 +1033,17 @@ pub trait Store: Send + Sync {
         services: Option<&[ServiceId]>,
         limit: i64,
     ) -> StoreResult<Vec<EmergencyUse>>;
-    /// Records the review of one of the organisation's uses of emergency access; `false` if
-    /// there is no such use or it has been reviewed already.
+    /// Records the review of one of the organisation's uses of emergency access (of a person
+    /// in one of `homes`, if given): `None` if there is no such use, `Some(false)` if it had
+    /// been reviewed already (and nothing is written), `Some(true)` once recorded.
     async fn review_emergency(
         &self,
         org: OrgId,
+        homes: Option<&[ServiceId]>,
         grant: uuid::Uuid,
         review: &GrantReview,
         audit: &AuditEvent,
-    ) -> StoreResult<bool>;
+    ) -> StoreResult<Option<bool>>;
     /// Every grant ever given for a person, latest first.
     async fn grants_of_person(&self, org: OrgId, person: PersonId) -> StoreResult<Vec<Grant>>;
     /// Lets an inspectorate in, with its audit, in one transaction.
@@ -1056,8 +1058,16 @@ pub trait Store: Send + Sync {
         ending: &GrantEnding,
         audit: &AuditEvent,
     ) -> StoreResult<bool>;
-    /// The organisation's inspections, latest first (`limit` of them).
-    async fn inspections_of(&self, org: OrgId, limit: i64) -> StoreResult<Vec<Inspection>>;
+    /// The organisation's inspections, latest first (`limit` of them); with `homes`, only
+    /// those of one of those homes (an inspection of every home is not theirs to see).
+    /// With `id`, only that one. Chosen in the query.
+    async fn inspections_of(
+        &self,
+        org: OrgId,
+        homes: Option<&[ServiceId]>,
+        id: Option<uuid::Uuid>,
+        limit: i64,
+    ) -> StoreResult<Vec<Inspection>>;
     /// An inspectorate's inspections live at `at`, with the provider's name, latest first:
     /// chosen in the query.
     async fn live_inspections(

@@ -3002,18 +3002,28 @@ macro_rules! impl_sql_store {
             async fn inspections_of(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
+                homes: Option<&[$crate::sql_impl::domain::ids::ServiceId]>,
+                id: Option<$crate::sql_impl::uuid::Uuid>,
                 limit: i64,
             ) -> $crate::StoreResult<Vec<$crate::Inspection>> {
+                use $crate::sql_impl::{Bind, Binds};
+                let mut b = Binds::default();
+                let mut conditions = String::new();
+                if let Some(list) = homes {
+                    conditions += &format!(
+                        " AND i.service_id IN ({})",
+                        if list.is_empty() { "NULL".to_string() } else { b.list(list.iter().map(|s| Bind::Id(s.0))) }
+                    );
+                }
+                if let Some(id) = id {
+                    conditions += &format!(" AND i.id = {}", b.push(Bind::Id(id)));
+                }
+                let n = b.push(Bind::Int(limit));
                 let sql = format!(
-                    "{} WHERE i.org_id = $1 ORDER BY i.granted_at DESC, i.id LIMIT $2",
+                    "{} WHERE i.org_id = $1{conditions} ORDER BY i.granted_at DESC, i.id LIMIT {n}",
                     $crate::sql_impl::INSPECTIONS
                 );
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(org.0)
-                    .bind(limit)
-                    .fetch_all(self.reader())
-                    .await
-                    .map_err(Self::db_err)?;
+                let rows = self.fetch_generated(org, (sql, b.0)).await?;
                 rows.iter().map(Self::row_inspection).collect()
             }
 
@@ -3318,10 +3328,34 @@ macro_rules! impl_sql_store {
             async fn review_emergency(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
+                homes: Option<&[$crate::sql_impl::domain::ids::ServiceId]>,
                 grant: $crate::sql_impl::uuid::Uuid,
                 review: &$crate::GrantReview,
                 audit: &$crate::sql_impl::domain::audit::AuditEvent,
-            ) -> $crate::StoreResult<bool> {
+            ) -> $crate::StoreResult<Option<bool>> {
+                use sqlx::Row as _;
+                use $crate::sql_impl::{Bind, Binds};
+                let mut b = Binds::default();
+                let id = b.push(Bind::Id(grant));
+                let scope = match homes {
+                    Some(list) => format!(
+                        "AND p.service_id IN ({})",
+                        if list.is_empty() { "NULL".to_string() } else { b.list(list.iter().map(|s| Bind::Id(s.0))) }
+                    ),
+                    None => String::new(),
+                };
+                // The use, in the reader's homes, and whether it has been reviewed.
+                let sql = format!(
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM access_grant_reviews v WHERE v.grant_id = g.id) \
+                     THEN 1 ELSE 0 END AS reviewed FROM access_grants g JOIN people p ON p.id = g.person_id \
+                     WHERE g.org_id = $1 AND p.org_id = $1 AND g.id = {id} AND g.purpose = 'break_glass' {scope}"
+                );
+                let Some(row) = self.fetch_generated(org, (sql, b.0)).await?.into_iter().next() else {
+                    return Ok(None);
+                };
+                if row.try_get::<i32, _>("reviewed").map_err(Self::db_err)? != 0 {
+                    return Ok(Some(false));
+                }
                 let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
                     "INSERT INTO access_grant_reviews (grant_id, reviewed_at, reviewed_by, reviewed_by_label, outcome, notes) \
@@ -3340,11 +3374,12 @@ macro_rules! impl_sql_store {
                 .await
                 .map_err(Self::db_err)?;
                 if done.rows_affected() == 0 {
-                    return Ok(false);
+                    // A colleague's review went first.
+                    return Ok(Some(false));
                 }
                 self.append_audit(&mut tx, audit).await?;
                 Self::commit(tx).await?;
-                Ok(true)
+                Ok(Some(true))
             }
 
             async fn grants_of_person(

@@ -91,13 +91,24 @@ async fn a_manager_lets_an_inspector_read_and_ends_it() {
         assert!(page.body.contains("Care Inspectorate Wales"));
 
         // Wrong: no reference, and longer than two weeks.
-        let before = t.app.store.inspections_of(org, 10).await.unwrap().len();
+        let before = t
+            .app
+            .store
+            .inspections_of(org, None, None, 10)
+            .await
+            .unwrap()
+            .len();
         let wrong = open_as(&t, &manager, &inspectorate, "", " ", 20).await;
         assert_eq!(wrong.status, 422, "[{}] {}", t.engine, wrong.body);
         assert!(wrong.body.contains("Enter the inspection reference"));
         assert!(wrong.body.contains("two weeks at most"));
         assert_eq!(
-            t.app.store.inspections_of(org, 10).await.unwrap().len(),
+            t.app
+                .store
+                .inspections_of(org, None, None, 10)
+                .await
+                .unwrap()
+                .len(),
             before,
             "nothing half-written"
         );
