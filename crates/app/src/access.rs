@@ -366,13 +366,13 @@ impl App {
                 &AuditQuery {
                     record: Some(person.to_string()),
                     kind: Some("person".into()),
+                    action: Some("grant.receipt".into()),
                     limit: 200,
                     ..AuditQuery::default()
                 },
             )
             .await?
             .into_iter()
-            .filter(|r| r.event.action == "grant.receipt")
             .map(|r| Receipt {
                 at: r.event.at,
                 who: r.event.actor_label,

@@ -262,6 +262,8 @@ pub struct AuditQuery {
     pub record: Option<String>,
     /// What kind of record ("person", "episode", "user", …).
     pub kind: Option<String>,
+    /// Only this action ("grant.receipt", …), exactly.
+    pub action: Option<String>,
     /// Only what was refused.
     pub refused_only: bool,
     pub from: Option<Timestamp>,

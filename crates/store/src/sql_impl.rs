@@ -309,6 +309,10 @@ pub fn audit_query(q: &crate::AuditQuery) -> (String, Vec<Bind>) {
         let p = b.push(Bind::Text(kind.clone()));
         sql += &format!(" AND resource_kind = {p}");
     }
+    if let Some(action) = &q.action {
+        let p = b.push(Bind::Text(action.clone()));
+        sql += &format!(" AND action = {p}");
+    }
     if q.refused_only {
         sql += " AND outcome <> 'allowed'";
     }

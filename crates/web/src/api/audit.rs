@@ -66,6 +66,7 @@ pub async fn list(
         who: q.who.clone(),
         record: q.record.clone(),
         kind,
+        action: None,
         refused_only: q.refused.unwrap_or(false),
         from: day(&q.from, "from", uk_day_start)?,
         before: day(&q.to, "to", uk_day_end)?,

@@ -120,6 +120,7 @@ pub async fn list(
             .iter()
             .find(|k| **k == f.kind.trim())
             .map(|k| k.to_string()),
+        action: None,
         refused_only: !f.refused.is_empty(),
         from,
         before,
