@@ -2069,3 +2069,136 @@ async fn an_adults_record_is_shared_without_consent_only_once_the_concern_is_wri
     )
     .await;
 }
+
+/// A provider gives the placing authority's social worker access to a child's open episode for
+/// a strategy discussion, to the sections it needs; the social worker, signed in with a second
+/// factor, sees only those (the missing plan, not the risk assessment), records the strategy
+/// discussion, which the provider's chronology shows, and loses access the moment it is ended.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_social_worker_given_an_episode_records_a_strategy_discussion_until_revoked() {
+    let Some(axe) = prerequisites() else { return };
+    let t = sqlite().await;
+    let demo = seed(&t).await;
+    let base = serve(&t).await;
+    let org = demo.other(homeward_domain::role::Role::Manager).org_id;
+    let child = missing_child(&t, org).await;
+    let council = t
+        .app
+        .store
+        .list_organisations()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.kind == "local_authority")
+        .unwrap();
+    let p1 = tempfile::tempdir().unwrap();
+    let (_d1, manager) = start_browser(p1.path()).await;
+    sign_in(&t, &manager, &base, "manager@sample-shire.example").await;
+    let person = format!("/people/{}", child.id);
+    manager
+        .goto(&format!("{base}{person}/access"))
+        .await
+        .unwrap();
+    manager
+        .execute(
+            "document.querySelectorAll('input[type=checkbox]').forEach(c => c.checked = false);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    manager
+        .find(Locator::Id("partner"))
+        .await
+        .unwrap()
+        .select_by_value(&council.id.to_string())
+        .await
+        .unwrap();
+    answer(
+        &manager,
+        &[
+            Click("episode-open"),
+            Click("purpose-strategy_discussion"),
+            Click("sections-information_form"),
+            Click("sections-missing_plan"),
+            Click("sections-chronology"),
+            Type(
+                "purpose_words",
+                "A strategy discussion while she is missing",
+            ),
+            Click("consent-not_asked"),
+            Click("lawful_basis"),
+            Click("condition"),
+        ],
+    )
+    .await;
+    click(&manager, "main form[action$='/access'] button[type=submit]").await;
+    wait_for_path(&manager, |p| p.contains("done=given")).await;
+
+    let p2 = tempfile::tempdir().unwrap();
+    let (_d2, social) = start_browser(p2.path()).await;
+    sign_in(&t, &social, &base, "social-worker@cyngor-ffug.example").await;
+    social.goto(&format!("{base}/shared")).await.unwrap();
+    let link = social
+        .find(Locator::XPath(&format!(
+            "//a[contains(., '{}')][starts-with(@href, '/shared/')]",
+            child.family_name
+        )))
+        .await
+        .unwrap();
+    let shared = link.attr("href").await.unwrap().unwrap();
+    link.click().await.unwrap();
+    wait_for_path(&social, |p| p == shared).await;
+    let page = text(&social).await;
+    assert!(page.contains("The missing plan"), "{page}");
+    assert!(
+        !page.contains("The risk assessment"),
+        "only what the grant covers: {page}"
+    );
+    assert!(
+        !page.contains("Download the police pack"),
+        "no pack without it"
+    );
+    assert_accessible(&social, &axe, "an episode shared for a strategy discussion").await;
+    click(
+        &social,
+        &format!("a[href='{shared}/add/strategy_discussion']"),
+    )
+    .await;
+    wait_for_path(&social, |p| p.ends_with("/add/strategy_discussion")).await;
+    answer(
+        &social,
+        &[
+            Type("attendees", "Social worker, home manager, police"),
+            Type("decisions", "Search the retail park first; review at 18:00"),
+        ],
+    )
+    .await;
+    submit(&social).await;
+    wait_for_path(&social, |p| p == format!("{shared}?added=1")).await;
+    let episode = t
+        .app
+        .store
+        .open_episode_of(org, child.id)
+        .await
+        .unwrap()
+        .unwrap();
+    manager
+        .goto(&format!("{base}/episodes/{episode}"))
+        .await
+        .unwrap();
+    let chronology = text(&manager).await;
+    assert!(
+        chronology.contains(&format!("({})", council.name))
+            && chronology.contains("Search the retail park first"),
+        "{chronology}"
+    );
+    manager
+        .goto(&format!("{base}{person}/access"))
+        .await
+        .unwrap();
+    fill(&manager, "reason-1", "The strategy discussion is over").await;
+    click(&manager, "form[action$='/revoke'] button").await;
+    wait_for_path(&manager, |p| p.contains("done=ended")).await;
+    social.goto(&format!("{base}{shared}")).await.unwrap();
+    assert!(!text(&social).await.contains(&child.family_name));
+}
