@@ -1553,3 +1553,4 @@ disclosure-what-break-glass = Agorodd yr heddlu fanylion y pecyn heddlu yn Homew
 disclosure-what-pack-link = Y pecyn heddlu, wedi’i anfon fel dolen sy’n gweithio unwaith
 shared-pack-pdf = Lawrlwytho’r pecyn heddlu (PDF)
 disclosure-form-says-capacity = Mae eu ffurflen wybodaeth yn dweud, am eu gallu i benderfynu am rannu: { $answer }.
+inspection-basis = Rhwymedigaeth gyfreithiol (erthygl 6(1)(c) GDPR y DU): pwerau’r arolygiaeth yn y gyfraith i arolygu eich cartrefi a darllen eu cofnodion

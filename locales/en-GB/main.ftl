@@ -1545,3 +1545,4 @@ disclosure-what-break-glass = Police opened the police pack’s details in Homew
 disclosure-what-pack-link = The police pack, sent as a link that works once
 shared-pack-pdf = Download the police pack (PDF)
 disclosure-form-says-capacity = Their information form says, on their capacity to decide about sharing: { $answer }.
+inspection-basis = Legal obligation (UK GDPR article 6(1)(c)): the inspectorate’s powers in law to inspect your homes and read their records

@@ -192,6 +192,7 @@ async fn a_manager_lets_an_inspector_read_and_ends_it() {
             views.body.contains(&child.id.to_string()),
             "the record read"
         );
+        assert!(views.body.contains("Legal obligation"), "on what basis");
 
         // Ending it needs a reason, and then takes effect on the next request.
         let no_reason = req("POST", &format!("/access/inspections/{id}/end"))
