@@ -453,7 +453,14 @@ impl App {
             .await?
             .map(|o| o.name)
             .unwrap_or_default();
-        let what = format!("{}: {}", person.id, grant.sections.join(", "));
+        // Under which grant, too: its purpose and id.
+        let what = format!(
+            "{}: {} (grant {}, {})",
+            person.id,
+            grant.sections.join(", "),
+            grant.id,
+            grant.purpose
+        );
         self.read_with_receipt(actor, meta, &grant, &partner_name, what)
             .await?;
         let profile = if grant.covers("information_form") || grant.covers("police_pack") {
@@ -580,7 +587,10 @@ impl App {
             meta,
             &grant,
             &partner_name,
-            format!("{}: police pack PDF", person.id),
+            format!(
+                "{}: police pack PDF (grant {}, {})",
+                person.id, grant.id, grant.purpose
+            ),
         )
         .await?;
         let episode = self.open_episode_view(grant.org_id, &person).await?;

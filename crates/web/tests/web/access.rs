@@ -173,6 +173,7 @@ async fn a_partner_sees_only_what_a_live_grant_covers_and_the_provider_sees_each
             "{}",
             page.body
         );
+        assert!(page.body.contains("(grant "), "under which grant");
         // Ending it needs a reason, then takes effect at once.
         let revoke = format!("{path}/{href}/revoke");
         let no_reason = req("POST", &revoke)
