@@ -1554,3 +1554,4 @@ disclosure-what-pack-link = Y pecyn heddlu, wedi’i anfon fel dolen sy’n gwei
 shared-pack-pdf = Lawrlwytho’r pecyn heddlu (PDF)
 disclosure-form-says-capacity = Mae eu ffurflen wybodaeth yn dweud, am eu gallu i benderfynu am rannu: { $answer }.
 inspection-basis = Rhwymedigaeth gyfreithiol (erthygl 6(1)(c) GDPR y DU): pwerau’r arolygiaeth yn y gyfraith i arolygu eich cartrefi a darllen eu cofnodion
+error-photo-too-many-pixels = Mae gormod o bicseli yn y llun: rhaid iddo fod yn 40 megapicsel neu lai. Gwnewch gopi llai ohono, neu lun sgrin, ac ychwanegu hwnnw

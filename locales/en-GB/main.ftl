@@ -1546,3 +1546,4 @@ disclosure-what-pack-link = The police pack, sent as a link that works once
 shared-pack-pdf = Download the police pack (PDF)
 disclosure-form-says-capacity = Their information form says, on their capacity to decide about sharing: { $answer }.
 inspection-basis = Legal obligation (UK GDPR article 6(1)(c)): the inspectorate’s powers in law to inspect your homes and read their records
+error-photo-too-many-pixels = The photo has too many pixels: it must be 40 megapixels or fewer. Take a smaller copy of it, or a screenshot, and add that

@@ -31,6 +31,9 @@ pub enum PhotoProblem {
     Empty,
     TooLarge,
     NotAnImage,
+    /// More pixels than [`MAX_PIXELS`], or more memory to decode than [`MAX_DECODE_BYTES`]: a
+    /// camera's photo never is, a decompression bomb always is.
+    TooManyPixels,
 }
 
 impl PhotoProblem {
@@ -39,9 +42,19 @@ impl PhotoProblem {
             PhotoProblem::Empty => "error-photo-empty",
             PhotoProblem::TooLarge => "error-photo-too-large",
             PhotoProblem::NotAnImage => "error-photo-not-image",
+            PhotoProblem::TooManyPixels => "error-photo-too-many-pixels",
         }
     }
 }
+
+/// The most pixels a photo may have: 40 megapixels, more than a phone's camera makes.
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// The most memory one decode may take (a 40-megapixel 8-bit colour photo needs 120 MB).
+pub const MAX_DECODE_BYTES: u64 = 160 * 1024 * 1024;
+/// Photos decoded at once: each may take [`MAX_DECODE_BYTES`], so uploads together stay
+/// bounded however many arrive.
+const DECODES_AT_ONCE: usize = 2;
+static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(DECODES_AT_ONCE);
 
 /// Decodes a JPEG, PNG or WebP, applies its orientation, shrinks it to at most
 /// [`MAX_SIDE`] and encodes a fresh JPEG with no metadata at all.
@@ -61,11 +74,20 @@ pub fn process_photo(bytes: &[u8]) -> Result<ProcessedPhoto, PhotoProblem> {
     ) {
         return Err(PhotoProblem::NotAnImage);
     }
-    // A small file can claim enormous dimensions; refuse to allocate for one.
+    // A small file can claim enormous dimensions: its header is read first, and nothing is
+    // decoded for more pixels than a camera makes.
+    let (width, height) = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| PhotoProblem::NotAnImage)?
+        .into_dimensions()
+        .map_err(|_| PhotoProblem::NotAnImage)?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(PhotoProblem::TooManyPixels);
+    }
     let mut limits = Limits::default();
     limits.max_image_width = Some(16_000);
     limits.max_image_height = Some(16_000);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
     let mut decoder = reader
         .into_decoder()
@@ -73,7 +95,10 @@ pub fn process_photo(bytes: &[u8]) -> Result<ProcessedPhoto, PhotoProblem> {
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|_| PhotoProblem::NotAnImage)?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| match e {
+        image::ImageError::Limits(_) => PhotoProblem::TooManyPixels,
+        _ => PhotoProblem::NotAnImage,
+    })?;
     img.apply_orientation(orientation);
     if img.width() > MAX_SIDE || img.height() > MAX_SIDE {
         img = img.resize(MAX_SIDE, MAX_SIDE, FilterType::Triangle);
@@ -107,10 +132,16 @@ impl App {
         if taken_on > today {
             return Err(AppError::invalid("taken_on", "error-date-future"));
         }
+        // Waits its turn: at most two photos are decoded at once.
+        let turn = DECODES
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let processed = tokio::task::spawn_blocking(move || process_photo(&upload))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?
             .map_err(|p| AppError::invalid("photo", p.message()))?;
+        drop(turn);
         let now = self.clock.now();
         let photo = PhotoMeta {
             id: PhotoId::new_random(),
@@ -340,6 +371,66 @@ mod tests {
         assert_eq!(
             process_photo(&vec![0u8; MAX_UPLOAD_BYTES + 1]),
             Err(PhotoProblem::TooLarge)
+        );
+    }
+
+    /// A PNG whose header claims 16000 × 16000 at 16 bits a channel, with a few hundred KB
+    /// of compressed rows behind it: refused from the header, before anything is decoded.
+    fn bomb() -> Vec<u8> {
+        use std::io::Write as _;
+        let (w, h) = (16_000u32, 16_000u32);
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let chunk = |png: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
+            png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let mut crc = crc32(kind);
+            crc = crc32_more(crc, data);
+            png.extend_from_slice(kind);
+            png.extend_from_slice(data);
+            png.extend_from_slice(&crc.to_be_bytes());
+        };
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&w.to_be_bytes());
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[16, 2, 0, 0, 0]);
+        chunk(&mut png, b"IHDR", &ihdr);
+        // The first rows of zeros, compressed: a few hundred KB standing for gigabytes.
+        let row = vec![0u8; 1 + w as usize * 6];
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        for _ in 0..400 {
+            z.write_all(&row).unwrap();
+        }
+        chunk(&mut png, b"IDAT", &z.finish().unwrap());
+        chunk(&mut png, b"IEND", &[]);
+        png
+    }
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        crc32_more(0, bytes)
+    }
+
+    fn crc32_more(crc: u32, bytes: &[u8]) -> u32 {
+        let mut c = !crc;
+        for b in bytes {
+            c ^= u32::from(*b);
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_from_its_header() {
+        let png = bomb();
+        assert!(png.len() < MAX_UPLOAD_BYTES, "{} bytes", png.len());
+        assert_eq!(process_photo(&png), Err(PhotoProblem::TooManyPixels));
+        assert_eq!(
+            PhotoProblem::TooManyPixels.message(),
+            "error-photo-too-many-pixels"
         );
     }
 
