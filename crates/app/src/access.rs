@@ -423,30 +423,9 @@ impl App {
         grant: uuid::Uuid,
     ) -> AppResult<SharedRecord> {
         require(actor, Action::UseGrants)?;
-        let now = self.clock.now();
-        let Some((grant, person)) = self
-            .store
-            .person_through_grant(actor.org_id(), grant, now)
-            .await?
-        else {
-            self.store
-                .record_audit(&actor.event(
-                    now,
-                    meta,
-                    "grant.read",
-                    "grant",
-                    Some(grant.to_string()),
-                    Outcome::Denied,
-                ))
-                .await?;
-            return Err(AppError::NotFound);
-        };
-        let partner_name = self
-            .store
-            .get_organisation(actor.org_id())
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default();
+        let (grant, person, partner_name) = self
+            .through_grant(actor, meta, grant, None, grant.to_string())
+            .await?;
         let provider_name = self
             .store
             .get_organisation(grant.org_id)
@@ -510,6 +489,45 @@ impl App {
         })
     }
 
+    /// A grant of the actor's organisation live now (covering `section`, if given), with its
+    /// person and the actor's organisation's name. Anything else is not found, and the refusal
+    /// is audited under `asked`.
+    async fn through_grant(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        grant: uuid::Uuid,
+        section: Option<&str>,
+        asked: String,
+    ) -> AppResult<(Grant, Person, String)> {
+        let now = self.clock.now();
+        let Some((grant, person)) = self
+            .store
+            .person_through_grant(actor.org_id(), grant, now)
+            .await?
+            .filter(|(g, _)| section.is_none_or(|s| g.covers(s)))
+        else {
+            self.store
+                .record_audit(&actor.event(
+                    now,
+                    meta,
+                    "grant.read",
+                    "grant",
+                    Some(asked),
+                    Outcome::Denied,
+                ))
+                .await?;
+            return Err(AppError::NotFound);
+        };
+        let partner_name = self
+            .store
+            .get_organisation(actor.org_id())
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        Ok((grant, person, partner_name))
+    }
+
     /// Records a partner's read in their own trail and, as the receipt, in the provider's,
     /// naming who and from which organisation.
     async fn read_with_receipt(
@@ -558,30 +576,15 @@ impl App {
     ) -> AppResult<Vec<u8>> {
         require(actor, Action::UseGrants)?;
         let now = self.clock.now();
-        let Some((grant, person)) = self
-            .store
-            .person_through_grant(actor.org_id(), grant, now)
-            .await?
-            .filter(|(g, _)| g.covers("police_pack"))
-        else {
-            self.store
-                .record_audit(&actor.event(
-                    now,
-                    meta,
-                    "grant.read",
-                    "grant",
-                    Some(format!("{grant}: police pack")),
-                    Outcome::Denied,
-                ))
-                .await?;
-            return Err(AppError::NotFound);
-        };
-        let partner_name = self
-            .store
-            .get_organisation(actor.org_id())
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default();
+        let (grant, person, partner_name) = self
+            .through_grant(
+                actor,
+                meta,
+                grant,
+                Some("police_pack"),
+                format!("{grant}: police pack"),
+            )
+            .await?;
         self.read_with_receipt(
             actor,
             meta,

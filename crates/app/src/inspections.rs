@@ -150,7 +150,7 @@ impl App {
             return Err(AppError::invalid("reason", "error-grant-revoke-reason"));
         }
         let found = self.inspection_of(actor, id).await?;
-        if !self.may_manage(actor, &found) {
+        if !self.may_end_inspection(actor, &found) {
             return Err(AppError::Forbidden);
         }
         let now = self.clock.now();
@@ -179,13 +179,15 @@ impl App {
         }
     }
 
-    /// Whether the actor's homes cover the inspection's (all homes need all of them).
-    fn may_manage(&self, actor: &Actor, i: &Inspection) -> bool {
-        match (actor.scope_for(Action::GiveAccess), i.service_id) {
-            (None, _) => true,
-            (Some(list), Some(home)) => list.contains(&home),
-            (Some(_), None) => false,
-        }
+    /// Whether the actor may end the inspection: their homes cover its (all homes need all
+    /// of them).
+    pub fn may_end_inspection(&self, actor: &Actor, i: &Inspection) -> bool {
+        actor.can(Action::GiveAccess)
+            && match (actor.scope_for(Action::GiveAccess), i.service_id) {
+                (None, _) => true,
+                (Some(list), Some(home)) => list.contains(&home),
+                (Some(_), None) => false,
+            }
     }
 
     /// One of the organisation's inspections, if the actor's homes cover it: chosen in the

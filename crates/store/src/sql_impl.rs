@@ -1518,10 +1518,26 @@ macro_rules! impl_sql_store {
                 Ok(Some($crate::Learning { facts, duties }))
             }
 
+            /// How a grant or an inspection ended early, from its `x_` columns, if it did.
+            fn row_ending(r: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<Option<$crate::GrantEnding>> {
+                use sqlx::Row as _;
+                let Some(at) = r.try_get::<Option<i64>, _>("x_ended_at").map_err(Self::db_err)? else {
+                    return Ok(None);
+                };
+                Ok(Some($crate::GrantEnding {
+                    at: Self::at(at),
+                    by: r
+                        .try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("x_ended_by")
+                        .map_err(Self::db_err)?
+                        .map($crate::sql_impl::domain::ids::UserId),
+                    by_label: r.try_get::<Option<String>, _>("x_ended_by_label").map_err(Self::db_err)?.unwrap_or_default(),
+                    reason: r.try_get::<Option<String>, _>("x_reason").map_err(Self::db_err)?.unwrap_or_default(),
+                }))
+            }
+
             fn row_inspection(r: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::Inspection> {
                 use sqlx::Row as _;
                 use $crate::sql_impl::domain::ids::{OrgId, ServiceId, UserId};
-                let ended_at: Option<i64> = r.try_get("x_ended_at").map_err(Self::db_err)?;
                 Ok($crate::Inspection {
                     id: r.try_get("id").map_err(Self::db_err)?,
                     org_id: OrgId(r.try_get("org_id").map_err(Self::db_err)?),
@@ -1532,15 +1548,7 @@ macro_rules! impl_sql_store {
                     granted_by_label: r.try_get("granted_by_label").map_err(Self::db_err)?,
                     granted_at: Self::at(r.try_get("granted_at").map_err(Self::db_err)?),
                     ends_at: Self::at(r.try_get("ends_at").map_err(Self::db_err)?),
-                    ended: match ended_at {
-                        Some(at) => Some($crate::GrantEnding {
-                            at: Self::at(at),
-                            by: r.try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("x_ended_by").map_err(Self::db_err)?.map(UserId),
-                            by_label: r.try_get::<Option<String>, _>("x_ended_by_label").map_err(Self::db_err)?.unwrap_or_default(),
-                            reason: r.try_get::<Option<String>, _>("x_reason").map_err(Self::db_err)?.unwrap_or_default(),
-                        }),
-                        None => None,
-                    },
+                    ended: Self::row_ending(r)?,
                 })
             }
 
@@ -1548,7 +1556,6 @@ macro_rules! impl_sql_store {
                 use sqlx::Row as _;
                 use $crate::sql_impl::domain::ids::{EpisodeId, OrgId, PersonId, UserId};
                 let sections: String = r.try_get("sections").map_err(Self::db_err)?;
-                let ended_at: Option<i64> = r.try_get("x_ended_at").map_err(Self::db_err)?;
                 Ok($crate::Grant {
                     id: r.try_get("id").map_err(Self::db_err)?,
                     org_id: OrgId(r.try_get("org_id").map_err(Self::db_err)?),
@@ -1563,15 +1570,7 @@ macro_rules! impl_sql_store {
                     granted_at: Self::at(r.try_get("granted_at").map_err(Self::db_err)?),
                     ends_at: Self::at(r.try_get("ends_at").map_err(Self::db_err)?),
                     disclosure_id: r.try_get("disclosure_id").map_err(Self::db_err)?,
-                    ended: match ended_at {
-                        Some(at) => Some($crate::GrantEnding {
-                            at: Self::at(at),
-                            by: r.try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("x_ended_by").map_err(Self::db_err)?.map(UserId),
-                            by_label: r.try_get::<Option<String>, _>("x_ended_by_label").map_err(Self::db_err)?.unwrap_or_default(),
-                            reason: r.try_get::<Option<String>, _>("x_reason").map_err(Self::db_err)?.unwrap_or_default(),
-                        }),
-                        None => None,
-                    },
+                    ended: Self::row_ending(r)?,
                 })
             }
 
@@ -3448,27 +3447,37 @@ macro_rules! impl_sql_store {
                     .await
                     .map_err(Self::db_err)?;
                 let grants = rows.iter().map(Self::row_grant).collect::<$crate::StoreResult<Vec<_>>>()?;
-                // Their people, read once, under the same scope.
+                // Their people, read once: only those these grants name.
+                if grants.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let ids: Vec<String> = (1..=grants.len()).map(|i| format!("${i}")).collect();
                 let sql = format!(
-                    "SELECT DISTINCT p.id, p.org_id, p.service_id, p.given_name, p.family_name, p.kind, \
-                     p.date_of_birth, p.estimated_age, p.created_at \
-                     FROM people p JOIN access_grants g ON g.person_id = p.id AND g.org_id = p.org_id \
-                     LEFT JOIN access_grant_endings x ON x.grant_id = g.id \
-                     WHERE g.partner_org_id = $1 AND {}",
-                    $crate::sql_impl::LIVE_GRANT
+                    "SELECT p.id, p.org_id, p.service_id, p.given_name, p.family_name, p.kind, \
+                     p.date_of_birth, p.estimated_age, p.created_at FROM people p WHERE p.id IN ({})",
+                    ids.join(", ")
                 );
-                let people: std::collections::HashMap<_, _> = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(partner.0)
-                    .bind(Self::ms(at))
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for g in &grants {
+                    q = q.bind(g.person_id.0);
+                }
+                let people: std::collections::HashMap<_, _> = q
                     .fetch_all(self.reader())
                     .await
                     .map_err(Self::db_err)?
                     .iter()
                     .map(|r| Self::row_person(r).map(|p| (p.id, p)))
                     .collect::<$crate::StoreResult<_>>()?;
+                // Each grant with its person, and only the provider's own.
                 Ok(grants
                     .into_iter()
-                    .filter_map(|g| people.get(&g.person_id).cloned().map(|p| (g, p)))
+                    .filter_map(|g| {
+                        people
+                            .get(&g.person_id)
+                            .filter(|p| p.org_id == g.org_id)
+                            .cloned()
+                            .map(|p| (g, p))
+                    })
                     .collect())
             }
 

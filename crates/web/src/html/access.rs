@@ -369,10 +369,7 @@ pub async fn revoke(
 ) -> Result<Response, Failure> {
     let id = person_id(&ctx, &id)?;
     let actor = ctx.actor().or_fail(&ctx)?;
-    let grant = grant
-        .parse::<uuid::Uuid>()
-        .map_err(|_| AppError::NotFound)
-        .or_fail(&ctx)?;
+    let grant = super::uuid_in_path(&ctx, &grant)?;
     let values = values_from(&body);
     let reason = values.get("reason").cloned().unwrap_or_default();
     match state
@@ -466,10 +463,7 @@ pub async fn shared_record(
 ) -> Result<Response, Failure> {
     let actor = ctx.actor().or_fail(&ctx)?;
     let t = ctx.tr;
-    let grant = grant
-        .parse::<uuid::Uuid>()
-        .map_err(|_| AppError::NotFound)
-        .or_fail(&ctx)?;
+    let grant = super::uuid_in_path(&ctx, &grant)?;
     let record = state
         .app
         .shared_record(actor, &ctx.meta, grant)
@@ -578,10 +572,7 @@ pub async fn shared_pack(
     Path(grant): Path<String>,
 ) -> Result<Response, Failure> {
     let actor = ctx.actor().or_fail(&ctx)?;
-    let grant = grant
-        .parse::<uuid::Uuid>()
-        .map_err(|_| AppError::NotFound)
-        .or_fail(&ctx)?;
+    let grant = super::uuid_in_path(&ctx, &grant)?;
     let pdf = state
         .app
         .shared_pack(actor, &ctx.meta, grant, ctx.locale())
@@ -600,10 +591,7 @@ pub async fn entry_form(
     Path((grant, kind)): Path<(String, String)>,
 ) -> Result<Response, Failure> {
     let actor = ctx.actor().or_fail(&ctx)?;
-    let grant = grant
-        .parse::<uuid::Uuid>()
-        .map_err(|_| AppError::NotFound)
-        .or_fail(&ctx)?;
+    let grant = super::uuid_in_path(&ctx, &grant)?;
     if !state
         .app
         .partner_entry_kinds(actor)
@@ -639,10 +627,7 @@ pub async fn add_entry(
     body: Bytes,
 ) -> Result<Response, Failure> {
     let actor = ctx.actor().or_fail(&ctx)?;
-    let grant = grant
-        .parse::<uuid::Uuid>()
-        .map_err(|_| AppError::NotFound)
-        .or_fail(&ctx)?;
+    let grant = super::uuid_in_path(&ctx, &grant)?;
     if !state
         .app
         .partner_entry_kinds(actor)
@@ -941,10 +926,7 @@ pub async fn review_emergency(
     body: Bytes,
 ) -> Result<Response, Failure> {
     let actor = ctx.actor().or_fail(&ctx)?;
-    let grant = grant
-        .parse::<uuid::Uuid>()
-        .map_err(|_| AppError::NotFound)
-        .or_fail(&ctx)?;
+    let grant = super::uuid_in_path(&ctx, &grant)?;
     let form = values_from(&body);
     let get = |name: &str| form.get(name).cloned().unwrap_or_default();
     let (outcome, notes) = (get("outcome"), get("notes"));

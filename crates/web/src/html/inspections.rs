@@ -145,15 +145,7 @@ async fn given_page(
         ends.hint = t.get("inspection-ends-hint");
         fields = vec![who, homes, reference, ends];
     }
-    let may_end = |line: &InspectionLine| match (
-        actor.scope_for(Action::GiveAccess),
-        line.inspection.service_id,
-    ) {
-        _ if !may_open => false,
-        (None, _) => true,
-        (Some(list), Some(home)) => list.contains(&home),
-        (Some(_), None) => false,
-    };
+    let may_end = |line: &InspectionLine| state.app.may_end_inspection(actor, &line.inspection);
     Ok(GivenPage {
         page: Page::new(ctx, "inspections-given-title", "/access/inspections").with_errors(&errors),
         errors: errors.clone(),
@@ -267,12 +259,6 @@ pub async fn open(
     }
 }
 
-fn inspection_id(ctx: &Ctx, raw: &str) -> Result<uuid::Uuid, Failure> {
-    raw.parse::<uuid::Uuid>()
-        .map_err(|_| AppError::NotFound)
-        .or_fail(ctx)
-}
-
 /// Ends an inspection now, with the reason given.
 pub async fn end(
     State(state): State<AppState>,
@@ -280,7 +266,7 @@ pub async fn end(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let id = inspection_id(&ctx, &id)?;
+    let id = super::uuid_in_path(&ctx, &id)?;
     let actor = ctx.actor().or_fail(&ctx)?;
     let values = values_from(&body);
     let reason = values.get("reason").cloned().unwrap_or_default();
@@ -313,7 +299,7 @@ pub async fn views(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, Failure> {
-    let id = inspection_id(&ctx, &id)?;
+    let id = super::uuid_in_path(&ctx, &id)?;
     let actor = ctx.actor().or_fail(&ctx)?;
     let t = ctx.tr;
     let (line, views) = state
@@ -399,7 +385,7 @@ pub async fn enter(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, Failure> {
-    let id = inspection_id(&ctx, &id)?;
+    let id = super::uuid_in_path(&ctx, &id)?;
     let actor = ctx.actor().or_fail(&ctx)?;
     state
         .app

@@ -38,6 +38,13 @@ pub struct NavLink {
     pub current: bool,
 }
 
+/// A record's id from the path: one that is not an id is simply not found.
+pub(crate) fn uuid_in_path(ctx: &Ctx, raw: &str) -> Result<uuid::Uuid, Failure> {
+    raw.parse::<uuid::Uuid>()
+        .map_err(|_| AppError::NotFound)
+        .or_fail(ctx)
+}
+
 /// What the layout needs on every page.
 pub struct Page {
     pub t: Tr,
