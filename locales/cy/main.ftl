@@ -558,6 +558,19 @@ person-pack-cy = Pecyn yr heddlu (PDF, Cymraeg)
 audit-do-person-police_pack = Wedi gwneud pecyn yr heddlu
 
 nav-settings = Gosodiadau
+settings-backups = Copïau wrth gefn
+settings-backup-last-good = Cymerwyd y copi wrth gefn da diwethaf ar { $when } ({ $size } MB).
+settings-backup-none = Nid yw’r gweinydd hwn wedi cymryd copi wrth gefn eto. Dechreuwch ef gyda ffolder copïau wrth gefn (--backup-dir) er mwyn iddo gymryd un bob dydd, neu cymerwch un gyda “homeward backup”.
+settings-backup-failing = Methodd y copi wrth gefn diwethaf, ar { $when }: { $problem }
+settings-backup-failures = { $count ->
+    [zero] Dim methiant ers y copi wrth gefn da diwethaf.
+    [one] Dyna 1 methiant ers y copi wrth gefn da diwethaf.
+    [two] Dyna 2 fethiant ers y copi wrth gefn da diwethaf.
+    [few] Dyna { $count } methiant ers y copi wrth gefn da diwethaf.
+    [many] Dyna { $count } methiant ers y copi wrth gefn da diwethaf.
+   *[other] Dyna { $count } methiant ers y copi wrth gefn da diwethaf.
+}
+settings-backup-hint = Mae copïau wrth gefn o’r gosodiad cyfan, gan gynnwys lluniau, ac maent wedi’u hamgryptio ar gyfer y bobl sy’n dal yr allwedd. Ymarferwch adfer un o bryd i’w gilydd: dim ond cystal â’i adferiad diwethaf yw copi wrth gefn.
 settings-title = Gosodiadau
 settings-changed = Newidiwyd ddiwethaf gan { $who } ar { $when }.
 settings-defaults = Dyma’r gosodiadau safonol: nid oes neb wedi’u newid eto.

@@ -553,6 +553,15 @@ person-pack-cy = Police pack (PDF, Welsh)
 audit-do-person-police_pack = Made a police pack
 
 nav-settings = Settings
+settings-backups = Backups
+settings-backup-last-good = The last good backup was taken on { $when } ({ $size } MB).
+settings-backup-none = This server has not taken a backup yet. Start it with a backup folder (--backup-dir) so it takes one every day, or take one with “homeward backup”.
+settings-backup-failing = The last backup, on { $when }, failed: { $problem }
+settings-backup-failures = { $count ->
+    [one] That is 1 failure since the last good backup.
+   *[other] That is { $count } failures since the last good backup.
+}
+settings-backup-hint = Backups are of the whole installation, photos included, and are encrypted for the people who hold the key. Practise restoring one now and then: a backup is only as good as its last restore.
 settings-title = Settings
 settings-changed = Last changed by { $who } on { $when }.
 settings-defaults = These are the standard settings: nobody has changed them yet.

@@ -7,6 +7,7 @@ pub mod access;
 pub mod actor;
 pub mod audit;
 pub mod auth;
+pub mod backups;
 pub mod board;
 pub mod demo;
 mod demo_episodes;

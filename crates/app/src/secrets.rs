@@ -5,6 +5,7 @@ use sha2::Sha256;
 
 /// One 32-byte secret, from which each purpose gets its own key, so a key used for one thing
 /// is never used for another.
+#[derive(Clone)]
 pub struct Keys {
     audit: [u8; 32],
     second_factor: [u8; 32],

@@ -43,6 +43,19 @@ pub enum Command {
     /// User accounts and API tokens.
     #[command(subcommand)]
     User(UserCommand),
+    /// Take a backup now: a consistent copy while the server runs, encrypted for its
+    /// recipients, with a manifest (rows per table, the audit trail's head).
+    Backup(BackupArgs),
+    /// Make a key pair for backups: writes the secret identity to a file (keep it away from
+    /// the server, in the safe) and prints the public key to give to --recipient.
+    BackupKey {
+        /// Where to write the identity; refused if the file exists.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into a new place (never over a live database), then check it against
+    /// its manifest and walk its audit trail.
+    Restore(RestoreArgs),
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -55,6 +68,59 @@ pub enum Command {
     /// chronologies (after an upgrade that changes how they are derived, or an import), and
     /// count each organisation's patterns again from them.
     RebuildLearning(RebuildArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The folder to write the backup into (a new folder inside it per backup).
+    #[arg(long)]
+    pub to: PathBuf,
+    #[command(flatten)]
+    pub encryption: EncryptionArgs,
+}
+
+/// Who can open a backup. One of these is needed: a backup holds children's records.
+#[derive(Args, Debug, Clone, Default)]
+pub struct EncryptionArgs {
+    /// An age public key (age1…) to encrypt the backup for; repeat for several.
+    #[arg(
+        long = "recipient",
+        env = "HOMEWARD_BACKUP_RECIPIENTS",
+        value_delimiter = ','
+    )]
+    pub recipients: Vec<String>,
+    /// A file of age public keys, one a line.
+    #[arg(long, env = "HOMEWARD_BACKUP_RECIPIENTS_FILE")]
+    pub recipients_file: Option<PathBuf>,
+    /// Write the copy unencrypted (only onto a disk that is itself encrypted).
+    #[arg(long)]
+    pub unencrypted: bool,
+}
+
+impl EncryptionArgs {
+    pub fn encryption(&self) -> Result<crate::backup::Encryption, String> {
+        crate::backup::Encryption::from_args(
+            &self.recipients,
+            self.recipients_file.as_deref(),
+            self.unencrypted,
+        )
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RestoreArgs {
+    /// Where to restore to: a SQLite file that does not exist yet, or an empty PostgreSQL
+    /// database. With the installation's secret key, which the audit trail is checked with.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The backup's folder (the one holding manifest.json).
+    #[arg(long)]
+    pub from: PathBuf,
+    /// The age identity file (AGE-SECRET-KEY-…) that opens an encrypted backup.
+    #[arg(long)]
+    pub identity: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -99,6 +165,28 @@ pub struct ServeArgs {
     pub trust_proxy: bool,
     #[command(flatten)]
     pub mail: MailArgs,
+    /// Where the audit trail's checkpoint is kept, outside the database's reach (default:
+    /// beside a SQLite database; give one for PostgreSQL).
+    #[arg(long, env = "HOMEWARD_AUDIT_CHECKPOINT")]
+    pub audit_checkpoint: Option<PathBuf>,
+    #[command(flatten)]
+    pub backups: ScheduleArgs,
+}
+
+/// Backups the server takes by itself.
+#[derive(Args, Debug, Clone)]
+pub struct ScheduleArgs {
+    /// A folder to take backups into on a schedule. Without it the server takes none.
+    #[arg(long, env = "HOMEWARD_BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// Hours between backups.
+    #[arg(long, env = "HOMEWARD_BACKUP_EVERY_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=168))]
+    pub backup_every_hours: u32,
+    /// How many backups to keep; older ones are removed after a good new one.
+    #[arg(long, env = "HOMEWARD_BACKUP_KEEP", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub backup_keep: u32,
+    #[command(flatten)]
+    pub encryption: EncryptionArgs,
 }
 
 /// Where email for pages goes. Without an SMTP host, emails wait in the outbox (nothing is
@@ -158,6 +246,33 @@ pub struct Worker {
     pub mailer: Option<Arc<dyn homeward_mail::Mailer>>,
     /// The address links in emails start with.
     pub link: String,
+    /// The database's address and where its audit checkpoint is kept.
+    pub database_url: String,
+    pub checkpoint: Option<PathBuf>,
+    /// Backups on a schedule, when a folder was given.
+    pub backups: Option<Schedule>,
+}
+
+/// When and where the server takes backups.
+pub struct Schedule {
+    pub dir: PathBuf,
+    pub every: std::time::Duration,
+    pub keep: usize,
+    pub encryption: crate::backup::Encryption,
+}
+
+impl ScheduleArgs {
+    pub fn schedule(&self) -> Result<Option<Schedule>, String> {
+        let Some(dir) = &self.backup_dir else {
+            return Ok(None);
+        };
+        Ok(Some(Schedule {
+            dir: dir.clone(),
+            every: std::time::Duration::from_secs(u64::from(self.backup_every_hours) * 3600),
+            keep: self.backup_keep as usize,
+            encryption: self.encryption.encryption()?,
+        }))
+    }
 }
 
 /// How often the worker looks for pages due and mail to send.
@@ -187,6 +302,122 @@ fn start_worker(
                 && let Err(e) = app.send_mail(mailer.as_ref()).await
             {
                 tracing::warn!(error = %e, "sending mail failed; trying again shortly");
+            }
+            if let Err(e) =
+                keep_checkpoint(&app, &worker.database_url, worker.checkpoint.as_deref()).await
+            {
+                tracing::warn!(error = %e, "writing the audit checkpoint failed; trying again shortly");
+            }
+            if *stop.borrow() {
+                break;
+            }
+        }
+    })
+}
+
+/// Writes where the audit trail has got to into the checkpoint file.
+async fn keep_checkpoint(
+    app: &App,
+    database_url: &str,
+    checkpoint: Option<&std::path::Path>,
+) -> Result<(), String> {
+    if let Some(cp) = app.audit_checkpoint().await.map_err(|e| e.to_string())? {
+        note_checkpoint(app, database_url, checkpoint, &cp)?;
+    }
+    Ok(())
+}
+
+/// Takes a backup whenever the last good one is older than the schedule allows, records each
+/// attempt for the admin's page, and keeps the newest few. A failure is logged, recorded and
+/// tried again an hour later, never left silent.
+fn start_backups(
+    app: App,
+    schedule: Schedule,
+    database_url: String,
+    checkpoint: Option<PathBuf>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    const RETRY: std::time::Duration = std::time::Duration::from_secs(3600);
+    tokio::spawn(async move {
+        loop {
+            let wait = match app.store.recent_backups(20).await {
+                Ok(recent) => {
+                    let due = recent.iter().find(|b| b.problem.is_none()).map(|b| {
+                        b.finished_at
+                            .checked_add(
+                                jiff::SignedDuration::try_from(schedule.every).unwrap_or_default(),
+                            )
+                            .unwrap_or(b.finished_at)
+                    });
+                    let tried_lately = recent.first().filter(|b| b.problem.is_some()).map(|b| {
+                        b.finished_at
+                            .checked_add(jiff::SignedDuration::try_from(RETRY).unwrap_or_default())
+                            .unwrap_or(b.finished_at)
+                    });
+                    let next = match (due, tried_lately) {
+                        (Some(d), Some(t)) => Some(d.max(t)),
+                        (d, t) => d.or(t),
+                    };
+                    next.map(|at| at.duration_since(app.clock.now()))
+                        .and_then(|d| std::time::Duration::try_from(d).ok())
+                        .unwrap_or_default()
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read when the last backup was taken");
+                    RETRY
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop.changed() => break,
+            }
+            let started = app.clock.now();
+            let outcome = crate::backup::take(&app, &schedule.dir, &schedule.encryption).await;
+            let record = match &outcome {
+                Ok(taken) => {
+                    tracing::info!(folder = %taken.folder.display(), seconds = taken.seconds, "backup taken");
+                    if let Some(cp) = &taken.manifest.audit
+                        && let Err(e) =
+                            note_checkpoint(&app, &database_url, checkpoint.as_deref(), cp)
+                    {
+                        tracing::warn!(error = %e, "writing the audit checkpoint failed");
+                    }
+                    homeward_store::BackupRecord {
+                        started_at: started,
+                        finished_at: app.clock.now(),
+                        file_name: taken
+                            .folder
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                        bytes: i64::try_from(taken.manifest.bytes).unwrap_or(i64::MAX),
+                        audit_seq: taken.manifest.audit.as_ref().map_or(0, |c| c.seq),
+                        problem: None,
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "the scheduled backup failed");
+                    homeward_store::BackupRecord {
+                        started_at: started,
+                        finished_at: app.clock.now(),
+                        file_name: String::new(),
+                        bytes: 0,
+                        audit_seq: 0,
+                        problem: Some(e.clone()),
+                    }
+                }
+            };
+            if let Err(e) = app.record_backup(&record).await {
+                tracing::error!(error = %e, "cannot record the backup in the database");
+            }
+            if outcome.is_ok() {
+                match crate::backup::prune(&schedule.dir, schedule.keep) {
+                    Ok(removed) if !removed.is_empty() => {
+                        tracing::info!(removed = removed.len(), "removed the oldest backups");
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot remove old backups"),
+                }
             }
             if *stop.borrow() {
                 break;
@@ -307,7 +538,61 @@ pub enum AuditCommand {
     Verify {
         #[command(flatten)]
         db: DbArgs,
+        /// The checkpoint file the server keeps (default: beside a SQLite database).
+        #[arg(long, env = "HOMEWARD_AUDIT_CHECKPOINT")]
+        checkpoint: Option<PathBuf>,
+        /// A backup's folder or manifest: its audit head is checked too. Repeat for several.
+        #[arg(long)]
+        manifest: Vec<PathBuf>,
     },
+}
+
+/// A broken link in words, for the command line.
+pub fn describe_break(at: &homeward_domain::audit::Break) -> String {
+    use homeward_domain::audit::Break;
+    match at {
+        Break::Gap { expected, found } => {
+            format!("record {expected} is missing (the next record is {found})")
+        }
+        Break::WrongPrevious { seq } => {
+            format!("record {seq} does not follow the record before it")
+        }
+        Break::Altered { seq } => {
+            format!("record {seq} has been altered (or the secret key is wrong)")
+        }
+        Break::EntryAltered {
+            seq,
+            episode,
+            entry,
+        } => format!(
+            "entry {entry} of episode {episode}'s chronology has been changed since record {seq} \
+             was written with it"
+        ),
+        Break::EntryMissing {
+            seq,
+            episode,
+            entry,
+        } => format!(
+            "entry {entry} of episode {episode}'s chronology, written with record {seq}, is gone"
+        ),
+        Break::EntryUnsealed { episode, entry } => format!(
+            "entry {entry} of episode {episode}'s chronology was added outside Homeward (no \
+             audit record vouches for it)"
+        ),
+        Break::Truncated {
+            checkpoint_seq,
+            last_seq,
+        } => format!(
+            "records after {last_seq} have been removed: a checkpoint saw the trail reach \
+             {checkpoint_seq}"
+        ),
+        Break::CheckpointMismatch { seq } => {
+            format!("record {seq} is not the record a checkpoint saw there")
+        }
+        Break::CheckpointForged => {
+            "a checkpoint was not made with this installation's key".to_string()
+        }
+    }
 }
 
 /// Reads the secret from the flag, the environment or the file. There is no default: a
@@ -364,7 +649,7 @@ pub async fn serve(
     app: App,
     listener: tokio::net::TcpListener,
     config: WebConfig,
-    worker: Worker,
+    mut worker: Worker,
 ) -> Result<(), String> {
     // Boards on this server hear of events recorded through the others.
     app.board
@@ -376,7 +661,17 @@ pub async fn serve(
             "no SMTP server is set: pages are shown in Homeward and emails wait in the outbox"
         );
     }
+    let (database_url, checkpoint) = (worker.database_url.clone(), worker.checkpoint.clone());
     let (stop, stopping) = tokio::sync::watch::channel(false);
+    let backups = worker.backups.take().map(|schedule| {
+        start_backups(
+            app.clone(),
+            schedule,
+            worker.database_url.clone(),
+            worker.checkpoint.clone(),
+            stopping.clone(),
+        )
+    });
     let worker = start_worker(app.clone(), worker, stopping);
     let router = homeward_web::router(app.clone(), config);
     // On SIGTERM: stop taking connections, finish the requests under way, let the worker
@@ -393,6 +688,15 @@ pub async fn serve(
     let _ = stop.send(true);
     if let Err(e) = worker.await {
         tracing::error!(error = %e, "the worker stopped abnormally");
+    }
+    if let Some(backups) = backups
+        && let Err(e) = backups.await
+    {
+        tracing::error!(error = %e, "the backup task stopped abnormally");
+    }
+    // The trail's last point before the server stops, for the next start to be held against.
+    if let Err(e) = keep_checkpoint(&app, &database_url, checkpoint.as_deref()).await {
+        tracing::warn!(error = %e, "writing the audit checkpoint failed");
     }
     app.store.close().await;
     tracing::info!("stopped");
@@ -437,6 +741,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
                     .public_url
                     .clone()
                     .unwrap_or_else(|| format!("http://{}", args.listen)),
+                database_url: args.db.database_url.clone(),
+                checkpoint: args.audit_checkpoint.clone(),
+                backups: args.backups.schedule()?,
             };
             serve(
                 app,
@@ -591,35 +898,161 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit(AuditCommand::Verify { db }) => {
+        Command::Backup(args) => {
+            let encryption = args.encryption.encryption()?;
+            let app = open_app(&args.db).await?;
+            let taken = crate::backup::take(&app, &args.to, &encryption).await?;
+            if let Some(cp) = &taken.manifest.audit {
+                note_checkpoint(&app, &args.db.database_url, None, cp)?;
+            }
+            app.store.close().await;
+            let m = &taken.manifest;
+            println!(
+                "Backed up {} rows in {} tables to {} ({:.1} MB, {}) in {:.1} s.",
+                m.tables.values().sum::<i64>(),
+                m.tables.len(),
+                taken.folder.display(),
+                m.bytes as f64 / 1e6,
+                if m.encrypted_for.is_empty() {
+                    "not encrypted".to_string()
+                } else {
+                    format!("encrypted for {} recipient(s)", m.encrypted_for.len())
+                },
+                taken.seconds
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BackupKey { out } => {
+            let public = crate::backup::make_key(&out)?;
+            println!("{public}");
+            eprintln!(
+                "The identity that opens backups is in {}. Keep it off the server, somewhere safe: \
+                 without it no backup can be restored. Give the line above to --recipient.",
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore(args) => {
+            let keys = load_keys(&args.db)?;
+            let folder = if args.from.is_file() {
+                args.from
+                    .parent()
+                    .map(std::path::Path::to_path_buf)
+                    .unwrap_or_default()
+            } else {
+                args.from.clone()
+            };
+            let done = crate::backup::restore(
+                &folder,
+                &args.db.database_url,
+                args.identity.as_deref(),
+                &keys,
+            )
+            .await?;
+            println!(
+                "Restored {} rows in {} tables to {}. Every table's rows and the audit trail's \
+                 head match the manifest; {} audit records and {} chronology entries verified; \
+                 {:.1} s.",
+                done.rows,
+                done.tables,
+                args.db.database_url,
+                done.audit_records,
+                done.entries,
+                done.seconds
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit(AuditCommand::Verify {
+            db,
+            checkpoint,
+            manifest,
+        }) => {
             let app = open_app(&db).await?;
-            match app.verify_audit_chain().await.map_err(app_error)? {
-                Verification::Intact { records } => {
-                    println!("The audit trail is intact: {records} records checked.");
+            let mut checkpoints = Vec::new();
+            let mut sources = Vec::new();
+            if let Some(path) =
+                crate::backup::checkpoint_path(&db.database_url, checkpoint.as_deref())
+                && let Some(cp) = crate::backup::read_checkpoint(&path)?
+            {
+                sources.push(path.display().to_string());
+                checkpoints.push(cp);
+            }
+            for m in &manifest {
+                let folder = if m.is_file() {
+                    m.parent()
+                        .map(std::path::Path::to_path_buf)
+                        .unwrap_or_default()
+                } else {
+                    m.clone()
+                };
+                if let Some(cp) = crate::backup::read_manifest(&folder)?.audit {
+                    sources.push(folder.display().to_string());
+                    checkpoints.push(cp);
+                }
+            }
+            match app
+                .verify_audit_chain(&checkpoints)
+                .await
+                .map_err(app_error)?
+            {
+                Verification::Intact {
+                    records, entries, ..
+                } => {
+                    println!(
+                        "The audit trail is intact: {records} records checked, and {entries} \
+                         chronology entries match the records written with them."
+                    );
+                    if sources.is_empty() {
+                        println!(
+                            "No checkpoint was found, so records removed from the very end would \
+                             not show: keep the checkpoint file (or a backup's manifest) and give it \
+                             with --checkpoint or --manifest."
+                        );
+                    } else {
+                        println!(
+                            "Checked against the checkpoints in: {}.",
+                            sources.join(", ")
+                        );
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Verification::Broken {
                     after_good_records,
                     at,
                 } => {
-                    use homeward_domain::audit::Break;
-                    let what = match at {
-                        Break::Gap { expected, found } => {
-                            format!("record {expected} is missing (the next record is {found})")
-                        }
-                        Break::WrongPrevious { seq } => {
-                            format!("record {seq} does not follow the record before it")
-                        }
-                        Break::Altered { seq } => {
-                            format!("record {seq} has been altered (or the secret key is wrong)")
-                        }
-                    };
                     println!(
-                        "The audit trail is BROKEN: {what}. {after_good_records} records before it are intact."
+                        "The audit trail is BROKEN: {}. {after_good_records} records before it are intact.",
+                        describe_break(&at)
                     );
                     Ok(ExitCode::from(1))
                 }
             }
         }
     }
+}
+
+/// Writes the audit head to the checkpoint file, unless the file already holds a later
+/// point, which would mean records were removed: that is said loudly and left for
+/// `audit verify` to name.
+pub fn note_checkpoint(
+    app: &App,
+    url: &str,
+    given: Option<&std::path::Path>,
+    cp: &homeward_domain::audit::Checkpoint,
+) -> Result<(), String> {
+    let Some(path) = crate::backup::checkpoint_path(url, given) else {
+        return Ok(());
+    };
+    if let Some(old) = crate::backup::read_checkpoint(&path)?
+        && old.is_genuine(app.keys.audit_key())
+        && old.seq > cp.seq
+    {
+        tracing::error!(
+            checkpoint = old.seq,
+            now = cp.seq,
+            "the audit trail is shorter than its last checkpoint: run `homeward audit verify`"
+        );
+        return Ok(());
+    }
+    crate::backup::write_checkpoint(&path, cp)
 }

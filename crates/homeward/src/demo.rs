@@ -57,7 +57,8 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, String> {
             .collect(),
     };
     let db_path = args.data_dir.join("demo.db");
-    for suffix in ["", "-wal", "-shm"] {
+    // The old checkpoint goes with the old database: it speaks of a trail that is gone.
+    for suffix in ["", "-wal", "-shm", ".checkpoint"] {
         let file = PathBuf::from(format!("{}{suffix}", db_path.display()));
         if file.exists() {
             std::fs::remove_file(&file)
@@ -99,6 +100,9 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, String> {
             mail_dir,
         )?)),
         link: format!("http://{}", args.listen),
+        database_url: db.database_url.clone(),
+        checkpoint: None,
+        backups: None,
     };
     serve(app, listener, WebConfig::default(), worker).await?;
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 //! The `homeward` command: serve, demo, migrate, set up organisations and users, verify the
 //! audit trail. Thin: it parses, calls the application, and prints.
 
+mod backup;
 mod bench;
 mod bench_scale;
 mod bench_tiles;

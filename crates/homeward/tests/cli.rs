@@ -53,6 +53,11 @@ fn help_documents_every_setting_and_its_environment_variable() {
         "HOMEWARD_LISTEN",
         "HOMEWARD_PUBLIC_URL",
         "HOMEWARD_TRUST_PROXY",
+        "HOMEWARD_AUDIT_CHECKPOINT",
+        "HOMEWARD_BACKUP_DIR",
+        "HOMEWARD_BACKUP_EVERY_HOURS",
+        "HOMEWARD_BACKUP_KEEP",
+        "HOMEWARD_BACKUP_RECIPIENTS",
     ] {
         assert!(help.contains(var), "serve --help does not mention {var}");
     }
@@ -65,7 +70,16 @@ fn help_documents_every_setting_and_its_environment_variable() {
         assert!(demo.contains(var), "demo --help does not mention {var}");
     }
     let top = stdout(&homeward(&["--help"], &[]));
-    for command in ["serve", "demo", "migrate", "user", "audit"] {
+    for command in [
+        "serve",
+        "demo",
+        "migrate",
+        "user",
+        "audit",
+        "backup",
+        "backup-key",
+        "restore",
+    ] {
         assert!(top.contains(command));
     }
 }
@@ -362,4 +376,592 @@ fn regex_lite(line: &str) -> bool {
         && parts[1].contains('@')
         // The second factor's secret, in base32 for an authenticator app.
         && homeward_domain::totp::secret_from_text(parts[2]).is_some_and(|s| s.len() == 20)
+}
+
+/// Starts `homeward demo` in `dir` and waits until it serves; returns the process and address.
+fn start_demo(dir: &std::path::Path) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_homeward"))
+        .args([
+            "demo",
+            "--data-dir",
+            dir.to_str().unwrap(),
+            "--listen",
+            &addr,
+        ])
+        .env("HOMEWARD_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines {
+        if line.unwrap().starts_with("Ready in") {
+            break;
+        }
+    }
+    // Serving (and so listening for SIGTERM) once it answers.
+    assert!(http_get(&addr, "/readyz").starts_with("HTTP/1.1 200"));
+    (child, addr)
+}
+
+fn stop(mut child: std::process::Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The drill an operator should practise: back up a running demo while it is being written
+/// to, restore into a new place, check the copy, start a server on it. Then the ways a
+/// restore must refuse.
+#[test]
+fn backup_under_load_restores_verifies_and_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("live");
+    let (demo, _) = start_demo(&data);
+    let url = format!("sqlite://{}", data.join("demo.db").display());
+    let key_file = data.join("secret.key");
+    let env = [
+        ("HOMEWARD_DATABASE_URL", url.as_str()),
+        ("HOMEWARD_SECRET_KEY_FILE", key_file.to_str().unwrap()),
+    ];
+
+    // A key pair for the backup: the identity stays with the test, as it would in a safe.
+    let identity = dir.path().join("backup-identity.txt");
+    let made = homeward(&["backup-key", "--out", identity.to_str().unwrap()], &env);
+    assert!(made.status.success());
+    let recipient = stdout(&made);
+    assert!(recipient.starts_with("age1"), "{recipient}");
+    assert_eq!(
+        homeward(&["backup-key", "--out", identity.to_str().unwrap()], &env)
+            .status
+            .code(),
+        Some(2),
+        "an identity file is never overwritten"
+    );
+
+    // Writers keep appending to the audit trail from another process's connection while
+    // the copy is taken.
+    let secret = std::fs::read_to_string(&key_file).unwrap();
+    let keys = homeward_app::secrets::Keys::from_hex(&secret).unwrap();
+    let writing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let writes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let writer = {
+        let (url, writing, writes) = (url.clone(), writing.clone(), writes.clone());
+        let key = keys.audit_key().to_vec();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().unwrap();
+            rt.block_on(async {
+                let store = homeward_store_sqlite::SqliteStore::open(&url, key)
+                    .await
+                    .unwrap();
+                use homeward_store::Store as _;
+                while writing.load(std::sync::atomic::Ordering::Relaxed) {
+                    let event = homeward_domain::audit::AuditEvent {
+                        at: homeward_domain::time::Clock::now(&homeward_domain::time::SystemClock),
+                        org_id: None,
+                        actor: None,
+                        actor_label: "load".into(),
+                        action: "test.write".into(),
+                        resource_kind: "route".into(),
+                        resource_id: None,
+                        outcome: homeward_domain::audit::Outcome::Allowed,
+                        ip: None,
+                    };
+                    store.record_audit(&event).await.unwrap();
+                    writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                store.close().await;
+            });
+        })
+    };
+    while writes.load(std::sync::atomic::Ordering::Relaxed) < 50 {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let backups = dir.path().join("backups");
+    let refused = homeward(&["backup", "--to", backups.to_str().unwrap()], &env);
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "no recipient and no --unencrypted"
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--recipient"));
+    let taken = homeward(
+        &[
+            "backup",
+            "--to",
+            backups.to_str().unwrap(),
+            "--recipient",
+            &recipient,
+        ],
+        &env,
+    );
+    let during = writes.load(std::sync::atomic::Ordering::Relaxed);
+    std::thread::sleep(Duration::from_millis(200));
+    writing.store(false, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    assert!(
+        taken.status.success(),
+        "{}",
+        String::from_utf8_lossy(&taken.stderr)
+    );
+    assert!(
+        writes.load(std::sync::atomic::Ordering::Relaxed) > during,
+        "writes went on during the backup"
+    );
+    stop(demo);
+
+    let folder = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["file"], "homeward.db.age");
+    assert!(
+        manifest["tables"]["person_photos"].as_i64().unwrap() > 0,
+        "photos are in the copy"
+    );
+    let copy = std::fs::read(folder.join("homeward.db.age")).unwrap();
+    assert!(
+        !copy.windows(15).any(|w| w == b"SQLite format 3"),
+        "the copy is encrypted"
+    );
+
+    let restored = dir.path().join("restored/homeward.db");
+    let restored_url = format!("sqlite://{}", restored.display());
+    let to = |url: &str, identity: Option<&std::path::Path>| {
+        let mut args = vec![
+            "restore".to_string(),
+            "--from".into(),
+            folder.display().to_string(),
+            "--database-url".into(),
+            url.to_string(),
+        ];
+        if let Some(i) = identity {
+            args.extend(["--identity".into(), i.display().to_string()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        homeward(
+            &args,
+            &[("HOMEWARD_SECRET_KEY_FILE", key_file.to_str().unwrap())],
+        )
+    };
+    let no_identity = to(&restored_url, None);
+    assert_eq!(no_identity.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_identity.stderr).contains("--identity"));
+    let other_identity = dir.path().join("other.txt");
+    assert!(
+        homeward(
+            &["backup-key", "--out", other_identity.to_str().unwrap()],
+            &[]
+        )
+        .status
+        .success()
+    );
+    let wrong = to(&restored_url, Some(&other_identity));
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(
+        !restored.exists(),
+        "nothing is left behind by a refused restore"
+    );
+    let over_live = to(&url, Some(&identity));
+    assert_eq!(
+        over_live.status.code(),
+        Some(2),
+        "never over a live database"
+    );
+    assert!(String::from_utf8_lossy(&over_live.stderr).contains("already exists"));
+
+    let ok = to(&restored_url, Some(&identity));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(
+        stdout(&ok).contains("match the manifest"),
+        "{}",
+        stdout(&ok)
+    );
+    let restored_env = [
+        ("HOMEWARD_DATABASE_URL", restored_url.as_str()),
+        ("HOMEWARD_SECRET_KEY_FILE", key_file.to_str().unwrap()),
+    ];
+    let verified = homeward(
+        &["audit", "verify", "--manifest", folder.to_str().unwrap()],
+        &restored_env,
+    );
+    assert!(verified.status.success(), "{}", stdout(&verified));
+    assert!(stdout(&verified).contains("chronology entries match"));
+
+    // A server starts on the restored copy and serves.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let server = Command::new(env!("CARGO_BIN_EXE_homeward"))
+        .args(["serve", "--listen", &addr])
+        .envs(restored_env)
+        .env("HOMEWARD_LOG", "error")
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let ready = loop {
+        if std::net::TcpStream::connect(&addr).is_ok() {
+            break http_get(&addr, "/readyz");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the restored server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
+    assert!(http_get(&addr, "/sign-in").contains("<html lang=\"en-GB\">"));
+    stop(server);
+
+    // A damaged copy is refused before anything is written.
+    let mut bytes = std::fs::read(folder.join("homeward.db.age")).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(folder.join("homeward.db.age"), bytes).unwrap();
+    let elsewhere = format!("sqlite://{}", dir.path().join("again/h.db").display());
+    let damaged = to(&elsewhere, Some(&identity));
+    assert_eq!(damaged.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&damaged.stderr).contains("damaged"));
+}
+
+/// What `audit verify` finds when someone with the database file changes what happened:
+/// an entry's words, entries added below the triggers, records removed from the end.
+#[test]
+fn verify_names_a_changed_entry_and_a_shortened_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("live");
+    let (demo, _) = start_demo(&data);
+    stop(demo);
+    let db = data.join("demo.db");
+    let key_file = data.join("secret.key");
+    let copy = |name: &str| {
+        let to = dir.path().join(name);
+        std::fs::copy(&db, &to).unwrap();
+        let checkpoint = format!("{}.checkpoint", db.display());
+        std::fs::copy(&checkpoint, format!("{}.checkpoint", to.display())).unwrap();
+        format!("sqlite://{}", to.display())
+    };
+    let verify = |url: &str| {
+        homeward(
+            &["audit", "verify"],
+            &[
+                ("HOMEWARD_DATABASE_URL", url),
+                ("HOMEWARD_SECRET_KEY_FILE", key_file.to_str().unwrap()),
+            ],
+        )
+    };
+    let intact = verify(&format!("sqlite://{}", db.display()));
+    assert!(intact.status.success(), "{}", stdout(&intact));
+    assert!(stdout(&intact).contains("Checked against the checkpoints"));
+
+    let tamper = |url: &str, sql: &str| {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let store = homeward_store_sqlite::SqliteStore::open(url, vec![0; 32])
+                .await
+                .unwrap();
+            for statement in sql.split(';').filter(|s| !s.trim().is_empty()) {
+                store.execute_unchecked(statement).await.unwrap();
+            }
+            use homeward_store::Store as _;
+            store.close().await;
+        });
+    };
+    let changed = copy("changed.db");
+    tamper(
+        &changed,
+        "DROP TRIGGER episode_events_no_update; \
+         UPDATE episode_events SET body = replace(body, 'a', 'o') \
+         WHERE rowid = (SELECT rowid FROM episode_events WHERE body LIKE '%a%' LIMIT 1)",
+    );
+    let out = verify(&changed);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("has been changed since record"),
+        "{}",
+        stdout(&out)
+    );
+
+    let shortened = copy("shortened.db");
+    tamper(
+        &shortened,
+        "DROP TRIGGER audit_log_no_delete; \
+         DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)",
+    );
+    let out = verify(&shortened);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("have been removed"),
+        "{}",
+        stdout(&out)
+    );
+
+    let added = copy("added.db");
+    tamper(
+        &added,
+        "INSERT INTO episode_events (episode_id, seq, kind, occurred_at, occurred_offset_seconds, \
+         recorded_at, recorded_by, recorded_by_label, body) \
+         SELECT episode_id, seq + 1000, kind, occurred_at, occurred_offset_seconds, recorded_at, \
+         recorded_by, recorded_by_label, body FROM episode_events LIMIT 1",
+    );
+    let out = verify(&added);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("added outside Homeward"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// The server `pg_virtualenv` set up, as an address without a database; None (and said) when
+/// there is none and none is required.
+fn postgres_base() -> Option<String> {
+    let var = |k: &str| std::env::var(k).ok();
+    match (var("PGHOST"), var("PGPORT")) {
+        (Some(host), Some(port)) => Some(format!(
+            "postgres://{}:{}@{host}:{port}",
+            var("PGUSER").unwrap_or_else(|| "postgres".into()),
+            var("PGPASSWORD").unwrap_or_default()
+        )),
+        _ => {
+            assert!(
+                std::env::var_os("HOMEWARD_REQUIRE_POSTGRES").is_none(),
+                "HOMEWARD_REQUIRE_POSTGRES is set but no PostgreSQL server is configured (PGHOST)"
+            );
+            eprintln!("skipping: no PostgreSQL server configured (run under pg_virtualenv)");
+            None
+        }
+    }
+}
+
+/// PostgreSQL's path: `pg_dump` in the snapshot the manifest was counted in, `pg_restore`
+/// into an empty database only, and the same checks after.
+#[test]
+fn postgres_backup_restores_into_an_empty_database_only() {
+    let Some(base) = postgres_base() else { return };
+    let suffix = format!(
+        "{:x}",
+        std::process::id() as u64 * 7919 + Instant::now().elapsed().as_nanos() as u64
+    );
+    let (src, dst) = (
+        format!("hw_backup_src_{suffix}"),
+        format!("hw_backup_dst_{suffix}"),
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let secret = "cd".repeat(32);
+    let src_url = format!("{base}/{src}");
+    let dst_url = format!("{base}/{dst}");
+    rt.block_on(async {
+        use sqlx::Connection as _;
+        let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres"))
+            .await
+            .unwrap();
+        for db in [&src, &dst] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+                .execute(&mut admin)
+                .await
+                .unwrap();
+        }
+        // A provider's whole demo, photos and chronologies included.
+        let keys = homeward_app::secrets::Keys::from_hex(&secret).unwrap();
+        let store = homeward_app::App::open_store(&src_url, &keys)
+            .await
+            .unwrap();
+        let app = homeward_app::App::new(
+            store,
+            std::sync::Arc::new(homeward_domain::time::SystemClock),
+            keys,
+        );
+        app.seed_demo("kettle orbit lantern").await.unwrap();
+        app.store.close().await;
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let checkpoint = dir.path().join("audit.checkpoint");
+    let env = [
+        ("HOMEWARD_SECRET_KEY", secret.as_str()),
+        ("HOMEWARD_AUDIT_CHECKPOINT", checkpoint.to_str().unwrap()),
+    ];
+    let backups = dir.path().join("backups");
+    let taken = homeward(
+        &[
+            "backup",
+            "--database-url",
+            &src_url,
+            "--to",
+            backups.to_str().unwrap(),
+            "--unencrypted",
+        ],
+        &env,
+    );
+    assert!(
+        taken.status.success(),
+        "{}",
+        String::from_utf8_lossy(&taken.stderr)
+    );
+    let folder = std::fs::read_dir(&backups)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    assert!(folder.join("homeward.pgdump").exists());
+
+    let into_live = homeward(
+        &[
+            "restore",
+            "--from",
+            folder.to_str().unwrap(),
+            "--database-url",
+            &src_url,
+        ],
+        &env,
+    );
+    assert_eq!(
+        into_live.status.code(),
+        Some(2),
+        "never over a database that holds tables"
+    );
+    assert!(String::from_utf8_lossy(&into_live.stderr).contains("already holds tables"));
+
+    let restored = homeward(
+        &[
+            "restore",
+            "--from",
+            folder.to_str().unwrap(),
+            "--database-url",
+            &dst_url,
+        ],
+        &env,
+    );
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    assert!(stdout(&restored).contains("match the manifest"));
+    let verified = homeward(
+        &[
+            "audit",
+            "verify",
+            "--database-url",
+            &dst_url,
+            "--manifest",
+            folder.to_str().unwrap(),
+        ],
+        &env,
+    );
+    assert!(verified.status.success(), "{}", stdout(&verified));
+    let entries: u64 = stdout(&verified)
+        .split("checked, and ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(
+        entries > 50,
+        "the demo's chronology entries were checked: {entries}"
+    );
+}
+
+/// A server given a backup folder takes a backup when none is recent, records it, and says
+/// so on the admin's page (tested in the web suite); the folder holds a whole backup.
+#[test]
+fn serve_takes_backups_on_its_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("h.db").display());
+    let backups = dir.path().join("backups");
+    let env = [
+        ("HOMEWARD_DATABASE_URL", url.as_str()),
+        ("HOMEWARD_SECRET_KEY", SECRET),
+    ];
+    assert!(homeward(&["migrate"], &env).status.success());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let server = Command::new(env!("CARGO_BIN_EXE_homeward"))
+        .args([
+            "serve",
+            "--listen",
+            &addr,
+            "--backup-dir",
+            backups.to_str().unwrap(),
+            "--unencrypted",
+        ])
+        .envs(env)
+        .env("HOMEWARD_LOG", "error")
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let whole = loop {
+        let found: Vec<_> = std::fs::read_dir(&backups)
+            .map(|d| d.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default();
+        if let Some(f) = found.iter().find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("homeward-backup-")
+                && !p.to_string_lossy().ends_with(".partial")
+        }) {
+            break f.clone();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no backup was taken"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(whole.join("manifest.json").exists());
+    assert!(whole.join("homeward.db").exists());
+    // Recorded for the admin's page once taken.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let recorded = rt.block_on(async {
+        use homeward_store::Store as _;
+        let keys = homeward_app::secrets::Keys::from_hex(SECRET).unwrap();
+        for _ in 0..100 {
+            let store = homeward_store_sqlite::SqliteStore::open(&url, keys.audit_key().to_vec())
+                .await
+                .unwrap();
+            let recent = store.recent_backups(5).await.unwrap();
+            store.close().await;
+            if !recent.is_empty() {
+                return recent;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Vec::new()
+    });
+    stop(server);
+    assert_eq!(recorded.len(), 1, "one backup, recorded");
+    assert!(recorded[0].problem.is_none());
+    assert_eq!(
+        recorded[0].file_name,
+        whole.file_name().unwrap().to_string_lossy()
+    );
 }

@@ -15,6 +15,8 @@ pub struct PgStore {
     audit_key: Vec<u8>,
     /// How this store connected, so a test can stand up a second app server beside it.
     options: PgConnectOptions,
+    /// The password from the address, for `pg_dump` (the options do not give it back).
+    password: Option<String>,
 }
 
 impl PgStore {
@@ -22,12 +24,16 @@ impl PgStore {
     /// Rows read to be changed are held until the transaction ends.
     const LOCK_ROW: &'static str = " FOR UPDATE";
     const LOCK_AUDIT_CHAIN: Option<&'static str> = Some("SELECT pg_advisory_xact_lock(7302541)");
+    /// Every table of Homeward's, by name (sqlx's own bookkeeping tables start with `_`).
+    const LIST_TABLES: &'static str = "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY table_name";
 
     /// Connects to a `postgres://` URL and brings the schema up to date.
     pub async fn open(url: &str, audit_key: Vec<u8>) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| StoreError::Unavailable(format!("bad PostgreSQL address: {e}")))?;
-        Self::open_with(options, audit_key).await
+        let mut store = Self::open_with(options, audit_key).await?;
+        store.password = password_of(url);
+        Ok(store)
     }
 
     async fn open_with(options: PgConnectOptions, audit_key: Vec<u8>) -> StoreResult<Self> {
@@ -45,6 +51,7 @@ impl PgStore {
             pool,
             audit_key,
             options,
+            password: None,
         })
     }
 
@@ -52,7 +59,9 @@ impl PgStore {
     /// second app server would have. For tests of several servers sharing one database.
     #[doc(hidden)]
     pub async fn another_server(&self) -> StoreResult<Self> {
-        Self::open_with(self.options.clone(), self.audit_key.clone()).await
+        let mut store = Self::open_with(self.options.clone(), self.audit_key.clone()).await?;
+        store.password = self.password.clone();
+        Ok(store)
     }
 
     /// For tests: a store in a new, empty schema of the server named by the `PG*` environment
@@ -85,6 +94,77 @@ impl PgStore {
         admin.close().await;
         let options = base.options([("search_path", schema.as_str())]);
         Self::open_with(options, audit_key).await.map(Some)
+    }
+
+    /// `pg_dump` in the snapshot the counts were read in: a copy of exactly what the manifest
+    /// describes, while others go on writing. Only this store's schema is copied.
+    async fn copy_to(&self, file: &std::path::Path) -> StoreResult<homeward_store::Contents> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await
+            .map_err(Self::db_err)?;
+        let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(Self::db_err)?;
+        let schema: String = sqlx::query_scalar("SELECT current_schema()::text")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(Self::db_err)?;
+        let contents = Self::contents_of(&mut tx).await?;
+        let mut dump = tokio::process::Command::new("pg_dump");
+        dump.arg("--format=custom")
+            .arg("--no-owner")
+            .arg("--no-privileges")
+            .arg(format!("--snapshot={snapshot}"))
+            .arg("--file")
+            .arg(file);
+        // The usual database keeps everything in `public`, which every new database already
+        // has: naming it would make the dump create it again, and the restore fail.
+        if schema != "public" {
+            dump.arg(format!("--schema={schema}"));
+        }
+        run_tool(dump, &self.options, self.password.as_deref()).await?;
+        tx.rollback().await.map_err(Self::db_err)?;
+        Ok(contents)
+    }
+
+    /// Loads a `pg_dump` file into the database at `url`, which must hold no tables yet
+    /// (a restore never overwrites live data), in one transaction.
+    pub async fn restore(url: &str, file: &std::path::Path) -> StoreResult<()> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Unavailable(format!("bad PostgreSQL address: {e}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(Self::db_err)?;
+        let tables: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM information_schema.tables \
+             WHERE table_schema NOT IN ('pg_catalog', 'information_schema')",
+        )
+        .fetch_one(&pool)
+        .await
+        .map_err(Self::db_err)?;
+        pool.close().await;
+        if tables > 0 {
+            return Err(StoreError::Conflict(
+                "that database already holds tables: restore into a new, empty database",
+            ));
+        }
+        let database = options
+            .get_database()
+            .unwrap_or(options.get_username())
+            .to_string();
+        let mut load = tokio::process::Command::new("pg_restore");
+        load.arg("--no-owner")
+            .arg("--no-privileges")
+            .arg("--exit-on-error")
+            .arg("--single-transaction")
+            .arg(format!("--dbname={database}"))
+            .arg(file);
+        run_tool(load, &options, password_of(url).as_deref()).await
     }
 
     fn reader(&self) -> &Pool<Postgres> {
@@ -176,6 +256,54 @@ fn parse_board_change(payload: &str) -> Option<homeward_store::BoardChange> {
         episode_id: EpisodeId(episode),
         seq,
     })
+}
+
+/// The password in a `postgres://user:password@host/db` address, decoded.
+fn password_of(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let password = parsed.password()?;
+    Some(
+        url::form_urlencoded::parse(format!("p={password}").as_bytes())
+            .next()
+            .map_or_else(|| password.to_string(), |(_, v)| v.into_owned()),
+    )
+}
+
+/// Runs `pg_dump` or `pg_restore` against the server the options name, passing the password
+/// in the environment (never on the command line, where other users could read it).
+async fn run_tool(
+    mut command: tokio::process::Command,
+    options: &PgConnectOptions,
+    password: Option<&str>,
+) -> StoreResult<()> {
+    let host = match options.get_socket() {
+        Some(dir) => dir.display().to_string(),
+        None => options.get_host().to_string(),
+    };
+    command
+        .env("PGHOST", host)
+        .env("PGPORT", options.get_port().to_string())
+        .env("PGUSER", options.get_username());
+    if let Some(db) = options.get_database() {
+        command.env("PGDATABASE", db);
+    }
+    if let Some(p) = password {
+        command.env("PGPASSWORD", p);
+    }
+    let name = format!("{:?}", command.as_std().get_program());
+    let out = command.output().await.map_err(|e| {
+        StoreError::Unavailable(format!(
+            "cannot run {name}: {e} (is postgresql-client installed?)"
+        ))
+    })?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(StoreError::Unavailable(format!(
+            "{name} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )))
+    }
 }
 
 homeward_store::impl_sql_store!(PgStore, Postgres, Engine::Postgres);

@@ -21,6 +21,8 @@ impl SqliteStore {
     /// The write transaction holds the whole database (`BEGIN IMMEDIATE`): no row lock needed.
     const LOCK_ROW: &'static str = "";
     const LOCK_AUDIT_CHAIN: Option<&'static str> = None;
+    /// Every table of Homeward's, by name (sqlx's own bookkeeping tables start with `_`).
+    const LIST_TABLES: &'static str = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name";
 
     /// Opens (creating if needed) the database at a `sqlite://PATH` URL and brings its schema
     /// up to date.
@@ -85,6 +87,56 @@ impl SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(Self::db_err)
+    }
+
+    /// A consistent copy, made by SQLite from one read transaction while writers go on,
+    /// photos and all; then what the copy holds, read from the copy itself.
+    async fn copy_to(&self, file: &std::path::Path) -> StoreResult<homeward_store::Contents> {
+        let target = file
+            .to_str()
+            .ok_or_else(|| StoreError::Internal("the backup path is not valid text".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.reader)
+            .await
+            .map_err(Self::db_err)?;
+        let mut copy = Self::open_file(file, true).await?;
+        let contents = Self::contents_of(&mut copy).await;
+        let _ = sqlx::Connection::close(copy).await;
+        contents
+    }
+
+    async fn open_file(
+        file: &std::path::Path,
+        read_only: bool,
+    ) -> StoreResult<sqlx::sqlite::SqliteConnection> {
+        use sqlx::ConnectOptions as _;
+        SqliteConnectOptions::new()
+            .filename(file)
+            .read_only(read_only)
+            .connect()
+            .await
+            .map_err(Self::db_err)
+    }
+
+    /// SQLite's own check of a database file, page by page: "ok" when it is sound; then what
+    /// it holds. For a restored copy, before anything opens it for writing.
+    pub async fn check_file(
+        file: &std::path::Path,
+    ) -> StoreResult<(Vec<String>, homeward_store::Contents)> {
+        use sqlx::Row as _;
+        let mut conn = Self::open_file(file, true).await?;
+        let problems: Vec<String> = sqlx::query("PRAGMA integrity_check")
+            .fetch_all(&mut conn)
+            .await
+            .map_err(Self::db_err)?
+            .iter()
+            .map(|r| r.try_get::<String, _>(0).map_err(Self::db_err))
+            .collect::<StoreResult<_>>()?;
+        let problems = problems.into_iter().filter(|p| p != "ok").collect();
+        let contents = Self::contents_of(&mut conn).await;
+        let _ = sqlx::Connection::close(conn).await;
+        Ok((problems, contents?))
     }
 
     /// The SQLite library actually linked, e.g. "3.51.3".

@@ -1406,6 +1406,110 @@ pub async fn document_versions_append_in_order_and_never_overwrite(store: Arc<dy
     );
 }
 
+/// Each entry is vouched for by the audit record written with it, and the digest read back
+/// matches; a database's contents and a backup's record come back as given.
+pub async fn chronology_entries_are_sealed_and_backups_recorded(store: Arc<dyn Store>) {
+    use crate::EpisodeSummary;
+    use homeward_domain::episode::{Event, EventRecord, Occurred, Opened};
+    use homeward_domain::ids::EpisodeId;
+    let (org, home) = organisation(&*store, "Seal").await;
+    let person = ada(org.id, home.id);
+    store
+        .create_person(&person, &event(Some(org.id), "person.create"))
+        .await
+        .unwrap();
+    let at: jiff::Timestamp = "2026-03-29T00:30:00Z".parse().unwrap();
+    let record = |seq: i64, event: Event| EventRecord {
+        seq,
+        when: Occurred::in_london(at),
+        recorded_at: at,
+        recorded_by: None,
+        recorded_by_label: "care-worker@example.org".into(),
+        event,
+    };
+    let id = EpisodeId::new_random();
+    let summary = |seq: i64, kind: &str| EpisodeSummary {
+        id,
+        org_id: org.id,
+        service_id: home.id,
+        person_id: person.id,
+        phase: "missing".into(),
+        is_open: true,
+        opened_at: at,
+        last_seen_at: Some(at),
+        police_grade: None,
+        last_event_seq: seq,
+        last_event_kind: kind.into(),
+        last_event_at: at,
+        schedule: crate::Schedule::default(),
+    };
+    store
+        .open_episode(
+            &summary(1, "opened"),
+            &record(1, Event::Opened(Opened::default())),
+            None,
+            &event(Some(org.id), "episode.open"),
+        )
+        .await
+        .unwrap();
+    store
+        .append_episode_event(
+            &summary(2, "note"),
+            &record(
+                2,
+                Event::Note {
+                    text: "Seen at the bus station — ‘Cymraeg’ too".into(),
+                },
+            ),
+            &event(Some(org.id), "episode.event"),
+        )
+        .await
+        .unwrap();
+    let sealed = store.sealed_entries(0, 100).await.unwrap();
+    let ours: Vec<_> = sealed.iter().filter(|s| s.seal.episode == id.0).collect();
+    assert_eq!(
+        ours.iter().map(|s| s.seal.entry).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    for s in &ours {
+        assert_eq!(s.stored_digest.as_deref(), Some(s.seal.digest.as_str()));
+    }
+    // The chain's own records carry the seals, and still verify.
+    let page = store.audit_page(0, 1000).await.unwrap();
+    assert_eq!(
+        page.iter().filter(|r| r.seal.is_some()).count(),
+        sealed.len()
+    );
+    assert!(store.unsealed_entries(10).await.unwrap().is_empty());
+    let contents = store.contents().await.unwrap();
+    assert!(contents.tables["episode_events"] >= 2);
+    assert!(contents.tables.contains_key("person_photos"));
+    assert!(!contents.tables.keys().any(|t| t.starts_with('_')));
+    let last = page.last().unwrap();
+    assert_eq!(contents.audit_head, Some((last.seq, last.hash.clone())));
+    assert_eq!(store.audit_head().await.unwrap(), contents.audit_head);
+
+    let backup = crate::BackupRecord {
+        started_at: at,
+        finished_at: at.checked_add(SignedDuration::from_secs(3)).unwrap(),
+        file_name: "homeward-backup-20260329T003000Z".into(),
+        bytes: 1234,
+        audit_seq: last.seq,
+        problem: None,
+    };
+    let failed = crate::BackupRecord {
+        finished_at: at.checked_add(SignedDuration::from_hours(1)).unwrap(),
+        problem: Some("the disk is full".into()),
+        ..backup.clone()
+    };
+    store.record_backup(&backup).await.unwrap();
+    store.record_backup(&failed).await.unwrap();
+    assert_eq!(
+        store.recent_backups(10).await.unwrap(),
+        vec![failed, backup]
+    );
+}
+
 pub async fn episodes_append_in_order_and_one_is_open_per_person(store: Arc<dyn Store>) {
     use crate::EpisodeSummary;
     use homeward_domain::episode::{Event, EventRecord, Occurred, Opened};
@@ -3686,6 +3790,7 @@ macro_rules! conformance_suite {
             photos_are_kept_and_one_is_current,
             settings_are_versioned_per_organisation,
             episodes_append_in_order_and_one_is_open_per_person,
+            chronology_entries_are_sealed_and_backups_recorded,
             rotas_are_versioned_per_service,
             mail_is_queued_with_its_event_and_claimed_once,
             the_outbox_is_fair_and_keeps_dead_letters_for_managers,

@@ -1598,4 +1598,56 @@ pub trait Store: Send + Sync {
     async fn recent_audit(&self, org: OrgId, limit: i64) -> StoreResult<Vec<AuditRecord>>;
     /// A page of the organisation's audit trail, filtered in the database, newest first.
     async fn audit_search(&self, org: OrgId, query: &AuditQuery) -> StoreResult<Vec<AuditRecord>>;
+    /// The last record's place and hash (none for an empty trail).
+    async fn audit_head(&self) -> StoreResult<Option<(i64, String)>>;
+    /// Records with `seq > after` that vouch for a chronology entry, in order, at most `limit`,
+    /// each with the digest of the entry as it is stored now.
+    async fn sealed_entries(&self, after: i64, limit: i64) -> StoreResult<Vec<SealedEntry>>;
+    /// Up to `limit` chronology entries with no seal although an earlier entry of their
+    /// episode has one: added other than through Homeward.
+    async fn unsealed_entries(
+        &self,
+        limit: i64,
+    ) -> StoreResult<Vec<(homeward_domain::ids::EpisodeId, i64)>>;
+    /// Rows per table and the audit trail's head, read in one transaction: what a restored
+    /// copy is checked against.
+    async fn contents(&self) -> StoreResult<Contents>;
+    /// Writes a consistent copy of the whole database (photos included) to `file` while
+    /// others go on writing, and says what the copy holds. SQLite copies itself with
+    /// `VACUUM INTO`; PostgreSQL runs `pg_dump` in the snapshot its counts were read in.
+    async fn back_up_to(&self, file: &std::path::Path) -> StoreResult<Contents>;
+    /// Records a backup the server took (or failed to take).
+    async fn record_backup(&self, backup: &BackupRecord) -> StoreResult<()>;
+    /// The newest backups, newest first.
+    async fn recent_backups(&self, limit: i64) -> StoreResult<Vec<BackupRecord>>;
+}
+
+/// What a database holds, for a backup's manifest.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Contents {
+    /// Rows in each table, by name.
+    pub tables: std::collections::BTreeMap<String, i64>,
+    /// The audit trail's last record and its hash.
+    pub audit_head: Option<(i64, String)>,
+}
+
+/// An audit record's seal and what its entry's digest is now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedEntry {
+    pub audit_seq: i64,
+    pub seal: homeward_domain::audit::Seal,
+    /// None when the entry is no longer there.
+    pub stored_digest: Option<String>,
+}
+
+/// A backup the server took on its schedule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupRecord {
+    pub started_at: Timestamp,
+    pub finished_at: Timestamp,
+    pub file_name: String,
+    pub bytes: i64,
+    pub audit_seq: i64,
+    /// None when it was good; otherwise what went wrong, in words for the admin.
+    pub problem: Option<String>,
 }

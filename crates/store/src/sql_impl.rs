@@ -16,6 +16,9 @@
 //!   servers' board changes, or say there are none;
 //! - a constant `LOCK_AUDIT_CHAIN: Option<&'static str>`: a statement that serialises
 //!   appends to the audit chain, run just before each append;
+//! - `async fn copy_to(&self, file: &Path) -> StoreResult<Contents>`: a consistent copy of
+//!   the whole database, and what it holds;
+//! - a constant `LIST_TABLES: &'static str`: a query naming every table (column `name`);
 //! - a constant `LOCK_ROW: &'static str`: what ends a `SELECT` that must hold its row until
 //!   the transaction ends (` FOR UPDATE`; nothing where the write transaction already holds
 //!   the database, as SQLite's does).
@@ -289,13 +292,15 @@ pub fn users_query(q: &crate::UsersQuery) -> (String, Vec<Bind>) {
     (sql, b.0)
 }
 
+/// The columns `row_audit` reads.
+#[doc(hidden)]
+pub const AUDIT_COLUMNS: &str = "seq, at, org_id, actor_id, actor_label, action, resource_kind, \
+     resource_id, outcome, ip, prev_hash, hash, sealed_episode, sealed_seq, sealed_digest";
+
 /// The SQL for a page of the audit trail, newest first (`$1` is the organisation).
 #[doc(hidden)]
 pub fn audit_query(q: &crate::AuditQuery) -> (String, Vec<Bind>) {
-    let mut sql = String::from(
-        "SELECT seq, at, org_id, actor_id, actor_label, action, resource_kind, resource_id, \
-         outcome, ip, prev_hash, hash FROM audit_log WHERE org_id = $1",
-    );
+    let mut sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE org_id = $1",);
     let mut b = Binds::default();
     if let Some(who) = q.who.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let p = b.push(contains(who));
@@ -693,6 +698,17 @@ macro_rules! impl_sql_store {
                 tx: &mut sqlx::Transaction<'static, $db>,
                 e: &$crate::sql_impl::domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
+                self.append_audit_sealed(tx, e, None).await
+            }
+
+            /// Appends an audit record that also vouches for a chronology entry written in
+            /// the same transaction.
+            async fn append_audit_sealed(
+                &self,
+                tx: &mut sqlx::Transaction<'static, $db>,
+                e: &$crate::sql_impl::domain::audit::AuditEvent,
+                seal: Option<&$crate::sql_impl::domain::audit::Seal>,
+            ) -> $crate::StoreResult<()> {
                 use sqlx::Row as _;
                 if let Some(lock) = Self::LOCK_AUDIT_CHAIN {
                     sqlx::query(lock).execute(&mut **tx).await.map_err(Self::db_err)?;
@@ -708,11 +724,12 @@ macro_rules! impl_sql_store {
                     ),
                     None => (1, $crate::sql_impl::domain::audit::GENESIS.to_string()),
                 };
-                let hash = $crate::sql_impl::domain::audit::link_hash(self.audit_key(), seq, e, &prev);
+                let hash = $crate::sql_impl::domain::audit::link_hash(self.audit_key(), seq, e, seal, &prev);
                 sqlx::query(
                     "INSERT INTO audit_log (seq, at, org_id, actor_id, actor_label, action, \
-                     resource_kind, resource_id, outcome, ip, prev_hash, hash) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                     resource_kind, resource_id, outcome, ip, prev_hash, hash, sealed_episode, \
+                     sealed_seq, sealed_digest) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                 )
                 .bind(seq)
                 .bind(Self::ms(e.at))
@@ -726,6 +743,9 @@ macro_rules! impl_sql_store {
                 .bind(&e.ip)
                 .bind(&prev)
                 .bind(&hash)
+                .bind(seal.map(|s| s.episode))
+                .bind(seal.map(|s| s.entry))
+                .bind(seal.map(|s| s.digest.as_str()))
                 .execute(&mut **tx)
                 .await
                 .map_err(Self::db_err)?;
@@ -1519,6 +1539,42 @@ macro_rules! impl_sql_store {
             }
 
             /// How a grant or an inspection ended early, from its `x_` columns, if it did.
+            /// Rows per table and the audit head, through one connection (a transaction, or a
+            /// connection to a copy).
+            async fn contents_of(
+                conn: &mut <$db as sqlx::Database>::Connection,
+            ) -> $crate::StoreResult<$crate::Contents> {
+                use sqlx::Row as _;
+                let names: Vec<String> = sqlx::query(Self::LIST_TABLES)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(Self::db_err)?
+                    .iter()
+                    .map(|r| r.try_get("name").map_err(Self::db_err))
+                    .collect::<$crate::StoreResult<_>>()?;
+                let mut tables = std::collections::BTreeMap::new();
+                for name in names {
+                    // The names come from the catalogue, not from anyone's input.
+                    let n: i64 = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) AS n FROM \"{name}\"")))
+                        .fetch_one(&mut *conn)
+                        .await
+                        .map_err(Self::db_err)?
+                        .try_get("n")
+                        .map_err(Self::db_err)?;
+                    tables.insert(name, n);
+                }
+                let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(Self::db_err)?;
+                let audit_head = head
+                    .map(|r| -> $crate::StoreResult<(i64, String)> {
+                        Ok((r.try_get("seq").map_err(Self::db_err)?, r.try_get("hash").map_err(Self::db_err)?))
+                    })
+                    .transpose()?;
+                Ok($crate::Contents { tables, audit_head })
+            }
+
             fn row_ending(r: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<Option<$crate::GrantEnding>> {
                 use sqlx::Row as _;
                 let Some(at) = r.try_get::<Option<i64>, _>("x_ended_at").map_err(Self::db_err)? else {
@@ -1884,6 +1940,18 @@ macro_rules! impl_sql_store {
                         outcome: $crate::sql_impl::outcome(&outcome)?,
                         ip: row.try_get("ip").map_err(Self::db_err)?,
                     },
+                    seal: {
+                        let episode: Option<$crate::sql_impl::uuid::Uuid> =
+                            row.try_get("sealed_episode").map_err(Self::db_err)?;
+                        let entry: Option<i64> = row.try_get("sealed_seq").map_err(Self::db_err)?;
+                        let digest: Option<String> = row.try_get("sealed_digest").map_err(Self::db_err)?;
+                        match (episode, entry, digest) {
+                            (Some(episode), Some(entry), Some(digest)) => {
+                                Some($crate::sql_impl::domain::audit::Seal { episode, entry, digest })
+                            }
+                            _ => None,
+                        }
+                    },
                     prev_hash: row.try_get("prev_hash").map_err(Self::db_err)?,
                     hash: row.try_get("hash").map_err(Self::db_err)?,
                 })
@@ -1988,11 +2056,24 @@ macro_rules! impl_sql_store {
                 Ok(())
             }
 
+            /// Inserts a chronology entry and hands back the seal of what was stored.
             async fn insert_episode_event(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 episode: $crate::sql_impl::domain::ids::EpisodeId,
                 e: &$crate::sql_impl::domain::episode::EventRecord,
-            ) -> $crate::StoreResult<()> {
+            ) -> $crate::StoreResult<$crate::sql_impl::domain::audit::Seal> {
+                let body = $crate::sql_impl::encode_event(&e.event)?;
+                let stored = $crate::sql_impl::domain::audit::StoredEntry {
+                    episode: episode.0,
+                    seq: e.seq,
+                    kind: e.event.kind(),
+                    occurred_ms: Self::ms(e.when.at),
+                    offset_seconds: i64::from(e.when.offset_seconds),
+                    recorded_ms: Self::ms(e.recorded_at),
+                    recorded_by: e.recorded_by.map(|u| u.0),
+                    recorded_by_label: &e.recorded_by_label,
+                    body: &body,
+                };
                 sqlx::query(
                     "INSERT INTO episode_events (episode_id, seq, kind, occurred_at, occurred_offset_seconds, \
                      recorded_at, recorded_by, recorded_by_label, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -2005,11 +2086,11 @@ macro_rules! impl_sql_store {
                 .bind(Self::ms(e.recorded_at))
                 .bind(e.recorded_by.map(|u| u.0))
                 .bind(&e.recorded_by_label)
-                .bind($crate::sql_impl::encode_event(&e.event)?)
+                .bind(&body)
                 .execute(&mut **tx)
                 .await
                 .map_err(Self::db_err)?;
-                Ok(())
+                Ok(stored.seal())
             }
 
             fn row_episode(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::EpisodeSummary> {
@@ -2057,7 +2138,7 @@ macro_rules! impl_sql_store {
                 event: &$crate::sql_impl::domain::episode::EventRecord,
                 mail: &[$crate::OutboxMessage],
                 learning: Option<&$crate::Learning>,
-            ) -> $crate::StoreResult<()> {
+            ) -> $crate::StoreResult<$crate::sql_impl::domain::audit::Seal> {
                 let s = &summary.schedule;
                 let moved = sqlx::query(
                     "UPDATE episodes SET phase = $1, is_open = $2, last_seen_at = $3, police_grade = $4, \
@@ -2085,14 +2166,14 @@ macro_rules! impl_sql_store {
                 if moved.rows_affected() != 1 || event.seq != summary.last_event_seq {
                     return Err($crate::StoreError::Conflict("a newer event was recorded first"));
                 }
-                Self::insert_episode_event(tx, summary.id, event).await?;
+                let seal = Self::insert_episode_event(tx, summary.id, event).await?;
                 for m in mail {
                     Self::queue_mail(tx, m).await?;
                 }
                 if let Some(learning) = learning {
                     Self::write_learning(tx, summary, learning).await?;
                 }
-                Ok(())
+                Ok(seal)
             }
 
             /// Inserts episodes' read-model rows, many to a statement.
@@ -3100,12 +3181,13 @@ macro_rules! impl_sql_store {
             ) -> $crate::StoreResult<Vec<$crate::sql_impl::domain::audit::AuditRecord>> {
                 let until = i.ended.as_ref().map_or(i.ends_at, |e| e.at.min(i.ends_at));
                 let rows = sqlx::query(
-                    "SELECT seq, at, org_id, actor_id, actor_label, action, resource_kind, resource_id, \
-                     outcome, ip, prev_hash, hash FROM audit_log \
+sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM audit_log \
                      WHERE org_id = $1 AND at >= $2 AND at <= $3 \
                      AND actor_id IN (SELECT u.id FROM users u WHERE u.org_id = $4) \
                      ORDER BY seq DESC LIMIT $5",
-                )
+                    $crate::sql_impl::AUDIT_COLUMNS
+                )))
                     .bind(i.org_id.0)
                     .bind(Self::ms(i.granted_at))
                     .bind(Self::ms(until))
@@ -4138,11 +4220,11 @@ macro_rules! impl_sql_store {
                     return Err($crate::StoreError::Conflict("no such person in this organisation"));
                 }
                 Self::insert_summaries(&mut tx, &[summary]).await?;
-                Self::insert_episode_event(&mut tx, summary.id, first).await?;
+                let seal = Self::insert_episode_event(&mut tx, summary.id, first).await?;
                 if let Some(learning) = learning {
                     Self::write_learning(&mut tx, summary, learning).await?;
                 }
-                self.append_audit(&mut tx, audit).await?;
+                self.append_audit_sealed(&mut tx, audit, Some(&seal)).await?;
                 Self::commit(tx).await
             }
 
@@ -4479,8 +4561,8 @@ macro_rules! impl_sql_store {
                 mail: &[$crate::OutboxMessage],
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
-                Self::write_append(&mut tx, summary, event, mail, None).await?;
-                self.append_audit(&mut tx, audit).await?;
+                let seal = Self::write_append(&mut tx, summary, event, mail, None).await?;
+                self.append_audit_sealed(&mut tx, audit, Some(&seal)).await?;
                 Self::commit(tx).await
             }
 
@@ -4521,7 +4603,7 @@ macro_rules! impl_sql_store {
                     Ok(p) => p,
                     Err(refusal) => return Ok(Some(Err(refusal))),
                 };
-                Self::write_append(
+                let seal = Self::write_append(
                     &mut tx,
                     &prepared.summary,
                     &prepared.record,
@@ -4529,7 +4611,7 @@ macro_rules! impl_sql_store {
                     prepared.learning.as_ref(),
                 )
                 .await?;
-                self.append_audit(&mut tx, &prepared.audit).await?;
+                self.append_audit_sealed(&mut tx, &prepared.audit, Some(&seal)).await?;
                 Self::commit(tx).await?;
                 Ok(Some(Ok(prepared)))
             }
@@ -5458,9 +5540,10 @@ macro_rules! impl_sql_store {
                 limit: i64,
             ) -> $crate::StoreResult<Vec<$crate::sql_impl::domain::audit::AuditRecord>> {
                 let rows = sqlx::query(
-                    "SELECT seq, at, org_id, actor_id, actor_label, action, resource_kind, resource_id, \
-                     outcome, ip, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-                )
+sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+                    $crate::sql_impl::AUDIT_COLUMNS
+                )))
                 .bind(after)
                 .bind(limit)
                 .fetch_all(self.reader())
@@ -5469,16 +5552,162 @@ macro_rules! impl_sql_store {
                 rows.iter().map(Self::row_audit).collect()
             }
 
+            async fn audit_head(&self) -> $crate::StoreResult<Option<(i64, String)>> {
+                use sqlx::Row as _;
+                let row = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                row.map(|r| Ok((r.try_get("seq").map_err(Self::db_err)?, r.try_get("hash").map_err(Self::db_err)?)))
+                    .transpose()
+            }
+
+            async fn sealed_entries(&self, after: i64, limit: i64) -> $crate::StoreResult<Vec<$crate::SealedEntry>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT a.seq AS audit_seq, a.sealed_episode, a.sealed_seq, a.sealed_digest, \
+                     e.episode_id, e.kind, e.occurred_at, e.occurred_offset_seconds, e.recorded_at, \
+                     e.recorded_by, e.recorded_by_label, e.body \
+                     FROM audit_log a LEFT JOIN episode_events e \
+                     ON e.episode_id = a.sealed_episode AND e.seq = a.sealed_seq \
+                     WHERE a.seq > $1 AND a.sealed_episode IS NOT NULL ORDER BY a.seq LIMIT $2",
+                )
+                .bind(after)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter()
+                    .map(|r| {
+                        let seal = $crate::sql_impl::domain::audit::Seal {
+                            episode: r.try_get("sealed_episode").map_err(Self::db_err)?,
+                            entry: r.try_get("sealed_seq").map_err(Self::db_err)?,
+                            digest: r.try_get("sealed_digest").map_err(Self::db_err)?,
+                        };
+                        let found: Option<$crate::sql_impl::uuid::Uuid> = r.try_get("episode_id").map_err(Self::db_err)?;
+                        let stored_digest = match found {
+                            None => None,
+                            Some(episode) => {
+                                let kind: String = r.try_get("kind").map_err(Self::db_err)?;
+                                let label: String = r.try_get("recorded_by_label").map_err(Self::db_err)?;
+                                let body: String = r.try_get("body").map_err(Self::db_err)?;
+                                Some(
+                                    $crate::sql_impl::domain::audit::StoredEntry {
+                                        episode,
+                                        seq: seal.entry,
+                                        kind: &kind,
+                                        occurred_ms: r.try_get("occurred_at").map_err(Self::db_err)?,
+                                        offset_seconds: r.try_get("occurred_offset_seconds").map_err(Self::db_err)?,
+                                        recorded_ms: r.try_get("recorded_at").map_err(Self::db_err)?,
+                                        recorded_by: r.try_get("recorded_by").map_err(Self::db_err)?,
+                                        recorded_by_label: &label,
+                                        body: &body,
+                                    }
+                                    .digest(),
+                                )
+                            }
+                        };
+                        Ok($crate::SealedEntry {
+                            audit_seq: r.try_get("audit_seq").map_err(Self::db_err)?,
+                            seal,
+                            stored_digest,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn unsealed_entries(
+                &self,
+                limit: i64,
+            ) -> $crate::StoreResult<Vec<($crate::sql_impl::domain::ids::EpisodeId, i64)>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT e.episode_id, e.seq FROM episode_events e \
+                     WHERE NOT EXISTS (SELECT 1 FROM audit_log a \
+                       WHERE a.sealed_episode = e.episode_id AND a.sealed_seq = e.seq) \
+                     AND EXISTS (SELECT 1 FROM audit_log a \
+                       WHERE a.sealed_episode = e.episode_id AND a.sealed_seq < e.seq) \
+                     ORDER BY e.episode_id, e.seq LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok((
+                            $crate::sql_impl::domain::ids::EpisodeId(r.try_get("episode_id").map_err(Self::db_err)?),
+                            r.try_get("seq").map_err(Self::db_err)?,
+                        ))
+                    })
+                    .collect()
+            }
+
+            async fn contents(&self) -> $crate::StoreResult<$crate::Contents> {
+                // One read transaction, so every count is of the same moment.
+                let mut tx = self.reader().begin().await.map_err(Self::db_err)?;
+                let contents = Self::contents_of(&mut tx).await?;
+                tx.rollback().await.map_err(Self::db_err)?;
+                Ok(contents)
+            }
+
+            async fn back_up_to(&self, file: &std::path::Path) -> $crate::StoreResult<$crate::Contents> {
+                self.copy_to(file).await
+            }
+
+            async fn record_backup(&self, b: &$crate::BackupRecord) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO backups (started_at, finished_at, file_name, bytes, audit_seq, ok, problem) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(Self::ms(b.started_at))
+                .bind(Self::ms(b.finished_at))
+                .bind(&b.file_name)
+                .bind(b.bytes)
+                .bind(b.audit_seq)
+                .bind(i64::from(b.problem.is_none()))
+                .bind(&b.problem)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                Self::commit(tx).await
+            }
+
+            async fn recent_backups(&self, limit: i64) -> $crate::StoreResult<Vec<$crate::BackupRecord>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT started_at, finished_at, file_name, bytes, audit_seq, problem FROM backups \
+                     ORDER BY finished_at DESC, id DESC LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok($crate::BackupRecord {
+                            started_at: Self::at(r.try_get("started_at").map_err(Self::db_err)?),
+                            finished_at: Self::at(r.try_get("finished_at").map_err(Self::db_err)?),
+                            file_name: r.try_get("file_name").map_err(Self::db_err)?,
+                            bytes: r.try_get("bytes").map_err(Self::db_err)?,
+                            audit_seq: r.try_get("audit_seq").map_err(Self::db_err)?,
+                            problem: r.try_get("problem").map_err(Self::db_err)?,
+                        })
+                    })
+                    .collect()
+            }
+
             async fn recent_audit(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
                 limit: i64,
             ) -> $crate::StoreResult<Vec<$crate::sql_impl::domain::audit::AuditRecord>> {
                 let rows = sqlx::query(
-                    "SELECT seq, at, org_id, actor_id, actor_label, action, resource_kind, resource_id, \
-                     outcome, ip, prev_hash, hash FROM audit_log WHERE org_id = $1 \
-                     ORDER BY seq DESC LIMIT $2",
-                )
+sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM audit_log WHERE org_id = $1 ORDER BY seq DESC LIMIT $2",
+                    $crate::sql_impl::AUDIT_COLUMNS
+                )))
                 .bind(org.0)
                 .bind(limit)
                 .fetch_all(self.reader())

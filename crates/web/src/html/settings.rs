@@ -24,6 +24,15 @@ struct SettingsPage {
     /// What "promptly" and the guidance's other unnumbered clocks mean here.
     duty_fields: Vec<MonthsField>,
     changed: String,
+    /// For admins: the installation's backups.
+    backups: Option<BackupsShown>,
+}
+
+/// The backups section, in words.
+struct BackupsShown {
+    last_good: String,
+    /// Said when the newest attempt failed.
+    failing: Option<String>,
 }
 
 /// A number of months: typed into a box by an admin, shown as text to everyone else.
@@ -65,6 +74,34 @@ async fn settings_page(
             &[("who", who.as_str()), ("when", &t.date_time(*when))],
         ),
         None => t.get("settings-defaults"),
+    };
+    let backups = if actor.can(Action::ManageSettings) {
+        let b = state.app.backup_status(actor).await.or_fail(ctx)?;
+        Some(BackupsShown {
+            last_good: match &b.last_good {
+                Some(g) => t.args(
+                    "settings-backup-last-good",
+                    &[
+                        ("when", t.date_time(g.finished_at).as_str()),
+                        ("size", &format!("{:.1}", g.bytes as f64 / 1e6)),
+                    ],
+                ),
+                None => t.get("settings-backup-none"),
+            },
+            failing: b.failing.as_ref().map(|f| {
+                let what = t.args(
+                    "settings-backup-failing",
+                    &[
+                        ("when", t.date_time(f.finished_at).as_str()),
+                        ("problem", f.problem.as_deref().unwrap_or_default()),
+                    ],
+                );
+                let run = t.count("settings-backup-failures", b.failures_since_good);
+                format!("{what} {run}")
+            }),
+        })
+    } else {
+        None
     };
     let s = current.settings;
     let duty_fields = homeward_domain::duties::DutySettings::FIELDS
@@ -111,6 +148,7 @@ async fn settings_page(
         .collect(),
         duty_fields,
         changed,
+        backups,
     })
 }
 

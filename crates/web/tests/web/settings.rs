@@ -205,3 +205,77 @@ async fn the_duty_clocks_are_settings_and_the_duties_follow_them() {
         assert!(bad.body.contains(r##"href="#promptly_minutes""##));
     }
 }
+
+/// The admin is told when the last good backup was taken, and loudly when the newest failed;
+/// others who may read the settings are not shown the installation's backups.
+#[tokio::test]
+async fn the_admin_sees_the_last_good_backup_and_a_failing_one() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let admin = session_for(&t, demo.own(Role::OrgAdmin)).await;
+        let manager = session_for(&t, demo.own(Role::Manager)).await;
+        let page = req("GET", "/admin/settings").session(&admin).send(&t).await;
+        assert!(
+            page.body.contains("has not taken a backup yet"),
+            "{}",
+            page.body
+        );
+
+        let at: jiff::Timestamp = "2026-11-20T02:00:00Z".parse().unwrap();
+        let good = homeward_store::BackupRecord {
+            started_at: at,
+            finished_at: at,
+            file_name: "homeward-backup-20261120T020000Z".into(),
+            bytes: 5_200_000,
+            audit_seq: 10,
+            problem: None,
+        };
+        t.app.record_backup(&good).await.unwrap();
+        let page = req("GET", "/admin/settings").session(&admin).send(&t).await;
+        assert!(
+            page.body
+                .contains("The last good backup was taken on 20 November 2026, 02:00 (5.2 MB)"),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains("failed:"));
+
+        for hours in [24, 25] {
+            let later = at
+                .checked_add(jiff::SignedDuration::from_hours(hours))
+                .unwrap();
+            t.app
+                .record_backup(&homeward_store::BackupRecord {
+                    finished_at: later,
+                    problem: Some("the backup folder is full".into()),
+                    ..good.clone()
+                })
+                .await
+                .unwrap();
+        }
+        let page = req("GET", "/admin/settings").session(&admin).send(&t).await;
+        assert!(
+            page.body.contains("failed: the backup folder is full"),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("That is 2 failures since the last good backup.")
+        );
+        assert!(
+            page.body.contains("20 November 2026, 02:00"),
+            "the last good one is still named"
+        );
+
+        let theirs = req("GET", "/admin/settings")
+            .session(&manager)
+            .send(&t)
+            .await;
+        assert_eq!(theirs.status, 200);
+        assert!(
+            !theirs.body.contains("backup"),
+            "a manager is not shown the installation's backups"
+        );
+    }
+}
