@@ -36,6 +36,27 @@ pub struct OpenEpisodeInput {
     pub circumstances: String,
 }
 
+/// Every piece of text in an entry, under the one rule for free text: the first that is too
+/// long or holds a hidden character is named by its field, as the form and the API call it.
+fn check_text(event: &Event) -> AppResult<()> {
+    fn walk(value: &serde_json::Value, field: &str) -> Option<(String, &'static str)> {
+        use homeward_domain::text::{Shape, WRITING, problem};
+        match value {
+            serde_json::Value::String(text) => {
+                problem(text, Shape::Lines, WRITING).map(|p| (field.to_string(), p))
+            }
+            serde_json::Value::Array(items) => items.iter().find_map(|v| walk(v, field)),
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| walk(v, k)),
+            _ => None,
+        }
+    }
+    let value = serde_json::to_value(event).map_err(|e| AppError::Internal(e.to_string()))?;
+    match walk(&value, "event") {
+        Some((field, message)) => Err(AppError::invalid(&field, message)),
+        None => Ok(()),
+    }
+}
+
 /// An episode as its page shows it.
 #[derive(Clone, Debug)]
 pub struct EpisodeView {
@@ -251,6 +272,7 @@ impl App {
                 settings_version,
             }),
         };
+        check_text(&first.event)?;
         let state = episode::derive(std::slice::from_ref(&first)).map_err(|r| match r {
             episode::Refusal::LastSeenAfterOpening => {
                 AppError::invalid("last_seen", "error-episode-last-seen-after")
@@ -426,6 +448,7 @@ impl App {
         when: Option<Timestamp>,
         event: Event,
     ) -> AppResult<EventRecord> {
+        check_text(&event)?;
         let id = summary.id;
         let state = episode::derive(&events)
             .map_err(|r| AppError::Internal(format!("stored chronology does not derive: {r:?}")))?;

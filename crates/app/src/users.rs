@@ -41,6 +41,13 @@ fn check_details(
             field: "display_name".into(),
             message: "error-name-too-long",
         });
+    } else if let Some(message) =
+        homeward_domain::text::problem(&name, homeward_domain::text::Shape::Line, MAX_NAME_CHARS)
+    {
+        problems.push(FieldError {
+            field: "display_name".into(),
+            message,
+        });
     }
     let email = match EmailAddress::parse(email) {
         Ok(e) => Some(e),

@@ -22,6 +22,7 @@ pub mod role;
 pub mod rollup;
 pub mod session;
 pub mod settings;
+pub mod text;
 pub mod throttle;
 pub mod time;
 pub mod time_entry;

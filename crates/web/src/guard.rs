@@ -89,10 +89,16 @@ pub async fn guard(State(g): State<Guarded>, request: Request, next: Next) -> Re
                 return refuse(AppError::invalid("csrf", "error-csrf-body"));
             }
         }
+        if let Some(field) = hidden_in_body(&parts.headers, &bytes) {
+            return refuse(AppError::invalid(&field, "error-text-hidden"));
+        }
         Body::from(bytes)
     } else {
         body
     };
+    if let Some(field) = parts.uri.query().and_then(|q| hidden_in_form(q.as_bytes())) {
+        return refuse(AppError::invalid(&field, "error-text-hidden"));
+    }
 
     if let Access::Requires(action) = g.spec.access {
         match &actor {
@@ -212,7 +218,42 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 /// The token from the header (scripts), the query (multipart uploads, whose bodies are not
 /// parsed here) or the form body (every other form).
+/// The CSRF token as a page carries it: a fresh random mask and the token under it, so the
+/// bytes differ on every page. Responses are compressed, and a secret that stood the same on
+/// every page beside text an attacker can choose could be guessed from the compressed sizes
+/// (BREACH). `unmask` gives the token back.
+pub fn masked(token: &str) -> String {
+    let mut pad = vec![0u8; token.len()];
+    if getrandom::fill(&mut pad).is_err() {
+        // Without randomness the token goes unmasked: still checked, only not disguised.
+        return token.to_string();
+    }
+    let under: Vec<u8> = token.bytes().zip(&pad).map(|(t, p)| t ^ p).collect();
+    format!("m{}{}", hex::encode(pad), hex::encode(under))
+}
+
+/// The token a page's masked value stands for; anything else is taken as given (API clients
+/// send the token itself).
+fn unmask(given: &str) -> String {
+    let Some(body) = given.strip_prefix('m') else {
+        return given.to_string();
+    };
+    let Ok(bytes) = hex::decode(body) else {
+        return given.to_string();
+    };
+    if bytes.is_empty() || bytes.len() % 2 != 0 {
+        return given.to_string();
+    }
+    let (pad, under) = bytes.split_at(bytes.len() / 2);
+    let token: Vec<u8> = under.iter().zip(pad).map(|(u, p)| u ^ p).collect();
+    String::from_utf8(token).unwrap_or_default()
+}
+
 fn submitted_csrf(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> String {
+    unmask(&submitted_raw(headers, query, body))
+}
+
+fn submitted_raw(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> String {
     if let Some(v) = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         return v.to_string();
     }
@@ -232,6 +273,50 @@ fn submitted_csrf(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Stri
         .find(|(k, _)| k == CSRF_FIELD)
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default()
+}
+
+/// The first field of a form or JSON body whose text holds a hidden control character (a
+/// NUL and the like). Each field's own check says more; this stops what any of them misses
+/// before it reaches a handler or a database, the same on every route and both engines.
+fn hidden_in_body(headers: &HeaderMap, bytes: &[u8]) -> Option<String> {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if kind.starts_with("application/x-www-form-urlencoded") {
+        hidden_in_form(bytes)
+    } else if kind.starts_with("application/json") {
+        let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+        hidden_in_json(&value, "body")
+    } else {
+        None
+    }
+}
+
+fn is_hidden_text(text: &str) -> bool {
+    use homeward_domain::text::{Shape, is_hidden};
+    text.chars().any(|c| is_hidden(c, Shape::Lines))
+}
+
+fn hidden_in_form(bytes: &[u8]) -> Option<String> {
+    form_urlencoded::parse(bytes)
+        .find(|(k, v)| is_hidden_text(k) || is_hidden_text(v))
+        .map(|(k, _)| k.chars().filter(|c| !c.is_control()).collect())
+}
+
+fn hidden_in_json(value: &serde_json::Value, field: &str) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => is_hidden_text(text).then(|| field.to_string()),
+        serde_json::Value::Array(items) => items.iter().find_map(|v| hidden_in_json(v, field)),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if is_hidden_text(k) {
+                Some(k.chars().filter(|c| !c.is_control()).collect())
+            } else {
+                hidden_in_json(v, k)
+            }
+        }),
+        _ => None,
+    }
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -297,5 +382,16 @@ mod tests {
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn a_masked_token_differs_every_time_and_unmasks_to_itself() {
+        let token = "Zm9vYmFyYmF6cXV4LXRva2VuLTEyMzQ1Njc4OTA";
+        let (a, b) = (masked(token), masked(token));
+        assert_ne!(a, b);
+        assert_eq!(unmask(&a), token);
+        assert_eq!(unmask(&b), token);
+        assert_eq!(unmask(token), token, "the token itself still works");
+        assert_ne!(unmask("m00"), token);
     }
 }

@@ -70,5 +70,9 @@ pub fn router(app: App, config: WebConfig) -> Router {
             headers::HeaderConfig { https },
             headers::security_headers,
         ))
+        // Pages, JSON and PDFs shrink several times over a slow phone connection. Live
+        // board updates (server-sent events) and photos are left alone. The CSRF token on
+        // each page is masked afresh (`guard::masked`), so compression gives nothing away.
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }

@@ -397,29 +397,16 @@ fn check_field(
 }
 
 fn check_text(kind: FieldKind, text: &str) -> Result<String, &'static str> {
-    let no_controls = |s: &str, multiline: bool| {
-        s.chars()
-            .all(|c| !c.is_control() || (multiline && (c == '\n' || c == '\r' || c == '\t')))
-    };
+    use crate::text::{Shape, problem};
     match kind {
-        FieldKind::Text(max) => {
-            if text.chars().count() > max {
-                Err("error-too-long")
-            } else if !no_controls(text, false) {
-                Err("error-text-invalid")
-            } else {
-                Ok(text.to_string())
-            }
-        }
-        FieldKind::LongText(max) => {
-            if text.chars().count() > max {
-                Err("error-too-long")
-            } else if !no_controls(text, true) {
-                Err("error-text-invalid")
-            } else {
-                Ok(text.replace("\r\n", "\n"))
-            }
-        }
+        FieldKind::Text(max) => match problem(text, Shape::Line, max) {
+            Some(p) => Err(p),
+            None => Ok(text.to_string()),
+        },
+        FieldKind::LongText(max) => match problem(text, Shape::Lines, max) {
+            Some(p) => Err(p),
+            None => Ok(text.replace("\r\n", "\n")),
+        },
         FieldKind::Number { min, max } => {
             let n: i64 = text.replace(',', "").parse().map_err(|_| "error-number")?;
             if n < min || n > max {

@@ -105,7 +105,7 @@ impl Page {
                 })
                 .collect();
             if let homeward_app::actor::Via::Session { csrf_token, .. } = &actor.via {
-                csrf = csrf_token.clone();
+                csrf = crate::guard::masked(csrf_token);
             }
             user = Some(t.with("signed-in-as", "name", &actor.user.display_name));
             inspecting = actor.inspecting.as_ref().map(|i| {

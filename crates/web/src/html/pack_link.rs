@@ -169,7 +169,7 @@ fn open_page(ctx: &Ctx, token: &str, csrf: String, errors: FormErrors, gone: boo
     OpenPage {
         page: Page::new(ctx, "pack-open-title", "").with_errors(&errors),
         errors,
-        csrf,
+        csrf: crate::guard::masked(&csrf),
         action: format!("/pack/{token}"),
         gone,
     }

@@ -93,7 +93,7 @@ pub async fn show(ctx: Ctx, jar: CookieJar, Query(q): Query<SignInQuery>) -> Res
         errors: FormErrors::default(),
         email: String::new(),
         next: safe_next(q.next.as_deref()),
-        csrf: csrf.clone(),
+        csrf: crate::guard::masked(&csrf),
         banner,
     };
     let mut response = render(&page, StatusCode::OK);
@@ -164,7 +164,7 @@ pub async fn submit(
         errors,
         email: form.email.chars().take(254).collect(),
         next: safe_next(form.next.as_deref()),
-        csrf,
+        csrf: crate::guard::masked(&csrf),
         banner: None,
     };
     render(&page, StatusCode::UNPROCESSABLE_ENTITY)
@@ -324,7 +324,7 @@ pub async fn code_form(
     let page = CodePage {
         page: Page::new(&ctx, "sign-in-code-title", ""),
         errors: FormErrors::default(),
-        csrf: csrf_of(&jar),
+        csrf: crate::guard::masked(&csrf_of(&jar)),
         next_q: url_escape(&next),
         next,
         recovery: q.recovery.is_some(),
@@ -361,7 +361,7 @@ pub async fn code_submit(
     let page = CodePage {
         page: Page::new(&ctx, "sign-in-code-title", "").with_errors(&errors),
         errors,
-        csrf: csrf_of(&jar),
+        csrf: crate::guard::masked(&csrf_of(&jar)),
         next_q: url_escape(&next),
         next,
         recovery,
@@ -406,7 +406,7 @@ async fn set_up_page(
     let page = SetUpPage {
         page: Page::new(ctx, "sign-in-set-up-title", "").with_errors(&errors),
         errors,
-        csrf: csrf_of(jar),
+        csrf: crate::guard::masked(&csrf_of(jar)),
         next,
         email: set_up.email,
         secret: set_up.secret,

@@ -1026,3 +1026,60 @@ async fn a_second_factor_is_set_up_at_sign_in_and_reset_by_an_administrator() {
         }
     }
 }
+
+/// Pages are compressed for a client that accepts it, and each carries its CSRF token masked
+/// afresh, so the compressed size says nothing about the token; the masked token works.
+#[tokio::test]
+async fn pages_are_compressed_and_their_csrf_token_is_masked_each_time() {
+    use std::io::Read as _;
+    let t = sqlite().await;
+    let demo = seed(&t).await;
+    let s = session_for(&t, demo.own(Role::OrgAdmin)).await;
+    let page = req("GET", "/admin/settings")
+        .session(&s)
+        .header("accept-encoding", "gzip")
+        .send(&t)
+        .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-encoding"), Some("gzip"));
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(&page.bytes[..])
+        .read_to_string(&mut html)
+        .unwrap();
+    assert!(html.contains("<html lang=\"en-GB\">"));
+    let plain = req("GET", "/admin/settings").session(&s).send(&t).await;
+    assert_eq!(
+        plain.header("content-encoding"),
+        None,
+        "only when asked for"
+    );
+
+    let token_in = |html: &str| {
+        let at = html.find("name=\"csrf_token\" value=\"").unwrap() + 25;
+        html[at..].split('"').next().unwrap().to_string()
+    };
+    let (first, second) = (token_in(&html), token_in(&plain.body));
+    assert_ne!(first, second, "masked afresh on every page");
+    assert!(
+        !html.contains(&s.csrf),
+        "the token itself is never on the page"
+    );
+    let saved = req("POST", "/admin/settings")
+        .session(&s)
+        .form(&format!(
+            "csrf_token={first}&photo_age_child_months=3&photo_age_adult_months=12&_version=0"
+        ))
+        .send(&t)
+        .await;
+    assert_eq!(
+        saved.status, 303,
+        "the masked token is accepted: {}",
+        saved.body
+    );
+    let forged = req("POST", "/admin/settings")
+        .session(&s)
+        .form("csrf_token=m0011&photo_age_child_months=3&photo_age_adult_months=12&_version=1")
+        .send(&t)
+        .await;
+    assert_eq!(forged.status, 400);
+}

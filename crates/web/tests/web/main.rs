@@ -16,6 +16,7 @@ mod http;
 mod i18n;
 mod inspections;
 mod learning;
+mod limits;
 mod lists;
 mod openapi;
 mod pack;
