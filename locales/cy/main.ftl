@@ -558,6 +558,37 @@ person-pack-en = Pecyn yr heddlu (PDF, Saesneg)
 person-pack-cy = Pecyn yr heddlu (PDF, Cymraeg)
 audit-do-person-police_pack = Wedi gwneud pecyn yr heddlu
 
+nav-tokens = Eich tocynnau API
+tokens-title = Tocynnau API
+tokens-intro = Mae tocyn API yn gadael i system arall (ap ar lechen, offeryn adroddiadau) ddefnyddio Homeward fel chi, gyda’ch rolau, heb eich cyfrinair na chod eich dilysydd. Rhowch enw i bob un sy’n dweud ble mae’n cael ei ddefnyddio, a’i ddirymu cyn gynted ag nad oes ei angen mwyach.
+tokens-none = Does dim tocynnau API.
+tokens-label = Enw
+tokens-label-hint = Ble mae’n cael ei ddefnyddio, er enghraifft “Offeryn adroddiadau’r swyddfa”.
+tokens-made = Crëwyd
+tokens-until = Yn gweithio tan
+tokens-status = Statws
+tokens-in-use = Yn cael ei ddefnyddio
+tokens-expired = Wedi dod i ben
+tokens-revoked = Dirymwyd ar { $when } gan { $who }
+tokens-revoke = Dirymu
+tokens-revoked-banner = Cafodd y tocyn ei ddirymu. Nid yw’n gweithio mwyach.
+tokens-new = Creu tocyn newydd
+tokens-days-legend = Am faint o amser mae’n gweithio
+tokens-days = { $count ->
+    [zero] { $count } diwrnod
+    [one] 1 diwrnod
+    [two] 2 ddiwrnod
+    [few] { $count } diwrnod
+    [many] { $count } diwrnod
+   *[other] { $count } diwrnod
+}
+tokens-submit = Creu’r tocyn
+tokens-made-title = Eich tocyn newydd
+tokens-made-once = Copïwch ef nawr a’i gadw’n ddiogel, fel y byddech chi’n gwneud gyda chyfrinair. Ni fydd yn cael ei ddangos eto.
+users-token-revoked = Cafodd tocyn API { $name } ei ddirymu. Nid yw’n gweithio mwyach.
+error-token-label-empty = Rhowch enw i’r tocyn
+error-token-days = Dewiswch am faint o amser mae’r tocyn yn gweithio: 7, 30 neu 90 diwrnod
+audit-do-api_token-revoke = Wedi dirymu tocyn API
 nav-settings = Gosodiadau
 settings-backups = Copïau wrth gefn
 settings-backup-last-good = Cymerwyd y copi wrth gefn da diwethaf ar { $when } ({ $size } MB).

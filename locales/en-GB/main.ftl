@@ -553,6 +553,33 @@ person-pack-en = Police pack (PDF, English)
 person-pack-cy = Police pack (PDF, Welsh)
 audit-do-person-police_pack = Made a police pack
 
+nav-tokens = Your API tokens
+tokens-title = API tokens
+tokens-intro = An API token lets another system (a tablet’s app, a report tool) use Homeward as you, with your roles, without your password or authenticator code. Give each one a name that says where it is used, and revoke it as soon as it is no longer needed.
+tokens-none = There are no API tokens.
+tokens-label = Name
+tokens-label-hint = Where it is used, for example “The office’s reporting tool”.
+tokens-made = Made
+tokens-until = Works until
+tokens-status = Status
+tokens-in-use = In use
+tokens-expired = Expired
+tokens-revoked = Revoked on { $when } by { $who }
+tokens-revoke = Revoke
+tokens-revoked-banner = The token was revoked. It no longer works.
+tokens-new = Make a new token
+tokens-days-legend = How long it works for
+tokens-days = { $count ->
+    [one] 1 day
+   *[other] { $count } days
+}
+tokens-submit = Make the token
+tokens-made-title = Your new token
+tokens-made-once = Copy it now and keep it safe, as you would a password. It will not be shown again.
+users-token-revoked = The API token of { $name } was revoked. It no longer works.
+error-token-label-empty = Enter a name for the token
+error-token-days = Choose how long the token works for: 7, 30 or 90 days
+audit-do-api_token-revoke = Revoked an API token
 nav-settings = Settings
 settings-backups = Backups
 settings-backup-last-good = The last good backup was taken on { $when } ({ $size } MB).

@@ -30,6 +30,7 @@ pub mod reviews;
 pub mod second_factor;
 pub mod secrets;
 pub mod settings;
+pub mod tokens;
 pub mod users;
 
 use homeward_domain::time::Clock;

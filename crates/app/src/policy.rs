@@ -63,10 +63,12 @@ pub enum Action {
     /// As an inspector, see the inspections providers have opened to their inspectorate,
     /// and read a provider's records under one.
     Inspect,
+    /// Make, list and revoke their own API tokens.
+    ManageOwnTokens,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::ViewOwnHome,
         Action::ViewPeople,
         Action::EditPeople,
@@ -92,6 +94,7 @@ impl Action {
         Action::UseGrants,
         Action::BreakGlass,
         Action::Inspect,
+        Action::ManageOwnTokens,
     ];
 }
 
@@ -152,6 +155,9 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         BreakGlass => matches!(role, Police),
         // Inspectors read only under an inspection a provider opened (`inspection_allows`).
         Inspect => matches!(role, Inspector),
+        // Anyone may connect another system to what they can already do; an inspector reads
+        // only under an inspection, in the browser.
+        ManageOwnTokens => !matches!(role, Inspector),
     }
 }
 

@@ -525,8 +525,8 @@ pub enum UserCommand {
         email: String,
         #[arg(long, default_value = "api")]
         label: String,
-        /// Days until it expires (1 to 366).
-        #[arg(long, default_value_t = 30)]
+        /// Days until it expires (1 to 366; 90 unless said).
+        #[arg(long, default_value_t = 90)]
         days: i64,
     },
 }

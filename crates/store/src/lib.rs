@@ -128,6 +128,21 @@ pub struct ApiToken {
     pub expires_at: Timestamp,
 }
 
+/// An API token as its owner and admins see it: never the token itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedToken {
+    pub token: ApiToken,
+    pub revoked: Option<Revocation>,
+}
+
+/// Who revoked something, and when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revocation {
+    pub at: Timestamp,
+    pub by: Option<UserId>,
+    pub by_label: String,
+}
+
 /// The person as lists and searches see them: a read model of their latest information form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Person {
@@ -958,6 +973,18 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     async fn end_session(&self, token_hash: &str, audit: Option<&AuditEvent>) -> StoreResult<()>;
     async fn create_api_token(&self, token: &ApiToken, audit: &AuditEvent) -> StoreResult<()>;
+    /// A user's API tokens in their organisation, newest first, revoked ones included.
+    async fn api_tokens_of(&self, org: OrgId, user: UserId) -> StoreResult<Vec<ListedToken>>;
+    /// Revokes one of a user's tokens. False when the organisation's user has no such token;
+    /// revoking a revoked token again changes nothing.
+    async fn revoke_api_token(
+        &self,
+        org: OrgId,
+        user: UserId,
+        token_hash: &str,
+        by: &Revocation,
+        audit: &AuditEvent,
+    ) -> StoreResult<bool>;
     async fn find_api_token(
         &self,
         token_hash: &str,

@@ -2908,6 +2908,92 @@ macro_rules! impl_sql_store {
                 Self::commit(tx).await
             }
 
+            async fn api_tokens_of(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                user: $crate::sql_impl::domain::ids::UserId,
+            ) -> $crate::StoreResult<Vec<$crate::ListedToken>> {
+                use sqlx::Row as _;
+                let rows = sqlx::query(
+                    "SELECT t.token_hash, t.label, t.created_at, t.expires_at, \
+                     r.revoked_at, r.revoked_by, r.revoked_by_label \
+                     FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                     LEFT JOIN api_token_revocations r ON r.token_hash = t.token_hash \
+                     WHERE t.user_id = $1 AND u.org_id = $2 \
+                     ORDER BY t.created_at DESC LIMIT 200",
+                )
+                .bind(user.0)
+                .bind(org.0)
+                .fetch_all(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                rows.iter()
+                    .map(|r| {
+                        let revoked_at: Option<i64> = r.try_get("revoked_at").map_err(Self::db_err)?;
+                        Ok($crate::ListedToken {
+                            token: $crate::ApiToken {
+                                token_hash: r.try_get("token_hash").map_err(Self::db_err)?,
+                                user_id: user,
+                                label: r.try_get("label").map_err(Self::db_err)?,
+                                created_at: Self::at(r.try_get("created_at").map_err(Self::db_err)?),
+                                expires_at: Self::at(r.try_get("expires_at").map_err(Self::db_err)?),
+                            },
+                            revoked: match revoked_at {
+                                Some(at) => Some($crate::Revocation {
+                                    at: Self::at(at),
+                                    by: r
+                                        .try_get::<Option<$crate::sql_impl::uuid::Uuid>, _>("revoked_by")
+                                        .map_err(Self::db_err)?
+                                        .map($crate::sql_impl::domain::ids::UserId),
+                                    by_label: r.try_get("revoked_by_label").map_err(Self::db_err)?,
+                                }),
+                                None => None,
+                            },
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn revoke_api_token(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                user: $crate::sql_impl::domain::ids::UserId,
+                token_hash: &str,
+                by: &$crate::Revocation,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let theirs = sqlx::query(
+                    "SELECT t.token_hash FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                     WHERE t.token_hash = $1 AND t.user_id = $2 AND u.org_id = $3",
+                )
+                .bind(token_hash)
+                .bind(user.0)
+                .bind(org.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                if theirs.is_none() {
+                    return Ok(false);
+                }
+                let done = sqlx::query(
+                    "INSERT INTO api_token_revocations (token_hash, revoked_at, revoked_by, revoked_by_label) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING",
+                )
+                .bind(token_hash)
+                .bind(Self::ms(by.at))
+                .bind(by.by.map(|u| u.0))
+                .bind(&by.by_label)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                if done.rows_affected() == 1 {
+                    self.append_audit(&mut tx, audit).await?;
+                }
+                Self::commit(tx).await?;
+                Ok(true)
+            }
+
             async fn find_api_token(
                 &self,
                 token_hash: &str,
@@ -2917,7 +3003,8 @@ macro_rules! impl_sql_store {
                     "SELECT t.token_hash, t.label, t.created_at AS t_created, t.expires_at, \
                      u.id, u.org_id, u.email, u.display_name, u.active, u.created_at \
                      FROM api_tokens t JOIN users u ON u.id = t.user_id \
-                     WHERE t.token_hash = $1 AND u.active = $2",
+                     WHERE t.token_hash = $1 AND u.active = $2 \
+                     AND NOT EXISTS (SELECT 1 FROM api_token_revocations r WHERE r.token_hash = t.token_hash)",
                 )
                 .bind(token_hash)
                 .bind(true)

@@ -15,6 +15,7 @@ pub mod person_dto;
 pub mod problem;
 pub mod services;
 pub mod settings;
+pub mod tokens;
 pub mod users;
 
 use axum::Json;
@@ -76,6 +77,11 @@ use utoipa::{Modify, OpenApi};
         services::resend,
         access::person,
         access::shared,
+        tokens::mine,
+        tokens::make,
+        tokens::revoke_mine,
+        tokens::of_user,
+        tokens::revoke_users,
     ),
     components(schemas(
         dto::Me,
@@ -121,6 +127,9 @@ use utoipa::{Modify, OpenApi};
         access::ReceiptDto,
         access::PersonAccessDto,
         access::SharedDto,
+        tokens::TokenDto,
+        tokens::NewTokenRequest,
+        tokens::NewTokenDto,
         problem::ProblemDocument,
         problem::ProblemField,
     )),

@@ -20,6 +20,7 @@ pub mod photos;
 pub mod reviews;
 pub mod settings;
 pub mod sign_in;
+pub mod tokens;
 pub mod users;
 
 use crate::assets;
@@ -60,6 +61,8 @@ pub struct Page {
     pub css: String,
     pub js: String,
     pub has_errors: bool,
+    /// The header links to the reader's API tokens.
+    pub can_manage_tokens: bool,
 }
 
 impl Page {
@@ -71,6 +74,10 @@ impl Page {
         let mut csrf = String::new();
         let mut user = None;
         let mut inspecting = None;
+        let can_manage_tokens = ctx
+            .actor
+            .as_ref()
+            .is_some_and(|a| a.can(Action::ManageOwnTokens));
         if let Some(actor) = &ctx.actor {
             let items: [(&'static str, &str, Action); 13] = [
                 ("/", "nav-home", Action::ViewOwnHome),
@@ -135,6 +142,7 @@ impl Page {
             css: assets::css_url(),
             js: assets::js_url(),
             has_errors: false,
+            can_manage_tokens,
         }
     }
 

@@ -267,6 +267,8 @@ struct UserPage {
     action_second_factor: String,
     /// They have a second factor set up (an administrator may reset it).
     has_second_factor: bool,
+    /// Their API tokens, each with a revoke button for an admin.
+    tokens: Vec<super::tokens::TokenRow>,
     /// The name and address in the "change details" form: as saved, or as just submitted.
     display_name: String,
     email: String,
@@ -286,6 +288,7 @@ pub struct UserQuery {
     deactivated: Option<String>,
     details: Option<String>,
     second_factor: Option<String>,
+    token_revoked: Option<String>,
 }
 
 async fn user_page(
@@ -363,6 +366,16 @@ async fn user_page(
             },
         },
     ];
+    let tokens = state.app.user_tokens(actor, id).await.or_fail(ctx)?;
+    let revoke = |hash: &str| format!("/admin/users/{id}/tokens/{hash}/revoke");
+    let tokens = super::tokens::rows(
+        t,
+        &tokens,
+        state.app.clock.now(),
+        actor
+            .can(Action::ManageUsers)
+            .then_some(&revoke as &dyn Fn(&str) -> String),
+    );
     let mut page = Page::new(ctx, "users-title", "/admin/users").with_errors(&errors);
     page.title = found.user.display_name.clone();
     Ok(UserPage {
@@ -379,6 +392,7 @@ async fn user_page(
         action_details: format!("/admin/users/{id}/details"),
         action_second_factor: format!("/admin/users/{id}/second-factor/reset"),
         has_second_factor: second_factor.is_some(),
+        tokens,
         display_name,
         email,
         user: found,
@@ -402,6 +416,8 @@ pub async fn show(
         Some("users-details-saved")
     } else if q.second_factor.is_some() {
         Some("users-second-factor-reset")
+    } else if q.token_revoked.is_some() {
+        Some("users-token-revoked")
     } else {
         None
     };

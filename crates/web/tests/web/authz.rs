@@ -27,6 +27,17 @@ const MAIL_FIXERS: &[Role] = &[Manager, SafeguardingLead, OrgAdmin];
 const DISCLOSURE_READERS: &[Role] = &[Manager, SafeguardingLead, Auditor];
 const PARTNERS: &[Role] = &[Police, SocialWorker, ReturnInterviewWorker];
 const INSPECTORS: &[Role] = &[Inspector];
+const TOKEN_OWNERS: &[Role] = &[
+    CareWorker,
+    ShiftLead,
+    Manager,
+    SafeguardingLead,
+    OrgAdmin,
+    Auditor,
+    Police,
+    SocialWorker,
+    ReturnInterviewWorker,
+];
 
 fn expectation(method: &str, path: &str) -> Option<Expect> {
     use Expect::*;
@@ -53,6 +64,15 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("POST", "/admin/users/{id}/details") | ("PUT", "/api/v1/users/{id}") => Only(ADMINS),
         ("POST", "/admin/users/{id}/second-factor/reset") => Only(ADMINS),
         ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
+        ("POST", "/admin/users/{id}/tokens/{token}/revoke")
+        | ("POST", "/api/v1/users/{id}/tokens/{token}/revoke") => Only(ADMINS),
+        ("GET", "/api/v1/users/{id}/tokens") => Only(USER_VIEWERS),
+        ("GET", "/account/tokens")
+        | ("POST", "/account/tokens")
+        | ("POST", "/account/tokens/{token}/revoke")
+        | ("GET", "/api/v1/me/tokens")
+        | ("POST", "/api/v1/me/tokens")
+        | ("POST", "/api/v1/me/tokens/{token}/revoke") => Only(TOKEN_OWNERS),
         ("GET", "/disclosures") | ("GET", "/disclosures.csv") => Only(DISCLOSURE_READERS),
         ("GET", "/people/{id}/disclosures") => Only(CARE),
         ("GET", "/people/{id}/access") | ("GET", "/api/v1/people/{id}/access") => {
@@ -432,6 +452,31 @@ async fn run_matrix(t: &TestApp) {
                 let theirs = grants.get(&role).unwrap_or(&grant);
                 concrete(spec.path, &own_target, &own_person, theirs, inspection)
                     .replace("/add/note", &format!("/add/{kind}"))
+            } else if spec.path.contains("tokens/{token}") {
+                // A live token to revoke: the target's on a user's page, else the actor's own.
+                // (Written to the store: the target may have been deactivated by then.)
+                let owner = if spec.path.contains("/users/{id}/") {
+                    own_target.parse().unwrap()
+                } else {
+                    demo.own(role).id
+                };
+                let hash = format!("matrix-{}", uuid::Uuid::new_v4());
+                let token = homeward_store::ApiToken {
+                    token_hash: hash.clone(),
+                    user_id: owner,
+                    label: "matrix".into(),
+                    created_at: start_time(),
+                    expires_at: start_time()
+                        .checked_add(jiff::SignedDuration::from_hours(24))
+                        .unwrap(),
+                };
+                let org = demo.own(role).org_id;
+                t.app
+                    .store
+                    .create_api_token(&token, &test_event(org))
+                    .await
+                    .unwrap();
+                own_path.replace("no-such-link", &hash)
             } else {
                 own_path.clone()
             };

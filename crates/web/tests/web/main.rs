@@ -26,3 +26,4 @@ mod people_api;
 mod photos;
 mod settings;
 mod support;
+mod tokens;
