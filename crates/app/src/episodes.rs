@@ -744,6 +744,11 @@ impl App {
         filter: EpisodeFilter,
     ) -> AppResult<Vec<EpisodeSummary>> {
         require(actor, Action::ViewEpisodes)?;
+        // Someone the actor may not see is not found, as a direct read would say, and is
+        // never recorded as read.
+        if let Some(person) = filter.person {
+            self.person_for(actor, Action::ViewEpisodes, person).await?;
+        }
         let services = within_scope(actor.scope_for(Action::ViewEpisodes), filter.service);
         let e = actor.event(
             self.clock.now(),

@@ -174,8 +174,15 @@ pub struct PatternsView {
 }
 
 impl App {
-    /// The filter for an ask, within what the actor may see, or a problem with the dates.
-    fn facts_filter(&self, actor: &Actor, ask: &PatternsAsk) -> AppResult<FactsFilter> {
+    /// The filter for an ask, within what the actor may see, or a problem with the dates. A
+    /// person the actor may not see is not found, exactly as reading them directly would be,
+    /// before anything is counted or audited.
+    async fn facts_filter(&self, actor: &Actor, ask: &PatternsAsk) -> AppResult<FactsFilter> {
+        if let Some(person) = ask.person
+            && self.pattern_person(actor, person).await?.is_none()
+        {
+            return Err(AppError::NotFound);
+        }
         let scope = actor.scope_for(Action::ViewPatterns);
         let services = match (scope, ask.service) {
             (None, None) => None,
@@ -210,7 +217,7 @@ impl App {
         ask: &PatternsAsk,
     ) -> AppResult<PatternsView> {
         require(actor, Action::ViewPatterns)?;
-        let filter = self.facts_filter(actor, ask)?;
+        let filter = self.facts_filter(actor, ask).await?;
         let days = (ask.to - ask.from).get_days() + 1;
         let span = jiff::Span::new().days(days);
         let previous_from = ask
@@ -321,7 +328,7 @@ impl App {
     /// the patterns.
     pub async fn pattern_count(&self, actor: &Actor, ask: &PatternsAsk) -> AppResult<i64> {
         require(actor, Action::ViewPatterns)?;
-        let filter = self.facts_filter(actor, ask)?;
+        let filter = self.facts_filter(actor, ask).await?;
         Ok(self
             .store
             .count_episodes(actor.org_id(), &filter, self.clock.now())
@@ -339,7 +346,7 @@ impl App {
         limit: i64,
     ) -> AppResult<Vec<(EpisodeSummary, Timestamp)>> {
         require(actor, Action::ViewPatterns)?;
-        let filter = self.facts_filter(actor, ask)?;
+        let filter = self.facts_filter(actor, ask).await?;
         let now = self.clock.now();
         self.store
             .record_audit(&actor.event(
@@ -1113,7 +1120,7 @@ impl App {
         // person is a letter, the same throughout.
         let mut listed = Vec::new();
         if let Report::GroupSummary(_) = kind {
-            let filter = self.facts_filter(actor, ask)?;
+            let filter = self.facts_filter(actor, ask).await?;
             listed = self
                 .store
                 .facts_episodes(actor.org_id(), &filter, view.now, None, MOST_IN_SUMMARY)

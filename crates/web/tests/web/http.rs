@@ -419,11 +419,29 @@ async fn adding_a_user_validates_in_the_users_language_and_saves_nothing_on_erro
         .send(&t)
         .await;
     assert_eq!(reply.status, 422);
-    assert!(
-        reply
-            .body
-            .contains("An account with this email address already exists")
-    );
+    let same_org = "This email address cannot be used for a new account";
+    assert!(reply.body.contains(same_org));
+    // Another organisation's address gets the very same words: nothing says it exists, or
+    // where.
+    let reply = req("POST", "/admin/users")
+        .session(&admin)
+        .form(&format!(
+            "csrf_token={}&display_name=Again&email={}&password=kettle+orbit+lantern&roles=manager",
+            admin.csrf,
+            homeward_web::guard::encode(&demo.other(Role::Manager).email)
+        ))
+        .send(&t)
+        .await;
+    assert_eq!(reply.status, 422);
+    assert!(reply.body.contains(same_org));
+    let other_org = t
+        .app
+        .store
+        .get_organisation(demo.other(Role::Manager).org_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!reply.body.contains(&other_org.name));
 }
 
 #[tokio::test]

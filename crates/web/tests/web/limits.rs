@@ -121,3 +121,34 @@ async fn a_hidden_character_is_refused_everywhere_and_nothing_is_written() {
         assert_eq!(list.status, 400);
     }
 }
+
+/// A filter naming another organisation's person is refused as reading them would be (not
+/// found), and the audit trail never records it as an allowed read.
+#[tokio::test]
+async fn a_filter_on_another_organisations_person_is_not_found_and_not_recorded() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let manager = session_for(&t, demo.own(Role::Manager)).await;
+        let theirs = people_of(&t, demo.other(Role::Manager).org_id).await[0].id;
+        let org = demo.own(Role::Manager).org_id;
+        let before = t.app.store.recent_audit(org, 1).await.unwrap()[0].seq;
+        for path in [
+            format!("/api/v1/episodes?person={theirs}"),
+            format!("/api/v1/patterns?person={theirs}"),
+            format!("/patterns?person={theirs}"),
+            format!("/patterns/episodes?person={theirs}"),
+            format!("/people/{theirs}"),
+        ] {
+            let reply = req("GET", &path).session(&manager).send(&t).await;
+            assert_eq!(reply.status, 404, "[{}] {path}: {}", t.engine, reply.body);
+        }
+        let trail = t.app.store.audit_page(before, 1000).await.unwrap();
+        assert!(
+            !trail.iter().any(
+                |r| r.event.outcome == homeward_domain::audit::Outcome::Allowed
+                    && r.event.resource_id.as_deref() == Some(theirs.to_string().as_str())
+            ),
+            "no allowed read of someone else's person is recorded"
+        );
+    }
+}
