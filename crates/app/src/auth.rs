@@ -141,9 +141,10 @@ impl App {
         let now = self.clock.now();
         let ip = meta.ip.clone().unwrap_or_else(|| "unknown".into());
         let since = now.checked_sub(throttle::WINDOW).unwrap_or(now);
+        let device_hash = device_token.map(token_hash);
         let recent = self
             .store
-            .recent_failures(email.as_str(), &ip, since)
+            .recent_failures(email.as_str(), &ip, device_hash.as_deref(), since)
             .await?;
         let creds = self.store.find_credentials(email.as_str()).await?;
 
@@ -172,7 +173,7 @@ impl App {
             _ => {
                 let e = self.system_event(meta, "session.sign_in", email.as_str(), Outcome::Failed);
                 self.store
-                    .record_sign_in_failure(email.as_str(), &ip, &e)
+                    .record_sign_in_failure(email.as_str(), &ip, device_hash.as_deref(), &e)
                     .await?;
                 return Ok(Err(SignInFailure::WrongCredentials));
             }

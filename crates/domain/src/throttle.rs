@@ -2,9 +2,10 @@
 //!
 //! Failures are counted over a sliding window three ways. Per account and address, and per
 //! address, they stop an attacker's own machine. Per account across all addresses they stop a
-//! spread-out attack, but that limit is waived for a browser that has signed in to the account
-//! successfully before (OWASP's "device cookie" scheme): the attacker cannot present that
-//! browser's cookie, so the real user at their usual browser is never locked out by them.
+//! spread-out attack. A browser that has signed in to the account successfully before
+//! (OWASP's "device cookie" scheme) is held only to its own failures: the attacker cannot
+//! present that browser's cookie, so the real user at their usual browser is never locked out,
+//! even by someone guessing from the same address (a care home shares one).
 
 use jiff::SignedDuration;
 
@@ -15,12 +16,15 @@ pub struct Limits {
     pub per_account_and_address: u32,
     pub per_address: u32,
     pub per_account: u32,
+    /// Failures from one remembered browser (someone else at the user's own desk).
+    pub per_device: u32,
 }
 
 pub const LIMITS: Limits = Limits {
     per_account_and_address: 5,
     per_address: 50,
     per_account: 10,
+    per_device: 10,
 };
 
 /// Failures within [`WINDOW`] before this attempt.
@@ -29,6 +33,8 @@ pub struct RecentFailures {
     pub account_and_address: u32,
     pub address: u32,
     pub account: u32,
+    /// From this browser's device cookie, whatever the account.
+    pub device: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,9 +46,13 @@ pub enum Decision {
 }
 
 pub fn decide(recent: RecentFailures, trusted_device: bool, limits: Limits) -> Decision {
-    let blocked = recent.account_and_address >= limits.per_account_and_address
-        || recent.address >= limits.per_address
-        || (!trusted_device && recent.account >= limits.per_account);
+    let blocked = if trusted_device {
+        recent.device >= limits.per_device
+    } else {
+        recent.account_and_address >= limits.per_account_and_address
+            || recent.address >= limits.per_address
+            || recent.account >= limits.per_account
+    };
     if blocked {
         Decision::Refuse
     } else {
@@ -55,40 +65,61 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn failures(
+        account_and_address: u32,
+        address: u32,
+        account: u32,
+        device: u32,
+    ) -> RecentFailures {
+        RecentFailures {
+            account_and_address,
+            address,
+            account,
+            device,
+        }
+    }
+
     #[test]
     fn an_attackers_machine_is_stopped() {
-        let r = RecentFailures {
-            account_and_address: 5,
-            address: 5,
-            account: 5,
-        };
-        assert_eq!(decide(r, false, LIMITS), Decision::Refuse);
-        let r = RecentFailures {
-            account_and_address: 0,
-            address: 50,
-            account: 0,
-        };
-        assert_eq!(decide(r, false, LIMITS), Decision::Refuse);
+        assert_eq!(
+            decide(failures(5, 5, 5, 0), false, LIMITS),
+            Decision::Refuse
+        );
+        assert_eq!(
+            decide(failures(0, 50, 0, 0), false, LIMITS),
+            Decision::Refuse
+        );
     }
 
     #[test]
     fn a_spread_attack_is_stopped_but_not_for_the_users_own_browser() {
-        let r = RecentFailures {
-            account_and_address: 0,
-            address: 0,
-            account: 40,
-        };
+        let r = failures(0, 0, 40, 0);
         assert_eq!(decide(r, false, LIMITS), Decision::Refuse);
         assert_eq!(decide(r, true, LIMITS), Decision::Attempt);
     }
 
+    #[test]
+    fn someone_at_the_users_own_browser_is_stopped_there() {
+        assert_eq!(
+            decide(failures(0, 0, 0, 10), true, LIMITS),
+            Decision::Refuse
+        );
+        assert_eq!(
+            decide(failures(0, 0, 0, 9), true, LIMITS),
+            Decision::Attempt
+        );
+    }
+
     proptest! {
-        /// Whatever failures others cause on the account, a trusted browser on a clean address
-        /// can always try.
+        /// Whatever failures others cause on the account or at the same address, the user's
+        /// own browser can always try.
         #[test]
-        fn trusted_browser_never_locked_out_by_others(account in 0u32..100_000) {
-            let r = RecentFailures { account_and_address: 0, address: 0, account };
-            prop_assert_eq!(decide(r, true, LIMITS), Decision::Attempt);
+        fn trusted_browser_never_locked_out_by_others(
+            pair in 0u32..100_000,
+            address in 0u32..100_000,
+            account in 0u32..100_000,
+        ) {
+            prop_assert_eq!(decide(failures(pair, address, account, 0), true, LIMITS), Decision::Attempt);
         }
     }
 }

@@ -362,16 +362,34 @@ pub async fn sign_in_failures_are_counted_in_the_window(store: Arc<dyn Store>) {
         ("x@example.org", "2.2.2.2"),
         ("y@example.org", "1.1.1.1"),
     ] {
-        store.record_sign_in_failure(email, ip, &e).await.unwrap();
+        store
+            .record_sign_in_failure(email, ip, None, &e)
+            .await
+            .unwrap();
+    }
+    // Two from one remembered browser, on different accounts.
+    for email in ["x@example.org", "z@example.org"] {
+        store
+            .record_sign_in_failure(email, "3.3.3.3", Some("device-a"), &e)
+            .await
+            .unwrap();
     }
     let r = store
-        .recent_failures("x@example.org", "1.1.1.1", t0())
+        .recent_failures("x@example.org", "1.1.1.1", None, t0())
         .await
         .unwrap();
-    assert_eq!((r.account_and_address, r.address, r.account), (2, 3, 3));
+    assert_eq!(
+        (r.account_and_address, r.address, r.account, r.device),
+        (2, 3, 4, 0)
+    );
+    let r = store
+        .recent_failures("x@example.org", "1.1.1.1", Some("device-a"), t0())
+        .await
+        .unwrap();
+    assert_eq!(r.device, 2);
     let after = t0().checked_add(SignedDuration::from_secs(1)).unwrap();
     let r = store
-        .recent_failures("x@example.org", "1.1.1.1", after)
+        .recent_failures("x@example.org", "1.1.1.1", None, after)
         .await
         .unwrap();
     assert_eq!((r.account_and_address, r.address, r.account), (0, 0, 0));

@@ -1198,16 +1198,19 @@ pub trait Store: Send + Sync {
     async fn end_challenge(&self, token_hash: &str) -> StoreResult<()>;
 
     // Sign-in throttling.
+    /// A failed sign-in, with the hash of the browser's device cookie when it sent one.
     async fn record_sign_in_failure(
         &self,
         email: &str,
         ip: &str,
+        device_hash: Option<&str>,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     async fn recent_failures(
         &self,
         email: &str,
         ip: &str,
+        device_hash: Option<&str>,
         since: Timestamp,
     ) -> StoreResult<RecentFailures>;
 

@@ -4013,13 +4013,15 @@ sqlx::AssertSqlSafe(format!(
                 &self,
                 email: &str,
                 ip: &str,
+                device_hash: Option<&str>,
                 audit: &$crate::sql_impl::domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query("INSERT INTO sign_in_failures (email, ip, at) VALUES ($1, $2, $3)")
+                sqlx::query("INSERT INTO sign_in_failures (email, ip, at, device_hash) VALUES ($1, $2, $3, $4)")
                     .bind(email)
                     .bind(ip)
                     .bind(Self::ms(audit.at))
+                    .bind(device_hash)
                     .execute(&mut *tx)
                     .await
                     .map_err(Self::db_err)?;
@@ -4031,6 +4033,7 @@ sqlx::AssertSqlSafe(format!(
                 &self,
                 email: &str,
                 ip: &str,
+                device_hash: Option<&str>,
                 since: $crate::sql_impl::jiff::Timestamp,
             ) -> $crate::StoreResult<$crate::sql_impl::domain::throttle::RecentFailures> {
                 use sqlx::Row as _;
@@ -4038,12 +4041,14 @@ sqlx::AssertSqlSafe(format!(
                     "SELECT \
                        COALESCE(SUM(CASE WHEN email = $1 AND ip = $2 THEN 1 ELSE 0 END), 0) AS pair, \
                        COALESCE(SUM(CASE WHEN ip = $2 THEN 1 ELSE 0 END), 0) AS by_ip, \
-                       COALESCE(SUM(CASE WHEN email = $1 THEN 1 ELSE 0 END), 0) AS by_email \
-                     FROM sign_in_failures WHERE at >= $3 AND (email = $1 OR ip = $2)",
+                       COALESCE(SUM(CASE WHEN email = $1 THEN 1 ELSE 0 END), 0) AS by_email, \
+                       COALESCE(SUM(CASE WHEN device_hash = $4 THEN 1 ELSE 0 END), 0) AS by_device \
+                     FROM sign_in_failures WHERE at >= $3 AND (email = $1 OR ip = $2 OR device_hash = $4)",
                 )
                 .bind(email)
                 .bind(ip)
                 .bind(Self::ms(since))
+                .bind(device_hash)
                 .fetch_one(self.reader())
                 .await
                 .map_err(Self::db_err)?;
@@ -4055,6 +4060,7 @@ sqlx::AssertSqlSafe(format!(
                     account_and_address: count("pair")?,
                     address: count("by_ip")?,
                     account: count("by_email")?,
+                    device: count("by_device")?,
                 })
             }
 

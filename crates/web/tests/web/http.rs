@@ -263,6 +263,68 @@ async fn repeated_failures_are_throttled_without_locking_out_the_users_own_brows
     );
 }
 
+/// A care home shares one address: someone there guessing at the manager's account (and at
+/// others) slows guessing from that address, but the manager's own browser, at the same
+/// address, still gets in; someone at the manager's own browser is stopped there.
+#[tokio::test]
+async fn guessing_from_a_shared_address_never_locks_the_users_own_browser_out() {
+    for t in engines().await {
+        seed(&t).await;
+        let home = "192.0.2.10";
+        let email = "manager@cartrefi-ffug.example";
+        let (first, _) = password_step(&t, email, PASSWORD, home).await;
+        let device = first.cookie("__Host-homeward_device").unwrap();
+        // Someone at the same address guesses at this account and then at many others.
+        for _ in 0..6 {
+            sign_in(&t, email, "guess guess guess", home).await;
+        }
+        for i in 0..50 {
+            sign_in(
+                &t,
+                &format!("nobody{i}@cartrefi-ffug.example"),
+                "guess guess guess",
+                home,
+            )
+            .await;
+        }
+        let stranger = sign_in(&t, email, PASSWORD, home).await;
+        assert!(
+            stranger.body.contains("too many attempts"),
+            "[{}] a new browser at that address is slowed",
+            t.engine
+        );
+        let own_browser = |password: &'static str| {
+            let t = &t;
+            let device = device.clone();
+            async move {
+                let page = req("GET", "/sign-in").sent_from(home).send(t).await;
+                let csrf = page.cookie("__Host-homeward_csrf").unwrap();
+                req("POST", "/sign-in")
+                    .sent_from(home)
+                    .header(
+                        "cookie",
+                        &format!("__Host-homeward_csrf={csrf}; __Host-homeward_device={device}"),
+                    )
+                    .form(&format!(
+                        "csrf_token={csrf}&email=manager%40cartrefi-ffug.example&password={}",
+                        password.replace(' ', "+")
+                    ))
+                    .send(t)
+                    .await
+            }
+        };
+        let own = own_browser(PASSWORD).await;
+        assert_eq!(own.status, 303, "[{}] {}", t.engine, own.body);
+        assert!(own.location().unwrap().starts_with("/sign-in/code"));
+        // Someone at the manager's own desk, with their browser, is stopped after ten tries.
+        for _ in 0..10 {
+            assert_eq!(own_browser("guess guess guess").await.status, 422);
+        }
+        let blocked = own_browser(PASSWORD).await;
+        assert!(blocked.body.contains("too many attempts"), "[{}]", t.engine);
+    }
+}
+
 #[tokio::test]
 async fn sessions_end_after_30_idle_minutes_and_12_hours_in_all() {
     for t in engines().await {
