@@ -425,6 +425,7 @@ option-999 = 999 (argyfwng)
 option-101 = 101 (nid argyfwng)
 error-required = Rhowch yr wybodaeth hon
 error-too-long = Mae hyn yn rhy hir: byrhewch ef
+error-reference = Os byddwch yn dweud wrth rywun am hyn, rhowch y cyfeirnod hwn iddynt: { $id }
 error-text-hidden = Mae rhywbeth a deipiwyd gennych yn cynnwys nod cudd (yn aml wedi’i gludo o raglen arall) na ellir ei gadw. Ewch yn ôl, teipiwch y testun hwnnw eto, a rhowch gynnig arall arni.
 error-text-invalid = Mae hyn yn cynnwys nodau na ellir eu cadw
 error-number = Rhowch rif cyfan, fel 14

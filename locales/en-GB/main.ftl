@@ -420,6 +420,7 @@ option-999 = 999 (emergency)
 option-101 = 101 (non-emergency)
 error-required = Enter this information
 error-too-long = This is too long: shorten it
+error-reference = If you tell someone about this, give them this reference: { $id }
 error-text-hidden = Something you typed holds a hidden character (often pasted from another program) that cannot be saved. Go back, type that text again, and try once more.
 error-text-invalid = This contains characters that cannot be saved
 error-number = Enter a whole number, like 14

@@ -51,6 +51,8 @@ impl Inspecting {
 #[derive(Clone, Debug, Default)]
 pub struct RequestMeta {
     pub ip: Option<String>,
+    /// The request's name in the logs and on its error page (empty outside a request).
+    pub request_id: String,
 }
 
 impl Actor {

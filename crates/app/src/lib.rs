@@ -20,6 +20,7 @@ pub mod escalation;
 mod fixed;
 pub mod inspections;
 pub mod learning;
+pub mod metrics;
 pub mod organisation;
 pub mod patterns;
 pub mod people;
@@ -48,6 +49,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub keys: Arc<secrets::Keys>,
     pub board: board::Feed,
+    /// Counts and times for `/metrics`, shared by the web server and the worker.
+    pub metrics: Arc<metrics::Metrics>,
     fixed: Arc<fixed::Fixed>,
 }
 
@@ -58,6 +61,7 @@ impl App {
             clock,
             keys: Arc::new(keys),
             board: board::Feed::default(),
+            metrics: Arc::default(),
             fixed: Arc::default(),
         }
     }

@@ -292,17 +292,25 @@ fn start_worker(
                 _ = tick.tick() => {}
                 _ = stop.changed() => break,
             }
-            if let Err(e) = app.escalate(&worker.link).await {
+            let started = std::time::Instant::now();
+            let escalated = app.escalate(&worker.link).await;
+            if let Err(e) = &escalated {
                 tracing::warn!(error = %e, "escalation pass failed; trying again shortly");
             }
             if let Err(e) = app.end_closed_access().await {
                 tracing::warn!(error = %e, "ending partners' access to closed episodes failed; trying again shortly");
             }
+            let mut mail_failed = false;
             if let Some(mailer) = &worker.mailer
                 && let Err(e) = app.send_mail(mailer.as_ref()).await
             {
+                mail_failed = true;
                 tracing::warn!(error = %e, "sending mail failed; trying again shortly");
             }
+            app.metrics.observe_pass(
+                started.elapsed().as_secs_f64(),
+                escalated.is_err() || mail_failed,
+            );
             if let Err(e) =
                 keep_checkpoint(&app, &worker.database_url, worker.checkpoint.as_deref()).await
             {

@@ -965,3 +965,69 @@ fn serve_takes_backups_on_its_schedule() {
         whole.file_name().unwrap().to_string_lossy()
     );
 }
+
+/// Logs as a collector reads them: one JSON object a line, each request's line carrying its
+/// id and route pattern and nothing personal; and `/metrics` answers on this machine.
+#[test]
+fn json_logs_name_each_request_and_metrics_answer_locally() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("h.db").display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_homeward"))
+        .args(["serve", "--listen", &addr])
+        .env("HOMEWARD_DATABASE_URL", &url)
+        .env("HOMEWARD_SECRET_KEY", SECRET)
+        .env("HOMEWARD_LOG", "info,sqlx=warn")
+        .env("HOMEWARD_LOG_FORMAT", "json")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let ready = http_get(&addr, "/readyz");
+    let id = ready
+        .lines()
+        .find_map(|l| l.strip_prefix("x-request-id: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    let metrics = http_get(&addr, "/metrics");
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+    assert!(
+        metrics.contains(r#"route="/readyz",status="2xx"} 1"#),
+        "{metrics}"
+    );
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    let mut logs = String::new();
+    server
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    let _ = server.wait();
+    let answered: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
+        .filter(|v: &serde_json::Value| v["fields"]["message"] == "answered")
+        .collect();
+    let line = answered
+        .iter()
+        .find(|v| v["span"]["id"] == id.as_str())
+        .unwrap_or_else(|| panic!("no line for request {id}: {logs}"));
+    assert_eq!(line["fields"]["route"], "/readyz");
+    assert_eq!(line["fields"]["status"], 200);
+}

@@ -1628,6 +1628,9 @@ pub trait Store: Send + Sync {
     async fn recent_audit(&self, org: OrgId, limit: i64) -> StoreResult<Vec<AuditRecord>>;
     /// A page of the organisation's audit trail, filtered in the database, newest first.
     async fn audit_search(&self, org: OrgId, query: &AuditQuery) -> StoreResult<Vec<AuditRecord>>;
+    /// Emails waiting in the outbox (to send or to try again), and dead letters not yet dealt
+    /// with, across the installation.
+    async fn mail_counts(&self) -> StoreResult<(i64, i64)>;
     /// The last record's place and hash (none for an empty trail).
     async fn audit_head(&self) -> StoreResult<Option<(i64, String)>>;
     /// Records with `seq > after` that vouch for a chronology entry, in order, at most `limit`,

@@ -5645,6 +5645,21 @@ sqlx::AssertSqlSafe(format!(
                 rows.iter().map(Self::row_audit).collect()
             }
 
+            async fn mail_counts(&self) -> $crate::StoreResult<(i64, i64)> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT (SELECT COUNT(*) FROM outbox_queue) AS waiting, \
+                     (SELECT COUNT(*) FROM outbox_dead WHERE resolved_at IS NULL) AS dead",
+                )
+                .fetch_one(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                Ok((
+                    row.try_get("waiting").map_err(Self::db_err)?,
+                    row.try_get("dead").map_err(Self::db_err)?,
+                ))
+            }
+
             async fn audit_head(&self) -> $crate::StoreResult<Option<(i64, String)>> {
                 use sqlx::Row as _;
                 let row = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")

@@ -57,7 +57,14 @@ impl Ctx {
         Self {
             actor: None,
             tr: Tr(Self::locale_from(&parts.headers)),
-            meta: RequestMeta::default(),
+            meta: RequestMeta {
+                request_id: parts
+                    .extensions
+                    .get::<crate::telemetry::RequestId>()
+                    .map(|r| r.0.clone())
+                    .unwrap_or_default(),
+                ..RequestMeta::default()
+            },
             path_and_query: parts
                 .uri
                 .path_and_query()

@@ -26,17 +26,34 @@ pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 pub async fn guard(State(g): State<Guarded>, request: Request, next: Next) -> Response {
+    let route = g.spec.path;
+    let mut response = check(g, request, next).await;
+    // For the request's metrics, refused or answered: the pattern, never the ids in it.
+    response
+        .extensions_mut()
+        .insert(crate::telemetry::RoutePattern(route));
+    response
+}
+
+async fn check(g: Guarded, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
     let tr = Tr(Ctx::locale_from(&parts.headers));
     let is_api = g.spec.kind == Kind::Api;
     let meta = RequestMeta {
         ip: client_ip(&parts, g.state.config.trust_proxy),
+        request_id: parts
+            .extensions
+            .get::<crate::telemetry::RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default(),
     };
+    tracing::Span::current().record("route", g.spec.path);
+    let request_id = meta.request_id.clone();
     let refuse = |e: AppError| -> Response {
         if is_api {
             api::problem::Problem::new(tr, e).into_response()
         } else {
-            html::errors::bare(tr, e)
+            html::errors::bare(tr, &request_id, e)
         }
     };
 

@@ -16,6 +16,7 @@ pub mod i18n {
     pub use homeward_i18n::*;
 }
 pub mod routes;
+pub mod telemetry;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -74,5 +75,9 @@ pub fn router(app: App, config: WebConfig) -> Router {
         // board updates (server-sent events) and photos are left alone. The CSRF token on
         // each page is masked afresh (`guard::masked`), so compression gives nothing away.
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            telemetry::name_requests,
+        ))
         .with_state(state)
 }

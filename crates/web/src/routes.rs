@@ -192,6 +192,7 @@ pub fn table() -> Vec<Route> {
         r("POST", "/admin/settings", Requires(Action::ManageSettings), Html, post(html::settings::save)),
         r("POST", "/admin/settings/duties", Requires(Action::ManageSettings), Html, post(html::settings::save_duties)),
         // The JSON API.
+        r("GET", "/metrics", Public, Html, get(crate::telemetry::metrics)),
         r("GET", "/api/v1/openapi.json", Public, Api, get(api::openapi_json)),
         r("GET", "/api/v1/me", Requires(Action::ViewOwnHome), Api, get(api::me::me)),
         r("GET", "/api/v1/people", Requires(Action::ViewPeople), Api, get(api::people::list)),

@@ -15,6 +15,8 @@ use homeward_app::AppError;
 struct ErrorPage {
     page: Page,
     body: String,
+    /// The request's id, to read out to whoever looks into it.
+    reference: Option<String>,
 }
 
 fn status_and_text(e: &AppError) -> (StatusCode, &'static str, &'static str) {
@@ -64,17 +66,23 @@ pub fn page(ctx: &Ctx, e: AppError) -> Response {
         &ErrorPage {
             page: Page::new(ctx, title, ""),
             body: ctx.tr.get(body),
+            reference: Some(ctx.meta.request_id.clone())
+                .filter(|id| !id.is_empty())
+                .map(|id| ctx.tr.with("error-reference", "id", &id)),
         },
         status,
     )
 }
 
 /// The error page when all that is known is the language (before the actor is known).
-pub fn bare(tr: Tr, e: AppError) -> Response {
+pub fn bare(tr: Tr, request_id: &str, e: AppError) -> Response {
     let ctx = Ctx {
         actor: None,
         tr,
-        meta: Default::default(),
+        meta: homeward_app::RequestMeta {
+            request_id: request_id.to_string(),
+            ..Default::default()
+        },
         path_and_query: "/".into(),
     };
     page(&ctx, e)

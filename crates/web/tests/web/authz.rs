@@ -49,6 +49,8 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         | ("GET", "/sign-in/set-up")
         | ("POST", "/sign-in/set-up") => Public,
         ("GET", "/api/v1/openapi.json") => Public,
+        // Answered only to this machine (every request here comes from 127.0.0.1).
+        ("GET", "/metrics") => Public,
         ("POST", "/sign-out") | ("GET", "/") | ("GET", "/api/v1/me") => AnySignedIn,
         ("GET", "/sign-in/confirm") | ("POST", "/sign-in/confirm") => AnySignedIn,
         ("GET", "/people") | ("GET", "/api/v1/people") => Only(CARE),
@@ -289,7 +291,7 @@ fn concrete(
 }
 
 async fn call(t: &TestApp, method: &str, path: &str, session: Option<&Session>) -> Reply {
-    let mut r = req(method, path);
+    let mut r = req(method, path).sent_from("127.0.0.1");
     let csrf = session
         .map(|s| s.csrf.clone())
         .unwrap_or_else(|| "anon-token".into());

@@ -1163,3 +1163,73 @@ async fn pages_are_compressed_and_their_csrf_token_is_masked_each_time() {
         .await;
     assert_eq!(forged.status, 400);
 }
+
+/// Every response names its request; an error page shows the name; `/metrics` counts each
+/// route by its pattern (no ids), the paging pass and the outbox, and answers this machine
+/// only.
+#[tokio::test]
+async fn requests_are_named_counted_and_measured_for_this_machine_only() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let s = session_for(&t, demo.own(Role::Manager)).await;
+        let person = people_of(&t, demo.own(Role::Manager).org_id).await[0].id;
+        let page = req("GET", &format!("/people/{person}"))
+            .session(&s)
+            .send(&t)
+            .await;
+        let id = page.header("x-request-id").unwrap().to_string();
+        assert_eq!(id.len(), 16);
+        let again = req("GET", "/").session(&s).send(&t).await;
+        assert_ne!(
+            again.header("x-request-id").unwrap(),
+            id,
+            "each request its own"
+        );
+        let missing = req("GET", "/people/not-a-person")
+            .session(&s)
+            .send(&t)
+            .await;
+        assert_eq!(missing.status, 404);
+        let reference = missing.header("x-request-id").unwrap();
+        assert!(
+            missing
+                .body
+                .contains(&format!("give them this reference: {reference}")),
+            "{}",
+            missing.body
+        );
+
+        t.app.metrics.observe_pass(0.02, false);
+        let metrics = req("GET", "/metrics").sent_from("127.0.0.1").send(&t).await;
+        assert_eq!(metrics.status, 200, "[{}] {}", t.engine, metrics.body);
+        let text = &metrics.body;
+        assert!(
+            text.contains(r#"homeward_http_request_duration_seconds_count{method="GET",route="/people/{id}",status="2xx"} 1"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"route="/people/{id}",status="4xx"} 1"#));
+        assert!(
+            !text.contains(&person.to_string()),
+            "ids never become labels"
+        );
+        assert!(text.contains("homeward_paging_pass_duration_seconds_count 1"));
+        assert!(text.contains("homeward_outbox_waiting "));
+        assert!(text.contains("homeward_outbox_dead_letters "));
+        assert!(text.trim_end().ends_with("# EOF"));
+
+        let elsewhere = req("GET", "/metrics")
+            .sent_from("203.0.113.9")
+            .send(&t)
+            .await;
+        assert_eq!(elsewhere.status, 404);
+        let proxied = req("GET", "/metrics")
+            .sent_from("127.0.0.1")
+            .header("x-forwarded-for", "203.0.113.9")
+            .send(&t)
+            .await;
+        assert_eq!(
+            proxied.status, 404,
+            "a proxy on this machine does not make the world local"
+        );
+    }
+}
