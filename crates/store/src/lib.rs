@@ -277,6 +277,8 @@ pub struct AuditQuery {
     pub record: Option<String>,
     /// What kind of record ("person", "episode", "user", …).
     pub kind: Option<String>,
+    /// Only these records, exactly (a person and their episodes).
+    pub records: Vec<String>,
     /// Only this action ("grant.receipt", …), exactly.
     pub action: Option<String>,
     /// Only what was refused.
@@ -1631,6 +1633,13 @@ pub trait Store: Send + Sync {
     /// Emails waiting in the outbox (to send or to try again), and dead letters not yet dealt
     /// with, across the installation.
     async fn mail_counts(&self) -> StoreResult<(i64, i64)>;
+    /// Names for the records an audit page mentions: people by their name, episodes by
+    /// their person's, users by theirs; only within the organisation.
+    async fn record_names(
+        &self,
+        org: OrgId,
+        ids: &[uuid::Uuid],
+    ) -> StoreResult<std::collections::HashMap<uuid::Uuid, String>>;
     /// The last record's place and hash (none for an empty trail).
     async fn audit_head(&self) -> StoreResult<Option<(i64, String)>>;
     /// Records with `seq > after` that vouch for a chronology entry, in order, at most `limit`,

@@ -314,6 +314,10 @@ pub fn audit_query(q: &crate::AuditQuery) -> (String, Vec<Bind>) {
         let p = b.push(Bind::Text(kind.clone()));
         sql += &format!(" AND resource_kind = {p}");
     }
+    if !q.records.is_empty() {
+        let list = b.list(q.records.iter().map(|r| Bind::Text(r.clone())));
+        sql += &format!(" AND resource_id IN ({list})");
+    }
     if let Some(action) = &q.action {
         let p = b.push(Bind::Text(action.clone()));
         sql += &format!(" AND action = {p}");
@@ -5643,6 +5647,43 @@ sqlx::AssertSqlSafe(format!(
                 .await
                 .map_err(Self::db_err)?;
                 rows.iter().map(Self::row_audit).collect()
+            }
+
+            async fn record_names(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                ids: &[$crate::sql_impl::uuid::Uuid],
+            ) -> $crate::StoreResult<std::collections::HashMap<$crate::sql_impl::uuid::Uuid, String>> {
+                use sqlx::Row as _;
+                let mut names = std::collections::HashMap::new();
+                if ids.is_empty() {
+                    return Ok(names);
+                }
+                let list = $crate::sql_impl::placeholders(2, ids.len());
+                // Only generated placeholders are interpolated; the values are bound.
+                for sql in [
+                    format!(
+                        "SELECT id, given_name || ' ' || family_name AS name FROM people \
+                         WHERE org_id = $1 AND id IN ({list})"
+                    ),
+                    format!(
+                        "SELECT e.id, p.given_name || ' ' || p.family_name AS name FROM episodes e \
+                         JOIN people p ON p.id = e.person_id WHERE e.org_id = $1 AND e.id IN ({list})"
+                    ),
+                    format!("SELECT id, display_name AS name FROM users WHERE org_id = $1 AND id IN ({list})"),
+                ] {
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
+                    for id in ids {
+                        q = q.bind(*id);
+                    }
+                    for row in q.fetch_all(self.reader()).await.map_err(Self::db_err)? {
+                        names.insert(
+                            row.try_get("id").map_err(Self::db_err)?,
+                            row.try_get("name").map_err(Self::db_err)?,
+                        );
+                    }
+                }
+                Ok(names)
             }
 
             async fn mail_counts(&self) -> $crate::StoreResult<(i64, i64)> {

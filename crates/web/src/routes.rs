@@ -148,6 +148,7 @@ pub fn table() -> Vec<Route> {
         r("POST", "/account/tokens", Requires(Action::ManageOwnTokens), Html, post(html::tokens::make)),
         r("POST", "/account/tokens/{token}/revoke", Requires(Action::ManageOwnTokens), Html, post(html::tokens::revoke)),
         r("GET", "/audit", Requires(Action::ViewAuditTrail), Html, get(html::audit::list)),
+        r("GET", "/audit.csv", Requires(Action::ViewAuditTrail), Html, get(html::audit::csv)),
         r("GET", "/disclosures", Requires(Action::ViewDisclosures), Html, get(html::disclosures::log)),
         r("GET", "/disclosures.csv", Requires(Action::ViewDisclosures), Html, get(html::disclosures::log_csv)),
         r("GET", "/people/{id}/disclosures", Requires(Action::ViewPeople), Html, get(html::disclosures::person_list)),

@@ -67,6 +67,7 @@ pub async fn list(
         record: q.record.clone(),
         kind,
         action: None,
+        records: Vec::new(),
         refused_only: q.refused.unwrap_or(false),
         from: day(&q.from, "from", uk_day_start)?,
         before: day(&q.to, "to", uk_day_end)?,

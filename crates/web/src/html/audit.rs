@@ -34,6 +34,8 @@ pub struct AuditRow {
     pub who: String,
     pub action: String,
     pub record: String,
+    /// Everything about this person, when the record is a person.
+    pub person_href: Option<String>,
     pub outcome: String,
     pub from: String,
 }
@@ -55,6 +57,9 @@ struct AuditPage {
     filtered: bool,
     next_href: Option<String>,
     first_href: Option<String>,
+    csv_href: String,
+    /// "Records about Ffion Jones", when narrowed to one person.
+    about: Option<String>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -67,15 +72,22 @@ pub struct AuditFilters {
     pub from: String,
     pub to: String,
     pub older: String,
+    /// One person's id: them and their episodes.
+    pub person: String,
 }
 
 impl AuditFilters {
     /// The filters as a link's query, with `older` where the next page starts.
     fn href(&self, older: Option<i64>) -> String {
+        self.href_to("/audit", older)
+    }
+
+    fn href_to(&self, path: &str, older: Option<i64>) -> String {
         let given = |v: &String| Some(v.trim().to_string());
         href(
-            "/audit",
+            path,
             &[
+                ("person", given(&self.person)),
                 ("who", given(&self.who)),
                 ("record", given(&self.record)),
                 ("kind", given(&self.kind)),
@@ -88,13 +100,14 @@ impl AuditFilters {
     }
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(f): Query<AuditFilters>,
-) -> Result<Response, Failure> {
-    let actor = ctx.actor().or_fail(&ctx)?;
-    let t = ctx.tr;
+/// The query the filters ask for, the person it is narrowed to (their name and records),
+/// and any problems with the dates.
+async fn query_of(
+    state: &AppState,
+    ctx: &Ctx,
+    f: &AuditFilters,
+) -> Result<(AuditQuery, Option<(String, Vec<String>)>, Vec<FieldError>), Failure> {
+    let actor = ctx.actor().or_fail(ctx)?;
     let mut problems = Vec::new();
     let mut day = |text: &str, field: &str, parse: fn(&str) -> Option<jiff::Timestamp>| {
         let text = text.trim();
@@ -113,6 +126,16 @@ pub async fn list(
     let from = day(&f.from, "from", uk_day_start);
     let before = day(&f.to, "to", uk_day_end);
     let text = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+    let about = match f.person.trim() {
+        "" => None,
+        id => {
+            let id = id
+                .parse()
+                .map_err(|_| homeward_app::AppError::NotFound)
+                .or_fail(ctx)?;
+            Some(state.app.audit_records_of(actor, id).await.or_fail(ctx)?)
+        }
+    };
     let query = AuditQuery {
         who: text(&f.who),
         record: text(&f.record),
@@ -121,13 +144,50 @@ pub async fn list(
             .find(|k| **k == f.kind.trim())
             .map(|k| k.to_string()),
         action: None,
+        records: about.as_ref().map(|(_, r)| r.clone()).unwrap_or_default(),
         refused_only: !f.refused.is_empty(),
         from,
         before,
         older_than: f.older.trim().parse().ok(),
         limit: PAGE,
     };
-    let filtered = query.who.is_some()
+    Ok((query, about, problems))
+}
+
+/// Every record the filters find, as a spreadsheet for an investigation.
+pub async fn csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(f): Query<AuditFilters>,
+) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let (query, _, problems) = query_of(&state, &ctx, &f).await?;
+    if !problems.is_empty() {
+        return Err(Failure::new(ctx, homeward_app::AppError::Invalid(problems)));
+    }
+    let text = state
+        .app
+        .audit_csv(actor, &ctx.meta, query, ctx.tr.locale())
+        .await
+        .or_fail(&ctx)?;
+    Ok(crate::headers::private_file(
+        text.into_bytes(),
+        "text/csv; charset=utf-8",
+        "attachment; filename=\"audit-trail.csv\"",
+    ))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(f): Query<AuditFilters>,
+) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(&ctx)?;
+    let t = ctx.tr;
+    let (query, about, problems) = query_of(&state, &ctx, &f).await?;
+    let (from, before) = (query.from, query.before);
+    let filtered = about.is_some()
+        || query.who.is_some()
         || query.record.is_some()
         || query.kind.is_some()
         || query.refused_only
@@ -142,11 +202,7 @@ pub async fn list(
     } else {
         Vec::new()
     };
-    // "person.list" reads as "Viewed the list of people"; a refused page keeps its address.
-    let action = |code: &str| match code.strip_prefix("route.") {
-        Some(route) => format!("{} ({route})", t.get("audit-do-route")),
-        None => t.get_or(&format!("audit-do-{}", code.replace('.', "-")), code),
-    };
+    let names = state.app.audit_names(actor, &records).await.or_fail(&ctx)?;
     let kind = |code: &str| t.get_or(&format!("audit-kind-{code}"), code);
     let next_href = (records.len() as i64 == PAGE)
         .then(|| records.last())
@@ -158,9 +214,17 @@ pub async fn list(
         .map(|r| AuditRow {
             when: t.date_time(r.event.at),
             who: r.event.actor_label,
-            action: action(&r.event.action),
+            action: homeward_app::audit::action_words(t, &r.event.action),
+            person_href: (r.event.resource_kind == "person")
+                .then_some(r.event.resource_id.as_deref())
+                .flatten()
+                .filter(|id| names.contains_key(*id))
+                .map(|id| format!("/audit?person={id}")),
             record: match &r.event.resource_id {
-                Some(id) => format!("{} {id}", kind(&r.event.resource_kind)),
+                Some(id) => match names.get(id) {
+                    Some(name) => format!("{}: {name}", kind(&r.event.resource_kind)),
+                    None => format!("{} {id}", kind(&r.event.resource_kind)),
+                },
                 None => kind(&r.event.resource_kind),
             },
             outcome: t.get(&format!("outcome-{}", r.event.outcome.code())),
@@ -186,10 +250,12 @@ pub async fn list(
             page: Page::new(&ctx, "audit-title", "/audit"),
             rows,
             kinds,
-            filters: f,
+            filters: f.clone(),
             filtered,
             next_href,
             first_href,
+            csv_href: f.href_to("/audit.csv", None),
+            about: about.map(|(name, _)| t.with("audit-about", "name", &name)),
         },
         status,
     ))

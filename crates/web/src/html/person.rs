@@ -523,7 +523,7 @@ pub async fn show(
         }),
         audit_href: actor
             .can(Action::ViewAuditTrail)
-            .then(|| format!("/audit?record={}", p.id)),
+            .then(|| format!("/audit?person={}", p.id)),
         episodes,
         photo: view.photo.as_ref().map(|ph| {
             let taken = t.date(ph.taken_on);

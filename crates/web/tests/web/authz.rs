@@ -65,7 +65,7 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         }
         ("POST", "/admin/users/{id}/details") | ("PUT", "/api/v1/users/{id}") => Only(ADMINS),
         ("POST", "/admin/users/{id}/second-factor/reset") => Only(ADMINS),
-        ("GET", "/audit") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
+        ("GET", "/audit") | ("GET", "/audit.csv") | ("GET", "/api/v1/audit") => Only(AUDIT_READERS),
         ("POST", "/admin/users/{id}/tokens/{token}/revoke")
         | ("POST", "/api/v1/users/{id}/tokens/{token}/revoke") => Only(ADMINS),
         ("GET", "/api/v1/users/{id}/tokens") => Only(USER_VIEWERS),

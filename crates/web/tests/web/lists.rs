@@ -43,11 +43,53 @@ async fn the_audit_trail_finds_what_one_person_did_and_what_was_done_to_one_reco
             .session(&auditor)
             .send(&t)
             .await;
-        let link = format!("/audit?record={person_id}");
+        let link = format!("/audit?person={person_id}");
         assert!(theirs.body.contains(&link), "{}", t.engine);
         let record = req("GET", &link).session(&auditor).send(&t).await;
         assert!(record.body.contains("Viewed a person’s page"));
         assert!(record.body.contains(&worker.email));
+        // Named, not numbered: the person's name stands in the trail, and the page says
+        // whose records these are.
+        let name = format!(
+            "{} {}",
+            person[0]["given_name"].as_str().unwrap(),
+            person[0]["family_name"].as_str().unwrap()
+        );
+        assert!(
+            record.body.contains(&format!("Records about {name}")),
+            "{}",
+            record.body
+        );
+        assert!(record.body.contains(&format!("Person: {name}")));
+
+        // The same records as a spreadsheet for an investigation, recorded as an export.
+        let sheet = req("GET", &format!("/audit.csv?person={person_id}"))
+            .session(&auditor)
+            .send(&t)
+            .await;
+        assert_eq!(sheet.status, 200, "{}", sheet.body);
+        assert_eq!(
+            sheet.header("content-type"),
+            Some("text/csv; charset=utf-8")
+        );
+        let mut rows = csv::Reader::from_reader(sheet.body.as_bytes());
+        let header = rows.headers().unwrap().clone();
+        assert_eq!(&header[0], "When");
+        assert_eq!(&header[5], "Record name");
+        let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+        assert!(
+            rows.iter()
+                .any(|r| &r[1] == worker.email.as_str() && &r[5] == name.as_str())
+        );
+        let trail = t.app.store.recent_audit(worker.org_id, 5).await.unwrap();
+        assert!(trail.iter().any(|r| r.event.action == "audit.export"));
+        // Another organisation's person is not found here either.
+        let theirs = people_of(&t, demo.other(Auditor).org_id).await[0].id;
+        let other = req("GET", &format!("/audit?person={theirs}"))
+            .session(&auditor)
+            .send(&t)
+            .await;
+        assert_eq!(other.status, 404);
 
         // Only what was refused.
         let refusals = req("GET", "/audit?refused=1")
@@ -105,7 +147,7 @@ async fn the_audit_trail_finds_what_one_person_did_and_what_was_done_to_one_reco
         // Reading the trail is recorded, with what was looked for.
         let records = t.app.store.audit_page(0, 1_000_000).await.unwrap();
         assert!(records.iter().any(|r| r.event.action == "audit.view"
-            && r.event.resource_id.as_deref() == Some(&format!("record={person_id}"))));
+            && r.event.resource_id.as_deref() == Some(&format!("person={person_id}"))));
     }
 }
 
