@@ -1031,3 +1031,347 @@ fn json_logs_name_each_request_and_metrics_answer_locally() {
     assert_eq!(line["fields"]["route"], "/readyz");
     assert_eq!(line["fields"]["status"], 200);
 }
+
+/// One HTTP/1.1 request on a fresh connection; the status and body, or None when the server
+/// was not there to answer in full (killed before or during it).
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    bearer: &str,
+    kind: &str,
+    body: &[u8],
+) -> Option<(u16, String)> {
+    let mut stream = std::net::TcpStream::connect(addr).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {bearer}\r\n\
+         Content-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).ok()?;
+    stream.write_all(body).ok()?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).ok()?;
+    let text = String::from_utf8_lossy(&response).to_string();
+    let status = text.split(' ').nth(1)?.parse().ok()?;
+    // A response cut short by the kill has no complete body: not acknowledged.
+    let (headers, body) = text.split_once("\r\n\r\n")?;
+    let length: usize = headers
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length: ")
+                .map(str::to_string)
+        })
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(body.len());
+    (body.len() >= length).then(|| (status, body.to_string()))
+}
+
+/// A server process that is killed if the test ends without stopping it (a failed assert),
+/// so no server outlives its test.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn_server(url: &str, addr: &str) -> Server {
+    let child = Command::new(env!("CARGO_BIN_EXE_homeward"))
+        .args(["serve", "--listen", addr])
+        .env("HOMEWARD_DATABASE_URL", url)
+        .env("HOMEWARD_SECRET_KEY", SECRET)
+        .env("HOMEWARD_LOG", "error")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server(child);
+    let started = Instant::now();
+    loop {
+        if std::net::TcpStream::connect(addr).is_ok()
+            && http_get(addr, "/readyz").starts_with("HTTP/1.1 200")
+        {
+            return server;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn created_id(reply: Option<(u16, String)>) -> Option<String> {
+    let (status, body) = reply?;
+    if status != 201 {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(&body).ok()?;
+    v["id"].as_str().map(str::to_string)
+}
+
+/// The server is killed (SIGKILL, no chance to tidy up) again and again while clients add
+/// chronology entries to two episodes, add people and upload photos. Every write the client
+/// saw acknowledged must be there after the restarts, each chronology must run 1, 2, 3… with
+/// its summary at its last entry, and the audit chain and its seals must verify.
+/// HOMEWARD_CRASH_KILLS sets how many kills (20 unless said; the closing note's run used more).
+#[test]
+fn sigkill_during_writes_loses_no_acknowledged_write() {
+    let kills: usize = std::env::var("HOMEWARD_CRASH_KILLS")
+        .ok()
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(20);
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("h.db").display());
+    let env = [
+        ("HOMEWARD_DATABASE_URL", url.as_str()),
+        ("HOMEWARD_SECRET_KEY", SECRET),
+    ];
+    let org = stdout(&homeward(
+        &[
+            "org",
+            "add",
+            "--name",
+            "Crash Homes",
+            "--nation",
+            "england",
+            "--registration-number",
+            "C1",
+            "--registered-manager",
+            "A Manager",
+            "--safeguarding-lead",
+            "A Lead",
+        ],
+        &env,
+    ));
+    let service = stdout(&homeward(
+        &[
+            "service",
+            "add",
+            "--org",
+            &org,
+            "--name",
+            "Crash House",
+            "--kind",
+            "childrens_home",
+        ],
+        &env,
+    ));
+    let mut with_password = env.to_vec();
+    with_password.push(("HOMEWARD_NEW_USER_PASSWORD", "kettle orbit lantern"));
+    assert!(
+        homeward(
+            &[
+                "user",
+                "add",
+                "--org",
+                &org,
+                "--email",
+                "m@crash.example",
+                "--name",
+                "M",
+                "--role",
+                "manager"
+            ],
+            &with_password,
+        )
+        .status
+        .success()
+    );
+    let bearer = stdout(&homeward(
+        &["user", "token", "--email", "m@crash.example"],
+        &env,
+    ));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = spawn_server(&url, &addr);
+
+    let person = |name: &str| {
+        let body = serde_json::json!({
+            "service_id": service,
+            "profile": {"about": {"fields": {
+                "given_name": name, "family_name": "Prawf", "kind": "child", "date_of_birth": "2011-03-27"
+            }}}
+        })
+        .to_string();
+        created_id(http(
+            &addr,
+            "POST",
+            "/api/v1/people",
+            &bearer,
+            "application/json",
+            body.as_bytes(),
+        ))
+        .unwrap()
+    };
+    let (a, b) = (person("Alys"), person("Bryn"));
+    let open = |p: &str| {
+        let body = serde_json::json!({"person_id": p, "last_seen_place": "The park"}).to_string();
+        created_id(http(
+            &addr,
+            "POST",
+            "/api/v1/episodes",
+            &bearer,
+            "application/json",
+            body.as_bytes(),
+        ))
+        .unwrap()
+    };
+    let episodes = [open(&a), open(&b)];
+    let photo = homeward_app::photos::test_images::jpeg(40, 50);
+
+    #[derive(Default)]
+    struct Acked {
+        notes: Vec<(String, String)>,
+        people: Vec<String>,
+        photos: Vec<(String, String)>,
+    }
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Acked::default()));
+    let mut seed = u64::from(std::process::id()) | 1;
+    let mut random = move |below: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % below
+    };
+    for round in 0..kills {
+        let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let mut writers = Vec::new();
+        for (w, episode) in episodes.iter().enumerate() {
+            let (addr, bearer, episode) = (addr.clone(), bearer.clone(), episode.clone());
+            let (running, acked) = (running.clone(), acked.clone());
+            writers.push(std::thread::spawn(move || {
+                let mut n = 0;
+                while running.load(std::sync::atomic::Ordering::Relaxed) {
+                    n += 1;
+                    let text = format!("round {round} writer {w} note {n}");
+                    let body =
+                        serde_json::json!({"event": {"kind": "note", "text": text}}).to_string();
+                    let path = format!("/api/v1/episodes/{episode}/events");
+                    if let Some((201, _)) = http(
+                        &addr,
+                        "POST",
+                        &path,
+                        &bearer,
+                        "application/json",
+                        body.as_bytes(),
+                    ) {
+                        acked.lock().unwrap().notes.push((episode.clone(), text));
+                    }
+                }
+            }));
+        }
+        {
+            let (addr, bearer, service, a) =
+                (addr.clone(), bearer.clone(), service.clone(), a.clone());
+            let (running, acked, photo) = (running.clone(), acked.clone(), photo.clone());
+            writers.push(std::thread::spawn(move || {
+                let mut n = 0;
+                while running.load(std::sync::atomic::Ordering::Relaxed) {
+                    n += 1;
+                    if n % 2 == 0 {
+                        let path = format!("/api/v1/people/{a}/photos?taken_on=2026-11-01");
+                        if let Some(id) =
+                            created_id(http(&addr, "POST", &path, &bearer, "image/jpeg", &photo))
+                        {
+                            acked.lock().unwrap().photos.push((a.clone(), id));
+                        }
+                    } else {
+                        let body = serde_json::json!({
+                            "service_id": service,
+                            "profile": {"about": {"fields": {
+                                "given_name": format!("Round{round}n{n}"), "family_name": "Prawf",
+                                "kind": "child", "date_of_birth": "2012-01-01"
+                            }}}
+                        })
+                        .to_string();
+                        if let Some(id) = created_id(http(
+                            &addr,
+                            "POST",
+                            "/api/v1/people",
+                            &bearer,
+                            "application/json",
+                            body.as_bytes(),
+                        )) {
+                            acked.lock().unwrap().people.push(id);
+                        }
+                    }
+                }
+            }));
+        }
+        std::thread::sleep(Duration::from_millis(60 + random(400)));
+        server.0.kill().unwrap(); // SIGKILL
+        let _ = server.0.wait();
+        running.store(false, std::sync::atomic::Ordering::Relaxed);
+        for w in writers {
+            w.join().unwrap();
+        }
+        server = spawn_server(&url, &addr);
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.0.id().to_string()])
+        .status();
+    let _ = server.0.wait();
+    drop(server);
+
+    let acked = acked.lock().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let checked = rt.block_on(async {
+        use homeward_store::Store as _;
+        let keys = homeward_app::secrets::Keys::from_hex(SECRET).unwrap();
+        let store = homeward_store_sqlite::SqliteStore::open(&url, keys.audit_key().to_vec())
+            .await
+            .unwrap();
+        let org = homeward_domain::ids::OrgId(org.parse().unwrap());
+        let mut checked = 0;
+        for episode in &episodes {
+            let id = homeward_domain::ids::EpisodeId(episode.parse().unwrap());
+            let (summary, events) = store.episode(org, id).await.unwrap().unwrap();
+            let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+            assert_eq!(seqs, (1..=events.len() as i64).collect::<Vec<_>>(), "no gap, nothing half-written");
+            assert_eq!(summary.last_event_seq, events.len() as i64, "the summary is at the last entry");
+            for (_, text) in acked.notes.iter().filter(|(e, _)| e == episode) {
+                assert!(
+                    events.iter().any(|e| matches!(&e.event, homeward_domain::episode::Event::Note { text: t } if t == text)),
+                    "an acknowledged entry was lost: {text}"
+                );
+                checked += 1;
+            }
+        }
+        for p in &acked.people {
+            let id = homeward_domain::ids::PersonId(p.parse().unwrap());
+            assert!(store.get_person(org, id).await.unwrap().is_some(), "an acknowledged person was lost: {p}");
+            checked += 1;
+        }
+        let person = homeward_domain::ids::PersonId(a.parse().unwrap());
+        let (photos, _) = store.photos(org, person).await.unwrap();
+        for (_, photo) in &acked.photos {
+            assert!(photos.iter().any(|m| m.id.to_string() == *photo), "an acknowledged photo was lost: {photo}");
+            checked += 1;
+        }
+        store.close().await;
+        checked
+    });
+    let verify = homeward(&["audit", "verify"], &env);
+    assert!(verify.status.success(), "{}", stdout(&verify));
+    assert!(
+        acked.notes.len() > kills,
+        "the writers got writes in between the kills"
+    );
+    eprintln!(
+        "crash harness: {kills} SIGKILLs; {checked} acknowledged writes checked ({} entries, {} people, {} photos); 0 lost; audit chain intact",
+        acked.notes.len(),
+        acked.people.len(),
+        acked.photos.len()
+    );
+}
