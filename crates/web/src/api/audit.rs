@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::context::Ctx;
 use crate::listing::{href, link_next, page_limit, uk_day_end, uk_day_start};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use homeward_app::AppError;
 use homeward_store::AuditQuery;
@@ -23,10 +23,13 @@ pub struct AuditListQuery {
     /// Only what was refused.
     pub refused: Option<bool>,
     /// Only from this day (YYYY-MM-DD, UK time).
+    #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
     /// Only up to the end of this day (YYYY-MM-DD, UK time).
+    #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
     /// How many to return: 1 to 200, 50 if not given.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Only records older than this `seq`: the `older` of the `Link: <…>; rel="next"` header.
     pub older: Option<i64>,
@@ -44,7 +47,7 @@ pub struct AuditListQuery {
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<AuditListQuery>,
+    super::query::ApiQuery(q): super::query::ApiQuery<AuditListQuery>,
 ) -> Result<Response, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;

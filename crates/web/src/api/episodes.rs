@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::context::Ctx;
 use crate::listing::{href, link_next, page_limit, uk_day_end, uk_day_start};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -317,16 +317,21 @@ pub struct EpisodeListQuery {
     /// Only the open ones (still missing or not yet back).
     pub open: Option<bool>,
     /// Only this person's.
+    #[param(value_type = Option<uuid::Uuid>)]
     pub person: Option<String>,
     /// Only this service's.
+    #[param(value_type = Option<uuid::Uuid>)]
     pub service: Option<String>,
     /// Only this phase: missing, located, returned, closed or recorded_in_error.
     pub phase: Option<String>,
     /// Only those opened on or after this day (YYYY-MM-DD, UK time).
+    #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
     /// Only those opened on or before this day (YYYY-MM-DD, UK time).
+    #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
     /// How many to return: 1 to 200, 50 if not given.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Where the previous page ended: the `after` of its `Link: <…>; rel="next"` header.
     pub after: Option<String>,
@@ -369,7 +374,7 @@ pub struct LangQuery {
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<EpisodeListQuery>,
+    super::query::ApiQuery(q): super::query::ApiQuery<EpisodeListQuery>,
 ) -> Result<Response, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;
@@ -537,7 +542,7 @@ pub async fn events(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(q): Query<EventListQuery>,
+    super::query::ApiQuery(q): super::query::ApiQuery<EventListQuery>,
 ) -> Result<Json<Vec<EventDto>>, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let id = episode_id(&ctx, &id)?;
@@ -593,7 +598,7 @@ pub async fn chronology_pdf(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
+    super::query::ApiQuery(q): super::query::ApiQuery<LangQuery>,
 ) -> Result<Response, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let id = episode_id(&ctx, &id)?;

@@ -13,6 +13,7 @@ pub mod patterns;
 pub mod people;
 pub mod person_dto;
 pub mod problem;
+pub mod query;
 pub mod services;
 pub mod settings;
 pub mod tokens;
@@ -133,7 +134,7 @@ use utoipa::{Modify, OpenApi};
         problem::ProblemDocument,
         problem::ProblemField,
     )),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &CommonResponses),
     security(("bearer" = []), ("session" = [])),
 )]
 pub struct ApiDoc;
@@ -159,6 +160,77 @@ impl Modify for SecuritySchemes {
                 "A browser session. Unsafe methods must also send the session's CSRF token in the X-CSRF-Token header.",
             ))),
         );
+    }
+}
+
+/// The answers every route can give besides its own, documented on every route that can give
+/// them, so a client (or a fuzzer) meets no status the document does not name: 401 and 403
+/// where a route needs someone signed in; 404 where a path names a record; 422 where a query
+/// or a body is checked; 400, 413 and 415 where a body is read.
+struct CommonResponses;
+
+const PUBLIC_PATHS: [&str; 3] = ["/healthz", "/readyz", "/api/v1/openapi.json"];
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let problem = |text: &str| -> RefOr<utoipa::openapi::Response> {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(text)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ProblemDocument")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let public = PUBLIC_PATHS.contains(&path.as_str());
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let mut add = |code: &str, text: &str| {
+                    op.responses
+                        .responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| problem(text));
+                };
+                if !public {
+                    add(
+                        "401",
+                        "Not signed in, or the token is not (or no longer) valid",
+                    );
+                    add("403", "Signed in, but not allowed to do this");
+                }
+                // A path or a filter that names a record another organisation holds is not
+                // found, as reading it directly would be.
+                let names_record = op.parameters.iter().flatten().any(|p| match p {
+                    RefOr::T(p) => p.name == "person" || p.name == "service",
+                    RefOr::Ref(_) => false,
+                });
+                if path.contains('{') || names_record {
+                    add("404", "No such record, or not one this caller may see");
+                }
+                if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
+                    add("422", "A query value is not right");
+                }
+                if op.request_body.is_some() {
+                    add("400", "The body is not well-formed");
+                    add("413", "The body is too large");
+                    add("415", "The body is not of the type this route reads");
+                    add("422", "Some of the information is not right");
+                }
+            }
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use crate::context::Ctx;
 use crate::html::patterns::{PatternsQuery, parse_cut};
 use crate::listing::{href, link_next, page_limit};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use homeward_app::AppError;
 use homeward_app::patterns::{PatternsAsk, TOGETHER_MINUTES};
@@ -21,12 +21,16 @@ use uuid::Uuid;
 #[into_params(parameter_in = Query)]
 pub struct PatternsParams {
     /// Only this service.
+    #[param(value_type = Option<uuid::Uuid>)]
     pub service: Option<String>,
     /// Only this person's episodes.
+    #[param(value_type = Option<uuid::Uuid>)]
     pub person: Option<String>,
     /// The first day, YYYY-MM-DD (UK); 89 days before `to` if not given.
+    #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
     /// The last day, YYYY-MM-DD (UK); today if not given.
+    #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
     /// One slice: first, repeat, still_away, over_24h, reported, not_reported, returned,
     /// offered, offered_in_time, declined, held, not_offered, over_threshold, expected,
@@ -35,8 +39,10 @@ pub struct PatternsParams {
     /// grade:GRADE or risk:CODE.
     pub cut: Option<String>,
     /// Minutes apart, at most, for going missing together (1 to 1440, 60 if not given).
+    #[param(minimum = 1, maximum = 1440)]
     pub within: Option<i64>,
     /// For the list of episodes: how many (1 to 200, 50 if not given).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// For the list of episodes: where the previous page ended (from its Link header).
     pub after: Option<String>,
@@ -285,7 +291,7 @@ fn ask(state: &AppState, p: &PatternsParams) -> Result<PatternsAsk, AppError> {
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(p): Query<PatternsParams>,
+    super::query::ApiQuery(p): super::query::ApiQuery<PatternsParams>,
 ) -> Result<Json<PatternsDto>, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;
@@ -347,7 +353,7 @@ pub async fn show(
 pub async fn episodes(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(p): Query<PatternsParams>,
+    super::query::ApiQuery(p): super::query::ApiQuery<PatternsParams>,
 ) -> Result<Response, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;

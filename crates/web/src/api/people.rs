@@ -13,7 +13,7 @@ use crate::context::Ctx;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use homeward_app::AppError;
@@ -41,6 +41,7 @@ fn created_at(location: String, body: impl serde::Serialize) -> Response {
 #[into_params(parameter_in = Query)]
 pub struct PeopleListQuery {
     /// How many to return: 1 to 200, 50 if not given.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Where the previous page ended: the `after` of its `Link: <…>; rel="next"` header.
     pub after: Option<String>,
@@ -72,7 +73,7 @@ pub fn decode_person_cursor(text: &str) -> Option<homeward_store::PersonCursor> 
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    axum::extract::Query(q): axum::extract::Query<PeopleListQuery>,
+    super::query::ApiQuery(q): super::query::ApiQuery<PeopleListQuery>,
 ) -> Result<Response, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;
@@ -147,7 +148,7 @@ pub async fn create(
 pub async fn due(
     State(state): State<AppState>,
     ctx: Ctx,
-    axum::extract::Query(q): axum::extract::Query<PeopleListQuery>,
+    super::query::ApiQuery(q): super::query::ApiQuery<PeopleListQuery>,
 ) -> Result<Response, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;
@@ -443,7 +444,7 @@ pub async fn add_photo(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(q): Query<PhotoQuery>,
+    super::query::ApiQuery(q): super::query::ApiQuery<PhotoQuery>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
@@ -541,7 +542,7 @@ pub async fn police_pack(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(q): Query<PackQuery>,
+    super::query::ApiQuery(q): super::query::ApiQuery<PackQuery>,
 ) -> Result<Response, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let id = person_id(&ctx, &id)?;

@@ -24,6 +24,7 @@ pub struct UserListQuery {
     /// Only those whose name or email address contains this (any case).
     pub search: Option<String>,
     /// How many to return: 1 to 200, 50 if not given.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Where the previous page ended: the `after` of its `Link: <…>; rel="next"` header.
     pub after: Option<String>,
@@ -52,7 +53,7 @@ pub fn decode_user_cursor(text: &str) -> Option<homeward_store::UserCursor> {
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    axum::extract::Query(q): axum::extract::Query<UserListQuery>,
+    super::query::ApiQuery(q): super::query::ApiQuery<UserListQuery>,
 ) -> Result<Response, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;
