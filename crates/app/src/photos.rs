@@ -8,7 +8,6 @@ use homeward_domain::audit::Outcome;
 use homeward_domain::ids::{PersonId, PhotoId};
 use homeward_store::PhotoMeta;
 use image::codecs::jpeg::JpegEncoder;
-use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use jiff::civil::Date;
 use std::io::Cursor;
@@ -99,10 +98,13 @@ pub fn process_photo(bytes: &[u8]) -> Result<ProcessedPhoto, PhotoProblem> {
         image::ImageError::Limits(_) => PhotoProblem::TooManyPixels,
         _ => PhotoProblem::NotAnImage,
     })?;
-    img.apply_orientation(orientation);
+    // Shrunk first, then turned: turning a camera's full-size photo would copy every pixel
+    // again. The box is square, so the result is the same. Area averaging needs no buffer
+    // beyond the small result (a filtered resize keeps a float copy the size of the photo).
     if img.width() > MAX_SIDE || img.height() > MAX_SIDE {
-        img = img.resize(MAX_SIDE, MAX_SIDE, FilterType::Triangle);
+        img = img.thumbnail(MAX_SIDE, MAX_SIDE);
     }
+    img.apply_orientation(orientation);
     let rgb = img.to_rgb8();
     let mut jpeg = Vec::new();
     JpegEncoder::new_with_quality(&mut jpeg, 85)
@@ -303,6 +305,55 @@ pub mod test_images {
     use image::codecs::jpeg::JpegEncoder;
     use image::{ImageEncoder, Rgb, RgbImage};
 
+    /// A PNG whose header claims 16000 × 16000 at 16 bits a channel, with a few hundred KB
+    /// of compressed rows behind it: refused from the header, before anything is decoded.
+    pub fn png_bomb() -> Vec<u8> {
+        use std::io::Write as _;
+        let (w, h) = (16_000u32, 16_000u32);
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let chunk = |png: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
+            png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let mut crc = crc32(kind);
+            crc = crc32_more(crc, data);
+            png.extend_from_slice(kind);
+            png.extend_from_slice(data);
+            png.extend_from_slice(&crc.to_be_bytes());
+        };
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&w.to_be_bytes());
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[16, 2, 0, 0, 0]);
+        chunk(&mut png, b"IHDR", &ihdr);
+        // The first rows of zeros, compressed: a few hundred KB standing for gigabytes.
+        let row = vec![0u8; 1 + w as usize * 6];
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        for _ in 0..3_000 {
+            z.write_all(&row).unwrap();
+        }
+        chunk(&mut png, b"IDAT", &z.finish().unwrap());
+        chunk(&mut png, b"IEND", &[]);
+        png
+    }
+
+    fn crc32(bytes: &[u8]) -> u32 {
+        crc32_more(0, bytes)
+    }
+
+    fn crc32_more(crc: u32, bytes: &[u8]) -> u32 {
+        let mut c = !crc;
+        for b in bytes {
+            c ^= u32::from(*b);
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+
     /// A plain JPEG: red on the left, blue on the right.
     pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
         let img = RgbImage::from_fn(width, height, |x, _| {
@@ -374,58 +425,9 @@ mod tests {
         );
     }
 
-    /// A PNG whose header claims 16000 × 16000 at 16 bits a channel, with a few hundred KB
-    /// of compressed rows behind it: refused from the header, before anything is decoded.
-    fn bomb() -> Vec<u8> {
-        use std::io::Write as _;
-        let (w, h) = (16_000u32, 16_000u32);
-        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-        let chunk = |png: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
-            png.extend_from_slice(&(data.len() as u32).to_be_bytes());
-            let mut crc = crc32(kind);
-            crc = crc32_more(crc, data);
-            png.extend_from_slice(kind);
-            png.extend_from_slice(data);
-            png.extend_from_slice(&crc.to_be_bytes());
-        };
-        let mut ihdr = Vec::new();
-        ihdr.extend_from_slice(&w.to_be_bytes());
-        ihdr.extend_from_slice(&h.to_be_bytes());
-        ihdr.extend_from_slice(&[16, 2, 0, 0, 0]);
-        chunk(&mut png, b"IHDR", &ihdr);
-        // The first rows of zeros, compressed: a few hundred KB standing for gigabytes.
-        let row = vec![0u8; 1 + w as usize * 6];
-        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-        for _ in 0..400 {
-            z.write_all(&row).unwrap();
-        }
-        chunk(&mut png, b"IDAT", &z.finish().unwrap());
-        chunk(&mut png, b"IEND", &[]);
-        png
-    }
-
-    fn crc32(bytes: &[u8]) -> u32 {
-        crc32_more(0, bytes)
-    }
-
-    fn crc32_more(crc: u32, bytes: &[u8]) -> u32 {
-        let mut c = !crc;
-        for b in bytes {
-            c ^= u32::from(*b);
-            for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-            }
-        }
-        !c
-    }
-
     #[test]
     fn a_decompression_bomb_is_refused_from_its_header() {
-        let png = bomb();
+        let png = test_images::png_bomb();
         assert!(png.len() < MAX_UPLOAD_BYTES, "{} bytes", png.len());
         assert_eq!(process_photo(&png), Err(PhotoProblem::TooManyPixels));
         assert_eq!(

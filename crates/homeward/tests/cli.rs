@@ -1375,3 +1375,143 @@ fn sigkill_during_writes_loses_no_acknowledged_write() {
         acked.photos.len()
     );
 }
+
+/// The largest the server's resident memory has been (VmHWM), in MB.
+fn peak_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kb / 1024.0
+}
+
+/// Photo uploads cannot exhaust the server: four decompression bombs (16000 × 16000, 16 bits
+/// a channel, a few hundred KB) at once are refused from their headers, and a real 35
+/// megapixel photo is taken, with the server's peak memory rising by less than 256 MB.
+#[test]
+fn photo_uploads_keep_the_servers_memory_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("h.db").display());
+    let env = [
+        ("HOMEWARD_DATABASE_URL", url.as_str()),
+        ("HOMEWARD_SECRET_KEY", SECRET),
+    ];
+    let org = stdout(&homeward(
+        &[
+            "org",
+            "add",
+            "--name",
+            "Photo Homes",
+            "--nation",
+            "wales",
+            "--registration-number",
+            "P1",
+            "--registered-manager",
+            "A Manager",
+            "--safeguarding-lead",
+            "A Lead",
+        ],
+        &env,
+    ));
+    let service = stdout(&homeward(
+        &[
+            "service",
+            "add",
+            "--org",
+            &org,
+            "--name",
+            "Photo House",
+            "--kind",
+            "childrens_home",
+        ],
+        &env,
+    ));
+    let mut with_password = env.to_vec();
+    with_password.push(("HOMEWARD_NEW_USER_PASSWORD", "kettle orbit lantern"));
+    assert!(
+        homeward(
+            &[
+                "user",
+                "add",
+                "--org",
+                &org,
+                "--email",
+                "m@photo.example",
+                "--name",
+                "M",
+                "--role",
+                "manager"
+            ],
+            &with_password,
+        )
+        .status
+        .success()
+    );
+    let bearer = stdout(&homeward(
+        &["user", "token", "--email", "m@photo.example"],
+        &env,
+    ));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let server = spawn_server(&url, &addr);
+    let body = serde_json::json!({
+        "service_id": service,
+        "profile": {"about": {"fields": {
+            "given_name": "Cai", "family_name": "Prawf", "kind": "child", "date_of_birth": "2011-03-27"
+        }}}
+    })
+    .to_string();
+    let person = created_id(http(
+        &addr,
+        "POST",
+        "/api/v1/people",
+        &bearer,
+        "application/json",
+        body.as_bytes(),
+    ))
+    .unwrap();
+    let path = format!("/api/v1/people/{person}/photos?taken_on=2026-11-01");
+    let before = peak_mb(server.0.id());
+
+    let bomb = homeward_app::photos::test_images::png_bomb();
+    let bombs: Vec<_> = (0..4)
+        .map(|_| {
+            let (addr, path, bearer, bomb) =
+                (addr.clone(), path.clone(), bearer.clone(), bomb.clone());
+            std::thread::spawn(move || http(&addr, "POST", &path, &bearer, "image/png", &bomb))
+        })
+        .collect();
+    for b in bombs {
+        let (status, body) = b.join().unwrap().unwrap();
+        assert_eq!(status, 422, "{body}");
+        assert!(
+            body.contains("too many pixels") || body.contains("pixels"),
+            "{body}"
+        );
+    }
+    let after_bombs = peak_mb(server.0.id());
+    let photo = homeward_app::photos::test_images::jpeg(8000, 5000);
+    let (status, body) = http(&addr, "POST", &path, &bearer, "image/jpeg", &photo).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let after_photo = peak_mb(server.0.id());
+    eprintln!(
+        "photo memory: server peak {before:.0} MB before; {after_bombs:.0} MB after four bombs ({} KB each) at once; {after_photo:.0} MB after a 40-megapixel photo ({} KB)",
+        bomb.len() / 1024,
+        photo.len() / 1024
+    );
+    assert!(
+        after_bombs - before < 64.0,
+        "bombs are refused before decoding"
+    );
+    assert!(
+        after_photo - before < 256.0,
+        "one upload stays under 256 MB"
+    );
+    drop(server);
+}
