@@ -22,6 +22,16 @@ pub struct DemoArgs {
     pub demo_password: Option<String>,
 }
 
+/// Prints a line for whoever started the demo. A closed standard output (the terminal or the
+/// process that started it went away) must not stop a server that others are using, as
+/// `println!` would by panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// The demo's own secret, made once and kept in its data directory (readable by its owner only).
 fn demo_secret(dir: &Path) -> Result<String, String> {
     let path = dir.join("secret.key");
@@ -74,27 +84,27 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, String> {
     let accounts = app.seed_demo(&password).await.map_err(|e| e.to_string())?;
     let listener = bind(args.listen).await?;
 
-    println!("Homeward demo: http://{}", args.listen);
-    println!("Password for every demo account: {password}");
-    println!("Demo accounts (ROLE EMAIL SECOND-FACTOR-SECRET):");
+    say!("Homeward demo: http://{}", args.listen);
+    say!("Password for every demo account: {password}");
+    say!("Demo accounts (ROLE EMAIL SECOND-FACTOR-SECRET):");
     // One account per line, exactly `ROLE EMAIL SECRET`; the email's domain names the
     // organisation; the secret (base32) goes into any authenticator app, which then gives
     // the six-digit code asked for after the password.
     for account in &accounts {
-        println!(
+        say!(
             "{} {} {}",
             account.role.code(),
             account.email,
             account.second_factor
         );
     }
-    println!(
+    say!(
         "Ready in {} ms. Press Ctrl+C to stop.",
         started.elapsed().as_millis()
     );
     // The demo's email is written as files to read, never sent.
     let mail_dir = args.data_dir.join("mail");
-    println!("Emails are written to {}", mail_dir.display());
+    say!("Emails are written to {}", mail_dir.display());
     let worker = crate::cli::Worker {
         mailer: Some(std::sync::Arc::new(homeward_mail::FolderMailer::new(
             mail_dir,

@@ -398,12 +398,14 @@ fn start_demo(dir: &std::path::Path) -> (std::process::Child, String) {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    for line in lines {
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
         if line.unwrap().starts_with("Ready in") {
             break;
         }
     }
+    // Whatever it prints later is read too, so its output never meets a closed pipe.
+    std::thread::spawn(move || for _ in lines {});
     // Serving (and so listening for SIGTERM) once it answers.
     assert!(http_get(&addr, "/readyz").starts_with("HTTP/1.1 200"));
     (child, addr)
@@ -1514,4 +1516,55 @@ fn photo_uploads_keep_the_servers_memory_bounded() {
         "one upload stays under 256 MB"
     );
     drop(server);
+}
+
+/// Whoever started the demo may go away: its closed output must not stop the server.
+#[test]
+fn the_demo_keeps_serving_when_its_output_is_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_homeward"))
+        .args([
+            "demo",
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--listen",
+            &addr,
+        ])
+        .env("HOMEWARD_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        assert!(first.starts_with("Homeward demo:"));
+        // The reader goes, and the pipe with it, before the demo has printed everything.
+    }
+    let started = Instant::now();
+    loop {
+        if std::net::TcpStream::connect(&addr).is_ok()
+            && http_get(&addr, "/readyz").starts_with("HTTP/1.1 200")
+        {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the demo stopped when its output was closed"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the demo did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(http_get(&addr, "/readyz").starts_with("HTTP/1.1 200"));
+    let _ = child.kill();
+    let _ = child.wait();
 }
