@@ -204,7 +204,9 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
     );
 
     episodes(&app, &actor, &router, &cookie, &people, args.runs).await?;
-    plain_sqlite_commits(&dir, args.runs * 4).await?;
+    let raw = plain_sqlite_commits(&dir, args.runs * 4).await?;
+    let busy = busy_night(&app, &actor, people.first().map(|p| p.service_id)).await?;
+    shared_commits(&router, &cookie, &busy, args.runs, raw).await?;
     board_weight(&router, &cookie, &css, &js).await?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(ExitCode::SUCCESS)
@@ -302,7 +304,7 @@ async fn episodes(
     cookie: &str,
     people: &[homeward_store::Person],
     runs: usize,
-) -> Result<(), String> {
+) -> Result<Vec<homeward_domain::ids::EpisodeId>, String> {
     let meta = homeward_app::RequestMeta::default();
     let mut open = Vec::new();
     for p in people {
@@ -386,12 +388,119 @@ async fn episodes(
         50 - refused,
         started.elapsed().as_secs_f64()
     );
+    Ok(open)
+}
+
+/// Fifty more people, each missing: a busy night across the organisation's homes, one open
+/// episode for each of the clients of [`shared_commits`].
+async fn busy_night(
+    app: &App,
+    actor: &homeward_app::Actor,
+    service: Option<homeward_domain::ids::ServiceId>,
+) -> Result<Vec<homeward_domain::ids::EpisodeId>, String> {
+    let meta = homeward_app::RequestMeta::default();
+    let service = service.ok_or("no service")?.to_string();
+    let mut open = Vec::new();
+    for i in 0..50 {
+        let mut about = homeward_domain::forms::RawSection::default();
+        for (k, v) in [
+            ("given_name", format!("Mainc {i}")),
+            ("family_name", "Prawf".to_string()),
+            ("kind", "child".to_string()),
+            ("date_of_birth-day", "27".to_string()),
+            ("date_of_birth-month", "3".to_string()),
+            ("date_of_birth-year", "2011".to_string()),
+        ] {
+            about.fields.insert(k.to_string(), vec![v]);
+        }
+        let person = app
+            .create_person(actor, &meta, &service, &about)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let input = homeward_app::episodes::OpenEpisodeInput {
+            last_seen_place: "Bench".into(),
+            ..Default::default()
+        };
+        let episode = app
+            .open_episode(actor, &meta, person, input)
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        open.push(episode);
+    }
+    Ok(open)
+}
+
+/// Fifty clients at once, each sending requests one after another for `each` turns: audited
+/// board views, then chronology entries spread over the open episodes. Their commits are
+/// shared (group commit), so both are printed beside `raw`, the disk's own rate of
+/// single-row durable commits measured just before.
+async fn shared_commits(
+    router: &axum::Router,
+    cookie: &str,
+    open: &[homeward_domain::ids::EpisodeId],
+    each: usize,
+    raw: f64,
+) -> Result<(), String> {
+    const CLIENTS: usize = 50;
+    let run = |append: bool| {
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|c| {
+                let (router, cookie) = (router.clone(), cookie.to_string());
+                let path = match open.get(c % open.len().max(1)) {
+                    Some(id) if append => format!("/api/v1/episodes/{id}/events"),
+                    _ => "/episodes".to_string(),
+                };
+                tokio::spawn(async move {
+                    let mut times = Vec::with_capacity(each);
+                    for i in 0..each {
+                        let t = Instant::now();
+                        if append {
+                            let body = serde_json::json!(
+                                {"event": {"kind": "note", "text": format!("Checked again ({c}.{i})")}}
+                            );
+                            post_json(&router, &path, &cookie, body.to_string()).await?;
+                        } else {
+                            get(&router, &path, &cookie).await?;
+                        }
+                        times.push(t.elapsed());
+                    }
+                    Ok::<_, String>(times)
+                })
+            })
+            .collect();
+        async move {
+            let started = Instant::now();
+            let mut times = Vec::with_capacity(CLIENTS * each);
+            for c in clients {
+                times.extend(c.await.map_err(|e| e.to_string())??);
+            }
+            Ok::<_, String>((times.len() as f64 / started.elapsed().as_secs_f64(), times))
+        }
+    };
+    let (reads, read_times) = run(false).await?;
+    println!(
+        "audited board views, {CLIENTS} at once: {reads:.0}/s = {:.2} x the plain durable commit rate ({raw:.0}/s)",
+        reads / raw
+    );
+    summary(
+        "audited board view, 50 at once (shared commits)",
+        read_times,
+    );
+    let (appends, append_times) = run(true).await?;
+    println!(
+        "chronology entries, {CLIENTS} at once, one episode each: {appends:.0}/s = {:.2} x the plain durable commit rate ({raw:.0}/s)",
+        appends / raw
+    );
+    summary(
+        "chronology entry, 50 at once (shared commits)",
+        append_times,
+    );
     Ok(())
 }
 
 /// The floor: one row inserted and committed, durably, in the same settings as the store
 /// (WAL, synchronous=FULL), on the same disk.
-async fn plain_sqlite_commits(dir: &std::path::Path, n: usize) -> Result<(), String> {
+async fn plain_sqlite_commits(dir: &std::path::Path, n: usize) -> Result<f64, String> {
     use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
     use sqlx::{ConnectOptions, Connection};
     let mut conn = SqliteConnectOptions::new()
@@ -420,13 +529,14 @@ async fn plain_sqlite_commits(dir: &std::path::Path, n: usize) -> Result<(), Str
         times.push(t.elapsed());
     }
     let total = started.elapsed();
+    let rate = n as f64 / total.as_secs_f64();
     println!(
-        "plain SQLite single-row durable commit, same disk: {n} in {:.2} s = {:.0} commits/s",
+        "plain SQLite single-row durable commit, same disk: {n} in {:.2} s = {rate:.0} commits/s",
         total.as_secs_f64(),
-        n as f64 / total.as_secs_f64()
     );
     summary("plain SQLite single-row durable commit", times);
-    conn.close().await.map_err(|e| e.to_string())
+    conn.close().await.map_err(|e| e.to_string())?;
+    Ok(rate)
 }
 
 /// What a phone downloads for the live board: the page, the style sheet, the script and

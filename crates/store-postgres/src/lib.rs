@@ -17,6 +17,8 @@ pub struct PgStore {
     options: PgConnectOptions,
     /// The password from the address, for `pg_dump` (the options do not give it back).
     password: Option<String>,
+    /// Audited reads and chronology appends waiting for the same commit.
+    batches: homeward_store::group_commit::GroupCommit<Transaction<'static, Postgres>>,
 }
 
 impl PgStore {
@@ -52,6 +54,7 @@ impl PgStore {
             audit_key,
             options,
             password: None,
+            batches: Default::default(),
         })
     }
 

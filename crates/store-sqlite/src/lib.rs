@@ -14,6 +14,8 @@ pub struct SqliteStore {
     reader: Pool<Sqlite>,
     writer: Pool<Sqlite>,
     audit_key: Vec<u8>,
+    /// Audited reads and chronology appends waiting for the same commit.
+    batches: homeward_store::group_commit::GroupCommit<Transaction<'static, Sqlite>>,
 }
 
 impl SqliteStore {
@@ -61,6 +63,7 @@ impl SqliteStore {
             reader,
             writer,
             audit_key,
+            batches: Default::default(),
         })
     }
 

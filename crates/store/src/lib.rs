@@ -20,9 +20,10 @@ use jiff::civil::Date;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod group_commit;
 pub mod sql_impl;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum StoreError {
     /// A uniqueness rule refused the write (for example an email already in use).
     #[error("conflict: {0}")]

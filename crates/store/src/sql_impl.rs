@@ -699,7 +699,7 @@ macro_rules! impl_sql_store {
             /// chain lock (PostgreSQL) is held only until the commit that follows.
             async fn append_audit(
                 &self,
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 e: &$crate::sql_impl::domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
                 self.append_audit_sealed(tx, e, None).await
@@ -709,9 +709,22 @@ macro_rules! impl_sql_store {
             /// the same transaction.
             async fn append_audit_sealed(
                 &self,
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 e: &$crate::sql_impl::domain::audit::AuditEvent,
                 seal: Option<&$crate::sql_impl::domain::audit::Seal>,
+            ) -> $crate::StoreResult<()> {
+                Self::chain_audits(tx, self.audit_key(), &[(e, seal)]).await
+            }
+
+            /// Links audit records onto the end of the chain, in order, holding the chain's
+            /// lock (PostgreSQL) from here to the commit that follows.
+            async fn chain_audits(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                key: &[u8],
+                records: &[(
+                    &$crate::sql_impl::domain::audit::AuditEvent,
+                    Option<&$crate::sql_impl::domain::audit::Seal>,
+                )],
             ) -> $crate::StoreResult<()> {
                 use sqlx::Row as _;
                 if let Some(lock) = Self::LOCK_AUDIT_CHAIN {
@@ -721,39 +734,58 @@ macro_rules! impl_sql_store {
                     .fetch_optional(&mut **tx)
                     .await
                     .map_err(Self::db_err)?;
-                let (seq, prev) = match last {
+                let (mut seq, mut prev) = match last {
                     Some(row) => (
-                        row.try_get::<i64, _>("seq").map_err(Self::db_err)? + 1,
+                        row.try_get::<i64, _>("seq").map_err(Self::db_err)?,
                         row.try_get::<String, _>("hash").map_err(Self::db_err)?,
                     ),
-                    None => (1, $crate::sql_impl::domain::audit::GENESIS.to_string()),
+                    None => (0, $crate::sql_impl::domain::audit::GENESIS.to_string()),
                 };
-                let hash = $crate::sql_impl::domain::audit::link_hash(self.audit_key(), seq, e, seal, &prev);
-                sqlx::query(
-                    "INSERT INTO audit_log (seq, at, org_id, actor_id, actor_label, action, \
-                     resource_kind, resource_id, outcome, ip, prev_hash, hash, sealed_episode, \
-                     sealed_seq, sealed_digest) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-                )
-                .bind(seq)
-                .bind(Self::ms(e.at))
-                .bind(e.org_id.map(|o| o.0))
-                .bind(e.actor.map(|a| a.0))
-                .bind(&e.actor_label)
-                .bind(&e.action)
-                .bind(&e.resource_kind)
-                .bind(&e.resource_id)
-                .bind(e.outcome.code())
-                .bind(&e.ip)
-                .bind(&prev)
-                .bind(&hash)
-                .bind(seal.map(|s| s.episode))
-                .bind(seal.map(|s| s.entry))
-                .bind(seal.map(|s| s.digest.as_str()))
-                .execute(&mut **tx)
-                .await
-                .map_err(Self::db_err)?;
+                for &(e, seal) in records {
+                    seq += 1;
+                    let hash = $crate::sql_impl::domain::audit::link_hash(key, seq, e, seal, &prev);
+                    sqlx::query(
+                        "INSERT INTO audit_log (seq, at, org_id, actor_id, actor_label, action, \
+                         resource_kind, resource_id, outcome, ip, prev_hash, hash, sealed_episode, \
+                         sealed_seq, sealed_digest) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                    )
+                    .bind(seq)
+                    .bind(Self::ms(e.at))
+                    .bind(e.org_id.map(|o| o.0))
+                    .bind(e.actor.map(|a| a.0))
+                    .bind(&e.actor_label)
+                    .bind(&e.action)
+                    .bind(&e.resource_kind)
+                    .bind(&e.resource_id)
+                    .bind(e.outcome.code())
+                    .bind(&e.ip)
+                    .bind(&prev)
+                    .bind(&hash)
+                    .bind(seal.map(|s| s.episode))
+                    .bind(seal.map(|s| s.entry))
+                    .bind(seal.map(|s| s.digest.as_str()))
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(Self::db_err)?;
+                    prev = hash;
+                }
                 Ok(())
+            }
+
+            /// Joins the open group commit (see [`$crate::group_commit`]), opening one if
+            /// none is.
+            async fn join_batch(
+                &self,
+            ) -> $crate::StoreResult<$crate::group_commit::Member<'_, sqlx::Transaction<'static, $db>>> {
+                let key = self.audit_key().to_vec();
+                self.batches
+                    .join(self.begin_write(), move |mut tx, audits| async move {
+                        let records: Vec<_> = audits.iter().map(|(e, s)| (e, s.as_ref())).collect();
+                        Self::chain_audits(&mut tx, &key, &records).await?;
+                        Self::commit(tx).await
+                    })
+                    .await
             }
 
             async fn commit(tx: sqlx::Transaction<'static, $db>) -> $crate::StoreResult<()> {
@@ -763,7 +795,7 @@ macro_rules! impl_sql_store {
             /// Versions are numbered 1, 2, 3…: `version` must be the next after the highest
             /// `SELECT MAX(version) AS v …` finds for `key`, or a colleague saved first.
             async fn expect_next_version(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 sql: &'static str,
                 key: $crate::sql_impl::uuid::Uuid,
                 version: i64,
@@ -1381,7 +1413,7 @@ macro_rules! impl_sql_store {
 
             /// Replaces an episode's facts and duty outcomes inside a write transaction.
             async fn write_learning(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 summary: &$crate::EpisodeSummary,
                 learning: &$crate::Learning,
             ) -> $crate::StoreResult<()> {
@@ -1427,7 +1459,7 @@ macro_rules! impl_sql_store {
 
             /// Episodes' facts and duty outcomes as loaded in bulk, without their counts.
             async fn insert_learning(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 rows: &[($crate::EpisodeSummary, $crate::Learning)],
             ) -> $crate::StoreResult<()> {
                 let facts: Vec<_> = rows.iter().map(|(e, l)| (e, &l.facts)).collect();
@@ -1465,7 +1497,7 @@ macro_rules! impl_sql_store {
             /// those episodes is written as given (replacing what is stored for it, if
             /// anything), read from the people's episodes as stored before the write.
             async fn firsts_change(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 org: $crate::sql_impl::domain::ids::OrgId,
                 links: &[($crate::sql_impl::domain::ids::PersonId, $crate::sql_impl::domain::rollup::Link)],
                 deltas: &mut $crate::sql_impl::domain::rollup::Deltas,
@@ -1637,7 +1669,7 @@ macro_rules! impl_sql_store {
             /// Ends, inside a write transaction, the organisation's grants whose `column` (the
             /// grant's or its episode's id) is `id` and that have not ended yet. Returns how many.
             async fn end_grants(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 org: $crate::sql_impl::domain::ids::OrgId,
                 column: &'static str,
                 id: $crate::sql_impl::uuid::Uuid,
@@ -1665,7 +1697,7 @@ macro_rules! impl_sql_store {
             /// Writes one disclosure inside a write transaction: only about the organisation's
             /// own person.
             async fn insert_disclosure(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 r: &$crate::DisclosureRecord,
             ) -> $crate::StoreResult<()> {
                 {
@@ -1723,7 +1755,7 @@ macro_rules! impl_sql_store {
             /// Adds changes to an organisation's counts, many to a statement; a count that
             /// comes to nothing is removed, so the table holds what a rebuild would.
             async fn apply_rollups(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 org: $crate::sql_impl::domain::ids::OrgId,
                 deltas: &$crate::sql_impl::domain::rollup::Deltas,
             ) -> $crate::StoreResult<()> {
@@ -1762,7 +1794,7 @@ macro_rules! impl_sql_store {
 
             /// Writes episodes' facts, many to a statement.
             async fn insert_facts(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 rows: &[(&$crate::EpisodeSummary, &$crate::sql_impl::domain::learning::EpisodeFacts)],
             ) -> $crate::StoreResult<()> {
                 const ROWS: usize = 400;
@@ -2020,7 +2052,7 @@ macro_rules! impl_sql_store {
             }
 
             async fn insert_memberships(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 user: $crate::sql_impl::domain::ids::UserId,
                 memberships: &[$crate::Membership],
             ) -> $crate::StoreResult<()> {
@@ -2038,7 +2070,7 @@ macro_rules! impl_sql_store {
             }
 
             async fn insert_person(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 p: &$crate::Person,
             ) -> $crate::StoreResult<()> {
                 sqlx::query(
@@ -2062,7 +2094,7 @@ macro_rules! impl_sql_store {
 
             /// Inserts a chronology entry and hands back the seal of what was stored.
             async fn insert_episode_event(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 episode: $crate::sql_impl::domain::ids::EpisodeId,
                 e: &$crate::sql_impl::domain::episode::EventRecord,
             ) -> $crate::StoreResult<$crate::sql_impl::domain::audit::Seal> {
@@ -2137,7 +2169,7 @@ macro_rules! impl_sql_store {
             /// a write transaction. The summary moves only from the entry before this one: a
             /// stale writer (whose entry number is taken) changes nothing.
             async fn write_append(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 summary: &$crate::EpisodeSummary,
                 event: &$crate::sql_impl::domain::episode::EventRecord,
                 mail: &[$crate::OutboxMessage],
@@ -2182,7 +2214,7 @@ macro_rules! impl_sql_store {
 
             /// Inserts episodes' read-model rows, many to a statement.
             async fn insert_summaries(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 summaries: &[&$crate::EpisodeSummary],
             ) -> $crate::StoreResult<()> {
                 if summaries.is_empty() {
@@ -2221,7 +2253,7 @@ macro_rules! impl_sql_store {
 
             /// Puts a message in the outbox and in the queue to be sent.
             async fn queue_mail(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 m: &$crate::OutboxMessage,
             ) -> $crate::StoreResult<()> {
                 sqlx::query(
@@ -2323,7 +2355,7 @@ macro_rules! impl_sql_store {
             /// Inserts a version; the primary key (person, kind, version) turns a second save of
             /// the same version into a unique violation, which is the `Conflict`.
             async fn insert_document(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 d: &$crate::DocumentVersion,
             ) -> $crate::StoreResult<()> {
                 use sqlx::Row as _;
@@ -2368,7 +2400,7 @@ macro_rules! impl_sql_store {
 
             /// Replaces the associates kept for a person with those on their latest form.
             async fn write_associates(
-                tx: &mut sqlx::Transaction<'static, $db>,
+                tx: &mut sqlx::Transaction<'_, $db>,
                 person: $crate::sql_impl::domain::ids::PersonId,
                 associates: &[$crate::sql_impl::domain::learning::Associate],
             ) -> $crate::StoreResult<()> {
@@ -4657,10 +4689,12 @@ sqlx::AssertSqlSafe(format!(
                 audit: &$crate::sql_impl::domain::audit::AuditEvent,
                 mail: &[$crate::OutboxMessage],
             ) -> $crate::StoreResult<()> {
-                let mut tx = self.begin_write().await?;
-                let seal = Self::write_append(&mut tx, summary, event, mail, None).await?;
-                self.append_audit_sealed(&mut tx, audit, Some(&seal)).await?;
-                Self::commit(tx).await
+                let mut member = self.join_batch().await?;
+                let mut own = sqlx::Acquire::begin(member.tx()?).await.map_err(Self::db_err)?;
+                let seal = Self::write_append(&mut own, summary, event, mail, None).await?;
+                own.commit().await.map_err(Self::db_err)?;
+                member.audit(audit.clone(), Some(seal));
+                member.committed().await
             }
 
             async fn append_to_episode(
@@ -4670,9 +4704,10 @@ sqlx::AssertSqlSafe(format!(
                 known: &[$crate::sql_impl::domain::episode::EventRecord],
                 prepare: $crate::Prepare<'_>,
             ) -> $crate::StoreResult<Option<Result<$crate::PreparedAppend, $crate::sql_impl::domain::episode::Refusal>>> {
-                let mut tx = self.begin_write().await?;
+                let mut member = self.join_batch().await?;
+                let mut own = sqlx::Acquire::begin(member.tx()?).await.map_err(Self::db_err)?;
                 // Holding the episode's row until the commit queues everyone else appending
-                // to it behind this transaction.
+                // to it (outside this batch) behind it.
                 let row = sqlx::query(sqlx::AssertSqlSafe(format!(
                     "{} WHERE org_id = $1 AND id = $2{}",
                     $crate::sql_impl::EPISODE_COLUMNS,
@@ -4680,12 +4715,12 @@ sqlx::AssertSqlSafe(format!(
                 )))
                 .bind(org.0)
                 .bind(id.0)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut *own)
                 .await
                 .map_err(Self::db_err)?;
                 let Some(row) = row else { return Ok(None) };
                 let summary = Self::row_episode(&row)?;
-                // Every append moves `last_event_seq` in its own transaction, so a caller's
+                // Every append moves `last_event_seq` with its entry, so a caller's
                 // chronology that ends there is the whole of it; otherwise read it again.
                 let current = known.len() as i64 == summary.last_event_seq
                     && known.last().is_some_and(|e| e.seq == summary.last_event_seq);
@@ -4693,23 +4728,30 @@ sqlx::AssertSqlSafe(format!(
                 let events = if current {
                     known
                 } else {
-                    reread = Self::load_events(&mut *tx, id).await?;
+                    reread = Self::load_events(&mut *own, id).await?;
                     &reread[..]
                 };
                 let prepared = match prepare(&summary, events) {
                     Ok(p) => p,
-                    Err(refusal) => return Ok(Some(Err(refusal))),
+                    Err(refusal) => {
+                        // The refusal may rest on an entry earlier in this batch: it stands
+                        // only if that entry is saved.
+                        drop(own);
+                        member.committed().await?;
+                        return Ok(Some(Err(refusal)));
+                    }
                 };
                 let seal = Self::write_append(
-                    &mut tx,
+                    &mut own,
                     &prepared.summary,
                     &prepared.record,
                     &prepared.mail,
                     prepared.learning.as_ref(),
                 )
                 .await?;
-                self.append_audit_sealed(&mut tx, &prepared.audit, Some(&seal)).await?;
-                Self::commit(tx).await?;
+                own.commit().await.map_err(Self::db_err)?;
+                member.audit(prepared.audit.clone(), Some(seal));
+                member.committed().await?;
                 Ok(Some(Ok(prepared)))
             }
 
@@ -5626,9 +5668,10 @@ sqlx::AssertSqlSafe(format!(
                 &self,
                 event: &$crate::sql_impl::domain::audit::AuditEvent,
             ) -> $crate::StoreResult<()> {
-                let mut tx = self.begin_write().await?;
-                self.append_audit(&mut tx, event).await?;
-                Self::commit(tx).await
+                // An audited read writes nothing else: it waits only for the batch's commit.
+                let mut member = self.join_batch().await?;
+                member.audit(event.clone(), None);
+                member.committed().await
             }
 
             async fn audit_page(
