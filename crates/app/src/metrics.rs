@@ -30,6 +30,8 @@ pub struct Metrics {
     pass_failures: Counter,
     outbox_waiting: Gauge,
     dead_letters: Gauge,
+    commits: Counter,
+    committed_writes: Counter,
 }
 
 impl Default for Metrics {
@@ -66,6 +68,18 @@ impl Default for Metrics {
             "Emails that could not be delivered after every try and wait for a manager",
             dead_letters.clone(),
         );
+        let commits = Counter::default();
+        registry.register(
+            "shared_commits",
+            "Durable commits shared by audited reads and chronology entries (group commit)",
+            commits.clone(),
+        );
+        let committed_writes = Counter::default();
+        registry.register(
+            "shared_commit_writes",
+            "Audited reads and chronology entries made durable by those shared commits",
+            committed_writes.clone(),
+        );
         Self {
             registry,
             requests,
@@ -73,6 +87,8 @@ impl Default for Metrics {
             pass_failures,
             outbox_waiting,
             dead_letters,
+            commits,
+            committed_writes,
         }
     }
 }
@@ -98,10 +114,20 @@ impl Metrics {
         }
     }
 
-    /// The text a scrape receives, with the mail counts as they stand.
-    pub fn render(&self, waiting: i64, dead: i64) -> String {
+    /// The text a scrape receives, with the mail counts and the store's commits as they stand.
+    pub fn render(
+        &self,
+        waiting: i64,
+        dead: i64,
+        shared: homeward_store::group_commit::Shared,
+    ) -> String {
         self.outbox_waiting.set(waiting);
         self.dead_letters.set(dead);
+        // The store keeps the running totals; the counters catch up to them.
+        self.commits
+            .inc_by(shared.commits.saturating_sub(self.commits.get()));
+        self.committed_writes
+            .inc_by(shared.writes.saturating_sub(self.committed_writes.get()));
         let mut out = String::new();
         // Writing into a String cannot fail.
         let _ = encode(&mut out, &self.registry);
@@ -113,6 +139,8 @@ impl crate::App {
     /// The metrics text, with the outbox counted now.
     pub async fn metrics_text(&self) -> crate::AppResult<String> {
         let (waiting, dead) = self.store.mail_counts().await?;
-        Ok(self.metrics.render(waiting, dead))
+        Ok(self
+            .metrics
+            .render(waiting, dead, self.store.shared_commits()))
     }
 }

@@ -206,7 +206,7 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
     episodes(&app, &actor, &router, &cookie, &people, args.runs).await?;
     let raw = plain_sqlite_commits(&dir, args.runs * 4).await?;
     let busy = busy_night(&app, &actor, people.first().map(|p| p.service_id)).await?;
-    shared_commits(&router, &cookie, &busy, args.runs, raw).await?;
+    shared_commits(&app, &router, &cookie, &busy, args.runs, raw).await?;
     board_weight(&router, &cookie, &css, &js).await?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(ExitCode::SUCCESS)
@@ -435,12 +435,14 @@ async fn busy_night(
 /// shared (group commit), so both are printed beside `raw`, the disk's own rate of
 /// single-row durable commits measured just before.
 async fn shared_commits(
+    app: &App,
     router: &axum::Router,
     cookie: &str,
     open: &[homeward_domain::ids::EpisodeId],
     each: usize,
     raw: f64,
 ) -> Result<(), String> {
+    use homeward_store::group_commit::Shared;
     const CLIENTS: usize = 50;
     let run = |append: bool| {
         let clients: Vec<_> = (0..CLIENTS)
@@ -477,7 +479,9 @@ async fn shared_commits(
             Ok::<_, String>((times.len() as f64 / started.elapsed().as_secs_f64(), times))
         }
     };
+    let before = app.store.shared_commits();
     let (reads, read_times) = run(false).await?;
+    let between = app.store.shared_commits();
     println!(
         "audited board views, {CLIENTS} at once: {reads:.0}/s = {:.2} x the plain durable commit rate ({raw:.0}/s)",
         reads / raw
@@ -485,6 +489,13 @@ async fn shared_commits(
     summary(
         "audited board view, 50 at once (shared commits)",
         read_times,
+    );
+    let per_commit = |from: Shared, to: Shared| {
+        (to.writes - from.writes) as f64 / (to.commits - from.commits).max(1) as f64
+    };
+    println!(
+        "  {:.1} audit records per durable commit",
+        per_commit(before, between)
     );
     let (appends, append_times) = run(true).await?;
     println!(
@@ -494,6 +505,10 @@ async fn shared_commits(
     summary(
         "chronology entry, 50 at once (shared commits)",
         append_times,
+    );
+    println!(
+        "  {:.1} entries per durable commit",
+        per_commit(between, app.store.shared_commits())
     );
     Ok(())
 }

@@ -19,6 +19,7 @@ use crate::{StoreError, StoreResult};
 use homeward_domain::audit::{AuditEvent, Seal};
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{Mutex, MutexGuard, watch};
 
 /// An audit record waiting for its batch's commit, with the chronology entry it vouches for.
@@ -29,14 +30,30 @@ type Outcome = Option<Result<(), StoreError>>;
 /// The open batch, if any, of one store. `Tx` is the engine's write transaction.
 pub struct GroupCommit<Tx> {
     open: Arc<Mutex<Option<Batch<Tx>>>>,
+    counts: Arc<Counts>,
 }
 
 impl<Tx> Default for GroupCommit<Tx> {
     fn default() -> Self {
         Self {
             open: Arc::new(Mutex::new(None)),
+            counts: Arc::default(),
         }
     }
+}
+
+#[derive(Default)]
+struct Counts {
+    commits: AtomicU64,
+    writes: AtomicU64,
+}
+
+/// How much sharing there has been since the store opened: `writes` audited reads and
+/// appends made durable by `commits` commits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Shared {
+    pub commits: u64,
+    pub writes: u64,
 }
 
 struct Batch<Tx> {
@@ -53,6 +70,13 @@ pub struct Member<'a, Tx> {
 }
 
 impl<Tx: Send + 'static> GroupCommit<Tx> {
+    pub fn shared(&self) -> Shared {
+        Shared {
+            commits: self.counts.commits.load(Ordering::Relaxed),
+            writes: self.counts.writes.load(Ordering::Relaxed),
+        }
+    }
+
     /// Joins the open batch, or opens one with `begin` and hands it to a task that commits it
     /// with `finish` (appending the batch's audit records, then committing) once everyone who
     /// is already waiting has had their turn.
@@ -71,14 +95,19 @@ impl<Tx: Send + 'static> GroupCommit<Tx> {
                 audits: Vec::new(),
                 outcome,
             });
-            let open = Arc::clone(&self.open);
+            let (open, counts) = (Arc::clone(&self.open), Arc::clone(&self.counts));
             tokio::spawn(async move {
                 // The lock is fair: everyone already queued for it joins this batch before the
                 // committer gets it, and whoever comes later opens the next one.
                 let Some(batch) = open.lock().await.take() else {
                     return;
                 };
+                let writes = batch.audits.len() as u64;
                 let result = finish(batch.tx, batch.audits).await;
+                if result.is_ok() {
+                    counts.commits.fetch_add(1, Ordering::Relaxed);
+                    counts.writes.fetch_add(writes, Ordering::Relaxed);
+                }
                 batch.outcome.send_replace(Some(result));
             });
         }

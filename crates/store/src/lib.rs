@@ -896,6 +896,11 @@ pub struct PhotoMeta {
 pub trait Store: Send + Sync {
     fn engine(&self) -> Engine;
 
+    /// How many audited reads and appends have shared how many commits since opening.
+    fn shared_commits(&self) -> group_commit::Shared {
+        group_commit::Shared::default()
+    }
+
     /// Is the database reachable and answering?
     async fn ping(&self) -> StoreResult<()>;
 

@@ -2482,6 +2482,10 @@ macro_rules! impl_sql_store {
                 $engine
             }
 
+            fn shared_commits(&self) -> $crate::group_commit::Shared {
+                self.batches.shared()
+            }
+
             async fn close(&self) {
                 self.close_pools().await;
             }
