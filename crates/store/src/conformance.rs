@@ -2277,6 +2277,169 @@ pub async fn appends_to_one_episode_queue_and_none_is_refused(store: Arc<dyn Sto
     );
 }
 
+/// Audited reads and entries made at once share commits; a member that fails (here, entries
+/// written against a chronology that has moved on) or goes away half-way takes back only its
+/// own part, and everyone else's is kept, chained and sealed.
+pub async fn concurrent_writes_share_commits_and_fail_alone(store: Arc<dyn Store>) {
+    use homeward_domain::episode::{Event, EventRecord, Occurred};
+    let (org, home) = organisation(&*store, "Gc").await;
+    let queued = open_one(&*store, org.id, home.id, 0).await;
+    let raced = open_one(&*store, org.id, home.id, 1).await;
+    let before = store.shared_commits();
+    let audits_before = audit_count(&*store).await;
+    let note = |seq: i64, n: usize| EventRecord {
+        seq,
+        when: Occurred::in_london(t0()),
+        recorded_at: t0(),
+        recorded_by: None,
+        recorded_by_label: format!("worker-{n}@example.org"),
+        event: Event::Note {
+            text: format!("note {n}"),
+        },
+    };
+    let mut tasks = Vec::new();
+    for n in 0..30 {
+        let store = store.clone();
+        let (queued, raced) = (queued.clone(), raced.clone());
+        tasks.push(tokio::spawn(async move {
+            match n % 3 {
+                // An audited read.
+                0 => store
+                    .record_audit(&event(Some(org.id), "person.read"))
+                    .await
+                    .map(|()| true),
+                // An entry judged against the chronology as it stands: always kept.
+                1 => {
+                    let prepare = move |summary: &crate::EpisodeSummary, events: &[EventRecord]| {
+                        let record = note(events.len() as i64 + 1, n);
+                        Ok(crate::PreparedAppend {
+                            summary: crate::EpisodeSummary {
+                                last_event_seq: record.seq,
+                                last_event_kind: "note".into(),
+                                ..summary.clone()
+                            },
+                            record,
+                            audit: event(Some(org.id), "episode.note"),
+                            mail: Vec::new(),
+                            learning: None,
+                        })
+                    };
+                    store
+                        .append_to_episode(org.id, queued.id, &[], &prepare)
+                        .await
+                        .map(|r| matches!(r, Some(Ok(_))))
+                }
+                // Ten entries all written as the second: one is kept, nine are refused.
+                _ => {
+                    let summary = crate::EpisodeSummary {
+                        last_event_seq: 2,
+                        last_event_kind: "note".into(),
+                        ..raced.clone()
+                    };
+                    match store
+                        .append_episode_event(
+                            &summary,
+                            &note(2, n),
+                            &event(Some(org.id), "episode.note"),
+                        )
+                        .await
+                    {
+                        Ok(()) => Ok(true),
+                        Err(crate::StoreError::Conflict(_)) => Ok(false),
+                        Err(e) => Err(e),
+                    }
+                }
+            }
+        }));
+    }
+    let mut kept = 0;
+    for t in tasks {
+        if t.await.unwrap().unwrap() {
+            kept += 1;
+        }
+    }
+    assert_eq!(
+        kept, 21,
+        "ten reads, ten queued entries and one of the raced ones"
+    );
+    let (_, events) = store.episode(org.id, queued.id).await.unwrap().unwrap();
+    assert_eq!(events.len(), 11);
+    let (summary, events) = store.episode(org.id, raced.id).await.unwrap().unwrap();
+    assert_eq!(
+        (events.len(), summary.last_event_seq),
+        (2, 2),
+        "refused entries left nothing"
+    );
+    assert_eq!(audit_count(&*store).await, audits_before + 21);
+    let after = store.shared_commits();
+    assert_eq!(after.writes - before.writes, 21);
+    assert!(
+        after.commits - before.commits < 21,
+        "{} commits for 21 writes made at once",
+        after.commits - before.commits
+    );
+
+    // A writer that goes away half-way through its turn (a phone closed mid-save): its entry
+    // is taken back, and the one queued behind it is kept.
+    let (started, go) = (
+        Arc::new(std::sync::Barrier::new(2)),
+        Arc::new(std::sync::Barrier::new(2)),
+    );
+    let (s, g) = (started.clone(), go.clone());
+    let slow = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let prepare = move |summary: &crate::EpisodeSummary, events: &[EventRecord]| {
+                s.wait();
+                g.wait();
+                let record = note(events.len() as i64 + 1, 99);
+                Ok(crate::PreparedAppend {
+                    summary: crate::EpisodeSummary {
+                        last_event_seq: record.seq,
+                        last_event_kind: "note".into(),
+                        ..summary.clone()
+                    },
+                    record,
+                    audit: event(Some(org.id), "episode.note"),
+                    mail: Vec::new(),
+                    learning: None,
+                })
+            };
+            store
+                .append_to_episode(org.id, raced.id, &[], &prepare)
+                .await
+        })
+    };
+    tokio::task::spawn_blocking(move || started.wait())
+        .await
+        .unwrap();
+    // Cancelled at its next wait, which is inside its own writing.
+    slow.abort();
+    tokio::task::spawn_blocking(move || go.wait())
+        .await
+        .unwrap();
+    assert!(slow.await.unwrap_err().is_cancelled());
+    let summary = crate::EpisodeSummary {
+        last_event_seq: 3,
+        last_event_kind: "note".into(),
+        ..raced.clone()
+    };
+    store
+        .append_episode_event(
+            &summary,
+            &note(3, 100),
+            &event(Some(org.id), "episode.note"),
+        )
+        .await
+        .unwrap();
+    let (summary, events) = store.episode(org.id, raced.id).await.unwrap().unwrap();
+    assert_eq!(summary.last_event_seq, 3);
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[2].recorded_by_label, "worker-100@example.org");
+    let state = verify_chain(&*store).await;
+    assert_eq!(state.checked as usize, audit_count(&*store).await);
+}
+
 /// Lists filter in the database and page by a cursor; the paging pass finds only the
 /// episodes whose time has come.
 pub async fn episodes_are_listed_a_page_at_a_time_and_checked_when_due(store: Arc<dyn Store>) {
@@ -3813,6 +3976,7 @@ macro_rules! conformance_suite {
             mail_is_queued_with_its_event_and_claimed_once,
             the_outbox_is_fair_and_keeps_dead_letters_for_managers,
             appends_to_one_episode_queue_and_none_is_refused,
+            concurrent_writes_share_commits_and_fail_alone,
             episodes_are_listed_a_page_at_a_time_and_checked_when_due,
             people_are_listed_a_page_at_a_time_by_name,
             users_are_found_by_name_service_and_address_a_page_at_a_time,
