@@ -8,7 +8,7 @@ are comma-separated ids to read and write.
 import os
 import random
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, constant, task
 
 TOKEN = os.environ["HOMEWARD_TOKEN"]
 PEOPLE = os.environ["HOMEWARD_PEOPLE"].split(",")
@@ -16,7 +16,9 @@ EPISODES = os.environ["HOMEWARD_EPISODES"].split(",")
 
 
 class Staff(HttpUser):
-    wait_time = between(0.5, 2.0)
+    # HOMEWARD_NO_WAIT: each user sends its next request as soon as the last is answered,
+    # for finding the highest rate the server keeps up with.
+    wait_time = constant(0) if os.environ.get("HOMEWARD_NO_WAIT") else between(0.5, 2.0)
 
     def on_start(self):
         self.client.headers["Authorization"] = f"Bearer {TOKEN}"
