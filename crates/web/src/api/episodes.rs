@@ -220,11 +220,14 @@ impl From<&EventRecord> for EventDto {
 #[derive(Deserialize, ToSchema)]
 pub struct OpenEpisodeRequest {
     pub person_id: String,
-    /// RFC 3339, like `2026-11-20T21:00:00Z`.
+    /// RFC 3339, like `2026-11-20T21:00:00Z`; not in the future.
+    #[schema(format = DateTime)]
     pub last_seen: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 300)]
     pub last_seen_place: String,
     /// known or unknown
+    #[schema(value_type = Option<WhereaboutsDto>)]
     pub whereabouts: Option<String>,
     #[serde(default)]
     pub clothing: String,
@@ -232,9 +235,20 @@ pub struct OpenEpisodeRequest {
     pub circumstances: String,
 }
 
+/// Whether where they are is known (a child "missing" whose whereabouts are known is still
+/// one to act on).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum WhereaboutsDto {
+    Known,
+    Unknown,
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct NewEventRequest {
     /// When it happened (RFC 3339); now if left out.
+    #[schema(format = DateTime)]
     pub occurred_at: Option<String>,
     /// The entry, tagged by `kind`, shaped as the entries `GET …/events` returns. A
     /// correction is `{"kind": "amendment", "amends": 4, "reason": "…", "corrected":
@@ -623,11 +637,22 @@ pub struct BoardChangeDto {
     pub seq: i64,
 }
 
+/// One event of the board stream as a client reads it.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct BoardStreamEvent {
+    /// Always `change`.
+    #[schema(pattern = "^change$")]
+    event: String,
+    /// A `BoardChangeDto` as JSON, like `{"episode_id": "…", "seq": 3}`.
+    data: String,
+}
+
 /// Server-sent events for the live board: a `change` event each time an episode the caller
 /// may see is opened or added to (from any app server sharing the database), and a comment
 /// every 15 seconds to keep proxies from closing the stream.
 #[utoipa::path(get, path = "/api/v1/board/stream", tag = "episodes", responses(
-    (status = 200, content_type = "text/event-stream", body = BoardChangeDto),
+    (status = 200, content_type = "text/event-stream", body = BoardStreamEvent),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
 ))]
 pub async fn board_stream(

@@ -223,6 +223,11 @@ impl Modify for CommonResponses {
                 if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) {
                     add("422", "A query value is not right");
                 }
+                for p in op.parameters.iter_mut().flatten() {
+                    if let RefOr::T(p) = p {
+                        blank_is_absent(p);
+                    }
+                }
                 if op.request_body.is_some() {
                     add("400", "The body is not well-formed");
                     add("413", "The body is too large");
@@ -232,6 +237,25 @@ impl Modify for CommonResponses {
             }
         }
     }
+}
+
+/// An optional query value left blank (`?to=`) is taken as not given, as a form's blank field
+/// is ([`query::ApiQuery`]); the document says so, so a blank is one of its values.
+fn blank_is_absent(p: &mut utoipa::openapi::path::Parameter) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Type};
+    use utoipa::openapi::{Required, Schema};
+    if !matches!(p.parameter_in, ParameterIn::Query) || matches!(p.required, Required::True) {
+        return;
+    }
+    let Some(given) = p.schema.take() else {
+        return;
+    };
+    let blank = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(0))
+        .build();
+    p.schema = Some(Schema::AnyOf(AnyOfBuilder::new().item(given).item(blank).build()).into());
 }
 
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {

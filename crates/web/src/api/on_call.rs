@@ -22,8 +22,10 @@ pub struct ShiftDto {
     #[serde(default, skip_deserializing)]
     pub name: String,
     /// RFC 3339.
+    #[schema(format = DateTime)]
     pub from: String,
     /// RFC 3339; after `from`.
+    #[schema(format = DateTime)]
     pub to: String,
 }
 

@@ -93,7 +93,7 @@ pub struct FiguresDto {
     /// Why return interviews were declined, as written (ten at most).
     pub decline_reasons: Vec<CountDto>,
     pub risks: Vec<CountDto>,
-    pub duties: Vec<DutyDto>,
+    pub duties: Vec<DutyTimelinessDto>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -116,7 +116,7 @@ pub struct PersonCountDto {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct DutyDto {
+pub struct DutyTimelinessDto {
     /// The rule's code, as in an episode's duties.
     pub rule: String,
     pub episodes: i64,
@@ -228,7 +228,7 @@ impl From<&Patterns> for FiguresDto {
             duties: p
                 .duties
                 .iter()
-                .map(|d| DutyDto {
+                .map(|d| DutyTimelinessDto {
                     rule: d.rule.clone(),
                     episodes: d.total,
                     on_time: d.on_time,
@@ -295,6 +295,8 @@ pub async fn show(
 ) -> Result<Json<PatternsDto>, Problem> {
     let fail = |e| Problem::new(ctx.tr, e);
     let actor = ctx.actor().map_err(fail)?;
+    // The list's page size is not used here, but a wrong one is still wrong.
+    page_limit(p.limit).map_err(fail)?;
     let ask = ask(&state, &p).map_err(fail)?;
     let view = state
         .app

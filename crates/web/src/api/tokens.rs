@@ -45,8 +45,10 @@ impl From<&ListedToken> for TokenDto {
 #[derive(Deserialize, ToSchema)]
 pub struct NewTokenRequest {
     /// What the token is for, e.g. "The home's tablet".
+    #[schema(min_length = 1, max_length = 300)]
     pub label: String,
     /// Days until it stops working: 1 to 90; 90 if not given.
+    #[schema(minimum = 1, maximum = 90)]
     pub days: Option<i64>,
 }
 

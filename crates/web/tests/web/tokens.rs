@@ -109,6 +109,19 @@ async fn a_token_is_made_shown_once_used_and_revoked_by_its_owner_or_an_admin() 
             .send(&t)
             .await;
         assert_eq!(too_long.status, 422);
+        // `30.0` is the whole number 30 to JSON and to the API's document.
+        let whole = req("POST", "/api/v1/me/tokens")
+            .header("authorization", &api_bearer)
+            .json(r#"{"label":"Rota screen","days":30.0}"#)
+            .send(&t)
+            .await;
+        assert_eq!(whole.status, 201, "{}", whole.body);
+        let half = req("POST", "/api/v1/me/tokens")
+            .header("authorization", &api_bearer)
+            .json(r#"{"label":"Rota screen","days":30.5}"#)
+            .send(&t)
+            .await;
+        assert_eq!(half.status, 400, "{}", half.body);
         // Someone else's token is not theirs to revoke.
         let others = req("POST", &format!("/api/v1/me/tokens/{id}/revoke"))
             .session(&admin)
