@@ -13,7 +13,10 @@
 //! chain waits for that row.
 //!
 //! The batch is committed by a task of its own, so a request that goes away (a closed phone)
-//! cannot leave a batch open: its savepoint is rolled back and the rest commit as usual.
+//! cannot leave a batch open: its savepoint is rolled back and the rest commit as usual. (If
+//! it goes at the very moment its savepoint is released, the driver's clean-up can leave the
+//! transaction unusable; then the whole batch fails and every member is told its write was
+//! not saved. Nobody is told a write was saved that was not.)
 
 use crate::{StoreError, StoreResult};
 use homeward_domain::audit::{AuditEvent, Seal};
