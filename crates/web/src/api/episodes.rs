@@ -39,8 +39,7 @@ fn invalid(field: &str, message: &'static str) -> AppError {
 }
 
 fn episode_id(ctx: &Ctx, raw: &str) -> Result<EpisodeId, Problem> {
-    raw.parse()
-        .map_err(|_| Problem::new(ctx.tr, AppError::NotFound))
+    super::problem::path_id(ctx.tr, raw)
 }
 
 /// An RFC 3339 instant with its offset, like `2026-11-20T21:40:00Z` or `…+01:00`.

@@ -69,8 +69,7 @@ pub struct RotaUpdate {
 }
 
 fn service_id(ctx: &Ctx, raw: &str) -> Result<ServiceId, Problem> {
-    raw.parse()
-        .map_err(|_| Problem::new(ctx.tr, AppError::NotFound))
+    super::problem::path_id(ctx.tr, raw)
 }
 
 /// The rota in force for a service.

@@ -26,7 +26,7 @@ fn not_found(ctx: &Ctx) -> Problem {
 }
 
 fn person_id(ctx: &Ctx, raw: &str) -> Result<PersonId, Problem> {
-    raw.parse().map_err(|_| not_found(ctx))
+    super::problem::path_id(ctx.tr, raw)
 }
 
 fn created_at(location: String, body: impl serde::Serialize) -> Response {

@@ -39,6 +39,13 @@ pub struct Problem {
     doc: Box<ProblemDocument>,
 }
 
+/// An id from a path. One that cannot be read names no record: not found, as an id of a
+/// record the caller may not see is.
+pub fn path_id<T: std::str::FromStr>(tr: Tr, raw: &str) -> Result<T, Problem> {
+    raw.parse()
+        .map_err(|_| Problem::new(tr, AppError::NotFound))
+}
+
 impl Problem {
     pub fn new(tr: Tr, e: AppError) -> Self {
         // A stale save is a conflict to a program, though a form shows it like a field error.

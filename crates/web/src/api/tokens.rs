@@ -9,7 +9,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use homeward_app::AppError;
 use homeward_domain::ids::UserId;
 use homeward_store::ListedToken;
 use serde::{Deserialize, Serialize};
@@ -134,8 +133,7 @@ pub async fn revoke_mine(
 }
 
 fn user_id(ctx: &Ctx, raw: &str) -> Result<UserId, Problem> {
-    raw.parse()
-        .map_err(|_| Problem::new(ctx.tr, AppError::NotFound))
+    super::problem::path_id(ctx.tr, raw)
 }
 
 /// A user's API tokens, for the organisation's admins and managers.

@@ -14,8 +14,7 @@ use homeward_app::users::NewUserInput;
 use homeward_domain::ids::UserId;
 
 fn user_id(ctx: &Ctx, raw: &str) -> Result<UserId, Problem> {
-    raw.parse()
-        .map_err(|_| Problem::new(ctx.tr, AppError::NotFound))
+    super::problem::path_id(ctx.tr, raw)
 }
 
 #[derive(serde::Deserialize, Default, utoipa::IntoParams)]
