@@ -611,6 +611,8 @@ settings-backup-failures = { $count ->
     [many] Dyna { $count } methiant ers y copi wrth gefn da diwethaf.
    *[other] Dyna { $count } methiant ers y copi wrth gefn da diwethaf.
 }
+settings-checkpoint-failing = Ers { $when }, ni all y gweinydd ysgrifennu ei nodyn o ble mae’r trywydd archwilio wedi cyrraedd: { $problem }. Hyd nes y gall, ni fyddai neb yn sylwi ar gofnodion wedi’u tynnu o ddiwedd y trywydd. Gwiriwch y gall y gweinydd ysgrifennu wrth ymyl ei gronfa ddata (neu lle mae --audit-checkpoint yn ei ddweud).
+settings-checkpoint-shorter = Mae’r trywydd archwilio bellach yn dal { $now } o gofnodion, ond nododd y gweinydd { $then } o’r blaen: efallai fod cofnodion wedi’u tynnu o’i ddiwedd. Rhedwch “homeward audit verify” a dywedwch wrth bwy bynnag sy’n ymchwilio i ddigwyddiadau diogelwch.
 settings-backup-hint = Mae copïau wrth gefn o’r gosodiad cyfan, gan gynnwys lluniau, ac maent wedi’u hamgryptio ar gyfer y bobl sy’n dal yr allwedd. Ymarferwch adfer un o bryd i’w gilydd: dim ond cystal â’i adferiad diwethaf yw copi wrth gefn.
 settings-title = Gosodiadau
 settings-changed = Newidiwyd ddiwethaf gan { $who } ar { $when }.

@@ -598,6 +598,8 @@ settings-backup-failures = { $count ->
     [one] That is 1 failure since the last good backup.
    *[other] That is { $count } failures since the last good backup.
 }
+settings-checkpoint-failing = Since { $when }, the server cannot write its note of where the audit trail has got to: { $problem }. Until it can, records removed from the end of the trail would not be noticed. Check that the server can write beside its database (or where --audit-checkpoint says).
+settings-checkpoint-shorter = The audit trail now holds { $now } records, but the server noted { $then } before: records may have been removed from its end. Run “homeward audit verify” and tell whoever looks into security incidents.
 settings-backup-hint = Backups are of the whole installation, photos included, and are encrypted for the people who hold the key. Practise restoring one now and then: a backup is only as good as its last restore.
 settings-title = Settings
 settings-changed = Last changed by { $who } on { $when }.

@@ -51,6 +51,8 @@ pub struct App {
     pub board: board::Feed,
     /// Counts and times for `/metrics`, shared by the web server and the worker.
     pub metrics: Arc<metrics::Metrics>,
+    /// Whether the audit checkpoint is being kept, for the admin's page.
+    pub checkpoint: Arc<std::sync::Mutex<backups::CheckpointHealth>>,
     fixed: Arc<fixed::Fixed>,
 }
 
@@ -62,6 +64,7 @@ impl App {
             keys: Arc::new(keys),
             board: board::Feed::default(),
             metrics: Arc::default(),
+            checkpoint: Arc::default(),
             fixed: Arc::default(),
         }
     }

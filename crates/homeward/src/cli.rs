@@ -311,10 +311,16 @@ fn start_worker(
                 started.elapsed().as_secs_f64(),
                 escalated.is_err() || mail_failed,
             );
-            if let Err(e) =
-                keep_checkpoint(&app, &worker.database_url, worker.checkpoint.as_deref()).await
-            {
-                tracing::warn!(error = %e, "writing the audit checkpoint failed; trying again shortly");
+            let kept =
+                keep_checkpoint(&app, &worker.database_url, worker.checkpoint.as_deref()).await;
+            let problem = kept.err();
+            if app.checkpoint_kept(problem.clone()) {
+                match problem {
+                    Some(e) => {
+                        tracing::warn!(error = %e, "the audit checkpoint cannot be written; trying again each pass")
+                    }
+                    None => tracing::info!("the audit checkpoint is being written again"),
+                }
             }
             if *stop.borrow() {
                 break;
@@ -323,12 +329,18 @@ fn start_worker(
     })
 }
 
-/// Writes where the audit trail has got to into the checkpoint file.
+const NO_CHECKPOINT: &str = "no file is set for it: start the server with --audit-checkpoint FILE, on a disk the database's users cannot write";
+
+/// Writes where the audit trail has got to into the checkpoint file. With nowhere to keep it
+/// (PostgreSQL without --audit-checkpoint), that is the problem the admin is shown.
 async fn keep_checkpoint(
     app: &App,
     database_url: &str,
     checkpoint: Option<&std::path::Path>,
 ) -> Result<(), String> {
+    if crate::backup::checkpoint_path(database_url, checkpoint).is_none() {
+        return Err(NO_CHECKPOINT.to_string());
+    }
     if let Some(cp) = app.audit_checkpoint().await.map_err(|e| e.to_string())? {
         note_checkpoint(app, database_url, checkpoint, &cp)?;
     }
@@ -1060,6 +1072,7 @@ pub fn note_checkpoint(
             now = cp.seq,
             "the audit trail is shorter than its last checkpoint: run `homeward audit verify`"
         );
+        app.trail_shorter_than_checkpoint(old.seq, cp.seq);
         return Ok(());
     }
     crate::backup::write_checkpoint(&path, cp)

@@ -33,6 +33,8 @@ struct BackupsShown {
     last_good: String,
     /// Said when the newest attempt failed.
     failing: Option<String>,
+    /// Said when the audit checkpoint cannot be kept, or the trail is shorter than it.
+    checkpoint: Vec<String>,
 }
 
 /// A number of months: typed into a box by an admin, shown as text to everyone else.
@@ -99,6 +101,26 @@ async fn settings_page(
                 let run = t.count("settings-backup-failures", b.failures_since_good);
                 format!("{what} {run}")
             }),
+            checkpoint: [
+                b.checkpoint.shorter.map(|(then, now)| {
+                    t.args(
+                        "settings-checkpoint-shorter",
+                        &[
+                            ("then", then.to_string().as_str()),
+                            ("now", &now.to_string()),
+                        ],
+                    )
+                }),
+                b.checkpoint.failing.as_ref().map(|(since, problem)| {
+                    t.args(
+                        "settings-checkpoint-failing",
+                        &[("when", t.date_time(*since).as_str()), ("problem", problem)],
+                    )
+                }),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
         })
     } else {
         None

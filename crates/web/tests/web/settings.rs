@@ -268,6 +268,39 @@ async fn the_admin_sees_the_last_good_backup_and_a_failing_one() {
             "the last good one is still named"
         );
 
+        // The audit checkpoint: a write that fails is said, from when it began, until one
+        // succeeds; a trail found shorter than its checkpoint is said until restarted.
+        assert!(!page.body.contains("audit trail"));
+        t.app.checkpoint_kept(Some("the disk is full".into()));
+        t.app.checkpoint_kept(Some("permission denied".into()));
+        t.app.trail_shorter_than_checkpoint(120, 117);
+        let page = req("GET", "/admin/settings").session(&admin).send(&t).await;
+        assert!(
+            page.body.contains(
+                "cannot write its note of where the audit trail has got to: permission denied"
+            ),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body
+                .contains("The audit trail now holds 117 records, but the server noted 120 before")
+        );
+        let welsh = req("GET", "/admin/settings")
+            .session(&admin)
+            .header("accept-language", "cy")
+            .send(&t)
+            .await;
+        assert!(
+            welsh.body.contains("nododd y gweinydd 120 o’r blaen"),
+            "{}",
+            welsh.body
+        );
+        t.app.checkpoint_kept(None);
+        let page = req("GET", "/admin/settings").session(&admin).send(&t).await;
+        assert!(!page.body.contains("cannot write its note"));
+        assert!(page.body.contains("but the server noted 120 before"));
+
         let theirs = req("GET", "/admin/settings")
             .session(&manager)
             .send(&t)
