@@ -15,7 +15,8 @@ pub enum Fold {
     Gmt,
 }
 
-/// Hours and minutes from what was typed: `21:30`, `2130`, `21.30`, `9:30pm`, `9pm`, `12am`.
+/// Hours and minutes from what was typed: `21:30`, `2130`, `21.30`, `9:30pm`, `9pm`, `12am`,
+/// and in Welsh `9:30yh` (yr hwyr) and `9yb` (y bore), with or without stops (`y.h.`).
 pub fn parse_time(text: &str) -> Result<(i8, i8), &'static str> {
     let t: String = text
         .trim()
@@ -26,9 +27,12 @@ pub fn parse_time(text: &str) -> Result<(i8, i8), &'static str> {
     if t.is_empty() {
         return Err("error-time-empty");
     }
-    let (digits, meridiem) = if let Some(d) = t.strip_suffix("am") {
+    const MORNING: [&str; 4] = ["a.m.", "y.b.", "am", "yb"];
+    const LATER: [&str; 4] = ["p.m.", "y.h.", "pm", "yh"];
+    let ends = |words: [&str; 4]| words.iter().find_map(|w| t.strip_suffix(w));
+    let (digits, meridiem) = if let Some(d) = ends(MORNING) {
         (d, Some(false))
-    } else if let Some(d) = t.strip_suffix("pm") {
+    } else if let Some(d) = ends(LATER) {
         (d, Some(true))
     } else {
         (t.as_str(), None)
@@ -96,10 +100,19 @@ mod tests {
             ("12am", (0, 0)),
             ("12:15pm", (12, 15)),
             ("00:05", (0, 5)),
+            ("10:10yh", (22, 10)),
+            ("10:10 y.h.", (22, 10)),
+            ("9yb", (9, 0)),
+            ("12yb", (0, 0)),
+            ("12:30yh", (12, 30)),
+            ("7.45 YB", (7, 45)),
+            ("9:30a.m.", (9, 30)),
         ] {
             assert_eq!(parse_time(text), Ok(want), "{text}");
         }
-        for text in ["24:00", "9", "13pm", "9:7", "21:60", "noon", "-1:00"] {
+        for text in [
+            "24:00", "9", "13pm", "9:7", "21:60", "noon", "-1:00", "13yh", "yh",
+        ] {
             assert_eq!(parse_time(text), Err("error-time-invalid"), "{text}");
         }
         assert_eq!(parse_time("  "), Err("error-time-empty"));
