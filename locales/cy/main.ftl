@@ -1,5 +1,16 @@
 ## Y rhyngwyneb yn Gymraeg. Rhaid i bob id yma fod yn ../en-GB/main.ftl hefyd (mae prawf yn gwirio).
 ## Translation note: written by the engineering team; to be reviewed by a first-language Welsh speaker.
+##
+## Terms follow the project's glossary (../shared/welsh-terms.md); crates/i18n/tests/catalogue.rs
+## fails when a message uses another rendering. Where the glossary says [check], the source
+## used, and what is still to confirm:
+## - missing plan = "cynllun mynd ar goll": the glossary's form, built as "mynd ar goll" (going
+##   missing) is used in the Wales Safeguarding Procedures; still to confirm against TermCymru,
+##   which this build machine cannot reach. Never "cynllun ar goll" (a plan that is lost).
+## - associates = "cymdeithion": the glossary's form, keeping "cysylltiadau" for contacts; still to
+##   confirm against TermCymru.
+## - child protection plan = "cynllun amddiffyn plentyn" (glossary) for one child's plan; the
+##   option below names the plan a child is on.
 
 service-name = Homeward
 skip-to-content = Neidio i’r prif gynnwys
@@ -55,11 +66,13 @@ sign-in-recovery-codes-continue = Rwyf wedi eu cadw: parhau
 error-code-six-digits = Rhowch y cod 6 digid o’ch ap dilysu
 error-code-wrong = Nid yw’r cod hwnnw’n gywir. Gwiriwch fod yr ap yn dangos Homeward a rhowch y cod y mae’n ei ddangos nawr. { $tries ->
     [one] Gallwch geisio unwaith eto.
+    [two] Gallwch geisio ddwywaith eto.
    *[other] Gallwch geisio { $tries } gwaith eto.
 }
 error-recovery-code-empty = Rhowch god adfer
 error-recovery-code-wrong = Nid yw’r cod adfer hwnnw’n gywir neu mae wedi’i ddefnyddio. { $tries ->
     [one] Gallwch geisio unwaith eto.
+    [two] Gallwch geisio ddwywaith eto.
    *[other] Gallwch geisio { $tries } gwaith eto.
 }
 audit-do-session-second_factor = Wedi rhoi cod ail ffactor anghywir
@@ -129,7 +142,14 @@ users-inactive = Wedi’i ddadactifadu
 users-view = Gweld
 users-created = Crëwyd
 users-second-factor = Ail ffactor
-users-second-factor-on = Wedi’i sefydlu ({ $left } cod adfer ar ôl)
+users-second-factor-on = { $left ->
+    [zero] Wedi’i sefydlu (dim codau adfer ar ôl)
+    [one] Wedi’i sefydlu (1 cod adfer ar ôl)
+    [two] Wedi’i sefydlu (2 god adfer ar ôl)
+    [few] Wedi’i sefydlu ({ $left } chod adfer ar ôl)
+    [many] Wedi’i sefydlu ({ $left } chod adfer ar ôl)
+   *[other] Wedi’i sefydlu ({ $left } cod adfer ar ôl)
+}
 users-second-factor-off = Heb ei sefydlu (nid oes ei angen ar gyfer y rolau hyn)
 users-second-factor-at-next = Heb ei sefydlu eto: gofynnir amdano y tro nesaf y byddant yn mewngofnodi
 users-second-factor-title = Ailosod eu hail ffactor
@@ -144,7 +164,7 @@ users-new-password-hint = O leiaf 12 nod. Rhowch ef iddynt wyneb yn wyneb neu dr
 users-new-roles = Rolau
 users-new-roles-hint = Dewiswch bob un sy’n berthnasol.
 users-new-submit = Ychwanegu defnyddiwr
-users-added = Mae { $name } wedi’i ychwanegu.
+users-added = Ychwanegwyd { $name }.
 users-details-title = Newid enw neu gyfeiriad e-bost
 users-details-email-hint = Maen nhw’n mewngofnodi gyda hwn, ac mae negeseuon a nodiadau atgoffa yn mynd iddo. Os methodd e-bost atyn nhw, cywirwch ef yma, yna anfonwch y negeseuon heb eu danfon eto.
 users-details-submit = Cadw’r enw a’r cyfeiriad e-bost
@@ -156,7 +176,7 @@ users-roles-saved = Mae’r rolau wedi’u cadw.
 users-deactivate-title = Dadactifadu’r defnyddiwr hwn
 users-deactivate-warning = Byddant yn cael eu hallgofnodi ar unwaith ac ni fyddant yn gallu mewngofnodi eto. Mae eu cofnodion yn aros.
 users-deactivate-submit = Dadactifadu’r defnyddiwr
-users-deactivated = Mae { $name } wedi’i ddadactifadu a’i allgofnodi.
+users-deactivated = Mae cyfrif { $name } wedi’i ddadactifadu a’i allgofnodi.
 users-whole-organisation = Y sefydliad cyfan
 users-service-label = Ble
 error-name-empty = Rhowch enw llawn y defnyddiwr
@@ -208,7 +228,7 @@ role-org_admin = Gweinyddwr sefydliad
 role-auditor = Archwilydd (darllen yn unig)
 role-police = Heddlu
 role-social_worker = Gweithiwr cymdeithasol
-role-return_interview_worker = Gweithiwr cyfweliadau dychwelyd
+role-return_interview_worker = Gweithiwr cyfweliadau dychwelyd adref
 
 ## Gwledydd, rheoleiddwyr a mathau
 nation-england = Lloegr
@@ -232,9 +252,9 @@ error-403-body = Nid yw eich cyfrif yn rhoi mynediad i chi i’r dudalen hon. Os
 error-404-title = Heb ddod o hyd i’r dudalen
 error-404-body = Os gwnaethoch deipio’r cyfeiriad gwe, gwiriwch ei fod yn gywir. Os gwnaethoch ei ludo, gwiriwch eich bod wedi copïo’r cyfan.
 error-500-title = Mae’n ddrwg gennym, aeth rhywbeth o’i le
-error-500-body = Nid yw dim a gadwyd cyn y dudalen hon wedi’i golli. Rhowch gynnig arall arni ymhen ychydig funudau. Os oes rhywun ar goll nawr, dilynwch eich cynllun ar goll a ffoniwch yr heddlu: peidiwch ag aros am Homeward.
+error-500-body = Nid yw dim a gadwyd cyn y dudalen hon wedi’i golli. Rhowch gynnig arall arni ymhen ychydig funudau. Os oes rhywun ar goll nawr, dilynwch eich cynllun mynd ar goll a ffoniwch yr heddlu: peidiwch ag aros am Homeward.
 error-503-title = Ni all Homeward gyrraedd ei gronfa ddata
-error-503-body = Rhowch gynnig arall arni ymhen ychydig funudau. Os oes rhywun ar goll nawr, dilynwch eich cynllun ar goll a ffoniwch yr heddlu: peidiwch ag aros am Homeward.
+error-503-body = Rhowch gynnig arall arni ymhen ychydig funudau. Os oes rhywun ar goll nawr, dilynwch eich cynllun mynd ar goll a ffoniwch yr heddlu: peidiwch ag aros am Homeward.
 error-400-title = Roedd rhywbeth o’i le gyda’r cais hwnnw
 error-400-body = Ewch yn ôl a rhowch gynnig arall arni. Os oeddech yn llenwi ffurflen, efallai bod eich tudalen wedi bod ar agor yn rhy hir: ail-lwythwch hi yn gyntaf.
 error-csrf-body = Roedd y ffurflen hon ar agor yn rhy hir neu daeth o rywle arall. Ewch yn ôl, ail-lwythwch y dudalen a rhowch gynnig arall arni.
@@ -267,17 +287,17 @@ audit-kind-service = Gwasanaeth
 audit-kind-session = Sesiwn
 audit-kind-user = Defnyddiwr
 
-## Pobl: y ffurflen wybodaeth, yr asesiad risg a’r cynllun ar goll
+## Pobl: y ffurflen wybodaeth, yr asesiad risg a’r cynllun mynd ar goll
 form-profile-about = Amdanyn nhw
 form-profile-description = Sut maen nhw’n edrych
 form-profile-health = Iechyd a meddyginiaeth
 form-profile-contact_details = Ffonau, cyfrifon, cerbydau a chyfeiriadau
 form-profile-places = Lleoedd sy’n bwysig
-form-profile-associates = Ffrindiau a chysylltiadau
+form-profile-associates = Ffrindiau a chymdeithion
 form-profile-contacts = Cysylltiadau teulu a phroffesiynol
 form-profile-routines = Arferion a diddordebau
 form-profile-legal_status = Statws cyfreithiol
-form-profile-capacity = Galluedd a chaniatâd i rannu
+form-profile-capacity = Galluedd a chydsyniad i rannu
 form-profile-risks = Risgiau
 form-profile-own_words = Yn eu geiriau eu hunain
 form-profile-review = Adolygu
@@ -420,7 +440,7 @@ option-placing_authority = Awdurdod lleoli
 option-gp = Meddyg teulu
 option-next_of_kin = Perthynas agosaf
 option-care_and_support = Cynllun gofal a chymorth
-option-child_protection = Cynllun amddiffyn plant
+option-child_protection = Cynllun amddiffyn plentyn
 option-care_plan = Cynllun gofal
 option-none = Dim
 option-has_capacity = Mae ganddyn nhw alluedd
@@ -431,7 +451,7 @@ option-medium = Canolig
 option-high = Uchel
 option-999 = 999 (argyfwng)
 option-101 = 101 (nid argyfwng)
-error-required = Rhowch yr wybodaeth hon
+error-required = Rhowch y wybodaeth hon
 error-too-long = Mae hyn yn rhy hir: byrhewch ef
 error-reference = Os byddwch yn dweud wrth rywun am hyn, rhowch y cyfeirnod hwn iddynt: { $id }
 error-text-hidden = Mae rhywbeth a deipiwyd gennych yn cynnwys nod cudd (yn aml wedi’i gludo o raglen arall) na ellir ei gadw. Ewch yn ôl, teipiwch y testun hwnnw eto, a rhowch gynnig arall arni.
@@ -457,21 +477,21 @@ warning-no-photo = Nid oes llun.
 warning-photo-old = Tynnwyd y llun ar { $date } ac mae angen ei ddisodli.
 warning-profile-review = Roedd y ffurflen wybodaeth i fod i gael ei hadolygu ar { $date }.
 warning-risk-review = Roedd yr asesiad risg i fod i gael ei adolygu ar { $date }.
-warning-plan-review = Roedd y cynllun ar goll i fod i gael ei adolygu ar { $date }.
+warning-plan-review = Roedd y cynllun mynd ar goll i fod i gael ei adolygu ar { $date }.
 warning-profile-missing = Nid oes ffurflen wybodaeth.
 warning-risk-missing = Nid oes asesiad risg.
-warning-plan-missing = Nid oes cynllun ar goll.
+warning-plan-missing = Nid oes cynllun mynd ar goll.
 warning-no-photo-short = dim llun
 warning-photo-old-short = hen lun
 warning-profile-review-short = adolygu’r ffurflen wybodaeth
 warning-risk-review-short = adolygu’r asesiad risg
-warning-plan-review-short = adolygu’r cynllun ar goll
+warning-plan-review-short = adolygu’r cynllun mynd ar goll
 warning-profile-missing-short = dim ffurflen wybodaeth
 warning-risk-missing-short = dim asesiad risg
-warning-plan-missing-short = dim cynllun ar goll
+warning-plan-missing-short = dim cynllun mynd ar goll
 doc-profile = Ffurflen wybodaeth
 doc-risk_assessment = Asesiad risg
-doc-missing_plan = Cynllun ar goll
+doc-missing_plan = Cynllun mynd ar goll
 person-age-born = { $age } (ganwyd { $born })
 person-age-estimated = tua { $age }
 person-version-line = Fersiwn { $version }, wedi’i chadw gan { $who } ar { $when }
@@ -484,7 +504,7 @@ person-service = Gyda pha wasanaeth maen nhw?
 person-new-submit = Ychwanegu person
 person-back = Yn ôl i’w tudalen
 person-needs-attention = Angen sylw
-person-missing-plan = Cynllun ar goll
+person-missing-plan = Cynllun mynd ar goll
 person-key-facts = Ffeithiau allweddol
 person-no-facts = Nid oes dim wedi’i gofnodi eto.
 people-add = Ychwanegu person
@@ -515,7 +535,7 @@ history-back = Yn ôl i’r hanes
 version-number = fersiwn { $n }
 version-section-empty = Dim wedi’i gofnodi.
 due-title = Gwybodaeth i’w hadolygu
-due-intro = Pobl y mae eu llun, ffurflen wybodaeth, asesiad risg neu gynllun ar goll ar goll neu wedi dyddio.
+due-intro = Pobl y mae eu llun, ffurflen wybodaeth, asesiad risg neu gynllun mynd ar goll ar goll neu wedi dyddio.
 due-none = Mae gwybodaeth pawb yn gyfredol.
 due-what = Beth sydd angen ei wneud
 audit-do-person-view = Wedi gweld tudalen person
@@ -523,8 +543,8 @@ audit-do-person-history = Wedi gweld hanes person
 audit-do-person-view_version = Wedi gweld fersiwn gynharach
 audit-do-profile-update = Wedi diweddaru ffurflen wybodaeth
 audit-do-risk_assessment-update = Wedi diweddaru asesiad risg
-audit-do-missing_plan-update = Wedi diweddaru cynllun ar goll
-audit-do-missing_plan-agree = Wedi cytuno ar gynllun ar goll
+audit-do-missing_plan-update = Wedi diweddaru cynllun mynd ar goll
+audit-do-missing_plan-agree = Wedi cytuno ar gynllun mynd ar goll
 
 ## Lluniau
 photos-title = Lluniau
@@ -553,10 +573,10 @@ pack-title = GWYBODAETH I’R HEDDLU: PERSON AR GOLL
 pack-marking = SWYDDOGOL-SENSITIF. Gwybodaeth bersonol, wedi’i rhannu â’r heddlu i ddod o hyd i’r person hwn. Peidiwch â’i throsglwyddo at unrhyw ddiben arall.
 pack-age = Oedran
 pack-health = Iechyd a meddyginiaeth
-pack-risks = Agweddau bregus a risgiau
-pack-plan = Beth mae’r cynllun ar goll yn ei ofyn gan yr heddlu
+pack-risks = Bod yn agored i niwed, a risgiau
+pack-plan = Beth mae’r cynllun mynd ar goll yn ei ofyn gan yr heddlu
 pack-places = Lleoedd y gallan nhw fynd
-pack-associates = Ffrindiau a chysylltiadau
+pack-associates = Ffrindiau a chymdeithion
 pack-contacts = Cysylltiadau y gellir eu rhannu â’r heddlu
 pack-phones = Ffonau, cyfrifon, teithio a chyfeiriadau
 pack-routines = Arferion a diddordebau
@@ -622,7 +642,11 @@ settings-photos-intro = Mae tudalen unigolyn yn rhybuddio pan fo’i lun yn hŷn
 settings-photo-age-child = Pa mor hen y caiff llun plentyn fod, mewn misoedd
 settings-photo-age-adult = Pa mor hen y caiff llun oedolyn fod, mewn misoedd
 settings-months-hint = Nifer cyfan o fisoedd, o 1 i 36
-settings-months = { $count } mis
+settings-months = { $count ->
+    [one] 1 mis
+    [two] 2 fis
+   *[other] { $count } mis
+}
 settings-save = Cadw’r gosodiadau
 settings-saved = Mae’r gosodiadau wedi’u cadw.
 error-photo-age-range = Rhowch nifer o fisoedd o 1 i 36
@@ -641,8 +665,8 @@ error-episode-amends-kind = Rhaid i gywiriad fod yr un math o gofnod â’r un y
 error-episode-summary-needed = Ysgrifennwch grynodeb byr o’r cyfnod
 error-episode-already-open = Maen nhw eisoes wedi’u cofnodi ar goll: ychwanegwch at y cyfnod agored yn lle hynny
 error-time-empty = Rhowch amser, er enghraifft 21:30
-error-time-invalid = Rhowch amser go iawn, er enghraifft 21:30 neu 9:30pm
-error-time-gap = Ni ddigwyddodd yr amser hwn: aeth y clociau ymlaen awr am 1am. Gwiriwch yr amser
+error-time-invalid = Rhowch amser go iawn, er enghraifft 21:30 neu 9:30yh
+error-time-gap = Ni ddigwyddodd yr amser hwn: aeth y clociau ymlaen awr am 1 o’r gloch y bore. Gwiriwch yr amser
 error-time-fold = Digwyddodd yr amser hwn ddwywaith, gan fod y clociau wedi mynd yn ôl: dewiswch ai’r cyntaf (BST) neu’r ail (GMT) ydoedd
 error-episode-not-back-yet = Cofnodwch yn gyntaf eu bod wedi dychwelyd
 error-episode-not-located-yet = Cofnodwch yn gyntaf eu bod wedi cael eu canfod
@@ -681,13 +705,13 @@ episode-chronology-pdf = Cronoleg (PDF)
 episode-status = Statws
 episode-opened = Rhoddwyd gwybod i ni eu bod ar goll
 episode-not-reported = Heb roi gwybod i’r heddlu eto
-episode-review-at = bydd yr heddlu yn ei adolygu am { $when }
-episode-return-interview = Cyfweliad dychwelyd
+episode-review-at = bydd yr heddlu yn ei adolygu ar { $when }
+episode-return-interview = Cyfweliad dychwelyd adref
 episode-not-yet = Dim eto
-episode-plan-version = Fersiwn y cynllun ar goll
+episode-plan-version = Fersiwn y cynllun mynd ar goll
 episode-when-police = Pryd i ffonio’r heddlu, o’u cynllun
-episode-checklist = Camau o’u cynllun ar goll
-episode-no-plan = Doedd dim cynllun ar goll pan agorwyd y cyfnod hwn.
+episode-checklist = Camau o’u cynllun mynd ar goll
+episode-no-plan = Doedd dim cynllun mynd ar goll pan agorwyd y cyfnod hwn.
 episode-step-done = Wedi’i wneud
 episode-step-not-done = Heb ei wneud
 episode-step-mark = Marcio fel wedi’i wneud
@@ -703,7 +727,7 @@ episode-filter = Dangos dim ond
 episode-filter-all = Pob math o gofnod
 episode-filter-button = Dangos
 episode-filter-clear = Dangos popeth
-episode-recorded-by = Cofnodwyd gan { $who } am { $when }
+episode-recorded-by = Cofnodwyd gan { $who } ar { $when }
 episode-corrected-in = Cywirwyd yng nghofnod { $number }
 episode-amend = Cywiro’r cofnod hwn
 episode-amend-intro = Rydych chi’n cywiro: { $entry }. Bydd y cofnod yn aros fel yr oedd, gyda’ch cywiriad a’ch rheswm wrth ei ymyl.
@@ -711,7 +735,7 @@ episode-amend-hint = Dywedwch beth oedd yn anghywir, i unrhyw un sy’n darllen 
 episode-back = Yn ôl i’r cyfnod
 episode-save = Cadw
 episode-when = Pryd y digwyddodd
-time-hint = Er enghraifft, 27 11 2026 a 21:30. Defnyddiwch y cloc 24 awr neu am a pm.
+time-hint = Er enghraifft, 27 11 2026 a 21:30. Defnyddiwch y cloc 24 awr, neu yb ac yh (9:30yh).
 time-label = Amser
 time-fold-bst = Y tro cyntaf (Amser Haf Prydain, cyn i’r clociau droi’n ôl)
 time-fold-gmt = Yr ail dro (Amser Cymedrig Greenwich, ar ôl i’r clociau droi’n ôl)
@@ -722,13 +746,13 @@ error-time-rfc3339 = Rhowch yr amser fel RFC 3339, fel 2026-11-20T21:30:00Z
 person-missing-now = Ar goll nawr: agor y cyfnod
 person-report-missing = Rhoi gwybod eu bod ar goll
 pack-episode = Rhan 2: y cyfnod hwn
-pack-time-missing = Amser ar goll
+pack-time-missing = Am faint y buon nhw ar goll
 event-amendment-of = Cywiriad i gofnod { $number }
 ev-amendment-reason = Pam mae’n cael ei gywiro
 ev-amendment-when = Pryd y digwyddodd (wedi’i gywiro)
 ev-opened-last_seen = Gwelwyd ddiwethaf
 ev-opened-last_seen_place = Ble cawson nhw eu gweld ddiwethaf
-ev-opened-whereabouts = Lleoliad
+ev-opened-whereabouts = Ble maen nhw
 ev-opened-clothing = Beth roedden nhw’n ei wisgo
 ev-opened-circumstances = Amgylchiadau
 episode-hint-last_seen_place = Stryd, siop, arhosfan bws: beth bynnag fyddai’n helpu rhywun i chwilio.
@@ -748,20 +772,20 @@ event-step_done = Cam o’r cynllun wedi’i wneud
 event-contact_made = Cysylltwyd â rhywun
 event-place_searched = Lle wedi’i chwilio
 event-sighting = Wedi’u gweld
-event-person_updated = Rhywun wedi’i ddiweddaru
+event-person_updated = Rhoddwyd y diweddaraf i rywun
 event-reported_to_police = Rhoddwyd gwybod i’r heddlu
 event-police_graded = Gradd risg yr heddlu
 event-provider_risk_assessed = Ein hasesiad risg
-event-whereabouts_changed = Lleoliad wedi newid
+event-whereabouts_changed = Ble maen nhw: wedi newid
 event-note = Nodyn
 event-located = Wedi’u canfod
 event-returned = Yn ôl
 event-safe_and_well_check = Gwiriad diogel ac iach yr heddlu
-event-return_interview_offered = Cynigiwyd cyfweliad dychwelyd
-event-return_interview_declined = Gwrthodwyd y cyfweliad dychwelyd
-event-return_interview_held = Cynhaliwyd cyfweliad dychwelyd
+event-return_interview_offered = Cynigiwyd cyfweliad dychwelyd adref
+event-return_interview_declined = Gwrthodwyd y cyfweliad dychwelyd adref
+event-return_interview_held = Cynhaliwyd cyfweliad dychwelyd adref
 event-debrief = Sgwrs ar ôl dychwelyd
-event-plan_reviewed = Adolygwyd y cynllun ar goll
+event-plan_reviewed = Adolygwyd y cynllun mynd ar goll
 event-strategy_discussion = Trafodaeth strategaeth
 event-referral = Atgyfeiriad
 event-closed = Wedi cau
@@ -789,7 +813,7 @@ ev-police_graded-scheme = Graddio a ddefnyddiwyd
 ev-police_graded-review_at = Pryd y bydd yr heddlu yn ei adolygu
 ev-provider_risk_assessed-level = Ein barn am y risg
 ev-provider_risk_assessed-reasons = Pam
-ev-whereabouts_changed-whereabouts = Lleoliad
+ev-whereabouts_changed-whereabouts = Ble maen nhw
 ev-whereabouts_changed-details = Manylion
 ev-note-text = Nodyn
 ev-located-place = Ble cawson nhw eu canfod
@@ -846,37 +870,37 @@ choice-level-high = Uchel
 choice-to-child_protection = Gwasanaethau plant: amddiffyn plant (adran 47, adroddiad adran 130 yng Nghymru, IRD yn yr Alban)
 choice-to-adult_safeguarding = Diogelu oedolion
 choice-to-trafficking = Masnachu pobl neu gaethwasiaeth fodern (y Mecanwaith Atgyfeirio Cenedlaethol)
-choice-to-icta = Gwasanaeth Eiriolaeth Annibynnol Masnachu Plant
+choice-to-icta = Gwasanaeth eiriolaeth annibynnol i blant sydd wedi’u masnachu
 choice-to-other = Rhywle arall
 audit-kind-episode = Cyfnod
-audit-do-episode-open = Rhoi gwybod bod rhywun ar goll
-audit-do-episode-view = Edrych ar gyfnod
-audit-do-episode-board = Edrych ar bwy sydd ar goll nawr
-audit-do-episode-list = Edrych ar restr o gyfnodau
-audit-do-episode-chronology_pdf = Argraffu cronoleg cyfnod
-audit-do-episode-step_done = Ychwanegu at gronoleg: Cam o’r cynllun wedi’i wneud
-audit-do-episode-contact_made = Ychwanegu at gronoleg: Cysylltwyd â rhywun
-audit-do-episode-place_searched = Ychwanegu at gronoleg: Lle wedi’i chwilio
-audit-do-episode-sighting = Ychwanegu at gronoleg: Wedi’u gweld
-audit-do-episode-person_updated = Ychwanegu at gronoleg: Rhywun wedi’i ddiweddaru
-audit-do-episode-reported_to_police = Ychwanegu at gronoleg: Rhoddwyd gwybod i’r heddlu
-audit-do-episode-police_graded = Ychwanegu at gronoleg: Gradd risg yr heddlu
-audit-do-episode-provider_risk_assessed = Ychwanegu at gronoleg: Ein hasesiad risg
-audit-do-episode-whereabouts_changed = Ychwanegu at gronoleg: Lleoliad wedi newid
-audit-do-episode-note = Ychwanegu at gronoleg: Nodyn
-audit-do-episode-located = Ychwanegu at gronoleg: Wedi’u canfod
-audit-do-episode-returned = Ychwanegu at gronoleg: Yn ôl
-audit-do-episode-safe_and_well_check = Ychwanegu at gronoleg: Gwiriad diogel ac iach yr heddlu
-audit-do-episode-return_interview_offered = Ychwanegu at gronoleg: Cynigiwyd cyfweliad dychwelyd
-audit-do-episode-return_interview_declined = Ychwanegu at gronoleg: Gwrthodwyd y cyfweliad dychwelyd
-audit-do-episode-return_interview_held = Ychwanegu at gronoleg: Cynhaliwyd cyfweliad dychwelyd
-audit-do-episode-debrief = Ychwanegu at gronoleg: Sgwrs ar ôl dychwelyd
-audit-do-episode-plan_reviewed = Ychwanegu at gronoleg: Adolygwyd y cynllun ar goll
-audit-do-episode-strategy_discussion = Ychwanegu at gronoleg: Trafodaeth strategaeth
-audit-do-episode-referral = Ychwanegu at gronoleg: Atgyfeiriad
-audit-do-episode-closed = Ychwanegu at gronoleg: Wedi cau
-audit-do-episode-recorded_in_error = Ychwanegu at gronoleg: Cofnodwyd mewn camgymeriad
-audit-do-episode-amendment = Ychwanegu at gronoleg: Cywiriad
+audit-do-episode-open = Wedi rhoi gwybod bod rhywun ar goll
+audit-do-episode-view = Wedi edrych ar gyfnod
+audit-do-episode-board = Wedi edrych ar bwy sydd ar goll nawr
+audit-do-episode-list = Wedi edrych ar restr o gyfnodau
+audit-do-episode-chronology_pdf = Wedi argraffu cronoleg cyfnod
+audit-do-episode-step_done = Wedi ychwanegu at gronoleg: Cam o’r cynllun wedi’i wneud
+audit-do-episode-contact_made = Wedi ychwanegu at gronoleg: Cysylltwyd â rhywun
+audit-do-episode-place_searched = Wedi ychwanegu at gronoleg: Lle wedi’i chwilio
+audit-do-episode-sighting = Wedi ychwanegu at gronoleg: Wedi’u gweld
+audit-do-episode-person_updated = Wedi ychwanegu at gronoleg: Rhoddwyd y diweddaraf i rywun
+audit-do-episode-reported_to_police = Wedi ychwanegu at gronoleg: Rhoddwyd gwybod i’r heddlu
+audit-do-episode-police_graded = Wedi ychwanegu at gronoleg: Gradd risg yr heddlu
+audit-do-episode-provider_risk_assessed = Wedi ychwanegu at gronoleg: Ein hasesiad risg
+audit-do-episode-whereabouts_changed = Wedi ychwanegu at gronoleg: Ble maen nhw: wedi newid
+audit-do-episode-note = Wedi ychwanegu at gronoleg: Nodyn
+audit-do-episode-located = Wedi ychwanegu at gronoleg: Wedi’u canfod
+audit-do-episode-returned = Wedi ychwanegu at gronoleg: Yn ôl
+audit-do-episode-safe_and_well_check = Wedi ychwanegu at gronoleg: Gwiriad diogel ac iach yr heddlu
+audit-do-episode-return_interview_offered = Wedi ychwanegu at gronoleg: Cynigiwyd cyfweliad dychwelyd adref
+audit-do-episode-return_interview_declined = Wedi ychwanegu at gronoleg: Gwrthodwyd y cyfweliad dychwelyd adref
+audit-do-episode-return_interview_held = Wedi ychwanegu at gronoleg: Cynhaliwyd cyfweliad dychwelyd adref
+audit-do-episode-debrief = Wedi ychwanegu at gronoleg: Sgwrs ar ôl dychwelyd
+audit-do-episode-plan_reviewed = Wedi ychwanegu at gronoleg: Adolygwyd y cynllun mynd ar goll
+audit-do-episode-strategy_discussion = Wedi ychwanegu at gronoleg: Trafodaeth strategaeth
+audit-do-episode-referral = Wedi ychwanegu at gronoleg: Atgyfeiriad
+audit-do-episode-closed = Wedi ychwanegu at gronoleg: Wedi cau
+audit-do-episode-recorded_in_error = Wedi ychwanegu at gronoleg: Cofnodwyd mewn camgymeriad
+audit-do-episode-amendment = Wedi ychwanegu at gronoleg: Cywiriad
 error-episode-why-police-station = Dywedwch pam roedd rhaid dod â nhw yn ôl drwy orsaf heddlu
 
 ## Duties
@@ -901,20 +925,20 @@ board-next-duty = Nesaf:
 duty-try_to_find = Ceisio dod o hyd iddyn nhw
 duty-report_police = Rhoi gwybod i’r heddlu
 duty-tell_parents = Dweud wrth eu rhieni neu’r rhai â chyfrifoldeb rhiant
-duty-tell_family = Dweud wrth eu teulu, gyda’u caniatâd
+duty-tell_family = Dweud wrth eu teulu, gyda’u cydsyniad
 duty-tell_social_worker = Dweud wrth yr awdurdod lleoli a’r gweithiwr cymdeithasol (tîm dyletswydd brys y tu allan i oriau)
 duty-tell_manager = Dweud wrth y rheolwr cofrestredig neu’r rheolwr ar alwad
 duty-tell_safeguarding_lead = Dweud wrth yr arweinydd diogelu
 duty-tell_host_authority = Dweud wrth yr awdurdod lleol lle mae’r cartref
-duty-regulator_decision = Penderfynu a ddylid hysbysu’r rheoleiddiwr, a chofnodi pam
+duty-regulator_decision = Penderfynu a ddylid rhoi gwybod i’r rheoleiddiwr, a chofnodi pam
 duty-tell_found = Dweud wrth bawb a gafodd wybod eu bod wedi’u canfod
-duty-return_interview = Cynnig cyfweliad dychwelyd
+duty-return_interview = Cynnig cyfweliad dychwelyd adref
 duty-strategy_discussion = Cynnal trafodaeth strategaeth
 duty-adult_safeguarding = Penderfynu ar atgyfeiriad diogelu oedolion
-duty-plan_review = Adolygu eu cynllun ar goll
+duty-plan_review = Adolygu eu cynllun mynd ar goll
 duty-police_children_services = Yr heddlu yn dweud wrth y gwasanaethau plant (risg uchel)
 duty-police_safe_and_well = Gwiriad diogel ac iach yr heddlu
-duty-police_ukmpu = Yr heddlu yn dweud wrth Uned Pobl Ar Goll y DU (ar goll o hyd ar ôl 72 awr)
+duty-police_ukmpu = Yr heddlu yn dweud wrth Uned Pobl ar Goll y DU (ar goll o hyd ar ôl 72 awr)
 event-notified = Wedi dweud
 event-duty_declined = Penderfynwyd nad yw’n berthnasol
 ev-notified-duty = Ar gyfer
@@ -922,8 +946,8 @@ ev-notified-who = Pwy gafodd wybod
 ev-notified-how = Sut
 ev-duty_declined-duty = Ar gyfer
 ev-duty_declined-reason = Pam nad yw’n berthnasol
-audit-do-episode-notified = Ychwanegu at gronoleg: wedi dweud
-audit-do-episode-duty_declined = Ychwanegu at gronoleg: dyletswydd ddim yn berthnasol
+audit-do-episode-notified = Wedi ychwanegu at gronoleg: rhoddwyd gwybod
+audit-do-episode-duty_declined = Wedi ychwanegu at gronoleg: dyletswydd ddim yn berthnasol
 
 ## Escalation
 event-paged = Galwyd
@@ -941,11 +965,11 @@ error-rota-ends-before = Rhaid i’r diwedd fod ar ôl y dechrau
 error-rota-escalate-range = Rhowch nifer o funudau rhwng 1 a 240
 episode-acknowledge = Cydnabod: rwy’n delio â hyn
 error-rota-unknown-user = Dewiswch rywun sydd â chyfrif gweithredol yn y sefydliad hwn
-audit-do-service-rota_update = Newid rota ar alwad gwasanaeth
+audit-do-service-rota_update = Wedi newid rota ar alwad gwasanaeth
 home-pages = Rydych chi wedi cael eich galw
 home-pages-intro = Agorwch bob un a’i gydnabod, fel nad yw’r person nesaf ar alwad yn cael ei alw hefyd.
 home-undelivered = Negeseuon e-bost na ellid eu danfon
-audit-do-episode-pages = Edrych ar eu negeseuon galw
+audit-do-episode-pages = Wedi edrych ar eu negeseuon galw
 
 ## On call
 on-call-title = Pwy sydd ar alwad
@@ -954,7 +978,11 @@ on-call-nobody = Neb: gosodwch rywun diofyn isod.
 on-call-default = Pan nad oes neb ar alwad
 on-call-default-managers = Rheolwyr y gwasanaeth
 on-call-escalate = Munudau cyn galw’r person nesaf
-on-call-escalate-after = { $minutes } munud heb ateb
+on-call-escalate-after = { $minutes ->
+    [one] 1 munud heb ateb
+    [two] 2 funud heb ateb
+   *[other] { $minutes } munud heb ateb
+}
 on-call-shifts = Shifftiau ar alwad
 on-call-who = Pwy
 on-call-from = O
@@ -972,11 +1000,11 @@ settings-duties-intro = Lle mae’r canllawiau’n dweud "ar unwaith" neu "yn br
 settings-duty-immediately_minutes = Mae "ar unwaith" yn golygu o fewn hyn o funudau
 settings-duty-promptly_minutes = Mae "yn brydlon" yn golygu o fewn hyn o funudau
 settings-duty-report_after_minutes = Rhoi gwybod i’r heddlu ar ôl hyn o funudau, pan nad yw’r cynllun yn dweud
-settings-duty-plan_review_days = Adolygu’r cynllun ar goll o fewn hyn o ddyddiau ar ôl dychwelyd
+settings-duty-plan_review_days = Adolygu’r cynllun mynd ar goll o fewn hyn o ddyddiau ar ôl dychwelyd
 settings-duty-return_discussion_days = Cynnig Trafodaeth Dychwelyd o fewn hyn o ddyddiau (nid oes amser cenedlaethol)
-settings-duty-wales_interview_from_episode = Yng Nghymru, cynnig cyfweliad dychwelyd o’r cyfnod hwn ymlaen
+settings-duty-wales_interview_from_episode = Yng Nghymru, cynnig cyfweliad dychwelyd adref o’r cyfnod hwn ymlaen
 error-duty-setting-range = Mae’r rhif hwn y tu allan i’r hyn y mae Homeward yn ei ganiatáu ar gyfer y gosodiad hwn
-audit-do-settings-update = Newid gosodiadau’r sefydliad
+audit-do-settings-update = Wedi newid gosodiadau’r sefydliad
 duty-decided-by = { $reason } (penderfynwyd gan { $who })
 email-page-subject = Homeward: { $service }: { $why }
 email-page-body = Rydych chi ar alwad ar gyfer { $service }: { $why }.
@@ -1099,7 +1127,11 @@ patterns-people = Pobl
 patterns-per-person = Cyfnodau i bob person
 patterns-first-time = Ar goll am y tro cyntaf
 patterns-repeat = Wedi bod ar goll o’r blaen
-patterns-over-threshold = Ar y trothwy ailadrodd neu drosto ({ $count } neu fwy mewn { $days } diwrnod)
+patterns-over-threshold = { $days ->
+    [one] Ar y trothwy ailadrodd neu drosto ({ $count } neu fwy mewn 1 diwrnod)
+    [two] Ar y trothwy ailadrodd neu drosto ({ $count } neu fwy mewn 2 ddiwrnod)
+   *[other] Ar y trothwy ailadrodd neu drosto ({ $count } neu fwy mewn { $days } diwrnod)
+}
 patterns-expected-england = Roedd cyfweliad dychwelyd adref yn ddyledus (pob plentyn)
 patterns-expected-wales = Roedd disgwyl cyfweliad dychwelyd adref (cyfnod { $from } neu’n hwyrach)
 patterns-expected-scotland = Roedd Trafodaeth Dychwelyd yn ddyledus (pawb)
@@ -1194,7 +1226,7 @@ patterns-episode-count = { $count ->
 }
 patterns-cut-seen = Gwelwyd ddiwethaf yn { $place }
 patterns-cut-area = Daethpwyd o hyd iddynt yn ardal { $area }
-patterns-cut-declined-because = Gwrthodwyd y cyfweliad dychwelyd: “{ $reason }”
+patterns-cut-declined-because = Gwrthodwyd y cyfweliad dychwelyd adref: “{ $reason }”
 patterns-cut-seen-kind = Gwelwyd ddiwethaf yn: { $kind }
 patterns-cut-found-kind = Daethpwyd o hyd iddynt yn: { $kind }
 patterns-kind = Math o le ar eu ffurflen wybodaeth
@@ -1403,11 +1435,11 @@ error-code-wrong-again = Nid yw’r cod hwnnw’n gywir. Rhowch y cod y mae’r 
 error-step-up = Rhowch y cod o’ch ap dilysu eto yn gyntaf.
 audit-do-session-step_up = Wedi rhoi’r cod ail ffactor eto i allforio neu rannu
 
-## Mynediad i bartneriaid (yr heddlu, awdurdodau lleol, gwasanaethau cyfweliadau dychwelyd)
+## Mynediad i bartneriaid (yr heddlu, awdurdodau lleol, gwasanaethau cyfweliadau dychwelyd adref)
 nav-shared = Wedi’i rannu â chi
 person-access = Pwy y tu allan all weld y cofnod hwn
 access-title = Pwy y tu allan all weld y cofnod hwn
-access-intro = Mae partneriaid (yr heddlu, yr awdurdod lleol, gweithwyr cyfweliadau dychwelyd) yn gweld cofnod { $name } dim ond cyn belled ag y byddwch yn caniatáu, a dim ond tan i’r mynediad ddod i ben. Rhestrir isod bob tro y maent yn edrych.
+access-intro = Mae partneriaid (yr heddlu, yr awdurdod lleol, gweithwyr cyfweliadau dychwelyd adref) yn gweld cofnod { $name } dim ond cyn belled ag y byddwch yn caniatáu, a dim ond tan i’r mynediad ddod i ben. Rhestrir isod bob tro y maent yn edrych.
 access-none = Nid oes neb y tu allan i’ch sefydliad wedi cael mynediad.
 access-sections = Beth y gallant ei weld
 access-sections-hint = Ticiwch bopeth sydd ei angen arnynt, a dim mwy.
@@ -1420,7 +1452,7 @@ access-what-episode = Y cyfnod hwn yn unig: { $sections }
 access-purpose = Pam
 access-purpose-find = I ddod o hyd iddynt
 access-purpose-plan_return = I gynllunio eu dychwelyd
-access-purpose-return_interview = I gynnal y cyfweliad dychwelyd
+access-purpose-return_interview = I gynnal y cyfweliad dychwelyd adref
 access-purpose-strategy_discussion = Ar gyfer trafodaeth strategaeth
 access-until = Tan
 access-by = Rhoddwyd gan
@@ -1448,7 +1480,7 @@ access-revoked = Daeth y mynediad i ben. Ni allant weld y cofnod mwyach.
 org-kind-provider = darparwr gofal
 org-kind-police = heddlu
 org-kind-local_authority = awdurdod lleol
-org-kind-return_interviews = cyfweliadau dychwelyd
+org-kind-return_interviews = cyfweliadau dychwelyd adref
 org-kind-inspectorate = arolygiaeth
 shared-title = Wedi’i rannu â’ch sefydliad
 shared-intro = Cofnodion y mae darparwyr gofal wedi gadael i’ch sefydliad eu gweld, tra bo’r mynediad yn para.
@@ -1467,15 +1499,15 @@ error-grant-ends-too-late = Gall mynediad bara 30 diwrnod ar y mwyaf: dewiswch d
 error-grant-episode = Nid yw’r cyfnod hwnnw’n un o gyfnodau’r person hwn
 error-grant-revoke-reason = Rhowch pam rydych chi’n dod â’r mynediad i ben
 error-organisation-kind = Rhaid i’r math o sefydliad fod yn provider, police, local_authority, return_interviews neu inspectorate
-audit-do-grant-give = Rhoi mynediad i bartner
+audit-do-grant-give = Wedi rhoi mynediad i bartner
 audit-do-grant-revoke = Dod â mynediad partner i ben
-audit-do-grant-list = Edrych ar bwy all weld cofnod
-audit-do-grant-shared_list = Edrych ar beth sydd wedi’i rannu â’u sefydliad
-audit-do-grant-read = Edrych ar gofnod a rannwyd
+audit-do-grant-list = Wedi edrych ar bwy all weld cofnod
+audit-do-grant-shared_list = Wedi edrych ar beth sydd wedi’i rannu â’u sefydliad
+audit-do-grant-read = Wedi edrych ar gofnod a rannwyd
 audit-do-grant-receipt = Edrychodd partner ar gofnod
 shared-add = Ychwanegu at y gronoleg:
 error-shared-no-episode = Nid oes cyfnod i ychwanegu ato: nid ydynt ar goll nawr
-audit-do-grant-record = Ychwanegu at gronoleg a rannwyd
+audit-do-grant-record = Wedi ychwanegu at gronoleg a rannwyd
 nav-emergency = Mynediad brys
 nav-emergency-review = Mynediad brys a ddefnyddiwyd
 emergency-title = Mynediad brys at rywun sydd ar goll
@@ -1501,7 +1533,7 @@ error-break-glass-name = Rhowch eu henwau cyntaf ac olaf
 error-break-glass-reason = Rhowch pam mae ei angen arnoch nawr
 error-break-glass-not-found = Nid oes neb sydd ar goll nawr yn y darparwr hwnnw â’r enwau hynny (a’r dyddiad geni): gwiriwch nhw, neu ffoniwch y darparwr
 audit-do-grant-break_glass = Defnyddio mynediad brys
-audit-do-grant-review = Edrych ar y mynediad brys a ddefnyddiwyd
+audit-do-grant-review = Wedi edrych ar y mynediad brys a ddefnyddiwyd
 audit-do-episode-emergency_access = Defnyddiodd yr heddlu fynediad brys
 pack-link-title = Anfon pecyn yr heddlu fel dolen
 pack-link-intro = Mae’r ddolen yn gweithio unwaith, i’r person a enwir, nes iddi ddod i ben. Rydych yn rhoi’r cod 6 digid iddynt dros y ffôn. Caiff ei anfon ei gofnodi fel gwybodaeth a rannwyd.
@@ -1524,7 +1556,7 @@ pack-open-gone = Nid yw’r ddolen hon yn gweithio mwyach: mae wedi’i hagor yn
 error-pack-code = Nid yw’r cod hwnnw’n gywir: gwiriwch ef a rhowch gynnig arall arni
 error-pack-code-last = Nid yw’r cod hwnnw’n gywir: un cynnig anghywir arall a bydd y ddolen yn peidio â gweithio
 error-pack-link-hours = Rhowch nifer o oriau o 1 i 12
-audit-do-pack_link-create = Anfon pecyn yr heddlu fel dolen
+audit-do-pack_link-create = Wedi anfon pecyn yr heddlu fel dolen
 audit-do-pack_link-open = Agorwyd dolen pecyn yr heddlu
 audit-do-pack_link-wrong_code = Rhoddwyd cod anghywir ar ddolen pecyn yr heddlu
 audit-do-pack_link-refused = Rhoddwyd cynnig ar ddolen pecyn yr heddlu nad yw’n gweithio mwyach
@@ -1573,8 +1605,8 @@ error-inspection-ends = Rhowch pryd mae eu mynediad yn dod i ben
 error-inspection-ends-too-late = Gall mynediad arolygiad bara pythefnos ar y mwyaf
 audit-do-inspection-open = Gadael arolygydd i mewn
 audit-do-inspection-end = Dod â mynediad arolygiad i ben
-audit-do-inspection-list = Edrych ar yr arolygiadau
-audit-do-inspection-views = Edrych ar beth agorodd arolygydd
+audit-do-inspection-list = Wedi edrych ar yr arolygiadau
+audit-do-inspection-views = Wedi edrych ar beth agorodd arolygydd
 audit-do-inspection-enter = Dechreuodd arolygydd ddarllen y cofnodion
 audit-do-inspection-leave = Gorffennodd arolygydd ddarllen y cofnodion
 

@@ -124,7 +124,10 @@ users-inactive = Deactivated
 users-view = View
 users-created = Created
 users-second-factor = Second factor
-users-second-factor-on = Set up ({ $left } recovery codes left)
+users-second-factor-on = { $left ->
+    [one] Set up (1 recovery code left)
+   *[other] Set up ({ $left } recovery codes left)
+}
 users-second-factor-off = Not set up (not needed for these roles)
 users-second-factor-at-next = Not set up yet: asked for at their next sign-in
 users-second-factor-title = Reset their second factor
@@ -943,7 +946,10 @@ on-call-nobody = Nobody: set a default below.
 on-call-default = When nobody is on call
 on-call-default-managers = The service’s managers
 on-call-escalate = Minutes before the next person is paged
-on-call-escalate-after = { $minutes } minutes without an answer
+on-call-escalate-after = { $minutes ->
+    [one] 1 minute without an answer
+   *[other] { $minutes } minutes without an answer
+}
 on-call-shifts = Shifts on call
 on-call-who = Who
 on-call-from = From
@@ -1085,7 +1091,10 @@ patterns-people = People
 patterns-per-person = Episodes for each person
 patterns-first-time = First time missing
 patterns-repeat = Missing before
-patterns-over-threshold = At or over the repeat threshold ({ $count } or more in { $days } days)
+patterns-over-threshold = { $days ->
+    [one] At or over the repeat threshold ({ $count } or more in 1 day)
+   *[other] At or over the repeat threshold ({ $count } or more in { $days } days)
+}
 patterns-expected-england = A return home interview was due (every child)
 patterns-expected-wales = A return interview was expected (episode { $from } or later)
 patterns-expected-scotland = A Return Discussion was due (everyone)

@@ -50,7 +50,7 @@ impl Tr {
         let mut args = HashMap::new();
         args.insert(
             std::borrow::Cow::Owned(name.to_string()),
-            FluentValue::from(value.to_string()),
+            fluent_value(value),
         );
         LOCALES
             .try_lookup_with_args(self.lang(), id, &args)
@@ -63,7 +63,7 @@ impl Tr {
         for (name, value) in values {
             args.insert(
                 std::borrow::Cow::Owned(name.to_string()),
-                FluentValue::from(value.to_string()),
+                fluent_value(value),
             );
         }
         LOCALES
@@ -124,9 +124,9 @@ impl Tr {
         format!("{} {} {}", d.day(), name, d.year())
     }
 
-    /// "23 November 2026, 08:30" in Europe/London time.
-    /// "25 October 2026, 01:30". In the hour the clocks go back, which happens twice, it
-    /// says which: "01:30 BST" or "01:30 GMT".
+    /// "23 November 2026, 08:30" in Europe/London time; in Welsh with the twelve-hour time
+    /// too, as many read it: "23 Tachwedd 2026, 22:10 (10:10yh)". In the hour the clocks go
+    /// back, which happens twice, it says which: "01:30 BST" or "01:30 GMT".
     pub fn date_time(&self, at: Timestamp) -> String {
         let local = homeward_domain::time::in_london(at);
         let twice = homeward_domain::time::london()
@@ -137,12 +137,36 @@ impl Tr {
             (true, 0) => " GMT",
             (true, _) => " BST",
         };
+        let twelve = match self.0 {
+            Locale::English => String::new(),
+            Locale::Welsh => {
+                let (h, m) = (local.hour(), local.minute());
+                let shown = if h % 12 == 0 { 12 } else { h % 12 };
+                let half = if h < 12 { "yb" } else { "yh" };
+                format!(" ({shown}:{m:02}{half})")
+            }
+        };
         format!(
-            "{}, {:02}:{:02}{zone}",
+            "{}, {:02}:{:02}{zone}{twelve}",
             self.date(local.date()),
             local.hour(),
             local.minute()
         )
+    }
+}
+
+/// An argument as Fluent should see it. A whole number goes in as a number, so a message can
+/// choose its form by it ("1 munud", "2 funud", "3 munud"); a string is only ever one form.
+/// Digits that are not written as a number would be ("007", a phone number) stay text.
+fn fluent_value(value: &str) -> FluentValue<'static> {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let canonical = !digits.is_empty()
+        && digits.len() <= 15
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    match value.parse::<i64>() {
+        Ok(n) if canonical => FluentValue::from(n),
+        _ => FluentValue::from(value.to_string()),
     }
 }
 
@@ -180,6 +204,20 @@ mod tests {
     fn dates_in_both_languages_and_london_time() {
         let at: Timestamp = "2026-07-01T07:05:00Z".parse().unwrap();
         assert_eq!(Tr(Locale::English).date_time(at), "1 July 2026, 08:05");
-        assert_eq!(Tr(Locale::Welsh).date_time(at), "1 Gorffennaf 2026, 08:05");
+        assert_eq!(
+            Tr(Locale::Welsh).date_time(at),
+            "1 Gorffennaf 2026, 08:05 (8:05yb)"
+        );
+        let evening: Timestamp = "2026-11-30T22:10:00Z".parse().unwrap();
+        assert_eq!(
+            Tr(Locale::Welsh).date_time(evening),
+            "30 Tachwedd 2026, 22:10 (10:10yh)"
+        );
+        let midnight: Timestamp = "2026-11-30T00:10:00Z".parse().unwrap();
+        assert!(
+            Tr(Locale::Welsh)
+                .date_time(midnight)
+                .ends_with("00:10 (12:10yb)")
+        );
     }
 }

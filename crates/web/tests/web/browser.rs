@@ -2202,3 +2202,66 @@ async fn a_social_worker_given_an_episode_records_a_strategy_discussion_until_re
     social.goto(&format!("{base}{shared}")).await.unwrap();
     assert!(!text(&social).await.contains(&child.family_name));
 }
+
+/// A care worker who reads Welsh reports a child missing with the time as many write it,
+/// "10:10yh", and reads it back on the episode in both clocks, in the glossary's words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_welsh_speaker_reports_a_time_typed_as_yh_and_reads_it_back() {
+    let Some(axe) = prerequisites() else { return };
+    let t = sqlite().await;
+    seed(&t).await;
+    let base = serve(&t).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = start_browser(profile.path()).await;
+    sign_in(&t, &client, &base, "care-worker@cartrefi-ffug.example").await;
+    click(&client, ".hw-header__language").await;
+    wait_for_lang(&client, "cy").await;
+
+    let ffion = person_path(&t, "Ffion").await;
+    // The evening before the test's clock (09:00 on 23 November).
+    let episode = report_missing(
+        &client,
+        &base,
+        &ffion,
+        &[
+            Type("last_seen", "22"),
+            Type("last_seen-month", "11"),
+            Type("last_seen-year", "2026"),
+            Type("last_seen-time", "10:10yh"),
+            Type("last_seen_place", "Yr orsaf fysiau"),
+            Click("whereabouts-unknown"),
+        ],
+    )
+    .await;
+    assert_eq!(lang(&client).await, "cy");
+    let page = text(&client).await;
+    assert!(
+        page.contains("22 Tachwedd 2026, 22:10 (10:10yh)"),
+        "the time typed is not read back: {page}"
+    );
+    assert!(page.contains("cynllun mynd ar goll") || page.contains("Cynllun mynd ar goll"));
+    assert!(
+        !page.contains("Lleoliad"),
+        "whereabouts is not a placement: {page}"
+    );
+    assert_accessible(&client, &axe, "an episode in Welsh").await;
+    let id: homeward_domain::ids::EpisodeId = episode
+        .trim_start_matches("/episodes/")
+        .split(['/', '?'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut found = None;
+    for org in t.app.store.list_organisations().await.unwrap() {
+        if let Some((summary, _)) = t.app.store.episode(org.id, id).await.unwrap() {
+            found = Some(summary);
+        }
+    }
+    assert_eq!(
+        found.expect("the episode was stored").last_seen_at,
+        Some("2026-11-22T22:10:00Z".parse().unwrap()),
+        "10:10yh on a November evening is 22:10 UTC"
+    );
+    client.close().await.unwrap();
+}
