@@ -467,7 +467,7 @@ async fn adding_a_user_validates_in_the_users_language_and_saves_nothing_on_erro
     assert!(
         reply
             .body
-            .contains("Rhaid i’r cyfrinair fod o leiaf 12 nod")
+            .contains("Rhaid i’r cyfrinair fod yn 12 nod o leiaf")
     );
     assert!(reply.body.contains("Dewiswch o leiaf un rôl"));
     assert_eq!(audit_count(&t).await, before, "nothing saved");
