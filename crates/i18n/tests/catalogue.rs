@@ -261,3 +261,20 @@ fn welsh_counts_take_the_right_form() {
     // Text that only looks like a number stays as it was written.
     assert!(cy.with("users-added", "name", "007").contains("007"));
 }
+
+/// The audit trail records what was done ("Wedi ychwanegu…", "Agorwyd…"), never an
+/// instruction ("Ychwanegu…"), in Welsh as in English ("Added…").
+#[test]
+fn the_welsh_audit_trail_says_what_was_done() {
+    let done = Regex::new(r"^(Wedi |\S*(wyd|odd)\b)").unwrap();
+    let not_done: Vec<String> = catalogue("cy")
+        .into_iter()
+        .filter(|(id, text)| id.starts_with("audit-do-") && !done.is_match(text))
+        .map(|(id, text)| format!("{id}: {text}"))
+        .collect();
+    assert!(
+        not_done.is_empty(),
+        "reads as an instruction:\n{}",
+        not_done.join("\n")
+    );
+}
