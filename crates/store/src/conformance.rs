@@ -323,6 +323,33 @@ pub async fn deactivation_ends_sessions_and_tokens_at_once(store: Arc<dyn Store>
         store.find_api_token("tok-d").await.unwrap().unwrap().0,
         token
     );
+    // A second token, revoked by its owner before the account is deactivated.
+    let earlier = ApiToken {
+        token_hash: "tok-e".into(),
+        label: "old script".into(),
+        ..token.clone()
+    };
+    store
+        .create_api_token(&earlier, &event(Some(org.id), "token.create"))
+        .await
+        .unwrap();
+    let by_owner = crate::Revocation {
+        at: t0(),
+        by: Some(u.id),
+        by_label: "d@example.org".into(),
+    };
+    assert!(
+        store
+            .revoke_api_token(
+                org.id,
+                u.id,
+                "tok-e",
+                &by_owner,
+                &event(Some(org.id), "token.revoke")
+            )
+            .await
+            .unwrap()
+    );
     assert!(
         !store
             .deactivate_user(other.id, u.id, &event(Some(other.id), "user.deactivate"))
@@ -341,6 +368,19 @@ pub async fn deactivation_ends_sessions_and_tokens_at_once(store: Arc<dyn Store>
     );
     assert!(store.find_session("hash-d").await.unwrap().is_none());
     assert!(store.find_api_token("tok-d").await.unwrap().is_none());
+    // Both tokens are still listed, each revoked: the live one by the deactivation, the
+    // other keeping its owner's revocation.
+    let listed = store.api_tokens_of(org.id, u.id).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    let revoked_by = |hash: &str| {
+        listed
+            .iter()
+            .find(|l| l.token.token_hash == hash)
+            .and_then(|l| l.revoked.clone())
+            .map(|r| r.by_label)
+    };
+    assert_eq!(revoked_by("tok-e").as_deref(), Some("d@example.org"));
+    assert!(revoked_by("tok-d").is_some());
     assert!(
         !store
             .get_user(org.id, u.id)

@@ -2759,11 +2759,24 @@ macro_rules! impl_sql_store {
                 }
                 for sql in [
                     "DELETE FROM sessions WHERE user_id = $1",
-                    "DELETE FROM api_tokens WHERE user_id = $1",
                     "DELETE FROM trusted_devices WHERE user_id = $1",
                 ] {
                     sqlx::query(sql).bind(user.0).execute(&mut *tx).await.map_err(Self::db_err)?;
                 }
+                // Their tokens are kept, revoked by whoever deactivated them (one revoked
+                // before keeps its own revocation), so the list still says what each was.
+                sqlx::query(
+                    "INSERT INTO api_token_revocations (token_hash, revoked_at, revoked_by, revoked_by_label) \
+                     SELECT t.token_hash, $2, $3, $4 FROM api_tokens t WHERE t.user_id = $1 \
+                     AND NOT EXISTS (SELECT 1 FROM api_token_revocations r WHERE r.token_hash = t.token_hash)",
+                )
+                .bind(user.0)
+                .bind(Self::ms(audit.at))
+                .bind(audit.actor.map(|a| a.0))
+                .bind(&audit.actor_label)
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
                 self.append_audit(&mut tx, audit).await?;
                 Self::commit(tx).await?;
                 Ok(true)
