@@ -13,6 +13,9 @@ pub struct MembershipDto {
     pub role: String,
     /// The service the role applies to; absent for the whole organisation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(
+        pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    )]
     pub service_id: Option<Uuid>,
 }
 
