@@ -4,9 +4,13 @@
 ## Terms follow the project's glossary (../shared/welsh-terms.md); crates/i18n/tests/catalogue.rs
 ## fails when a message uses another rendering. Where the glossary says [check], the source
 ## used, and what is still to confirm:
-## - missing plan = "cynllun mynd ar goll": the glossary's form, built as "mynd ar goll" (going
-##   missing) is used in the Wales Safeguarding Procedures; still to confirm against TermCymru,
-##   which this build machine cannot reach. Never "cynllun ar goll" (a plan that is lost).
+## - missing plan = "cynllun mynd ar goll": the glossary's form, built on "mynd ar goll" (going
+##   missing) as the Welsh All Wales Practice Guide names its subject: "Diogelu plant sy’n mynd ar
+##   goll o’r cartref neu o ofal" (diogelu.cymru, Gweithdrefnau Diogelu Cymru, February 2021).
+##   Still to confirm against TermCymru, which this build machine cannot reach. Never "cynllun ar
+##   goll" (a plan that is lost).
+## - return home interview = "cyfweliad dychwelyd adref", as Complex Safeguarding Wales (Cardiff
+##   University) and the Welsh practice guidance write it.
 ## - associates = "cymdeithion": the glossary's form, keeping "cysylltiadau" for contacts; still to
 ##   confirm against TermCymru.
 ## - child protection plan = "cynllun amddiffyn plentyn" (glossary) for one child's plan; the
