@@ -2317,17 +2317,31 @@ pub async fn appends_to_one_episode_queue_and_none_is_refused(store: Arc<dyn Sto
     );
 }
 
-/// Audited reads and entries made at once share commits; a member that fails (here, entries
-/// written against a chronology that has moved on) takes back only its own part, one that goes
-/// away half-way leaves nothing half-written, and everyone else's is kept, chained and sealed.
-pub async fn concurrent_writes_share_commits_and_fail_alone(store: Arc<dyn Store>) {
+/// The next note on a chronology as it stands, by writer `n`, with its audit record.
+fn next_note(
+    summary: &crate::EpisodeSummary,
+    events: &[homeward_domain::episode::EventRecord],
+    n: usize,
+    org: OrgId,
+) -> Result<crate::PreparedAppend, homeward_domain::episode::Refusal> {
+    let record = note(events.len() as i64 + 1, n);
+    Ok(crate::PreparedAppend {
+        summary: crate::EpisodeSummary {
+            last_event_seq: record.seq,
+            last_event_kind: "note".into(),
+            ..summary.clone()
+        },
+        record,
+        audit: event(Some(org), "episode.note"),
+        mail: Vec::new(),
+        learning: None,
+    })
+}
+
+/// A note written by writer `n`, as entry `seq`.
+fn note(seq: i64, n: usize) -> homeward_domain::episode::EventRecord {
     use homeward_domain::episode::{Event, EventRecord, Occurred};
-    let (org, home) = organisation(&*store, "Gc").await;
-    let queued = open_one(&*store, org.id, home.id, 0).await;
-    let raced = open_one(&*store, org.id, home.id, 1).await;
-    let before = store.shared_commits();
-    let audits_before = audit_count(&*store).await;
-    let note = |seq: i64, n: usize| EventRecord {
+    EventRecord {
         seq,
         when: Occurred::in_london(t0()),
         recorded_at: t0(),
@@ -2336,7 +2350,19 @@ pub async fn concurrent_writes_share_commits_and_fail_alone(store: Arc<dyn Store
         event: Event::Note {
             text: format!("note {n}"),
         },
-    };
+    }
+}
+
+/// Audited reads and entries made at once share commits; a member that fails (here, entries
+/// written against a chronology that has moved on) takes back only its own part, one that goes
+/// away half-way leaves nothing half-written, and everyone else's is kept, chained and sealed.
+pub async fn concurrent_writes_share_commits_and_fail_alone(store: Arc<dyn Store>) {
+    use homeward_domain::episode::EventRecord;
+    let (org, home) = organisation(&*store, "Gc").await;
+    let queued = open_one(&*store, org.id, home.id, 0).await;
+    let raced = open_one(&*store, org.id, home.id, 1).await;
+    let before = store.shared_commits();
+    let audits_before = audit_count(&*store).await;
     let mut tasks = Vec::new();
     for n in 0..30 {
         let store = store.clone();
@@ -2351,18 +2377,7 @@ pub async fn concurrent_writes_share_commits_and_fail_alone(store: Arc<dyn Store
                 // An entry judged against the chronology as it stands: always kept.
                 1 => {
                     let prepare = move |summary: &crate::EpisodeSummary, events: &[EventRecord]| {
-                        let record = note(events.len() as i64 + 1, n);
-                        Ok(crate::PreparedAppend {
-                            summary: crate::EpisodeSummary {
-                                last_event_seq: record.seq,
-                                last_event_kind: "note".into(),
-                                ..summary.clone()
-                            },
-                            record,
-                            audit: event(Some(org.id), "episode.note"),
-                            mail: Vec::new(),
-                            learning: None,
-                        })
+                        next_note(summary, events, n, org.id)
                     };
                     store
                         .append_to_episode(org.id, queued.id, &[], &prepare)
@@ -2432,18 +2447,7 @@ pub async fn concurrent_writes_share_commits_and_fail_alone(store: Arc<dyn Store
             let prepare = move |summary: &crate::EpisodeSummary, events: &[EventRecord]| {
                 s.wait();
                 g.wait();
-                let record = note(events.len() as i64 + 1, 99);
-                Ok(crate::PreparedAppend {
-                    summary: crate::EpisodeSummary {
-                        last_event_seq: record.seq,
-                        last_event_kind: "note".into(),
-                        ..summary.clone()
-                    },
-                    record,
-                    audit: event(Some(org.id), "episode.note"),
-                    mail: Vec::new(),
-                    learning: None,
-                })
+                next_note(summary, events, 99, org.id)
             };
             store
                 .append_to_episode(org.id, raced.id, &[], &prepare)
@@ -2461,18 +2465,7 @@ pub async fn concurrent_writes_share_commits_and_fail_alone(store: Arc<dyn Store
     assert!(slow.await.unwrap_err().is_cancelled());
     // The next writer queues behind whatever the cancelled one left, and is kept.
     let next = move |summary: &crate::EpisodeSummary, events: &[EventRecord]| {
-        let record = note(events.len() as i64 + 1, 100);
-        Ok(crate::PreparedAppend {
-            summary: crate::EpisodeSummary {
-                last_event_seq: record.seq,
-                last_event_kind: "note".into(),
-                ..summary.clone()
-            },
-            record,
-            audit: event(Some(org.id), "episode.note"),
-            mail: Vec::new(),
-            learning: None,
-        })
+        next_note(summary, events, 100, org.id)
     };
     // If it shared the interrupted writer's commit and that commit failed, it is told so and
     // tries again, as a person would: nothing it was told was saved is lost.
