@@ -102,6 +102,13 @@ pub struct BoardLine {
     pub near_repeat: Option<jiff::SignedDuration>,
 }
 
+/// The live board: its lines, most urgent first, and the services the reader may narrow it to.
+#[derive(Clone, Debug)]
+pub struct Board {
+    pub lines: Vec<BoardLine>,
+    pub services: Vec<homeward_store::Service>,
+}
+
 /// The duty an episode's line shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NextDuty {
@@ -690,7 +697,7 @@ impl App {
         actor: &Actor,
         meta: &RequestMeta,
         service: Option<ServiceId>,
-    ) -> AppResult<Vec<BoardLine>> {
+    ) -> AppResult<Board> {
         require(actor, Action::ViewEpisodes)?;
         let services = within_scope(actor.scope_for(Action::ViewEpisodes), service);
         let now = self.clock.now();
@@ -732,7 +739,14 @@ impl App {
             })
             .collect();
         lines.sort_by_key(board_urgency);
-        Ok(lines)
+        let services = self
+            .store
+            .list_services(actor.org_id())
+            .await?
+            .into_iter()
+            .filter(|s| actor.can_in(Action::ViewEpisodes, s.id))
+            .collect();
+        Ok(Board { lines, services })
     }
 
     /// The episodes the actor may see, newest first, as the filter asks, a page at a time.

@@ -2607,6 +2607,41 @@ pub async fn episodes_are_listed_a_page_at_a_time_and_checked_when_due(store: Ar
     assert_eq!(board.len(), 5);
     assert!(board.iter().all(|r| r.person.id == r.summary.person_id));
     assert!(board.iter().all(|r| r.service_name == home.name));
+    assert!(board.iter().all(|r| r.previous_return_at.is_none()));
+    // Most recently opened first, as the list of episodes reads them.
+    let listed = EpisodeQuery {
+        open_only: true,
+        limit: 10,
+        ..Default::default()
+    };
+    let listed: Vec<_> = store
+        .list_episodes(org.id, &listed)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(
+        board.iter().map(|r| r.summary.id).collect::<Vec<_>>(),
+        listed
+    );
+    // Narrowed to services: theirs, or one with nobody missing.
+    assert_eq!(
+        store
+            .board_rows(org.id, Some(&[home.id]))
+            .await
+            .unwrap()
+            .len(),
+        5
+    );
+    let elsewhere = homeward_domain::ids::ServiceId(uuid::Uuid::new_v4());
+    assert!(
+        store
+            .board_rows(org.id, Some(&[elsewhere]))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(
         store
             .board_rows(org.id, Some(&[]))

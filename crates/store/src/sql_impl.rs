@@ -645,6 +645,39 @@ pub fn episode_query(q: &crate::EpisodeQuery) -> (String, Vec<Bind>) {
     (sql, b.0)
 }
 
+/// The live board in one query: each open episode (in the services asked for) with its
+/// person (columns named `p_…`), the photo chosen last, the service's name and when they came
+/// back from the episode before, most recently opened first.
+#[doc(hidden)]
+pub fn board_query(services: Option<&[homeward_domain::ids::ServiceId]>) -> (String, Vec<Bind>) {
+    let mut b = Binds::default();
+    let within = match services {
+        Some(services) => {
+            let list = b.list(services.iter().map(|s| Bind::Id(s.0)));
+            format!(" AND e.service_id IN ({list})")
+        }
+        None => String::new(),
+    };
+    // From the open episodes to their people by key (a CROSS JOIN keeps that order in
+    // SQLite): never a walk through every person of the organisation.
+    let sql = format!(
+        "SELECT {}, \
+         p.service_id AS p_service_id, p.given_name AS p_given_name, \
+         p.family_name AS p_family_name, p.kind AS p_kind, p.date_of_birth AS p_date_of_birth, \
+         p.estimated_age AS p_estimated_age, p.created_at AS p_created_at, \
+         (SELECT c.photo_id FROM person_photo_choices c WHERE c.person_id = p.id \
+            ORDER BY c.id DESC LIMIT 1) AS photo_id, \
+         (SELECT s.name FROM services s WHERE s.id = e.service_id) AS service_name, \
+         (SELECT f.previous_return_at FROM episode_facts f WHERE f.episode_id = e.id) \
+            AS previous_return_at \
+         FROM episodes e CROSS JOIN people p \
+         WHERE e.org_id = $1 AND e.is_open = 1{within} AND p.id = e.person_id AND p.org_id = $1 \
+         ORDER BY +e.opened_at DESC, e.id DESC",
+        episode_columns_of("e")
+    );
+    (sql, b.0)
+}
+
 /// `{head}($1, …, $k), ($k+1, …), …` for `rows` rows of `k` values.
 #[doc(hidden)]
 pub fn multi_insert(head: &str, k: usize, rows: usize) -> String {
@@ -2051,6 +2084,28 @@ macro_rules! impl_sql_store {
                 Ok(out)
             }
 
+            /// The memberships of one user read with a `LEFT JOIN memberships m` (columns
+            /// `m_role`, `m_service_id`): a row each, or one row of nulls when they have none.
+            /// Signing in a request reads the user and their roles in the same query this way.
+            fn joined_memberships(
+                rows: &[<$db as sqlx::Database>::Row],
+            ) -> $crate::StoreResult<Vec<$crate::Membership>> {
+                use sqlx::Row as _;
+                let mut out = Vec::new();
+                for row in rows {
+                    let Some(role) = row.try_get::<Option<String>, _>("m_role").map_err(Self::db_err)? else {
+                        continue;
+                    };
+                    let service: Option<$crate::sql_impl::uuid::Uuid> =
+                        row.try_get("m_service_id").map_err(Self::db_err)?;
+                    out.push($crate::Membership {
+                        role: $crate::sql_impl::role(&role)?,
+                        service_id: service.map($crate::sql_impl::domain::ids::ServiceId),
+                    });
+                }
+                Ok(out)
+            }
+
             async fn insert_memberships(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 user: $crate::sql_impl::domain::ids::UserId,
@@ -2863,18 +2918,20 @@ macro_rules! impl_sql_store {
                 token_hash: &str,
             ) -> $crate::StoreResult<Option<($crate::SessionRecord, $crate::UserWithRoles)>> {
                 use sqlx::Row as _;
-                let row = sqlx::query(
+                let rows = sqlx::query(
                     "SELECT s.token_hash, s.csrf_token, s.created_at AS s_created, s.last_seen_at, s.ip, s.second_factor_at, s.inspection_id, \
-                     u.id, u.org_id, u.email, u.display_name, u.active, u.created_at \
+                     u.id, u.org_id, u.email, u.display_name, u.active, u.created_at, \
+                     m.role AS m_role, m.service_id AS m_service_id \
                      FROM sessions s JOIN users u ON u.id = s.user_id \
-                     WHERE s.token_hash = $1 AND u.active = $2",
+                     LEFT JOIN memberships m ON m.user_id = u.id \
+                     WHERE s.token_hash = $1 AND u.active = $2 ORDER BY m.role, m.service_id",
                 )
                 .bind(token_hash)
                 .bind(true)
-                .fetch_optional(self.reader())
+                .fetch_all(self.reader())
                 .await
                 .map_err(Self::db_err)?;
-                let Some(row) = row else { return Ok(None) };
+                let Some(row) = rows.first() else { return Ok(None) };
                 let user = Self::row_user(&row)?;
                 let session = $crate::SessionRecord {
                     token_hash: row.try_get("token_hash").map_err(Self::db_err)?,
@@ -2886,8 +2943,8 @@ macro_rules! impl_sql_store {
                     second_factor_at: row.try_get::<Option<i64>, _>("second_factor_at").map_err(Self::db_err)?.map(Self::at),
                     inspection_id: row.try_get("inspection_id").map_err(Self::db_err)?,
                 };
-                let user = self.with_roles(vec![user]).await?.pop();
-                Ok(user.map(|u| (session, u)))
+                let memberships = Self::joined_memberships(&rows)?;
+                Ok(Some((session, $crate::UserWithRoles { user, memberships })))
             }
 
             async fn confirm_second_factor(
@@ -3052,19 +3109,22 @@ macro_rules! impl_sql_store {
                 token_hash: &str,
             ) -> $crate::StoreResult<Option<($crate::ApiToken, $crate::UserWithRoles)>> {
                 use sqlx::Row as _;
-                let row = sqlx::query(
+                let rows = sqlx::query(
                     "SELECT t.token_hash, t.label, t.created_at AS t_created, t.expires_at, \
-                     u.id, u.org_id, u.email, u.display_name, u.active, u.created_at \
+                     u.id, u.org_id, u.email, u.display_name, u.active, u.created_at, \
+                     m.role AS m_role, m.service_id AS m_service_id \
                      FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                     LEFT JOIN memberships m ON m.user_id = u.id \
                      WHERE t.token_hash = $1 AND u.active = $2 \
-                     AND NOT EXISTS (SELECT 1 FROM api_token_revocations r WHERE r.token_hash = t.token_hash)",
+                     AND NOT EXISTS (SELECT 1 FROM api_token_revocations r WHERE r.token_hash = t.token_hash) \
+                     ORDER BY m.role, m.service_id",
                 )
                 .bind(token_hash)
                 .bind(true)
-                .fetch_optional(self.reader())
+                .fetch_all(self.reader())
                 .await
                 .map_err(Self::db_err)?;
-                let Some(row) = row else { return Ok(None) };
+                let Some(row) = rows.first() else { return Ok(None) };
                 let user = Self::row_user(&row)?;
                 let token = $crate::ApiToken {
                     token_hash: row.try_get("token_hash").map_err(Self::db_err)?,
@@ -3073,8 +3133,8 @@ macro_rules! impl_sql_store {
                     created_at: Self::at(row.try_get("t_created").map_err(Self::db_err)?),
                     expires_at: Self::at(row.try_get("expires_at").map_err(Self::db_err)?),
                 };
-                let user = self.with_roles(vec![user]).await?.pop();
-                Ok(user.map(|u| (token, u)))
+                let memberships = Self::joined_memberships(&rows)?;
+                Ok(Some((token, $crate::UserWithRoles { user, memberships })))
             }
 
             async fn trust_device(
@@ -5321,68 +5381,44 @@ sqlx::AssertSqlSafe(format!(
                 services: Option<&[$crate::sql_impl::domain::ids::ServiceId]>,
             ) -> $crate::StoreResult<Vec<$crate::BoardRow>> {
                 use sqlx::Row as _;
-                let query = $crate::EpisodeQuery {
-                    services: services.map(|s| s.to_vec()),
-                    open_only: true,
-                    limit: i64::MAX,
-                    ..Default::default()
-                };
-                let open = self.list_episodes(org, &query).await?;
-                if open.is_empty() {
+                if services.is_some_and(|s| s.is_empty()) {
                     return Ok(Vec::new());
                 }
-                // The people on the board and their current photos, in one read.
-                let rows = sqlx::query(
-                    // From the open episodes to their people by key (a CROSS JOIN keeps that
-                    // order in SQLite): never a walk through every person of the organisation.
-                    "SELECT p.id, p.org_id, p.service_id, p.given_name, p.family_name, p.kind, \
-                     p.date_of_birth, p.estimated_age, p.created_at, \
-                     (SELECT c.photo_id FROM person_photo_choices c WHERE c.person_id = p.id \
-                        ORDER BY c.id DESC LIMIT 1) AS photo_id \
-                     FROM episodes e CROSS JOIN people p \
-                     WHERE e.org_id = $1 AND e.is_open = 1 AND p.id = e.person_id AND p.org_id = $1",
-                )
-                .bind(org.0)
-                .fetch_all(self.reader())
-                .await
-                .map_err(Self::db_err)?;
-                let mut people = std::collections::HashMap::new();
-                for row in &rows {
-                    let person = Self::row_person(row)?;
-                    let photo: Option<$crate::sql_impl::uuid::Uuid> = row.try_get("photo_id").map_err(Self::db_err)?;
-                    people.insert(person.id, (person, photo.map($crate::sql_impl::domain::ids::PhotoId)));
-                }
-                let services: std::collections::HashMap<_, _> = self
-                    .list_services(org)
-                    .await?
-                    .into_iter()
-                    .map(|s| (s.id, s.name))
-                    .collect();
-                // When each came back from the episode before, for the near-repeat warning.
-                let rows = sqlx::query(
-                    "SELECT f.episode_id, f.previous_return_at FROM episodes e CROSS JOIN episode_facts f \
-                     WHERE e.org_id = $1 AND e.is_open = 1 AND f.episode_id = e.id \
-                     AND f.previous_return_at IS NOT NULL",
-                )
-                .bind(org.0)
-                .fetch_all(self.reader())
-                .await
-                .map_err(Self::db_err)?;
-                let mut came_back = std::collections::HashMap::new();
-                for row in &rows {
-                    let id: $crate::sql_impl::uuid::Uuid = row.try_get("episode_id").map_err(Self::db_err)?;
-                    let at: i64 = row.try_get("previous_return_at").map_err(Self::db_err)?;
-                    came_back.insert(id, Self::at(at));
-                }
-                Ok(open
-                    .into_iter()
-                    .filter_map(|summary| {
-                        let (person, photo) = people.get(&summary.person_id)?.clone();
-                        let service_name = services.get(&summary.service_id).cloned().unwrap_or_default();
-                        let previous_return_at = came_back.get(&summary.id.0).copied();
-                        Some($crate::BoardRow { summary, person, photo, service_name, previous_return_at })
+                // One read for the whole board: every board view is also an audited write, so
+                // each query saved here is time a busy night's writers get back.
+                let rows = self.fetch_generated(org, $crate::sql_impl::board_query(services)).await?;
+                rows.iter()
+                    .map(|row| {
+                        let summary = Self::row_episode(row)?;
+                        let kind: String = row.try_get("p_kind").map_err(Self::db_err)?;
+                        let dob: Option<String> = row.try_get("p_date_of_birth").map_err(Self::db_err)?;
+                        let age: Option<i64> = row.try_get("p_estimated_age").map_err(Self::db_err)?;
+                        let person = $crate::Person {
+                            id: summary.person_id,
+                            org_id: summary.org_id,
+                            service_id: $crate::sql_impl::domain::ids::ServiceId(
+                                row.try_get("p_service_id").map_err(Self::db_err)?,
+                            ),
+                            given_name: row.try_get("p_given_name").map_err(Self::db_err)?,
+                            family_name: row.try_get("p_family_name").map_err(Self::db_err)?,
+                            kind: $crate::sql_impl::person_kind(&kind)?,
+                            date_of_birth: dob.as_deref().map($crate::sql_impl::date).transpose()?,
+                            estimated_age: age.and_then(|a| i16::try_from(a).ok()),
+                            created_at: Self::at(row.try_get("p_created_at").map_err(Self::db_err)?),
+                        };
+                        let photo: Option<$crate::sql_impl::uuid::Uuid> =
+                            row.try_get("photo_id").map_err(Self::db_err)?;
+                        let came_back: Option<i64> =
+                            row.try_get("previous_return_at").map_err(Self::db_err)?;
+                        Ok($crate::BoardRow {
+                            summary,
+                            person,
+                            photo: photo.map($crate::sql_impl::domain::ids::PhotoId),
+                            service_name: row.try_get("service_name").map_err(Self::db_err)?,
+                            previous_return_at: came_back.map(Self::at),
+                        })
                     })
-                    .collect())
+                    .collect()
             }
 
             async fn episodes_to_check(

@@ -181,7 +181,10 @@ pub async fn board(
 ) -> Result<Response, Failure> {
     let actor = ctx.actor().or_fail(&ctx)?;
     let service = q.service.trim().parse().ok();
-    let mut lines = state
+    let homeward_app::episodes::Board {
+        mut lines,
+        services,
+    } = state
         .app
         .board(actor, &ctx.meta, service)
         .await
@@ -201,11 +204,6 @@ pub async fn board(
             ],
         )
     });
-    let (_, services) = state.app.organisation_overview(actor).await.or_fail(&ctx)?;
-    let services: Vec<_> = services
-        .into_iter()
-        .filter(|s| actor.can_in(Action::ViewEpisodes, s.id))
-        .collect();
     let now = state.app.clock.now();
     let sees_photos = actor.can(Action::ViewPeople);
     let rows = lines
