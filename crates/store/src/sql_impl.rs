@@ -1453,6 +1453,10 @@ macro_rules! impl_sql_store {
                 let f = &learning.facts;
                 // The organisation's counts lose what the old facts gave and gain the new.
                 let old = Self::read_learning(&mut **tx, summary.org_id, summary.id).await?;
+                // Most entries (a note, a call) change no fact and no duty: nothing to move.
+                if old.as_ref() == Some(learning) {
+                    return Ok(());
+                }
                 let mut deltas = $crate::sql_impl::domain::rollup::change(
                     summary.person_id,
                     old.as_ref().map(|o| (&o.facts, o.duties.as_slice())),
@@ -1470,24 +1474,8 @@ macro_rules! impl_sql_store {
                     sqlx::query(sql).bind(summary.id.0).execute(&mut **tx).await.map_err(Self::db_err)?;
                 }
                 Self::insert_facts(tx, &[(summary, f)]).await?;
-                for d in &learning.duties {
-                    sqlx::query(
-                        "INSERT INTO episode_duty_outcomes (episode_id, rule, org_id, service_id, \
-                         started_at, due_at, done_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(summary.id.0)
-                    .bind(&d.rule)
-                    .bind(summary.org_id.0)
-                    .bind(summary.service_id.0)
-                    .bind(Self::ms(f.started_at))
-                    .bind(d.due_at.map(Self::ms))
-                    .bind(d.done_at.map(Self::ms))
-                    .bind(&d.status)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(Self::db_err)?;
-                }
-                Ok(())
+                let duties: Vec<_> = learning.duties.iter().map(|d| (summary, f, d)).collect();
+                Self::insert_duty_outcomes(tx, &duties).await
             }
 
             /// Episodes' facts and duty outcomes as loaded in bulk, without their counts.
@@ -1501,6 +1489,18 @@ macro_rules! impl_sql_store {
                     .iter()
                     .flat_map(|(e, l)| l.duties.iter().map(move |d| (e, &l.facts, d)))
                     .collect();
+                Self::insert_duty_outcomes(tx, &duties).await
+            }
+
+            /// Duty outcomes, many rows to a statement.
+            async fn insert_duty_outcomes(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                duties: &[(
+                    &$crate::EpisodeSummary,
+                    &$crate::sql_impl::domain::learning::EpisodeFacts,
+                    &$crate::sql_impl::domain::learning::DutyOutcome,
+                )],
+            ) -> $crate::StoreResult<()> {
                 const ROWS: usize = 400;
                 for chunk in duties.chunks(ROWS) {
                     let sql = $crate::sql_impl::multi_insert(
