@@ -94,13 +94,38 @@ pub(crate) async fn get(
     Ok(bytes.to_vec())
 }
 
+/// The folder a benchmark works in: the one asked for, kept; or a fresh temporary one, removed
+/// when the benchmark ends, however it ends (a scale run leaves gigabytes).
+pub(crate) struct WorkDir {
+    pub path: std::path::PathBuf,
+    temporary: bool,
+}
+
+impl WorkDir {
+    pub fn new(prefix: &str, asked: Option<std::path::PathBuf>) -> Result<Self, String> {
+        let temporary = asked.is_none();
+        let path = asked.unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()))
+        });
+        std::fs::create_dir_all(&path).map_err(|e| e.to_string())?;
+        Ok(WorkDir { path, temporary })
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        if self.temporary {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
 pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
     if args.scale {
         return crate::bench_scale::run(args).await;
     }
-    let temp = std::env::temp_dir().join(format!("homeward-bench-{}", std::process::id()));
-    let dir = args.data_dir.unwrap_or(temp);
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let work = WorkDir::new("homeward-bench", args.data_dir.clone())?;
+    let dir = work.path.clone();
     let db = dir.join("bench.db");
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
@@ -208,7 +233,6 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
     let busy = busy_night(&app, &actor, people.first().map(|p| p.service_id)).await?;
     shared_commits(&app, &router, &cookie, &busy, args.runs, raw).await?;
     board_weight(&router, &cookie, &css, &js).await?;
-    let _ = std::fs::remove_dir_all(&dir);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -105,9 +105,11 @@ async fn timed(
 }
 
 pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
-    let temp = std::env::temp_dir().join(format!("homeward-scale-{}", std::process::id()));
-    let dir = args.data_dir.clone().unwrap_or(temp);
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let dir = crate::bench::WorkDir::new("homeward-scale", args.data_dir.clone())?;
+    run_in(args, &dir.path).await
+}
+
+async fn run_in(args: BenchArgs, dir: &std::path::Path) -> Result<ExitCode, String> {
     let url = match &args.database_url {
         Some(url) => url.clone(),
         None => {
@@ -296,11 +298,8 @@ pub async fn run(args: BenchArgs) -> Result<ExitCode, String> {
     .await?;
     println!();
     println!("== the patterns dashboard, tile by tile");
-    crate::bench_tiles::run(&app, &made, &engine, runs.min(20), &dir).await?;
+    crate::bench_tiles::run(&app, &made, &engine, runs.min(20), dir).await?;
     let (rss, peak) = memory_mb();
     println!("memory at the end: {rss} MB resident (peak {peak} MB)");
-    if args.database_url.is_none() && args.data_dir.is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@
 use crate::support::*;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::SocketAddr;
+use std::os::unix::process::CommandExt as _;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -49,7 +50,14 @@ fn prerequisites() -> Option<String> {
 struct Driver(std::process::Child);
 
 impl Drop for Driver {
+    /// Chromium runs as chromedriver's children; killing chromedriver alone leaves them
+    /// running (a hundred after one run of the suite), so the whole process group goes.
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(std::process::Stdio::null())
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -64,6 +72,7 @@ async fn start_browser(profile: &std::path::Path) -> (Driver, Client) {
     let driver = Driver(
         std::process::Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
