@@ -1647,3 +1647,178 @@ shared-pack-pdf = Lawrlwytho’r pecyn heddlu (PDF)
 disclosure-form-says-capacity = Mae eu ffurflen wybodaeth yn dweud, am eu gallu i benderfynu am rannu: { $answer }.
 inspection-basis = Rhwymedigaeth gyfreithiol (erthygl 6(1)(c) GDPR y DU): pwerau’r arolygiaeth yn y gyfraith i arolygu eich cartrefi a darllen eu cofnodion
 error-photo-too-many-pixels = Mae gormod o bicseli yn y llun: rhaid iddo fod yn 40 megapicsel neu lai. Gwnewch gopi llai ohono, neu lun sgrin, ac ychwanegu hwnnw
+
+## Y polisi mynd ar goll: testun y polisi ei hun. Mae neges ar gyfer pob brawddeg sy’n wahanol i
+## blant ac i oedolion, fesul gwlad neu fesul math o wasanaeth; daw’r rhifau o’r gosodiadau.
+policy-h-purpose = Diben
+policy-h-scope = Pwy a beth mae’r polisi hwn yn ei gwmpasu
+policy-h-definitions = Beth mae “ar goll” yn ei olygu yma, a beth sy’n cynyddu’r risg
+policy-h-immediate = Beth mae staff yn ei wneud ar unwaith
+policy-h-prevention = Cadw pobl yn ddiogel ac atal cyfnodau ar goll
+policy-h-return = Pan fyddan nhw’n cael eu canfod neu’n dod yn ôl
+policy-h-records = Cofnodion
+policy-h-related = Polisïau cysylltiedig a threfniadau lleol
+policy-h-review = Adolygu
+policy-plain = { $text }
+policy-purpose-child = Mae’r polisi hwn yn nodi sut mae { $organisation } yn atal plant yn ei ofal rhag mynd ar goll, beth mae staff yn ei wneud pan fydd plentyn ar goll neu i ffwrdd heb ganiatâd, a sut rydyn ni’n dysgu o bob cyfnod ar goll fel ei fod yn llai tebygol o ddigwydd eto.
+policy-purpose-adult = Mae’r polisi hwn yn nodi sut mae { $organisation } yn atal yr oedolion y mae’n eu cefnogi rhag mynd ar goll, beth mae staff yn ei wneud pan na ellir dod o hyd i rywun neu pan nad yw wedi dychwelyd fel y disgwylir, a sut rydyn ni’n dysgu o bob cyfnod ar goll fel ei fod yn llai tebygol o ddigwydd eto.
+policy-purpose-law-england-child = Mae’n bodloni rheoliad 34 o Reoliadau Cartrefi Plant (Lloegr) 2015 ac yn dilyn canllawiau statudol yr Adran Addysg ar blant sy’n rhedeg i ffwrdd neu’n mynd ar goll o’u cartref neu o ofal (2014), Working Together to Safeguard Children, a phrotocol mynd ar goll y bartneriaeth ddiogelu leol.
+policy-purpose-law-england-adult = Mae’n dilyn Deddf Gofal 2014 a’i chanllawiau statudol ar ddiogelu oedolion, Rheoliadau Deddf Iechyd a Gofal Cymdeithasol 2008 (Gweithgareddau Rheoleiddiedig) 2014, a gweithdrefnau’r bwrdd diogelu oedolion lleol, gan gynnwys Protocol Herbert lle mae’r heddlu’n ei ddefnyddio.
+policy-purpose-law-wales-child = Mae’n bodloni Rheoliadau Gwasanaethau Rheoleiddiedig (Darparwyr Gwasanaethau ac Unigolion Cyfrifol) (Cymru) 2017, Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014, Gweithdrefnau Diogelu Cymru a Chanllaw Ymarfer Cymru Gyfan ar ddiogelu plant sy’n mynd ar goll o’u cartref neu o ofal.
+policy-purpose-law-wales-adult = Mae’n bodloni Deddf Rheoleiddio ac Arolygu Gofal Cymdeithasol (Cymru) 2016 a rheoliadau darparwyr gwasanaethau 2017 a wnaed oddi tani, Deddf Gwasanaethau Cymdeithasol a Llesiant (Cymru) 2014 a Gweithdrefnau Diogelu Cymru ar gyfer oedolion sy’n wynebu risg, gan gynnwys Protocol Herbert.
+policy-purpose-law-scotland-child = Mae’n dilyn Fframwaith Cenedlaethol Pobl ar Goll yr Alban, y Canllawiau Cenedlaethol ar gyfer Amddiffyn Plant yn yr Alban a’r hyn y mae’r Arolygiaeth Gofal yn ei ddisgwyl gan wasanaethau sydd wedi’u cofrestru â hi.
+policy-purpose-law-scotland-adult = Mae’n dilyn Fframwaith Cenedlaethol Pobl ar Goll yr Alban, Deddf Cymorth ac Amddiffyn Oedolion (Yr Alban) 2007, yr hyn y mae’r Arolygiaeth Gofal yn ei ddisgwyl gan wasanaethau cofrestredig, a Phrotocol Herbert.
+policy-purpose-homeward = Yr amseroedd a’r dyletswyddau yn y polisi hwn yw’r rhai y mae Homeward, ein system gofnodi, yn eu gosod ar bob cyfnod ar goll. Pan fyddwn ni’n eu newid, mae’r polisi hwn yn newid gyda nhw ac yn cael ei adolygu eto.
+policy-scope-childrens_home = Mae’r polisi hwn yn berthnasol i bob cartref plant sy’n cael ei redeg gan { $organisation } ac i bawb sy’n gweithio ynddyn nhw: staff gofal, rheolwyr, staff ar alwad, a staff asiantaeth a staff wrth gefn.
+policy-scope-fostering_service = Mae’r polisi hwn yn berthnasol i wasanaeth maethu { $organisation }: ei ofalwyr maeth, ei weithwyr cymdeithasol goruchwylio, ei reolwyr a’i staff ar alwad.
+policy-scope-supported_accommodation = Mae’r polisi hwn yn berthnasol i’r llety â chymorth sy’n cael ei redeg gan { $organisation } ac i bawb sy’n gweithio yno, gan gynnwys staff ar alwad.
+policy-scope-home_care = Mae’r polisi hwn yn berthnasol i wasanaeth gofal cartref { $organisation }: gweithwyr gofal sy’n ymweld â phobl yn eu cartrefi, cydlynwyr, rheolwyr a staff ar alwad.
+policy-scope-adult_care_home = Mae’r polisi hwn yn berthnasol i bob cartref gofal i oedolion sy’n cael ei redeg gan { $organisation } ac i bawb sy’n gweithio ynddyn nhw, gan gynnwys staff asiantaeth a staff ar alwad.
+policy-scope-services = Mae’n cwmpasu’r gwasanaethau hyn:
+policy-scope-staff = Mae pawb y mae’n berthnasol iddyn nhw yn ei ddarllen ac yn ei lofnodi yn Homeward i ddweud hynny, ac yn ei lofnodi eto pryd bynnag y bydd newid wedi’i nodi fel un y mae’n rhaid iddyn nhw ei ddarllen.
+policy-definition-child = Mae plentyn ar goll pan nad ydyn ni’n gwybod ble maen nhw, neu pan fyddan nhw yn rhywle nad ydyn ni’n gwybod amdano, a ninnau’n poeni amdanyn nhw. Mae plentyn sy’n hwyr yn dod yn ôl yn cael ei drin fel un ar goll pan fydd yr amser a osodwyd yn ei gynllun mynd ar goll wedi mynd heibio, neu ar unwaith os ydyn ni’n poeni am ei ddiogelwch.
+policy-definition-adult = Mae rhywun ar goll pan nad yw lle rydyn ni’n disgwyl iddo fod, ni allwn gysylltu ag ef, ac ni allwn esbonio ble mae: er enghraifft, nid yw gartref ar gyfer ymweliad, neu nid yw wedi dod yn ôl pan ddisgwylid. Mae unrhyw un y mae ei absenoldeb yn peri pryder i ni yn cael ei drin fel un ar goll ar unwaith.
+policy-definition-away-child = Dydyn ni byth yn aros am amser penodol cyn trin plentyn fel un ar goll os ydyn ni’n poeni. Mae cynllun mynd ar goll pob plentyn yn dweud beth sy’n arferol iddyn nhw a phryd i ffonio’r heddlu.
+policy-definition-away-adult = Mae gan oedolyn yr hawl i fynd a dod. Rydyn ni’n parchu hynny, ac yn gweithredu pan fydd ei absenoldeb yn ei roi mewn perygl neu’n anarferol iddo.
+policy-risk-factors = Mae’r rhain yn cynyddu’r risg, a rhoddir gwybod i’r heddlu am unrhyw un sy’n berthnasol:
+policy-risk-dementia = dementia, dryswch neu golli cof
+policy-risk-medication = meddyginiaethau sydd eu hangen arnyn nhw, neu gyflwr iechyd sy’n gwaethygu heb ofal
+policy-risk-mental_health = iechyd meddwl gwael, neu feddyliau am hunanladdiad neu hunan-niweidio
+policy-risk-weather = oerfel, gwres neu dywyllwch, a dŵr neu ffyrdd prysur gerllaw
+policy-risk-exploitation_adult = rhywun a allai ecsbloetio neu niweidio’r person
+policy-risk-first_time = mynd ar goll am y tro cyntaf, neu ymddwyn yn anarferol
+policy-risk-exploitation = camfanteisio rhywiol neu droseddol, neu bobl a allai gamfanteisio arnyn nhw
+policy-risk-county_lines = cael eu tynnu i mewn i linellau cyffuriau neu gario cyffuriau
+policy-risk-trafficking = masnachu pobl, neu fod yn blentyn ar ei ben ei hun sy’n ceisio lloches
+policy-risk-self_harm = hunan-niweidio neu feddyliau am hunanladdiad
+policy-risk-substances = cyffuriau neu alcohol
+policy-risk-age = bod yn ifanc, neu fod ag anawsterau dysgu neu anabledd
+policy-risk-repeat = mynd ar goll yn aml, neu eto’n fuan ar ôl dod yn ôl
+policy-immediate-child = Cyn gynted ag y bydd plentyn ar goll, mae staff yn agor cyfnod ar goll yn Homeward ac yn dilyn cynllun mynd ar goll y plentyn. Ei gamau y cytunwyd arnyn nhw yw’r rhestr wirio. Mae camau rhesymol i ddod o hyd iddyn nhw yn cynnwys:
+policy-immediate-adult = Cyn gynted ag y bydd rhywun ar goll, mae staff yn agor cyfnod ar goll yn Homeward ac yn dilyn cynllun mynd ar goll y person. Ei gamau y cytunwyd arnyn nhw yw’r rhestr wirio. Mae camau rhesymol i ddod o hyd iddyn nhw yn cynnwys:
+policy-step-look-childrens_home = chwilio’r cartref, ei dir a’i adeiladau allanol
+policy-step-look-fostering_service = chwilio’r cartref maeth a’r ardd, a’r strydoedd gerllaw
+policy-step-look-supported_accommodation = gwirio eu fflat neu eu hystafell a’r adeilad
+policy-step-look-home_care = edrych o gwmpas eu cartref am arwyddion eu bod yno’n ddiweddar, a holi’r cymdogion
+policy-step-look-adult_care_home = chwilio’r cartref cyfan, ei dir ac unrhyw adeiladau allanol
+policy-step-call-childrens_home = ffonio’r plentyn neu anfon neges ato
+policy-step-call-fostering_service = ffonio’r plentyn neu anfon neges ato
+policy-step-call-supported_accommodation = ffonio’r person ifanc neu anfon neges ato
+policy-step-call-home_care = eu ffonio, a ffonio teulu neu ffrindiau a allai fod wedi’u gweld
+policy-step-call-adult_care_home = ffonio eu ffôn symudol, a ffonio teulu neu ffrindiau a allai fod wedi’u gweld
+policy-step-places-childrens_home = gwirio’r lleoedd a’r bobl y mae eu ffurflen wybodaeth yn eu henwi
+policy-step-places-fostering_service = gwirio’r lleoedd a’r bobl y mae eu ffurflen wybodaeth yn eu henwi
+policy-step-places-supported_accommodation = gwirio’r lleoedd a’r bobl y mae eu ffurflen wybodaeth yn eu henwi
+policy-step-places-home_care = gwirio’r lleoedd y mae eu ffurflen wybodaeth yn eu henwi: siopau, caffi, hen gartref
+policy-step-places-adult_care_home = gwirio’r lleoedd y mae eu ffurflen wybodaeth yn eu henwi: hen gartref, capel neu eglwys, hoff daith gerdded
+policy-step-plan-childrens_home = cymryd unrhyw gam arall y mae eu cynllun mynd ar goll yn gofyn amdano
+policy-step-plan-fostering_service = cymryd unrhyw gam arall y mae eu cynllun mynd ar goll yn gofyn amdano
+policy-step-plan-supported_accommodation = cymryd unrhyw gam arall y mae eu cynllun mynd ar goll yn gofyn amdano
+policy-step-plan-home_care = cymryd unrhyw gam arall y mae eu cynllun mynd ar goll yn gofyn amdano
+policy-step-plan-adult_care_home = cymryd unrhyw gam arall y mae eu cynllun mynd ar goll yn gofyn amdano
+policy-police = { $minutes ->
+    [0] Mae staff yn ffonio { $force } cyn gynted ag y gwyddan nhw fod rhywun ar goll. Dydyn nhw ddim yn aros.
+    [one] Os na ddaw neb o hyd iddyn nhw o fewn 1 munud, mae staff yn ffonio { $force }, oni bai bod cynllun mynd ar goll y person yn gosod amser arall.
+    [two] Os na ddaw neb o hyd iddyn nhw o fewn 2 funud, mae staff yn ffonio { $force }, oni bai bod cynllun mynd ar goll y person yn gosod amser arall.
+   *[other] Os na ddaw neb o hyd iddyn nhw o fewn { $minutes } munud, mae staff yn ffonio { $force }, oni bai bod cynllun mynd ar goll y person yn gosod amser arall.
+}
+policy-police-now = Mae staff yn ffonio 999 ar unwaith, heb aros, os ydyn nhw’n credu bod y person mewn perygl, yn wynebu risg uchel neu y gallai ddod i niwed.
+policy-police-reference = Mae staff yn rhoi pecyn yr heddlu o Homeward i’r heddlu ac yn cofnodi cyfeirnod yr heddlu a’r radd risg yn y gronoleg.
+policy-tell = Mae staff yn rhoi gwybod i’r rheolwr cofrestredig ({ $manager }) neu’r rheolwr ar alwad, ac i’r arweinydd diogelu ({ $lead }).
+policy-on-call = { $minutes ->
+    [one] Mae Homeward yn galw’r rheolwr ar alwad. Os na chaiff galwad ei hateb o fewn 1 munud, mae’n mynd i’r person nesaf ar y rota.
+    [two] Mae Homeward yn galw’r rheolwr ar alwad. Os na chaiff galwad ei hateb o fewn 2 funud, mae’n mynd i’r person nesaf ar y rota.
+   *[other] Mae Homeward yn galw’r rheolwr ar alwad. Os na chaiff galwad ei hateb o fewn { $minutes } munud, mae’n mynd i’r person nesaf ar y rota.
+}
+policy-edt = Y tu allan i oriau, mae staff yn ffonio tîm dyletswydd brys { $authority } ar { $number }.
+policy-duties = Mae Homeward yn gosod y dyletswyddau hyn ar bob cyfnod ar goll ac yn dangos a yw pob un wedi’i wneud, i’w wneud neu’n hwyr:
+policy-prevention-child = Rydyn ni’n lleihau’r risg y bydd plentyn yn mynd ar goll drwy:
+policy-prevention-adult = Rydyn ni’n lleihau’r risg y bydd rhywun yn mynd ar goll drwy:
+policy-prevent-form-child = gadw ffurflen wybodaeth pob plentyn yn gyfredol, gyda’u cymdeithion a’r lleoedd maen nhw’n mynd iddyn nhw
+policy-prevent-form-adult = gadw ffurflen wybodaeth pob person yn gyfredol, gyda manylion Protocol Herbert lle maen nhw’n berthnasol
+policy-prevent-photo-child = gadw llun diweddar, wedi’i ddyddio, o bob plentyn
+policy-prevent-photo-adult = gadw llun diweddar, wedi’i ddyddio, o bob person
+policy-prevent-plan-child = gytuno ar gynllun mynd ar goll ar gyfer pob plentyn gyda nhw, eu gweithiwr cymdeithasol a’r heddlu lle bo modd
+policy-prevent-plan-adult = gytuno ar gynllun mynd ar goll gyda phob person, a’u teulu lle maen nhw’n dymuno
+policy-prevent-risk_assessment-child = asesu risgiau pob plentyn ac adolygu’r asesiad ar ôl pob cyfnod ar goll
+policy-prevent-risk_assessment-adult = asesu risgiau pob person ac adolygu’r asesiad ar ôl pob cyfnod ar goll
+policy-prevent-training-child = hyfforddi staff yn y polisi hwn ac i adnabod arwyddion camfanteisio
+policy-prevent-training-adult = hyfforddi staff yn y polisi hwn, mewn dementia ac yn Neddf Galluedd Meddyliol
+policy-prevent-patterns-child = edrych ar batrymau ar draws cyfnodau ar goll (amseroedd, lleoedd, pwy arall sydd ar goll) a gweithredu arnyn nhw
+policy-prevent-patterns-adult = edrych ar batrymau ar draws cyfnodau ar goll (amseroedd, lleoedd, arferion) a gweithredu arnyn nhw
+policy-return-child = Pan ddeuir o hyd i blentyn, mae staff yn gwneud yn siŵr ei fod yn ddiogel ac yn iach, yn trin unrhyw anaf, ac yn rhoi gwybod i bawb y rhoddwyd gwybod iddyn nhw ei fod ar goll. Mae’r plentyn yn cael ei groesawu’n ôl heb fai.
+policy-return-adult = Pan ddeuir o hyd i rywun, mae staff yn gwneud yn siŵr ei fod yn ddiogel ac yn iach, yn trin unrhyw anaf neu angen meddygol, ac yn rhoi gwybod i bawb y rhoddwyd gwybod iddyn nhw ei fod ar goll.
+policy-return-interview-england-child = Mae’r awdurdod lleol yn cynnig cyfweliad dychwelyd adref i’r plentyn o fewn 72 awr iddo ddod yn ôl, gyda rhywun sy’n annibynnol ar y cartref.
+policy-return-interview-england-adult = Rydyn ni’n siarad â’r person am pam y gadawodd a beth fyddai’n helpu, ac yn rhoi gwybod i’r awdurdod lleol lle mae pryder diogelu.
+policy-return-interview-wales-child = Mae’r awdurdod lleol yn cynnig cyfweliad dychwelyd adref i’r plentyn; mae pob plentyn yn cael cynnig un ar ôl tri chyfnod ar goll, ac yn gynt lle mae pryder.
+policy-return-interview-wales-adult = Rydyn ni’n siarad â’r person am pam y gadawodd a beth fyddai’n helpu, ac yn rhoi gwybod i’r awdurdod lleol am oedolyn sy’n wynebu risg o dan Weithdrefnau Diogelu Cymru.
+policy-return-interview-scotland-child = Mae’r plentyn yn cael cynnig Trafodaeth Dychwelyd gyda rhywun y mae’n ymddiried ynddo, ac yn cael cynnig un eto os yw’n gwrthod.
+policy-return-interview-scotland-adult = Rydyn ni’n siarad â’r person am pam y gadawodd a beth fyddai’n helpu, ac yn atgyfeirio at gymorth ac amddiffyn oedolion lle mae pryder.
+policy-return-review = { $days ->
+    [one] Mae eu cynllun mynd ar goll a’u hasesiad risg yn cael eu hadolygu o fewn 1 diwrnod iddyn nhw ddod yn ôl.
+    [two] Mae eu cynllun mynd ar goll a’u hasesiad risg yn cael eu hadolygu o fewn 2 ddiwrnod iddyn nhw ddod yn ôl.
+   *[other] Mae eu cynllun mynd ar goll a’u hasesiad risg yn cael eu hadolygu o fewn { $days } diwrnod iddyn nhw ddod yn ôl.
+}
+policy-records = Mae staff yn cofnodi popeth yng nghronoleg y cyfnod ar goll yn Homeward wrth iddo ddigwydd. Mae gan bob cofnod amser ac enw, ac ni chaiff byth ei newid: mae cywiriad yn gofnod newydd sy’n rhoi ei reswm. Mae’n cofnodi:
+policy-record-times = pryd y cawson nhw eu gweld ddiwethaf a phryd y sylwyd eu bod ar goll
+policy-record-last_seen = ble y cawson nhw eu gweld ddiwethaf, a beth roedden nhw’n ei wisgo
+policy-record-police = pryd y ffoniwyd yr heddlu, eu cyfeirnod a’r radd risg
+policy-record-searched = ble y chwiliwyd, a chan bwy
+policy-record-contacts = pwy y cysylltwyd â nhw, pryd, a beth a ddysgwyd
+policy-record-told = i bwy y rhoddwyd gwybod, a phryd
+policy-record-shared = pa wybodaeth a rannwyd, gyda phwy, pam, ac ar ba sail gyfreithlon
+policy-records-kept = Dim ond pan fydd pob dyletswydd wedi’i gwneud neu â rheswm wedi’i gofnodi y mae rheolwr yn cau cyfnod ar goll. Mae cofnodion yn cael eu cadw’n ddiogel a dim ond fel y mae’r gyfraith yn ei ganiatáu y cânt eu rhannu.
+policy-related = Darllenwch y polisi hwn gyda:
+policy-related-safeguarding = y polisi diogelu
+policy-related-exploitation = y polisi ar gamfanteisio rhywiol a throseddol ar blant
+policy-related-behaviour = y polisi cefnogi ymddygiad
+policy-related-records = y polisi cofnodion a diogelu data
+policy-related-whistleblowing = y polisi chwythu’r chwiban
+policy-related-capacity = y polisi ar Ddeddf Galluedd Meddyliol a cholli rhyddid
+policy-related-medication = y polisi meddyginiaethau
+policy-related-local = Mae’n dilyn protocol mynd ar goll { $authority }: { $protocol }.
+policy-review = { $months ->
+    [one] Mae’r polisi hwn yn cael ei adolygu o leiaf bob 1 mis.
+    [two] Mae’r polisi hwn yn cael ei adolygu o leiaf bob 2 fis.
+   *[other] Mae’r polisi hwn yn cael ei adolygu o leiaf bob { $months } mis.
+}
+policy-review-changes = Mae’n cael ei adolygu’n gynt pan fydd y gyfraith neu’r canllawiau’n newid, pan fydd adolygiad o gyfnod ar goll yn dangos y dylai gael ei adolygu, neu pan fydd yr amseroedd a’r dyletswyddau yn Homeward yn newid.
+policy-review-responsible = Person cyfrifol: { $manager }, rheolwr cofrestredig.
+policy-from-opened = o’r adeg y sylwir eu bod ar goll
+policy-from-reported = o’r adeg y rhoddir gwybod i’r heddlu
+policy-from-high_risk = o’r adeg y caiff y risg ei graddio’n uchel
+policy-from-located = o’r adeg y deuir o hyd iddyn nhw
+policy-from-returned = o’r adeg y maen nhw’n dod yn ôl
+policy-from-declined = o’r adeg y maen nhw’n gwrthod
+policy-within-minutes = { $minutes ->
+    [0] ar unwaith, heb aros
+    [one] o fewn 1 munud
+    [two] o fewn 2 funud
+   *[other] o fewn { $minutes } munud
+}
+policy-within-hours = { $hours ->
+    [one] o fewn 1 awr
+   *[other] o fewn { $hours } awr
+}
+policy-within-at-once = ar unwaith, neu pan fydd eu cynllun mynd ar goll yn dweud
+policy-within-days = { $days ->
+    [one] o fewn 1 diwrnod
+    [two] o fewn 2 ddiwrnod
+   *[other] o fewn { $days } diwrnod
+}
+policy-within-working-days = { $days ->
+    [one] o fewn 1 diwrnod gwaith
+    [two] o fewn 2 ddiwrnod gwaith
+   *[other] o fewn { $days } diwrnod gwaith
+}
+policy-within-no-clock = cyn gynted ag y bo modd
+policy-duty = { $duty }: { $who }, { $within } { $from }. ({ $source })
+policy-field-organisation_name = enw’r sefydliad
+policy-field-registration_number = rhif cofrestru’r sefydliad
+policy-field-registered_manager = y rheolwr cofrestredig
+policy-field-safeguarding_lead = yr arweinydd diogelu
+policy-field-logo = logo’r sefydliad
+policy-field-local_authority = yr awdurdod lleol
+policy-field-local_protocol = protocol mynd ar goll yr awdurdod lleol
+policy-field-emergency_duty_team = rhif y tîm dyletswydd brys
+policy-field-police_force = yr heddlu

@@ -1604,3 +1604,171 @@ shared-pack-pdf = Download the police pack (PDF)
 disclosure-form-says-capacity = Their information form says, on their capacity to decide about sharing: { $answer }.
 inspection-basis = Legal obligation (UK GDPR article 6(1)(c)): the inspectorate’s powers in law to inspect your homes and read their records
 error-photo-too-many-pixels = The photo has too many pixels: it must be 40 megapixels or fewer. Take a smaller copy of it, or a screenshot, and add that
+
+## The missing policy: the text of the policy itself. Sentences that differ for children and
+## adults, by nation or by kind of service have one message each; numbers come from settings.
+policy-h-purpose = Purpose
+policy-h-scope = Who and what this policy covers
+policy-h-definitions = What “missing” means here, and what raises the risk
+policy-h-immediate = What staff do straight away
+policy-h-prevention = Keeping people safe and preventing episodes
+policy-h-return = When they are found or come back
+policy-h-records = Records
+policy-h-related = Related policies and local arrangements
+policy-h-review = Review
+policy-plain = { $text }
+policy-purpose-child = This policy sets out how { $organisation } prevents children in its care from going missing, what staff do when a child is missing or away without permission, and how we learn from each episode so that it is less likely to happen again.
+policy-purpose-adult = This policy sets out how { $organisation } prevents the adults it supports from going missing, what staff do when someone cannot be found or has not returned as expected, and how we learn from each episode so that it is less likely to happen again.
+policy-purpose-law-england-child = It meets regulation 34 of the Children’s Homes (England) Regulations 2015 and follows the Department for Education’s statutory guidance on children who run away or go missing from home or care (2014), Working Together to Safeguard Children, and the local safeguarding partnership’s missing protocol.
+policy-purpose-law-england-adult = It follows the Care Act 2014 and its statutory guidance on safeguarding adults, the Health and Social Care Act 2008 (Regulated Activities) Regulations 2014, and the local safeguarding adults board’s procedures, including the Herbert Protocol where the police force uses it.
+policy-purpose-law-wales-child = It meets the Regulated Services (Service Providers and Responsible Individuals) (Wales) Regulations 2017, the Social Services and Well-being (Wales) Act 2014, the Wales Safeguarding Procedures and the All Wales Practice Guide on safeguarding children who go missing from home or care.
+policy-purpose-law-wales-adult = It meets the Regulation and Inspection of Social Care (Wales) Act 2016 and the 2017 service provider regulations made under it, the Social Services and Well-being (Wales) Act 2014 and the Wales Safeguarding Procedures for adults at risk, including the Herbert Protocol.
+policy-purpose-law-scotland-child = It follows the National Missing Persons Framework for Scotland, the National Guidance for Child Protection in Scotland and the Care Inspectorate’s expectations for services registered with it.
+policy-purpose-law-scotland-adult = It follows the National Missing Persons Framework for Scotland, the Adult Support and Protection (Scotland) Act 2007, the Care Inspectorate’s expectations for registered services and the Herbert Protocol.
+policy-purpose-homeward = The times and duties in this policy are the ones Homeward, our recording system, sets on every episode. When we change them, this policy changes with them and is reviewed again.
+policy-scope-childrens_home = This policy applies to every children’s home run by { $organisation } and to everyone who works in them: care staff, managers, staff on call, agency and relief staff.
+policy-scope-fostering_service = This policy applies to { $organisation }’s fostering service: its foster carers, supervising social workers, managers and staff on call.
+policy-scope-supported_accommodation = This policy applies to the supported accommodation run by { $organisation } and to everyone who works there, including staff on call.
+policy-scope-home_care = This policy applies to { $organisation }’s home care service: care workers who visit people at home, coordinators, managers and staff on call.
+policy-scope-adult_care_home = This policy applies to every care home for adults run by { $organisation } and to everyone who works in them, including agency staff and staff on call.
+policy-scope-services = It covers these services:
+policy-scope-staff = Everyone it applies to reads it and signs to say so in Homeward, and signs again whenever a change is marked as one they must read.
+policy-definition-child = A child is missing when we do not know where they are, or when they are somewhere we do not know about, and we are worried about them. A child who is late back is treated as missing once the time set in their missing plan has passed, or straight away if we are worried for their safety.
+policy-definition-adult = Someone is missing when they are not where they are expected to be, we cannot reach them, and we cannot account for where they are: for example, not at home for a visit, or not back when expected. Anyone whose absence worries us is treated as missing straight away.
+policy-definition-away-child = We never wait a set time before treating a child as missing if we are worried. Each child’s missing plan says what is usual for them and when to call the police.
+policy-definition-away-adult = An adult has the right to come and go. We respect that, and act when their absence puts them at risk or is out of character.
+policy-risk-factors = These raise the risk, and the police are told about any that apply:
+policy-risk-dementia = dementia, confusion or memory loss
+policy-risk-medication = medicines they need, or a health condition that gets worse without care
+policy-risk-mental_health = poor mental health, or thoughts of suicide or self-harm
+policy-risk-weather = cold, heat or darkness, and water or busy roads nearby
+policy-risk-exploitation_adult = someone who may exploit or harm them
+policy-risk-first_time = being missing for the first time, or acting out of character
+policy-risk-exploitation = sexual or criminal exploitation, or people who may exploit them
+policy-risk-county_lines = being drawn into county lines or carrying drugs
+policy-risk-trafficking = trafficking, or being an unaccompanied child seeking asylum
+policy-risk-self_harm = self-harm or thoughts of suicide
+policy-risk-substances = drugs or alcohol
+policy-risk-age = being young, or having learning difficulties or a disability
+policy-risk-repeat = going missing often, or again soon after coming back
+policy-immediate-child = As soon as a child is missing, staff open an episode in Homeward and follow the child’s missing plan. Its agreed steps are the checklist. Reasonable steps to find them include:
+policy-immediate-adult = As soon as someone is missing, staff open an episode in Homeward and follow the person’s missing plan. Its agreed steps are the checklist. Reasonable steps to find them include:
+policy-step-look-childrens_home = search the home, its grounds and outbuildings
+policy-step-look-fostering_service = search the foster home and garden, and the streets nearby
+policy-step-look-supported_accommodation = check their flat or room and the building
+policy-step-look-home_care = look around their home for signs they were there recently, and ask neighbours
+policy-step-look-adult_care_home = search the whole home, its grounds and any outbuildings
+policy-step-call-childrens_home = call or message the child
+policy-step-call-fostering_service = call or message the child
+policy-step-call-supported_accommodation = call or message the young person
+policy-step-call-home_care = call them, and call family or friends who may have seen them
+policy-step-call-adult_care_home = call their mobile, and call family or friends who may have seen them
+policy-step-places-childrens_home = check the places and people their information form names
+policy-step-places-fostering_service = check the places and people their information form names
+policy-step-places-supported_accommodation = check the places and people their information form names
+policy-step-places-home_care = check the places their information form names: shops, a café, a former home
+policy-step-places-adult_care_home = check the places their information form names: a former home, a church, a favourite walk
+policy-step-plan-childrens_home = take any other step their missing plan asks for
+policy-step-plan-fostering_service = take any other step their missing plan asks for
+policy-step-plan-supported_accommodation = take any other step their missing plan asks for
+policy-step-plan-home_care = take any other step their missing plan asks for
+policy-step-plan-adult_care_home = take any other step their missing plan asks for
+policy-police = { $minutes ->
+    [0] Staff call { $force } as soon as they know someone is missing. They do not wait.
+    [one] If they are not found within 1 minute, staff call { $force }, unless the person’s missing plan sets another time.
+   *[other] If they are not found within { $minutes } minutes, staff call { $force }, unless the person’s missing plan sets another time.
+}
+policy-police-now = Staff call 999 at once, without waiting, if they believe the person is in danger, is at high risk or might come to harm.
+policy-police-reference = Staff give the police the police pack from Homeward and record the police reference number and risk grade in the chronology.
+policy-tell = Staff tell the registered manager ({ $manager }) or the manager on call, and the safeguarding lead ({ $lead }).
+policy-on-call = { $minutes ->
+    [one] Homeward pages the manager on call. A page not answered within 1 minute goes to the next person on the rota.
+   *[other] Homeward pages the manager on call. A page not answered within { $minutes } minutes goes to the next person on the rota.
+}
+policy-edt = Out of hours, staff call { $authority }’s emergency duty team on { $number }.
+policy-duties = Homeward sets these duties on every episode and shows each one as done, to do or overdue:
+policy-prevention-child = We reduce the risk of a child going missing by:
+policy-prevention-adult = We reduce the risk of someone going missing by:
+policy-prevent-form-child = keeping each child’s information form up to date, with their associates and the places they go
+policy-prevent-form-adult = keeping each person’s information form up to date, with the Herbert Protocol details where they apply
+policy-prevent-photo-child = keeping a recent, dated photo of each child
+policy-prevent-photo-adult = keeping a recent, dated photo of each person
+policy-prevent-plan-child = agreeing a missing plan for each child with them, their social worker and the police where possible
+policy-prevent-plan-adult = agreeing a missing plan with each person, and their family where they wish
+policy-prevent-risk_assessment-child = assessing each child’s risks and reviewing the assessment after every episode
+policy-prevent-risk_assessment-adult = assessing each person’s risks and reviewing the assessment after every episode
+policy-prevent-training-child = training staff in this policy and in spotting signs of exploitation
+policy-prevent-training-adult = training staff in this policy, in dementia and in the Mental Capacity Act
+policy-prevent-patterns-child = looking at patterns across episodes (times, places, who else is missing) and acting on them
+policy-prevent-patterns-adult = looking at patterns across episodes (times, places, routines) and acting on them
+policy-return-child = When a child is found, staff make sure they are safe and well, see to any injury, and tell everyone who was told they were missing. The child is welcomed back without blame.
+policy-return-adult = When someone is found, staff make sure they are safe and well, see to any injury or medical need, and tell everyone who was told they were missing.
+policy-return-interview-england-child = The local authority offers the child a return home interview within 72 hours of their return, with someone independent of the home.
+policy-return-interview-england-adult = We talk with the person about why they left and what would help, and tell the local authority where there is a safeguarding concern.
+policy-return-interview-wales-child = The local authority offers the child a return home interview; every child is offered one after three episodes, and sooner where there is a concern.
+policy-return-interview-wales-adult = We talk with the person about why they left and what would help, and report an adult at risk to the local authority under the Wales Safeguarding Procedures.
+policy-return-interview-scotland-child = The child is offered a Return Discussion with someone they trust, and offered it again if they decline.
+policy-return-interview-scotland-adult = We talk with the person about why they left and what would help, and refer to adult support and protection where there is a concern.
+policy-return-review = { $days ->
+    [one] Their missing plan and risk assessment are reviewed within 1 day of their return.
+   *[other] Their missing plan and risk assessment are reviewed within { $days } days of their return.
+}
+policy-records = Staff record everything in the episode’s chronology in Homeward as it happens. Entries are time-stamped and signed, and never changed: a correction is a new entry that gives its reason. It records:
+policy-record-times = when they were last seen and when they were found to be missing
+policy-record-last_seen = where they were last seen, and what they were wearing
+policy-record-police = when the police were called, their reference number and risk grade
+policy-record-searched = where was searched, and by whom
+policy-record-contacts = who was contacted, when, and what was learnt
+policy-record-told = who was told, and when
+policy-record-shared = what information was shared, with whom, why, and on what lawful basis
+policy-records-kept = A manager closes each episode only when every duty is done or has a recorded reason. Records are kept securely and only shared as the law allows.
+policy-related = Read this policy with:
+policy-related-safeguarding = the safeguarding policy
+policy-related-exploitation = the policy on child sexual and criminal exploitation
+policy-related-behaviour = the behaviour support policy
+policy-related-records = the records and data protection policy
+policy-related-whistleblowing = the whistleblowing policy
+policy-related-capacity = the Mental Capacity Act and deprivation of liberty policy
+policy-related-medication = the medicines policy
+policy-related-local = It follows { $authority }’s missing protocol: { $protocol }.
+policy-review = { $months ->
+    [one] This policy is reviewed at least once a month.
+   *[other] This policy is reviewed at least every { $months } months.
+}
+policy-review-changes = It is reviewed sooner when the law or guidance changes, when a review of an episode shows it should be, or when the times and duties in Homeward change.
+policy-review-responsible = Responsible person: { $manager }, registered manager.
+policy-from-opened = from when they are found to be missing
+policy-from-reported = from the report to the police
+policy-from-high_risk = from when the risk is graded high
+policy-from-located = from when they are found
+policy-from-returned = from their return
+policy-from-declined = from when they decline
+policy-within-minutes = { $minutes ->
+    [0] at once, with no wait
+    [one] within 1 minute
+   *[other] within { $minutes } minutes
+}
+policy-within-hours = { $hours ->
+    [one] within 1 hour
+   *[other] within { $hours } hours
+}
+policy-within-at-once = at once, or when their missing plan says
+policy-within-days = { $days ->
+    [one] within 1 day
+   *[other] within { $days } days
+}
+policy-within-working-days = { $days ->
+    [one] within 1 working day
+   *[other] within { $days } working days
+}
+policy-within-no-clock = as soon as it can be done
+policy-duty = { $duty }: { $who }, { $within } { $from }. ({ $source })
+policy-field-organisation_name = the organisation’s name
+policy-field-registration_number = the organisation’s registration number
+policy-field-registered_manager = the registered manager
+policy-field-safeguarding_lead = the safeguarding lead
+policy-field-logo = the organisation’s logo
+policy-field-local_authority = the local authority
+policy-field-local_protocol = the local authority’s missing protocol
+policy-field-emergency_duty_team = the emergency duty team’s number
+policy-field-police_force = the police force

@@ -15,6 +15,7 @@ pub mod ids;
 pub mod inspection;
 pub mod learning;
 pub mod locale;
+pub mod missing_policy;
 pub mod organisation;
 pub mod password;
 pub mod person;

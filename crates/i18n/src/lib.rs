@@ -1,6 +1,8 @@
 //! The message catalogue (Fluent files in `locales/`) and dates in both languages. Every word a
 //! user reads, on a page, in a PDF or in an email, comes from here.
 
+pub mod missing_policy;
+
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
 use homeward_domain::locale::Locale;
