@@ -1118,6 +1118,63 @@ fn created_id(reply: Option<(u16, String)>) -> Option<String> {
     v["id"].as_str().map(str::to_string)
 }
 
+/// What [`provider`] made.
+struct Provider {
+    org: String,
+    service: String,
+    bearer: String,
+}
+
+/// An organisation with one children's home and a manager, set up through the command line
+/// as an administrator would, and the manager's API token.
+fn provider(env: &[(&str, &str)], name: &str, nation: &str, email: &str) -> Provider {
+    let org = stdout(&homeward(
+        &[
+            "org",
+            "add",
+            "--name",
+            name,
+            "--nation",
+            nation,
+            "--registration-number",
+            "R1",
+            "--registered-manager",
+            "A Manager",
+            "--safeguarding-lead",
+            "A Lead",
+        ],
+        env,
+    ));
+    let service = stdout(&homeward(
+        &[
+            "service",
+            "add",
+            "--org",
+            &org,
+            "--name",
+            "The House",
+            "--kind",
+            "childrens_home",
+        ],
+        env,
+    ));
+    let mut with_password = env.to_vec();
+    with_password.push(("HOMEWARD_NEW_USER_PASSWORD", "kettle orbit lantern"));
+    let added = homeward(
+        &[
+            "user", "add", "--org", &org, "--email", email, "--name", "M", "--role", "manager",
+        ],
+        &with_password,
+    );
+    assert!(added.status.success(), "{added:?}");
+    let bearer = stdout(&homeward(&["user", "token", "--email", email], env));
+    Provider {
+        org,
+        service,
+        bearer,
+    }
+}
+
 /// The server is killed (SIGKILL, no chance to tidy up) again and again while clients add
 /// chronology entries to two episodes, add people and upload photos. Every write the client
 /// saw acknowledged must be there after the restarts, each chronology must run 1, 2, 3… with
@@ -1135,61 +1192,11 @@ fn sigkill_during_writes_loses_no_acknowledged_write() {
         ("HOMEWARD_DATABASE_URL", url.as_str()),
         ("HOMEWARD_SECRET_KEY", SECRET),
     ];
-    let org = stdout(&homeward(
-        &[
-            "org",
-            "add",
-            "--name",
-            "Crash Homes",
-            "--nation",
-            "england",
-            "--registration-number",
-            "C1",
-            "--registered-manager",
-            "A Manager",
-            "--safeguarding-lead",
-            "A Lead",
-        ],
-        &env,
-    ));
-    let service = stdout(&homeward(
-        &[
-            "service",
-            "add",
-            "--org",
-            &org,
-            "--name",
-            "Crash House",
-            "--kind",
-            "childrens_home",
-        ],
-        &env,
-    ));
-    let mut with_password = env.to_vec();
-    with_password.push(("HOMEWARD_NEW_USER_PASSWORD", "kettle orbit lantern"));
-    assert!(
-        homeward(
-            &[
-                "user",
-                "add",
-                "--org",
-                &org,
-                "--email",
-                "m@crash.example",
-                "--name",
-                "M",
-                "--role",
-                "manager"
-            ],
-            &with_password,
-        )
-        .status
-        .success()
-    );
-    let bearer = stdout(&homeward(
-        &["user", "token", "--email", "m@crash.example"],
-        &env,
-    ));
+    let Provider {
+        org,
+        service,
+        bearer,
+    } = provider(&env, "Crash Homes", "england", "m@crash.example");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -1400,61 +1407,9 @@ fn photo_uploads_keep_the_servers_memory_bounded() {
         ("HOMEWARD_DATABASE_URL", url.as_str()),
         ("HOMEWARD_SECRET_KEY", SECRET),
     ];
-    let org = stdout(&homeward(
-        &[
-            "org",
-            "add",
-            "--name",
-            "Photo Homes",
-            "--nation",
-            "wales",
-            "--registration-number",
-            "P1",
-            "--registered-manager",
-            "A Manager",
-            "--safeguarding-lead",
-            "A Lead",
-        ],
-        &env,
-    ));
-    let service = stdout(&homeward(
-        &[
-            "service",
-            "add",
-            "--org",
-            &org,
-            "--name",
-            "Photo House",
-            "--kind",
-            "childrens_home",
-        ],
-        &env,
-    ));
-    let mut with_password = env.to_vec();
-    with_password.push(("HOMEWARD_NEW_USER_PASSWORD", "kettle orbit lantern"));
-    assert!(
-        homeward(
-            &[
-                "user",
-                "add",
-                "--org",
-                &org,
-                "--email",
-                "m@photo.example",
-                "--name",
-                "M",
-                "--role",
-                "manager"
-            ],
-            &with_password,
-        )
-        .status
-        .success()
-    );
-    let bearer = stdout(&homeward(
-        &["user", "token", "--email", "m@photo.example"],
-        &env,
-    ));
+    let Provider {
+        service, bearer, ..
+    } = provider(&env, "Photo Homes", "wales", "m@photo.example");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
