@@ -56,3 +56,7 @@ id_type!(
     /// A missing episode: from "not back" to closed.
     EpisodeId
 );
+id_type!(
+    /// An organisation's missing policy for one kind of service.
+    PolicyId
+);

@@ -310,3 +310,4 @@ async fn run_tool(
 }
 
 homeward_store::impl_sql_store!(PgStore, Postgres, Engine::Postgres);
+homeward_store::impl_policy_store!(PgStore, Postgres);

@@ -204,3 +204,4 @@ impl SqliteStore {
 }
 
 homeward_store::impl_sql_store!(SqliteStore, Sqlite, Engine::Sqlite);
+homeward_store::impl_policy_store!(SqliteStore, Sqlite);

@@ -150,3 +150,25 @@ async fn disclosures_and_grants_refuse_change_and_removal() {
         assert!(store.execute_unchecked(sql).await.is_err(), "{sql}");
     }
 }
+
+/// What staff were asked to read and what they signed stays as it was written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_policies_refuse_change_and_deletion() {
+    let (store, _dir) = open().await;
+    let store = Arc::new(store);
+    homeward_store::conformance::missing_policies_are_versioned_published_and_signed_once(
+        store.clone(),
+    )
+    .await;
+    for (table, column) in [
+        ("missing_policies", "created_at"),
+        ("missing_policy_details", "recorded_at"),
+        ("missing_policy_versions", "approved_at"),
+        ("missing_policy_signatures", "signed_at"),
+    ] {
+        let update = format!("UPDATE {table} SET {column} = {column} + 1");
+        assert!(store.execute_unchecked(&update).await.is_err(), "{update}");
+        let delete = format!("DELETE FROM {table}");
+        assert!(store.execute_unchecked(&delete).await.is_err(), "{delete}");
+    }
+}

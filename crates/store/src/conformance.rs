@@ -4052,6 +4052,219 @@ fn in_london_day(at: jiff::Timestamp) -> jiff::civil::Date {
 
 /// Expands to one `#[tokio::test]` per conformance case. `$make` is an async block or
 /// expression producing `Option<Arc<dyn Store>>`; `None` skips (an engine not available here).
+/// A policy per kind of service; its details and published versions numbered in order and
+/// never overwritten; a signature recorded once; nothing reaches another organisation.
+pub async fn missing_policies_are_versioned_published_and_signed_once(store: Arc<dyn Store>) {
+    use crate::policies::{
+        Policy, PolicyDetails, PolicyDetailsVersion, PolicySignature, PublishedPolicy, Signing,
+    };
+    use homeward_domain::ids::PolicyId;
+    use homeward_domain::organisation::ServiceKind;
+    let (org, _) = organisation(&*store, "Pol").await;
+    let (other, _) = organisation(&*store, "Pom").await;
+    let manager = user(
+        &*store,
+        org.id,
+        "pol-manager@example.org",
+        &[Role::OrgAdmin],
+    )
+    .await;
+    let worker = user(&*store, org.id, "pol-worker@example.org", &[Role::OrgAdmin]).await;
+    let policy = Policy {
+        id: PolicyId::new_random(),
+        org_id: org.id,
+        kind: ServiceKind::HomeCare,
+        created_at: t0(),
+    };
+    let before = store.audit_page(0, 1_000_000).await.unwrap().len();
+    store
+        .create_policy(&policy, &event(Some(org.id), "policy.create"))
+        .await
+        .unwrap();
+    let twin = Policy {
+        id: PolicyId::new_random(),
+        ..policy.clone()
+    };
+    let again = store
+        .create_policy(&twin, &event(Some(org.id), "policy.create"))
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    assert_eq!(
+        store.policies(org.id).await.unwrap(),
+        std::slice::from_ref(&policy)
+    );
+    assert!(store.policies(other.id).await.unwrap().is_empty());
+    assert_eq!(store.policy(other.id, policy.id).await.unwrap(), None);
+
+    // Details, in versions.
+    let details = |n: i64, authority: &str| PolicyDetailsVersion {
+        policy_id: policy.id,
+        version: n,
+        details: PolicyDetails {
+            local: homeward_domain::missing_policy::LocalDetails {
+                local_authority: authority.into(),
+                ..Default::default()
+            },
+            own: Vec::new(),
+            review_months: 12,
+        },
+        recorded_by_label: "admin@example.org".into(),
+        recorded_at: t0() + SignedDuration::from_mins(n),
+    };
+    let audit = || event(Some(org.id), "policy.details");
+    assert!(
+        store
+            .append_policy_details(org.id, &details(1, "Cardiff"), &audit())
+            .await
+            .unwrap()
+    );
+    let twice = store
+        .append_policy_details(org.id, &details(1, "Newport"), &audit())
+        .await;
+    assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
+    // Not theirs: nothing written.
+    assert!(
+        !store
+            .append_policy_details(other.id, &details(2, "Swansea"), &audit())
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .append_policy_details(org.id, &details(2, "Caerphilly"), &audit())
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .latest_policy_details(org.id, policy.id)
+            .await
+            .unwrap(),
+        Some(details(2, "Caerphilly"))
+    );
+    assert_eq!(
+        store
+            .latest_policy_details(other.id, policy.id)
+            .await
+            .unwrap(),
+        None
+    );
+
+    // Published versions, newest first.
+    let published = |n: i64, material: bool| PublishedPolicy {
+        policy_id: policy.id,
+        version: n,
+        text_en: format!("Policy {n}"),
+        text_cy: format!("Polisi {n}"),
+        content_hash: format!("{n:064}"),
+        material,
+        change_note: if n == 1 {
+            String::new()
+        } else {
+            "Police after 45 minutes".into()
+        },
+        approved_by: manager.id,
+        approved_by_label: "Manager".into(),
+        approved_at: t0() + SignedDuration::from_hours(n),
+        review_by: jiff::civil::date(2027, 11, 30),
+    };
+    let audit = || event(Some(org.id), "policy.publish");
+    assert!(
+        store
+            .publish_policy(org.id, &published(1, true), &audit())
+            .await
+            .unwrap()
+    );
+    let skipped = store
+        .publish_policy(org.id, &published(3, true), &audit())
+        .await;
+    assert!(
+        matches!(skipped, Err(StoreError::Conflict(_))),
+        "{skipped:?}"
+    );
+    assert!(
+        !store
+            .publish_policy(other.id, &published(2, true), &audit())
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .publish_policy(org.id, &published(2, false), &audit())
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.published_policies(org.id, policy.id).await.unwrap(),
+        [published(2, false), published(1, true)]
+    );
+    assert!(
+        store
+            .published_policies(other.id, policy.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Signatures: once each, only on a published version of their own organisation's policy.
+    let sign = |version: i64, who: &User| PolicySignature {
+        policy_id: policy.id,
+        version,
+        user_id: who.id,
+        signed_at: t0() + SignedDuration::from_hours(3),
+    };
+    let audit = || event(Some(org.id), "policy.sign");
+    assert_eq!(
+        store
+            .sign_policy(org.id, &sign(1, &worker), &audit())
+            .await
+            .unwrap(),
+        Signing::Signed
+    );
+    assert_eq!(
+        store
+            .sign_policy(org.id, &sign(1, &worker), &audit())
+            .await
+            .unwrap(),
+        Signing::AlreadySigned
+    );
+    assert_eq!(
+        store
+            .sign_policy(org.id, &sign(9, &worker), &audit())
+            .await
+            .unwrap(),
+        Signing::NoSuchVersion
+    );
+    assert_eq!(
+        store
+            .sign_policy(other.id, &sign(2, &worker), &audit())
+            .await
+            .unwrap(),
+        Signing::NoSuchVersion
+    );
+    assert_eq!(
+        store
+            .sign_policy(org.id, &sign(2, &manager), &audit())
+            .await
+            .unwrap(),
+        Signing::Signed
+    );
+    let signatures = store.policy_signatures(org.id, policy.id).await.unwrap();
+    assert_eq!(signatures, [sign(1, &worker), sign(2, &manager)]);
+    assert!(
+        store
+            .policy_signatures(other.id, policy.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.audit_page(0, 1_000_000).await.unwrap().len(),
+        before + 1 + 2 + 2 + 2,
+        "one audit record for each thing written, none for what was refused"
+    );
+}
+
 #[macro_export]
 macro_rules! conformance_suite {
     ($make:expr) => {
@@ -4089,6 +4302,7 @@ macro_rules! conformance_suite {
             kept_counts_answer_any_window_as_the_facts_do,
             grants_reach_only_their_partner_while_live,
             inspections_reach_only_their_inspectorate_while_live,
+            missing_policies_are_versioned_published_and_signed_once,
         );
     };
     (@cases $make:expr; $($case:ident,)*) => {

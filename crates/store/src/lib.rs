@@ -21,6 +21,8 @@ use jiff::civil::Date;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod group_commit;
+pub mod policies;
+pub mod policies_sql;
 pub mod sql_impl;
 
 #[derive(Clone, Debug, thiserror::Error)]
@@ -893,7 +895,7 @@ pub struct PhotoMeta {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: policies::PolicyStore + Send + Sync {
     fn engine(&self) -> Engine;
 
     /// How many audited reads and appends have shared how many commits since opening.
