@@ -1822,3 +1822,6 @@ policy-field-local_authority = yr awdurdod lleol
 policy-field-local_protocol = protocol mynd ar goll yr awdurdod lleol
 policy-field-emergency_duty_team = rhif y tîm dyletswydd brys
 policy-field-police_force = yr heddlu
+error-policy-review-months = Rhowch nifer o fisoedd o 1 i 12
+error-policy-field-missing = Llenwch hwn cyn y gellir cyhoeddi’r polisi
+error-policy-unchanged = Does dim wedi newid ers cyhoeddi’r fersiwn sydd mewn grym

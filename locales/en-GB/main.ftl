@@ -1772,3 +1772,6 @@ policy-field-local_authority = the local authority
 policy-field-local_protocol = the local authority’s missing protocol
 policy-field-emergency_duty_team = the emergency duty team’s number
 policy-field-police_force = the police force
+error-policy-review-months = Enter a number of months from 1 to 12
+error-policy-field-missing = Fill in this before the policy can be published
+error-policy-unchanged = Nothing has changed since the version in force was published

@@ -21,6 +21,7 @@ mod fixed;
 pub mod inspections;
 pub mod learning;
 pub mod metrics;
+pub mod missing_policies;
 pub mod organisation;
 pub mod patterns;
 pub mod people;

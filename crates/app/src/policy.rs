@@ -65,10 +65,18 @@ pub enum Action {
     Inspect,
     /// Make, list and revoke their own API tokens.
     ManageOwnTokens,
+    /// Read the organisation's missing policies, the draft and every published version.
+    ReadPolicies,
+    /// Make a policy and fill in its local details (the draft follows the settings).
+    DraftPolicies,
+    /// Approve and publish a policy: a manager's decision.
+    PublishPolicies,
+    /// Sign a published policy to say they have read it.
+    SignPolicies,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 30] = [
         Action::ViewOwnHome,
         Action::ViewPeople,
         Action::EditPeople,
@@ -95,6 +103,10 @@ impl Action {
         Action::BreakGlass,
         Action::Inspect,
         Action::ManageOwnTokens,
+        Action::ReadPolicies,
+        Action::DraftPolicies,
+        Action::PublishPolicies,
+        Action::SignPolicies,
     ];
 }
 
@@ -158,6 +170,15 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         // Anyone may connect another system to what they can already do; an inspector reads
         // only under an inspection, in the browser.
         ManageOwnTokens => !matches!(role, Inspector),
+        // The policy is for everyone who works here; the admin keeps its details, a manager
+        // approves it, and those who look after people sign it.
+        ReadPolicies => matches!(
+            role,
+            CareWorker | ShiftLead | Manager | SafeguardingLead | OrgAdmin | Auditor
+        ),
+        DraftPolicies => matches!(role, OrgAdmin | Manager | SafeguardingLead),
+        PublishPolicies => matches!(role, Manager | SafeguardingLead),
+        SignPolicies => matches!(role, CareWorker | ShiftLead | Manager | SafeguardingLead),
     }
 }
 

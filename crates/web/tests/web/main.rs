@@ -18,6 +18,7 @@ mod inspections;
 mod learning;
 mod limits;
 mod lists;
+mod missing_policies;
 mod openapi;
 mod pack;
 mod patterns;

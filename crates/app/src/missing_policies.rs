@@ -1,0 +1,347 @@
+//! The organisation's missing policy: drafted live from the settings, published by a manager,
+//! signed by staff. A draft is never stored: it is composed from the organisation's details,
+//! settings, rotas and the policy's local details whenever it is read, so it follows the
+//! settings the moment they change; what is stored is each published version's words.
+
+use crate::actor::require;
+use crate::policy::Action;
+use crate::{Actor, App, AppError, AppResult, RequestMeta};
+use homeward_domain::audit::Outcome;
+use homeward_domain::ids::PolicyId;
+use homeward_domain::locale::Locale;
+use homeward_domain::missing_policy::{self, Composed, Facts, MAX_REVIEW_MONTHS};
+use homeward_domain::organisation::ServiceKind;
+use homeward_i18n::missing_policy::{plain_text, write};
+use homeward_store::policies::{
+    Policy, PolicyDetails, PolicyDetailsVersion, PolicySignature, PublishedPolicy, Signing,
+};
+use sha2::Digest as _;
+
+/// A policy as its page shows it: the draft composed now, and what was published.
+#[derive(Clone, Debug)]
+pub struct PolicyDraft {
+    pub policy: Policy,
+    pub details: PolicyDetails,
+    /// The version of the details the draft was composed from (0: none saved yet).
+    pub details_version: i64,
+    pub composed: Composed,
+    pub text_en: String,
+    pub text_cy: String,
+    /// Newest first.
+    pub published: Vec<PublishedPolicy>,
+}
+
+impl PolicyDraft {
+    /// The draft says something the version in force does not (or nothing is published yet).
+    pub fn changed_since_published(&self) -> bool {
+        self.published
+            .first()
+            .is_none_or(|p| p.text_en != self.text_en || p.text_cy != self.text_cy)
+    }
+}
+
+/// SHA-256 over both languages' words, hex: what a signature vouches for.
+pub fn content_hash(text_en: &str, text_cy: &str) -> String {
+    let mut h = sha2::Sha256::new();
+    h.update(text_en.as_bytes());
+    h.update([0u8]);
+    h.update(text_cy.as_bytes());
+    hex::encode(h.finalize())
+}
+
+impl App {
+    /// Makes the organisation's policy for a kind of service (one per kind).
+    pub async fn create_missing_policy(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        kind: ServiceKind,
+    ) -> AppResult<PolicyId> {
+        require(actor, Action::DraftPolicies)?;
+        let policy = Policy {
+            id: PolicyId::new_random(),
+            org_id: actor.org_id(),
+            kind,
+            created_at: self.clock.now(),
+        };
+        let e = actor.event(
+            policy.created_at,
+            meta,
+            "policy.create",
+            "policy",
+            Some(policy.id.to_string()),
+            Outcome::Allowed,
+        );
+        self.store.create_policy(&policy, &e).await?;
+        Ok(policy.id)
+    }
+
+    /// The organisation's policies.
+    pub async fn missing_policies(&self, actor: &Actor) -> AppResult<Vec<Policy>> {
+        require(actor, Action::ReadPolicies)?;
+        Ok(self.store.policies(actor.org_id()).await?)
+    }
+
+    /// A policy's draft as it stands now, and its published versions.
+    pub async fn missing_policy(&self, actor: &Actor, id: PolicyId) -> AppResult<PolicyDraft> {
+        require(actor, Action::ReadPolicies)?;
+        let policy = self
+            .store
+            .policy(actor.org_id(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let saved = self.store.latest_policy_details(actor.org_id(), id).await?;
+        let (details, details_version) = match saved {
+            Some(v) => (v.details, v.version),
+            None => (
+                PolicyDetails {
+                    review_months: MAX_REVIEW_MONTHS,
+                    ..PolicyDetails::default()
+                },
+                0,
+            ),
+        };
+        let facts = self.policy_facts(&policy, &details).await?;
+        let composed = missing_policy::compose(&facts);
+        let text_en = plain_text(&write(&composed, Locale::English));
+        let text_cy = plain_text(&write(&composed, Locale::Welsh));
+        let published = self.store.published_policies(actor.org_id(), id).await?;
+        Ok(PolicyDraft {
+            policy,
+            details,
+            details_version,
+            composed,
+            text_en,
+            text_cy,
+            published,
+        })
+    }
+
+    async fn policy_facts(&self, policy: &Policy, details: &PolicyDetails) -> AppResult<Facts> {
+        let org = self
+            .fixed_organisation(policy.org_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let services: Vec<_> = self
+            .store
+            .list_services(policy.org_id)
+            .await?
+            .into_iter()
+            .filter(|s| s.kind == policy.kind)
+            .collect();
+        // The longest wait before a page moves on, among the services the policy covers: the
+        // policy promises no quicker escalation than the slowest rota gives.
+        let mut escalate = None;
+        for s in &services {
+            if let Some(r) = self.store.latest_rota(policy.org_id, s.id).await? {
+                escalate = escalate.max(Some(r.rota.escalate_after_minutes));
+            }
+        }
+        let settings = self.settings_in_force(policy.org_id).await?;
+        Ok(Facts {
+            organisation_name: org.name,
+            registration_number: org.registration_number,
+            regulator: org.regulator,
+            registered_manager: org.registered_manager,
+            safeguarding_lead: org.safeguarding_lead,
+            nation: org.nation,
+            kind: policy.kind,
+            services: services.into_iter().map(|s| s.name).collect(),
+            duties: settings.duties,
+            local: details.local.clone(),
+            own: details.own.clone(),
+            escalate_after_minutes: escalate
+                .unwrap_or(homeward_domain::escalation::DEFAULT_ESCALATE_AFTER_MINUTES),
+            review_months: details.review_months.clamp(1, MAX_REVIEW_MONTHS),
+        })
+    }
+
+    /// Saves the policy's local details as the next version.
+    pub async fn save_policy_details(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PolicyId,
+        version: i64,
+        details: PolicyDetails,
+    ) -> AppResult<()> {
+        require(actor, Action::DraftPolicies)?;
+        if !(1..=MAX_REVIEW_MONTHS).contains(&details.review_months) {
+            return Err(AppError::invalid(
+                "review_months",
+                "error-policy-review-months",
+            ));
+        }
+        let now = self.clock.now();
+        let v = PolicyDetailsVersion {
+            policy_id: id,
+            version,
+            details,
+            recorded_by_label: actor.user.email.clone(),
+            recorded_at: now,
+        };
+        let e = actor.event(
+            now,
+            meta,
+            "policy.details",
+            "policy",
+            Some(format!("{id} v{version}")),
+            Outcome::Allowed,
+        );
+        if !self
+            .store
+            .append_policy_details(actor.org_id(), &v, &e)
+            .await?
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Publishes the draft as it stands: refused while a field is missing. The first version
+    /// is always one everyone must sign.
+    pub async fn publish_missing_policy(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PolicyId,
+        material: bool,
+        change_note: &str,
+    ) -> AppResult<i64> {
+        require(actor, Action::PublishPolicies)?;
+        let draft = self.missing_policy(actor, id).await?;
+        if !draft.composed.missing.is_empty() {
+            return Err(AppError::Invalid(
+                draft
+                    .composed
+                    .missing
+                    .iter()
+                    .map(|f| crate::FieldError {
+                        field: f.code().to_string(),
+                        message: "error-policy-field-missing",
+                    })
+                    .collect(),
+            ));
+        }
+        if !draft.changed_since_published() {
+            return Err(AppError::invalid("draft", "error-policy-unchanged"));
+        }
+        let now = self.clock.now();
+        let today = homeward_domain::time::in_london(now).date();
+        let review_by = today
+            .checked_add(jiff::Span::new().months(i64::from(draft.details.review_months)))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let version = draft.published.first().map_or(1, |p| p.version + 1);
+        let published = PublishedPolicy {
+            policy_id: id,
+            version,
+            content_hash: content_hash(&draft.text_en, &draft.text_cy),
+            text_en: draft.text_en,
+            text_cy: draft.text_cy,
+            material: material || version == 1,
+            change_note: change_note.trim().chars().take(2000).collect(),
+            approved_by: actor.user.id,
+            approved_by_label: actor.user.display_name.clone(),
+            approved_at: now,
+            review_by,
+        };
+        let e = actor.event(
+            now,
+            meta,
+            "policy.publish",
+            "policy",
+            Some(format!("{id} v{version}")),
+            Outcome::Allowed,
+        );
+        if !self
+            .store
+            .publish_policy(actor.org_id(), &published, &e)
+            .await?
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok(version)
+    }
+
+    /// The actor signs a published version to say they have read it.
+    pub async fn sign_missing_policy(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        id: PolicyId,
+        version: i64,
+    ) -> AppResult<Signing> {
+        require(actor, Action::SignPolicies)?;
+        let now = self.clock.now();
+        let s = PolicySignature {
+            policy_id: id,
+            version,
+            user_id: actor.user.id,
+            signed_at: now,
+        };
+        let e = actor.event(
+            now,
+            meta,
+            "policy.sign",
+            "policy",
+            Some(format!("{id} v{version}")),
+            Outcome::Allowed,
+        );
+        match self.store.sign_policy(actor.org_id(), &s, &e).await? {
+            Signing::NoSuchVersion => Err(AppError::NotFound),
+            done => Ok(done),
+        }
+    }
+}
+
+/// Whether someone has signed what they must: the latest version marked as one everyone
+/// signs, or any version after it.
+pub fn has_signed(published: &[PublishedPolicy], signed_versions: &[i64]) -> bool {
+    let Some(must) = published
+        .iter()
+        .filter(|p| p.material)
+        .map(|p| p.version)
+        .max()
+    else {
+        return true;
+    };
+    signed_versions.iter().any(|v| *v >= must)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(n: i64, material: bool) -> PublishedPolicy {
+        PublishedPolicy {
+            policy_id: PolicyId::new_random(),
+            version: n,
+            text_en: String::new(),
+            text_cy: String::new(),
+            content_hash: String::new(),
+            material,
+            change_note: String::new(),
+            approved_by: homeward_domain::ids::UserId::new_random(),
+            approved_by_label: String::new(),
+            approved_at: jiff::Timestamp::UNIX_EPOCH,
+            review_by: jiff::civil::date(2027, 1, 1),
+        }
+    }
+
+    #[test]
+    fn a_material_change_asks_everyone_to_sign_again_and_a_minor_one_does_not() {
+        let v = [version(3, false), version(2, true), version(1, true)];
+        assert!(!has_signed(&v, &[1]));
+        assert!(has_signed(&v, &[2]));
+        assert!(has_signed(&v, &[3]));
+        assert!(!has_signed(&v, &[]));
+        assert!(has_signed(&[], &[]));
+    }
+
+    #[test]
+    fn the_hash_covers_both_languages() {
+        assert_ne!(content_hash("a", "b"), content_hash("a", "c"));
+        assert_ne!(content_hash("ab", ""), content_hash("a", "b"));
+        assert_eq!(content_hash("a", "b").len(), 64);
+    }
+}
