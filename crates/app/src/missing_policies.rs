@@ -8,14 +8,109 @@ use crate::policy::Action;
 use crate::{Actor, App, AppError, AppResult, RequestMeta};
 use homeward_domain::audit::Outcome;
 use homeward_domain::ids::PolicyId;
+use homeward_domain::ids::{ServiceId, UserId};
 use homeward_domain::locale::Locale;
 use homeward_domain::missing_policy::{self, Composed, Facts, MAX_REVIEW_MONTHS};
 use homeward_domain::organisation::ServiceKind;
 use homeward_i18n::missing_policy::{plain_text, write};
 use homeward_store::policies::{
-    Policy, PolicyDetails, PolicyDetailsVersion, PolicySignature, PublishedPolicy, Signing,
+    Logo, Policy, PolicyDetails, PolicyDetailsVersion, PolicySignature, PublishedPolicy, Signing,
 };
+use homeward_store::{Membership, Service, UsersQuery};
 use sha2::Digest as _;
+
+/// The longest side a logo is kept at: a policy's heading needs no more.
+pub const LOGO_MAX_SIDE: u32 = 600;
+
+/// The most staff counted for a policy's signatures: far more than any provider employs.
+const MAX_STAFF: i64 = 20_000;
+
+/// An uploaded logo drawn again as a PNG (transparency kept), no larger than
+/// [`LOGO_MAX_SIDE`]; nothing else the upload carried is kept.
+pub fn process_logo(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), crate::photos::PhotoProblem> {
+    use image::ImageEncoder as _;
+    let rgba = crate::photos::decode_upload(bytes, LOGO_MAX_SIDE)?.to_rgba8();
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(
+            &rgba,
+            rgba.width(),
+            rgba.height(),
+            image::ExtendedColorType::Rgba8,
+        )
+        .map_err(|_| crate::photos::PhotoProblem::NotAnImage)?;
+    Ok((png, rgba.width(), rgba.height()))
+}
+
+/// One line of the difference between two versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    Same,
+    Added,
+    Removed,
+}
+
+/// The lines that differ between two versions' words, in runs with a line of context around
+/// each: what a reader needs to see what changed without reading the whole policy again.
+pub fn difference(old: &str, new: &str) -> Vec<Vec<(Change, String)>> {
+    let diff = similar::TextDiff::from_lines(old, new);
+    diff.grouped_ops(1)
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .flat_map(|op| diff.iter_changes(op))
+                .map(|c| {
+                    let change = match c.tag() {
+                        similar::ChangeTag::Equal => Change::Same,
+                        similar::ChangeTag::Insert => Change::Added,
+                        similar::ChangeTag::Delete => Change::Removed,
+                    };
+                    (change, c.value().trim_end_matches('\n').to_string())
+                })
+                .filter(|(change, line)| *change != Change::Same || !line.is_empty())
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether these memberships mean signing the policy for a kind of service: a role that signs,
+/// across the organisation or in one of `services` (those of the policy's kind).
+pub fn must_sign(memberships: &[Membership], services: &[ServiceId]) -> bool {
+    memberships.iter().any(|m| {
+        crate::policy::role_allows(m.role, Action::SignPolicies)
+            && m.service_id.is_none_or(|s| services.contains(&s))
+    })
+}
+
+/// A policy as a list of them shows it, for the reader.
+#[derive(Clone, Debug)]
+pub struct PolicyStanding {
+    pub policy: Policy,
+    /// The version in force.
+    pub in_force: Option<PublishedPolicy>,
+    /// The reader must sign this version (the one in force) and has not.
+    pub to_sign: Option<i64>,
+    /// The version in force was due for review before today.
+    pub review_overdue: bool,
+    /// For those who keep the policy: the draft says something the version in force does not.
+    pub draft_changed: Option<bool>,
+}
+
+/// One service's signatures on the version in force.
+#[derive(Clone, Debug)]
+pub struct ServiceSigning {
+    pub service: Service,
+    /// Staff who must sign, and of them who have.
+    pub staff: usize,
+    pub signed: usize,
+    /// Of those on the service's on-call rota (a shift not yet over, or the default contact),
+    /// how many must sign and how many have.
+    pub rota: usize,
+    pub rota_signed: usize,
+    /// Who still has to sign, by name.
+    pub not_signed: Vec<String>,
+}
 
 /// A policy as its page shows it: the draft composed now, and what was published.
 #[derive(Clone, Debug)]
@@ -138,6 +233,8 @@ impl App {
             }
         }
         let settings = self.settings_in_force(policy.org_id).await?;
+        let mut local = details.local.clone();
+        local.has_logo = self.store.latest_logo(policy.org_id).await?.is_some();
         Ok(Facts {
             organisation_name: org.name,
             registration_number: org.registration_number,
@@ -148,7 +245,7 @@ impl App {
             kind: policy.kind,
             services: services.into_iter().map(|s| s.name).collect(),
             duties: settings.duties,
-            local: details.local.clone(),
+            local,
             own: details.own.clone(),
             escalate_after_minutes: escalate
                 .unwrap_or(homeward_domain::escalation::DEFAULT_ESCALATE_AFTER_MINUTES),
@@ -272,6 +369,16 @@ impl App {
         version: i64,
     ) -> AppResult<Signing> {
         require(actor, Action::SignPolicies)?;
+        let policy = self
+            .store
+            .policy(actor.org_id(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        // Staff sign the policy for the services they work in.
+        let services = self.services_of_kind(actor, policy.kind).await?;
+        if !must_sign(&actor.memberships, &services) {
+            return Err(AppError::Forbidden);
+        }
         let now = self.clock.now();
         let s = PolicySignature {
             policy_id: id,
@@ -291,6 +398,195 @@ impl App {
             Signing::NoSuchVersion => Err(AppError::NotFound),
             done => Ok(done),
         }
+    }
+}
+
+impl App {
+    async fn services_of_kind(
+        &self,
+        actor: &Actor,
+        kind: ServiceKind,
+    ) -> AppResult<Vec<ServiceId>> {
+        Ok(self
+            .store
+            .list_services(actor.org_id())
+            .await?
+            .into_iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| s.id)
+            .collect())
+    }
+
+    /// A new logo for the organisation's policies (each upload is a new version).
+    pub async fn upload_policy_logo(
+        &self,
+        actor: &Actor,
+        meta: &RequestMeta,
+        upload: Vec<u8>,
+    ) -> AppResult<i64> {
+        require(actor, Action::DraftPolicies)?;
+        let (png, width, height) =
+            crate::photos::decode_in_turn("logo", move || process_logo(&upload)).await?;
+        let latest = self.store.latest_logo(actor.org_id()).await?;
+        let now = self.clock.now();
+        let logo = Logo {
+            org_id: actor.org_id(),
+            version: latest.map_or(1, |l| l.version + 1),
+            png,
+            width: i64::from(width),
+            height: i64::from(height),
+            uploaded_by_label: actor.user.email.clone(),
+            uploaded_at: now,
+        };
+        let e = actor.event(
+            now,
+            meta,
+            "policy.logo",
+            "organisation",
+            Some(format!("logo v{}", logo.version)),
+            Outcome::Allowed,
+        );
+        self.store.add_logo(&logo, &e).await?;
+        Ok(logo.version)
+    }
+
+    /// The organisation's logo, as its policies show it.
+    pub async fn policy_logo(&self, actor: &Actor) -> AppResult<Option<Logo>> {
+        require(actor, Action::ReadPolicies)?;
+        Ok(self.store.latest_logo(actor.org_id()).await?)
+    }
+
+    /// The organisation's policies as the reader stands with each: the version in force,
+    /// whether they must sign it, whether its review is overdue, and (for those who keep the
+    /// policies) whether the draft has moved on from it.
+    pub async fn policy_standings(&self, actor: &Actor) -> AppResult<Vec<PolicyStanding>> {
+        require(actor, Action::ReadPolicies)?;
+        let org = actor.org_id();
+        let today = homeward_domain::time::in_london(self.clock.now()).date();
+        let services = self.store.list_services(org).await?;
+        let mut out = Vec::new();
+        for policy in self.store.policies(org).await? {
+            let published = self.store.published_policies(org, policy.id).await?;
+            let of_kind: Vec<ServiceId> = services
+                .iter()
+                .filter(|s| s.kind == policy.kind)
+                .map(|s| s.id)
+                .collect();
+            let to_sign = match published.first() {
+                Some(current)
+                    if actor.inspecting.is_none()
+                        && actor.can(Action::SignPolicies)
+                        && must_sign(&actor.memberships, &of_kind) =>
+                {
+                    let mine: Vec<i64> = self
+                        .store
+                        .policy_signatures(org, policy.id)
+                        .await?
+                        .into_iter()
+                        .filter(|s| s.user_id == actor.user.id)
+                        .map(|s| s.version)
+                        .collect();
+                    (!has_signed(&published, &mine)).then_some(current.version)
+                }
+                _ => None,
+            };
+            let draft_changed = if actor.can(Action::DraftPolicies) {
+                Some(
+                    self.missing_policy(actor, policy.id)
+                        .await?
+                        .changed_since_published(),
+                )
+            } else {
+                None
+            };
+            let in_force = published.into_iter().next();
+            out.push(PolicyStanding {
+                review_overdue: in_force.as_ref().is_some_and(|p| p.review_by < today),
+                policy,
+                in_force,
+                to_sign,
+                draft_changed,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Per service of the policy's kind: how many staff (and of those on its rota) have
+    /// signed what they must of the version in force.
+    pub async fn policy_signing(
+        &self,
+        actor: &Actor,
+        id: PolicyId,
+    ) -> AppResult<Vec<ServiceSigning>> {
+        require(actor, Action::DraftPolicies)?;
+        let org = actor.org_id();
+        let policy = self
+            .store
+            .policy(org, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let published = self.store.published_policies(org, id).await?;
+        let signatures = self.store.policy_signatures(org, id).await?;
+        let staff = self
+            .store
+            .users_page(
+                org,
+                &UsersQuery {
+                    active_only: true,
+                    limit: MAX_STAFF,
+                    ..UsersQuery::default()
+                },
+                None,
+            )
+            .await?;
+        let now = self.clock.now();
+        let mut out = Vec::new();
+        for service in self.store.list_services(org).await? {
+            if service.kind != policy.kind {
+                continue;
+            }
+            let rota = self.store.latest_rota(org, service.id).await?;
+            let on_rota: Vec<UserId> = rota
+                .map(|r| {
+                    r.rota
+                        .shifts
+                        .iter()
+                        .filter(|s| s.to > now)
+                        .map(|s| s.contact.user)
+                        .chain(r.rota.default_contact.iter().map(|c| c.user))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut line = ServiceSigning {
+                service: service.clone(),
+                staff: 0,
+                signed: 0,
+                rota: 0,
+                rota_signed: 0,
+                not_signed: Vec::new(),
+            };
+            for u in &staff {
+                if !must_sign(&u.memberships, &[service.id]) {
+                    continue;
+                }
+                let versions: Vec<i64> = signatures
+                    .iter()
+                    .filter(|s| s.user_id == u.user.id)
+                    .map(|s| s.version)
+                    .collect();
+                let signed = !published.is_empty() && has_signed(&published, &versions);
+                let rostered = on_rota.contains(&u.user.id);
+                line.staff += 1;
+                line.signed += usize::from(signed);
+                line.rota += usize::from(rostered);
+                line.rota_signed += usize::from(rostered && signed);
+                if !signed {
+                    line.not_signed.push(u.user.display_name.clone());
+                }
+            }
+            out.push(line);
+        }
+        Ok(out)
     }
 }
 

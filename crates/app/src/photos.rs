@@ -58,6 +58,22 @@ static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(DECOD
 /// Decodes a JPEG, PNG or WebP, applies its orientation, shrinks it to at most
 /// [`MAX_SIDE`] and encodes a fresh JPEG with no metadata at all.
 pub fn process_photo(bytes: &[u8]) -> Result<ProcessedPhoto, PhotoProblem> {
+    let rgb = decode_upload(bytes, MAX_SIDE)?.to_rgb8();
+    let mut jpeg = Vec::new();
+    JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .encode_image(&rgb)
+        .map_err(|_| PhotoProblem::NotAnImage)?;
+    Ok(ProcessedPhoto {
+        jpeg,
+        width: rgb.width(),
+        height: rgb.height(),
+    })
+}
+
+/// Decodes an uploaded JPEG, PNG or WebP safely (a decompression bomb is refused from its
+/// header), turned the right way up and no larger than `max_side`: what is kept is drawn
+/// again from these pixels, so nothing else the upload carried survives.
+pub fn decode_upload(bytes: &[u8], max_side: u32) -> Result<DynamicImage, PhotoProblem> {
     if bytes.is_empty() {
         return Err(PhotoProblem::Empty);
     }
@@ -101,20 +117,27 @@ pub fn process_photo(bytes: &[u8]) -> Result<ProcessedPhoto, PhotoProblem> {
     // Shrunk first, then turned: turning a camera's full-size photo would copy every pixel
     // again. The box is square, so the result is the same. Area averaging needs no buffer
     // beyond the small result (a filtered resize keeps a float copy the size of the photo).
-    if img.width() > MAX_SIDE || img.height() > MAX_SIDE {
-        img = img.thumbnail(MAX_SIDE, MAX_SIDE);
+    if img.width() > max_side || img.height() > max_side {
+        img = img.thumbnail(max_side, max_side);
     }
     img.apply_orientation(orientation);
-    let rgb = img.to_rgb8();
-    let mut jpeg = Vec::new();
-    JpegEncoder::new_with_quality(&mut jpeg, 85)
-        .encode_image(&rgb)
-        .map_err(|_| PhotoProblem::NotAnImage)?;
-    Ok(ProcessedPhoto {
-        jpeg,
-        width: rgb.width(),
-        height: rgb.height(),
-    })
+    Ok(img)
+}
+
+/// Runs an upload's decoding off the async runtime, waiting its turn: at most
+/// [`DECODES_AT_ONCE`] images are decoded at once. A refusal is an error on `field`.
+pub(crate) async fn decode_in_turn<T: Send + 'static>(
+    field: &str,
+    decode: impl FnOnce() -> Result<T, PhotoProblem> + Send + 'static,
+) -> AppResult<T> {
+    let _turn = DECODES
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(decode)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|p| AppError::invalid(field, p.message()))
 }
 
 impl App {
@@ -134,16 +157,7 @@ impl App {
         if taken_on > today {
             return Err(AppError::invalid("taken_on", "error-date-future"));
         }
-        // Waits its turn: at most two photos are decoded at once.
-        let turn = DECODES
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        let processed = tokio::task::spawn_blocking(move || process_photo(&upload))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|p| AppError::invalid("photo", p.message()))?;
-        drop(turn);
+        let processed = decode_in_turn("photo", move || process_photo(&upload)).await?;
         let now = self.clock.now();
         let photo = PhotoMeta {
             id: PhotoId::new_random(),

@@ -66,6 +66,10 @@ fn blocks(tr: &Tr, s: &Section) -> Vec<WrittenBlock> {
             out.push(match b {
                 Block::Para(l) => WrittenBlock::Para(line(tr, l)),
                 Block::List(ls) => WrittenBlock::List(ls.iter().map(|l| line(tr, l)).collect()),
+                // The organisation's own lines starting "- " are a list, as they read.
+                Block::Own(text) if text.lines().all(|l| l.starts_with("- ")) => {
+                    WrittenBlock::List(text.lines().map(|l| l[2..].to_string()).collect())
+                }
                 Block::Own(text) => WrittenBlock::Para(text.clone()),
                 Block::Duty(_) => continue,
             });
@@ -128,6 +132,48 @@ pub fn plain_text(sections: &[Written]) -> String {
     out
 }
 
+/// A published version's words read back into sections: the stored text is what staff signed,
+/// so its page and its PDF are laid out from it, not composed again. A section starts at a
+/// line "N. Heading" where N is the next number; a block whose lines all start "- " is a list.
+pub fn parse_plain_text(text: &str) -> Vec<Written> {
+    let mut out: Vec<Written> = Vec::new();
+    for block in text.split("\n\n") {
+        let block = block.trim_matches('\n');
+        if block.is_empty() {
+            continue;
+        }
+        let next = out.len() + 1;
+        if let Some(heading) = block.strip_prefix(&format!("{next}. "))
+            && !block.contains('\n')
+        {
+            out.push(Written {
+                number: next,
+                heading: heading.to_string(),
+                blocks: Vec::new(),
+            });
+            continue;
+        }
+        let Some(section) = out.last_mut() else {
+            // Words before the first heading: kept, under a heading of their own.
+            out.push(Written {
+                number: 0,
+                heading: String::new(),
+                blocks: vec![WrittenBlock::Para(block.to_string())],
+            });
+            continue;
+        };
+        let lines: Vec<&str> = block.lines().collect();
+        if lines.iter().all(|l| l.starts_with("- ")) {
+            section.blocks.push(WrittenBlock::List(
+                lines.iter().map(|l| l[2..].to_string()).collect(),
+            ));
+        } else {
+            section.blocks.push(WrittenBlock::Para(block.to_string()));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +228,31 @@ mod tests {
         f.duties.report_after_minutes = 2;
         let cy = plain_text(&write(&compose(&f), Locale::Welsh));
         assert!(cy.contains("o fewn 2 funud"), "{cy}");
+    }
+
+    /// Every policy Homeward writes reads back from its text as it was written: the page and
+    /// PDF of a published version show the same sections, paragraphs and lists.
+    #[test]
+    fn every_written_policy_reads_back_from_its_text() {
+        for nation in Nation::ALL {
+            for kind in ServiceKind::ALL {
+                for locale in [Locale::English, Locale::Welsh] {
+                    let mut f = facts(nation, kind);
+                    f.own.push(homeward_domain::missing_policy::OwnSection {
+                        after: "immediate".into(),
+                        heading: "Our own arrangements".into(),
+                        text: "First paragraph.\n\n- a list\n- of two\n\n- A line that looks like a list\nand one that does not".into(),
+                        ..Default::default()
+                    });
+                    let written = write(&compose(&f), locale);
+                    assert_eq!(
+                        parse_plain_text(&plain_text(&written)),
+                        written,
+                        "{nation:?} {kind:?} {locale:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use typst::foundations::{Array, Bytes, Dict, IntoValue, Str, Value};
 use typst_as_lib::TypstEngine;
 
 static POLICE_PACK: &str = include_str!("../templates/police_pack.typ");
+static POLICY: &str = include_str!("../templates/policy.typ");
 
 /// One block of the pack: a title and label/value rows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -100,27 +101,107 @@ impl PolicePack {
     }
 }
 
-/// The engine is built once: loading the embedded fonts is the slow part.
-fn engine() -> &'static TypstEngine<typst_as_lib::TypstTemplateMainFile> {
-    static ENGINE: OnceLock<TypstEngine<typst_as_lib::TypstTemplateMainFile>> = OnceLock::new();
+/// The engine is built once, with every template: loading the embedded fonts is the slow
+/// part.
+fn engine() -> &'static TypstEngine {
+    static ENGINE: OnceLock<TypstEngine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         TypstEngine::builder()
-            .main_file(POLICE_PACK)
+            .with_static_source_file_resolver([
+                ("police_pack.typ", POLICE_PACK),
+                ("policy.typ", POLICY),
+            ])
             .fonts(typst_assets::fonts())
             .build()
     })
+}
+
+fn typeset(template: &str, inputs: Dict) -> Result<Vec<u8>, ReportError> {
+    let doc: typst_layout::PagedDocument = engine()
+        .compile_with_input(template, inputs)
+        .output
+        .map_err(|e| ReportError::Typeset(format!("{e:?}")))?;
+    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
+        .map_err(|e| ReportError::Pdf(format!("{e:?}")))
+}
+
+/// One section of a policy: a heading, then paragraphs and lists in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PolicyBlock {
+    Para(String),
+    List(Vec<String>),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PolicySection {
+    pub heading: String,
+    pub blocks: Vec<PolicyBlock>,
+}
+
+/// A missing policy as a document, already in one language.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PolicyDocument {
+    pub lang: String,
+    pub organisation: String,
+    pub title: String,
+    /// A PNG, JPEG or WebP: the organisation's logo, at the heading's right.
+    pub logo: Option<Vec<u8>>,
+    /// The version, who approved it and when, the review date, the content hash.
+    pub key_rows: Vec<(String, String)>,
+    pub sections: Vec<PolicySection>,
+    pub footer: String,
+}
+
+/// Typesets a missing policy. CPU-bound: call it off the async runtime.
+pub fn policy(doc: &PolicyDocument) -> Result<Vec<u8>, ReportError> {
+    let mut d = Dict::new();
+    d.insert("lang".into(), text(&doc.lang));
+    d.insert("organisation".into(), text(&doc.organisation));
+    d.insert("title".into(), text(&doc.title));
+    d.insert(
+        "logo".into(),
+        match &doc.logo {
+            Some(bytes) => Bytes::new(bytes.clone()).into_value(),
+            None => Value::None,
+        },
+    );
+    d.insert("key_rows".into(), rows(&doc.key_rows));
+    d.insert(
+        "sections".into(),
+        doc.sections
+            .iter()
+            .map(|s| {
+                let mut section = Dict::new();
+                section.insert("heading".into(), text(&s.heading));
+                section.insert(
+                    "blocks".into(),
+                    s.blocks
+                        .iter()
+                        .map(|b| match b {
+                            PolicyBlock::Para(p) => text(p),
+                            PolicyBlock::List(items) => items
+                                .iter()
+                                .map(|i| text(i))
+                                .collect::<Array>()
+                                .into_value(),
+                        })
+                        .collect::<Array>()
+                        .into_value(),
+                );
+                Value::Dict(section)
+            })
+            .collect::<Array>()
+            .into_value(),
+    );
+    d.insert("footer".into(), text(&doc.footer));
+    typeset("policy.typ", d)
 }
 
 /// Typesets the pack, or any document of the same shape (an episode's chronology is one:
 /// a heading, key facts, then titled rows). CPU-bound (tens of milliseconds): call it off the
 /// async runtime.
 pub fn police_pack(pack: &PolicePack) -> Result<Vec<u8>, ReportError> {
-    let doc: typst_layout::PagedDocument = engine()
-        .compile_with_input(pack.inputs())
-        .output
-        .map_err(|e| ReportError::Typeset(format!("{e:?}")))?;
-    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
-        .map_err(|e| ReportError::Pdf(format!("{e:?}")))
+    typeset("police_pack.typ", pack.inputs())
 }
 
 #[cfg(test)]
@@ -147,5 +228,25 @@ mod tests {
         let pdf = police_pack(&pack).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         assert!(pdf.len() > 1000);
+    }
+
+    #[test]
+    fn a_policy_is_a_pdf_with_lists_and_markup_in_values_stays_text() {
+        let doc = PolicyDocument {
+            lang: "en".into(),
+            organisation: "Cartref #emph[Ltd]".into(),
+            title: "Missing from care policy".into(),
+            key_rows: vec![("Version".into(), "2".into())],
+            sections: vec![PolicySection {
+                heading: "1. Purpose".into(),
+                blocks: vec![
+                    PolicyBlock::Para("Why $x$ matters".into()),
+                    PolicyBlock::List(vec!["One".into(), "- Two".into()]),
+                ],
+            }],
+            ..Default::default()
+        };
+        let pdf = policy(&doc).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
     }
 }

@@ -78,6 +78,18 @@ pub enum Signing {
     NoSuchVersion,
 }
 
+/// The organisation's logo, as Homeward re-encoded it: one version per upload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Logo {
+    pub org_id: OrgId,
+    pub version: i64,
+    pub png: Vec<u8>,
+    pub width: i64,
+    pub height: i64,
+    pub uploaded_by_label: String,
+    pub uploaded_at: Timestamp,
+}
+
 /// The policies' storage, within one organisation at a time.
 #[async_trait]
 pub trait PolicyStore: Send + Sync {
@@ -127,4 +139,8 @@ pub trait PolicyStore: Send + Sync {
         org: OrgId,
         id: PolicyId,
     ) -> StoreResult<Vec<PolicySignature>>;
+    /// Adds the organisation's next logo; one that is not the next version is a `Conflict`.
+    async fn add_logo(&self, logo: &Logo, audit: &AuditEvent) -> StoreResult<()>;
+    /// The organisation's newest logo.
+    async fn latest_logo(&self, org: OrgId) -> StoreResult<Option<Logo>>;
 }

@@ -330,6 +330,62 @@ macro_rules! impl_policy_store {
                     })
                     .collect()
             }
+
+            async fn add_logo(
+                &self,
+                logo: &$crate::policies::Logo,
+                audit: &$crate::sql_impl::domain::audit::AuditEvent,
+            ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                Self::expect_next_version(
+                    &mut tx,
+                    "SELECT MAX(version) AS v FROM organisation_logos WHERE org_id = $1",
+                    logo.org_id.0,
+                    logo.version,
+                )
+                .await?;
+                sqlx::query(
+                    "INSERT INTO organisation_logos (org_id, version, png, width, height, uploaded_by_label, uploaded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(logo.org_id.0)
+                .bind(logo.version)
+                .bind(&logo.png)
+                .bind(logo.width)
+                .bind(logo.height)
+                .bind(&logo.uploaded_by_label)
+                .bind(Self::ms(logo.uploaded_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(Self::db_err)?;
+                self.append_audit(&mut tx, audit).await?;
+                Self::commit(tx).await
+            }
+
+            async fn latest_logo(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+            ) -> $crate::StoreResult<Option<$crate::policies::Logo>> {
+                use sqlx::Row as _;
+                let row = sqlx::query(
+                    "SELECT version, png, width, height, uploaded_by_label, uploaded_at \
+                     FROM organisation_logos WHERE org_id = $1 ORDER BY version DESC LIMIT 1",
+                )
+                .bind(org.0)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                Ok(Some($crate::policies::Logo {
+                    org_id: org,
+                    version: row.try_get("version").map_err(Self::db_err)?,
+                    png: row.try_get("png").map_err(Self::db_err)?,
+                    width: row.try_get("width").map_err(Self::db_err)?,
+                    height: row.try_get("height").map_err(Self::db_err)?,
+                    uploaded_by_label: row.try_get("uploaded_by_label").map_err(Self::db_err)?,
+                    uploaded_at: Self::at(row.try_get("uploaded_at").map_err(Self::db_err)?),
+                }))
+            }
         }
     };
 }

@@ -87,6 +87,28 @@ async fn a_policy_follows_the_settings_and_is_signed_again_when_it_changes() {
                 .await
                 .is_err()
         );
+        // The logo is the organisation's, uploaded once for all its policies.
+        let draft = t.app.missing_policy(&manager, id).await.unwrap();
+        assert_eq!(draft.composed.missing, vec![Field::Logo], "{}", t.engine);
+        assert!(matches!(
+            t.app.upload_policy_logo(&admin, &meta, b"not an image".to_vec()).await,
+            Err(AppError::Invalid(f)) if f[0].field == "logo"
+        ));
+        assert!(matches!(
+            t.app
+                .upload_policy_logo(&carer, &meta, homeward_app::photos::demo_portrait(1))
+                .await,
+            Err(AppError::Forbidden)
+        ));
+        assert_eq!(
+            t.app
+                .upload_policy_logo(&admin, &meta, homeward_app::photos::demo_portrait(1))
+                .await
+                .unwrap(),
+            1
+        );
+        let logo = t.app.policy_logo(&carer).await.unwrap().unwrap();
+        assert!(logo.png.starts_with(b"\x89PNG"));
         let draft = t.app.missing_policy(&manager, id).await.unwrap();
         assert!(
             draft.composed.missing.is_empty(),
@@ -123,6 +145,28 @@ async fn a_policy_follows_the_settings_and_is_signed_again_when_it_changes() {
                 .await
                 .is_err()
         );
+        let standing = |list: Vec<homeward_app::missing_policies::PolicyStanding>| {
+            list.into_iter().find(|p| p.policy.id == id).unwrap()
+        };
+        let mine = standing(t.app.policy_standings(&carer).await.unwrap());
+        assert_eq!(mine.to_sign, Some(1), "{}", t.engine);
+        assert_eq!(mine.draft_changed, None, "a carer does not keep the policy");
+        let shares = t.app.policy_signing(&manager, id).await.unwrap();
+        let home = shares
+            .iter()
+            .find(|s| {
+                carer
+                    .memberships
+                    .iter()
+                    .any(|m| m.service_id == Some(s.service.id))
+            })
+            .unwrap();
+        assert!(home.staff >= 2, "{}: {}", t.engine, home.staff);
+        assert_eq!(home.signed, 0);
+        assert!(matches!(
+            t.app.policy_signing(&carer, id).await,
+            Err(AppError::Forbidden)
+        ));
         assert_eq!(
             t.app
                 .sign_missing_policy(&carer, &meta, id, 1)
@@ -130,6 +174,22 @@ async fn a_policy_follows_the_settings_and_is_signed_again_when_it_changes() {
                 .unwrap(),
             Signing::Signed
         );
+        assert_eq!(
+            standing(t.app.policy_standings(&carer).await.unwrap()).to_sign,
+            None
+        );
+        let after = t.app.policy_signing(&manager, id).await.unwrap();
+        let home = after
+            .iter()
+            .find(|s| {
+                carer
+                    .memberships
+                    .iter()
+                    .any(|m| m.service_id == Some(s.service.id))
+            })
+            .unwrap();
+        assert_eq!(home.signed, 1, "{}", t.engine);
+        assert!(!home.not_signed.contains(&carer.user.display_name));
         assert_eq!(
             t.app
                 .sign_missing_policy(&carer, &meta, id, 1)
@@ -168,6 +228,10 @@ async fn a_policy_follows_the_settings_and_is_signed_again_when_it_changes() {
         assert_ne!(published[0].content_hash, published[1].content_hash);
         // Signed version 1 only: asked to sign again.
         assert!(!has_signed(&published, &[1]));
+        assert_eq!(
+            standing(t.app.policy_standings(&carer).await.unwrap()).to_sign,
+            Some(2)
+        );
         t.app
             .sign_missing_policy(&carer, &meta, id, 2)
             .await
