@@ -153,6 +153,16 @@ impl App {
         kind: ServiceKind,
     ) -> AppResult<PolicyId> {
         require(actor, Action::DraftPolicies)?;
+        // One per kind: asked twice (a double click, or two admins), it is the one there is.
+        if let Some(existing) = self
+            .store
+            .policies(actor.org_id())
+            .await?
+            .into_iter()
+            .find(|p| p.kind == kind)
+        {
+            return Ok(existing.id);
+        }
         let policy = Policy {
             id: PolicyId::new_random(),
             org_id: actor.org_id(),
@@ -167,8 +177,18 @@ impl App {
             Some(policy.id.to_string()),
             Outcome::Allowed,
         );
-        self.store.create_policy(&policy, &e).await?;
-        Ok(policy.id)
+        match self.store.create_policy(&policy, &e).await {
+            Ok(()) => Ok(policy.id),
+            Err(homeward_store::StoreError::Conflict(_)) => self
+                .store
+                .policies(actor.org_id())
+                .await?
+                .into_iter()
+                .find(|p| p.kind == kind)
+                .map(|p| p.id)
+                .ok_or(AppError::NotFound),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The organisation's policies.
@@ -269,6 +289,18 @@ impl App {
                 "error-policy-review-months",
             ));
         }
+        self.store
+            .policy(actor.org_id(), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let latest = self.store.latest_policy_details(actor.org_id(), id).await?;
+        // Already as asked (a double click): nothing to save.
+        if latest.as_ref().is_some_and(|l| l.details == details) {
+            return Ok(());
+        }
+        if latest.as_ref().map_or(0, |l| l.version) + 1 != version {
+            return Err(AppError::invalid("version", "error-policy-saved-meanwhile"));
+        }
         let now = self.clock.now();
         let v = PolicyDetailsVersion {
             policy_id: id,
@@ -285,14 +317,18 @@ impl App {
             Some(format!("{id} v{version}")),
             Outcome::Allowed,
         );
-        if !self
+        match self
             .store
             .append_policy_details(actor.org_id(), &v, &e)
-            .await?
+            .await
         {
-            return Err(AppError::NotFound);
+            Ok(true) => Ok(()),
+            Ok(false) => Err(AppError::NotFound),
+            Err(homeward_store::StoreError::Conflict(_)) => {
+                Err(AppError::invalid("version", "error-policy-saved-meanwhile"))
+            }
+            Err(e) => Err(e.into()),
         }
-        Ok(())
     }
 
     /// Publishes the draft as it stands: refused while a field is missing. The first version
@@ -350,14 +386,19 @@ impl App {
             Some(format!("{id} v{version}")),
             Outcome::Allowed,
         );
-        if !self
+        match self
             .store
             .publish_policy(actor.org_id(), &published, &e)
-            .await?
+            .await
         {
-            return Err(AppError::NotFound);
+            Ok(true) => Ok(version),
+            Ok(false) => Err(AppError::NotFound),
+            // Another manager published first: there is nothing new to publish.
+            Err(homeward_store::StoreError::Conflict(_)) => {
+                Err(AppError::invalid("draft", "error-policy-unchanged"))
+            }
+            Err(e) => Err(e.into()),
         }
-        Ok(version)
     }
 
     /// The actor signs a published version to say they have read it.
@@ -587,6 +628,162 @@ impl App {
             out.push(line);
         }
         Ok(out)
+    }
+}
+
+/// A published version as its page shows it.
+#[derive(Clone, Debug)]
+pub struct PolicyVersionView {
+    pub policy: Policy,
+    pub version: PublishedPolicy,
+    /// The version before it, for the difference.
+    pub previous: Option<PublishedPolicy>,
+    /// When the reader signed this version.
+    pub signed_at: Option<jiff::Timestamp>,
+    /// The reader signs for a service of the policy's kind, and has not signed this version.
+    pub may_sign: bool,
+    /// The reader still has to sign a version at least this new.
+    pub must_sign: bool,
+}
+
+impl App {
+    /// One published version, with the reader's signature on it.
+    pub async fn missing_policy_version(
+        &self,
+        actor: &Actor,
+        id: PolicyId,
+        version: i64,
+    ) -> AppResult<PolicyVersionView> {
+        require(actor, Action::ReadPolicies)?;
+        let org = actor.org_id();
+        let policy = self
+            .store
+            .policy(org, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let published = self.store.published_policies(org, id).await?;
+        let at = published
+            .iter()
+            .position(|p| p.version == version)
+            .ok_or(AppError::NotFound)?;
+        let mine: Vec<(i64, jiff::Timestamp)> = self
+            .store
+            .policy_signatures(org, id)
+            .await?
+            .into_iter()
+            .filter(|s| s.user_id == actor.user.id)
+            .map(|s| (s.version, s.signed_at))
+            .collect();
+        let signed_at = mine.iter().find(|(v, _)| *v == version).map(|(_, at)| *at);
+        let signs = actor.inspecting.is_none()
+            && actor.can(Action::SignPolicies)
+            && must_sign(
+                &actor.memberships,
+                &self.services_of_kind(actor, policy.kind).await?,
+            );
+        let versions: Vec<i64> = mine.iter().map(|(v, _)| *v).collect();
+        Ok(PolicyVersionView {
+            may_sign: signs && signed_at.is_none(),
+            must_sign: signs && !has_signed(&published, &versions),
+            policy,
+            version: published[at].clone(),
+            previous: published.get(at + 1).cloned(),
+            signed_at,
+        })
+    }
+
+    /// A published version (or, with `None`, the draft as it stands) as a PDF in one
+    /// language, with the organisation's logo.
+    pub async fn missing_policy_pdf(
+        &self,
+        actor: &Actor,
+        id: PolicyId,
+        version: Option<i64>,
+        locale: Locale,
+    ) -> AppResult<Vec<u8>> {
+        require(actor, Action::ReadPolicies)?;
+        let tr = homeward_i18n::Tr(locale);
+        let org = self
+            .fixed_organisation(actor.org_id())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (kind, text, mut key_rows) = match version {
+            Some(n) => {
+                let v = self.missing_policy_version(actor, id, n).await?;
+                let p = v.version;
+                let mut rows = vec![
+                    (tr.get("policy-version"), p.version.to_string()),
+                    (
+                        tr.get("policy-approved"),
+                        format!("{}, {}", p.approved_by_label, tr.date_time(p.approved_at)),
+                    ),
+                    (tr.get("policy-review-by"), tr.date(p.review_by)),
+                ];
+                if !p.change_note.is_empty() {
+                    rows.push((tr.get("policy-change-note"), p.change_note.clone()));
+                }
+                rows.push((tr.get("policy-hash"), p.content_hash.clone()));
+                let text = match locale {
+                    Locale::Welsh => p.text_cy,
+                    Locale::English => p.text_en,
+                };
+                (v.policy.kind, text, rows)
+            }
+            None => {
+                let d = self.missing_policy(actor, id).await?;
+                let text = match locale {
+                    Locale::Welsh => d.text_cy,
+                    Locale::English => d.text_en,
+                };
+                (
+                    d.policy.kind,
+                    text,
+                    vec![(tr.get("policy-version"), tr.get("policy-draft"))],
+                )
+            }
+        };
+        key_rows.insert(
+            0,
+            (
+                tr.get("policy-registered-manager"),
+                org.registered_manager.clone(),
+            ),
+        );
+        let logo = self.store.latest_logo(actor.org_id()).await?.map(|l| l.png);
+        let doc = homeward_reports::PolicyDocument {
+            lang: locale.code().to_string(),
+            organisation: org.name.clone(),
+            title: tr.with(
+                "policy-title",
+                "kind",
+                &tr.get(&format!("service-{}", kind.code())),
+            ),
+            logo,
+            key_rows,
+            sections: homeward_i18n::missing_policy::parse_plain_text(&text)
+                .into_iter()
+                .map(|w| homeward_reports::PolicySection {
+                    heading: format!("{}. {}", w.number, w.heading),
+                    blocks: w
+                        .blocks
+                        .into_iter()
+                        .map(|b| match b {
+                            homeward_i18n::missing_policy::WrittenBlock::Para(p) => {
+                                homeward_reports::PolicyBlock::Para(p)
+                            }
+                            homeward_i18n::missing_policy::WrittenBlock::List(l) => {
+                                homeward_reports::PolicyBlock::List(l)
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+            footer: format!("{} · {}", org.name, tr.get("policy-footer")),
+        };
+        tokio::task::spawn_blocking(move || homeward_reports::policy(&doc))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(e.to_string()))
     }
 }
 

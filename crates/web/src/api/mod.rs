@@ -12,6 +12,7 @@ pub mod on_call;
 pub mod patterns;
 pub mod people;
 pub mod person_dto;
+pub mod policies;
 pub mod problem;
 pub mod query;
 pub mod services;
@@ -83,6 +84,11 @@ use utoipa::{Modify, OpenApi};
         tokens::revoke_mine,
         tokens::of_user,
         tokens::revoke_users,
+        policies::list,
+        policies::show,
+        policies::version,
+        policies::sign,
+        policies::signatures,
     ),
     components(schemas(
         dto::Me,
@@ -113,6 +119,13 @@ use utoipa::{Modify, OpenApi};
         episodes::BoardChangeDto,
         episodes::DutyDto,
         dto::AuditRecordDto,
+        policies::PolicyDto,
+        policies::MissingFieldDto,
+        policies::VersionSummaryDto,
+        policies::PolicyDraftDto,
+        policies::PolicyVersionDto,
+        policies::SignedDto,
+        policies::ServiceSigningDto,
         settings::SettingsDto,
         settings::SettingsUpdate,
         settings::DutySettingsDto,

@@ -50,7 +50,9 @@ impl Problem {
     pub fn new(tr: Tr, e: AppError) -> Self {
         // A stale save is a conflict to a program, though a form shows it like a field error.
         if let AppError::Invalid(fields) = &e
-            && fields.iter().any(|f| f.message == "error-saved-meanwhile")
+            && fields.iter().any(|f| {
+                f.message == "error-saved-meanwhile" || f.message == "error-policy-saved-meanwhile"
+            })
         {
             return Self::with(
                 StatusCode::CONFLICT,

@@ -38,6 +38,10 @@ struct HomePage {
     services: Vec<String>,
     links: Vec<Link>,
     partner: bool,
+    /// Policy versions this user still has to read and sign.
+    policies_to_read: Vec<PageLink>,
+    /// For those who keep the policies: overdue reviews, drafts that have moved on.
+    policies_attention: Vec<PageLink>,
 }
 
 pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Failure> {
@@ -138,6 +142,13 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, F
             }
         }
     }
+    let (policies_to_read, policies_attention) = policy_notices(&state, &ctx).await?;
+    if actor.can(Action::ReadPolicies) {
+        links.push(Link {
+            href: "/policies".into(),
+            label: t.get("home-can-policies"),
+        });
+    }
     let page = HomePage {
         page: Page::new(&ctx, "home-title", "/"),
         pages,
@@ -148,6 +159,63 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Response, F
         services,
         partner: actor.roles().all(|r| r.is_partner()),
         links,
+        policies_to_read,
+        policies_attention,
     };
     Ok(render(&page, StatusCode::OK))
+}
+
+/// What the missing policies ask of this user: versions to sign, and (for those who keep the
+/// policies) reviews overdue and drafts the settings have moved on from.
+async fn policy_notices(
+    state: &AppState,
+    ctx: &Ctx,
+) -> Result<(Vec<PageLink>, Vec<PageLink>), Failure> {
+    let actor = ctx.actor().or_fail(ctx)?;
+    if !actor.can(Action::ReadPolicies) {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let t = ctx.tr;
+    let mut to_read = Vec::new();
+    let mut attention = Vec::new();
+    for p in state.app.policy_standings(actor).await.or_fail(ctx)? {
+        let kind = t.get(&format!("service-{}", p.policy.kind.code()));
+        if let Some(v) = p.to_sign {
+            to_read.push(PageLink {
+                href: format!("/policies/{}/versions/{v}", p.policy.id),
+                text: t.args(
+                    "policy-to-read-line",
+                    &[("kind", kind.as_str()), ("version", &v.to_string())],
+                ),
+            });
+        }
+        if !actor.can(Action::PublishPolicies) {
+            continue;
+        }
+        let href = format!("/policies/{}", p.policy.id);
+        match &p.in_force {
+            None => attention.push(PageLink {
+                href,
+                text: t.with("home-policy-unpublished", "kind", &kind),
+            }),
+            Some(v) => {
+                if p.review_overdue {
+                    attention.push(PageLink {
+                        href: href.clone(),
+                        text: t.args(
+                            "home-policy-overdue",
+                            &[("kind", kind.as_str()), ("date", &t.date(v.review_by))],
+                        ),
+                    });
+                }
+                if p.draft_changed == Some(true) {
+                    attention.push(PageLink {
+                        href,
+                        text: t.with("home-policy-changed", "kind", &kind),
+                    });
+                }
+            }
+        }
+    }
+    Ok((to_read, attention))
 }

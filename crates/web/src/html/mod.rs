@@ -17,6 +17,7 @@ pub mod patterns;
 pub mod people;
 pub mod person;
 pub mod photos;
+pub mod policies;
 pub mod reviews;
 pub mod settings;
 pub mod sign_in;
@@ -79,7 +80,7 @@ impl Page {
             .as_ref()
             .is_some_and(|a| a.can(Action::ManageOwnTokens));
         if let Some(actor) = &ctx.actor {
-            let items: [(&'static str, &str, Action); 13] = [
+            let items: [(&'static str, &str, Action); 14] = [
                 ("/", "nav-home", Action::ViewOwnHome),
                 ("/episodes", "nav-board", Action::ViewEpisodes),
                 ("/people", "nav-people", Action::ViewPeople),
@@ -99,6 +100,7 @@ impl Page {
                     Action::GiveAccess,
                 ),
                 ("/inspections", "nav-inspections", Action::Inspect),
+                ("/policies", "nav-policies", Action::ReadPolicies),
                 ("/audit", "nav-audit", Action::ViewAuditTrail),
                 ("/admin/settings", "nav-settings", Action::ViewSettings),
             ];

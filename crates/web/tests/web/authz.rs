@@ -27,6 +27,15 @@ const MAIL_FIXERS: &[Role] = &[Manager, SafeguardingLead, OrgAdmin];
 const DISCLOSURE_READERS: &[Role] = &[Manager, SafeguardingLead, Auditor];
 const PARTNERS: &[Role] = &[Police, SocialWorker, ReturnInterviewWorker];
 const INSPECTORS: &[Role] = &[Inspector];
+const POLICY_READERS: &[Role] = &[
+    CareWorker,
+    ShiftLead,
+    Manager,
+    SafeguardingLead,
+    OrgAdmin,
+    Auditor,
+];
+const POLICY_KEEPERS: &[Role] = &[OrgAdmin, Manager, SafeguardingLead];
 const TOKEN_OWNERS: &[Role] = &[
     CareWorker,
     ShiftLead,
@@ -173,6 +182,22 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("POST", "/mail/undelivered/{id}/resend") => Only(MAIL_FIXERS),
         ("POST", "/api/v1/mail/undelivered/{id}/resend") => Only(MAIL_FIXERS),
         ("POST", "/api/v1/episodes") | ("POST", "/api/v1/episodes/{id}/events") => Only(EDITORS),
+        ("GET", "/policies")
+        | ("GET", "/policies/logo")
+        | ("GET", "/policies/{id}")
+        | ("GET", "/policies/{id}/draft.pdf")
+        | ("GET", "/policies/{id}/versions/{n}")
+        | ("GET", "/policies/{id}/versions/{n}/policy.pdf")
+        | ("GET", "/api/v1/policies")
+        | ("GET", "/api/v1/policies/{id}")
+        | ("GET", "/api/v1/policies/{id}/versions/{version}") => Only(POLICY_READERS),
+        ("POST", "/policies")
+        | ("POST", "/policies/logo")
+        | ("POST", "/policies/{id}/details")
+        | ("GET", "/api/v1/policies/{id}/signatures") => Only(POLICY_KEEPERS),
+        ("POST", "/policies/{id}/publish") => Only(PLAN_AGREERS),
+        ("POST", "/policies/{id}/versions/{n}/sign")
+        | ("POST", "/api/v1/policies/{id}/versions/{version}/sign") => Only(EDITORS),
         _ => return None,
     })
 }
@@ -258,11 +283,11 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
 fn concrete(
     path: &str,
     user: &str,
-    person: &(String, String, String, String, String),
+    person: &(String, String, String, String, String, String),
     grant: &str,
     inspection: &str,
 ) -> String {
-    let (person, photo, episode, service, mail) = person;
+    let (person, photo, episode, service, mail, policy) = person;
     let asset = homeward_web::assets::css_url();
     let asset_name = asset.trim_start_matches("/assets/");
     let id = if path.contains("/people/") {
@@ -273,6 +298,8 @@ fn concrete(
         service
     } else if path.contains("/mail/") {
         mail
+    } else if path.contains("/policies/") {
+        policy
     } else {
         user
     };
@@ -387,12 +414,15 @@ async fn run_matrix(t: &TestApp) {
         let episode = open_episode_for(t, &person).await;
         // And an email about it that could not be delivered.
         let mail = dead_letter(t, org, episode).await;
+        // And the missing policy for its kind of service, published, with a logo.
+        let policy = published_policy(t, org, person.service_id).await;
         (
             person.id.to_string(),
             photo.id.to_string(),
             episode.to_string(),
             person.service_id.to_string(),
             mail.to_string(),
+            policy.to_string(),
         )
     };
     let own_person = person_in(demo.own(CareWorker).org_id).await;
@@ -523,6 +553,88 @@ async fn run_matrix(t: &TestApp) {
         table().len()
     );
     assert!(checked > 200, "only {checked} checks ran");
+}
+
+/// The organisation's missing policy for a service's kind, with version 1 published and a
+/// logo: written straight to the store.
+async fn published_policy(
+    t: &TestApp,
+    org: homeward_domain::ids::OrgId,
+    service: homeward_domain::ids::ServiceId,
+) -> homeward_domain::ids::PolicyId {
+    use homeward_store::policies::{Logo, Policy, PublishedPolicy};
+    let kind = t
+        .app
+        .store
+        .get_service(org, service)
+        .await
+        .unwrap()
+        .unwrap()
+        .kind;
+    let policy = Policy {
+        id: homeward_domain::ids::PolicyId::new_random(),
+        org_id: org,
+        kind,
+        created_at: start_time(),
+    };
+    t.app
+        .store
+        .create_policy(&policy, &test_event(org))
+        .await
+        .unwrap();
+    let approver = t
+        .app
+        .store
+        .users_page(
+            org,
+            &homeward_store::UsersQuery {
+                limit: 1,
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .remove(0)
+        .user
+        .id;
+    let published = PublishedPolicy {
+        policy_id: policy.id,
+        version: 1,
+        text_en: "1. Purpose\n\nWhy.\n\n".into(),
+        text_cy: "1. Diben\n\nPam.\n\n".into(),
+        content_hash: "0".repeat(64),
+        material: true,
+        change_note: String::new(),
+        approved_by: approver,
+        approved_by_label: "test".into(),
+        approved_at: start_time(),
+        review_by: jiff::civil::date(2027, 11, 1),
+    };
+    assert!(
+        t.app
+            .store
+            .publish_policy(org, &published, &test_event(org))
+            .await
+            .unwrap()
+    );
+    if t.app.store.latest_logo(org).await.unwrap().is_none() {
+        let logo = Logo {
+            org_id: org,
+            version: 1,
+            png: homeward_app::missing_policies::process_logo(
+                &homeward_app::photos::demo_portrait(1),
+            )
+            .unwrap()
+            .0,
+            width: 1,
+            height: 1,
+            uploaded_by_label: "test".into(),
+            uploaded_at: start_time(),
+        };
+        t.app.store.add_logo(&logo, &test_event(org)).await.unwrap();
+    }
+    policy.id
 }
 
 /// A live grant from one organisation to another for a person: written straight to the store.

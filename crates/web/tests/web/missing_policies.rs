@@ -35,11 +35,12 @@ async fn a_policy_follows_the_settings_and_is_signed_again_when_it_changes() {
             .create_missing_policy(&admin, &meta, kind)
             .await
             .unwrap();
-        assert!(
+        assert_eq!(
             t.app
                 .create_missing_policy(&admin, &meta, kind)
                 .await
-                .is_err(),
+                .unwrap(),
+            id,
             "one policy per kind of service"
         );
         assert!(matches!(
@@ -80,13 +81,18 @@ async fn a_policy_follows_the_settings_and_is_signed_again_when_it_changes() {
             .save_policy_details(&admin, &meta, id, 1, details.clone())
             .await
             .unwrap();
-        // A second save of version 1 (a double click) changes nothing.
-        assert!(
-            t.app
-                .save_policy_details(&admin, &meta, id, 1, details)
-                .await
-                .is_err()
-        );
+        // A second save of version 1 (a double click) changes nothing; a different one
+        // based on an old version is refused.
+        t.app
+            .save_policy_details(&admin, &meta, id, 1, details.clone())
+            .await
+            .unwrap();
+        let mut stale = details;
+        stale.review_months = 6;
+        assert!(matches!(
+            t.app.save_policy_details(&admin, &meta, id, 1, stale).await,
+            Err(AppError::Invalid(f)) if f[0].field == "version"
+        ));
         // The logo is the organisation's, uploaded once for all its policies.
         let draft = t.app.missing_policy(&manager, id).await.unwrap();
         assert_eq!(draft.composed.missing, vec![Field::Logo], "{}", t.engine);
@@ -241,5 +247,302 @@ async fn a_policy_follows_the_settings_and_is_signed_again_when_it_changes() {
             t.app.sign_missing_policy(&carer, &meta, id, 7).await,
             Err(AppError::NotFound)
         ));
+    }
+}
+
+async fn account(t: &TestApp, email: &str) -> homeward_store::User {
+    t.app
+        .store
+        .find_credentials(email)
+        .await
+        .unwrap()
+        .unwrap()
+        .user
+}
+
+fn upload_logo(session: &Session, next: &str, image: &[u8]) -> Req {
+    let body = crate::photos::multipart(&[
+        ("next", None, next.as_bytes()),
+        ("logo", Some("logo.png"), image),
+    ]);
+    req(
+        "POST",
+        &format!(
+            "/policies/logo?csrf_token={}",
+            homeward_web::guard::encode(&session.csrf)
+        ),
+    )
+    .session(session)
+    .body(
+        &format!("multipart/form-data; boundary={}", crate::photos::BOUNDARY),
+        body,
+    )
+}
+
+/// The whole loop through the pages, as a home-care provider in Wales would use it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_policy_pages_draft_publish_sign_and_ask_again_after_a_setting_changes() {
+    for t in engines().await {
+        seed(&t).await;
+        let admin = session_for(&t, &account(&t, "org-admin@gofal-dychmygol.example").await).await;
+        let manager = session_for(&t, &account(&t, "manager@gofal-dychmygol.example").await).await;
+        let carer_user = account(&t, "care-worker@gofal-dychmygol.example").await;
+        let carer = session_for(&t, &carer_user).await;
+        let e = t.engine;
+
+        // The admin starts the home-care policy; a double click lands on the same one.
+        let list = req("GET", "/policies").session(&admin).send(&t).await;
+        assert_eq!(list.status, 200, "{e}");
+        assert!(
+            list.body.contains("value=\"home_care\""),
+            "{e}: {}",
+            list.body
+        );
+        let made = req("POST", "/policies")
+            .session(&admin)
+            .form(&form(&admin, &[("kind", "home_care")]))
+            .send(&t)
+            .await;
+        assert_eq!(made.status, 303, "{e}: {}", made.body);
+        let page = made
+            .location()
+            .unwrap()
+            .split('?')
+            .next()
+            .unwrap()
+            .to_string();
+        let again = req("POST", "/policies")
+            .session(&admin)
+            .form(&form(&admin, &[("kind", "home_care")]))
+            .send(&t)
+            .await;
+        assert!(again.location().unwrap().starts_with(&page), "{e}");
+        let bad_kind = req("POST", "/policies")
+            .session(&admin)
+            .form(&form(&admin, &[("kind", "castle")]))
+            .send(&t)
+            .await;
+        assert_eq!(bad_kind.status, 422, "{e}");
+        assert!(bad_kind.body.contains("href=\"#kind\""), "{e}");
+
+        // The draft names what is missing, each linked to where it is filled.
+        let draft = req("GET", &page).session(&admin).send(&t).await;
+        assert_eq!(draft.status, 200, "{e}");
+        for field in [
+            "local_authority",
+            "local_protocol",
+            "emergency_duty_team",
+            "police_force",
+            "logo",
+        ] {
+            assert!(
+                draft.body.contains(&format!("href=\"#{field}\"")),
+                "{e}: {field}"
+            );
+            assert!(
+                draft.body.contains(&format!("id=\"{field}\"")),
+                "{e}: {field}"
+            );
+        }
+        // A wrong number and a half-written section of their own: nothing is saved, the
+        // error summary links to each, and what was typed is kept.
+        let bad = req("POST", &format!("{page}/details"))
+            .session(&admin)
+            .form(&form(
+                &admin,
+                &[
+                    ("_version", "0"),
+                    ("local_authority", "Conwy County Borough Council"),
+                    ("review_months", "13"),
+                    ("own_after_0", "immediate"),
+                    ("own_heading_0", "Keys and key safes"),
+                ],
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(bad.status, 422, "{e}");
+        assert!(bad.body.contains("href=\"#review_months\""), "{e}");
+        assert!(bad.body.contains("href=\"#own_text_0\""), "{e}");
+        assert!(
+            bad.body.contains("value=\"Conwy County Borough Council\""),
+            "{e}"
+        );
+        let saved = req("POST", &format!("{page}/details"))
+            .session(&admin)
+            .form(&form(
+                &admin,
+                &[
+                    ("_version", "0"),
+                    ("local_authority", "Conwy County Borough Council"),
+                    (
+                        "local_protocol",
+                        "The North Wales missing persons protocol, on the shared drive",
+                    ),
+                    ("emergency_duty_team", "0300 123 3079"),
+                    ("police_force", "North Wales Police"),
+                    ("review_months", "12"),
+                    ("own_after_0", "immediate"),
+                    ("own_heading_0", "Keys and key safes"),
+                    ("own_text_0", "The coordinator keeps the key safe codes."),
+                ],
+            ))
+            .send(&t)
+            .await;
+        assert_eq!(saved.status, 303, "{e}: {}", saved.body);
+        // Not an image: refused on the logo field.
+        let not_image = upload_logo(&admin, &page, b"%PDF-1.7").send(&t).await;
+        assert_eq!(not_image.status, 422, "{e}");
+        assert!(not_image.body.contains("href=\"#logo\""), "{e}");
+        let logo = upload_logo(&admin, &page, &homeward_app::photos::demo_portrait(2))
+            .send(&t)
+            .await;
+        assert_eq!(logo.status, 303, "{e}: {}", logo.body);
+        assert!(logo.location().unwrap().starts_with(&page), "{e}");
+        let png = req("GET", "/policies/logo").session(&carer).send(&t).await;
+        assert!(png.bytes.starts_with(b"\x89PNG"), "{e}");
+
+        // The manager publishes it; a second click finds it published.
+        let ready = req("GET", &page).session(&manager).send(&t).await;
+        assert!(!ready.body.contains("id=\"missing\""), "{e}");
+        assert!(ready.body.contains("Publish version 1"), "{e}");
+        assert!(ready.body.contains("Keys and key safes"), "{e}");
+        let publish = |note: &'static str, version: &'static str| {
+            req("POST", &format!("{page}/publish"))
+                .session(&manager)
+                .form(&form(
+                    &manager,
+                    &[
+                        ("change_note", note),
+                        ("material", "yes"),
+                        ("version", version),
+                    ],
+                ))
+        };
+        let published = publish("First version", "1").send(&t).await;
+        assert_eq!(published.status, 303, "{e}: {}", published.body);
+        let v1 = format!("{page}/versions/1");
+        assert!(published.location().unwrap().starts_with(&v1), "{e}");
+        let twice = publish("First version", "1").send(&t).await;
+        assert_eq!(twice.location(), Some(v1.as_str()), "{e}");
+
+        // The care worker is asked to read it, reads it and signs it.
+        let home = req("GET", "/").session(&carer).send(&t).await;
+        assert!(
+            home.body.contains("Policies for you to read and sign"),
+            "{e}"
+        );
+        assert!(home.body.contains(&format!("href=\"{v1}\"")), "{e}");
+        let reading = req("GET", &v1).session(&carer).send(&t).await;
+        assert!(
+            reading
+                .body
+                .contains("I have read this policy and will follow it"),
+            "{e}"
+        );
+        let signed = req("POST", &format!("{v1}/sign"))
+            .session(&carer)
+            .form(&form(&carer, &[]))
+            .send(&t)
+            .await;
+        assert_eq!(signed.status, 303, "{e}");
+        let read = req("GET", &v1).session(&carer).send(&t).await;
+        assert!(read.body.contains("You signed this version on"), "{e}");
+        assert!(!read.body.contains("I have read this policy"), "{e}");
+        let home = req("GET", "/").session(&carer).send(&t).await;
+        assert!(
+            !home.body.contains("Policies for you to read and sign"),
+            "{e}"
+        );
+        let shares = req("GET", &page).session(&manager).send(&t).await;
+        assert!(
+            shares.body.contains("Who has signed the version in force"),
+            "{e}"
+        );
+
+        // The PDF, in both languages, from the settings.
+        for (lang, timeline) in [("en", "within 60 minutes"), ("cy", "o fewn 60 munud")] {
+            let pdf = req("GET", &format!("{v1}/policy.pdf?lang={lang}"))
+                .session(&carer)
+                .send(&t)
+                .await;
+            assert_eq!(pdf.status, 200, "{e}");
+            if let Some(text) = crate::pack::pdf_text(&pdf.bytes) {
+                for wanted in [
+                    "Gofal Cartref Dychmygol",
+                    "Eleri Esiampl",
+                    timeline,
+                    "North Wales Police",
+                ] {
+                    assert!(text.contains(wanted), "{e} {lang}: {wanted} in {text}");
+                }
+            }
+        }
+
+        // The admin calls the police sooner: the draft moves on, the difference shows, and the
+        // manager's home page says so.
+        let put = req("PUT", "/api/v1/settings/duties")
+            .session(&admin)
+            .header("x-csrf-token", &admin.csrf)
+            .json(r#"{"based_on":0,"immediately_minutes":15,"promptly_minutes":60,"report_after_minutes":30,"plan_review_days":7,"return_discussion_days":7,"wales_interview_from_episode":3}"#)
+            .send(&t)
+            .await;
+        assert_eq!(put.status, 200, "{e}: {}", put.body);
+        let home = req("GET", "/").session(&manager).send(&t).await;
+        assert!(
+            home.body
+                .contains("the settings have changed since it was published"),
+            "{e}"
+        );
+        let changed = req("GET", &page).session(&manager).send(&t).await;
+        assert!(
+            changed.body.contains("What has changed since version 1"),
+            "{e}"
+        );
+        let added = changed
+            .body
+            .split("hw-diff__added")
+            .nth(1)
+            .unwrap_or_default();
+        assert!(added.contains("within 30 minutes"), "{e}: {}", changed.body);
+        assert_eq!(
+            publish("Police called after 30 minutes", "2")
+                .send(&t)
+                .await
+                .status,
+            303,
+            "{e}"
+        );
+        let home = req("GET", "/").session(&carer).send(&t).await;
+        assert!(
+            home.body.contains(&format!("href=\"{page}/versions/2\"")),
+            "{e}"
+        );
+
+        // The API says the same, and signs.
+        let api = req("GET", "/api/v1/policies")
+            .session(&carer)
+            .send(&t)
+            .await;
+        let listed: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+        assert_eq!(listed[0]["to_sign"], 2, "{e}: {}", api.body);
+        let sign = req(
+            "POST",
+            &format!(
+                "/api{}/versions/2/sign",
+                page.replace("/policies", "/v1/policies")
+            ),
+        )
+        .session(&carer)
+        .header("x-csrf-token", &carer.csrf)
+        .send(&t)
+        .await;
+        assert_eq!(sign.status, 200, "{e}: {}", sign.body);
+        assert!(sign.body.contains("\"newly_signed\":true"), "{e}");
+        let api = req("GET", "/api/v1/policies")
+            .session(&carer)
+            .send(&t)
+            .await;
+        let listed: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+        assert!(listed[0]["to_sign"].is_null(), "{e}: {}", api.body);
     }
 }

@@ -5,9 +5,9 @@ use crate::support::*;
 use homeward_app::photos::test_images;
 use homeward_domain::role::Role;
 
-const BOUNDARY: &str = "----homeward-test-boundary";
+pub(crate) const BOUNDARY: &str = "----homeward-test-boundary";
 
-fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+pub(crate) fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     for (name, filename, data) in parts {
         body.extend(
