@@ -2274,3 +2274,198 @@ async fn a_welsh_speaker_reports_a_time_typed_as_yh_and_reads_it_back() {
     );
     client.close().await.unwrap();
 }
+
+/// Issue 14's loop: a home-care provider in Wales drafts its missing policy, is told what is
+/// missing, fills it in; a manager publishes it; a care worker signs it; the admin changes when
+/// the police are called; the new draft shows the difference and, once published, the care
+/// worker is asked to sign again. The PDF carries the settings in both languages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_welsh_home_care_policy_is_drafted_published_signed_and_signed_again() {
+    let Some(axe) = prerequisites() else { return };
+    let t = sqlite().await;
+    seed(&t).await;
+    let base = serve(&t).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, client) = start_browser(profile.path()).await;
+    let admin = "org-admin@gofal-dychmygol.example";
+    let manager = "manager@gofal-dychmygol.example";
+    let carer = "care-worker@gofal-dychmygol.example";
+
+    // The admin starts the policy for home care.
+    sign_in(&t, &client, &base, admin).await;
+    click(&client, "nav a[href='/policies']").await;
+    wait_for_path(&client, |p| p == "/policies").await;
+    assert_accessible(&client, &axe, "the missing policies").await;
+    click(&client, "form[action='/policies'] button").await;
+    let policy = wait_for_path(&client, |p| p.starts_with("/policies/") && p.len() > 20).await;
+    let policy = policy.split('?').next().unwrap().to_string();
+    let page = text(&client).await;
+    assert!(
+        page.contains("The policy cannot be published yet"),
+        "{page}"
+    );
+    for missing in [
+        "Fill in the local authority",
+        "Fill in the emergency duty team’s number",
+        "Fill in the police force",
+        "Fill in the organisation’s logo",
+    ] {
+        assert!(page.contains(missing), "{missing}: {page}");
+    }
+    assert_accessible(&client, &axe, "a policy's draft with fields missing").await;
+    // Following the first missing field lands on its box.
+    click(&client, "#missing a[href='#local_authority']").await;
+    fill(&client, "local_authority", "Conwy County Borough Council").await;
+    fill(
+        &client,
+        "local_protocol",
+        "The North Wales missing persons protocol",
+    )
+    .await;
+    fill(&client, "emergency_duty_team", "0300 123 3079").await;
+    fill(&client, "police_force", "North Wales Police").await;
+    click(&client, "form[action$='/details'] button").await;
+    wait_for_path(&client, |p| p.contains("done=saved")).await;
+    let page = text(&client).await;
+    assert!(page.contains("Fill in the organisation’s logo"), "{page}");
+    assert!(!page.contains("Fill in the police force"), "{page}");
+    let file = profile.path().join("logo.png");
+    std::fs::write(&file, homeward_app::photos::demo_portrait(3)).unwrap();
+    client
+        .find(Locator::Id("logo"))
+        .await
+        .unwrap()
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&client, "form[enctype='multipart/form-data'] button").await;
+    wait_for_path(&client, |p| p.contains("done=logo")).await;
+    let page = text(&client).await;
+    assert!(
+        !page.contains("The policy cannot be published yet"),
+        "{page}"
+    );
+    assert!(page.contains("North Wales Police"), "{page}");
+    sign_out(&client, &base).await;
+
+    // The manager publishes it.
+    sign_in(&t, &client, &base, manager).await;
+    assert!(text(&client).await.contains("Home care: not published yet"));
+    client.goto(&format!("{base}{policy}")).await.unwrap();
+    assert_accessible(&client, &axe, "a policy ready to publish").await;
+    fill(&client, "change_note", "The first version").await;
+    click(&client, "form[action$='/publish'] button").await;
+    wait_for_path(&client, |p| p.contains("/versions/1")).await;
+    assert!(
+        text(&client)
+            .await
+            .contains("This version has been published")
+    );
+    sign_out(&client, &base).await;
+
+    // The care worker is asked to read it, and signs it.
+    sign_in(&t, &client, &base, carer).await;
+    let home = text(&client).await;
+    assert!(
+        home.contains("Home care: read and sign version 1"),
+        "{home}"
+    );
+    click(&client, &format!("a[href='{policy}/versions/1']")).await;
+    wait_for_path(&client, |p| p.ends_with("/versions/1")).await;
+    assert_accessible(&client, &axe, "a policy to read and sign").await;
+    let reading = text(&client).await;
+    assert!(
+        reading.contains("within 60 minutes, staff call North Wales Police"),
+        "{reading}"
+    );
+    click(&client, "#sign button").await;
+    wait_for_path(&client, |p| p.contains("done=signed")).await;
+    assert!(text(&client).await.contains("You signed this version on"));
+    // In Welsh too.
+    click(&client, "a.hw-header__language").await;
+    wait_for_lang(&client, "cy").await;
+    let welsh = text(&client).await;
+    assert!(welsh.contains("o fewn 60 munud"), "{welsh}");
+    assert_accessible(&client, &axe, "a signed policy in Welsh").await;
+    click(&client, "a.hw-header__language").await;
+    wait_for_lang(&client, "en-GB").await;
+    sign_out(&client, &base).await;
+
+    // The admin calls the police sooner: a new draft, with the difference shown.
+    sign_in(&t, &client, &base, admin).await;
+    client
+        .goto(&format!("{base}/admin/settings"))
+        .await
+        .unwrap();
+    fill(&client, "report_after_minutes", "45").await;
+    click(&client, "form[action='/admin/settings/duties'] button").await;
+    wait_for_path(&client, |p| p.contains("saved=1")).await;
+    client.goto(&format!("{base}{policy}")).await.unwrap();
+    let draft = text(&client).await;
+    assert!(
+        draft.contains("What has changed since version 1"),
+        "{draft}"
+    );
+    let added = client
+        .find(Locator::Css(".hw-diff__added"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(added.contains("within 45 minutes"), "{added}");
+    assert_accessible(&client, &axe, "a policy's draft with its difference").await;
+    sign_out(&client, &base).await;
+
+    sign_in(&t, &client, &base, manager).await;
+    let home = text(&client).await;
+    assert!(
+        home.contains("the settings have changed since it was published"),
+        "{home}"
+    );
+    client.goto(&format!("{base}{policy}")).await.unwrap();
+    fill(
+        &client,
+        "change_note",
+        "The police are called after 45 minutes",
+    )
+    .await;
+    click(&client, "form[action$='/publish'] button").await;
+    wait_for_path(&client, |p| p.contains("/versions/2")).await;
+    assert!(
+        text(&client)
+            .await
+            .contains("What has changed since version 1")
+    );
+    sign_out(&client, &base).await;
+
+    // The care worker is asked to sign again.
+    sign_in(&t, &client, &base, carer).await;
+    let home = text(&client).await;
+    assert!(
+        home.contains("Home care: read and sign version 2"),
+        "{home}"
+    );
+    click(&client, &format!("a[href='{policy}/versions/2']")).await;
+    wait_for_path(&client, |p| p.ends_with("/versions/2")).await;
+    click(&client, "#sign button").await;
+    wait_for_path(&client, |p| p.contains("done=signed")).await;
+
+    // The PDF, as the care worker's browser downloads it, in both languages.
+    for (lang, timeline) in [("en", "within 45 minutes"), ("cy", "o fewn 45 munud")] {
+        let script = format!(
+            "const done = arguments[0]; \
+             fetch('{policy}/versions/2/policy.pdf?lang={lang}') \
+               .then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));"
+        );
+        let bytes = client.execute_async(&script, vec![]).await.unwrap();
+        let pdf: Vec<u8> = serde_json::from_value(bytes).unwrap();
+        if let Some(dir) = std::env::var_os("HOMEWARD_SCREENSHOTS") {
+            std::fs::write(PathBuf::from(dir).join(format!("policy-{lang}.pdf")), &pdf).unwrap();
+        }
+        let text = crate::pack::pdf_text(&pdf).expect("pdftotext");
+        for wanted in ["Gofal Cartref Dychmygol", "Eleri Esiampl", timeline] {
+            assert!(text.contains(wanted), "{lang}: {wanted} in {text}");
+        }
+    }
+}
