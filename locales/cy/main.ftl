@@ -1935,3 +1935,6 @@ home-policy-overdue = { $kind }: roedd yr adolygiad i fod ar { $date }
 home-policy-changed = { $kind }: mae’r gosodiadau wedi newid ers ei gyhoeddi, felly adolygwch y drafft a’i gyhoeddi
 home-policy-unpublished = { $kind }: heb ei gyhoeddi eto
 home-can-policies = Darllen y polisi mynd ar goll
+patterns-section-policy = Y polisi mynd ar goll mewn grym
+patterns-policy-version = Fersiwn { $version }, cymeradwywyd gan { $who } ar { $when }; adolygu erbyn { $review }
+patterns-policy-signed = Wedi’i lofnodi gan { $signed } o { $total } o staff; { $rota_signed } o { $rota } ar y rota ar alwad

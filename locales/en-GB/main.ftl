@@ -1885,3 +1885,6 @@ home-policy-overdue = { $kind }: the review was due on { $date }
 home-policy-changed = { $kind }: the settings have changed since it was published, so review the draft and publish it
 home-policy-unpublished = { $kind }: not published yet
 home-can-policies = Read the missing policy
+patterns-section-policy = The missing policy in force
+patterns-policy-version = Version { $version }, approved by { $who } on { $when }; review by { $review }
+patterns-policy-signed = Signed by { $signed } of { $total } staff; { $rota_signed } of { $rota } on the on-call rota

@@ -560,12 +560,61 @@ impl App {
         id: PolicyId,
     ) -> AppResult<Vec<ServiceSigning>> {
         require(actor, Action::DraftPolicies)?;
-        let org = actor.org_id();
         let policy = self
             .store
-            .policy(org, id)
+            .policy(actor.org_id(), id)
             .await?
             .ok_or(AppError::NotFound)?;
+        self.signing_of(&policy).await
+    }
+
+    /// The rows of the inspection report about the missing policies: per policy and service,
+    /// the version in force and who has signed it. The caller has checked the reader may see
+    /// the report.
+    pub(crate) async fn policy_report_rows(
+        &self,
+        actor: &Actor,
+        t: homeward_i18n::Tr,
+    ) -> AppResult<Vec<(String, String)>> {
+        let org = actor.org_id();
+        let mut rows = Vec::new();
+        for policy in self.store.policies(org).await? {
+            let kind = t.get(&format!("service-{}", policy.kind.code()));
+            let published = self.store.published_policies(org, policy.id).await?;
+            let Some(current) = published.first() else {
+                rows.push((kind, t.get("policy-not-published")));
+                continue;
+            };
+            let version = t.args(
+                "patterns-policy-version",
+                &[
+                    ("version", current.version.to_string().as_str()),
+                    ("who", &current.approved_by_label),
+                    ("when", &t.date_time(current.approved_at)),
+                    ("review", &t.date(current.review_by)),
+                ],
+            );
+            rows.push((kind.clone(), version));
+            for line in self.signing_of(&policy).await? {
+                rows.push((
+                    format!("{kind}: {}", line.service.name),
+                    t.args(
+                        "patterns-policy-signed",
+                        &[
+                            ("signed", line.signed.to_string().as_str()),
+                            ("total", &line.staff.to_string()),
+                            ("rota_signed", &line.rota_signed.to_string()),
+                            ("rota", &line.rota.to_string()),
+                        ],
+                    ),
+                ));
+            }
+        }
+        Ok(rows)
+    }
+
+    async fn signing_of(&self, policy: &Policy) -> AppResult<Vec<ServiceSigning>> {
+        let (org, id) = (policy.org_id, policy.id);
         let published = self.store.published_policies(org, id).await?;
         let signatures = self.store.policy_signatures(org, id).await?;
         let staff = self

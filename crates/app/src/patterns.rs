@@ -1285,6 +1285,11 @@ impl App {
                         rows: headline,
                     },
                 );
+                // The written policy staff work to, and who has signed it.
+                sections.push(homeward_reports::Section {
+                    title: t.get("patterns-section-policy"),
+                    rows: self.policy_report_rows(actor, t).await?,
+                });
                 (String::new(), Vec::new())
             }
         };

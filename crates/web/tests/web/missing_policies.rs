@@ -544,5 +544,25 @@ async fn the_policy_pages_draft_publish_sign_and_ask_again_after_a_setting_chang
             .await;
         let listed: serde_json::Value = serde_json::from_str(&api.body).unwrap();
         assert!(listed[0]["to_sign"].is_null(), "{e}: {}", api.body);
+
+        // The inspection report names the version in force and who has signed it.
+        let lead = session_for(
+            &t,
+            &account(&t, "safeguarding-lead@gofal-dychmygol.example").await,
+        )
+        .await;
+        let report = req("GET", "/patterns/inspection.pdf?from=2020-01-01")
+            .session(&lead)
+            .send(&t)
+            .await;
+        assert_eq!(report.status, 200, "{e}: {}", report.body);
+        if let Some(text) = crate::pack::pdf_text(&report.bytes) {
+            assert!(text.contains("The missing policy in force"), "{e}: {text}");
+            assert!(
+                text.contains("Version 2, approved by Demo Manager"),
+                "{e}: {text}"
+            );
+            assert!(text.contains("Signed by 1 of 4 staff"), "{e}: {text}");
+        }
     }
 }
