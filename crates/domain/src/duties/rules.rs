@@ -37,6 +37,7 @@ const HOME_CARE_POLICY: &str = "Missing service user response and safeguarding p
 const HERBERT: &str = "The Herbert Protocol (police forces across England, Wales and Scotland)";
 const SSWBA: &str = "Social Services and Well-being (Wales) Act 2014";
 const MSA: &str = "Modern Slavery Act 2015, section 52, and the National Referral Mechanism";
+const CQC_2014: &str = "Health and Social Care Act 2008 (Regulated Activities) Regulations 2014";
 const LOCAL_PROTOCOL: &str = "Local missing-from-care protocol (for example, 3 times in 30 days)";
 
 fn child(c: &Context, n: Nation) -> bool {
@@ -158,6 +159,9 @@ fn england_repeat(c: &Context) -> bool {
 }
 fn england_not_repeat(c: &Context) -> bool {
     england_child(c) && c.recent_episodes < c.settings.strategy_after_episodes
+}
+fn adult_england_or_wales(c: &Context) -> bool {
+    adult(c) && c.nation != Nation::Scotland
 }
 fn adult_home_care(c: &Context) -> bool {
     adult(c) && c.service == ServiceKind::HomeCare
@@ -375,8 +379,8 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "tell_family",
-        applies: adult,
-        reads: &[Input::PersonKind],
+        applies: adult_scotland,
+        reads: &[Input::Nation, Input::PersonKind],
         since: FIRST_RULE_SET,
         until: None,
         trigger: Trigger::Opened,
@@ -385,6 +389,22 @@ pub const RULES: &[Rule] = &[
         source: src(
             NMPF,
             "The family's single point of contact, with the adult's permission where they can give it",
+        ),
+        done_by: &[],
+        information: false,
+    },
+    Rule {
+        id: "tell_family",
+        applies: adult_england_or_wales,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
+        trigger: Trigger::Opened,
+        due: Due::Promptly,
+        who: Who::Carer,
+        source: src(
+            APP,
+            "Keep the family informed, with the adult's permission where they can give it",
         ),
         done_by: &[],
         information: false,
@@ -662,8 +682,24 @@ pub const RULES: &[Rule] = &[
     // Found.
     Rule {
         id: "tell_found",
-        applies: everyone,
-        reads: &[],
+        applies: england_child,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
+        trigger: Trigger::Located,
+        due: Due::Promptly,
+        who: Who::Carer,
+        source: src(
+            DFE_2014,
+            "Everyone told of the missing episode must be told they are found",
+        ),
+        done_by: &[],
+        information: false,
+    },
+    Rule {
+        id: "tell_found",
+        applies: wales_child,
+        reads: &[Input::Nation, Input::PersonKind],
         since: FIRST_RULE_SET,
         until: None,
         trigger: Trigger::Located,
@@ -671,6 +707,38 @@ pub const RULES: &[Rule] = &[
         who: Who::Carer,
         source: src(
             ALL_WALES,
+            "Everyone told of the missing episode must be told they are found",
+        ),
+        done_by: &[],
+        information: false,
+    },
+    Rule {
+        id: "tell_found",
+        applies: scotland_anyone,
+        reads: &[Input::Nation],
+        since: FIRST_RULE_SET,
+        until: None,
+        trigger: Trigger::Located,
+        due: Due::Promptly,
+        who: Who::Carer,
+        source: src(
+            NMPF,
+            "Everyone told of the missing episode must be told they are found",
+        ),
+        done_by: &[],
+        information: false,
+    },
+    Rule {
+        id: "tell_found",
+        applies: adult_england_or_wales,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
+        trigger: Trigger::Located,
+        due: Due::Promptly,
+        who: Who::Carer,
+        source: src(
+            APP,
             "Everyone told of the missing episode must be told they are found",
         ),
         done_by: &[],
@@ -791,14 +859,72 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "plan_review",
-        applies: everyone,
-        reads: &[],
+        applies: england_child,
+        reads: &[Input::Nation, Input::PersonKind],
         since: FIRST_RULE_SET,
         until: None,
         trigger: Trigger::Returned,
         due: Due::PlanReview,
         who: Who::Manager,
         source: src(DFE_2014, "Review the plan after every episode"),
+        done_by: &["plan_reviewed"],
+        information: false,
+    },
+    Rule {
+        id: "plan_review",
+        applies: wales_child,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
+        trigger: Trigger::Returned,
+        due: Due::PlanReview,
+        who: Who::Manager,
+        source: src(ALL_WALES, "Review the plan after every episode"),
+        done_by: &["plan_reviewed"],
+        information: false,
+    },
+    Rule {
+        id: "plan_review",
+        applies: scotland_anyone,
+        reads: &[Input::Nation],
+        since: FIRST_RULE_SET,
+        until: None,
+        trigger: Trigger::Returned,
+        due: Due::PlanReview,
+        who: Who::Manager,
+        source: src(NMPF, "Review the plan after every episode"),
+        done_by: &["plan_reviewed"],
+        information: false,
+    },
+    Rule {
+        id: "plan_review",
+        applies: adult_england,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
+        trigger: Trigger::Returned,
+        due: Due::PlanReview,
+        who: Who::Manager,
+        source: src(
+            CQC_2014,
+            "Regulation 12: assess the risks to the person's safety again after an episode",
+        ),
+        done_by: &["plan_reviewed"],
+        information: false,
+    },
+    Rule {
+        id: "plan_review",
+        applies: adult_wales,
+        reads: &[Input::Nation, Input::PersonKind],
+        since: FIRST_RULE_SET,
+        until: None,
+        trigger: Trigger::Returned,
+        due: Due::PlanReview,
+        who: Who::Manager,
+        source: src(
+            WALES_REGS,
+            "Regulation 16: review the personal plan when the person's needs change",
+        ),
         done_by: &["plan_reviewed"],
         information: false,
     },
