@@ -1938,3 +1938,6 @@ home-can-policies = Darllen y polisi mynd ar goll
 patterns-section-policy = Y polisi mynd ar goll mewn grym
 patterns-policy-version = Fersiwn { $version }, cymeradwywyd gan { $who } ar { $when }; adolygu erbyn { $review }
 patterns-policy-signed = Wedi’i lofnodi gan { $signed } o { $total } o staff; { $rota_signed } o { $rota } ar y rota ar alwad
+error-policy-too-long = Mae hwn yn rhy hir: gwnewch ef yn fyrrach
+error-policy-own-too-many = Gall polisi gael hyd at 20 adran eich hun
+error-policy-own-after = Dewiswch pa un o adrannau’r polisi y mae hon yn ei dilyn

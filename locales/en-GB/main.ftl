@@ -1888,3 +1888,6 @@ home-can-policies = Read the missing policy
 patterns-section-policy = The missing policy in force
 patterns-policy-version = Version { $version }, approved by { $who } on { $when }; review by { $review }
 patterns-policy-signed = Signed by { $signed } of { $total } staff; { $rota_signed } of { $rota } on the on-call rota
+error-policy-too-long = This is too long: shorten it
+error-policy-own-too-many = A policy can have at most 20 sections of your own
+error-policy-own-after = Choose which of the policy’s sections this follows

@@ -283,16 +283,15 @@ impl App {
         details: PolicyDetails,
     ) -> AppResult<()> {
         require(actor, Action::DraftPolicies)?;
-        if !(1..=MAX_REVIEW_MONTHS).contains(&details.review_months) {
-            return Err(AppError::invalid(
-                "review_months",
-                "error-policy-review-months",
-            ));
-        }
+        // Whether it is theirs comes before anything about what they sent.
         self.store
             .policy(actor.org_id(), id)
             .await?
             .ok_or(AppError::NotFound)?;
+        let problems = details_problems(&details);
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
         let latest = self.store.latest_policy_details(actor.org_id(), id).await?;
         // Already as asked (a double click): nothing to save.
         if latest.as_ref().is_some_and(|l| l.details == details) {
@@ -834,6 +833,59 @@ impl App {
             .map_err(|e| AppError::Internal(e.to_string()))?
             .map_err(|e| AppError::Internal(e.to_string()))
     }
+}
+
+/// The most of the organisation's own sections a policy holds.
+pub const MAX_OWN_SECTIONS: usize = 20;
+/// The longest a local detail may be (a council's name, a phone number, a protocol's title).
+const MAX_DETAIL_CHARS: usize = 300;
+/// The longest an own section's heading and text may be.
+const MAX_OWN_HEADING_CHARS: usize = 300;
+const MAX_OWN_TEXT_CHARS: usize = 20_000;
+
+/// What is wrong with local details, field by field, as the form names its fields: its own
+/// sections are `own_after_N`, `own_heading_N` and `own_text_N` from 0.
+pub fn details_problems(d: &PolicyDetails) -> Vec<crate::FieldError> {
+    let mut problems = Vec::new();
+    let mut problem = |field: String, message: &'static str| {
+        problems.push(crate::FieldError { field, message });
+    };
+    for (field, value) in [
+        ("local_authority", &d.local.local_authority),
+        ("local_protocol", &d.local.local_protocol),
+        ("emergency_duty_team", &d.local.emergency_duty_team),
+        ("police_force", &d.local.police_force),
+    ] {
+        if value.chars().count() > MAX_DETAIL_CHARS {
+            problem(field.into(), "error-policy-too-long");
+        }
+    }
+    if !(1..=MAX_REVIEW_MONTHS).contains(&d.review_months) {
+        problem("review_months".into(), "error-policy-review-months");
+    }
+    if d.own.len() > MAX_OWN_SECTIONS {
+        problem("own_heading_0".into(), "error-policy-own-too-many");
+    }
+    for (n, o) in d.own.iter().enumerate().take(MAX_OWN_SECTIONS) {
+        if !missing_policy::SECTIONS.contains(&o.after.as_str()) {
+            problem(format!("own_after_{n}"), "error-policy-own-after");
+        }
+        if o.heading.trim().is_empty() {
+            problem(format!("own_heading_{n}"), "error-policy-own-heading");
+        } else if o.heading.chars().count() > MAX_OWN_HEADING_CHARS
+            || o.heading_cy.chars().count() > MAX_OWN_HEADING_CHARS
+        {
+            problem(format!("own_heading_{n}"), "error-policy-too-long");
+        }
+        if o.text.trim().is_empty() {
+            problem(format!("own_text_{n}"), "error-policy-own-text");
+        } else if o.text.chars().count() > MAX_OWN_TEXT_CHARS
+            || o.text_cy.chars().count() > MAX_OWN_TEXT_CHARS
+        {
+            problem(format!("own_text_{n}"), "error-policy-too-long");
+        }
+    }
+    problems
 }
 
 /// Whether someone has signed what they must: the latest version marked as one everyone

@@ -81,6 +81,8 @@ pub struct Section {
     /// The heading, for the organisation's own sections (Homeward's come from `key`).
     pub own_heading: Option<String>,
     pub blocks: Vec<Block>,
+    /// An own section's heading and paragraphs in Welsh, where the organisation gave them.
+    pub own_cy: Option<(String, Vec<Block>)>,
 }
 
 /// Something the policy needs that the organisation has not said yet.
@@ -230,6 +232,7 @@ pub fn compose(facts: &Facts) -> Composed {
         sections.push(Section {
             key: key.to_string(),
             own_heading: None,
+            own_cy: None,
             blocks: blocks(key, facts),
         });
         for own in facts.own.iter().filter(|o| o.after == key) {
@@ -250,16 +253,30 @@ pub fn compose(facts: &Facts) -> Composed {
 }
 
 fn own_section(own: &OwnSection) -> Section {
-    Section {
-        key: format!("own-{}", own.after),
-        own_heading: Some(own.heading.clone()),
-        blocks: own
-            .text
-            .split("\n\n")
+    let paragraphs = |text: &str| -> Vec<Block> {
+        text.split("\n\n")
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .map(|p| Block::Own(p.to_string()))
-            .collect(),
+            .collect()
+    };
+    let welsh = !own.heading_cy.trim().is_empty() || !own.text_cy.trim().is_empty();
+    Section {
+        key: format!("own-{}", own.after),
+        own_heading: Some(own.heading.clone()),
+        blocks: paragraphs(&own.text),
+        // Whatever of the Welsh is left empty is shown in English.
+        own_cy: welsh.then(|| {
+            let heading = match own.heading_cy.trim() {
+                "" => own.heading.clone(),
+                h => h.to_string(),
+            };
+            let text = match own.text_cy.trim() {
+                "" => own.text.as_str(),
+                t => t,
+            };
+            (heading, paragraphs(text))
+        }),
     }
 }
 

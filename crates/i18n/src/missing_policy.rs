@@ -28,10 +28,17 @@ pub fn write(composed: &Composed, locale: Locale) -> Vec<Written> {
         .sections
         .iter()
         .enumerate()
-        .map(|(i, s)| Written {
-            number: i + 1,
-            heading: heading(&tr, s),
-            blocks: blocks(&tr, s),
+        .map(|(i, s)| match (&s.own_cy, locale) {
+            (Some((heading, own)), Locale::Welsh) => Written {
+                number: i + 1,
+                heading: heading.clone(),
+                blocks: blocks(&tr, own),
+            },
+            _ => Written {
+                number: i + 1,
+                heading: heading(&tr, s),
+                blocks: blocks(&tr, &s.blocks),
+            },
         })
         .collect()
 }
@@ -56,11 +63,11 @@ fn line(tr: &Tr, l: &Line) -> String {
     tr.args(&l.id, &args)
 }
 
-fn blocks(tr: &Tr, s: &Section) -> Vec<WrittenBlock> {
+fn blocks(tr: &Tr, section: &[Block]) -> Vec<WrittenBlock> {
     let mut out: Vec<WrittenBlock> = Vec::new();
     // Duties that follow one another make one list.
     let mut in_duties = false;
-    for b in &s.blocks {
+    for b in section {
         let Block::Duty(d) = b else {
             in_duties = false;
             out.push(match b {
@@ -253,6 +260,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_own_section_reads_in_welsh_where_the_organisation_wrote_it_and_in_english_otherwise() {
+        let mut f = facts(Nation::Wales, ServiceKind::HomeCare);
+        f.own.push(homeward_domain::missing_policy::OwnSection {
+            after: "review".into(),
+            heading: "Keys".into(),
+            text: "The coordinator keeps the codes.".into(),
+            heading_cy: "Allweddi".into(),
+            text_cy: String::new(),
+        });
+        f.own.push(homeward_domain::missing_policy::OwnSection {
+            after: "review".into(),
+            heading: "Pets".into(),
+            text: "A neighbour feeds the cat.".into(),
+            ..Default::default()
+        });
+        let cy = plain_text(&write(&compose(&f), Locale::Welsh));
+        assert!(
+            cy.contains(". Allweddi\n\nThe coordinator keeps the codes."),
+            "{cy}"
+        );
+        assert!(cy.contains(". Pets\n\nA neighbour feeds the cat."), "{cy}");
+        let en = plain_text(&write(&compose(&f), Locale::English));
+        assert!(en.contains(". Keys\n\n"), "{en}");
+        assert!(!en.contains("Allweddi"), "{en}");
     }
 
     #[test]

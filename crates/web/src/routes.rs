@@ -259,6 +259,9 @@ pub fn table() -> Vec<Route> {
         r("GET", "/api/v1/policies/{id}", Requires(Action::ReadPolicies), Api, get(api::policies::show)),
         r("GET", "/api/v1/policies/{id}/versions/{version}", Requires(Action::ReadPolicies), Api, get(api::policies::version)),
         r("POST", "/api/v1/policies/{id}/versions/{version}/sign", Requires(Action::SignPolicies), Api, post(api::policies::sign)),
+        r("POST", "/api/v1/policies", Requires(Action::DraftPolicies), Api, post(api::policies::create)),
+        r("PUT", "/api/v1/policies/{id}/details", Requires(Action::DraftPolicies), Api, put(api::policies::update_details)),
+        r("POST", "/api/v1/policies/{id}/publish", Requires(Action::PublishPolicies), Api, post(api::policies::publish)),
         r("GET", "/api/v1/policies/{id}/signatures", Requires(Action::DraftPolicies), Api, get(api::policies::signatures)),
         r("POST", "/api/v1/mail/undelivered/{id}/resend", Requires(Action::ManageUndeliveredMail), Api, post(api::services::resend)),
     ]

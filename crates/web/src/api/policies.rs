@@ -2,6 +2,7 @@
 //! with it, its draft with what it still needs, its published versions, signing one, and who
 //! has signed per service.
 
+use super::json::ApiJson;
 use super::problem::{Problem, ProblemDocument, path_id};
 use crate::AppState;
 use crate::context::Ctx;
@@ -10,8 +11,11 @@ use axum::extract::{Path, State};
 use homeward_app::missing_policies::PolicyStanding;
 use homeward_domain::ids::PolicyId;
 use homeward_domain::missing_policy::Place;
+use homeward_domain::missing_policy::{LocalDetails, OwnSection};
+use homeward_domain::organisation::ServiceKind;
+use homeward_store::policies::PolicyDetails;
 use homeward_store::policies::{PublishedPolicy, Signing};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -157,6 +161,7 @@ pub async fn list(
 /// A policy's draft as it stands now, what it still needs, and its published versions.
 #[utoipa::path(get, path = "/api/v1/policies/{id}", tag = "policies", params(("id" = String, Path)), responses(
     (status = 200, body = PolicyDraftDto),
+    (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
 ))]
 pub async fn show(
@@ -198,6 +203,7 @@ fn version_number(ctx: &Ctx, raw: &str) -> Result<i64, Problem> {
 /// One published version: its words as staff signed them, and the reader's signature.
 #[utoipa::path(get, path = "/api/v1/policies/{id}/versions/{version}", tag = "policies", params(("id" = String, Path), ("version" = i64, Path)), responses(
     (status = 200, body = PolicyVersionDto),
+    (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
 ))]
 pub async fn version(
@@ -278,4 +284,167 @@ pub async fn signatures(
             })
             .collect(),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPolicyRequest {
+    /// childrens_home, fostering_service, supported_accommodation, home_care or
+    /// adult_care_home. Asked again for a kind that has one, the answer is that one.
+    pub kind: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PolicyCreated {
+    pub id: Uuid,
+}
+
+/// Starts the organisation's policy for a kind of service (one per kind).
+#[utoipa::path(post, path = "/api/v1/policies", tag = "policies", request_body = NewPolicyRequest, responses(
+    (status = 200, body = PolicyCreated),
+    (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+    (status = 422, body = ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<NewPolicyRequest>,
+) -> Result<Json<PolicyCreated>, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let actor = ctx.actor().map_err(fail)?;
+    let kind = ServiceKind::from_code(body.kind.trim())
+        .ok_or_else(|| fail(homeward_app::AppError::invalid("kind", "error-policy-kind")))?;
+    let id = state
+        .app
+        .create_missing_policy(actor, &ctx.meta, kind)
+        .await
+        .map_err(fail)?;
+    Ok(Json(PolicyCreated { id: id.0 }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OwnSectionDto {
+    /// The Homeward section it follows: purpose, scope, definitions, immediate, prevention,
+    /// return, records, related or review.
+    pub after: String,
+    pub heading: String,
+    /// Paragraphs separated by a blank line; lines starting "- " make a list.
+    pub text: String,
+    #[serde(default)]
+    pub heading_cy: String,
+    #[serde(default)]
+    pub text_cy: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDetailsUpdate {
+    /// The version of the details this change is based on (0 before any).
+    pub based_on: i64,
+    pub local_authority: String,
+    pub local_protocol: String,
+    pub emergency_duty_team: String,
+    pub police_force: String,
+    /// Months between reviews, 1 to 12.
+    pub review_months: i64,
+    /// At most 20. Problems name `own_heading_N`, `own_text_N` and `own_after_N`, from 0.
+    #[serde(default)]
+    pub own_sections: Vec<OwnSectionDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DetailsSaved {
+    /// The version now in force (the same as before when nothing changed).
+    pub version: i64,
+}
+
+/// Saves a policy's local details and the organisation's own sections as their next version.
+#[utoipa::path(put, path = "/api/v1/policies/{id}/details", tag = "policies", params(("id" = String, Path)), request_body = PolicyDetailsUpdate, responses(
+    (status = 200, body = DetailsSaved),
+    (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+    (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
+    (status = 409, body = ProblemDocument, content_type = "application/problem+json"),
+    (status = 422, body = ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn update_details(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PolicyDetailsUpdate>,
+) -> Result<Json<DetailsSaved>, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let id = policy_id(&ctx, &id)?;
+    let actor = ctx.actor().map_err(fail)?;
+    let details = PolicyDetails {
+        local: LocalDetails {
+            local_authority: body.local_authority.trim().into(),
+            local_protocol: body.local_protocol.trim().into(),
+            emergency_duty_team: body.emergency_duty_team.trim().into(),
+            police_force: body.police_force.trim().into(),
+            has_logo: false,
+        },
+        own: body
+            .own_sections
+            .into_iter()
+            .map(|o| OwnSection {
+                after: o.after.trim().into(),
+                heading: o.heading.trim().into(),
+                text: o.text.trim().into(),
+                heading_cy: o.heading_cy.trim().into(),
+                text_cy: o.text_cy.trim().into(),
+            })
+            .collect(),
+        // Out of range becomes 0, which the check refuses in words.
+        review_months: i8::try_from(body.review_months).unwrap_or(0),
+    };
+    let next = body.based_on.saturating_add(1);
+    state
+        .app
+        .save_policy_details(actor, &ctx.meta, id, next, details)
+        .await
+        .map_err(fail)?;
+    let draft = state.app.missing_policy(actor, id).await.map_err(fail)?;
+    Ok(Json(DetailsSaved {
+        version: draft.details_version,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishRequest {
+    /// Everyone must read and sign it again (always so for the first version).
+    pub material: bool,
+    #[serde(default)]
+    pub change_note: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Published {
+    pub version: i64,
+}
+
+/// Publishes the draft as it stands. Refused while anything is missing (each named) or when
+/// nothing has changed since the version in force.
+#[utoipa::path(post, path = "/api/v1/policies/{id}/publish", tag = "policies", params(("id" = String, Path)), request_body = PublishRequest, responses(
+    (status = 200, body = Published),
+    (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+    (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
+    (status = 422, body = ProblemDocument, content_type = "application/problem+json"),
+))]
+pub async fn publish(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PublishRequest>,
+) -> Result<Json<Published>, Problem> {
+    let fail = |e| Problem::new(ctx.tr, e);
+    let id = policy_id(&ctx, &id)?;
+    let actor = ctx.actor().map_err(fail)?;
+    let version = state
+        .app
+        .publish_missing_policy(actor, &ctx.meta, id, body.material, &body.change_note)
+        .await
+        .map_err(fail)?;
+    Ok(Json(Published { version }))
 }

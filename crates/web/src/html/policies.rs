@@ -11,18 +11,15 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_app::AppError;
-use homeward_app::missing_policies::{Change, PolicyDraft, difference};
+use homeward_app::missing_policies::{Change, MAX_OWN_SECTIONS, PolicyDraft, difference};
 use homeward_app::policy::Action;
 use homeward_domain::ids::PolicyId;
 use homeward_domain::locale::Locale;
-use homeward_domain::missing_policy::{Field, MAX_REVIEW_MONTHS, OwnSection, Place, SECTIONS};
+use homeward_domain::missing_policy::{Field, OwnSection, Place, SECTIONS};
 use homeward_domain::organisation::ServiceKind;
 use homeward_i18n::missing_policy::{Written, WrittenBlock, parse_plain_text, write};
 use homeward_store::policies::PolicyDetails;
 use serde::Deserialize;
-
-/// How many of the organisation's own sections one save may hold.
-const MAX_OWN_SECTIONS: usize = 20;
 
 fn policy_id(ctx: &Ctx, raw: &str) -> Result<PolicyId, Failure> {
     Ok(PolicyId(uuid_in_path(ctx, raw)?))
@@ -676,35 +673,10 @@ pub async fn save_details(
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     let (details, raw_months, based_on) = details_from_form(&values);
-    let mut problems = Vec::new();
-    if !(1..=MAX_REVIEW_MONTHS).contains(&details.review_months) {
-        problems.push(homeward_app::FieldError {
-            field: "review_months".into(),
-            message: "error-policy-review-months",
-        });
-    }
-    for (n, o) in details.own.iter().enumerate() {
-        if o.heading.is_empty() {
-            problems.push(homeward_app::FieldError {
-                field: format!("own_heading_{n}"),
-                message: "error-policy-own-heading",
-            });
-        }
-        if o.text.is_empty() {
-            problems.push(homeward_app::FieldError {
-                field: format!("own_text_{n}"),
-                message: "error-policy-own-text",
-            });
-        }
-    }
-    let result = if problems.is_empty() {
-        state
-            .app
-            .save_policy_details(actor, &ctx.meta, id, based_on + 1, details.clone())
-            .await
-    } else {
-        Err(AppError::Invalid(problems))
-    };
+    let result = state
+        .app
+        .save_policy_details(actor, &ctx.meta, id, based_on + 1, details.clone())
+        .await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/policies/{id}?done=saved")).into_response()),
         Err(AppError::Invalid(fields)) => {

@@ -194,8 +194,12 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         ("POST", "/policies")
         | ("POST", "/policies/logo")
         | ("POST", "/policies/{id}/details")
+        | ("POST", "/api/v1/policies")
+        | ("PUT", "/api/v1/policies/{id}/details")
         | ("GET", "/api/v1/policies/{id}/signatures") => Only(POLICY_KEEPERS),
-        ("POST", "/policies/{id}/publish") => Only(PLAN_AGREERS),
+        ("POST", "/policies/{id}/publish") | ("POST", "/api/v1/policies/{id}/publish") => {
+            Only(PLAN_AGREERS)
+        }
         ("POST", "/policies/{id}/versions/{n}/sign")
         | ("POST", "/api/v1/policies/{id}/versions/{version}/sign") => Only(EDITORS),
         _ => return None,
@@ -253,6 +257,14 @@ fn body_for(method: &str, path: &str, csrf: &str) -> Option<(bool, String)> {
             true,
             r#"{"based_on":0,"immediately_minutes":15,"promptly_minutes":60,"report_after_minutes":60,"plan_review_days":7,"return_discussion_days":7,"wales_interview_from_episode":3}"#.into(),
         )),
+        ("POST", "/api/v1/policies") => Some((true, r#"{"kind":"castle"}"#.into())),
+        ("PUT", p) if p.starts_with("/api/v1/policies/") && p.ends_with("/details") => Some((
+            true,
+            r#"{"based_on":0,"local_authority":"","local_protocol":"","emergency_duty_team":"","police_force":"","review_months":0}"#.into(),
+        )),
+        ("POST", p) if p.ends_with("/publish") => {
+            Some((true, r#"{"material":true,"change_note":""}"#.into()))
+        }
         ("PUT", "/api/v1/settings") => Some((
             true,
             r#"{"based_on":0,"photo_age_child_months":0,"photo_age_adult_months":0}"#.into(),

@@ -566,3 +566,146 @@ async fn the_policy_pages_draft_publish_sign_and_ask_again_after_a_setting_chang
         }
     }
 }
+
+/// A program drafts and publishes a policy through the API; a review left too long shows on
+/// the manager's home page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_drafts_and_publishes_and_an_overdue_review_is_shown() {
+    for t in engines().await {
+        seed(&t).await;
+        let e = t.engine;
+        let admin = session_for(&t, &account(&t, "org-admin@gofal-dychmygol.example").await).await;
+        let manager = session_for(&t, &account(&t, "manager@gofal-dychmygol.example").await).await;
+        let carer = session_for(
+            &t,
+            &account(&t, "care-worker@gofal-dychmygol.example").await,
+        )
+        .await;
+        let api = |method: &str, path: &str, s: &Session, body: &str| {
+            let r = req(method, path).session(s).header("x-csrf-token", &s.csrf);
+            if body.is_empty() { r } else { r.json(body) }
+        };
+        let refused = api(
+            "POST",
+            "/api/v1/policies",
+            &carer,
+            r#"{"kind":"home_care"}"#,
+        )
+        .send(&t)
+        .await;
+        assert_eq!(refused.status, 403, "{e}");
+        let bad = api("POST", "/api/v1/policies", &admin, r#"{"kind":"castle"}"#)
+            .send(&t)
+            .await;
+        assert_eq!(bad.status, 422, "{e}: {}", bad.body);
+        let made = api(
+            "POST",
+            "/api/v1/policies",
+            &admin,
+            r#"{"kind":"home_care"}"#,
+        )
+        .send(&t)
+        .await;
+        assert_eq!(made.status, 200, "{e}: {}", made.body);
+        let id = serde_json::from_str::<serde_json::Value>(&made.body).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let details = |based_on: i64, months: i64, heading: &str| {
+            format!(
+                r#"{{"based_on":{based_on},"local_authority":"Conwy County Borough Council","local_protocol":"North Wales protocol","emergency_duty_team":"0300 123 3079","police_force":"North Wales Police","review_months":{months},"own_sections":[{{"after":"immediate","heading":"{heading}","text":"The coordinator keeps the codes."}}]}}"#
+            )
+        };
+        let path = format!("/api/v1/policies/{id}/details");
+        let wrong = api("PUT", &path, &admin, &details(0, 13, ""))
+            .send(&t)
+            .await;
+        assert_eq!(wrong.status, 422, "{e}: {}", wrong.body);
+        assert!(wrong.body.contains("review_months"), "{e}: {}", wrong.body);
+        assert!(wrong.body.contains("own_heading_0"), "{e}: {}", wrong.body);
+        let saved = api("PUT", &path, &admin, &details(0, 6, "Keys"))
+            .send(&t)
+            .await;
+        assert_eq!(saved.status, 200, "{e}: {}", saved.body);
+        assert!(saved.body.contains("\"version\":1"), "{e}: {}", saved.body);
+        // Based on a version someone else has moved past: a conflict, nothing saved.
+        let stale = api("PUT", &path, &admin, &details(0, 3, "Keys"))
+            .send(&t)
+            .await;
+        assert_eq!(stale.status, 409, "{e}: {}", stale.body);
+        let draft = api("GET", &format!("/api/v1/policies/{id}"), &manager, "")
+            .send(&t)
+            .await;
+        let draft: serde_json::Value = serde_json::from_str(&draft.body).unwrap();
+        assert_eq!(draft["missing"][0]["field"], "logo", "{e}: {draft}");
+        assert_eq!(draft["missing"][0]["place"], "policy", "{e}");
+        assert!(draft["text_en"].as_str().unwrap().contains("Keys"), "{e}");
+        let publish = format!("/api/v1/policies/{id}/publish");
+        let blocked = api("POST", &publish, &manager, r#"{"material":true}"#)
+            .send(&t)
+            .await;
+        assert_eq!(blocked.status, 422, "{e}: {}", blocked.body);
+        assert!(blocked.body.contains("logo"), "{e}: {}", blocked.body);
+        let org = account(&t, "manager@gofal-dychmygol.example").await.org_id;
+        let keeper = t.app.resolve_session(&admin.token).await.unwrap().unwrap();
+        assert_eq!(keeper.org_id(), org);
+        t.app
+            .upload_policy_logo(
+                &keeper,
+                &Default::default(),
+                homeward_app::photos::demo_portrait(4),
+            )
+            .await
+            .unwrap();
+        let by_admin = api("POST", &publish, &admin, r#"{"material":true}"#)
+            .send(&t)
+            .await;
+        assert_eq!(
+            by_admin.status, 403,
+            "{e}: an admin drafts, a manager publishes"
+        );
+        let published = api(
+            "POST",
+            &publish,
+            &manager,
+            r#"{"material":false,"change_note":"First"}"#,
+        )
+        .send(&t)
+        .await;
+        assert_eq!(published.status, 200, "{e}: {}", published.body);
+        assert!(published.body.contains("\"version\":1"), "{e}");
+        let version = api(
+            "GET",
+            &format!("/api/v1/policies/{id}/versions/1"),
+            &carer,
+            "",
+        )
+        .send(&t)
+        .await;
+        let version: serde_json::Value = serde_json::from_str(&version.body).unwrap();
+        assert_eq!(
+            version["material"], true,
+            "{e}: the first version is always signed by all"
+        );
+        assert_eq!(version["must_sign"], true, "{e}");
+        assert_eq!(version["review_by"].as_str().unwrap().len(), 10, "{e}");
+
+        // Six months on, and a day: the review is overdue, and the manager is told.
+        let home = req("GET", "/").session(&manager).send(&t).await;
+        assert!(!home.body.contains("the review was due on"), "{e}");
+        t.clock.advance(jiff::SignedDuration::from_hours(24 * 186));
+        let manager = session_for(&t, &account(&t, "manager@gofal-dychmygol.example").await).await;
+        let home = req("GET", "/").session(&manager).send(&t).await;
+        assert!(
+            home.body.contains("Home care: the review was due on"),
+            "{e}: {}",
+            home.body
+        );
+        let listed = api("GET", "/api/v1/policies", &manager, "").send(&t).await;
+        assert!(
+            listed.body.contains("\"review_overdue\":true"),
+            "{e}: {}",
+            listed.body
+        );
+    }
+}
