@@ -124,7 +124,7 @@ use utoipa::{Modify, OpenApi};
         dto::AuditRecordDto,
         policies::PolicyDto,
         policies::MissingFieldDto,
-        policies::VersionSummaryDto,
+        policies::PolicyVersionSummaryDto,
         policies::PolicyDraftDto,
         policies::PolicyVersionDto,
         policies::SignedDto,

@@ -63,7 +63,7 @@ pub struct MissingFieldDto {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct VersionSummaryDto {
+pub struct PolicyVersionSummaryDto {
     pub version: i64,
     pub approved_by: String,
     /// RFC 3339, UTC.
@@ -78,7 +78,7 @@ pub struct VersionSummaryDto {
     pub content_hash: String,
 }
 
-impl From<&PublishedPolicy> for VersionSummaryDto {
+impl From<&PublishedPolicy> for PolicyVersionSummaryDto {
     fn from(p: &PublishedPolicy) -> Self {
         Self {
             version: p.version,
@@ -103,13 +103,13 @@ pub struct PolicyDraftDto {
     pub text_en: String,
     pub text_cy: String,
     /// Newest first.
-    pub versions: Vec<VersionSummaryDto>,
+    pub versions: Vec<PolicyVersionSummaryDto>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct PolicyVersionDto {
     #[serde(flatten)]
-    pub summary: VersionSummaryDto,
+    pub summary: PolicyVersionSummaryDto,
     /// The words staff read and signed, in each language.
     pub text_en: String,
     pub text_cy: String,
@@ -190,7 +190,11 @@ pub async fn show(
             })
             .collect(),
         changed_since_published: d.changed_since_published(),
-        versions: d.published.iter().map(VersionSummaryDto::from).collect(),
+        versions: d
+            .published
+            .iter()
+            .map(PolicyVersionSummaryDto::from)
+            .collect(),
         text_en: d.text_en,
         text_cy: d.text_cy,
     }))
@@ -221,7 +225,7 @@ pub async fn version(
         .await
         .map_err(fail)?;
     Ok(Json(PolicyVersionDto {
-        summary: VersionSummaryDto::from(&v.version),
+        summary: PolicyVersionSummaryDto::from(&v.version),
         text_en: v.version.text_en,
         text_cy: v.version.text_cy,
         signed_at: v.signed_at.map(|at| at.to_string()),

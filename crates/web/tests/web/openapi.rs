@@ -28,6 +28,42 @@ fn every_api_route_is_documented() {
     }
 }
 
+/// The document names each schema by its type's name alone: two types of one name in
+/// different modules would silently become one schema, and responses would be checked
+/// against the wrong one. Every schema type in the API's source has a name of its own.
+#[test]
+fn every_schema_has_a_name_of_its_own() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api");
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut derives_schema = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") && line.contains("ToSchema") {
+                derives_schema = true;
+            } else if derives_schema
+                && let Some(rest) = line
+                    .strip_prefix("pub struct ")
+                    .or_else(|| line.strip_prefix("pub enum "))
+            {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let file = path.file_name().unwrap().to_string_lossy().to_string();
+                if let Some(other) = seen.insert(name.clone(), file.clone()) {
+                    panic!("{name} is a schema in both {other} and {file}");
+                }
+                count += 1;
+                derives_schema = false;
+            }
+        }
+    }
+    assert!(count > 50, "only {count} schema types found");
+}
+
 #[tokio::test]
 async fn the_document_is_served() {
     let t = crate::support::sqlite().await;
