@@ -205,7 +205,7 @@ fn version_number(ctx: &Ctx, raw: &str) -> Result<i64, Problem> {
 }
 
 /// One published version: its words as staff signed them, and the reader's signature.
-#[utoipa::path(get, path = "/api/v1/policies/{id}/versions/{version}", tag = "policies", params(("id" = String, Path), ("version" = i64, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/policies/{id}/published/{version}", tag = "policies", params(("id" = String, Path), ("version" = i64, Path)), responses(
     (status = 200, body = PolicyVersionDto),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
@@ -235,7 +235,7 @@ pub async fn version(
 
 /// Signs a published version: the reader has read it and will follow it. Signing again
 /// changes nothing.
-#[utoipa::path(post, path = "/api/v1/policies/{id}/versions/{version}/sign", tag = "policies", params(("id" = String, Path), ("version" = i64, Path)), responses(
+#[utoipa::path(post, path = "/api/v1/policies/{id}/published/{version}/sign", tag = "policies", params(("id" = String, Path), ("version" = i64, Path)), responses(
     (status = 200, body = SignedDto),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 404, body = ProblemDocument, content_type = "application/problem+json"),

@@ -190,7 +190,7 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
         | ("GET", "/policies/{id}/versions/{n}/policy.pdf")
         | ("GET", "/api/v1/policies")
         | ("GET", "/api/v1/policies/{id}")
-        | ("GET", "/api/v1/policies/{id}/versions/{version}") => Only(POLICY_READERS),
+        | ("GET", "/api/v1/policies/{id}/published/{version}") => Only(POLICY_READERS),
         ("POST", "/policies")
         | ("POST", "/policies/logo")
         | ("POST", "/policies/{id}/details")
@@ -201,7 +201,7 @@ fn expectation(method: &str, path: &str) -> Option<Expect> {
             Only(PLAN_AGREERS)
         }
         ("POST", "/policies/{id}/versions/{n}/sign")
-        | ("POST", "/api/v1/policies/{id}/versions/{version}/sign") => Only(EDITORS),
+        | ("POST", "/api/v1/policies/{id}/published/{version}/sign") => Only(EDITORS),
         _ => return None,
     })
 }

@@ -528,7 +528,7 @@ async fn the_policy_pages_draft_publish_sign_and_ask_again_after_a_setting_chang
         let sign = req(
             "POST",
             &format!(
-                "/api{}/versions/2/sign",
+                "/api{}/published/2/sign",
                 page.replace("/policies", "/v1/policies")
             ),
         )
@@ -676,7 +676,7 @@ async fn the_api_drafts_and_publishes_and_an_overdue_review_is_shown() {
         assert!(published.body.contains("\"version\":1"), "{e}");
         let version = api(
             "GET",
-            &format!("/api/v1/policies/{id}/versions/1"),
+            &format!("/api/v1/policies/{id}/published/1"),
             &carer,
             "",
         )
