@@ -38,7 +38,7 @@ pub struct AuditListQuery {
 /// The organisation's audit trail, newest first, filtered in the database, a page at a time.
 /// When there are more, a `Link` header gives the next (older) page. Reading it is recorded
 /// too.
-#[utoipa::path(get, path = "/api/v1/audit", params(AuditListQuery), responses(
+#[utoipa::path(get, path = "/api/v1/audit", operation_id = "audit_trail", params(AuditListQuery), responses(
     (status = 200, body = [AuditRecordDto], headers(("Link" = String, description = "The next, older page, when there is one"))),
     (status = 401, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
     (status = 403, body = super::problem::ProblemDocument, content_type = "application/problem+json"),

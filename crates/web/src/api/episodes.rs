@@ -379,7 +379,7 @@ pub struct LangQuery {
 
 /// Episodes the caller may see, newest first, a page at a time, filtered in the database.
 /// When there are more, a `Link` header gives the next page (`rel="next"`).
-#[utoipa::path(get, path = "/api/v1/episodes", tag = "episodes", params(EpisodeListQuery), responses(
+#[utoipa::path(get, path = "/api/v1/episodes", operation_id = "list_episodes", tag = "episodes", params(EpisodeListQuery), responses(
     (status = 200, body = [EpisodeDto], headers(("Link" = String, description = "The next page, when there is one"))),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 422, body = ProblemDocument, content_type = "application/problem+json"),
@@ -526,7 +526,7 @@ pub async fn open(
 }
 
 /// An episode with the state derived from its chronology and the plan's checklist.
-#[utoipa::path(get, path = "/api/v1/episodes/{id}", tag = "episodes", params(("id" = String, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/episodes/{id}", operation_id = "show_episode", tag = "episodes", params(("id" = String, Path)), responses(
     (status = 200, body = EpisodeDetailDto),
     (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
 ))]

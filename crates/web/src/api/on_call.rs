@@ -73,7 +73,7 @@ fn service_id(ctx: &Ctx, raw: &str) -> Result<ServiceId, Problem> {
 }
 
 /// The rota in force for a service.
-#[utoipa::path(get, path = "/api/v1/services/{id}/on-call", tag = "organisation", params(("id" = String, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/services/{id}/on-call", operation_id = "on_call", tag = "organisation", params(("id" = String, Path)), responses(
     (status = 200, body = RotaDto),
     (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
 ))]
@@ -91,7 +91,7 @@ pub async fn show(
 
 /// Sets the rota as its next version. Problems name `shifts.N.to`, `shifts.N.user`,
 /// `default_user` or `escalate_after_minutes`.
-#[utoipa::path(put, path = "/api/v1/services/{id}/on-call", tag = "organisation", params(("id" = String, Path)), request_body = RotaUpdate, responses(
+#[utoipa::path(put, path = "/api/v1/services/{id}/on-call", operation_id = "update_on_call", tag = "organisation", params(("id" = String, Path)), request_body = RotaUpdate, responses(
     (status = 200, body = RotaDto),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 409, body = ProblemDocument, content_type = "application/problem+json"),

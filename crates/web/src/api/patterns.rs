@@ -283,7 +283,7 @@ fn ask(state: &AppState, p: &PatternsParams) -> Result<PatternsAsk, AppError> {
 
 /// What a period's episodes add up to, beside the period just before it: for a service or
 /// everything the caller may see, or one person. Audited.
-#[utoipa::path(get, path = "/api/v1/patterns", tag = "patterns", params(PatternsParams), responses(
+#[utoipa::path(get, path = "/api/v1/patterns", operation_id = "patterns", tag = "patterns", params(PatternsParams), responses(
     (status = 200, body = PatternsDto),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 422, body = ProblemDocument, content_type = "application/problem+json"),

@@ -64,7 +64,7 @@ pub fn decode_person_cursor(text: &str) -> Option<homeward_store::PersonCursor> 
 
 /// The people in the services the caller works in, by name, a page at a time. When there are
 /// more, a `Link` header gives the next page (`rel="next"`). Every call is audited.
-#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleListQuery), responses(
+#[utoipa::path(get, path = "/api/v1/people", operation_id = "list_people", tag = "people", params(PeopleListQuery), responses(
     (status = 200, body = [PersonDto], headers(("Link" = String, description = "The next page, when there is one"))),
     (status = 401, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
@@ -109,7 +109,7 @@ pub async fn list(
 
 /// Adds a person, with their information form as its first version. Problems name fields as
 /// `section.field` (`about.date_of_birth`, `health.medication-1-name`).
-#[utoipa::path(post, path = "/api/v1/people", tag = "people", request_body = NewPersonRequest, responses(
+#[utoipa::path(post, path = "/api/v1/people", operation_id = "create_person", tag = "people", request_body = NewPersonRequest, responses(
     (status = 201, body = Created, headers(("Location" = String))),
     (status = 400, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
@@ -189,7 +189,7 @@ pub async fn due(
 }
 
 /// A person: the latest version of each document, the current photo and what is out of date.
-#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", params(("id" = String, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/people/{id}", operation_id = "show_person", tag = "people", params(("id" = String, Path)), responses(
     (status = 200, body = PersonDetailDto),
     (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
 ))]
@@ -236,7 +236,7 @@ async fn save(
 
 /// Saves the next version of the person's information form: the sections given replace
 /// those in the version it is based on.
-#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "people", params(("id" = String, Path)), request_body = DocumentUpdate, responses(
+#[utoipa::path(put, path = "/api/v1/people/{id}", operation_id = "update_person", tag = "people", params(("id" = String, Path)), request_body = DocumentUpdate, responses(
     (status = 200, body = VersionSaved),
     (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 409, description = "Someone saved a later version meanwhile; nothing was saved.", body = ProblemDocument, content_type = "application/problem+json"),
@@ -288,7 +288,7 @@ pub async fn versions(
 }
 
 /// One version of a document, whole.
-#[utoipa::path(get, path = "/api/v1/people/{id}/versions/{document}/{version}", tag = "people", params(
+#[utoipa::path(get, path = "/api/v1/people/{id}/versions/{document}/{version}", operation_id = "person_version", tag = "people", params(
     ("id" = String, Path),
     ("document" = String, Path, description = "profile, risk-assessment or missing-plan"),
     ("version" = i64, Path),

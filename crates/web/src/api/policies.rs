@@ -144,7 +144,7 @@ fn policy_id(ctx: &Ctx, raw: &str) -> Result<PolicyId, Problem> {
 }
 
 /// The organisation's missing policies, and where the reader stands with each.
-#[utoipa::path(get, path = "/api/v1/policies", tag = "policies", responses(
+#[utoipa::path(get, path = "/api/v1/policies", operation_id = "list_policies", tag = "policies", responses(
     (status = 200, body = [PolicyDto]),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
 ))]
@@ -159,7 +159,7 @@ pub async fn list(
 }
 
 /// A policy's draft as it stands now, what it still needs, and its published versions.
-#[utoipa::path(get, path = "/api/v1/policies/{id}", tag = "policies", params(("id" = String, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/policies/{id}", operation_id = "show_policy", tag = "policies", params(("id" = String, Path)), responses(
     (status = 200, body = PolicyDraftDto),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
@@ -205,7 +205,7 @@ fn version_number(ctx: &Ctx, raw: &str) -> Result<i64, Problem> {
 }
 
 /// One published version: its words as staff signed them, and the reader's signature.
-#[utoipa::path(get, path = "/api/v1/policies/{id}/published/{version}", tag = "policies", params(("id" = String, Path), ("version" = i64, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/policies/{id}/published/{version}", operation_id = "policy_version", tag = "policies", params(("id" = String, Path), ("version" = i64, Path)), responses(
     (status = 200, body = PolicyVersionDto),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 404, body = ProblemDocument, content_type = "application/problem+json"),
@@ -304,7 +304,7 @@ pub struct PolicyCreated {
 }
 
 /// Starts the organisation's policy for a kind of service (one per kind).
-#[utoipa::path(post, path = "/api/v1/policies", tag = "policies", request_body = NewPolicyRequest, responses(
+#[utoipa::path(post, path = "/api/v1/policies", operation_id = "create_policy", tag = "policies", request_body = NewPolicyRequest, responses(
     (status = 200, body = PolicyCreated),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 422, body = ProblemDocument, content_type = "application/problem+json"),

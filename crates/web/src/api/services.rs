@@ -23,7 +23,7 @@ pub struct ServiceDto {
 }
 
 /// The organisation's services that the caller's roles reach, by name.
-#[utoipa::path(get, path = "/api/v1/services", tag = "organisation", responses(
+#[utoipa::path(get, path = "/api/v1/services", operation_id = "list_services", tag = "organisation", responses(
     (status = 200, body = [ServiceDto]),
 ))]
 pub async fn list(

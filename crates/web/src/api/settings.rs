@@ -50,7 +50,7 @@ pub struct SettingsUpdate {
 }
 
 /// The organisation's settings in force.
-#[utoipa::path(get, path = "/api/v1/settings", tag = "organisation", responses(
+#[utoipa::path(get, path = "/api/v1/settings", operation_id = "settings", tag = "organisation", responses(
     (status = 200, body = SettingsDto),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
 ))]
@@ -62,7 +62,7 @@ pub async fn show(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Settin
 }
 
 /// Changes the organisation's settings, as their next version.
-#[utoipa::path(put, path = "/api/v1/settings", tag = "organisation", request_body = SettingsUpdate, responses(
+#[utoipa::path(put, path = "/api/v1/settings", operation_id = "update_settings", tag = "organisation", request_body = SettingsUpdate, responses(
     (status = 200, body = SettingsDto),
     (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
     (status = 409, body = ProblemDocument, content_type = "application/problem+json"),

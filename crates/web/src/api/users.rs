@@ -43,7 +43,7 @@ pub fn decode_user_cursor(text: &str) -> Option<homeward_store::UserCursor> {
 
 /// The organisation's user accounts (active and deactivated), by name, a page at a time.
 /// When there are more, a `Link` header gives the next page (`rel="next"`). Audited.
-#[utoipa::path(get, path = "/api/v1/users", params(UserListQuery), responses(
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "list_users", params(UserListQuery), responses(
     (status = 200, body = [UserDto], headers(("Link" = String, description = "The next page, when there is one"))),
     (status = 401, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
     (status = 403, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
@@ -91,7 +91,7 @@ pub async fn list(
 }
 
 /// Adds a user to the caller's organisation.
-#[utoipa::path(post, path = "/api/v1/users", request_body = NewUserRequest, responses(
+#[utoipa::path(post, path = "/api/v1/users", operation_id = "create_user", request_body = NewUserRequest, responses(
     (status = 201, body = Created),
     (status = 400, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
     (status = 403, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
@@ -119,7 +119,7 @@ pub async fn create(
 }
 
 /// One user account.
-#[utoipa::path(get, path = "/api/v1/users/{id}", params(("id" = String, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/users/{id}", operation_id = "show_user", params(("id" = String, Path)), responses(
     (status = 200, body = UserDto),
     (status = 404, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
 ))]
@@ -164,7 +164,7 @@ pub async fn set_roles(
 
 /// Changes a user's name and email address (sign-in and paging). 422 names `email` when
 /// another account has it.
-#[utoipa::path(put, path = "/api/v1/users/{id}", params(("id" = String, Path)), request_body = UserDetailsRequest, responses(
+#[utoipa::path(put, path = "/api/v1/users/{id}", operation_id = "update_user", params(("id" = String, Path)), request_body = UserDetailsRequest, responses(
     (status = 204),
     (status = 404, body = super::problem::ProblemDocument, content_type = "application/problem+json"),
     (status = 422, body = super::problem::ProblemDocument, content_type = "application/problem+json"),

@@ -28,6 +28,28 @@ fn every_api_route_is_documented() {
     }
 }
 
+/// Operation ids name operations across the whole document: a client generator makes one
+/// method per id, and a link (or a fuzzer's inferred link) names its target by id, so two
+/// operations called `show` would send a client to the wrong one.
+#[test]
+fn every_operation_has_an_id_of_its_own() {
+    let doc = serde_json::to_value(homeward_web::api::ApiDoc::openapi()).unwrap();
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"))
+                .to_string();
+            let here = format!("{method} {path}");
+            if let Some(other) = seen.insert(id.clone(), here.clone()) {
+                panic!("operationId {id} names both {other} and {here}");
+            }
+        }
+    }
+    assert!(seen.len() > 50, "only {} operations found", seen.len());
+}
+
 /// The document names each schema by its type's name alone: two types of one name in
 /// different modules would silently become one schema, and responses would be checked
 /// against the wrong one. Every schema type in the API's source has a name of its own.

@@ -211,6 +211,30 @@ async fn bad_input_is_refused_with_the_field_named_and_nothing_saved() {
     assert_eq!(people_count(&t, &s).await, count, "nothing was saved");
 }
 
+/// A client that cut a string through the middle of an emoji sends half of it: the person is
+/// still saved, with the lost character marked, not refused as a broken body.
+#[tokio::test]
+async fn a_half_character_in_a_body_is_marked_as_lost_not_refused() {
+    let t = sqlite().await;
+    let demo = seed(&t).await;
+    let s = session_for(&t, demo.own(Role::CareWorker)).await;
+    let service = home_id(&t, &demo).await;
+    let body = new_child(&service)
+        .to_string()
+        .replace("\"Asthma\"", "\"Asthma \\ud83d\"");
+    assert!(body.contains(r"\ud83d"), "{body}");
+    let created = api("POST", "/api/v1/people", &s).json(&body).send(&t).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = parse(&created)["id"].as_str().unwrap().to_string();
+    let read = api("GET", &format!("/api/v1/people/{id}"), &s)
+        .send(&t)
+        .await;
+    assert_eq!(
+        parse(&read)["profile"]["sections"]["health"]["fields"]["conditions"],
+        "Asthma \u{fffd}"
+    );
+}
+
 #[tokio::test]
 async fn the_risk_assessment_and_plan_are_versioned_and_the_plan_agreed_by_a_manager() {
     let t = sqlite().await;
