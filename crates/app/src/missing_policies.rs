@@ -755,7 +755,9 @@ impl App {
             .fixed_organisation(actor.org_id())
             .await?
             .ok_or(AppError::NotFound)?;
-        let (kind, text, mut key_rows) = match version {
+        // A published version is shown as it was approved: its own words (which name the
+        // registered manager of the time) under the logo of the time.
+        let (kind, text, key_rows, logo) = match version {
             Some(n) => {
                 let v = self.missing_policy_version(actor, id, n).await?;
                 let p = v.version;
@@ -775,7 +777,8 @@ impl App {
                     Locale::Welsh => p.text_cy,
                     Locale::English => p.text_en,
                 };
-                (v.policy.kind, text, rows)
+                let logo = self.store.logo_as_of(actor.org_id(), p.approved_at).await?;
+                (v.policy.kind, text, rows, logo)
             }
             None => {
                 let d = self.missing_policy(actor, id).await?;
@@ -783,21 +786,18 @@ impl App {
                     Locale::Welsh => d.text_cy,
                     Locale::English => d.text_en,
                 };
-                (
-                    d.policy.kind,
-                    text,
-                    vec![(tr.get("policy-version"), tr.get("policy-draft"))],
-                )
+                let rows = vec![
+                    (
+                        tr.get("policy-registered-manager"),
+                        org.registered_manager.clone(),
+                    ),
+                    (tr.get("policy-version"), tr.get("policy-draft")),
+                ];
+                let logo = self.store.latest_logo(actor.org_id()).await?;
+                (d.policy.kind, text, rows, logo)
             }
         };
-        key_rows.insert(
-            0,
-            (
-                tr.get("policy-registered-manager"),
-                org.registered_manager.clone(),
-            ),
-        );
-        let logo = self.store.latest_logo(actor.org_id()).await?.map(|l| l.png);
+        let logo = logo.map(|l| l.png);
         let doc = homeward_reports::PolicyDocument {
             lang: locale.code().to_string(),
             organisation: org.name.clone(),

@@ -894,12 +894,44 @@ fn postgres_backup_restores_into_an_empty_database_only() {
 fn serve_takes_backups_on_its_schedule() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("h.db").display());
-    let backups = dir.path().join("backups");
+    scheduled_backup_is_taken(&url, dir.path(), "homeward.db");
+}
+
+/// The same on PostgreSQL, where the server runs `pg_dump` itself.
+#[test]
+fn serve_takes_backups_on_its_schedule_on_postgres() {
+    let Some(base) = postgres_base() else { return };
+    let db = format!(
+        "hw_scheduled_{:x}",
+        std::process::id() as u64 * 7919 + Instant::now().elapsed().as_nanos() as u64
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use sqlx::Connection as _;
+        let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres"))
+            .await
+            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+    });
+    let dir = tempfile::tempdir().unwrap();
+    scheduled_backup_is_taken(&format!("{base}/{db}"), dir.path(), "homeward.pgdump");
+}
+
+fn scheduled_backup_is_taken(url: &str, dir: &std::path::Path, copy: &str) {
+    let backups = dir.join("backups");
     let env = [
-        ("HOMEWARD_DATABASE_URL", url.as_str()),
+        ("HOMEWARD_DATABASE_URL", url),
         ("HOMEWARD_SECRET_KEY", SECRET),
     ];
-    assert!(homeward(&["migrate"], &env).status.success());
+    let migrated = homeward(&["migrate"], &env);
+    assert!(
+        migrated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrated.stderr)
+    );
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -940,16 +972,13 @@ fn serve_takes_backups_on_its_schedule() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(whole.join("manifest.json").exists());
-    assert!(whole.join("homeward.db").exists());
+    assert!(whole.join(copy).exists(), "{copy} in {}", whole.display());
     // Recorded for the admin's page once taken.
     let rt = tokio::runtime::Runtime::new().unwrap();
     let recorded = rt.block_on(async {
-        use homeward_store::Store as _;
         let keys = homeward_app::secrets::Keys::from_hex(SECRET).unwrap();
         for _ in 0..100 {
-            let store = homeward_store_sqlite::SqliteStore::open(&url, keys.audit_key().to_vec())
-                .await
-                .unwrap();
+            let store = homeward_app::App::open_store(url, &keys).await.unwrap();
             let recent = store.recent_backups(5).await.unwrap();
             store.close().await;
             if !recent.is_empty() {
@@ -961,7 +990,7 @@ fn serve_takes_backups_on_its_schedule() {
     });
     stop(server);
     assert_eq!(recorded.len(), 1, "one backup, recorded");
-    assert!(recorded[0].problem.is_none());
+    assert!(recorded[0].problem.is_none(), "{:?}", recorded[0].problem);
     assert_eq!(
         recorded[0].file_name,
         whole.file_name().unwrap().to_string_lossy()

@@ -143,4 +143,7 @@ pub trait PolicyStore: Send + Sync {
     async fn add_logo(&self, logo: &Logo, audit: &AuditEvent) -> StoreResult<()>;
     /// The organisation's newest logo.
     async fn latest_logo(&self, org: OrgId) -> StoreResult<Option<Logo>>;
+    /// The logo the organisation had at `at`: a version's PDF a year on shows the logo it was
+    /// approved under, not today's.
+    async fn logo_as_of(&self, org: OrgId, at: Timestamp) -> StoreResult<Option<Logo>>;
 }

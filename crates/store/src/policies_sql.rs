@@ -26,6 +26,39 @@ pub fn service_kind(code: &str) -> StoreResult<homeward_domain::organisation::Se
 macro_rules! impl_policy_store {
     ($store:ty, $db:ty) => {
         impl $store {
+            /// The newest logo of the organisation's that also meets `and` (which may bind $2).
+            async fn logo_where(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                and: &str,
+                at_most: Option<i64>,
+            ) -> $crate::StoreResult<Option<$crate::policies::Logo>> {
+                use sqlx::Row as _;
+                // Only this file's fixed conditions are interpolated; the values are bound.
+                let sql = format!(
+                    "SELECT version, png, width, height, uploaded_by_label, uploaded_at \
+                     FROM organisation_logos WHERE org_id = $1 {and} ORDER BY version DESC LIMIT 1"
+                );
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
+                if let Some(at) = at_most {
+                    query = query.bind(at);
+                }
+                let row = query
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(Self::db_err)?;
+                let Some(row) = row else { return Ok(None) };
+                Ok(Some($crate::policies::Logo {
+                    org_id: org,
+                    version: row.try_get("version").map_err(Self::db_err)?,
+                    png: row.try_get("png").map_err(Self::db_err)?,
+                    width: row.try_get("width").map_err(Self::db_err)?,
+                    height: row.try_get("height").map_err(Self::db_err)?,
+                    uploaded_by_label: row.try_get("uploaded_by_label").map_err(Self::db_err)?,
+                    uploaded_at: Self::at(row.try_get("uploaded_at").map_err(Self::db_err)?),
+                }))
+            }
+
             fn row_published(
                 row: &<$db as sqlx::Database>::Row,
             ) -> $crate::StoreResult<$crate::policies::PublishedPolicy> {
@@ -366,25 +399,15 @@ macro_rules! impl_policy_store {
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
             ) -> $crate::StoreResult<Option<$crate::policies::Logo>> {
-                use sqlx::Row as _;
-                let row = sqlx::query(
-                    "SELECT version, png, width, height, uploaded_by_label, uploaded_at \
-                     FROM organisation_logos WHERE org_id = $1 ORDER BY version DESC LIMIT 1",
-                )
-                .bind(org.0)
-                .fetch_optional(self.reader())
-                .await
-                .map_err(Self::db_err)?;
-                let Some(row) = row else { return Ok(None) };
-                Ok(Some($crate::policies::Logo {
-                    org_id: org,
-                    version: row.try_get("version").map_err(Self::db_err)?,
-                    png: row.try_get("png").map_err(Self::db_err)?,
-                    width: row.try_get("width").map_err(Self::db_err)?,
-                    height: row.try_get("height").map_err(Self::db_err)?,
-                    uploaded_by_label: row.try_get("uploaded_by_label").map_err(Self::db_err)?,
-                    uploaded_at: Self::at(row.try_get("uploaded_at").map_err(Self::db_err)?),
-                }))
+                self.logo_where(org, "", None).await
+            }
+
+            async fn logo_as_of(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+                at: $crate::sql_impl::jiff::Timestamp,
+            ) -> $crate::StoreResult<Option<$crate::policies::Logo>> {
+                self.logo_where(org, "AND uploaded_at <= $2", Some(Self::ms(at))).await
             }
         }
     };

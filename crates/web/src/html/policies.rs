@@ -25,6 +25,16 @@ fn policy_id(ctx: &Ctx, raw: &str) -> Result<PolicyId, Failure> {
     Ok(PolicyId(uuid_in_path(ctx, raw)?))
 }
 
+/// A policy and one of its versions from the address; a version that is no number is a
+/// version that does not exist.
+fn policy_version_id(ctx: &Ctx, raw: &str, n: &str) -> Result<(PolicyId, i64), Failure> {
+    let id = policy_id(ctx, raw)?;
+    let n = n
+        .parse()
+        .map_err(|_| Failure::new(ctx.clone(), AppError::NotFound))?;
+    Ok((id, n))
+}
+
 fn kind_name(t: Tr, kind: ServiceKind) -> String {
     t.get(&format!("service-{}", kind.code()))
 }
@@ -769,10 +779,7 @@ pub async fn version(
     Path((id, n)): Path<(String, String)>,
     Query(q): Query<Banner>,
 ) -> Result<Response, Failure> {
-    let id = policy_id(&ctx, &id)?;
-    let n: i64 = n
-        .parse()
-        .map_err(|_| Failure::new(ctx.clone(), AppError::NotFound))?;
+    let (id, n) = policy_version_id(&ctx, &id, &n)?;
     let actor = ctx.actor().or_fail(&ctx)?;
     let t = ctx.tr;
     let locale = ctx.locale();
@@ -846,10 +853,7 @@ pub async fn sign(
     ctx: Ctx,
     Path((id, n)): Path<(String, String)>,
 ) -> Result<Response, Failure> {
-    let id = policy_id(&ctx, &id)?;
-    let n: i64 = n
-        .parse()
-        .map_err(|_| Failure::new(ctx.clone(), AppError::NotFound))?;
+    let (id, n) = policy_version_id(&ctx, &id, &n)?;
     let actor = ctx.actor().or_fail(&ctx)?;
     state
         .app
@@ -877,20 +881,16 @@ pub async fn version_pdf(
     Path((id, n)): Path<(String, String)>,
     Query(q): Query<PdfQuery>,
 ) -> Result<Response, Failure> {
-    let id = policy_id(&ctx, &id)?;
-    let n: i64 = n
-        .parse()
-        .map_err(|_| Failure::new(ctx.clone(), AppError::NotFound))?;
-    let actor = ctx.actor().or_fail(&ctx)?;
-    let pdf = state
-        .app
-        .missing_policy_pdf(actor, id, Some(n), pdf_locale(&ctx, &q))
-        .await
-        .or_fail(&ctx)?;
-    Ok(crate::headers::pdf(
-        pdf,
+    let (id, n) = policy_version_id(&ctx, &id, &n)?;
+    policy_pdf(
+        &state,
+        &ctx,
+        id,
+        Some(n),
+        &q,
         "inline; filename=\"missing-policy.pdf\"",
-    ))
+    )
+    .await
 }
 
 pub async fn draft_pdf(
@@ -900,16 +900,33 @@ pub async fn draft_pdf(
     Query(q): Query<PdfQuery>,
 ) -> Result<Response, Failure> {
     let id = policy_id(&ctx, &id)?;
-    let actor = ctx.actor().or_fail(&ctx)?;
+    policy_pdf(
+        &state,
+        &ctx,
+        id,
+        None,
+        &q,
+        "inline; filename=\"missing-policy-draft.pdf\"",
+    )
+    .await
+}
+
+/// A version of the policy (the draft when `version` is None) as a PDF to read in the browser.
+async fn policy_pdf(
+    state: &AppState,
+    ctx: &Ctx,
+    id: PolicyId,
+    version: Option<i64>,
+    q: &PdfQuery,
+    disposition: &'static str,
+) -> Result<Response, Failure> {
+    let actor = ctx.actor().or_fail(ctx)?;
     let pdf = state
         .app
-        .missing_policy_pdf(actor, id, None, pdf_locale(&ctx, &q))
+        .missing_policy_pdf(actor, id, version, pdf_locale(ctx, q))
         .await
-        .or_fail(&ctx)?;
-    Ok(crate::headers::pdf(
-        pdf,
-        "inline; filename=\"missing-policy-draft.pdf\"",
-    ))
+        .or_fail(ctx)?;
+    Ok(crate::headers::pdf(pdf, disposition))
 }
 
 /// A block of the policy's words as the pages show it: a list's items, or a paragraph.

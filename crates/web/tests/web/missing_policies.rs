@@ -247,6 +247,25 @@ async fn a_policy_follows_the_settings_and_is_signed_again_when_it_changes() {
             t.app.sign_missing_policy(&carer, &meta, id, 7).await,
             Err(AppError::NotFound)
         ));
+
+        // A new logo later on: the draft takes it, but version 2 is printed as it was
+        // approved, under the logo of the time.
+        let pdf = |version| {
+            t.app.missing_policy_pdf(
+                &carer,
+                id,
+                version,
+                homeward_domain::locale::Locale::English,
+            )
+        };
+        let (v2_before, draft_before) = (pdf(Some(2)).await.unwrap(), pdf(None).await.unwrap());
+        t.clock.advance(jiff::SignedDuration::from_hours(1));
+        t.app
+            .upload_policy_logo(&admin, &meta, homeward_app::photos::demo_portrait(3))
+            .await
+            .unwrap();
+        assert_eq!(pdf(Some(2)).await.unwrap(), v2_before, "{}", t.engine);
+        assert_ne!(pdf(None).await.unwrap(), draft_before, "{}", t.engine);
     }
 }
 
