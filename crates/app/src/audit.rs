@@ -34,6 +34,20 @@ pub enum Verification {
 }
 
 impl App {
+    /// Reads what `read` reads while its audit record is made durable, so the disk's flush
+    /// overlaps the queries instead of coming before them. The data is handed back only once
+    /// the record is committed, and not at all if it could not be: nothing is shown that was
+    /// not recorded. `read` must not depend on the record.
+    pub(crate) async fn audited<T>(
+        &self,
+        event: &homeward_domain::audit::AuditEvent,
+        read: impl std::future::Future<Output = AppResult<T>>,
+    ) -> AppResult<T> {
+        let record = async { self.store.record_audit(event).await.map_err(AppError::from) };
+        let ((), value) = tokio::try_join!(record, read)?;
+        Ok(value)
+    }
+
     /// Walks the whole chain in pages and names the first broken link; then checks every
     /// sealed chronology entry against its record, looks for entries added without one, and
     /// holds the trail against checkpoints taken earlier (kept outside the database), which

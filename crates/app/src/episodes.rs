@@ -385,8 +385,8 @@ impl App {
             Some(id.to_string()),
             Outcome::Allowed,
         );
-        self.store.record_audit(&e).await?;
-        self.episode_view_of(summary, events, person, state).await
+        self.audited(&e, self.episode_view_of(summary, events, person, state))
+            .await
     }
 
     /// An episode as its page shows it, for whoever the caller has already allowed.
@@ -709,10 +709,13 @@ impl App {
             service.map(|s| s.to_string()),
             Outcome::Allowed,
         );
-        self.store.record_audit(&e).await?;
         let rows = self
-            .store
-            .board_rows(actor.org_id(), services.as_deref())
+            .audited(&e, async {
+                Ok(self
+                    .store
+                    .board_rows(actor.org_id(), services.as_deref())
+                    .await?)
+            })
             .await?;
         let mut lines: Vec<BoardLine> = rows
             .into_iter()

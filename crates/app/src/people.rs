@@ -332,8 +332,7 @@ impl App {
             Some(id.to_string()),
             Outcome::Allowed,
         );
-        self.store.record_audit(&e).await?;
-        self.person_view(person).await
+        self.audited(&e, self.person_view(person)).await
     }
 
     /// A person's current documents, photo and review warnings, read for whoever the caller
