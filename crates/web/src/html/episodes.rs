@@ -139,6 +139,15 @@ struct BoardPage {
     /// The homes and services to narrow the board to, when there is more than one.
     services: Option<Vec<FilterOption>>,
     formats: [String; 3],
+    labels: BoardLabels,
+}
+
+/// The words every row of the board repeats, looked up once a page.
+struct BoardLabels {
+    missing_for: String,
+    last_event: String,
+    next_duty: String,
+    overdue: String,
 }
 
 /// "Missing again 5 d 2 hr after coming back from their last episode."
@@ -206,6 +215,11 @@ pub async fn board(
     });
     let now = state.app.clock.now();
     let sees_photos = actor.can(Action::ViewPeople);
+    // A board of many rows repeats a few words (phases, grades, kinds of entry, duties): each
+    // is looked up once a page rather than once a row.
+    let mut words: std::collections::HashMap<String, String> = Default::default();
+    let mut word = |id: String| words.entry(id).or_insert_with_key(|id| t.get(id)).clone();
+    let not_graded = t.get("board-not-graded");
     let rows = lines
         .iter()
         .map(|l| {
@@ -220,23 +234,23 @@ pub async fn board(
                     .filter(|_| sees_photos)
                     .map(|p| format!("/people/{}/photos/{p}", l.person.id)),
                 service: l.service_name.clone(),
-                phase: t.get(&format!("phase-{}", s.phase)),
+                phase: word(format!("phase-{}", s.phase)),
                 missing_since_ms: to_millis(since),
                 missing_for: duration(t, now.duration_since(since)),
                 counting,
                 grade: match &s.police_grade {
-                    Some(g) => t.get(&episode_form::choice_id("grade", g)),
-                    None => t.get("board-not-graded"),
+                    Some(g) => word(episode_form::choice_id("grade", g)),
+                    None => not_graded.clone(),
                 },
                 grade_class: grade_class(s.police_grade.as_deref()),
-                last_event: t.get(&format!("event-{}", s.last_event_kind)),
+                last_event: word(format!("event-{}", s.last_event_kind)),
                 last_event_at: t.date_time(s.last_event_at),
                 waiting: (l.waiting_pages > 0).then(|| t.count("board-waiting", l.waiting_pages)),
                 paging_failed: paging_failed(t, s),
                 near_repeat: l.near_repeat.map(|d| near_repeat_words(t, d)),
                 next_duty: l.next_duty.as_ref().map(|d| {
                     (
-                        t.get(&format!("duty-{}", d.rule)),
+                        word(format!("duty-{}", d.rule)),
                         d.due_at.map(|at| t.date_time(at)).unwrap_or_default(),
                         d.overdue,
                     )
@@ -258,6 +272,12 @@ pub async fn board(
             t.args("duration-hm", &[("hours", "%h"), ("minutes", "%m")]),
             t.with("duration-m", "minutes", "%m"),
         ],
+        labels: BoardLabels {
+            missing_for: t.get("board-missing-for"),
+            last_event: t.get("board-last-event"),
+            next_duty: t.get("board-next-duty"),
+            overdue: t.get("duty-status-overdue"),
+        },
     };
     Ok(render(&page, StatusCode::OK))
 }
