@@ -760,34 +760,38 @@ fn postgres_base() -> Option<String> {
     }
 }
 
-/// PostgreSQL's path: `pg_dump` in the snapshot the manifest was counted in, `pg_restore`
-/// into an empty database only, and the same checks after.
-#[test]
-fn postgres_backup_restores_into_an_empty_database_only() {
-    let Some(base) = postgres_base() else { return };
-    let suffix = format!(
-        "{:x}",
-        std::process::id() as u64 * 7919 + Instant::now().elapsed().as_nanos() as u64
-    );
-    let (src, dst) = (
-        format!("hw_backup_src_{suffix}"),
-        format!("hw_backup_dst_{suffix}"),
-    );
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let secret = "cd".repeat(32);
-    let src_url = format!("{base}/{src}");
-    let dst_url = format!("{base}/{dst}");
-    rt.block_on(async {
+/// New empty databases on the server at `base`, one a name, each made unique to this run;
+/// their addresses, in the same order.
+fn fresh_postgres_databases<const N: usize>(base: &str, names: [&str; N]) -> [String; N] {
+    // Unique to this process, and to each call within it.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let suffix = format!("{:x}_{call}", std::process::id());
+    let dbs = names.map(|name| format!("{name}_{suffix}"));
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
         use sqlx::Connection as _;
         let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres"))
             .await
             .unwrap();
-        for db in [&src, &dst] {
+        for db in &dbs {
             sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
                 .execute(&mut admin)
                 .await
                 .unwrap();
         }
+    });
+    dbs.map(|db| format!("{base}/{db}"))
+}
+
+/// PostgreSQL's path: `pg_dump` in the snapshot the manifest was counted in, `pg_restore`
+/// into an empty database only, and the same checks after.
+#[test]
+fn postgres_backup_restores_into_an_empty_database_only() {
+    let Some(base) = postgres_base() else { return };
+    let [src_url, dst_url] = fresh_postgres_databases(&base, ["hw_backup_src", "hw_backup_dst"]);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let secret = "cd".repeat(32);
+    rt.block_on(async {
         // A provider's whole demo, photos and chronologies included.
         let keys = homeward_app::secrets::Keys::from_hex(&secret).unwrap();
         let store = homeward_app::App::open_store(&src_url, &keys)
@@ -901,23 +905,9 @@ fn serve_takes_backups_on_its_schedule() {
 #[test]
 fn serve_takes_backups_on_its_schedule_on_postgres() {
     let Some(base) = postgres_base() else { return };
-    let db = format!(
-        "hw_scheduled_{:x}",
-        std::process::id() as u64 * 7919 + Instant::now().elapsed().as_nanos() as u64
-    );
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        use sqlx::Connection as _;
-        let mut admin = sqlx::PgConnection::connect(&format!("{base}/postgres"))
-            .await
-            .unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-    });
+    let [url] = fresh_postgres_databases(&base, ["hw_scheduled"]);
     let dir = tempfile::tempdir().unwrap();
-    scheduled_backup_is_taken(&format!("{base}/{db}"), dir.path(), "homeward.pgdump");
+    scheduled_backup_is_taken(&url, dir.path(), "homeward.pgdump");
 }
 
 fn scheduled_backup_is_taken(url: &str, dir: &std::path::Path, copy: &str) {

@@ -26,27 +26,23 @@ pub fn service_kind(code: &str) -> StoreResult<homeward_domain::organisation::Se
 macro_rules! impl_policy_store {
     ($store:ty, $db:ty) => {
         impl $store {
-            /// The newest logo of the organisation's that also meets `and` (which may bind $2).
-            async fn logo_where(
+            /// The organisation's newest logo uploaded at or before `at_most` (milliseconds).
+            async fn logo_up_to(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
-                and: &str,
-                at_most: Option<i64>,
+                at_most: i64,
             ) -> $crate::StoreResult<Option<$crate::policies::Logo>> {
                 use sqlx::Row as _;
-                // Only this file's fixed conditions are interpolated; the values are bound.
-                let sql = format!(
+                let row = sqlx::query(
                     "SELECT version, png, width, height, uploaded_by_label, uploaded_at \
-                     FROM organisation_logos WHERE org_id = $1 {and} ORDER BY version DESC LIMIT 1"
-                );
-                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
-                if let Some(at) = at_most {
-                    query = query.bind(at);
-                }
-                let row = query
-                    .fetch_optional(self.reader())
-                    .await
-                    .map_err(Self::db_err)?;
+                     FROM organisation_logos WHERE org_id = $1 AND uploaded_at <= $2 \
+                     ORDER BY version DESC LIMIT 1",
+                )
+                .bind(org.0)
+                .bind(at_most)
+                .fetch_optional(self.reader())
+                .await
+                .map_err(Self::db_err)?;
                 let Some(row) = row else { return Ok(None) };
                 Ok(Some($crate::policies::Logo {
                     org_id: org,
@@ -399,7 +395,7 @@ macro_rules! impl_policy_store {
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
             ) -> $crate::StoreResult<Option<$crate::policies::Logo>> {
-                self.logo_where(org, "", None).await
+                self.logo_up_to(org, i64::MAX).await
             }
 
             async fn logo_as_of(
@@ -407,7 +403,7 @@ macro_rules! impl_policy_store {
                 org: $crate::sql_impl::domain::ids::OrgId,
                 at: $crate::sql_impl::jiff::Timestamp,
             ) -> $crate::StoreResult<Option<$crate::policies::Logo>> {
-                self.logo_where(org, "AND uploaded_at <= $2", Some(Self::ms(at))).await
+                self.logo_up_to(org, Self::ms(at)).await
             }
         }
     };
