@@ -691,7 +691,8 @@ impl App {
 
     /// The live board: each open episode the actor may see (in one service, if asked) with
     /// the person, their current photo, the duty due next and the pages waiting, as derived
-    /// when each was last written; the most urgent first. One audited read covers the board.
+    /// when each was last written; the most urgent first. One audited read covers the board,
+    /// which is read again only when something on it has changed (see `board_cache`).
     pub async fn board(
         &self,
         actor: &Actor,
@@ -709,16 +710,17 @@ impl App {
             service.map(|s| s.to_string()),
             Outcome::Allowed,
         );
-        let rows = self
+        let read = self
             .audited(&e, async {
                 Ok(self
-                    .store
-                    .board_rows(actor.org_id(), services.as_deref())
+                    .board_cache
+                    .read(&*self.store, actor.org_id(), services.as_deref())
                     .await?)
             })
             .await?;
-        let mut lines: Vec<BoardLine> = rows
-            .into_iter()
+        let mut lines: Vec<BoardLine> = read
+            .rows
+            .iter()
             .map(|r| {
                 let s = &r.summary.schedule;
                 BoardLine {
@@ -734,20 +736,19 @@ impl App {
                             back,
                         )
                     }),
-                    summary: r.summary,
-                    person: r.person,
+                    summary: r.summary.clone(),
+                    person: r.person.clone(),
                     photo: r.photo,
-                    service_name: r.service_name,
+                    service_name: r.service_name.clone(),
                 }
             })
             .collect();
         lines.sort_by_key(board_urgency);
-        let services = self
-            .store
-            .list_services(actor.org_id())
-            .await?
-            .into_iter()
+        let services = read
+            .services
+            .iter()
             .filter(|s| actor.can_in(Action::ViewEpisodes, s.id))
+            .cloned()
             .collect();
         Ok(Board { lines, services })
     }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod backups;
 pub mod board;
+mod board_cache;
 pub mod demo;
 mod demo_episodes;
 mod demo_profiles;
@@ -55,6 +56,7 @@ pub struct App {
     /// Whether the audit checkpoint is being kept, for the admin's page.
     pub checkpoint: Arc<std::sync::Mutex<backups::CheckpointHealth>>,
     fixed: Arc<fixed::Fixed>,
+    board_cache: Arc<board_cache::BoardCache>,
 }
 
 impl App {
@@ -67,6 +69,7 @@ impl App {
             metrics: Arc::default(),
             checkpoint: Arc::default(),
             fixed: Arc::default(),
+            board_cache: Arc::default(),
         }
     }
 

@@ -2651,6 +2651,114 @@ pub async fn episodes_are_listed_a_page_at_a_time_and_checked_when_due(store: Ar
     );
 }
 
+/// The board's stamp moves with every change to what the board shows, in that organisation
+/// only, and not with reads (a board view's own audit record included): a server that keeps
+/// the board it read is never shown one older than the database.
+pub async fn the_board_stamp_moves_with_everything_the_board_shows(store: Arc<dyn Store>) {
+    use homeward_domain::forms::DocKind;
+    use homeward_domain::ids::PhotoId;
+    let (org, home) = organisation(&*store, "St").await;
+    let (other, _) = organisation(&*store, "Su").await;
+    let stamp = || async { store.board_stamp(org.id).await.unwrap() };
+    let theirs = store.board_stamp(other.id).await.unwrap();
+    let unknown = OrgId::new_random();
+    assert_eq!(store.board_stamp(unknown).await.unwrap(), 0, "nothing yet");
+    let mut last = stamp().await;
+    assert!(last > 0, "making the home moved it");
+    let mut moved = |now: i64, what: &str| {
+        assert!(now > last, "{what}: the stamp stayed at {last}");
+        last = now;
+    };
+
+    let opened = open_one(&*store, org.id, home.id, 0).await;
+    moved(stamp().await, "an episode opened");
+
+    store
+        .set_next_check(
+            org.id,
+            opened.id,
+            1,
+            Some(t0() + SignedDuration::from_hours(1)),
+        )
+        .await
+        .unwrap();
+    moved(stamp().await, "the paging pass noted its next look");
+    store
+        .paging_failed(org.id, opened.id, t0(), t0() + SignedDuration::from_mins(5))
+        .await
+        .unwrap();
+    moved(stamp().await, "pages stopped going out");
+
+    let person = store
+        .get_person(org.id, opened.person_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut renamed = person.clone();
+    renamed.given_name = "Adah".into();
+    store
+        .append_document(
+            org.id,
+            &version(person.id, DocKind::Profile, 1, "Adah"),
+            Some(&renamed),
+            &event(Some(org.id), "person.update"),
+        )
+        .await
+        .unwrap();
+    moved(stamp().await, "the person was renamed");
+
+    let photo = PhotoMeta {
+        id: PhotoId::new_random(),
+        person_id: person.id,
+        taken_on: jiff::civil::date(2026, 11, 1),
+        width: 10,
+        height: 20,
+        uploaded_by_label: "someone@example.org".into(),
+        uploaded_at: t0(),
+    };
+    store
+        .add_photo(org.id, &photo, b"jpeg", &event(Some(org.id), "photo.add"))
+        .await
+        .unwrap();
+    moved(stamp().await, "a photo was added");
+    store
+        .choose_photo(
+            org.id,
+            person.id,
+            photo.id,
+            "x",
+            &event(Some(org.id), "photo.choose"),
+        )
+        .await
+        .unwrap();
+    moved(stamp().await, "a photo was chosen");
+
+    let second = Service {
+        id: ServiceId::new_random(),
+        name: "St Cottage".into(),
+        ..home.clone()
+    };
+    store
+        .create_service(&second, &event(Some(org.id), "service.create"))
+        .await
+        .unwrap();
+    moved(stamp().await, "a home was added");
+
+    // Reads, audited or not, leave it where it is.
+    store.board_rows(org.id, None).await.unwrap();
+    store
+        .record_audit(&event(Some(org.id), "episode.board"))
+        .await
+        .unwrap();
+    store.list_services(org.id).await.unwrap();
+    assert_eq!(stamp().await, last, "reads moved it");
+    assert_eq!(
+        store.board_stamp(other.id).await.unwrap(),
+        theirs,
+        "another organisation's changes moved it"
+    );
+}
+
 /// People come a page at a time, by name, within the services asked for.
 pub async fn people_are_listed_a_page_at_a_time_by_name(store: Arc<dyn Store>) {
     use crate::{PeopleQuery, PersonCursor};
@@ -4293,6 +4401,7 @@ macro_rules! conformance_suite {
             appends_to_one_episode_queue_and_none_is_refused,
             concurrent_writes_share_commits_and_fail_alone,
             episodes_are_listed_a_page_at_a_time_and_checked_when_due,
+            the_board_stamp_moves_with_everything_the_board_shows,
             people_are_listed_a_page_at_a_time_by_name,
             users_are_found_by_name_service_and_address_a_page_at_a_time,
             the_audit_trail_is_searched_in_the_database_newest_first,

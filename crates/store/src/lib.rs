@@ -1438,6 +1438,10 @@ pub trait Store: policies::PolicyStore + Send + Sync {
         org: OrgId,
         services: Option<&[ServiceId]>,
     ) -> StoreResult<Vec<BoardRow>>;
+    /// A number that moves on, inside the transaction that makes it, with every change to
+    /// anything the organisation's board shows (0 before the first). The database's
+    /// triggers keep it, so it covers changes made by any server or command.
+    async fn board_stamp(&self, org: OrgId) -> StoreResult<i64>;
     /// Episodes, across organisations, whose time to be looked at by the paging pass has
     /// come, soonest first.
     async fn episodes_to_check(

@@ -5421,6 +5421,19 @@ sqlx::AssertSqlSafe(format!(
                     .collect()
             }
 
+            async fn board_stamp(
+                &self,
+                org: $crate::sql_impl::domain::ids::OrgId,
+            ) -> $crate::StoreResult<i64> {
+                let stamp: Option<i64> =
+                    sqlx::query_scalar("SELECT stamp FROM board_stamps WHERE org_id = $1")
+                        .bind(org.0)
+                        .fetch_optional(self.reader())
+                        .await
+                        .map_err(Self::db_err)?;
+                Ok(stamp.unwrap_or(0))
+            }
+
             async fn episodes_to_check(
                 &self,
                 now: $crate::sql_impl::jiff::Timestamp,

@@ -557,6 +557,57 @@ async fn the_board_stream_tells_those_who_may_see_and_nobody_else() {
     }
 }
 
+/// A server keeps the board it last read, so a change made by another server (or by the
+/// command line) must still be on the next view: here a person named on the board is renamed,
+/// here the police grade an episode on the board high, recorded through another server.
+#[tokio::test]
+async fn a_board_shows_changes_made_by_another_server_at_once() {
+    for t in engines().await {
+        let demo = seed(&t).await;
+        let worker = session_for(&t, demo.own(Role::CareWorker)).await;
+        let ffion = crate::photos::ffion(&t).await;
+        let opened = api(
+            &t,
+            &worker,
+            "POST",
+            "/api/v1/episodes",
+            &format!(r#"{{"person_id":"{ffion}","last_seen_place":"Home"}}"#),
+        )
+        .await;
+        assert_eq!(opened.status, 201);
+        let episode = opened.location().unwrap();
+        // The board itself, without the page around it (whose form token changes each time).
+        let board = || async {
+            let body = get(&t, &worker, "/episodes").await.body;
+            let from = body.find(r#"<div id="board""#).unwrap();
+            body[from..].split("</main>").next().unwrap().to_string()
+        };
+        let before = board().await;
+        assert!(before.contains("Ffion"), "{}", t.engine);
+        assert_eq!(board().await, before, "nothing changed");
+
+        let other = t.another_server().await;
+        let there = session_for(&other, demo.own(Role::CareWorker)).await;
+        let graded = api(
+            &other,
+            &there,
+            "POST",
+            &format!("{episode}/events"),
+            r#"{"event":{"kind":"police_graded","grade":"high","scheme":"england_wales_app","review_at":null}}"#,
+        )
+        .await;
+        assert_eq!(graded.status, 201, "{}: {}", t.engine, graded.body);
+        let high = r#"<strong class="hw-tag hw-tag--red">High</strong>"#;
+        assert!(!before.contains(high), "graded high only now");
+        let after = board().await;
+        assert!(
+            after.contains(high) && after.contains("Latest: Police risk grade"),
+            "{}: the board was not read again",
+            t.engine
+        );
+    }
+}
+
 /// Two app servers on one PostgreSQL database: an event recorded through one reaches a board
 /// listening on the other.
 #[tokio::test]

@@ -44,6 +44,30 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Another app server on the same database, on either engine: its own connections and
+    /// memory (on SQLite, as a second process on the same file would be), sharing the clock.
+    pub async fn another_server(&self) -> TestApp {
+        if self.pg.is_some() {
+            return self.second_server().await;
+        }
+        let dir = self
+            ._dir
+            .as_ref()
+            .expect("a SQLite test app has its folder");
+        let url = format!("sqlite://{}", dir.path().join("web.db").display());
+        let keys = Keys::from_hex(SECRET).unwrap();
+        let store = homeward_store_sqlite::SqliteStore::open(&url, keys.audit_key().to_vec())
+            .await
+            .unwrap();
+        let mut other = build("sqlite", Arc::new(store), None).await;
+        other.clock = self.clock.clone();
+        other.app.clock = self.clock.clone();
+        other.router = homeward_web::router(other.app.clone(), homeward_web::WebConfig::default());
+        other
+    }
+}
+
 pub fn start_time() -> jiff::Timestamp {
     "2026-11-23T09:00:00Z".parse().unwrap()
 }
