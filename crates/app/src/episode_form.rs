@@ -518,18 +518,45 @@ pub const OPENED_FIELDS: [&str; 5] = [
 
 /// How long, in words: "2 days 3 hr 5 min", "40 min".
 pub fn duration(t: Tr, d: jiff::SignedDuration) -> String {
-    let minutes = d.as_mins().max(0);
-    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
-    let (days, hours, mins) = (days.to_string(), hours.to_string(), mins.to_string());
-    if minutes >= 1440 {
-        t.args(
-            "duration-dhm",
-            &[("days", &days), ("hours", &hours), ("minutes", &mins)],
-        )
-    } else if minutes >= 60 {
-        t.args("duration-hm", &[("hours", &hours), ("minutes", &mins)])
-    } else {
-        t.with("duration-m", "minutes", &mins)
+    Durations::new(t).say(d)
+}
+
+/// The three shapes a duration is written in, looked up once for a page that writes many
+/// ("2 d 3 hr 5 min", "3 hr 5 min", "5 min"), with `%d`, `%h` and `%m` where the numbers go:
+/// the same patterns the board's script fills in as the minutes pass.
+pub struct Durations {
+    pub days_hours_minutes: String,
+    pub hours_minutes: String,
+    pub minutes: String,
+}
+
+impl Durations {
+    pub fn new(t: Tr) -> Self {
+        Self {
+            days_hours_minutes: t.args(
+                "duration-dhm",
+                &[("days", "%d"), ("hours", "%h"), ("minutes", "%m")],
+            ),
+            hours_minutes: t.args("duration-hm", &[("hours", "%h"), ("minutes", "%m")]),
+            minutes: t.with("duration-m", "minutes", "%m"),
+        }
+    }
+
+    /// Whole minutes, never below none.
+    pub fn say(&self, d: jiff::SignedDuration) -> String {
+        let total = d.as_mins().max(0);
+        let (days, hours, minutes) = (total / 1440, total / 60 % 24, total % 60);
+        let pattern = if total >= 1440 {
+            &self.days_hours_minutes
+        } else if total >= 60 {
+            &self.hours_minutes
+        } else {
+            &self.minutes
+        };
+        pattern
+            .replace("%d", &days.to_string())
+            .replace("%h", &hours.to_string())
+            .replace("%m", &minutes.to_string())
     }
 }
 
@@ -616,6 +643,50 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    /// The patterns filled in by hand say what the messages say when Fluent fills them with
+    /// the numbers, in both languages and every shape (and never a negative time).
+    #[test]
+    fn durations_read_as_the_messages_do() {
+        use homeward_domain::locale::Locale;
+        for t in [Tr(Locale::English), Tr(Locale::Welsh)] {
+            let shapes = Durations::new(t);
+            for minutes in [
+                0,
+                1,
+                2,
+                59,
+                60,
+                61,
+                119,
+                1439,
+                1440,
+                1441,
+                2 * 1440 + 3 * 60 + 5,
+                100_000,
+            ] {
+                let (d, h, m) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+                let (ds, hs, ms) = (d.to_string(), h.to_string(), m.to_string());
+                let fluent = if minutes >= 1440 {
+                    t.args(
+                        "duration-dhm",
+                        &[("days", &ds), ("hours", &hs), ("minutes", &ms)],
+                    )
+                } else if minutes >= 60 {
+                    t.args("duration-hm", &[("hours", &hs), ("minutes", &ms)])
+                } else {
+                    t.with("duration-m", "minutes", &ms)
+                };
+                let said = shapes.say(jiff::SignedDuration::from_mins(minutes));
+                assert_eq!(said, fluent, "{minutes} minutes");
+                assert!(!said.contains('%'), "{said}");
+            }
+            assert_eq!(
+                shapes.say(jiff::SignedDuration::from_mins(-5)),
+                shapes.say(jiff::SignedDuration::ZERO)
+            );
+        }
     }
 
     #[test]

@@ -350,8 +350,7 @@ impl App {
     ) -> AppResult<(EpisodeSummary, Vec<EventRecord>, Person)> {
         require(actor, action)?;
         let (summary, events) = self
-            .store
-            .episode(actor.org_id(), id)
+            .chronology(actor.org_id(), id)
             .await?
             .ok_or(AppError::NotFound)?;
         if !actor.can_in(Action::ViewEpisodes, summary.service_id) {
@@ -523,6 +522,13 @@ impl App {
         {
             Some(Ok(done)) => {
                 self.board.changed(BoardChange::of(&done.summary));
+                // Written after `events` (nobody else wrote between): the chronology as it
+                // now stands, for the next entry.
+                if done.record.seq == events.len() as i64 + 1 {
+                    let mut now_stands = events;
+                    now_stands.push(done.record.clone());
+                    self.chronologies.keep(writer.org, id, now_stands);
+                }
                 if matches!(done.record.event, Event::Closed { .. }) {
                     // Partners given this episode keep it for a day after it closes.
                     let ending = homeward_store::GrantEnding {

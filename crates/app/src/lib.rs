@@ -10,6 +10,7 @@ pub mod auth;
 pub mod backups;
 pub mod board;
 mod board_cache;
+mod chronologies;
 pub mod demo;
 mod demo_episodes;
 mod demo_profiles;
@@ -57,6 +58,7 @@ pub struct App {
     pub checkpoint: Arc<std::sync::Mutex<backups::CheckpointHealth>>,
     fixed: Arc<fixed::Fixed>,
     board_cache: Arc<board_cache::BoardCache>,
+    chronologies: Arc<chronologies::Chronologies>,
 }
 
 impl App {
@@ -70,6 +72,7 @@ impl App {
             checkpoint: Arc::default(),
             fixed: Arc::default(),
             board_cache: Arc::default(),
+            chronologies: Arc::default(),
         }
     }
 

@@ -58,9 +58,12 @@ impl Clock for ManualClock {
 }
 
 /// Europe/London, from the time-zone database bundled into the binary, so the answer does
-/// not depend on the host's /usr/share/zoneinfo.
+/// not depend on the host's /usr/share/zoneinfo. Looked up once: a board of fifty rows shows
+/// a hundred times, and each lookup searched the database by name.
 pub fn london() -> TimeZone {
-    TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC)
+    static LONDON: std::sync::LazyLock<TimeZone> =
+        std::sync::LazyLock::new(|| TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC));
+    LONDON.clone()
 }
 
 /// The instant as a London wall-clock time.

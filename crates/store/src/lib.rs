@@ -1424,6 +1424,17 @@ pub trait Store: policies::PolicyStore + Send + Sync {
         &self,
         org: OrgId,
         id: homeward_domain::ids::EpisodeId,
+    ) -> StoreResult<Option<(EpisodeSummary, Vec<homeward_domain::episode::EventRecord>)>> {
+        self.episode_after(org, id, 0).await
+    }
+    /// An episode's summary and the entries of its chronology numbered after `seq`, in
+    /// order: entries are never changed once written, so a caller that holds the first `seq`
+    /// needs only the rest.
+    async fn episode_after(
+        &self,
+        org: OrgId,
+        id: homeward_domain::ids::EpisodeId,
+        seq: i64,
     ) -> StoreResult<Option<(EpisodeSummary, Vec<homeward_domain::episode::EventRecord>)>>;
     /// Episodes in the organisation as the query asks, newest first, at most `query.limit`.
     async fn list_episodes(

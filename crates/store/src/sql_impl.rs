@@ -2338,9 +2338,11 @@ macro_rules! impl_sql_store {
             }
 
             /// An episode's chronology, in order, read through `exec` (the pool or a transaction).
+            /// The entries numbered after `after` (0 for all of them), in order.
             async fn load_events<'e, E>(
                 exec: E,
                 id: $crate::sql_impl::domain::ids::EpisodeId,
+                after: i64,
             ) -> $crate::StoreResult<Vec<$crate::sql_impl::domain::episode::EventRecord>>
             where
                 E: sqlx::Executor<'e, Database = $db>,
@@ -2348,9 +2350,10 @@ macro_rules! impl_sql_store {
                 use sqlx::Row as _;
                 let rows = sqlx::query(
                     "SELECT seq, occurred_at, occurred_offset_seconds, recorded_at, recorded_by, recorded_by_label, body \
-                     FROM episode_events WHERE episode_id = $1 ORDER BY seq",
+                     FROM episode_events WHERE episode_id = $1 AND seq > $2 ORDER BY seq",
                 )
                 .bind(id.0)
+                .bind(after)
                 .fetch_all(exec)
                 .await
                 .map_err(Self::db_err)?;
@@ -4805,7 +4808,7 @@ sqlx::AssertSqlSafe(format!(
                 let events = if current {
                     known
                 } else {
-                    reread = Self::load_events(&mut *own, id).await?;
+                    reread = Self::load_events(&mut *own, id, 0).await?;
                     &reread[..]
                 };
                 let prepared = match prepare(&summary, events) {
@@ -5345,10 +5348,11 @@ sqlx::AssertSqlSafe(format!(
                 Self::commit(tx).await
             }
 
-            async fn episode(
+            async fn episode_after(
                 &self,
                 org: $crate::sql_impl::domain::ids::OrgId,
                 id: $crate::sql_impl::domain::ids::EpisodeId,
+                seq: i64,
             ) -> $crate::StoreResult<Option<($crate::EpisodeSummary, Vec<$crate::sql_impl::domain::episode::EventRecord>)>> {
                 use sqlx::Row as _;
                 let row = sqlx::query(sqlx::AssertSqlSafe(format!("{} WHERE org_id = $1 AND id = $2", $crate::sql_impl::EPISODE_COLUMNS)))
@@ -5359,7 +5363,7 @@ sqlx::AssertSqlSafe(format!(
                     .map_err(Self::db_err)?;
                 let Some(row) = row else { return Ok(None) };
                 let summary = Self::row_episode(&row)?;
-                let events = Self::load_events(self.reader(), id).await?;
+                let events = Self::load_events(self.reader(), id, seq).await?;
                 Ok(Some((summary, events)))
             }
 

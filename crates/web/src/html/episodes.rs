@@ -220,6 +220,7 @@ pub async fn board(
     let mut words: std::collections::HashMap<String, String> = Default::default();
     let mut word = |id: String| words.entry(id).or_insert_with_key(|id| t.get(id)).clone();
     let not_graded = t.get("board-not-graded");
+    let durations = episode_form::Durations::new(t);
     let rows = lines
         .iter()
         .map(|l| {
@@ -236,7 +237,7 @@ pub async fn board(
                 service: l.service_name.clone(),
                 phase: word(format!("phase-{}", s.phase)),
                 missing_since_ms: to_millis(since),
-                missing_for: duration(t, now.duration_since(since)),
+                missing_for: durations.say(now.duration_since(since)),
                 counting,
                 grade: match &s.police_grade {
                     Some(g) => word(episode_form::choice_id("grade", g)),
@@ -265,12 +266,9 @@ pub async fn board(
         services: (services.len() > 1).then(|| service_options(t, &services, service)),
         rows,
         formats: [
-            t.args(
-                "duration-dhm",
-                &[("days", "%d"), ("hours", "%h"), ("minutes", "%m")],
-            ),
-            t.args("duration-hm", &[("hours", "%h"), ("minutes", "%m")]),
-            t.with("duration-m", "minutes", "%m"),
+            durations.days_hours_minutes,
+            durations.hours_minutes,
+            durations.minutes,
         ],
         labels: BoardLabels {
             missing_for: t.get("board-missing-for"),
