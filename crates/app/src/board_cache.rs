@@ -10,9 +10,10 @@ use homeward_store::{BoardRow, Service, Store, StoreResult};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// More than one organisation's homes in every combination anyone's scope gives; past it
-/// the map starts again rather than grow without end.
-const MOST: usize = 4_096;
+/// Boards held at most: one for each scope viewed (most staff see one home, whose board is a
+/// few rows; a manager of many sees one larger board). Past it the map starts again rather
+/// than grow without end.
+const MOST: usize = 1_024;
 
 /// The open episodes the board shows and the organisation's services (for its filter).
 pub(crate) struct BoardRead {

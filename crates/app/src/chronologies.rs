@@ -10,18 +10,22 @@ use homeward_store::EpisodeSummary;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// More than the episodes open at once in a large region; past it the map starts again
-/// rather than grow without end.
-const MOST: usize = 2_000;
+/// Entries held at most (some tens of megabytes): many times the open episodes of a large
+/// region; past it the map starts again rather than grow without end.
+const MOST: usize = 200_000;
 
-type Held = HashMap<(OrgId, EpisodeId), Arc<Vec<EventRecord>>>;
+#[derive(Default)]
+struct Held {
+    by_episode: HashMap<(OrgId, EpisodeId), Arc<Vec<EventRecord>>>,
+    entries: usize,
+}
 
 #[derive(Default)]
 pub(crate) struct Chronologies(Mutex<Held>);
 
 impl Chronologies {
     fn known(&self, org: OrgId, id: EpisodeId) -> Option<Arc<Vec<EventRecord>>> {
-        self.0.lock().ok()?.get(&(org, id)).cloned()
+        self.0.lock().ok()?.by_episode.get(&(org, id)).cloned()
     }
 
     /// Keeps a whole chronology (entries numbered from 1 with none missing), unless a longer
@@ -30,14 +34,18 @@ impl Chronologies {
         if !whole(&events) {
             return;
         }
-        if let Ok(mut map) = self.0.lock() {
-            if map.get(&(org, id)).is_some_and(|k| k.len() >= events.len()) {
+        if let Ok(mut held) = self.0.lock() {
+            let before = held.by_episode.get(&(org, id)).map_or(0, |k| k.len());
+            if before >= events.len() {
                 return;
             }
-            if map.len() >= MOST {
-                map.clear();
+            if held.entries - before + events.len() > MOST {
+                *held = Held::default();
             }
-            map.insert((org, id), Arc::new(events));
+            held.entries += events.len();
+            if let Some(old) = held.by_episode.insert((org, id), Arc::new(events)) {
+                held.entries -= old.len();
+            }
         }
     }
 }
@@ -113,5 +121,26 @@ mod tests {
             kept.known(OrgId::new_random(), id).is_none(),
             "another organisation"
         );
+    }
+
+    #[test]
+    fn past_the_most_entries_it_starts_again() {
+        let org = OrgId::new_random();
+        let (first, second) = (EpisodeId::new_random(), EpisodeId::new_random());
+        let kept = Chronologies::default();
+        let long = |n: usize| (1..=n as i64).map(entry).collect::<Vec<_>>();
+        kept.keep(org, first, long(MOST / 2));
+        kept.keep(org, first, long(MOST / 2 + 1));
+        kept.keep(org, second, long(MOST / 2 - 1));
+        assert!(
+            kept.known(org, first).is_some(),
+            "a longer one replaces, not adds"
+        );
+        kept.keep(org, second, long(MOST / 2));
+        assert!(
+            kept.known(org, first).is_none(),
+            "over the most: started again"
+        );
+        assert_eq!(kept.known(org, second).map(|k| k.len()), Some(MOST / 2));
     }
 }
