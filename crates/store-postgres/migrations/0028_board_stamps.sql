@@ -30,13 +30,17 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER episodes_stamp_board AFTER INSERT OR UPDATE ON episodes
-    FOR EACH ROW EXECUTE FUNCTION board_stamp_row();
-CREATE TRIGGER people_stamp_board AFTER INSERT OR UPDATE ON people
-    FOR EACH ROW EXECUTE FUNCTION board_stamp_row();
-CREATE TRIGGER services_stamp_board AFTER INSERT OR UPDATE ON services
-    FOR EACH ROW EXECUTE FUNCTION board_stamp_row();
-CREATE TRIGGER episode_facts_stamp_board AFTER INSERT OR UPDATE OR DELETE ON episode_facts
-    FOR EACH ROW EXECUTE FUNCTION board_stamp_row();
-CREATE TRIGGER person_photo_choices_stamp_board AFTER INSERT ON person_photo_choices
-    FOR EACH ROW EXECUTE FUNCTION board_stamp_photo_choice();
+-- Constraint triggers, deferred to the commit: the stamp's row is then the last lock a write
+-- takes (after the audit chain's), so it is held only for the commit, and a batch of writes
+-- holding some episodes never waits for it while another holding it waits for them (which
+-- deadlocked two servers adding entries at once).
+CREATE CONSTRAINT TRIGGER episodes_stamp_board AFTER INSERT OR UPDATE ON episodes
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION board_stamp_row();
+CREATE CONSTRAINT TRIGGER people_stamp_board AFTER INSERT OR UPDATE ON people
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION board_stamp_row();
+CREATE CONSTRAINT TRIGGER services_stamp_board AFTER INSERT OR UPDATE ON services
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION board_stamp_row();
+CREATE CONSTRAINT TRIGGER episode_facts_stamp_board AFTER INSERT OR UPDATE OR DELETE ON episode_facts
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION board_stamp_row();
+CREATE CONSTRAINT TRIGGER person_photo_choices_stamp_board AFTER INSERT ON person_photo_choices
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION board_stamp_photo_choice();

@@ -23,8 +23,9 @@ pub struct PgStore {
 
 impl PgStore {
     /// An arbitrary constant naming Homeward's audit-chain lock among the cluster's advisory locks.
-    /// Rows read to be changed are held until the transaction ends.
-    const LOCK_ROW: &'static str = " FOR UPDATE";
+    /// Rows read to be changed are held until the transaction ends; one another transaction
+    /// holds is not waited for (see `append_to_episode`).
+    const LOCK_ROW: &'static str = " FOR UPDATE NOWAIT";
     const LOCK_AUDIT_CHAIN: Option<&'static str> = Some("SELECT pg_advisory_xact_lock(7302541)");
     /// Every table of Homeward's, by name (sqlx's own bookkeeping tables start with `_`).
     const LIST_TABLES: &'static str = "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY table_name";

@@ -30,6 +30,17 @@ async fn make() -> Option<Arc<dyn Store>> {
 
 homeward_store::conformance_suite!(make());
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appends_through_two_servers_at_once_all_succeed() {
+    let Some(first) = open().await else { return };
+    let second = first.another_server().await.unwrap();
+    homeward_store::conformance::appends_through_two_servers_at_once_all_succeed(
+        Arc::new(first),
+        Arc::new(second),
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn the_audit_log_refuses_update_delete_and_truncate() {
     let Some(store) = open().await else { return };

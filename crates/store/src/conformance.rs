@@ -2759,6 +2759,75 @@ pub async fn the_board_stamp_moves_with_everything_the_board_shows(store: Arc<dy
     );
 }
 
+/// Two servers on one database adding entries at once to the same organisation's episodes:
+/// each batch of one holds some episodes while it waits for its commit, so nothing a write
+/// takes on the way (the board's stamp included) may be taken in an order that lets two
+/// batches wait for each other. Every entry must be saved.
+pub async fn appends_through_two_servers_at_once_all_succeed(
+    first: Arc<dyn Store>,
+    second: Arc<dyn Store>,
+) {
+    use homeward_domain::episode::{Event, EventRecord, Occurred};
+    let (org, home) = organisation(&*first, "Tw").await;
+    let mut episodes = Vec::new();
+    for n in 0..6 {
+        episodes.push(open_one(&*first, org.id, home.id, n).await);
+    }
+    let mut tasks = Vec::new();
+    for round in 0..5 {
+        for opened in &episodes {
+            for (side, store) in [&first, &second].into_iter().enumerate() {
+                let (store, opened) = (store.clone(), opened.clone());
+                tasks.push(tokio::spawn(async move {
+                    let prepare = move |summary: &crate::EpisodeSummary, events: &[EventRecord]| {
+                        let record = EventRecord {
+                            seq: events.len() as i64 + 1,
+                            when: Occurred::in_london(t0()),
+                            recorded_at: t0(),
+                            recorded_by: None,
+                            recorded_by_label: format!("server-{side}@example.org"),
+                            event: Event::Note {
+                                text: format!("round {round} from {side}"),
+                            },
+                        };
+                        Ok(crate::PreparedAppend {
+                            summary: crate::EpisodeSummary {
+                                last_event_seq: record.seq,
+                                last_event_kind: "note".into(),
+                                ..summary.clone()
+                            },
+                            record,
+                            audit: event(Some(opened.org_id), "episode.note"),
+                            mail: Vec::new(),
+                            learning: None,
+                        })
+                    };
+                    store
+                        .append_to_episode(opened.org_id, opened.id, &[], &prepare)
+                        .await
+                }));
+            }
+        }
+    }
+    let mut failed = Vec::new();
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(Some(Ok(_))) => {}
+            other => failed.push(format!("{other:?}")),
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of 60 not saved: {failed:?}",
+        failed.len()
+    );
+    for opened in &episodes {
+        let (summary, events) = first.episode(org.id, opened.id).await.unwrap().unwrap();
+        assert_eq!(events.len(), 11);
+        assert_eq!(summary.last_event_seq, 11);
+    }
+}
+
 /// People come a page at a time, by name, within the services asked for.
 pub async fn people_are_listed_a_page_at_a_time_by_name(store: Arc<dyn Store>) {
     use crate::{PeopleQuery, PersonCursor};

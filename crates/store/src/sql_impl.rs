@@ -20,8 +20,9 @@
 //!   the whole database, and what it holds;
 //! - a constant `LIST_TABLES: &'static str`: a query naming every table (column `name`);
 //! - a constant `LOCK_ROW: &'static str`: what ends a `SELECT` that must hold its row until
-//!   the transaction ends (` FOR UPDATE`; nothing where the write transaction already holds
-//!   the database, as SQLite's does).
+//!   the transaction ends, failing at once (SQLSTATE 55P03) if another holds it
+//!   (` FOR UPDATE NOWAIT`; nothing where the write transaction already holds the database,
+//!   as SQLite's does).
 
 use crate::{StoreError, StoreResult};
 use homeward_domain::audit::Outcome;
@@ -38,6 +39,8 @@ pub use futures_util;
 pub use homeward_domain as domain;
 #[doc(hidden)]
 pub use jiff;
+#[doc(hidden)]
+pub use tokio;
 #[doc(hidden)]
 pub use uuid;
 
@@ -711,6 +714,10 @@ macro_rules! impl_sql_store {
                 match &e {
                     sqlx::Error::Database(d) if d.is_unique_violation() => {
                         $crate::StoreError::Conflict("already exists")
+                    }
+                    // A row still held by another server after waiting (see `LOCK_ROW`).
+                    sqlx::Error::Database(d) if d.code().is_some_and(|c| c == "55P03") => {
+                        $crate::StoreError::Unavailable(e.to_string())
                     }
                     sqlx::Error::Io(_)
                     | sqlx::Error::PoolTimedOut
@@ -4784,20 +4791,42 @@ sqlx::AssertSqlSafe(format!(
                 known: &[$crate::sql_impl::domain::episode::EventRecord],
                 prepare: $crate::Prepare<'_>,
             ) -> $crate::StoreResult<Option<Result<$crate::PreparedAppend, $crate::sql_impl::domain::episode::Refusal>>> {
-                let mut member = self.join_batch().await?;
-                let mut own = sqlx::Acquire::begin(member.tx()?).await.map_err(Self::db_err)?;
                 // Holding the episode's row until the commit queues everyone else appending
-                // to it (outside this batch) behind it.
-                let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                // to it behind it. A batch never waits for a row another server's batch holds:
+                // each would hold rows the other wants until its commit, and neither would
+                // commit. It steps out (its part taken back), lets its batch commit without
+                // it, and tries again in a later one, by when the other has committed.
+                let lock = format!(
                     "{} WHERE org_id = $1 AND id = $2{}",
                     $crate::sql_impl::EPISODE_COLUMNS,
                     Self::LOCK_ROW
-                )))
-                .bind(org.0)
-                .bind(id.0)
-                .fetch_optional(&mut *own)
-                .await
-                .map_err(Self::db_err)?;
+                );
+                let mut pause = std::time::Duration::from_millis(1);
+                let (mut member, row) = loop {
+                    let mut member = self.join_batch().await?;
+                    let mut own = sqlx::Acquire::begin(member.tx()?).await.map_err(Self::db_err)?;
+                    let row = sqlx::query(sqlx::AssertSqlSafe(lock.as_str()))
+                        .bind(org.0)
+                        .bind(id.0)
+                        .fetch_optional(&mut *own)
+                        .await;
+                    let busy = match &row {
+                        Err(sqlx::Error::Database(d)) => d.code().is_some_and(|c| c == "55P03"),
+                        _ => false,
+                    };
+                    if busy && pause < std::time::Duration::from_secs(2) {
+                        drop(own);
+                        drop(member);
+                        $crate::sql_impl::tokio::time::sleep(pause).await;
+                        pause *= 2;
+                        continue;
+                    }
+                    let row = row.map_err(Self::db_err)?;
+                    // The row stays held by the batch once this savepoint is released.
+                    own.commit().await.map_err(Self::db_err)?;
+                    break (member, row);
+                };
+                let mut own = sqlx::Acquire::begin(member.tx()?).await.map_err(Self::db_err)?;
                 let Some(row) = row else { return Ok(None) };
                 let summary = Self::row_episode(&row)?;
                 // Every append moves `last_event_seq` with its entry, so a caller's
