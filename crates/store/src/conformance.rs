@@ -2219,8 +2219,37 @@ async fn open_one(
 }
 
 /// Twenty people adding to one episode at once: every entry is kept, numbered in turn.
-pub async fn appends_to_one_episode_queue_and_none_is_refused(store: Arc<dyn Store>) {
+/// A note by `by` following `events`, as a test's append prepares it.
+fn note_after(
+    summary: &crate::EpisodeSummary,
+    events: &[homeward_domain::episode::EventRecord],
+    by: &str,
+    text: &str,
+) -> crate::PreparedAppend {
     use homeward_domain::episode::{Event, EventRecord, Occurred};
+    let record = EventRecord {
+        seq: events.len() as i64 + 1,
+        when: Occurred::in_london(t0()),
+        recorded_at: t0(),
+        recorded_by: None,
+        recorded_by_label: by.into(),
+        event: Event::Note { text: text.into() },
+    };
+    crate::PreparedAppend {
+        summary: crate::EpisodeSummary {
+            last_event_seq: record.seq,
+            last_event_kind: "note".into(),
+            ..summary.clone()
+        },
+        record,
+        audit: event(Some(summary.org_id), "episode.note"),
+        mail: Vec::new(),
+        learning: None,
+    }
+}
+
+pub async fn appends_to_one_episode_queue_and_none_is_refused(store: Arc<dyn Store>) {
+    use homeward_domain::episode::EventRecord;
     let (org, home) = organisation(&*store, "Ap").await;
     let opened = open_one(&*store, org.id, home.id, 0).await;
     // Each writer read the chronology before the others wrote: what it knew is stale by the
@@ -2233,27 +2262,12 @@ pub async fn appends_to_one_episode_queue_and_none_is_refused(store: Arc<dyn Sto
         let known = known.clone();
         tasks.push(tokio::spawn(async move {
             let prepare = move |summary: &crate::EpisodeSummary, events: &[EventRecord]| {
-                let record = EventRecord {
-                    seq: events.len() as i64 + 1,
-                    when: Occurred::in_london(t0()),
-                    recorded_at: t0(),
-                    recorded_by: None,
-                    recorded_by_label: format!("worker-{n}@example.org"),
-                    event: Event::Note {
-                        text: format!("note {n}"),
-                    },
-                };
-                Ok(crate::PreparedAppend {
-                    summary: crate::EpisodeSummary {
-                        last_event_seq: record.seq,
-                        last_event_kind: "note".into(),
-                        ..summary.clone()
-                    },
-                    record,
-                    audit: event(Some(opened.org_id), "episode.note"),
-                    mail: Vec::new(),
-                    learning: None,
-                })
+                Ok(note_after(
+                    summary,
+                    events,
+                    &format!("worker-{n}@example.org"),
+                    &format!("note {n}"),
+                ))
             };
             store
                 .append_to_episode(opened.org_id, opened.id, &known, &prepare)
@@ -2767,7 +2781,7 @@ pub async fn appends_through_two_servers_at_once_all_succeed(
     first: Arc<dyn Store>,
     second: Arc<dyn Store>,
 ) {
-    use homeward_domain::episode::{Event, EventRecord, Occurred};
+    use homeward_domain::episode::EventRecord;
     let (org, home) = organisation(&*first, "Tw").await;
     let mut episodes = Vec::new();
     for n in 0..6 {
@@ -2780,27 +2794,12 @@ pub async fn appends_through_two_servers_at_once_all_succeed(
                 let (store, opened) = (store.clone(), opened.clone());
                 tasks.push(tokio::spawn(async move {
                     let prepare = move |summary: &crate::EpisodeSummary, events: &[EventRecord]| {
-                        let record = EventRecord {
-                            seq: events.len() as i64 + 1,
-                            when: Occurred::in_london(t0()),
-                            recorded_at: t0(),
-                            recorded_by: None,
-                            recorded_by_label: format!("server-{side}@example.org"),
-                            event: Event::Note {
-                                text: format!("round {round} from {side}"),
-                            },
-                        };
-                        Ok(crate::PreparedAppend {
-                            summary: crate::EpisodeSummary {
-                                last_event_seq: record.seq,
-                                last_event_kind: "note".into(),
-                                ..summary.clone()
-                            },
-                            record,
-                            audit: event(Some(opened.org_id), "episode.note"),
-                            mail: Vec::new(),
-                            learning: None,
-                        })
+                        Ok(note_after(
+                            summary,
+                            events,
+                            &format!("server-{side}@example.org"),
+                            &format!("round {round} from {side}"),
+                        ))
                     };
                     store
                         .append_to_episode(opened.org_id, opened.id, &[], &prepare)

@@ -29,6 +29,20 @@ async fn api(t: &TestApp, s: &Session, method: &str, path: &str, body: &str) -> 
         .await
 }
 
+/// Reports the person missing from home through the API; the new episode's path.
+async fn reported_missing(t: &TestApp, s: &Session, person: &str) -> String {
+    let opened = api(
+        t,
+        s,
+        "POST",
+        "/api/v1/episodes",
+        &format!(r#"{{"person_id":"{person}","last_seen_place":"Home"}}"#),
+    )
+    .await;
+    assert_eq!(opened.status, 201, "{}", opened.body);
+    opened.location().unwrap().to_string()
+}
+
 const WHEN_21_00: [(&str, &str); 4] = [
     ("when-day", "23"),
     ("when-month", "11"),
@@ -522,19 +536,8 @@ async fn the_board_stream_tells_those_who_may_see_and_nobody_else() {
         let ffion = crate::photos::ffion(&t).await;
         let mut mine = stream(&t, &worker).await;
         let mut theirs = stream(&t, &stranger).await;
-        let opened = api(
-            &t,
-            &worker,
-            "POST",
-            "/api/v1/episodes",
-            &format!(r#"{{"person_id":"{ffion}","last_seen_place":"Home"}}"#),
-        )
-        .await;
-        assert_eq!(opened.status, 201);
-        let id = opened
-            .location()
-            .unwrap()
-            .trim_start_matches("/api/v1/episodes/");
+        let opened = reported_missing(&t, &worker, &ffion).await;
+        let id = opened.trim_start_matches("/api/v1/episodes/");
         let change = next_event(&mut mine, Duration::from_secs(2)).await;
         let change = change.unwrap_or_else(|| panic!("{}: no change within 2 s", t.engine));
         assert!(change.contains(id), "{change}");
@@ -558,24 +561,15 @@ async fn the_board_stream_tells_those_who_may_see_and_nobody_else() {
 }
 
 /// A server keeps the board it last read, so a change made by another server (or by the
-/// command line) must still be on the next view: here a person named on the board is renamed,
-/// here the police grade an episode on the board high, recorded through another server.
+/// command line) must still be on the next view: here the police grade an episode on the
+/// board high, recorded through another server.
 #[tokio::test]
 async fn a_board_shows_changes_made_by_another_server_at_once() {
     for t in engines().await {
         let demo = seed(&t).await;
         let worker = session_for(&t, demo.own(Role::CareWorker)).await;
         let ffion = crate::photos::ffion(&t).await;
-        let opened = api(
-            &t,
-            &worker,
-            "POST",
-            "/api/v1/episodes",
-            &format!(r#"{{"person_id":"{ffion}","last_seen_place":"Home"}}"#),
-        )
-        .await;
-        assert_eq!(opened.status, 201);
-        let episode = opened.location().unwrap();
+        let episode = reported_missing(&t, &worker, &ffion).await;
         // The board itself, without the page around it (whose form token changes each time).
         let board = || async {
             let body = get(&t, &worker, "/episodes").await.body;
@@ -620,19 +614,8 @@ async fn a_change_on_one_server_reaches_a_board_on_another() {
     let worker = session_for(&first, demo.own(Role::CareWorker)).await;
     let mut on_second = stream(&second, &worker).await;
     let ffion = crate::photos::ffion(&first).await;
-    let opened = api(
-        &first,
-        &worker,
-        "POST",
-        "/api/v1/episodes",
-        &format!(r#"{{"person_id":"{ffion}","last_seen_place":"Home"}}"#),
-    )
-    .await;
-    assert_eq!(opened.status, 201);
-    let id = opened
-        .location()
-        .unwrap()
-        .trim_start_matches("/api/v1/episodes/");
+    let opened = reported_missing(&first, &worker, &ffion).await;
+    let id = opened.trim_start_matches("/api/v1/episodes/");
     let change = next_event(&mut on_second, Duration::from_secs(2))
         .await
         .expect("the second server's board heard within 2 s");
